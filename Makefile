@@ -1,0 +1,121 @@
+# concur - the front door. `make run` and `make test` are the contract (see
+# README.md); the other targets are listed by `make help`.
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+BUILD    ?= build
+CC       ?= cc
+SAN      ?=
+datadir   = $(PREFIX)/share/concur
+VERSION  := 0.1.0
+
+# Libraries: through pkg-config, except libev, whose Debian package ships
+# no .pc file, and http-parser, which has none either.
+PKGS        := libcurl zlib jansson
+PKG_CFLAGS  := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+EV_LDLIBS   := $(shell pkg-config --libs libev 2>/dev/null || echo -lev)
+CHECK_LIBS  := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
+
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=gnu11 -Wall -Wextra -Werror -MMD -MP $(PKG_CFLAGS)
+CPPFLAGS += -I. -DCONCUR_DATADIR='"$(datadir)"' -DCONCUR_VERSION='"$(VERSION)"'
+LDLIBS   += $(PKG_LDLIBS) $(EV_LDLIBS) -lhttp_parser -lpthread -lm
+ifneq ($(SAN),)
+CFLAGS   += -fsanitize=$(SAN) -fno-omit-frame-pointer
+LDFLAGS  += -fsanitize=$(SAN)
+endif
+
+SRCS      := $(wildcard common/*.c models/*.c models/exercises/*.c harness/*.c)
+MAIN_SRC  := harness/main.c
+LIB_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(filter-out $(MAIN_SRC),$(SRCS)))
+MAIN_OBJ  := $(BUILD)/harness/main.o
+BIN       := $(BUILD)/concur
+
+TEST_SUPPORT := $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/support/*.c))
+TEST_SRCS := $(wildcard tests/test_*.c)
+TEST_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
+TESTS     ?= $(notdir $(TEST_BINS))
+
+DEB_PACKAGES := $(shell sed 's/\#.*//' .ci/packages)
+DEV_PACKAGES := $(shell sed 's/\#.*//' .ci/packages-dev)
+
+.PHONY: all run test asan tsan clean install deps bench format lint help \
+	check-deps
+
+all: $(BIN)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+$(BIN): $(MAIN_OBJ) $(LIB_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: $(BUILD)/tests/%.o $(TEST_SUPPORT) $(LIB_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(LDLIBS)
+
+## make run: install what is missing, build, run the main comparison.
+RUN_ARGS ?=
+run: deps $(BIN)
+	$(BIN) run $(RUN_ARGS)
+
+## make deps: install missing Debian packages (as root), else say how.
+deps:
+	@missing=$$(for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; \
+	done); \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+	  echo "installing: $$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	else \
+	  echo "concur needs packages that are missing. Run:"; \
+	  echo "  sudo apt-get install -y $$missing"; exit 1; \
+	fi
+
+## make test: build and run every test (one Check suite per tests/test_*.c).
+test: $(BIN) $(TEST_BINS)
+	@CONCUR_BIN=$(BIN) BUILD=$(BUILD) tests/run-tests.sh $(addprefix $(BUILD)/tests/,$(TESTS))
+
+## make asan: the tests under AddressSanitizer + UndefinedBehaviorSanitizer.
+asan:
+	$(MAKE) BUILD=build/asan SAN=address,undefined CFLAGS="-O1 -g" test
+
+## make tsan: the threaded models' tests under ThreadSanitizer.
+TSAN_TESTS ?= test_conformance
+tsan:
+	CONCUR_TSAN=1 $(MAKE) BUILD=build/tsan SAN=thread CFLAGS="-O1 -g" \
+	  TESTS="$(TSAN_TESTS)" test
+
+## make bench: fixed cases, each a ratio; writes results/bench-latest.csv.
+bench: $(BIN)
+	$(BIN) bench $(BENCH_ARGS)
+
+## make install: the program and its data under $(PREFIX).
+install: $(BIN)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(datadir)/plots \
+	  $(DESTDIR)$(datadir)/models/python
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/concur
+	install -m 644 plots/*.gp $(DESTDIR)$(datadir)/plots/ 2>/dev/null || true
+	install -m 644 models/python/*.py $(DESTDIR)$(datadir)/models/python/ 2>/dev/null || true
+
+C_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null || find . -name '*.[ch]')
+## make format: clang-format every C file in place (.clang-format).
+format:
+	clang-format -i $(C_FILES)
+
+## make lint: cppcheck and clang-tidy, clean on the committed code.
+TIDY_CHECKS = -*,bugprone-*,clang-analyzer-*,concurrency-*,-bugprone-easily-swappable-parameters,-bugprone-reserved-identifier,-clang-analyzer-security.insecureAPI.DeprecatedOrUnsafeBufferHandling,-bugprone-narrowing-conversions,-concurrency-mt-unsafe,-bugprone-assignment-in-if-condition
+lint:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
+	  --inline-suppr --std=c11 -I. $(filter %.c,$(C_FILES))
+	clang-tidy --quiet --warnings-as-errors='*' --checks='$(TIDY_CHECKS)' \
+	  $(filter %.c,$(C_FILES)) -- $(CPPFLAGS) -std=gnu11 $(PKG_CFLAGS)
+
+clean:
+	rm -rf build
+
+help:
+	@grep -E '^## ' Makefile | sed 's/^## /  /'
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

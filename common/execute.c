@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: MIT
+/* execute.c - one task on the calling thread; the trace line. */
+#include "common/execute.h"
+
+#include <stdio.h>
+
+#include "common/clock.h"
+#include "common/fetch.h"
+#include "common/kernel.h"
+
+int task_needs_compute(const struct task *t, const struct result *r)
+{
+	if (t->type == TASK_COMPUTE)
+		return 1;
+	return t->type == TASK_MIXED && r->kind == RESULT_OK;
+}
+
+void task_compute(const struct task *t, struct result *r)
+{
+	if (t->type == TASK_COMPUTE) {
+		r->checksum = kernel_run(t->seed, t->work);
+		r->kind = RESULT_OK;
+	} else if (task_needs_compute(t, r)) {
+		/* The fetch's CRC-32 seeds the compute: both halves count. */
+		r->checksum = kernel_run(r->checksum, t->work);
+	}
+}
+
+void task_execute(struct batch *b, size_t i, CURL *h,
+		  const struct run_opts *o, const char *model, int worker)
+{
+	const struct task *t = &b->tasks[i];
+	struct result *r = &b->results[i];
+
+	r->worker = worker;
+	r->start = clock_now() - b->t0;
+	trace_event(o, model, worker, i, "start", r);
+	if (t->type != TASK_COMPUTE) {
+		if (h)
+			fetch_blocking(h, t->url, &o->fetch, r);
+		else {
+			r->kind = RESULT_OTHER;
+			result_set_message(r, "no HTTP handle");
+		}
+	}
+	task_compute(t, r);
+	r->end = clock_now() - b->t0;
+	trace_event(o, model, worker, i, "done", r);
+}
+
+void trace_event(const struct run_opts *o, const char *model, int worker,
+		 size_t task, const char *what, const struct result *r)
+{
+	if (!o->trace)
+		return;
+	/* One fprintf per line: stdio locks the stream, so lines from
+	 * different threads do not interleave. */
+	if (r && what[0] == 'd')
+		fprintf(stderr, "[%s w%d] task %zu %s %s %.0f ms\n", model,
+			worker, task, what, result_kind_name(r->kind),
+			(r->end - r->start) * 1000.0);
+	else
+		fprintf(stderr, "[%s w%d] task %zu %s\n", model, worker, task,
+			what);
+}

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: MIT
+/*
+ * kernel.h - the deterministic CPU kernel every compute task runs.
+ *
+ * An integer recurrence on 64 bits: no memory traffic, no floating point,
+ * one long dependency chain, so it keeps one core busy and scales across
+ * cores. The number of iterations in a unit is fixed at build time (about
+ * 1 ms on the machine it was chosen on) and never calibrated at run time, so
+ * a checksum is the same on every machine and in every language.
+ * common/README.md states the recurrence and reproduces it in Python.
+ *
+ * The API has three steps so a caller can run a task in slices (the gil
+ * model checks for a drop request between slices):
+ *
+ *     struct kernel k;
+ *     kernel_start(&k, seed);
+ *     kernel_advance(&k, n);        // as many times as you like
+ *     uint64_t sum = kernel_read(&k);
+ */
+#ifndef CONCUR_KERNEL_H
+#define CONCUR_KERNEL_H
+
+#include <stdint.h>
+
+/* Iterations in one unit of work (about 1 ms on a 2026 server core). */
+#define KERNEL_ITERS_PER_UNIT 600000ULL
+
+#define KERNEL_SEED_MIX 0x9E3779B97F4A7C15ULL
+#define KERNEL_MUL 0xBF58476D1CE4E5B9ULL
+#define KERNEL_ADD 0x94D049BB133111EBULL
+
+struct kernel {
+	uint64_t state;
+};
+
+static inline void kernel_start(struct kernel *k, uint64_t seed)
+{
+	k->state = seed ^ KERNEL_SEED_MIX;
+}
+
+/* Runs n iterations of x = (x ^ (x >> 29)) * MUL + ADD (mod 2^64). */
+static inline void kernel_advance(struct kernel *k, uint64_t n)
+{
+	uint64_t x = k->state;
+	for (uint64_t i = 0; i < n; i++)
+		x = (x ^ (x >> 29)) * KERNEL_MUL + KERNEL_ADD;
+	k->state = x;
+}
+
+static inline uint64_t kernel_read(const struct kernel *k)
+{
+	return k->state;
+}
+
+/* The whole task in one call: `units` units from `seed`. */
+static inline uint64_t kernel_run(uint64_t seed, uint64_t units)
+{
+	struct kernel k;
+	kernel_start(&k, seed);
+	kernel_advance(&k, units * KERNEL_ITERS_PER_UNIT);
+	return kernel_read(&k);
+}
+
+#endif

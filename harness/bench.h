@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: MIT
+/*
+ * bench.h - `concur bench` (make bench): fixed cases, each a ratio to an
+ * ideal or to a peer measured in the same run, written to
+ * results/bench-latest.csv with the columns
+ *
+ *     case,model,workers,measured,reference,ratio,target,met,unit
+ *
+ * A case is a function that measures and adds rows; cases live in
+ * harness/bench_*.c and are listed in the table in harness/bench.c.
+ * A benchmark measures: it never fails because a target was missed, only
+ * when results are wrong (the case returns -1).
+ */
+#ifndef CONCUR_BENCH_H
+#define CONCUR_BENCH_H
+
+#include <stdio.h>
+
+#include "models/model.h"
+
+struct bench_row {
+	const char *case_name; /* "io" */
+	const char *model;     /* "threads", "concur-serve", ... */
+	int workers;           /* C, 0 where it means nothing */
+	double measured;       /* median of the repetitions */
+	double reference;      /* ideal or peer median; NAN when none */
+	double ratio;          /* defined by the case; NAN when none */
+	const char *target;    /* "<=1.10", ">=1.9", "0.9..1.1" or "" */
+	const char *unit;      /* "s", "tasks/s", "us", "KiB", ... */
+};
+
+struct bench_ctx {
+	const char *server_url; /* the embedded server, started for the run */
+	int repeat;             /* repetitions per measurement (>= 3) */
+	int cores;              /* online CPUs */
+	int quick;              /* smaller sizes, for a smoke test */
+	struct bench_row *rows; /* rows added so far (owned by bench.c) */
+	size_t n_rows, cap_rows;
+	int wrong;              /* set when a case saw wrong results */
+};
+
+struct bench_case {
+	const char *name;    /* what --cases takes */
+	const char *summary; /* one line */
+	int (*run)(struct bench_ctx *ctx); /* 0, or -1 when results were wrong */
+};
+
+/* Adds a row (copied; strings must outlive the run or be literals) and
+ * prints it. "met" is derived from ratio and target. */
+void bench_add_row(struct bench_ctx *ctx, const struct bench_row *row);
+
+/* Is `ratio` within `target` ("<=1.10", ">=1.9", "0.9..1.1")? Returns 1,
+ * 0, or -1 when there is no target. */
+int bench_target_met(const char *target, double ratio);
+
+/* Runs a registered model on a fresh batch of n fetches of url_path on the
+ * embedded server at C workers, verifies every result is ok, and returns
+ * the wall time in seconds (negative on failure). A helper most cases use. */
+double bench_time_model(struct bench_ctx *ctx, const struct model *m,
+			struct batch *batch, int workers);
+
+/* `concur bench [--cases LIST] [--repeat R] [--quick]`. */
+int bench_main(int argc, char **argv);
+
+#endif

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: MIT
+/*
+ * model.h - the one interface every concurrency model implements.
+ *
+ * A model runs a batch of independent tasks and fills one result slot per
+ * task (common/task.h). Because every model has the same entry point, the
+ * harness, the tests and a student can swap one for another by name and
+ * compare them on identical work.
+ *
+ * Errors: run() returns 0 when the batch was run (individual tasks may still
+ * have failed: that is in their results) and -1 when the model could not
+ * run at all (it says why on stderr; results it could not start stay
+ * not_run).
+ *
+ * Adding a model: write models/NAME.c ending with
+ *     const struct model model_NAME = { ... };
+ * and add one line to the table in models/registry.c.
+ */
+#ifndef CONCUR_MODEL_H
+#define CONCUR_MODEL_H
+
+#include "common/options.h"
+#include "common/task.h"
+
+/* Flags on a model. */
+enum model_flags {
+	MODEL_EXERCISE = 1 << 0, /* student work: left out of `all` */
+	MODEL_EXTERNAL = 1 << 1, /* a program run through the protocol in
+				    models/README.md, not a C function */
+};
+
+/* Runs the batch; see the error policy above. */
+typedef int (*model_run_fn)(struct batch *batch, const struct run_opts *opts);
+
+struct model {
+	const char *name;    /* "threads": what --models takes */
+	const char *summary; /* one line for `concur models` */
+	model_run_fn run;    /* NULL for external models */
+	unsigned flags;      /* enum model_flags */
+	const char *command; /* external models: the program, relative to the
+				data directory, e.g. "models/python/x.py" */
+};
+
+/* The registry (models/registry.c). */
+const struct model *model_find(const char *name);
+/* All models in registry order; *count receives how many. */
+const struct model *const *model_list(size_t *count);
+/* "sequential, threads, ...": the names, for error messages. Static
+ * storage. */
+const char *model_names(void);
+
+#endif

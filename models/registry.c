@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: MIT
+/*
+ * registry.c - every model concur knows, by name. Adding a model is one
+ * extern line and one table line here.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "models/model.h"
+
+extern const struct model model_sequential;
+
+static const struct model *const registry[] = {
+	&model_sequential,
+};
+
+#define REGISTRY_SIZE (sizeof(registry) / sizeof(registry[0]))
+
+const struct model *model_find(const char *name)
+{
+	for (size_t i = 0; i < REGISTRY_SIZE; i++)
+		if (strcmp(registry[i]->name, name) == 0)
+			return registry[i];
+	return NULL;
+}
+
+const struct model *const *model_list(size_t *count)
+{
+	*count = REGISTRY_SIZE;
+	return registry;
+}
+
+const char *model_names(void)
+{
+	static char names[512];
+	size_t used = 0;
+	names[0] = '\0';
+	for (size_t i = 0; i < REGISTRY_SIZE && used < sizeof(names); i++)
+		used += (size_t)snprintf(names + used, sizeof(names) - used,
+					 "%s%s", i ? ", " : "",
+					 registry[i]->name);
+	return names;
+}
