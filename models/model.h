@@ -14,7 +14,8 @@
  *
  * Adding a model: write models/NAME.c ending with
  *     const struct model model_NAME = { ... };
- * and add one line to the table in models/registry.c.
+ * and add one line to the table in models/registry.c. A model in another
+ * language is a program plus one registry line: see models/README.md.
  */
 #ifndef CONCUR_MODEL_H
 #define CONCUR_MODEL_H
@@ -48,5 +49,10 @@ const struct model *const *model_list(size_t *count);
 /* "sequential, threads, ...": the names, for error messages. Static
  * storage. */
 const char *model_names(void);
+
+/* Runs m on the batch: m->run for a C model, harness/external.c for an
+ * external one. Same error policy as run(). */
+int model_run(const struct model *m, struct batch *b,
+	      const struct run_opts *o);
 
 #endif

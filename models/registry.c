@@ -1,17 +1,30 @@
 // SPDX-License-Identifier: MIT
 /*
- * registry.c - every model concur knows, by name. Adding a model is one
- * extern line and one table line here.
+ * registry.c - every model concur knows, by name. Adding a C model is one
+ * extern line and one table line here; an external model (a program that
+ * speaks the protocol in models/README.md) is one table line.
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "harness/external.h"
 #include "models/model.h"
 
 extern const struct model model_sequential;
 
+/* An external model: models/python/NAME.py, run by harness/external.c. */
+#define PYTHON_MODEL(NAME, SUMMARY)                                        \
+	(&(const struct model){.name = NAME,                               \
+			       .summary = SUMMARY,                         \
+			       .flags = MODEL_EXTERNAL,                    \
+			       .command = "models/python/" NAME ".py"})
+
 static const struct model *const registry[] = {
 	&model_sequential,
+	PYTHON_MODEL("py-sequential", "Python: a plain loop, the Python baseline"),
+	PYTHON_MODEL("py-threads", "Python: a ThreadPoolExecutor of C threads"),
+	PYTHON_MODEL("py-processes", "Python: a ProcessPoolExecutor of C processes"),
+	PYTHON_MODEL("py-asyncio", "Python: asyncio + aiohttp, C in flight"),
 };
 
 #define REGISTRY_SIZE (sizeof(registry) / sizeof(registry[0]))
@@ -40,4 +53,11 @@ const char *model_names(void)
 					 "%s%s", i ? ", " : "",
 					 registry[i]->name);
 	return names;
+}
+
+int model_run(const struct model *m, struct batch *b, const struct run_opts *o)
+{
+	if (m->flags & MODEL_EXTERNAL)
+		return external_run(m, b, o);
+	return m->run(b, o);
 }
