@@ -36,11 +36,11 @@ struct run_stats {
 	long handovers;       /* gil: times the lock changed hands */
 	long worker_rss_kib;  /* processes: sum of the workers' peak RSS */
 	long replacements;    /* processes: workers started after a crash */
+	double startup_s;     /* external models: interpreter start-up */
 	char note[160];       /* a limit that was hit, said in words */
 	/* External models (harness/external.h). wait4's CPU and memory
 	 * include the interpreter's start-up. */
 	double external_run_s;  /* the run time the program measured */
-	double startup_s;       /* harness wall time minus external_run_s */
 	int external_status;    /* enum external_status */
 	double external_user_s; /* wait4: user CPU, children included */
 	double external_sys_s;  /* wait4: system CPU, children included */

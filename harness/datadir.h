@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * datadir.h - where concur finds the files it reads at run time (the
- * gnuplot scripts in plots/, the scripts in models/python/): the source
- * tree when the program runs from it (build/concur next to plots/), else
- * the data directory compiled in
+ * datadir.h - where concur finds the files it reads at run time (plots/NAME.gp,
+ * models/python/NAME.py): the source tree when the program runs from it
+ * (build/concur next to plots/), else the data directory compiled in
  * (CONCUR_DATADIR, $(PREFIX)/share/concur).
  */
 #ifndef CONCUR_DATADIR_H

@@ -297,8 +297,9 @@ int external_run(const struct model *m, struct batch *b,
 
 	if (!m->command || ext_command_path(m, path, sizeof(path)) != 0 ||
 	    access(path, R_OK) != 0) {
-		snprintf(why, sizeof(why), "%s not found",
-			 m->command ? m->command : "(no command)");
+		snprintf(why, sizeof(why), "%s not found in %s",
+			 m->command ? m->command : "(no command)",
+			 concur_datadir());
 		return ext_unavailable(&x, why);
 	}
 	char *argv[3] = {path, NULL, NULL};

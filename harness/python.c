@@ -20,8 +20,14 @@ extern char **environ;
 /* A pyenv shim or a cold disk can take seconds to start an interpreter. */
 #define PYTHON_PROBE_TIMEOUT_S 20.0
 
-/* Runs `path -c "import aiohttp"` with no input or output and waits for it
- * (at most PYTHON_PROBE_TIMEOUT_S; then it is killed and reaped). */
+/* The probe exits with this status only if it ran Python and imported
+ * aiohttp: a program that exits 0 whatever it is given (/bin/true) is not
+ * taken for a Python. */
+#define PYTHON_PROBE_STATUS 42
+#define PYTHON_PROBE "import sys, aiohttp; sys.exit(42)"
+
+/* Runs the probe with no input or output and waits for it (at most
+ * PYTHON_PROBE_TIMEOUT_S; then it is killed and reaped). */
 int python_has_aiohttp(const char *path)
 {
 	if (access(path, X_OK) != 0)
@@ -32,7 +38,7 @@ int python_has_aiohttp(const char *path)
 	for (int fd = 0; fd <= 2; fd++)
 		posix_spawn_file_actions_addopen(&fa, fd, "/dev/null",
 						 fd ? O_WRONLY : O_RDONLY, 0);
-	char *argv[] = {(char *)path, "-c", "import aiohttp", NULL};
+	char *argv[] = {(char *)path, "-c", PYTHON_PROBE, NULL};
 	pid_t pid;
 	int rc = posix_spawn(&pid, path, &fa, NULL, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
@@ -52,7 +58,8 @@ int python_has_aiohttp(const char *path)
 		waitpid(pid, &status, 0);
 		return 0;
 	}
-	return done == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+	return done == pid && WIFEXITED(status) &&
+	       WEXITSTATUS(status) == PYTHON_PROBE_STATUS;
 }
 
 /* The first executable `python3` in $PATH, into buf; NULL when none. */

@@ -42,6 +42,11 @@ struct model {
 				data directory, e.g. "models/python/x.py" */
 };
 
+/* Runs model m on the batch: m->run for C models, the external-model
+ * protocol (harness/external.c) for MODEL_EXTERNAL ones. */
+int model_run(const struct model *m, struct batch *batch,
+	      const struct run_opts *opts);
+
 /* The registry (models/registry.c). */
 const struct model *model_find(const char *name);
 /* All models in registry order; *count receives how many. */
@@ -49,10 +54,5 @@ const struct model *const *model_list(size_t *count);
 /* "sequential, threads, ...": the names, for error messages. Static
  * storage. */
 const char *model_names(void);
-
-/* Runs m on the batch: m->run for a C model, harness/external.c for an
- * external one. Same error policy as run(). */
-int model_run(const struct model *m, struct batch *b,
-	      const struct run_opts *o);
 
 #endif

@@ -29,6 +29,14 @@ static const struct model *const registry[] = {
 
 #define REGISTRY_SIZE (sizeof(registry) / sizeof(registry[0]))
 
+int model_run(const struct model *m, struct batch *batch,
+	      const struct run_opts *opts)
+{
+	if (m->flags & MODEL_EXTERNAL)
+		return external_run(m, batch, opts);
+	return m->run(batch, opts);
+}
+
 const struct model *model_find(const char *name)
 {
 	for (size_t i = 0; i < REGISTRY_SIZE; i++)
@@ -53,11 +61,4 @@ const char *model_names(void)
 					 "%s%s", i ? ", " : "",
 					 registry[i]->name);
 	return names;
-}
-
-int model_run(const struct model *m, struct batch *b, const struct run_opts *o)
-{
-	if (m->flags & MODEL_EXTERNAL)
-		return external_run(m, b, o);
-	return m->run(b, o);
 }

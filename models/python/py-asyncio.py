@@ -50,11 +50,9 @@ async def fetch(session, url, result):
     try:
         async with session.get(url, max_redirects=MAX_REDIRECTS) as response:
             result["status"] = response.status
-            crc = 0
             async for chunk in response.content.iter_any():
-                crc = zlib.crc32(chunk, crc)
+                result["checksum"] = zlib.crc32(chunk, result["checksum"])
                 result["bytes"] += len(chunk)
-            result["checksum"] = crc
         if response.status >= 400:
             result["kind"] = "http_error"
             result["message"] = f"HTTP {response.status}"
