@@ -43,8 +43,7 @@
 static int ext_command_path(const struct model *m, char *buf, size_t len)
 {
 	if (m->command[0] == '/')
-		return snprintf(buf, len, "%s", m->command) < (int)len ? 0
-								   : -1;
+		return snprintf(buf, len, "%s", m->command) < (int)len ? 0 : -1;
 	return concur_data_path(buf, len, m->command) ? 0 : -1;
 }
 
@@ -56,8 +55,7 @@ static int ext_is_python(const char *path)
 
 /* The interpreter for a .py command: --python (checked by the CLI when it
  * was parsed), else python_find's choice. */
-static const char *ext_python(const struct run_opts *o, char *why,
-			      size_t len)
+static const char *ext_python(const struct run_opts *o, char *why, size_t len)
 {
 	if (o->python)
 		return o->python;
@@ -87,8 +85,7 @@ int external_available(const struct model *m, const struct run_opts *o,
 	return ext_python(o, why, len) != NULL;
 }
 
-double external_default_timeout(const struct batch *b,
-				const struct run_opts *o)
+double external_default_timeout(const struct batch *b, const struct run_opts *o)
 {
 	/* A rough ideal: 1 s a fetch and 0.5 s a unit (CPython runs a unit
 	 * in about 0.1 s), C at a time. */
@@ -179,8 +176,8 @@ fail:
  * (the program reads to end of file) or when the program stopped reading. */
 static void ext_feed(struct ext_run *x)
 {
-	ssize_t n = write(x->in_fd, x->doc + x->doc_sent,
-			  x->doc_len - x->doc_sent);
+	ssize_t n =
+		write(x->in_fd, x->doc + x->doc_sent, x->doc_len - x->doc_sent);
 	if (n > 0)
 		x->doc_sent += (size_t)n;
 	if ((n < 0 && errno != EAGAIN && errno != EINTR) ||
@@ -218,8 +215,8 @@ static int ext_exited(const struct ext_run *x)
 {
 	siginfo_t info;
 	memset(&info, 0, sizeof(info));
-	if (waitid(P_PID, (id_t)x->pid, &info,
-		   WEXITED | WNOHANG | WNOWAIT) != 0)
+	if (waitid(P_PID, (id_t)x->pid, &info, WEXITED | WNOHANG | WNOWAIT) !=
+	    0)
 		return errno != EINTR; /* ECHILD: gone already */
 	return info.si_pid == x->pid;
 }
@@ -288,8 +285,7 @@ static int ext_unavailable(struct ext_run *x, const char *why)
 int external_run(const struct model *m, struct batch *b,
 		 const struct run_opts *o)
 {
-	struct ext_run x = {.m = m, .b = b, .o = o, .in_fd = -1,
-			    .out_fd = -1};
+	struct ext_run x = {.m = m, .b = b, .o = o, .in_fd = -1, .out_fd = -1};
 	char why[256] = "", path[4096];
 	/* Writing to a program that has exited must be an error we see
 	 * (EPIPE), not a signal that kills the harness. */

@@ -27,7 +27,7 @@
 
 /* How the program ended: stats->external_status. */
 enum external_status {
-	EXTERNAL_OK,          /* exited 0 and reported every task */
+	EXTERNAL_OK,	      /* exited 0 and reported every task */
 	EXTERNAL_UNAVAILABLE, /* could not be started */
 	EXTERNAL_BAD_OUTPUT,  /* exited 0, but lines were missing or wrong */
 	EXTERNAL_FAILED,      /* exited with a status other than 0 */

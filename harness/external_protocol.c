@@ -35,8 +35,8 @@ static json_t *ext_task_json(const struct batch *b, size_t i)
 	char seed[24];
 	snprintf(seed, sizeof(seed), "0x%" PRIx64, t->seed);
 	return json_pack("{s:I, s:s, s:s?, s:I, s:s}", "index", (json_int_t)i,
-			 "type", task_type_name(t->type), "url", t->url,
-			 "work", (json_int_t)t->work, "seed", seed);
+			 "type", task_type_name(t->type), "url", t->url, "work",
+			 (json_int_t)t->work, "seed", seed);
 }
 
 static char *ext_batch_json(const struct ext_run *x)
@@ -51,12 +51,12 @@ static char *ext_batch_json(const struct ext_run *x)
 	/* "o" hands tasks over to doc, even when json_pack fails. */
 	json_t *doc = json_pack(
 		"{s:i, s:s, s:{s:i, s:f, s:f, s:I, s:b}, s:o}", "protocol",
-		EXT_PROTOCOL_VERSION, "model", x->m->name, "options",
-		"workers", o->workers > 0 ? o->workers : 1,
-		"connect_timeout_s", o->fetch.connect_timeout_ms / 1000.0,
-		"timeout_s", o->fetch.timeout_ms / 1000.0,
-		"kernel_iters_per_unit", (json_int_t)KERNEL_ITERS_PER_UNIT,
-		"trace", o->trace, "tasks", tasks);
+		EXT_PROTOCOL_VERSION, "model", x->m->name, "options", "workers",
+		o->workers > 0 ? o->workers : 1, "connect_timeout_s",
+		o->fetch.connect_timeout_ms / 1000.0, "timeout_s",
+		o->fetch.timeout_ms / 1000.0, "kernel_iters_per_unit",
+		(json_int_t)KERNEL_ITERS_PER_UNIT, "trace", o->trace, "tasks",
+		tasks);
 	if (!doc)
 		return NULL;
 	char *text = json_dumps(doc, JSON_COMPACT);
@@ -124,8 +124,7 @@ static const char *ext_check(const struct ext_run *x, size_t i,
 	else if (ext_parse_hex(f->checksum, &r->checksum) != 0)
 		snprintf(why, len, "checksum \"%.20s\" is not hex",
 			 f->checksum);
-	else if (x->b->tasks[i].type == TASK_FETCH &&
-		 r->checksum > UINT32_MAX)
+	else if (x->b->tasks[i].type == TASK_FETCH && r->checksum > UINT32_MAX)
 		snprintf(why, len, "a fetch checksum is a CRC-32");
 	else if (!isfinite(f->start) || !isfinite(f->end) || f->start < 0 ||
 		 f->end < f->start || f->end > wall)
@@ -155,12 +154,11 @@ static void ext_result_line(struct ext_run *x, json_t *line, size_t i)
 	struct ext_fields f = {.message = ""};
 	json_error_t err;
 	char why[RESULT_MESSAGE_MAX];
-	if (json_unpack_ex(line, &err, 0,
-			   "{s:s, s:I, s:I, s:s, s:F, s:F, s:I, s?s}", "kind",
-			   &f.kind, "status", &f.status, "bytes", &f.bytes,
-			   "checksum", &f.checksum, "start", &f.start, "end",
-			   &f.end, "worker", &f.worker, "message",
-			   &f.message) != 0) {
+	if (json_unpack_ex(
+		    line, &err, 0, "{s:s, s:I, s:I, s:s, s:F, s:F, s:I, s?s}",
+		    "kind", &f.kind, "status", &f.status, "bytes", &f.bytes,
+		    "checksum", &f.checksum, "start", &f.start, "end", &f.end,
+		    "worker", &f.worker, "message", &f.message) != 0) {
 		result_set_message(r, "bad result: %s", err.text);
 		return;
 	}
@@ -262,8 +260,7 @@ static enum external_status ext_verdict(const struct ext_run *x, int wstatus,
 	}
 	*missing = RESULT_OTHER;
 	snprintf(why, len, "the program reported no result for it");
-	return x->n_reported == x->b->n && x->n_bad_lines == 0 &&
-			       x->have_run_s
+	return x->n_reported == x->b->n && x->n_bad_lines == 0 && x->have_run_s
 		       ? EXTERNAL_OK
 		       : EXTERNAL_BAD_OUTPUT;
 }
@@ -286,9 +283,9 @@ void ext_proto_finish(struct ext_run *x, int wstatus, double timeout_s)
 	s->external_status = st;
 	if (st == EXTERNAL_OK)
 		return;
-	int n = snprintf(s->note, sizeof(s->note), "%s: %s",
-			 external_status_name(st),
-			 st == EXTERNAL_BAD_OUTPUT ? "lines missing or wrong" : why);
+	int n = snprintf(
+		s->note, sizeof(s->note), "%s: %s", external_status_name(st),
+		st == EXTERNAL_BAD_OUTPUT ? "lines missing or wrong" : why);
 	if (x->n_bad_lines && n > 0 && (size_t)n < sizeof(s->note))
 		snprintf(s->note + n, sizeof(s->note) - (size_t)n,
 			 "; %zu unreadable lines, the first: %s",
@@ -301,8 +298,8 @@ void ext_proto_finish(struct ext_run *x, int wstatus, double timeout_s)
 const char *external_status_name(int status)
 {
 	static const char *const names[] = {
-		"ok", "unavailable", "bad_output", "failed", "crashed",
-		"timed_out",
+		"ok",	  "unavailable", "bad_output",
+		"failed", "crashed",	 "timed_out",
 	};
 	if (status < 0 || (size_t)status >= sizeof(names) / sizeof(names[0]))
 		return "unknown";

@@ -25,12 +25,12 @@ struct ext_run {
 	const struct model *m;
 	struct batch *b;
 	const struct run_opts *o;
-	pid_t pid;      /* the program, also its process group */
-	int in_fd;      /* our end of its stdin; -1 once closed */
-	int out_fd;     /* our end of its stdout; -1 at end of file */
+	pid_t pid;	/* the program, also its process group */
+	int in_fd;	/* our end of its stdin; -1 once closed */
+	int out_fd;	/* our end of its stdout; -1 at end of file */
 	double t_start; /* when we started it (clock_now) */
 	double deadline;
-	int timed_out;  /* we killed it at the deadline */
+	int timed_out; /* we killed it at the deadline */
 
 	/* The batch, written to in_fd (external.c sends it). */
 	char *doc;
@@ -39,14 +39,14 @@ struct ext_run {
 	/* What came back (external_protocol.c). */
 	char line[EXT_LINE_MAX]; /* the line being assembled */
 	size_t line_len;
-	int line_too_long;       /* skipping to the next newline */
+	int line_too_long;	 /* skipping to the next newline */
 	unsigned char *reported; /* reported[i]: task i had a line */
 	size_t n_reported;
-	size_t n_bad_lines;      /* lines that named no task */
-	char first_bad[64];      /* the start of the first such line */
+	size_t n_bad_lines; /* lines that named no task */
+	char first_bad[64]; /* the start of the first such line */
 	int have_run_s;
-	double run_s;            /* the program's own run time */
-	int workers_seen;        /* highest worker number reported + 1 */
+	double run_s;	  /* the program's own run time */
+	int workers_seen; /* highest worker number reported + 1 */
 };
 
 /* Builds the document and the bookkeeping; 0 or -1. */

@@ -13,17 +13,17 @@
 extern const struct model model_sequential;
 
 /* An external model: models/python/NAME.py, run by harness/external.c. */
-#define PYTHON_MODEL(NAME, SUMMARY)                                        \
-	(&(const struct model){.name = NAME,                               \
-			       .summary = SUMMARY,                         \
-			       .flags = MODEL_EXTERNAL,                    \
+#define PYTHON_MODEL(NAME, SUMMARY)                                            \
+	(&(const struct model){.name = NAME,                                   \
+			       .summary = SUMMARY,                             \
+			       .flags = MODEL_EXTERNAL,                        \
 			       .command = "models/python/" NAME ".py"})
 
 static const struct model *const registry[] = {
 	&model_sequential,
-	PYTHON_MODEL("py-sequential", "Python: a plain loop, the Python baseline"),
-	PYTHON_MODEL("py-threads", "Python: a ThreadPoolExecutor of C threads"),
-	PYTHON_MODEL("py-processes", "Python: a ProcessPoolExecutor of C processes"),
+	PYTHON_MODEL("py-sequential", "Python: a plain loop, the baseline"),
+	PYTHON_MODEL("py-threads", "Python: a pool of C threads, one GIL"),
+	PYTHON_MODEL("py-processes", "Python: a pool of C processes"),
 	PYTHON_MODEL("py-asyncio", "Python: asyncio + aiohttp, C in flight"),
 };
 

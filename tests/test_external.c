@@ -53,8 +53,12 @@ static void set_url(struct batch *b, size_t i, const char *path)
 static struct batch *mixed_bag(void)
 {
 	static const char *const fetches[] = {
-		"/bytes/64",     "/delay/20?bytes=3000", "/status/404",
-		"/reset",        "/truncate/1000",       "/hang",
+		"/bytes/64",
+		"/delay/20?bytes=3000",
+		"/status/404",
+		"/reset",
+		"/truncate/1000",
+		"/hang",
 		"http://127.0.0.1:1/refused",
 	};
 	size_t n_fetch = sizeof(fetches) / sizeof(fetches[0]);
@@ -177,9 +181,9 @@ START_TEST(garbage_is_recorded_per_task)
 	ck_assert_int_eq(b->results[0].kind, RESULT_OK);
 	ck_assert_uint_eq(b->results[0].checksum, KERNEL_SEED_MIX);
 	static const char *const why[] = {
-		NULL,       "status 1234", "unknown kind", "twice",
-		"not hex",  "times",       "worker 99",    "Expected string",
-		"no result",
+		NULL,	     "status 1234",	"unknown kind",
+		"twice",     "not hex",		"times",
+		"worker 99", "Expected string", "no result",
 	};
 	for (size_t i = 1; i < 9; i++) {
 		ck_assert_int_eq(b->results[i].kind, RESULT_OTHER);
@@ -287,8 +291,7 @@ START_TEST(the_run_goes_on_after_a_crash)
 	b->t0 = clock_now();
 	ck_assert_int_eq(model_run(seq, b, &o), 0);
 	for (size_t i = 0; i < b->n; i++)
-		ck_assert_uint_eq(b->results[i].checksum,
-				  kernel_run(i, 0));
+		ck_assert_uint_eq(b->results[i].checksum, kernel_run(i, 0));
 	batch_free(b);
 }
 END_TEST

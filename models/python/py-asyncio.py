@@ -12,7 +12,7 @@ Watch for: two limits must agree. The semaphore admits C tasks at a time,
 and the connector must allow C connections: aiohttp's default (100) would
 cap a larger C silently.
 
-Run it:  build/concur run --models py-threads,py-asyncio --workload fetch
+Run it:  build/concur run --models py-threads,py-asyncio --workloads fetch
          --workers 100   and see both overlap the waits, on one thread here.
 """
 import asyncio

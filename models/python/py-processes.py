@@ -11,8 +11,8 @@ Watch for: nothing is shared unless you ask. Each worker gets its number
 from a counter in shared memory (multiprocessing.Value), under its lock;
 a plain global would be copied into each process and never agree.
 
-Run it:  build/concur run --models py-sequential,py-processes --workload
-         compute --work 2 --workers 2   and see a speedup near 2.
+Run it:  build/concur run --models py-sequential,py-processes
+         --workloads compute --work 2 --workers 2   and see a speedup near 2.
 """
 import multiprocessing
 import time

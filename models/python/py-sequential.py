@@ -10,7 +10,7 @@ compared with this loop, not with C.
 Watch for: nothing runs concurrently here, which is the point: the fetches
 wait one after another on one kept-alive connection.
 
-Run it:  build/concur run --models sequential,py-sequential --workload fetch
+Run it:  build/concur run --models sequential,py-sequential --workloads fetch
          and see the same wall time in both languages: waiting costs the same.
 """
 import time

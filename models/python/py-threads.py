@@ -11,7 +11,7 @@ take about as long as one (compare with the C gil model).
 Watch for: a http.client connection is not thread-safe, so each thread owns
 its own (threading.local), as each C thread owns its CURL handle.
 
-Run it:  build/concur run --models py-sequential,py-threads --workload compute
+Run it:  build/concur run --models py-sequential,py-threads --workloads compute
          --work 2 --workers 2   and see a speedup near 1, not 2.
 """
 import threading
