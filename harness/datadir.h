@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * datadir.h - where concur finds the files it reads at run time (plots/*.gp,
- * models/python/*.py): the source tree when the program runs from it
+ * datadir.h - where concur finds the files it reads at run time (plots/NAME.gp,
+ * models/python/NAME.py): the source tree when the program runs from it
  * (build/concur next to plots/), else the data directory compiled in
  * (CONCUR_DATADIR, $(PREFIX)/share/concur).
  */
