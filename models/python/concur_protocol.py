@@ -152,7 +152,7 @@ class Fetcher:
         parts = urlsplit(url)
         conn, reused = self._connection(parts, deadline)
         try:
-            response = self._request(conn, parts, deadline)
+            response, sock = self._request(conn, parts, deadline)
         except (ConnectionError, http.client.RemoteDisconnected):
             if not reused:
                 raise
@@ -160,8 +160,7 @@ class Fetcher:
             # time: try once more on a new one, as libcurl does.
             self._drop(url)
             conn, _ = self._connection(parts, deadline)
-            response = self._request(conn, parts, deadline)
-        sock = conn.sock  # kept: conn lets go of it on "Connection: close"
+            response, sock = self._request(conn, parts, deadline)
         result["status"] = response.status
         location = response.getheader("Location")
         if response.status in REDIRECT_CODES and location:
@@ -175,8 +174,11 @@ class Fetcher:
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query
                                         else "")
         conn.request("GET", target, headers={"User-Agent": "concur/1"})
-        conn.sock.settimeout(self._left(deadline))
-        return conn.getresponse()
+        # Kept: on "Connection: close" conn lets go of its socket in
+        # getresponse, but the body is still read from it.
+        sock = conn.sock
+        sock.settimeout(self._left(deadline))
+        return conn.getresponse(), sock
 
     def _read_body(self, response, sock, result, deadline):
         result["bytes"] = 0
