@@ -51,7 +51,6 @@ int fetch_prepare(CURL *h, const char *url, const struct fetch_opts *o,
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, st->errbuf);
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms);
 	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, o->timeout_ms);
-	curl_easy_setopt(h, CURLOPT_PRIVATE, st);
 	return 0;
 }
 
