@@ -36,6 +36,7 @@ struct run_stats {
 	long handovers;       /* gil: times the lock changed hands */
 	long worker_rss_kib;  /* processes: sum of the workers' peak RSS */
 	long replacements;    /* processes: workers started after a crash */
+	double startup_s;     /* external models: interpreter start-up */
 	char note[160];       /* a limit that was hit, said in words */
 };
 

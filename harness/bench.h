@@ -25,7 +25,7 @@ struct bench_row {
 	double measured;       /* median of the repetitions */
 	double reference;      /* ideal or peer median; NAN when none */
 	double ratio;          /* defined by the case; NAN when none */
-	const char *target;    /* "<=1.10", ">=1.9", "0.9..1.1" or "" */
+	char target[24];       /* "<=1.10", ">=1.9", "0.9..1.1" or "" */
 	const char *unit;      /* "s", "tasks/s", "us", "KiB", ... */
 };
 
@@ -53,11 +53,24 @@ void bench_add_row(struct bench_ctx *ctx, const struct bench_row *row);
  * 0, or -1 when there is no target. */
 int bench_target_met(const char *target, double ratio);
 
-/* Runs a registered model on a fresh batch of n fetches of url_path on the
- * embedded server at C workers, verifies every result is ok, and returns
- * the wall time in seconds (negative on failure). A helper most cases use. */
+/* Runs model m on the batch at C = workers in a fresh child (as `concur
+ * run` does), checks every result against ref (or, when ref is NULL, that
+ * every task ended ok), and returns the wall time in seconds; negative,
+ * and ctx->wrong set, when results were wrong. Most cases use it. */
 double bench_time_model(struct bench_ctx *ctx, const struct model *m,
-			struct batch *batch, int workers);
+			struct batch *batch, const struct batch *ref,
+			int workers);
+
+/* The sequential reference of a batch (delays shortened; see verify.h);
+ * NULL on failure. Free with batch_free. */
+struct batch *bench_reference(struct bench_ctx *ctx, const struct batch *b);
+
+/* A batch of n fetches of server_url + path ("/delay/100"). */
+struct batch *bench_fetch_batch(const struct bench_ctx *ctx, size_t n,
+				const char *path);
+
+/* Median of v[0..n). */
+double bench_median(const double *v, size_t n);
 
 /* `concur bench [--cases LIST] [--repeat R] [--quick]`. */
 int bench_main(int argc, char **argv);

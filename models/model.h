@@ -41,6 +41,11 @@ struct model {
 				data directory, e.g. "models/python/x.py" */
 };
 
+/* Runs model m on the batch: m->run for C models, the external-model
+ * protocol (harness/external.c) for MODEL_EXTERNAL ones. */
+int model_run(const struct model *m, struct batch *batch,
+	      const struct run_opts *opts);
+
 /* The registry (models/registry.c). */
 const struct model *model_find(const char *name);
 /* All models in registry order; *count receives how many. */

@@ -20,6 +20,16 @@ static const struct model *const registry[] = {
 
 #define REGISTRY_SIZE (sizeof(registry) / sizeof(registry[0]))
 
+int model_run(const struct model *m, struct batch *batch,
+	      const struct run_opts *opts)
+{
+	if (m->run)
+		return m->run(batch, opts);
+	fprintf(stderr, "%s: external models are not supported yet\n",
+		m->name);
+	return -1;
+}
+
 const struct model *model_find(const char *name)
 {
 	for (size_t i = 0; i < REGISTRY_SIZE; i++)

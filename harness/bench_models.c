@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: MIT
+/*
+ * bench_models.c - the cases that hold each model to its ideal:
+ *   io   1,000 fetches of /delay/100 at C = 100: time / ceil(N/C) x delay
+ *   cpu  64 compute tasks of 25 units at C = cores: speedup over sequential
+ * Runs of different models alternate, so drift hits all alike.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "harness/bench.h"
+
+#define BENCH_MAX_MODELS 8
+
+/* The registered models among names (a model not built yet is skipped). */
+static size_t bench_models(const char *const *names, size_t n,
+			   const struct model **out)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n && k < BENCH_MAX_MODELS; i++) {
+		const struct model *m = model_find(names[i]);
+		if (m)
+			out[k++] = m;
+	}
+	return k;
+}
+
+/* Times each model `repeat` times, alternating; medians into med[]. */
+static int bench_alternate(struct bench_ctx *ctx, const struct model **m,
+			   size_t n, struct batch *b, const struct batch *ref,
+			   int workers, double *med)
+{
+	double t[BENCH_MAX_MODELS][64];
+	int reps = ctx->repeat < 64 ? ctx->repeat : 64;
+	for (int r = 0; r < reps; r++)
+		for (size_t i = 0; i < n; i++) {
+			int c = strcmp(m[i]->name, "sequential") ? workers : 1;
+			t[i][r] = bench_time_model(ctx, m[i], b, ref, c);
+			if (t[i][r] < 0)
+				return -1;
+		}
+	for (size_t i = 0; i < n; i++)
+		med[i] = bench_median(t[i], (size_t)reps);
+	return 0;
+}
+
+static int bench_io(struct bench_ctx *ctx)
+{
+	static const char *const names[] = {"threads", "processes",
+					    "eventloop"};
+	const struct model *m[BENCH_MAX_MODELS];
+	size_t n = bench_models(names, 3, m);
+	size_t tasks = ctx->quick ? 200 : 1000;
+	int workers = 100;
+	struct batch *b = bench_fetch_batch(ctx, tasks, "/delay/100");
+	struct batch *ref = b ? bench_reference(ctx, b) : NULL;
+	double med[BENCH_MAX_MODELS];
+	int rc = -1;
+	if (ref && bench_alternate(ctx, m, n, b, ref, workers, med) == 0) {
+		double ideal = ceil((double)tasks / workers) * 0.100;
+		for (size_t i = 0; i < n; i++)
+			bench_add_row(ctx, &(struct bench_row){
+				"io", m[i]->name, workers, med[i], ideal,
+				med[i] / ideal, "<=1.10", "s"});
+		rc = 0;
+	}
+	batch_free(b);
+	batch_free(ref);
+	return rc;
+}
+
+static int bench_cpu(struct bench_ctx *ctx)
+{
+	static const char *const names[] = {"sequential", "threads",
+					    "processes", "eventloop"};
+	const struct model *m[BENCH_MAX_MODELS];
+	size_t n = bench_models(names, 4, m);
+	size_t tasks = ctx->quick ? 16 : 64;
+	struct batch *b = batch_new(tasks);
+	for (size_t i = 0; b && i < tasks; i++) {
+		b->tasks[i].type = TASK_COMPUTE;
+		b->tasks[i].seed = i;
+		b->tasks[i].work = 25;
+	}
+	struct batch *ref = b ? bench_reference(ctx, b) : NULL;
+	double med[BENCH_MAX_MODELS];
+	int rc = -1;
+	if (ref && bench_alternate(ctx, m, n, b, ref, ctx->cores, med) == 0) {
+		char target[16];
+		snprintf(target, sizeof(target), ">=%.2f", 0.95 * ctx->cores);
+		for (size_t i = 1; i < n; i++) {
+			struct bench_row row = {"cpu", m[i]->name, ctx->cores,
+						med[i], med[0], med[0] / med[i],
+						"", "s"};
+			int loop = strcmp(m[i]->name, "eventloop") == 0;
+			snprintf(row.target, sizeof(row.target), "%s",
+				 loop ? "0.9..1.1" : target);
+			bench_add_row(ctx, &row);
+		}
+		rc = 0;
+	}
+	batch_free(b);
+	batch_free(ref);
+	return rc;
+}
+
+const struct bench_case bench_case_io = {
+	"io", "1,000 x /delay/100 at C = 100 vs the ideal 1.0 s", bench_io};
+const struct bench_case bench_case_cpu = {
+	"cpu", "64 x 25 ms compute at C = cores: speedup", bench_cpu};

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: MIT
+/*
+ * config.h - the options of `concur run`, checked once, before anything is
+ * measured.
+ */
+#ifndef CONCUR_CONFIG_H
+#define CONCUR_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "common/task.h"
+#include "models/model.h"
+
+#define CONFIG_MAX_MODELS 32
+#define CONFIG_MAX_WORKERS 64
+
+struct run_config {
+	const struct model *models[CONFIG_MAX_MODELS];
+	size_t n_models;
+	enum task_type workloads[3];
+	size_t n_workloads;
+	int workers[CONFIG_MAX_WORKERS]; /* the sweep of C */
+	size_t n_workers;
+	long tasks;        /* N */
+	bool tasks_given;  /* --tasks was on the command line */
+	long delay_ms;     /* /delay/MS of every fetch */
+	long bytes;        /* body size of every fetch */
+	long work;         /* kernel units per compute task */
+	long py_work;      /* units for py-* models on compute (0: = work) */
+	long timeout_ms;   /* whole transfer */
+	long connect_timeout_ms;
+	int repeat;        /* measured runs per case */
+	int warmup;        /* unmeasured runs per case first */
+	int cpu_workers;   /* hybrid's pool */
+	double switch_interval_ms;
+	double model_timeout_s; /* external models; 0: derived */
+	const char *url_file;   /* real URLs instead of the embedded server */
+	const char *server_url; /* a server already running */
+	const char *out_dir;    /* results/ */
+	const char *label;      /* name of the result set */
+	const char *python;     /* --python */
+	bool trace, quiet, plot;
+	char *cmdline;          /* the whole command line, for meta.json */
+};
+
+/* Fills c from `concur run` arguments (argv[0] is "run"). Returns 0, 1 when
+ * --help was printed, or -1 after one line on stderr (exit 2). */
+int config_parse_run(int argc, char **argv, struct run_config *c);
+
+/* The defaults, before any flag. */
+void config_defaults(struct run_config *c);
+
+/* Prints `concur run --help`. */
+void config_usage(void);
+
+/* Does this config include an external (py-*) model? */
+bool config_has_external(const struct run_config *c);
+
+#endif

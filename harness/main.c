@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: MIT
+/*
+ * main.c - the `concur` program: one front door for every command.
+ *
+ *     concur run      the comparison: models x workloads x C, verified
+ *     concur serve    the embedded HTTP test server
+ *     concur models   the models and what each teaches
+ *     concur plot     the pictures of a result set
+ *     concur compare  two result sets side by side
+ *     concur bench    fixed benchmark cases (make bench)
+ *     concur lesson   the lessons, step by step
+ *
+ * Exit status: 0 done, 1 the run found a problem, 2 bad usage.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "common/fetch.h"
+#include "harness/bench.h"
+#include "harness/cli.h"
+#include "harness/commands.h"
+#include "harness/plot.h"
+#include "harness/run.h"
+#include "harness/server.h"
+#include "models/model.h"
+
+struct command {
+	const char *name;
+	const char *summary;
+	int (*main)(int argc, char **argv);
+};
+
+static int models_main(int argc, char **argv);
+
+static const struct command commands[] = {
+	{"run", "run the comparison: models x workloads x workers", run_main},
+	{"serve", "the embedded HTTP test server", server_main},
+	{"models", "list the models and what each teaches", models_main},
+	{"plot", "draw the plots of a result set", plot_main},
+	{"compare", "two result sets side by side", compare_main},
+	{"bench", "fixed benchmark cases (make bench)", bench_main},
+	{"lesson", "the lessons, step by step", lesson_main},
+};
+
+#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: concur COMMAND [options]   (concur COMMAND --help "
+		     "for its options)\n\n"
+		     "Runs the same work under different concurrency models "
+		     "and measures them side by side.\n\n");
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		fprintf(out, "  %-8s %s\n", commands[i].name,
+			commands[i].summary);
+	fprintf(out, "\n  --help     this text\n  --version  the version\n");
+}
+
+static int models_main(int argc, char **argv)
+{
+	if (argc > 1 && strcmp(argv[1], "--help") == 0) {
+		printf("usage: concur models\nLists every model: name, "
+		       "flags, one-line summary.\n");
+		return 0;
+	}
+	if (argc > 1) {
+		cli_error("models: unexpected argument '%s'", argv[1]);
+		return EXIT_USAGE;
+	}
+	size_t n;
+	const struct model *const *all = model_list(&n);
+	for (size_t i = 0; i < n; i++)
+		printf("  %-14s %s%s\n", all[i]->name, all[i]->summary,
+		       all[i]->flags & MODEL_EXERCISE ? " [exercise]" : "");
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("concur %s\n", CONCUR_VERSION);
+		return 0;
+	}
+	for (size_t i = 0; i < N_COMMANDS; i++) {
+		if (strcmp(argv[1], commands[i].name) != 0)
+			continue;
+		if (fetch_global_init() != 0) {
+			cli_error("cannot initialise libcurl");
+			return 1;
+		}
+		int rc = commands[i].main(argc - 1, argv + 1);
+		curl_global_cleanup();
+		return rc;
+	}
+	cli_error("unknown command '%s' (see concur --help)", argv[1]);
+	return EXIT_USAGE;
+}

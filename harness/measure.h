@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: MIT
+/*
+ * measure.h - one measured run: the model runs in a freshly forked child of
+ * the harness, so wait4() gives that run's own CPU times, context switches
+ * and peak RSS, and a peak from one run never leaks into the next. The
+ * results come back through memory shared with the child.
+ */
+#ifndef CONCUR_MEASURE_H
+#define CONCUR_MEASURE_H
+
+#include "common/clock.h"
+#include "common/options.h"
+#include "common/task.h"
+#include "models/model.h"
+
+struct measurement {
+	double wall_s;        /* model_run, set-up included */
+	struct usage usage;   /* the child's own, from wait4 */
+	long peak_rss_kib;    /* the child's peak + its workers' (processes) */
+	struct run_stats stats;
+	int model_rc;         /* what model_run returned */
+	int died_signal;      /* the run's process died of this signal, or 0 */
+	int interrupted;      /* SIGINT/SIGTERM reached the harness */
+};
+
+/* Runs m on b (results are written into b->results) in a forked child.
+ * Returns 0 when a measurement was made, -1 when the child could not be
+ * started. Tasks left unfinished by a child that died are `crashed`. */
+int measure_run(const struct model *m, struct batch *b,
+		const struct run_opts *o, struct measurement *out);
+
+/* Set by the harness's SIGINT/SIGTERM handler; measure_run stops early. */
+extern volatile int measure_stop_requested;
+
+#endif

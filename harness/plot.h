@@ -1,0 +1,17 @@
+// SPDX-License-Identifier: MIT
+/*
+ * plot.h - `concur plot DIR`: runs the gnuplot scripts in plots/NAME.gp over a
+ * result set's CSV files and writes PNG and SVG pictures inside the set.
+ */
+#ifndef CONCUR_PLOT_H
+#define CONCUR_PLOT_H
+
+/* Draws every plot of the result set in dir; terminal != 0 also prints a
+ * terminal chart (gnuplot's dumb terminal). Returns 0, or -1 when gnuplot
+ * is missing or failed (it says how to get the plots). */
+int plot_result_set(const char *dir, int terminal);
+
+/* `concur plot DIR [--terminal]`. */
+int plot_main(int argc, char **argv);
+
+#endif

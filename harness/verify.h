@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: MIT
+/*
+ * verify.h - checking a model's results against the sequential reference.
+ *
+ * The reference is the same batch run sequentially with every /delay/MS
+ * under the timeout shortened to /delay/0: no result but the timing
+ * depends on the delay, so verification costs seconds even when the timed
+ * batch would take minutes sequentially.
+ *
+ * A task is right when kind, status, bytes and checksum all match. A
+ * difference that timing alone can explain (a `timeout` under load where
+ * the reference had none) is counted apart and warned about; it is not a
+ * wrong result.
+ */
+#ifndef CONCUR_VERIFY_H
+#define CONCUR_VERIFY_H
+
+#include <stddef.h>
+
+#include "common/task.h"
+
+#define VERIFY_MAX_LINES 5
+
+struct verify_report {
+	size_t checked;
+	size_t wrong;   /* results that differ for no timing reason */
+	size_t timing;  /* differences timing can explain */
+	size_t crashed; /* tasks whose worker died */
+	char lines[VERIFY_MAX_LINES][256]; /* the first differences, said */
+	size_t n_lines;
+};
+
+/* A copy of b for the reference run: same tasks, delays under timeout_ms
+ * shortened to 0. NULL on failure. */
+struct batch *verify_reference_batch(const struct batch *b, long timeout_ms);
+
+/* Compares got with ref task by task. */
+void verify_results(const struct batch *ref, const struct batch *got,
+		    struct verify_report *rep);
+
+/* Is the report clean (nothing wrong, nothing crashed)? */
+static inline int verify_ok(const struct verify_report *rep)
+{
+	return rep->wrong == 0 && rep->crashed == 0;
+}
+
+#endif

@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: MIT
+/*
+ * workload.h - turning options into a batch: fetches of the embedded
+ * server's /delay/MS?bytes=N, compute tasks of W units, mixed tasks (both),
+ * or the URLs of a --url-file.
+ *
+ * Errors: functions return 0 or -1 after one line on stderr.
+ */
+#ifndef CONCUR_WORKLOAD_H
+#define CONCUR_WORKLOAD_H
+
+#include <stddef.h>
+
+#include "common/task.h"
+
+/* URLs read from a --url-file. */
+struct url_list {
+	char **urls;
+	size_t n;
+};
+
+/* Reads one URL a line ('#' starts a comment, blank lines skipped). A
+ * malformed URL is an error naming the file and the line. */
+int url_file_read(const char *path, struct url_list *out);
+void url_list_free(struct url_list *list);
+
+/* What a batch is made of. */
+struct workload_spec {
+	enum task_type type;
+	size_t tasks;        /* N (for url lists: cycles through them) */
+	long delay_ms;       /* per fetch, on the embedded server */
+	long bytes;          /* per fetch */
+	long work;           /* kernel units per compute (and mixed) task */
+	const char *base_url;        /* "http://127.0.0.1:PORT", or NULL */
+	const struct url_list *urls; /* used when base_url is NULL */
+};
+
+/* A new batch for the spec; NULL on failure. */
+struct batch *workload_build(const struct workload_spec *spec);
+
+#endif
