@@ -156,6 +156,16 @@ static void evcurl_tune(struct evcurl *ec, size_t n_fetches)
 	}
 }
 
+struct ev_loop *evcurl_default_loop(void)
+{
+	struct ev_loop *loop = ev_default_loop(0);
+	/* Cheap when nothing was inherited: libev just makes a new epoll
+	 * set on the next iteration (ev_loop_fork in ev(3)). */
+	if (loop)
+		ev_loop_fork(loop);
+	return loop;
+}
+
 int evcurl_init(struct evcurl *ec, struct ev_loop *loop, int n_slots,
 		size_t n_fetches, const struct fetch_opts *fopts,
 		evcurl_done_fn done, void *done_arg)

@@ -76,6 +76,11 @@ struct evcurl {
 	void *done_arg;
 };
 
+/* The libev default loop, ready for this process: the harness runs each
+ * model in a forked child, and a loop inherited across fork() would share
+ * its epoll set with the parent's. NULL if libev cannot start. */
+struct ev_loop *evcurl_default_loop(void);
+
 /* Sets up the multi handle and n_slots easy handles on loop. n_fetches
  * (how many fetches the batch holds) chooses the connection-cache
  * settings: see evcurl.c. Returns 0 or -1 (said on stderr). */

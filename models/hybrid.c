@@ -37,7 +37,7 @@
 #include "models/model.h"
 
 /* Tasks the feeder starts per loop iteration; see eventloop.c. */
-#define FEED_BATCH 1000
+#define FEED_BATCH 500
 
 struct hybrid_state;
 
@@ -291,7 +291,7 @@ static int hybrid_run(struct batch *batch, const struct run_opts *opts)
 	size_t n_fetch = count_fetches(batch);
 	int slots = n_fetch < (size_t)opts->workers ? (int)n_fetch
 						     : opts->workers;
-	hs.loop = ev_default_loop(0);
+	hs.loop = evcurl_default_loop();
 	if (!hs.loop) {
 		fprintf(stderr, "hybrid: cannot create the libev loop\n");
 		goto out;
@@ -305,6 +305,8 @@ static int hybrid_run(struct batch *batch, const struct run_opts *opts)
 			opts->stats->workers_started = slots;
 		}
 		ev_timer_init(&hs.feeder, feed_cb, 0.0, 0.0);
+		/* After sockets and libcurl's timer: see eventloop.c. */
+		ev_set_priority(&hs.feeder, EV_MINPRI);
 		hybrid_kick(&hs);
 		if (batch->n > 0)
 			ev_run(hs.loop, 0);
