@@ -276,21 +276,6 @@ static int run_start_server(struct sweep *s)
 			    sizeof(s->server_url));
 }
 
-static void run_free(struct sweep *s, struct url_list *urls)
-{
-	if (s->server_pid > 0)
-		server_stop(s->server_pid);
-	for (size_t i = 0; i < s->n_groups; i++) {
-		batch_free(s->groups[i].batch);
-		batch_free(s->groups[i].reference);
-	}
-	report_free(s);
-	free(s->records);
-	free(s->cases);
-	free(s->config->cmdline);
-	url_list_free(urls);
-}
-
 int run_check_models(struct run_config *c)
 {
 	for (size_t i = 0; i < c->n_models; i++)
@@ -299,6 +284,55 @@ int run_check_models(struct run_config *c)
 			return -1;
 		}
 	return 0;
+}
+
+int run_execute(struct run_config *c, struct sweep *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->config = c;
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	s->cores = cores > 0 ? (int)cores : 1;
+	s->started = (double)time(NULL);
+	int rc = EXIT_USAGE;
+	if (c->url_file && url_file_read(c->url_file, &s->urls) != 0)
+		return rc;
+	if (run_check_models(c) != 0 || report_open_dir(s) != 0)
+		return rc;
+	rc = 1;
+	run_catch_signals();
+	if (run_start_server(s) != 0) {
+		cli_error("run: the embedded server did not start");
+		return rc;
+	}
+	if (run_build_groups(s, &s->urls) != 0 || run_references(s) != 0) {
+		if (!measure_stop_requested)
+			return rc;
+		s->partial = true;
+	}
+	struct progress p;
+	progress_init(&p, run_count(s), c->quiet);
+	if (!s->partial && run_sweep(s, &p) != 0 && !s->partial)
+		cli_error("run: a run could not be started");
+	progress_end(&p);
+	return report_finish(s);
+}
+
+void run_release(struct sweep *s)
+{
+	if (s->server_pid > 0)
+		server_stop(s->server_pid);
+	s->server_pid = 0;
+	for (size_t i = 0; i < s->n_groups; i++) {
+		batch_free(s->groups[i].batch);
+		batch_free(s->groups[i].reference);
+	}
+	s->n_groups = 0;
+	report_free(s);
+	free(s->records);
+	free(s->cases);
+	s->records = NULL;
+	s->cases = NULL;
+	url_list_free(&s->urls);
 }
 
 int run_main(int argc, char **argv)
@@ -310,36 +344,8 @@ int run_main(int argc, char **argv)
 		return rc > 0 ? 0 : EXIT_USAGE;
 	}
 	struct sweep s;
-	memset(&s, 0, sizeof(s));
-	s.config = &c;
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	s.cores = cores > 0 ? (int)cores : 1;
-	s.started = (double)time(NULL);
-	struct url_list urls = {0};
-	rc = EXIT_USAGE;
-	if (c.url_file && url_file_read(c.url_file, &urls) != 0)
-		goto done;
-	if (run_check_models(&c) != 0 || report_open_dir(&s) != 0)
-		goto done;
-	rc = 1;
-	run_catch_signals();
-	if (run_start_server(&s) != 0) {
-		cli_error("run: the embedded server did not start");
-		goto done;
-	}
-	if (run_build_groups(&s, &urls) != 0 || run_references(&s) != 0) {
-		if (measure_stop_requested)
-			s.partial = true;
-		else
-			goto done;
-	}
-	struct progress p;
-	progress_init(&p, run_count(&s), c.quiet);
-	if (!s.partial && run_sweep(&s, &p) != 0 && !s.partial)
-		cli_error("run: a run could not be started");
-	progress_end(&p);
-	rc = report_finish(&s);
-done:
-	run_free(&s, &urls);
+	rc = run_execute(&c, &s);
+	run_release(&s);
+	free(c.cmdline);
 	return rc;
 }

@@ -16,6 +16,7 @@
 #include "harness/measure.h"
 #include "harness/stats.h"
 #include "harness/verify.h"
+#include "harness/workload.h"
 
 /* A batch and everything that is compared on it. C models and Python
  * models run different amounts of compute (--py-work), so they get
@@ -80,6 +81,7 @@ struct sweep {
 	int cores;
 	char server_url[256];    /* empty with --url-file */
 	pid_t server_pid;        /* the embedded server, 0 if none */
+	struct url_list urls;    /* --url-file's URLs */
 	struct sweep_group groups[8];
 	size_t n_groups;
 	struct run_record *records;

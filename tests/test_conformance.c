@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: MIT
+/*
+ * test_conformance.c - every registered model, on the same batches, must
+ * produce exactly the sequential reference's results. One table of
+ * scenarios, one loop over the registry: a model added later is tested by
+ * this file unchanged. Exercises are left out unless named in the
+ * CONCUR_MODELS environment variable (make check-model MODEL=student).
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/clock.h"
+#include "models/model.h"
+#include "tests/support/support.h"
+
+struct scenario {
+	const char *name;
+	int workers;
+	size_t tasks;
+	long timeout_ms;
+	void (*build)(struct batch *b, size_t i);
+};
+
+static void url_of(struct batch *b, size_t i, const char *path)
+{
+	char url[512];
+	if (strncmp(path, "http", 4) == 0)
+		snprintf(url, sizeof(url), "%s", path);
+	else
+		snprintf(url, sizeof(url), "%s%s", support_server_url, path);
+	ck_assert_int_eq(batch_set_url(b, i, url), 0);
+}
+
+/* Mixed delays and sizes, 404 and 503, a refused port, a timeout. */
+static void build_fetch(struct batch *b, size_t i)
+{
+	static const char *const paths[] = {
+		"/delay/0?bytes=100",   "/delay/30?bytes=5000",
+		"/bytes/0",             "/bytes/70000",
+		"/status/404",          "/status/503",
+		"/delay/10?bytes=1",    "http://127.0.0.1:1/refused",
+		"/delay/5000",          "/delay/5?bytes=333",
+	};
+	b->tasks[i].type = TASK_FETCH;
+	url_of(b, i, paths[i % (sizeof(paths) / sizeof(paths[0]))]);
+}
+
+/* The server's faults: a reset, a truncated body, an answer that never
+ * comes (the timeout must fire), and a slow drip that still ends ok. */
+static void build_faults(struct batch *b, size_t i)
+{
+	static const char *const paths[] = {"/reset", "/truncate/1000",
+					    "/hang", "/bytes/10",
+					    "/drip/5?ms=10"};
+	b->tasks[i].type = TASK_FETCH;
+	url_of(b, i, paths[i % 5]);
+}
+
+static void build_compute(struct batch *b, size_t i)
+{
+	b->tasks[i].type = TASK_COMPUTE;
+	b->tasks[i].seed = i;
+	b->tasks[i].work = (uint32_t)(i % 3 + 1);
+}
+
+/* Fetch then compute seeded by the body; a failed fetch skips compute. */
+static void build_mixed(struct batch *b, size_t i)
+{
+	char path[64];
+	b->tasks[i].type = TASK_MIXED;
+	b->tasks[i].work = 2;
+	if (i == 3)
+		snprintf(path, sizeof(path), "/status/503");
+	else
+		snprintf(path, sizeof(path), "/delay/20?bytes=%zu", i * 100);
+	url_of(b, i, path);
+}
+
+/* Alternating fetch and compute, for the edge cases. */
+static void build_both(struct batch *b, size_t i)
+{
+	if (i % 2)
+		build_compute(b, i);
+	else
+		url_of(b, i, "/delay/5?bytes=64");
+}
+
+static const struct scenario scenarios[] = {
+	{"fetch: delays, sizes, 404, 503, refused, timeout", 4, 20, 1500,
+	 build_fetch},
+	{"faults: reset, truncated, hang, drip", 3, 10, 1000, build_faults},
+	{"compute", 3, 10, 5000, build_compute},
+	{"mixed", 4, 8, 5000, build_mixed},
+	{"edge: C = 1", 1, 6, 5000, build_both},
+	{"edge: C > N", 16, 3, 5000, build_both},
+	{"edge: N = 0", 4, 0, 5000, build_both},
+	{"edge: N = 1", 4, 1, 5000, build_both},
+};
+
+#define N_SCENARIOS (sizeof(scenarios) / sizeof(scenarios[0]))
+
+static const struct model *tested[64];
+static size_t n_tested;
+
+/* The models under test: CONCUR_MODELS if set, else every non-exercise. */
+static void choose_models(void)
+{
+	size_t n;
+	const struct model *const *all = model_list(&n);
+	const char *only = getenv("CONCUR_MODELS");
+	for (size_t i = 0; i < n && n_tested < 64; i++) {
+		if (only && only[0]) {
+			char pad[256];
+			snprintf(pad, sizeof(pad), ",%s,", only);
+			char key[80];
+			snprintf(key, sizeof(key), ",%s,", all[i]->name);
+			if (!strstr(pad, key))
+				continue;
+		} else if (all[i]->flags & MODEL_EXERCISE) {
+			continue;
+		}
+		tested[n_tested++] = all[i];
+	}
+}
+
+/* One (model, scenario): run it, then compare with the reference. */
+START_TEST(model_matches_reference)
+{
+	const struct model *m = tested[_i / N_SCENARIOS];
+	const struct scenario *sc = &scenarios[_i % N_SCENARIOS];
+	struct batch *b = batch_new(sc->tasks);
+	ck_assert_ptr_nonnull(b);
+	for (size_t i = 0; i < sc->tasks; i++)
+		sc->build(b, i);
+	struct run_opts o = run_opts_default();
+	struct run_stats stats = {0};
+	o.workers = sc->workers;
+	o.fetch.timeout_ms = sc->timeout_ms;
+	o.stats = &stats;
+	b->t0 = clock_now();
+	ck_assert_msg(model_run(m, b, &o) == 0, "%s could not run '%s'",
+		      m->name, sc->name);
+	struct verify_report rep;
+	support_verify(b, sc->timeout_ms, &rep);
+	ck_assert_msg(rep.wrong == 0 && rep.crashed == 0 && rep.timing == 0,
+		      "%s on '%s': %zu wrong, %zu crashed, %zu timing; %s",
+		      m->name, sc->name, rep.wrong, rep.crashed, rep.timing,
+		      rep.n_lines ? rep.lines[0] : "");
+	for (size_t i = 0; i < b->n; i++) {
+		const struct result *r = &b->results[i];
+		ck_assert_msg(r->worker >= 0 && r->end >= r->start,
+			      "%s on '%s': task %zu has no worker or runs "
+			      "backwards", m->name, sc->name, i);
+	}
+	batch_free(b);
+}
+END_TEST
+
+int main(void)
+{
+	choose_models();
+	if (n_tested == 0) {
+		fprintf(stderr, "conformance: no model matches CONCUR_MODELS="
+				"'%s'\n", getenv("CONCUR_MODELS"));
+		return 1;
+	}
+	Suite *s = suite_create("conformance");
+	TCase *tc = tcase_create("every model, every scenario");
+	tcase_add_unchecked_fixture(tc, support_server_up, support_server_down);
+	tcase_set_timeout(tc, 120);
+	tcase_add_loop_test(tc, model_matches_reference, 0,
+			    (int)(n_tested * N_SCENARIOS));
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}
