@@ -11,6 +11,8 @@
 #include "models/model.h"
 
 extern const struct model model_sequential;
+extern const struct model model_eventloop;
+extern const struct model model_hybrid;
 
 /* An external model: models/python/NAME.py, run by harness/external.c. */
 #define PYTHON_MODEL(NAME, SUMMARY)                                            \
@@ -21,6 +23,8 @@ extern const struct model model_sequential;
 
 static const struct model *const registry[] = {
 	&model_sequential,
+	&model_eventloop,
+	&model_hybrid,
 	PYTHON_MODEL("py-sequential", "Python: a plain loop, the baseline"),
 	PYTHON_MODEL("py-threads", "Python: a pool of C threads, one GIL"),
 	PYTHON_MODEL("py-processes", "Python: a pool of C processes"),
