@@ -9,9 +9,15 @@
 #include "models/model.h"
 
 extern const struct model model_sequential;
+extern const struct model model_threads;
+extern const struct model model_processes;
+extern const struct model model_gil;
 
 static const struct model *const registry[] = {
 	&model_sequential,
+	&model_threads,
+	&model_processes,
+	&model_gil,
 };
 
 #define REGISTRY_SIZE (sizeof(registry) / sizeof(registry[0]))
