@@ -123,3 +123,4 @@ help:
 	@grep -E '^## ' Makefile | sed 's/^## /  /'
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+.SECONDARY:
