@@ -11,7 +11,10 @@
 #include "models/model.h"
 
 extern const struct model model_sequential;
+extern const struct model model_threads;
+extern const struct model model_processes;
 extern const struct model model_eventloop;
+extern const struct model model_gil;
 extern const struct model model_hybrid;
 
 /* An external model: models/python/NAME.py, run by harness/external.c. */
@@ -23,7 +26,10 @@ extern const struct model model_hybrid;
 
 static const struct model *const registry[] = {
 	&model_sequential,
+	&model_threads,
+	&model_processes,
 	&model_eventloop,
+	&model_gil,
 	&model_hybrid,
 	PYTHON_MODEL("py-sequential", "Python: a plain loop, the baseline"),
 	PYTHON_MODEL("py-threads", "Python: a pool of C threads, one GIL"),
