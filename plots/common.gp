@@ -15,13 +15,18 @@ if (!exists("term")) term = 'files'
 
 # The CSV files: comma-separated, a header line naming every column (the
 # scripts use the names: column('wall_median_s')), empty fields missing.
-# `missing NaN` lets a using-filter skip rows without breaking a line.
 set datafile separator comma
 set datafile columnheaders
-set datafile missing NaN
 summary = dir.'/summary.csv'
 runs = dir.'/runs.csv'
 tasks = dir.'/tasks.csv'
+
+# The rows of model m in workload w, header kept, as a data source:
+# plot select(summary, 'compute', 'threads') using 'workers':'speedup'.
+# (Filtering in gnuplot instead, with NaN for other rows, would break
+# the line at every skipped row.)
+select(file, w, m) = sprintf("< awk -F, 'NR == 1 || ($1 == \"%s\" && $2 == \"%s\")' '%s'", \
+	w, m, file)
 
 # Lists, in the order the sweep ran them, space-separated (names have no
 # spaces): word(list, i) is the i-th, words(list) how many.
@@ -39,6 +44,18 @@ cores = int(system(sprintf( \
 	"sed -n 's/.*\"cores\": *\\([0-9]*\\).*/\\1/p' '%s/meta.json' 2>/dev/null | head -1", \
 	dir)) + 0)
 is_baseline(m) = m eq 'sequential' || m eq 'py-sequential'
+# The models that ran at several C (all but the baselines), in workload w.
+swept_in(file, w) = system(sprintf( \
+	"awk -F, 'NR > 1 && $1 == \"%s\" && $2 != \"sequential\" && $2 != \"py-sequential\" && !seen[$2]++ {print $2}' '%s' 2>/dev/null", \
+	w, file))
+# The model whose ideal_s is its group's ideal in workload w: the C models
+# (py = 0) or the py-* (py = 1); not hybrid if there is another (its own
+# compute pool changes its ideal); '' when there is none (--url-file).
+ideal_ref(w, py) = system(sprintf("awk -F, 'NR == 1 {for (i = 1; i <= NF; i++) at[$i] = i; next} \
+	$1 == \"%s\" && ($2 ~ /^py-/) == %d && $2 !~ /sequential$/ && $at[\"ideal_s\"] != \"\" { \
+	if ($2 != \"hybrid\") {print $2; found = 1; exit} h = $2 } END {if (!found && h != \"\") print h}' '%s'", \
+	w, py, summary))
+any_swept = system(sprintf("awk -F, 'NR > 1 && $2 != \"sequential\" && $2 != \"py-sequential\" {print 1; exit}' '%s' 2>/dev/null", summary)) eq '1'
 is_py(m) = strlen(m) > 3 && m[1:3] eq 'py-'
 
 # One look per model everywhere: the C models in blues and greens, the

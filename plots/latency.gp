@@ -10,8 +10,8 @@ workloads = workloads_in(summary)
 nw = words(workloads)
 if (nw == 0) { print 'latency.gp: no cases in '.summary.', nothing to plot'; exit }
 
-at_largest(w, m, cmax) = strcol('workload') eq w && strcol('model') eq m && \
-	(column('workers') == cmax || is_baseline(m))
+# Is this row at the largest C (the baselines ran at C = 1 only)?
+at_largest(m, cmax) = column('workers') == cmax || is_baseline(m)
 percentiles = 'lat_p50_ms lat_p95_ms lat_p99_ms'
 
 set yrange [0:*]
@@ -31,8 +31,8 @@ do for [t in outputs] {
 		set title sprintf("%s workload, C = %d (baselines: 1)%s", w, cmax, work_note(w))
 		eval key_right(i == nw)
 		# Bar j of model m sits in the group of each percentile k.
-		plot for [j = 1:n] for [k = 1:3] summary \
-			using (at_largest(w, word(models, j), cmax) ? k + (j - (n + 1) / 2.0) * bw : NaN):(column(word(percentiles, k))) \
+		plot for [j = 1:n] for [k = 1:3] select(summary, w, word(models, j)) \
+			using (at_largest(word(models, j), cmax) ? k + (j - (n + 1) / 2.0) * bw : NaN):(column(word(percentiles, k))) \
 			with boxes lc rgb model_color(word(models, j)) title (k == 1 ? word(models, j) : '')
 	}
 	unset multiplot

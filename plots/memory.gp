@@ -8,9 +8,8 @@ load system(sprintf("dirname '%s'", ARG0)).'/common.gp'
 
 workloads = workloads_in(summary)
 nw = words(workloads)
-if (nw == 0) { print 'memory.gp: no cases in '.summary.', nothing to plot'; exit }
+if (nw == 0 || !any_swept) { print 'memory.gp: only baselines in '.summary.', nothing to plot'; exit }
 
-row_of(w, m) = strcol('workload') eq w && strcol('model') eq m
 mib(kib) = kib / 1024.0
 
 set logscale x 2
@@ -25,19 +24,19 @@ do for [t in outputs] {
 	do for [i = 1:nw] {
 		w = word(workloads, i)
 		models = models_in(summary, w)
+		others = swept_in(summary, w)
 		bases = ''
-		others = ''
-		do for [m in models] { if (is_baseline(m)) { bases = bases.' '.m } else { others = others.' '.m } }
+		do for [m in models] { if (is_baseline(m)) { bases = bases.' '.m } }
 		cmax = largest_c(w)
 		cmax = cmax > 1 ? cmax : 2
 		set xrange [1:cmax]
 		set title w.' workload'
 		eval key_right(i == nw)
-		plot for [m in others] summary \
-			using (row_of(w, m) ? column('workers') : NaN):(mib(column('peak_rss_kib'))) \
+		plot for [m in others] select(summary, w, m) \
+			using 'workers':(mib(column('peak_rss_kib'))) \
 			with linespoints lw 2 ps 1.2 lc rgb model_color(m) dt model_dt(m) pt model_pt(m) title m, \
-		     for [m in bases] summary \
-			using (row_of(w, m) ? 1 : NaN):(mib(column('peak_rss_kib'))):(1):(cmax) \
+		     for [m in bases] select(summary, w, m) \
+			using (1):(mib(column('peak_rss_kib'))):(1):(cmax) \
 			with xerrorbars lw 2 dt 3 ps 1.2 lc rgb model_color(m) pt model_pt(m) title (m.' (C = 1)')
 	}
 	unset multiplot

@@ -12,7 +12,6 @@ do for [w in workloads_in(summary)] { if (w ne 'fetch') { workloads = workloads.
 nw = words(workloads)
 if (nw == 0) { print 'speedup.gp: no compute or mixed cases in '.summary.', nothing to plot'; exit }
 
-row_of(w, m) = strcol('workload') eq w && strcol('model') eq m
 ideal_compute(c) = cores > 0 && c > cores ? cores : c
 
 set logscale x 2
@@ -24,17 +23,15 @@ do for [t in outputs] {
 	eval panels(nw, sprintf('Speedup vs workers (%s)', cores > 0 ? sprintf('%d cores', cores) : 'core count unknown'))
 	do for [i = 1:nw] {
 		w = word(workloads, i)
-		models = models_in(summary, w)
-		others = ''
-		do for [m in models] { if (!is_baseline(m)) { others = others.' '.m } }
+		others = swept_in(summary, w)
 		cmax = largest_c(w)
-		cmax = cmax > 1 ? cmax : 2
-		# mixed: the ideal speedup at each C, from one C model's ideal_s
-		ref = ''
-		do for [m in others] { if (ref eq '' && !is_py(m) && m ne 'hybrid') { ref = m } }
-		base = value_of(w, 'sequential', 1, 'wall_median_s')
-		base = base eq '' ? NaN : real(base)
-		set xrange [1:cmax]
+		# mixed: the ideal speedup at each C is the baseline's time over
+		# the ideal time of the case.
+		ideals = ideal_ref(w, 0).' '.ideal_ref(w, 1)
+		base_c = value_of(w, 'sequential', 1, 'wall_median_s')
+		base_py = value_of(w, 'py-sequential', 1, 'wall_median_s')
+		base_of(m) = real(is_py(m) ? base_py : base_c)
+		set xrange [1:cmax > 1 ? cmax : 2]
 		set title w.' workload'.work_note(w)
 		unset arrow
 		unset label
@@ -44,17 +41,18 @@ do for [t in outputs] {
 		}
 		eval key_right(i == nw)
 		if (w eq 'compute') {
-			plot for [m in others] summary \
-				using (row_of(w, m) ? column('workers') : NaN):'speedup' \
+			plot for [m in others] select(summary, w, m) \
+				using 'workers':'speedup' \
 				with linespoints lw 2 ps 1.2 lc rgb model_color(m) dt model_dt(m) pt model_pt(m) title m, \
 			     ideal_compute(x) with lines lw 1.5 dt 2 lc rgb '#000000' title 'ideal: min(C, cores)'
 		} else {
-			plot for [m in others] summary \
-				using (row_of(w, m) ? column('workers') : NaN):'speedup' \
+			plot for [m in others] select(summary, w, m) \
+				using 'workers':'speedup' \
 				with linespoints lw 2 ps 1.2 lc rgb model_color(m) dt model_dt(m) pt model_pt(m) title m, \
-			     for [m in ref] summary \
-				using (row_of(w, m) ? column('workers') : NaN):(base / column('ideal_s')) \
-				with lines lw 1.5 dt 2 lc rgb '#000000' title 'ideal'
+			     for [m in ideals] select(summary, w, m) \
+				using 'workers':(base_of(m) / column('ideal_s')) \
+				with lines lw 1.5 dt 2 + 2 * is_py(m) lc rgb (is_py(m) ? '#a0522d' : '#000000') \
+				title (is_py(m) ? 'ideal (py-*)' : 'ideal')
 		}
 	}
 	unset multiplot

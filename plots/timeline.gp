@@ -12,9 +12,8 @@ load system(sprintf("dirname '%s'", ARG0)).'/common.gp'
 workloads = workloads_in(tasks)
 if (words(workloads) == 0) { print 'timeline.gp: no tasks in '.tasks.', nothing to plot'; exit }
 
-# A task of model m in workload w that ended ok (ok = 1) or not (ok = 0).
-is_task(w, m, ok) = strcol('workload') eq w && strcol('model') eq m && \
-	(strcol('kind') eq 'ok') == ok
+# Did this task end ok (ok = 1) or not (ok = 0)?
+ended(ok) = (strcol('kind') eq 'ok') == ok
 ms(s) = 1000.0 * s
 failed_color = '#d62728'
 
@@ -87,14 +86,14 @@ do for [w in workloads] {
 			}
 			# One bar: x from start to end, y a band around the worker's row.
 			if (bad == 0) {
-				plot tasks using (is_task(w, m, 1) ? ms(column('start_s')) : NaN):'worker': \
+				plot select(tasks, w, m) using (ended(1) ? ms(column('start_s')) : NaN):'worker': \
 					(ms(column('start_s'))):(ms(column('end_s'))):(column('worker') - 0.38):(column('worker') + 0.38) \
 					with boxxyerror lc rgb model_color(m) title sprintf('%s, C = %d', m, c)
 			} else {
-				plot tasks using (is_task(w, m, 1) ? ms(column('start_s')) : NaN):'worker': \
+				plot select(tasks, w, m) using (ended(1) ? ms(column('start_s')) : NaN):'worker': \
 					(ms(column('start_s'))):(ms(column('end_s'))):(column('worker') - 0.38):(column('worker') + 0.38) \
 					with boxxyerror lc rgb model_color(m) title sprintf('%s, C = %d', m, c), \
-				     tasks using (is_task(w, m, 0) ? ms(column('start_s')) : NaN):'worker': \
+				     select(tasks, w, m) using (ended(0) ? ms(column('start_s')) : NaN):'worker': \
 					(ms(column('start_s'))):(ms(column('end_s'))):(column('worker') - 0.38):(column('worker') + 0.38) \
 					with boxxyerror lc rgb failed_color fs pattern 4 title sprintf('failed (%d)', bad)
 			}

@@ -9,9 +9,8 @@ workloads = workloads_in(summary)
 nw = words(workloads)
 if (nw == 0) { print 'wall.gp: no cases in '.summary.', nothing to plot'; exit }
 
-# The row of model m in workload w at the largest C (baselines: C = 1).
-at_largest(w, m, cmax) = strcol('workload') eq w && strcol('model') eq m && \
-	(column('workers') == cmax || is_baseline(m))
+# Is this row at the largest C (the baselines ran at C = 1 only)?
+at_largest(m, cmax) = column('workers') == cmax || is_baseline(m)
 
 set errorbars lc rgb '#111111' lw 1.5
 set yrange [0:*]
@@ -33,8 +32,8 @@ do for [t in outputs] {
 		eval 'set xtics ('.tics.')'
 		set xrange [0.4:n + 0.6]
 		set title sprintf("%s workload, C = %d (baselines: 1)%s", w, cmax, work_note(w))
-		plot for [j = 1:n] summary using \
-			(at_largest(w, word(models, j), cmax) ? j : NaN):'wall_median_s':'wall_min_s':'wall_max_s':(0.7) \
+		plot for [j = 1:n] select(summary, w, word(models, j)) using \
+			(at_largest(word(models, j), cmax) ? j : NaN):'wall_median_s':'wall_min_s':'wall_max_s':(0.7) \
 			with boxerrorbars lc rgb model_color(word(models, j)) title word(models, j)
 	}
 	unset multiplot
