@@ -76,7 +76,8 @@ model_dt(m) = is_py(m) ? 2 : 1
 # Short names for the terminal's narrow columns.
 short_name(m) = m eq 'sequential' ? 'seq' : m eq 'processes' ? 'procs' : \
 	m eq 'eventloop' ? 'loop' : m eq 'py-sequential' ? 'py-seq' : \
-	m eq 'py-processes' ? 'py-procs' : m eq 'py-asyncio' ? 'py-async' : m
+	m eq 'py-processes' ? 'py-procs' : m eq 'py-asyncio' ? 'py-async' : \
+	m eq 'py-threads' ? 'py-thr' : m
 
 # The kernel units per task of the C models and of the py-* models in
 # workload w ('' when there are none): --py-work can make them differ,

@@ -18,6 +18,7 @@ set yrange [0:*]
 set xrange [0.5:3.5]
 set xtics ('p50 (median)' 1, 'p95' 2, 'p99' 3) nomirror
 set ylabel 'task latency (ms)'
+set xlabel 'percentile'
 do for [t in outputs] {
 	eval set_output(t, 'latency', panels_width(nw), 560)
 	eval panels(nw, 'Per-task latency at the largest C (start to end of one task; median of the runs)')

@@ -10,7 +10,7 @@ load system(sprintf("dirname '%s'", ARG0)).'/common.gp'
 workloads = ''
 do for [w in workloads_in(summary)] { if (w ne 'fetch') { workloads = workloads.' '.w } }
 nw = words(workloads)
-if (nw == 0) { print 'speedup.gp: no compute or mixed cases in '.summary.', nothing to plot'; exit }
+if (nw == 0 || !any_swept) { print 'speedup.gp: no compute or mixed cases with several C in '.summary.', nothing to plot'; exit }
 
 ideal_compute(c) = cores > 0 && c > cores ? cores : c
 
