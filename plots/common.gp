@@ -43,6 +43,8 @@ largest_c(w) = int(system(sprintf( \
 cores = int(system(sprintf( \
 	"sed -n 's/.*\"cores\": *\\([0-9]*\\).*/\\1/p' '%s/meta.json' 2>/dev/null | head -1", \
 	dir)) + 0)
+# Compute's ideal parallelism at C workers: C, but no more than the cores.
+ideal_compute(c) = cores > 0 && c > cores ? cores : c
 is_baseline(m) = m eq 'sequential' || m eq 'py-sequential'
 # The models that ran at several C (all but the baselines), in workload w.
 swept_in(file, w) = system(sprintf( \
@@ -108,7 +110,8 @@ set style fill solid 0.85 border rgb '#333333'
 panels_width(n) = 330 + 370 * n
 panels(n, title) = sprintf("set multiplot layout 1,%d margins %.3f,%.3f,0.13,0.84 spacing %.3f title '%s'", \
 	n, 70.0 / panels_width(n), 1 - 260.0 / panels_width(n), 95.0 / panels_width(n), title)
-key_right(last) = last ? "set key at screen 0.995, 0.84 right top Left reverse samplen 3 spacing 1.2 box lc rgb '#bbbbbb'" : "set key off"
+key_right(last, n) = last ? sprintf("set key at screen %.3f, 0.84 left top Left reverse samplen 3 spacing 1.2 box lc rgb '#bbbbbb'", \
+	1 - 240.0 / panels_width(n)) : "set key off"
 # A value of summary.csv: the column named col of model m in workload w at
 # C = c ('' when there is no such row).
 value_of(w, m, c, col) = system(sprintf( \

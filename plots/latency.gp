@@ -30,7 +30,7 @@ do for [t in outputs] {
 		bw = 0.8 / n
 		set boxwidth bw
 		set title sprintf("%s workload, C = %d (baselines: 1)%s", w, cmax, work_note(w))
-		eval key_right(i == nw)
+		eval key_right(i == nw, nw)
 		# Bar j of model m sits in the group of each percentile k.
 		plot for [j = 1:n] for [k = 1:3] select(summary, w, word(models, j)) \
 			using (at_largest(word(models, j), cmax) ? k + (j - (n + 1) / 2.0) * bw : NaN):(column(word(percentiles, k))) \

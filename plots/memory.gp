@@ -31,7 +31,7 @@ do for [t in outputs] {
 		cmax = cmax > 1 ? cmax : 2
 		set xrange [1:cmax]
 		set title w.' workload'
-		eval key_right(i == nw)
+		eval key_right(i == nw, nw)
 		plot for [m in others] select(summary, w, m) \
 			using 'workers':(mib(column('peak_rss_kib'))) \
 			with linespoints lw 2 ps 1.2 lc rgb model_color(m) dt model_dt(m) pt model_pt(m) title m, \

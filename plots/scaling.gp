@@ -27,22 +27,37 @@ do for [t in outputs] {
 		others = swept_in(summary, w)
 		bases = ''
 		do for [m in models] { if (is_baseline(m)) { bases = bases.' '.m } }
-		# The ideal of each group; for fetch, one serves both.
+		# The ideal of each group. Compute's is drawn for every C (the
+		# baseline's time / min(C, cores)); the others' are the ideal_s
+		# of the cases (for fetch, one serves both groups).
 		ideals = ideal_ref(w, 0)
 		if (ideals eq '' || w ne 'fetch') { ideals = ideals.' '.ideal_ref(w, 1) }
+		base_of(m) = real(value_of(w, m, 1, 'wall_median_s'))
 		set xrange [1:cmax > 1 ? cmax : 2]
 		set title w.' workload'.work_note(w)
-		eval key_right(i == nw)
-		plot for [m in others] select(summary, w, m) \
-			using 'workers':'wall_median_s' \
-			with linespoints lw 2 ps 1.2 lc rgb model_color(m) dt model_dt(m) pt model_pt(m) title m, \
-		     for [m in bases] select(summary, w, m) \
-			using (1):'wall_median_s':(1):(cmax) \
-			with xerrorbars lw 2 dt 3 ps 1.2 lc rgb model_color(m) pt model_pt(m) title (m.' (C = 1)'), \
-		     for [m in ideals] select(summary, w, m) \
-			using 'workers':'ideal_s' \
-			with lines lw 1.5 dt 2 + 2 * is_py(m) lc rgb (is_py(m) ? '#a0522d' : '#000000') \
-			title (is_py(m) ? 'ideal (py-*)' : 'ideal')
+		eval key_right(i == nw, nw)
+		if (w eq 'compute') {
+			plot for [m in others] select(summary, w, m) \
+				using 'workers':'wall_median_s' \
+				with linespoints lw 2 ps 1.2 lc rgb model_color(m) dt model_dt(m) pt model_pt(m) title m, \
+			     for [m in bases] select(summary, w, m) \
+				using (1):'wall_median_s':(1):(cmax) \
+				with xerrorbars lw 2 dt 3 ps 1.2 lc rgb model_color(m) pt model_pt(m) title (m.' (C = 1)'), \
+			     for [m in bases] base_of(m) / ideal_compute(x) \
+				with lines lw 1.5 dt 2 + 2 * is_py(m) lc rgb (is_py(m) ? '#a0522d' : '#000000') \
+				title (is_py(m) ? 'ideal (py-*)' : 'ideal')
+		} else {
+			plot for [m in others] select(summary, w, m) \
+				using 'workers':'wall_median_s' \
+				with linespoints lw 2 ps 1.2 lc rgb model_color(m) dt model_dt(m) pt model_pt(m) title m, \
+			     for [m in bases] select(summary, w, m) \
+				using (1):'wall_median_s':(1):(cmax) \
+				with xerrorbars lw 2 dt 3 ps 1.2 lc rgb model_color(m) pt model_pt(m) title (m.' (C = 1)'), \
+			     for [m in ideals] select(summary, w, m) \
+				using 'workers':'ideal_s' \
+				with lines lw 1.5 dt 2 + 2 * is_py(m) lc rgb (is_py(m) ? '#a0522d' : '#000000') \
+				title (is_py(m) ? 'ideal (py-*)' : 'ideal')
+		}
 	}
 	unset multiplot
 }

@@ -12,10 +12,10 @@ do for [w in workloads_in(summary)] { if (w ne 'fetch') { workloads = workloads.
 nw = words(workloads)
 if (nw == 0 || !any_swept) { print 'speedup.gp: no compute or mixed cases with several C in '.summary.', nothing to plot'; exit }
 
-ideal_compute(c) = cores > 0 && c > cores ? cores : c
 
 set logscale x 2
 set yrange [0:*]
+set offsets 0, 0, graph 0.08, 0 # room above the ideal line
 set xlabel 'workers C (log scale)'
 set ylabel 'speedup over the baseline (x)'
 do for [t in outputs] {
@@ -39,7 +39,7 @@ do for [t in outputs] {
 			set arrow from cores, graph 0 to cores, graph 1 nohead lw 1.5 dt 3 lc rgb '#888888'
 			set label sprintf(' %d cores', cores) at cores, graph 0.97 left tc rgb '#555555'
 		}
-		eval key_right(i == nw)
+		eval key_right(i == nw, nw)
 		if (w eq 'compute') {
 			plot for [m in others] select(summary, w, m) \
 				using 'workers':'speedup' \

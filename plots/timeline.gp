@@ -43,7 +43,7 @@ do for [w in workloads] {
 	total_rows = 0
 	do for [j = 1:n] { total_rows = total_rows + int(word(shape, 3 * j - 2)) }
 	# Pixels: a row of bars, the gap between panels, the top and bottom.
-	row_px = total_rows > 0 ? (1200.0 / total_rows > 20 ? 20 : 1200.0 / total_rows < 4 ? 4 : 1200.0 / total_rows) : 20
+	row_px = total_rows > 0 ? (1200.0 / total_rows > 20 ? 20.0 : 1200.0 / total_rows < 4 ? 4.0 : 1200.0 / total_rows) : 20.0
 	pad_px = 40.0
 	top_px = 60.0
 	bottom_px = 60.0
