@@ -9,9 +9,13 @@
 #include "models/model.h"
 
 extern const struct model model_sequential;
+extern const struct model model_eventloop;
+extern const struct model model_hybrid;
 
 static const struct model *const registry[] = {
 	&model_sequential,
+	&model_eventloop,
+	&model_hybrid,
 };
 
 #define REGISTRY_SIZE (sizeof(registry) / sizeof(registry[0]))
