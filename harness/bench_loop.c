@@ -64,6 +64,7 @@ static double loop_time_model(struct bench_ctx *ctx, const struct model *m,
 	o.fetch.timeout_ms = 60000;
 	struct measurement meas;
 	struct verify_report rep;
+	*growth_kib = NAN;
 	batch_reset_results(b);
 	if (measure_run(m, b, &o, &meas) != 0 || meas.model_rc != 0)
 		goto wrong;

@@ -72,10 +72,11 @@ static void loop_start_task(struct loop_state *ls, size_t i)
 	r->worker = 0; /* the loop is the only worker */
 	r->start = clock_now() - ls->batch->t0;
 	trace_event(ls->opts, "eventloop", 0, i, "start", r);
-	if (t->type == TASK_COMPUTE)
+	/* A compute task is finished right here, and so is a fetch libcurl
+	 * could not start (the reason is in r); the others end in
+	 * loop_fetch_done. */
+	if (t->type == TASK_COMPUTE || evcurl_start(&ls->ec, i, t->url, r) != 0)
 		loop_finish_task(ls, i);
-	else if (evcurl_start(&ls->ec, i, t->url, r) != 0)
-		loop_finish_task(ls, i); /* could not start: reason in r */
 }
 
 /* Can the next task start now? A fetch needs a free slot. */
