@@ -250,8 +250,7 @@ void evcurl_cleanup(struct evcurl *ec)
  * libcurl's wake-up pair, the server's pipe, a test's files. */
 #define EVCURL_FD_RESERVE 64
 
-int evcurl_reserve_fds(long n_sockets, const char *model,
-		       struct rlimit *saved)
+int evcurl_reserve_fds(long n_sockets, const char *model, struct rlimit *saved)
 {
 	if (getrlimit(RLIMIT_NOFILE, saved) != 0) {
 		fprintf(stderr, "%s: getrlimit: %s\n", model, strerror(errno));

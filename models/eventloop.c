@@ -47,7 +47,7 @@ struct loop_state {
 	struct ev_loop *loop; /* the libev default loop */
 	struct evcurl ec;     /* libcurl's multi handle and C slots */
 	ev_timer feeder;      /* 0 s timer: starts tasks on the next turn */
-	size_t next;          /* first task not yet started */
+	size_t next;	      /* first task not yet started */
 	size_t finished;      /* tasks whose result is complete */
 };
 
@@ -140,8 +140,8 @@ static int eventloop_run(struct batch *batch, const struct run_opts *opts)
 	if (evcurl_reserve_fds(opts->workers, "eventloop", &saved_fds) != 0)
 		return -1;
 	size_t n_fetch = count_fetches(batch);
-	int slots = n_fetch < (size_t)opts->workers ? (int)n_fetch
-						     : opts->workers;
+	int slots =
+		n_fetch < (size_t)opts->workers ? (int)n_fetch : opts->workers;
 	ls.loop = evcurl_default_loop();
 	if (!ls.loop) {
 		fprintf(stderr, "eventloop: cannot create the libev loop\n");

@@ -42,7 +42,7 @@ struct hybrid_state;
 
 /* Per pool thread. */
 struct pool_thread {
-	int worker;               /* 1..P */
+	int worker; /* 1..P */
 	struct hybrid_state *hs;
 };
 
@@ -50,16 +50,16 @@ struct pool_thread {
  * at most once, so both are plain arrays of n indices, never wrapped. */
 struct pool {
 	pthread_mutex_t lock;
-	pthread_cond_t work;      /* signalled when todo grows or on stop */
-	size_t *todo;             /* guarded by lock: tasks to compute */
+	pthread_cond_t work;	     /* signalled when todo grows or on stop */
+	size_t *todo;		     /* guarded by lock: tasks to compute */
 	size_t todo_head, todo_tail; /* guarded by lock */
-	size_t *done;             /* guarded by lock: computed, not yet seen
+	size_t *done;		     /* guarded by lock: computed, not yet seen
 				     by the loop */
 	size_t done_head, done_tail; /* guarded by lock */
-	bool stop;                /* guarded by lock: threads exit */
-	ev_async wake;            /* pool -> loop: done has news */
+	bool stop;		     /* guarded by lock: threads exit */
+	ev_async wake;		     /* pool -> loop: done has news */
 	struct pool_thread *threads; /* owned by the loop thread */
-	pthread_t *tids;          /* owned by the loop thread */
+	pthread_t *tids;	     /* owned by the loop thread */
 	int n_threads;
 };
 
@@ -70,7 +70,7 @@ struct hybrid_state {
 	struct ev_loop *loop; /* the libev default loop */
 	struct evcurl ec;     /* libcurl's multi handle and C slots */
 	ev_timer feeder;      /* 0 s timer: starts tasks on the next turn */
-	size_t next;          /* loop only: first task not yet started */
+	size_t next;	      /* loop only: first task not yet started */
 	size_t finished;      /* loop only: tasks whose result is complete */
 	struct pool pool;
 };
@@ -142,8 +142,8 @@ static void async_cb(struct ev_loop *loop, ev_async *w, int revents)
 {
 	(void)loop;
 	(void)revents;
-	struct hybrid_state *hs = container_of(w, struct hybrid_state,
-					       pool.wake);
+	struct hybrid_state *hs =
+		container_of(w, struct hybrid_state, pool.wake);
 	struct pool *p = &hs->pool;
 	pthread_mutex_lock(&p->lock);
 	size_t from = p->done_head, to = p->done_tail;
@@ -286,8 +286,8 @@ static int hybrid_run(struct batch *batch, const struct run_opts *opts)
 	if (evcurl_reserve_fds(opts->workers, "hybrid", &saved_fds) != 0)
 		return -1;
 	size_t n_fetch = count_fetches(batch);
-	int slots = n_fetch < (size_t)opts->workers ? (int)n_fetch
-						     : opts->workers;
+	int slots =
+		n_fetch < (size_t)opts->workers ? (int)n_fetch : opts->workers;
 	hs.loop = evcurl_default_loop();
 	if (!hs.loop) {
 		fprintf(stderr, "hybrid: cannot create the libev loop\n");
