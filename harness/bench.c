@@ -21,7 +21,8 @@
 #include "harness/verify.h"
 
 extern const struct bench_case bench_case_io, bench_case_cpu,
-	bench_case_gil_cpu, bench_case_gil_io, bench_case_mixed;
+	bench_case_gil_cpu, bench_case_gil_io, bench_case_mixed,
+	bench_case_server;
 
 /* Every case, in the order they run. */
 static const struct bench_case *const bench_cases[] = {
@@ -30,6 +31,7 @@ static const struct bench_case *const bench_cases[] = {
 	&bench_case_gil_cpu,
 	&bench_case_gil_io,
 	&bench_case_mixed,
+	&bench_case_server,
 };
 
 #define N_CASES (sizeof(bench_cases) / sizeof(bench_cases[0]))
