@@ -41,7 +41,7 @@ TESTS     ?= $(notdir $(TEST_BINS))
 DEB_PACKAGES := $(shell sed 's/\#.*//' .ci/packages)
 DEV_PACKAGES := $(shell sed 's/\#.*//' .ci/packages-dev)
 
-.PHONY: all run test asan tsan clean install deps bench format lint help fuzz \
+.PHONY: all run test asan tsan clean install deps bench format lint help fuzz soak \
 	check-deps
 
 all: $(BIN)
@@ -111,6 +111,14 @@ fuzz: $(FUZZ_BIN)
 	@mkdir -p tests/fuzz/corpus
 	$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -max_len=16384 \
 	  -artifact_prefix=tests/fuzz/ tests/fuzz/corpus
+
+## make soak: the server under mixed load for SOAK_SECONDS (default 300);
+## reports answers, errors by kind, peak RSS, open fds at start and end.
+SOAK_SECONDS ?= 300
+$(BUILD)/soak: $(BUILD)/tests/soak.o $(TEST_SUPPORT) $(LIB_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+soak: $(BUILD)/soak
+	$(BUILD)/soak $(SOAK_SECONDS)
 
 ## make install: the program and its data under $(PREFIX).
 install: $(BIN)

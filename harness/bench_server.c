@@ -61,8 +61,9 @@ static double wrk_rps(const char *url, int seconds, long *errors)
 	*errors = 0;
 	while (p && fgets(line, sizeof(line), p)) {
 		sscanf(line, "Requests/sec: %lf", &rps);
-		if (sscanf(line, " Socket errors: connect %ld, read %ld, "
-				 "write %ld, timeout %ld",
+		if (sscanf(line,
+			   " Socket errors: connect %ld, read %ld, "
+			   "write %ld, timeout %ld",
 			   &a, &b, &c, &d) == 4)
 			*errors += a + b + c + d;
 		if (sscanf(line, " Non-2xx or 3xx responses: %ld", &a) == 1)
@@ -89,7 +90,8 @@ static int nginx_config(const char *dir, int port)
 		"error_log %s/error.log;\n"
 		"events { worker_connections 4096; }\n"
 		"http {\n  access_log off;\n  keepalive_requests 1000000;\n"
-		"  client_body_temp_path %s/body;\n  proxy_temp_path %s/proxy;\n"
+		"  client_body_temp_path %s/body;\n  proxy_temp_path "
+		"%s/proxy;\n"
 		"  fastcgi_temp_path %s/fcgi;\n  uwsgi_temp_path %s/uwsgi;\n"
 		"  scgi_temp_path %s/scgi;\n"
 		"  default_type application/octet-stream;\n"
@@ -117,8 +119,7 @@ static pid_t nginx_start(const char *dir, int port)
 		return -1;
 	char cmd[128]; /* ready once it answers */
 	snprintf(cmd, sizeof(cmd),
-		 "curl -s -o /dev/null http://127.0.0.1:%d/ 2>/dev/null",
-		 port);
+		 "curl -s -o /dev/null http://127.0.0.1:%d/ 2>/dev/null", port);
 	for (double end = clock_now() + 5; clock_now() < end;) {
 		if (system(cmd) == 0)
 			return pid;
@@ -167,8 +168,9 @@ static int bench_wrk(struct bench_ctx *ctx, const char *concur_url)
 		ours[r] = wrk_rps(url, seconds, &err_ours);
 		theirs[r] = wrk_rps(nginx_url, seconds, &err_theirs);
 		if (ours[r] <= 0 || theirs[r] <= 0 || err_ours > 0) {
-			fprintf(stderr, "bench server: wrk failed or saw %ld "
-					"errors from concur serve\n",
+			fprintf(stderr,
+				"bench server: wrk failed or saw %ld "
+				"errors from concur serve\n",
 				err_ours);
 			rc = -1;
 		}
@@ -184,8 +186,8 @@ static int bench_wrk(struct bench_ctx *ctx, const char *concur_url)
 	double a = bench_median(ours, (size_t)ctx->repeat);
 	double b = bench_median(theirs, (size_t)ctx->repeat);
 	bench_add_row(ctx, &(struct bench_row){"server", "concur-serve",
-						WRK_CONNECTIONS, a, b, a / b,
-						">=0.5", "req/s"});
+					       WRK_CONNECTIONS, a, b, a / b,
+					       ">=0.5", "req/s"});
 	return 0;
 }
 
@@ -204,23 +206,24 @@ static int bench_held(struct bench_ctx *ctx)
 	struct rawclient_stats st;
 	rawclient_run("127.0.0.1", port, "/bytes/1", 1, 1, &st); /* warm */
 	long base = proc_kib(pid, "VmRSS");
-	double wall = rawclient_run("127.0.0.1", port, "/delay/1000", n,
-				    (int)n, &st);
+	double wall =
+		rawclient_run("127.0.0.1", port, "/delay/1000", n, (int)n, &st);
 	long peak = proc_kib(pid, "VmHWM");
 	server_stop(pid);
 	if (wall < 0 || st.ok != n || st.max_open != n) {
-		fprintf(stderr, "bench server: %ld of %ld held connections "
-				"answered (%ld at once)\n",
+		fprintf(stderr,
+			"bench server: %ld of %ld held connections "
+			"answered (%ld at once)\n",
 			st.ok, n, st.max_open);
 		return -1;
 	}
 	double per_conn = (double)(peak - base) / (double)n;
-	bench_add_row(ctx, &(struct bench_row){"server", "concur-serve-held",
-						(int)n, per_conn, NAN, NAN,
-						"", "KiB"});
-	bench_add_row(ctx, &(struct bench_row){"server", "concur-serve-wait",
-						(int)n, wall, 1.0, wall / 1.0,
-						"<=2", "s"});
+	bench_add_row(ctx,
+		      &(struct bench_row){"server", "concur-serve-held", (int)n,
+					  per_conn, NAN, NAN, "", "KiB"});
+	bench_add_row(ctx,
+		      &(struct bench_row){"server", "concur-serve-wait", (int)n,
+					  wall, 1.0, wall / 1.0, "<=2", "s"});
 	return 0;
 }
 

@@ -118,8 +118,8 @@ static void conn_build(struct http_conn *c, int status, const char *message,
 			 status, reason,
 			 text ? "text/plain" : "application/octet-stream",
 			 (unsigned long long)length,
-			 status == 405 ? "Allow: GET, HEAD\r\n" : "", connection,
-			 text && !head_only ? message : "",
+			 status == 405 ? "Allow: GET, HEAD\r\n" : "",
+			 connection, text && !head_only ? message : "",
 			 text && !head_only ? "\n" : "");
 	/* Fits by construction (message <= 112 bytes); truncate if not. */
 	if (n < 0 || (size_t)n >= sizeof(c->out))
@@ -200,8 +200,8 @@ static void conn_answer(struct http_conn *c, double now)
 	struct route_plan plan;
 	enum http_method method = c->parser.method;
 	c->requests++;
-	c->close_after = !http_should_keep_alive(&c->parser) ||
-			 c->parser.upgrade;
+	c->close_after =
+		!http_should_keep_alive(&c->parser) || c->parser.upgrade;
 	if (method != HTTP_GET && method != HTTP_HEAD) {
 		memset(&plan, 0, sizeof(plan));
 		plan.status = 405;
@@ -285,7 +285,7 @@ static void conn_stash(struct http_conn *c, const char *data, size_t len)
 	if (c->close_after || len == 0)
 		return; /* no next request on this connection */
 	size_t held = c->stash_len - c->stash_off;
-	if (held + len > 2 * HTTP_STASH_MAX) { /* the caller ignored want.read */
+	if (held + len > 2 * (size_t)HTTP_STASH_MAX) { /* want.read ignored */
 		conn_drop_stash(c);
 		c->state = HTTP_CLOSED;
 		return;
@@ -470,7 +470,7 @@ const char *http_state_name(enum http_state s)
 {
 	static const char *const names[] = {
 		"reading",   "waiting", "hanging", "writing",
-		"lingering", "closed",  "reset",
+		"lingering", "closed",	"reset",
 	};
 	return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
 }
