@@ -88,7 +88,7 @@ asan:
 	$(MAKE) BUILD=build/asan SAN=address,undefined CFLAGS="-O1 -g" test
 
 ## make tsan: the threaded models' tests under ThreadSanitizer.
-TSAN_TESTS ?= test_conformance test_eventloop
+TSAN_TESTS ?= test_conformance test_eventloop test_pool
 tsan:
 	CONCUR_TSAN=1 $(MAKE) BUILD=build/tsan SAN=thread CFLAGS="-O1 -g" \
 	  TESTS="$(TSAN_TESTS)" test

@@ -9,12 +9,18 @@
 #include "models/model.h"
 
 extern const struct model model_sequential;
+extern const struct model model_threads;
+extern const struct model model_processes;
 extern const struct model model_eventloop;
+extern const struct model model_gil;
 extern const struct model model_hybrid;
 
 static const struct model *const registry[] = {
 	&model_sequential,
+	&model_threads,
+	&model_processes,
 	&model_eventloop,
+	&model_gil,
 	&model_hybrid,
 };
 
