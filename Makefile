@@ -101,9 +101,10 @@ bench: $(BIN)
 ## FUZZ_SECONDS; inputs reaching new code are kept in tests/fuzz/corpus/.
 FUZZ_SECONDS ?= 60
 FUZZ_SRCS := tests/fuzz/fuzz_request.c tests/support/fuzz_drive.c \
-	harness/http_conn.c harness/server_route.c
+	harness/http_conn.c harness/http_answer.c harness/server_route.c
 FUZZ_BIN  := $(BUILD)/fuzz/fuzz_request
-$(FUZZ_BIN): $(FUZZ_SRCS) harness/http_conn.h harness/server_route.h
+$(FUZZ_BIN): $(FUZZ_SRCS) harness/http_conn.h harness/http_answer.h \
+	harness/server_route.h
 	@mkdir -p $(dir $@)
 	clang -std=gnu11 -g -O1 -I. -fsanitize=fuzzer,address,undefined \
 	  -fno-sanitize-recover=undefined $(FUZZ_SRCS) -o $@ -lhttp_parser
