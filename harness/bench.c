@@ -23,6 +23,7 @@
 extern const struct bench_case bench_case_io, bench_case_cpu,
 	bench_case_gil_cpu, bench_case_gil_io, bench_case_mixed;
 extern const struct bench_case bench_case_c10k, bench_case_throughput;
+extern const struct bench_case bench_case_server;
 
 /* Every case, in the order they run. */
 static const struct bench_case *const bench_cases[] = {
@@ -33,6 +34,7 @@ static const struct bench_case *const bench_cases[] = {
 	&bench_case_gil_cpu,
 	&bench_case_gil_io,
 	&bench_case_mixed,
+	&bench_case_server,
 };
 
 #define N_CASES (sizeof(bench_cases) / sizeof(bench_cases[0]))
