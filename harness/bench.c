@@ -23,6 +23,7 @@
 extern const struct bench_case bench_case_io, bench_case_cpu,
 	bench_case_gil_cpu, bench_case_gil_io, bench_case_mixed;
 extern const struct bench_case bench_case_c10k, bench_case_throughput;
+extern const struct bench_case bench_case_server;
 extern const struct bench_case bench_case_python_io, bench_case_python_cpu,
 	bench_case_python_throughput;
 
@@ -35,6 +36,7 @@ static const struct bench_case *const bench_cases[] = {
 	&bench_case_gil_cpu,
 	&bench_case_gil_io,
 	&bench_case_mixed,
+	&bench_case_server,
 	&bench_case_python_io,
 	&bench_case_python_cpu,
 	&bench_case_python_throughput,
