@@ -338,7 +338,7 @@ int external_run(const struct model *m, struct batch *b,
 		s->external_user_s = u.user_s;
 		s->external_sys_s = u.system_s;
 		s->external_rss_kib = u.max_rss_kib;
-		s->workers_started = x.workers_seen;
+		s->workers_started = x.workers_started;
 	}
 	ext_proto_end(&x);
 	return 0;

@@ -174,8 +174,24 @@ static void ext_result_line(struct ext_run *x, json_t *line, size_t i)
 	r->end = f.end;
 	r->worker = (int)f.worker;
 	result_set_message(r, "%s", f.message);
-	if (r->worker + 1 > x->workers_seen)
-		x->workers_seen = r->worker + 1;
+}
+
+/* The last line: {"run_s": S} and, optionally, "workers": how many
+ * threads, processes or slots the program started. Returns 0 or -1. */
+static int ext_last_line(struct ext_run *x, json_t *line)
+{
+	double run_s, wall = clock_now() - x->t_start;
+	json_int_t workers = 0;
+	int max_workers = x->o->workers > 0 ? x->o->workers : 1;
+	if (x->have_run_s ||
+	    json_unpack(line, "{s:F, s?I}", "run_s", &run_s, "workers",
+			&workers) != 0 ||
+	    !(run_s >= 0 && run_s <= wall) || workers < 0 ||
+	    workers > max_workers)
+		return -1;
+	x->run_s = run_s;
+	x->workers_started = (int)workers;
+	return 0;
 }
 
 /* A line that names no task: counted, and the first one kept. */
@@ -191,16 +207,11 @@ static void ext_line(struct ext_run *x, const char *text, size_t len)
 	json_error_t err;
 	json_t *line = json_loadb(text, len, 0, &err);
 	json_t *index = json_object_get(line, "index"); /* NULL-safe */
-	json_t *run_s = json_object_get(line, "run_s");
-	double wall = clock_now() - x->t_start;
 	if (json_is_integer(index) && json_integer_value(index) >= 0 &&
 	    (size_t)json_integer_value(index) < x->b->n) {
 		ext_result_line(x, line, (size_t)json_integer_value(index));
-	} else if (!index && json_is_number(run_s) && !x->have_run_s &&
-		   json_number_value(run_s) >= 0 &&
-		   json_number_value(run_s) <= wall) {
+	} else if (!index && ext_last_line(x, line) == 0) {
 		x->have_run_s = 1;
-		x->run_s = json_number_value(run_s);
 	} else {
 		ext_bad_line(x, text, len);
 	}

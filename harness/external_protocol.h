@@ -46,7 +46,7 @@ struct ext_run {
 	char first_bad[64]; /* the start of the first such line */
 	int have_run_s;
 	double run_s;	  /* the program's own run time */
-	int workers_seen; /* highest worker number reported + 1 */
+	int workers_started; /* what the last line says, or 0 */
 };
 
 /* Builds the document and the bookkeeping; 0 or -1. */

@@ -144,6 +144,7 @@ START_TEST(py_model_matches_sequential)
 	ck_assert(stats.external_run_s >= 1.0 && stats.external_run_s < wall);
 	ck_assert(stats.startup_s > 0);
 	ck_assert(stats.external_user_s > 0);
+	ck_assert(stats.workers_started >= 1 && stats.workers_started <= 3);
 	assert_no_zombie();
 	batch_free(b);
 }

@@ -53,10 +53,12 @@ def write_result(result):
     sys.stdout.flush()
 
 
-def write_done(run_s):
+def write_done(run_s, workers):
     """The last line: our run time, from reading the batch to the last
-    result, without the interpreter's start-up and imports."""
-    sys.stdout.write(json.dumps({"run_s": run_s}) + "\n")
+    result, without the interpreter's start-up and imports; and how many
+    threads, processes or slots we really started."""
+    sys.stdout.write(json.dumps({"run_s": run_s, "workers": workers}) +
+                     "\n")
     sys.stdout.flush()
 
 

@@ -96,7 +96,8 @@ def main():
     tasks, options = read_batch()
     t0 = time.monotonic()
     asyncio.run(run_all(tasks, options, t0))
-    write_done(time.monotonic() - t0)
+    # Slots, as the C eventloop model counts them: C, or fewer tasks.
+    write_done(time.monotonic() - t0, min(options["workers"], len(tasks)))
 
 
 if __name__ == "__main__":

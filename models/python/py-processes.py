@@ -60,7 +60,7 @@ def main():
                 result["kind"] = "crashed"
                 result["message"] = "a worker process died"
                 write_result(result)
-    write_done(time.monotonic() - t0)
+    write_done(time.monotonic() - t0, counter.value)
 
 
 if __name__ == "__main__":

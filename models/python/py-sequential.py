@@ -25,7 +25,7 @@ def main():
     fetcher = Fetcher(options)  # one connection, kept alive throughout
     for task in tasks:
         write_result(run_task(task, fetcher, options, t0, "py-sequential", 0))
-    write_done(time.monotonic() - t0)
+    write_done(time.monotonic() - t0, 1)
 
 
 if __name__ == "__main__":

@@ -26,12 +26,13 @@ def main():
     tasks, options = read_batch()
     t0 = time.monotonic()
     mine = threading.local()  # each thread's own number and connection
-    numbers = iter(range(options["workers"]))
-    numbers_lock = threading.Lock()  # guards `numbers`
+    started = [0]  # threads started so far, guarded by started_lock
+    started_lock = threading.Lock()
 
     def start_thread():
-        with numbers_lock:
-            mine.worker = next(numbers)
+        with started_lock:  # two threads may start at once
+            mine.worker = started[0]
+            started[0] += 1
         mine.fetcher = Fetcher(options)  # kept alive for all its tasks
 
     def run(task):
@@ -44,7 +45,7 @@ def main():
         # Only this thread writes to stdout: results as they complete.
         for future in as_completed(futures):
             write_result(future.result())
-    write_done(time.monotonic() - t0)
+    write_done(time.monotonic() - t0, started[0])
 
 
 if __name__ == "__main__":
