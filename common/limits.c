@@ -186,13 +186,18 @@ void limits_report(const char *model, const char *call, int err, int started,
 		   int wanted, struct run_stats *stats)
 {
 	char which[96];
-	char note[sizeof(stats->note)];
+	char note[256];
 	limits_explain(err, which, sizeof(which));
 	snprintf(note, sizeof(note),
 		 "%s failed after %d of %d workers (%s): limit %s; "
 		 "running with %d",
 		 call, started, wanted, strerror(err), which, started);
 	fprintf(stderr, "%s: %s\n", model, note);
-	if (stats)
-		memcpy(stats->note, note, sizeof(note));
+	if (stats) { /* as much of it as fits */
+		size_t n = strlen(note);
+		if (n >= sizeof(stats->note))
+			n = sizeof(stats->note) - 1;
+		memcpy(stats->note, note, n);
+		stats->note[n] = '\0';
+	}
 }

@@ -25,13 +25,13 @@
 /* 256 KiB: ample for a task (a libcurl fetch, the deepest, used about
  * 13 KiB when measured with a stack painted beforehand), 32 times less
  * address space than the default 8 MiB. */
-#define THREADPOOL_STACK (256 * 1024)
+#define THREADPOOL_STACK ((size_t)256 * 1024)
 
 /* Starts up to `want` threads; thread i runs fn(args + i * arg_size).
  * Stops at the first pthread_create failure and reports it as `model`
  * (stderr and stats->note). Returns the number started (0 to want). */
-int threadpool_start(pthread_t *tids, int want, void *(*fn)(void *),
-		     void *args, size_t arg_size, const char *model,
+int threadpool_start(pthread_t *tids, int want, void *(*fn)(void *), void *args,
+		     size_t arg_size, const char *model,
 		     struct run_stats *stats);
 
 /* Joins the first n threads of tids. */

@@ -30,11 +30,11 @@
 
 /* What all the threads share. */
 struct threads_pool {
-	struct batch *batch;         /* read-only, except each result slot,
+	struct batch *batch;	     /* read-only, except each result slot,
 					which only the thread that took its
 					index writes */
 	const struct run_opts *opts; /* read-only */
-	atomic_size_t next;          /* the next task index to hand out */
+	atomic_size_t next;	     /* the next task index to hand out */
 };
 
 /* One thread's own arguments; owned by threads_run until join. */
@@ -76,7 +76,8 @@ static int threads_run(struct batch *batch, const struct run_opts *opts)
 	pthread_t *tids = calloc((size_t)want + 1, sizeof(*tids));
 	struct threads_worker *ws = calloc((size_t)want + 1, sizeof(*ws));
 	if (!tids || !ws) {
-		fprintf(stderr, "threads: out of memory for %d threads\n", want);
+		fprintf(stderr, "threads: out of memory for %d threads\n",
+			want);
 		free(tids);
 		free(ws);
 		return -1;
