@@ -55,7 +55,11 @@ $(BUILD)/tests/%: $(BUILD)/tests/%.o $(TEST_SUPPORT) $(LIB_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(LDLIBS)
 
 ## make run: install what is missing, build, run the main comparison.
-RUN_ARGS ?=
+# Chosen to teach in about two minutes on 2 cores: I/O where the waits
+# overlap, compute where the cores count, three worker counts; the py-*
+# models compute 1 unit a task (CPython runs the kernel ~80x slower).
+RUN_ARGS ?= --models all --workloads fetch,compute --workers 1,4,16 \
+	--tasks 24 --delay 50 --work 20 --py-work 1 --repeat 3
 run: deps $(BIN)
 	$(BIN) run $(RUN_ARGS)
 
@@ -119,3 +123,4 @@ help:
 	@grep -E '^## ' Makefile | sed 's/^## /  /'
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+.SECONDARY:

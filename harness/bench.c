@@ -20,12 +20,16 @@
 #include "harness/stats.h"
 #include "harness/verify.h"
 
-extern const struct bench_case bench_case_io, bench_case_cpu;
+extern const struct bench_case bench_case_io, bench_case_cpu,
+	bench_case_gil_cpu, bench_case_gil_io, bench_case_mixed;
 
 /* Every case, in the order they run. */
 static const struct bench_case *const bench_cases[] = {
 	&bench_case_io,
 	&bench_case_cpu,
+	&bench_case_gil_cpu,
+	&bench_case_gil_io,
+	&bench_case_mixed,
 };
 
 #define N_CASES (sizeof(bench_cases) / sizeof(bench_cases[0]))

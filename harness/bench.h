@@ -69,6 +69,22 @@ struct batch *bench_reference(struct bench_ctx *ctx, const struct batch *b);
 struct batch *bench_fetch_batch(const struct bench_ctx *ctx, size_t n,
 				const char *path);
 
+/* Times each model `repeat` times, runs of different models alternated,
+ * and writes each model's median wall time into med[] (sequential always
+ * runs at C = 1). 0, or -1 when a result was wrong. */
+int bench_alternate(struct bench_ctx *ctx, const struct model **models,
+		    size_t n, struct batch *b, const struct batch *ref,
+		    int workers, double *med);
+
+/* The registered models among names (a model not built is skipped). */
+size_t bench_models(const char *const *names, size_t n,
+		    const struct model **out);
+
+/* A batch of n compute tasks of `work` units (seeds 0..n-1). */
+struct batch *bench_compute_batch(size_t n, uint32_t work);
+
+#define BENCH_MAX_MODELS 8
+
 /* Median of v[0..n). */
 double bench_median(const double *v, size_t n);
 

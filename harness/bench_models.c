@@ -11,10 +11,21 @@
 
 #include "harness/bench.h"
 
-#define BENCH_MAX_MODELS 8
+
+
+struct batch *bench_compute_batch(size_t n, uint32_t work)
+{
+	struct batch *b = batch_new(n);
+	for (size_t i = 0; b && i < n; i++) {
+		b->tasks[i].type = TASK_COMPUTE;
+		b->tasks[i].seed = i;
+		b->tasks[i].work = work;
+	}
+	return b;
+}
 
 /* The registered models among names (a model not built yet is skipped). */
-static size_t bench_models(const char *const *names, size_t n,
+size_t bench_models(const char *const *names, size_t n,
 			   const struct model **out)
 {
 	size_t k = 0;
@@ -27,7 +38,7 @@ static size_t bench_models(const char *const *names, size_t n,
 }
 
 /* Times each model `repeat` times, alternating; medians into med[]. */
-static int bench_alternate(struct bench_ctx *ctx, const struct model **m,
+int bench_alternate(struct bench_ctx *ctx, const struct model **m,
 			   size_t n, struct batch *b, const struct batch *ref,
 			   int workers, double *med)
 {
@@ -77,12 +88,7 @@ static int bench_cpu(struct bench_ctx *ctx)
 	const struct model *m[BENCH_MAX_MODELS];
 	size_t n = bench_models(names, 4, m);
 	size_t tasks = ctx->quick ? 16 : 64;
-	struct batch *b = batch_new(tasks);
-	for (size_t i = 0; b && i < tasks; i++) {
-		b->tasks[i].type = TASK_COMPUTE;
-		b->tasks[i].seed = i;
-		b->tasks[i].work = 25;
-	}
+	struct batch *b = bench_compute_batch(tasks, 25);
 	struct batch *ref = b ? bench_reference(ctx, b) : NULL;
 	double med[BENCH_MAX_MODELS];
 	int rc = -1;

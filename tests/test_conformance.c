@@ -7,6 +7,7 @@
  * CONCUR_MODELS environment variable (make check-model MODEL=student).
  */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
