@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "harness/cli.h"
 #include "harness/lesson.h"
 #include "harness/plot.h"
 #include "harness/run.h"
@@ -149,25 +150,7 @@ void lesson_say(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	/* Greedy wrap: break at the last space before column 76. */
-	const int width = 74;
-	char *p = text;
-	while (*p) {
-		size_t len = strlen(p);
-		if (len <= (size_t)width) {
-			printf("  %s\n", p);
-			break;
-		}
-		int cut = width;
-		while (cut > 0 && p[cut] != ' ')
-			cut--;
-		if (cut == 0)
-			cut = width;
-		printf("  %.*s\n", cut, p);
-		p += cut;
-		while (*p == ' ')
-			p++;
-	}
+	cli_wrap("  ", text);
 }
 
 int lesson_run_plan(struct lesson_ctx *ctx, const char *const *models,
@@ -200,6 +183,7 @@ bool lesson_python(struct lesson_ctx *ctx, bool *required)
 			   "the Python part of this lesson is skipped.");
 		return false;
 	}
+	*required = ci && strcmp(ci, "true") == 0;
 	return true;
 }
 

@@ -9,9 +9,12 @@
 #include "models/model.h"
 
 extern const struct model model_sequential;
+extern const struct model model_student, model_solution; /* exercises */
 
 static const struct model *const registry[] = {
 	&model_sequential,
+	&model_student,
+	&model_solution,
 };
 
 #define REGISTRY_SIZE (sizeof(registry) / sizeof(registry[0]))
