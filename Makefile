@@ -17,12 +17,14 @@ EV_LDLIBS   := $(shell pkg-config --libs libev 2>/dev/null || echo -lev)
 CHECK_LIBS  := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
 
 CFLAGS   ?= -O2 -g
-CFLAGS   += -std=gnu11 -Wall -Wextra -Werror -MMD -MP $(PKG_CFLAGS)
+# override: `make asan`/`make tsan` pass CFLAGS on the command line, which
+# would otherwise drop these flags and the sanitizer's.
+override CFLAGS += -std=gnu11 -Wall -Wextra -Werror -MMD -MP $(PKG_CFLAGS)
 CPPFLAGS += -I. -DCONCUR_DATADIR='"$(datadir)"' -DCONCUR_VERSION='"$(VERSION)"'
 LDLIBS   += $(PKG_LDLIBS) $(EV_LDLIBS) -lhttp_parser -lpthread -lm
 ifneq ($(SAN),)
-CFLAGS   += -fsanitize=$(SAN) -fno-omit-frame-pointer
-LDFLAGS  += -fsanitize=$(SAN)
+override CFLAGS  += -fsanitize=$(SAN) -fno-omit-frame-pointer
+override LDFLAGS += -fsanitize=$(SAN)
 endif
 
 SRCS      := $(wildcard common/*.c models/*.c models/exercises/*.c harness/*.c)
@@ -86,7 +88,7 @@ asan:
 	$(MAKE) BUILD=build/asan SAN=address,undefined CFLAGS="-O1 -g" test
 
 ## make tsan: the threaded models' tests under ThreadSanitizer.
-TSAN_TESTS ?= test_conformance
+TSAN_TESTS ?= test_conformance test_eventloop
 tsan:
 	CONCUR_TSAN=1 $(MAKE) BUILD=build/tsan SAN=thread CFLAGS="-O1 -g" \
 	  TESTS="$(TSAN_TESTS)" test

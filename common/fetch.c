@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <zlib.h>
 
 int fetch_global_init(void)
@@ -24,6 +25,21 @@ static size_t fetch_body_cb(char *data, size_t size, size_t nmemb, void *arg)
 	return len;
 }
 
+/* CURLOPT_OPENSOCKETFUNCTION: libcurl's own socket(), but remembering
+ * why it failed; libcurl 7.88 reports a failed socket() as "couldn't
+ * connect" and loses errno, which would make running out of descriptors
+ * look like a refused connection. */
+static curl_socket_t fetch_socket_cb(void *arg, curlsocktype purpose,
+				     struct curl_sockaddr *a)
+{
+	struct fetch_state *st = arg;
+	(void)purpose;
+	curl_socket_t fd = socket(a->family, a->socktype, a->protocol);
+	if (fd == CURL_SOCKET_BAD && st)
+		st->socket_errno = errno;
+	return fd;
+}
+
 CURL *fetch_handle_new(void)
 {
 	CURL *h = curl_easy_init();
@@ -32,6 +48,7 @@ CURL *fetch_handle_new(void)
 	/* No signals: libcurl must not use SIGALRM for timeouts in threads. */
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, fetch_body_cb);
+	curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, fetch_socket_cb);
 	curl_easy_setopt(h, CURLOPT_USERAGENT, "concur/1");
 	curl_easy_setopt(h, CURLOPT_TCP_NODELAY, 1L);
 	/* Redirects are followed, as a browser or aiohttp would. */
@@ -48,10 +65,10 @@ int fetch_prepare(CURL *h, const char *url, const struct fetch_opts *o,
 	if (curl_easy_setopt(h, CURLOPT_URL, url) != CURLE_OK)
 		return -1;
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, st);
+	curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, st);
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, st->errbuf);
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms);
 	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, o->timeout_ms);
-	curl_easy_setopt(h, CURLOPT_PRIVATE, st);
 	return 0;
 }
 
@@ -88,7 +105,11 @@ void fetch_finish(CURL *h, CURLcode rc, const struct fetch_state *st,
 	r->bytes = st->bytes;
 	r->checksum = st->crc;
 	r->message[0] = '\0';
-	if (rc != CURLE_OK) {
+	if (st->socket_errno) {
+		r->kind = RESULT_OTHER;
+		result_set_message(r, "no socket: %s",
+				   strerror(st->socket_errno));
+	} else if (rc != CURLE_OK) {
 		r->kind = fetch_kind_of(h, rc);
 		result_set_message(r, "%s",
 				   st->errbuf[0] ? st->errbuf

@@ -25,6 +25,7 @@
 struct fetch_state {
 	uint32_t crc;   /* running CRC-32 of the body (zlib's) */
 	uint64_t bytes; /* body bytes so far */
+	int socket_errno; /* why socket() failed (EMFILE...), else 0 */
 	char errbuf[CURL_ERROR_SIZE];
 };
 

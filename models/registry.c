@@ -9,10 +9,14 @@
 #include "models/model.h"
 
 extern const struct model model_sequential;
+extern const struct model model_eventloop;
+extern const struct model model_hybrid;
 extern const struct model model_student, model_solution; /* exercises */
 
 static const struct model *const registry[] = {
 	&model_sequential,
+	&model_eventloop,
+	&model_hybrid,
 	&model_student,
 	&model_solution,
 };
