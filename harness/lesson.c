@@ -13,6 +13,7 @@
  * explain its experiment, then puts the prediction next to what happened.
  * The lessons themselves are in harness/lessons_*.c.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -93,7 +94,7 @@ static int lesson_parse(int argc, char **argv, struct lesson_args *a)
 			   strcmp(arg, "--out") == 0) {
 			cli_error("lesson: option '%s' needs a value", arg);
 			return -1;
-		} else if (arg[0] == '-' && arg[1] != '\0') {
+		} else if (arg[0] == '-' && !isdigit((unsigned char)arg[1])) {
 			cli_error("lesson: unknown option '%s' (see concur "
 				  "lesson --help)", arg);
 			return -1;
