@@ -41,7 +41,7 @@ TESTS     ?= $(notdir $(TEST_BINS))
 DEB_PACKAGES := $(shell sed 's/\#.*//' .ci/packages)
 DEV_PACKAGES := $(shell sed 's/\#.*//' .ci/packages-dev)
 
-.PHONY: all run test asan tsan clean install deps bench format lint help \
+.PHONY: all run test asan tsan clean install deps bench format lint help fuzz \
 	check-deps check-model
 
 all: $(BIN)
@@ -88,7 +88,7 @@ asan:
 	$(MAKE) BUILD=build/asan SAN=address,undefined CFLAGS="-O1 -g" test
 
 ## make tsan: the threaded models' tests under ThreadSanitizer.
-TSAN_TESTS ?= test_conformance test_eventloop
+TSAN_TESTS ?= test_conformance test_eventloop test_pool
 tsan:
 	CONCUR_TSAN=1 $(MAKE) BUILD=build/tsan SAN=thread CFLAGS="-O1 -g" \
 	  TESTS="$(TSAN_TESTS)" test
@@ -120,6 +120,21 @@ check-model:
 ## make bench: fixed cases, each a ratio; writes results/bench-latest.csv.
 bench: $(BIN)
 	$(BIN) bench $(BENCH_ARGS)
+
+## make fuzz: libFuzzer over the server's request handling (clang), for
+## FUZZ_SECONDS; inputs reaching new code are kept in tests/fuzz/corpus/.
+FUZZ_SECONDS ?= 60
+FUZZ_SRCS := tests/fuzz/fuzz_request.c tests/support/fuzz_drive.c \
+	harness/http_conn.c harness/server_route.c
+FUZZ_BIN  := $(BUILD)/fuzz/fuzz_request
+$(FUZZ_BIN): $(FUZZ_SRCS) harness/http_conn.h harness/server_route.h
+	@mkdir -p $(dir $@)
+	clang -std=gnu11 -g -O1 -I. -fsanitize=fuzzer,address,undefined \
+	  -fno-sanitize-recover=undefined $(FUZZ_SRCS) -o $@ -lhttp_parser
+fuzz: $(FUZZ_BIN)
+	@mkdir -p tests/fuzz/corpus
+	$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -max_len=16384 \
+	  -artifact_prefix=tests/fuzz/ tests/fuzz/corpus
 
 ## make install: the program and its data under $(PREFIX).
 install: $(BIN)

@@ -31,6 +31,20 @@ int report_mkdirs(const char *path)
 	return mkdir(buf, 0755) != 0 && errno != EEXIST ? -1 : 0;
 }
 
+/* results/latest -> the newest set (a relative link, replaced atomically). */
+static void report_link_latest(const struct sweep *s)
+{
+	char link[4200], tmp[4300];
+	const char *base = strrchr(s->dir, '/');
+	base = base ? base + 1 : s->dir;
+	snprintf(link, sizeof(link), "%s/latest", s->config->out_dir);
+	snprintf(tmp, sizeof(tmp), "%s/.latest.%d", s->config->out_dir,
+		 (int)getpid());
+	unlink(tmp);
+	if (symlink(base, tmp) == 0 && rename(tmp, link) != 0)
+		unlink(tmp);
+}
+
 static void report_default_label(const struct run_config *c, char *buf,
 				 size_t len)
 {
@@ -66,6 +80,7 @@ int report_open_dir(struct sweep *s)
 	}
 	fclose(f);
 	unlink(probe);
+	report_link_latest(s);
 	return 0;
 }
 
@@ -228,20 +243,6 @@ int report_write_runs(struct sweep *s)
 	return rc ? -1 : 0;
 }
 
-/* results/latest -> the newest set (a relative link, replaced atomically). */
-static void report_link_latest(const struct sweep *s)
-{
-	char link[4200], tmp[4300];
-	const char *base = strrchr(s->dir, '/');
-	base = base ? base + 1 : s->dir;
-	snprintf(link, sizeof(link), "%s/latest", s->config->out_dir);
-	snprintf(tmp, sizeof(tmp), "%s/.latest.%d", s->config->out_dir,
-		 (int)getpid());
-	unlink(tmp);
-	if (symlink(base, tmp) == 0 && rename(tmp, link) != 0)
-		unlink(tmp);
-}
-
 int report_finish(struct sweep *s)
 {
 	if (sweep_summarize(s) != 0)
@@ -255,7 +256,6 @@ int report_finish(struct sweep *s)
 		cli_error("run: cannot write the results in %s", s->dir);
 		return 1;
 	}
-	report_link_latest(s);
 	printf("\nresults: %s/ (runs.csv, summary.csv, tasks.csv, meta.json)\n",
 	       s->dir);
 	if (s->config->plot && s->n_records > 0 && !s->partial)

@@ -245,6 +245,8 @@ static void accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 			 * watcher would report it again at once, forever.
 			 * Stop watching and retry when some fd may be free. */
 			ev_io_stop(loop, &s->accept_w);
+			/* Set again: a fired one-shot timer keeps no delay. */
+			ev_timer_set(&s->accept_pause, ACCEPT_PAUSE_S, 0);
 			ev_timer_start(loop, &s->accept_pause);
 		}
 		return; /* EAGAIN: the backlog is empty */

@@ -9,13 +9,19 @@
 #include "models/model.h"
 
 extern const struct model model_sequential;
+extern const struct model model_threads;
+extern const struct model model_processes;
 extern const struct model model_eventloop;
+extern const struct model model_gil;
 extern const struct model model_hybrid;
 extern const struct model model_student, model_solution; /* exercises */
 
 static const struct model *const registry[] = {
 	&model_sequential,
+	&model_threads,
+	&model_processes,
 	&model_eventloop,
+	&model_gil,
 	&model_hybrid,
 	&model_student,
 	&model_solution,

@@ -1,0 +1,314 @@
+// SPDX-License-Identifier: MIT
+/*
+ * processes.c - a pool of C fork()ed workers that share one anonymous
+ * mapping: the task counter, a state per task, and the results.
+ *
+ * The lesson: processes share nothing unless asked. After fork() each
+ * worker has its own copy of everything (copy-on-write), so a result it
+ * wrote into the batch would never reach the parent. Only the pages of one
+ * mmap(MAP_SHARED | MAP_ANONYMOUS) made before the fork are the same memory
+ * in every process; the counter, the task states and the results live
+ * there. The price is the fork and a copy of the page tables per worker;
+ * the gift is isolation: a worker that crashes takes only its own task
+ * down, and the parent sees it, records the task as `crashed` and starts a
+ * replacement.
+ *
+ * Watch for: zombies. A dead child stays in the process table until its
+ * parent waits for it, so the parent reaps every worker it forked (with
+ * wait4, which also reports the child's peak memory). And a child must end
+ * with _exit(): returning into the harness, running atexit handlers or
+ * flushing the parent's stdio buffers would do the parent's work twice.
+ *
+ * Run it:  build/concur run --models threads,processes --workers 8
+ *          and compare the set-up time and the memory column with threads.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/clock.h"
+#include "common/execute.h"
+#include "common/fetch.h"
+#include "common/limits.h"
+#include "common/threadpool.h"
+#include "models/model.h"
+
+/* Atomics work between processes only when they are lock-free: a locked
+ * atomic would use a lock private to each process. */
+_Static_assert(ATOMIC_LONG_LOCK_FREE == 2 && ATOMIC_INT_LOCK_FREE == 2,
+	       "shared-memory atomics must be lock-free");
+
+/* A task's state, in the shared mapping. Any other value w + 1 means
+ * "running on worker w". */
+enum { PROCS_FREE = 0, PROCS_DONE = -1 };
+
+/* The parent's view of the pool. The pointers marked "shared" point into
+ * the one MAP_SHARED mapping; every child inherits them at fork and sees
+ * the same memory behind them. Everything else is the parent's own (a
+ * child has a stale copy it never uses). */
+struct procs_pool {
+	struct batch *batch;         /* read-only */
+	const struct run_opts *opts; /* read-only */
+	void *map;                   /* the shared mapping */
+	size_t map_len;
+	atomic_size_t *next;    /* shared: the next task index to hand out */
+	atomic_int *state;      /* shared: n task states */
+	struct result *results; /* shared: n results, copied back at the end */
+	pid_t *pids;     /* by worker id; 0 once reaped */
+	int size;        /* C: workers at once, and replacements allowed */
+	int ids_used;    /* worker ids given so far (replacements get new ids) */
+	int live;        /* forked and not yet reaped */
+	pid_t pgid;      /* the workers' process group; 0 when none is alive */
+	pid_t parent;    /* our pid, for the children's death check */
+	long replacements;
+	long rss_kib;    /* sum of the reaped workers' peak RSS */
+};
+
+/* ---- the shared mapping ------------------------------------------------ */
+
+static size_t procs_align(size_t off, size_t a)
+{
+	return (off + a - 1) / a * a;
+}
+
+/* One mapping: [counter][n states][n results]. Results start not_run. */
+static int procs_map(struct procs_pool *p)
+{
+	size_t n = p->batch->n;
+	size_t off_state = procs_align(sizeof(atomic_size_t), 16);
+	size_t off_res = procs_align(off_state + n * sizeof(atomic_int), 64);
+	p->map_len = off_res + (n ? n : 1) * sizeof(struct result);
+	p->map = mmap(NULL, p->map_len, PROT_READ | PROT_WRITE,
+		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (p->map == MAP_FAILED) {
+		perror("processes: mmap");
+		return -1;
+	}
+	p->next = (atomic_size_t *)p->map;
+	p->state = (atomic_int *)((char *)p->map + off_state);
+	p->results = (struct result *)((char *)p->map + off_res);
+	atomic_init(p->next, 0);
+	for (size_t i = 0; i < n; i++) {
+		atomic_init(&p->state[i], PROCS_FREE);
+		p->results[i].kind = RESULT_NOT_RUN;
+		p->results[i].worker = -1;
+	}
+	return 0;
+}
+
+/* ---- the worker (child) ----------------------------------------------- */
+
+/* Test hook: the task has started (start time written, state says
+ * running) and dies before it writes a result, as a crash would. */
+static void procs_crash_midway(struct batch *view, size_t i, int id,
+			       const struct run_opts *o)
+{
+	struct result *r = &view->results[i];
+	r->worker = id;
+	r->start = clock_now() - view->t0;
+	trace_event(o, "processes", id, i, "start", r);
+	raise(SIGKILL);
+}
+
+/* Runs in the child until no task is left; never returns. */
+static void procs_worker_main(struct procs_pool *p, int id)
+{
+	/* Die with the parent (Ctrl-C kills only the foreground group). */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != p->parent)
+		_exit(1);
+	/* Our own process group is in the background: writing a --trace
+	 * line must not stop us when the terminal has `stty tostop`. */
+	signal(SIGTTOU, SIG_IGN);
+	/* The handle is made here, after fork: a libcurl handle must never
+	 * cross a fork (curl_global_init ran once, in the parent). */
+	CURL *h = fetch_handle_new();
+	/* The same batch, but results go to the shared array. */
+	struct batch view = *p->batch;
+	view.results = p->results;
+	const struct test_hooks *hooks = p->opts->hooks;
+	for (;;) {
+		size_t i = atomic_fetch_add(p->next, 1);
+		if (i >= view.n)
+			break;
+		atomic_store(&p->state[i], id + 1);
+		if (hooks && hooks->crash_task == (long)i)
+			procs_crash_midway(&view, i, id, p->opts);
+		task_execute(&view, i, h, p->opts, "processes", id);
+		atomic_store(&p->state[i], PROCS_DONE);
+	}
+	if (h)
+		curl_easy_cleanup(h);
+	_exit(0); /* not exit(): no atexit handlers, no stdio flush */
+}
+
+/* ---- the parent: fork, reap, replace ----------------------------------- */
+
+/* Forks worker `id`. All workers join one process group so that wait4 can
+ * wait for "any of them" without reaping the harness's other children
+ * (the test server). Returns 0, or an errno value. */
+static int procs_spawn(struct procs_pool *p, int id)
+{
+	pid_t pid = fork();
+	if (pid < 0)
+		return errno;
+	if (pid == 0) {
+		/* The first worker leads a new group (pgid 0 = our pid). */
+		if (setpgid(0, p->pgid) != 0)
+			_exit(127);
+		procs_worker_main(p, id);
+	}
+	/* Both sides call setpgid, so the child is in the group before
+	 * either goes on, whichever runs first. */
+	setpgid(pid, p->pgid);
+	if (p->pgid == 0)
+		p->pgid = pid;
+	p->pids[id] = pid;
+	p->live++;
+	return 0;
+}
+
+/* A worker died: whatever task it was running is crashed, not lost. */
+static void procs_mark_crashed(struct procs_pool *p, int id, pid_t pid,
+			       int status)
+{
+	for (size_t i = 0; i < p->batch->n; i++) {
+		if (atomic_load(&p->state[i]) != id + 1)
+			continue;
+		struct result *r = &p->results[i];
+		r->kind = RESULT_CRASHED;
+		r->worker = id;
+		r->end = clock_now() - p->batch->t0;
+		if (WIFSIGNALED(status))
+			result_set_message(r, "worker %d (pid %d) killed by "
+					   "signal %d (%s)", id, (int)pid,
+					   WTERMSIG(status),
+					   strsignal(WTERMSIG(status)));
+		else
+			result_set_message(r, "worker %d (pid %d) exited "
+					   "with status %d", id, (int)pid,
+					   WEXITSTATUS(status));
+		atomic_store(&p->state[i], PROCS_DONE);
+	}
+}
+
+/* After a crash: a new worker, while tasks remain and replacements are
+ * left (at most C in a run, so a task that always crashes cannot make the
+ * run go on forever). */
+static void procs_replace(struct procs_pool *p)
+{
+	if (p->replacements >= p->size ||
+	    atomic_load(p->next) >= p->batch->n)
+		return;
+	int id = p->ids_used;
+	int err = procs_spawn(p, id);
+	if (err != 0) {
+		limits_report("processes", "fork (replacement)", err, p->live,
+			      p->size, p->opts->stats);
+		return;
+	}
+	p->ids_used++;
+	p->replacements++;
+}
+
+/* Waits for one worker of the group to end and deals with it. */
+static int procs_reap_one(struct procs_pool *p)
+{
+	int status;
+	struct rusage ru;
+	pid_t pid = wait4(-p->pgid, &status, 0, &ru);
+	if (pid < 0) {
+		if (errno == EINTR)
+			return 0;
+		perror("processes: wait4"); /* ECHILD: someone else reaped */
+		return -1;
+	}
+	int id = 0;
+	while (id < p->ids_used && p->pids[id] != pid)
+		id++;
+	if (id == p->ids_used)
+		return 0; /* not ours: cannot happen inside our group */
+	p->pids[id] = 0;
+	p->rss_kib += ru.ru_maxrss;
+	if (--p->live == 0)
+		p->pgid = 0; /* the group is gone; a new worker leads anew */
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		procs_mark_crashed(p, id, pid, status);
+		procs_replace(p);
+	}
+	return 0;
+}
+
+/* A task claimed (counter past it) but still free: its worker was killed
+ * between the claim and marking it running. */
+static void procs_sweep_lost(struct procs_pool *p)
+{
+	size_t claimed = atomic_load(p->next);
+	for (size_t i = 0; i < claimed && i < p->batch->n; i++) {
+		if (atomic_load(&p->state[i]) != PROCS_FREE)
+			continue;
+		p->results[i].kind = RESULT_CRASHED;
+		result_set_message(&p->results[i], "its worker died before "
+				   "starting it");
+	}
+}
+
+/* Forks the first C workers; returns how many were started. */
+static int procs_start(struct procs_pool *p)
+{
+	int started = 0;
+	for (; started < p->size; started++) {
+		int err = procs_spawn(p, started);
+		if (err != 0) {
+			limits_report("processes", "fork", err, started,
+				      p->size, p->opts->stats);
+			break;
+		}
+	}
+	p->ids_used = started;
+	return started;
+}
+
+static int procs_run(struct batch *batch, const struct run_opts *opts)
+{
+	struct procs_pool p = {.batch = batch, .opts = opts,
+			       .parent = getpid()};
+	/* C > N: only N workers; the rest would find nothing to do. */
+	p.size = threadpool_size(opts->workers, batch->n);
+	p.pids = calloc(2 * (size_t)p.size + 1, sizeof(*p.pids));
+	if (!p.pids || procs_map(&p) != 0) {
+		free(p.pids);
+		return -1;
+	}
+	double setup_start = clock_now();
+	int started = procs_start(&p);
+	if (opts->stats)
+		opts->stats->setup_s = clock_now() - setup_start;
+	while (p.live > 0)
+		if (procs_reap_one(&p) != 0)
+			break;
+	procs_sweep_lost(&p);
+	memcpy(batch->results, p.results, batch->n * sizeof(struct result));
+	munmap(p.map, p.map_len);
+	free(p.pids);
+	if (opts->stats) {
+		opts->stats->workers_started = started;
+		opts->stats->worker_rss_kib = p.rss_kib;
+		opts->stats->replacements = p.replacements;
+	}
+	return started > 0 || p.size == 0 ? 0 : -1;
+}
+
+const struct model model_processes = {
+	.name = "processes",
+	.summary = "a pool of C fork()ed workers sharing one mmap'd area",
+	.run = procs_run,
+};

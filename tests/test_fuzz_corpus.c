@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: MIT
+/*
+ * test_fuzz_corpus.c - replays every input the fuzzer kept
+ * (tests/fuzz/corpus/, grown by `make fuzz`) through the same driver and
+ * invariants (tests/support/fuzz_drive.h), so a change that breaks one of
+ * them fails `make test`, not only a fuzzing run. Run from the source
+ * root, as `make test` does.
+ */
+#include <check.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tests/support/fuzz_drive.h"
+
+#define CORPUS "tests/fuzz/corpus"
+
+/* Reads a whole file; NULL when it cannot. */
+static uint8_t *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	long size = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	uint8_t *buf = malloc(size > 0 ? (size_t)size : 1);
+	*len = buf ? fread(buf, 1, (size_t)(size > 0 ? size : 0), f) : 0;
+	fclose(f);
+	return buf;
+}
+
+START_TEST(every_corpus_input_keeps_the_invariants)
+{
+	DIR *d = opendir(CORPUS);
+	ck_assert_msg(d != NULL, "no %s: run from the source root", CORPUS);
+	int replayed = 0;
+	size_t answered = 0;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		char path[512];
+		snprintf(path, sizeof(path), "%s/%s", CORPUS, e->d_name);
+		size_t len;
+		uint8_t *data = slurp(path, &len);
+		ck_assert_msg(data != NULL, "cannot read %s", path);
+		answered += fuzz_drive(data, len); /* aborts on a broken one */
+		free(data);
+		replayed++;
+	}
+	closedir(d);
+	ck_assert_int_ge(replayed, 10);
+	ck_assert_uint_gt(answered, 0);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("fuzz_corpus");
+	TCase *tc = tcase_create("replay");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, every_corpus_input_keeps_the_invariants);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

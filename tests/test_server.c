@@ -1,0 +1,303 @@
+// SPDX-License-Identifier: MIT
+/*
+ * test_server.c - `concur serve` as a client sees it: every endpoint, the
+ * limits, and the fault endpoints through the fetch in common/, which must
+ * name each fault the way the lessons do. Every test ends by checking that
+ * the server still answers a normal request.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "common/clock.h"
+#include "common/fetch.h"
+#include "harness/server.h"
+#include "tests/support/rawsock.h"
+#include "tests/support/support.h"
+
+/* Fetches a path of the suite's server with a fresh handle. */
+static void get(const char *path, long timeout_ms, struct result *r)
+{
+	char url[512];
+	snprintf(url, sizeof(url), "%s%s", support_server_url, path);
+	struct fetch_opts o = {.connect_timeout_ms = 2000,
+			       .timeout_ms = timeout_ms};
+	CURL *h = fetch_handle_new();
+	ck_assert_ptr_nonnull(h);
+	memset(r, 0, sizeof(*r));
+	fetch_blocking(h, url, &o, r);
+	curl_easy_cleanup(h);
+}
+
+/* The CRC-32 of an n-byte body by the rule in server.h, computed here
+ * independently: byte i is 'a' + (i * 7 + n) % 26. */
+static uint32_t expected_crc(size_t n)
+{
+	static unsigned char chunk[65536];
+	uLong crc = crc32(0L, Z_NULL, 0);
+	for (size_t done = 0; done < n;) {
+		size_t k = n - done < sizeof(chunk) ? n - done : sizeof(chunk);
+		for (size_t j = 0; j < k; j++)
+			chunk[j] = (unsigned char)('a' + ((done + j) * 7 + n) % 26);
+		crc = crc32(crc, chunk, (uInt)k);
+		done += k;
+	}
+	return (uint32_t)crc;
+}
+
+static void assert_serving(void)
+{
+	struct result r;
+	get("/bytes/10", 5000, &r);
+	ck_assert_msg(r.kind == RESULT_OK, "server no longer answers: %s",
+		      r.message);
+	ck_assert_uint_eq(r.bytes, 10);
+	ck_assert_uint_eq(r.checksum, expected_crc(10));
+}
+
+/* The raw answer to one request, for the text of error messages. */
+static char *raw(const char *request)
+{
+	return rawsock_exchange(rawsock_port(support_server_url), request, 5);
+}
+
+START_TEST(bytes_body_follows_the_documented_rule)
+{
+	static const size_t sizes[] = {0, 1, 26, 1000, 100000};
+	for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+		char path[64];
+		struct result r;
+		snprintf(path, sizeof(path), "/bytes/%zu", sizes[k]);
+		get(path, 5000, &r);
+		ck_assert_int_eq(r.kind, RESULT_OK);
+		ck_assert_int_eq(r.status, 200);
+		ck_assert_uint_eq(r.bytes, sizes[k]);
+		ck_assert_uint_eq(r.checksum, expected_crc(sizes[k]));
+	}
+	char buf[32];
+	server_fill_body(buf, 5, 0, 5); /* n = 5: 'a' + (7i + 5) % 26 */
+	ck_assert_int_eq(memcmp(buf, "fmtah", 5), 0);
+	server_fill_body(buf, 2, 3, 5); /* from offset 3 of the same body */
+	ck_assert_int_eq(memcmp(buf, "ah", 2), 0);
+	assert_serving();
+}
+END_TEST
+
+START_TEST(the_largest_body_is_streamed_whole)
+{
+	struct result r;
+	get("/bytes/67108864", 60000, &r);
+	ck_assert_int_eq(r.kind, RESULT_OK);
+	ck_assert_uint_eq(r.bytes, 67108864);
+	ck_assert_uint_eq(r.checksum, expected_crc(67108864));
+	assert_serving();
+}
+END_TEST
+
+START_TEST(delay_waits_and_combines_with_bytes_and_status)
+{
+	struct result r;
+	double t0 = clock_now();
+	get("/delay/200?bytes=1024", 5000, &r);
+	ck_assert_double_ge(clock_now() - t0, 0.2);
+	ck_assert_int_eq(r.kind, RESULT_OK);
+	ck_assert_uint_eq(r.bytes, 1024);
+	ck_assert_uint_eq(r.checksum, expected_crc(1024));
+	get("/status/503?delay=10", 5000, &r);
+	ck_assert_int_eq(r.kind, RESULT_HTTP_ERROR);
+	ck_assert_int_eq(r.status, 503);
+	get("/bytes/7?status=201&delay=0", 5000, &r);
+	ck_assert_int_eq(r.kind, RESULT_OK);
+	ck_assert_int_eq(r.status, 201);
+	ck_assert_uint_eq(r.bytes, 7);
+	get("/status/204?bytes=10", 5000, &r); /* 204 never has a body */
+	ck_assert_int_eq(r.status, 204);
+	ck_assert_uint_eq(r.bytes, 0);
+	assert_serving();
+}
+END_TEST
+
+START_TEST(unknown_paths_are_404)
+{
+	static const char *const paths[] = {"/", "/nope", "/bytes", "/hang/1",
+					    "/resetx"};
+	for (size_t k = 0; k < sizeof(paths) / sizeof(paths[0]); k++) {
+		struct result r;
+		get(paths[k], 5000, &r);
+		ck_assert_int_eq(r.kind, RESULT_HTTP_ERROR);
+		ck_assert_msg(r.status == 404, "%s: %d", paths[k], r.status);
+	}
+	assert_serving();
+}
+END_TEST
+
+/* Past a limit: 400 with a message that names the limit. */
+START_TEST(values_past_the_limits_are_400_with_a_message)
+{
+	static const struct {
+		const char *path, *says;
+	} cases[] = {
+		{"/delay/60001", "delay must be an integer 0..60000"},
+		{"/bytes/67108865", "bytes must be an integer 0..67108864"},
+		{"/bytes/99999999999999999999", "bytes must be"},
+		{"/bytes/-1", "bytes must be"},
+		{"/delay/5?bytes=1e3", "bytes must be"},
+		{"/status/99", "status must be an integer 200..599"},
+		{"/status/600", "status must be"},
+		{"/drip/3?ms=70000", "ms must be"},
+		{"/truncate/0", "truncate needs N >= 1"},
+		{"/bytes/1?colour=red", "unknown parameter"},
+	};
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		char req[256];
+		snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: t\r\n"
+					   "Connection: close\r\n\r\n",
+			 cases[k].path);
+		char *answer = raw(req);
+		ck_assert_msg(rawsock_status(answer) == 400, "%s: %s",
+			      cases[k].path, answer);
+		ck_assert_msg(strstr(answer, cases[k].says), "%s: %s",
+			      cases[k].path, answer);
+		free(answer);
+	}
+	assert_serving();
+}
+END_TEST
+
+START_TEST(head_gets_the_headers_of_get_and_no_body)
+{
+	int fd = rawsock_connect(rawsock_port(support_server_url));
+	ck_assert_int_ge(fd, 0);
+	const char *req = "HEAD /bytes/100 HTTP/1.1\r\nHost: t\r\n\r\n"
+			  "GET /bytes/3 HTTP/1.1\r\nHost: t\r\n"
+			  "Connection: close\r\n\r\n";
+	ck_assert_int_eq(rawsock_send(fd, req, strlen(req)), 0);
+	char buf[2048];
+	rawsock_read(fd, buf, sizeof(buf), 5, NULL);
+	close(fd);
+	/* Both answers, in order, on one connection (pipelined). */
+	ck_assert_ptr_nonnull(strstr(buf, "Content-Length: 100\r\n"));
+	char *second = strstr(buf, "\r\n\r\nHTTP/1.1 200");
+	ck_assert_msg(second != NULL, "%s", buf);
+	ck_assert_ptr_nonnull(strstr(second, "Content-Length: 3\r\n"));
+	ck_assert_str_eq(buf + strlen(buf) - 3, "dkr"); /* n = 3: 3,10,17 */
+	assert_serving();
+}
+END_TEST
+
+START_TEST(methods_other_than_get_and_head_are_405)
+{
+	char *answer = raw("POST /bytes/3 HTTP/1.1\r\nHost: t\r\n"
+			   "Content-Length: 2\r\nConnection: close\r\n\r\nhi");
+	ck_assert_int_eq(rawsock_status(answer), 405);
+	ck_assert_ptr_nonnull(strstr(answer, "Allow: GET, HEAD\r\n"));
+	free(answer);
+	answer = raw("DELETE /bytes/3 HTTP/1.1\r\nConnection: close\r\n\r\n");
+	ck_assert_int_eq(rawsock_status(answer), 405);
+	free(answer);
+	assert_serving();
+}
+END_TEST
+
+START_TEST(fault_reset_is_recorded_as_reset)
+{
+	struct result r;
+	get("/reset", 5000, &r);
+	ck_assert_msg(r.kind == RESULT_RESET, "%s: %s",
+		      result_kind_name(r.kind), r.message);
+	assert_serving();
+}
+END_TEST
+
+START_TEST(fault_truncate_is_recorded_as_truncated)
+{
+	struct result r;
+	get("/truncate/1000", 5000, &r);
+	ck_assert_msg(r.kind == RESULT_TRUNCATED, "%s: %s",
+		      result_kind_name(r.kind), r.message);
+	ck_assert_uint_eq(r.bytes, 500); /* half of what was promised */
+	assert_serving();
+}
+END_TEST
+
+START_TEST(fault_hang_is_recorded_as_timeout)
+{
+	struct result r;
+	get("/hang", 300, &r);
+	ck_assert_msg(r.kind == RESULT_TIMEOUT, "%s: %s",
+		      result_kind_name(r.kind), r.message);
+	assert_serving();
+}
+END_TEST
+
+START_TEST(fault_drip_is_ok_but_slow)
+{
+	struct result r;
+	double t0 = clock_now();
+	get("/drip/5?ms=40", 5000, &r);
+	ck_assert_double_ge(clock_now() - t0, 0.2); /* 5 bytes x 40 ms */
+	ck_assert_int_eq(r.kind, RESULT_OK);
+	ck_assert_uint_eq(r.bytes, 5);
+	ck_assert_uint_eq(r.checksum, expected_crc(5));
+	assert_serving();
+}
+END_TEST
+
+START_TEST(an_idle_keep_alive_connection_is_closed)
+{
+	struct server_opts o = server_opts_default();
+	o.quiet = 1;
+	o.idle_timeout_s = 0.3;
+	pid_t pid;
+	char url[128];
+	ck_assert_int_eq(server_spawn(&o, &pid, url, sizeof(url)), 0);
+	int fd = rawsock_connect(rawsock_port(url));
+	const char *req = "GET /bytes/2 HTTP/1.1\r\nHost: t\r\n\r\n";
+	ck_assert_int_eq(rawsock_send(fd, req, strlen(req)), 0);
+	char buf[512];
+	bool closed;
+	double t0 = clock_now();
+	/* The answer, then the close 0.3 s later (2 s of margin). */
+	rawsock_read(fd, buf, sizeof(buf), 2.3, &closed);
+	ck_assert_int_eq(rawsock_status(buf), 200);
+	ck_assert_msg(closed, "still open after %.1f s", clock_now() - t0);
+	ck_assert_double_ge(clock_now() - t0, 0.25);
+	close(fd);
+	server_stop(pid);
+	assert_serving();
+}
+END_TEST
+
+static Suite *server_suite(void)
+{
+	Suite *s = suite_create("server");
+	TCase *tc = tcase_create("endpoints");
+	tcase_add_unchecked_fixture(tc, support_server_up, support_server_down);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, bytes_body_follows_the_documented_rule);
+	tcase_add_test(tc, the_largest_body_is_streamed_whole);
+	tcase_add_test(tc, delay_waits_and_combines_with_bytes_and_status);
+	tcase_add_test(tc, unknown_paths_are_404);
+	tcase_add_test(tc, values_past_the_limits_are_400_with_a_message);
+	tcase_add_test(tc, head_gets_the_headers_of_get_and_no_body);
+	tcase_add_test(tc, methods_other_than_get_and_head_are_405);
+	tcase_add_test(tc, fault_reset_is_recorded_as_reset);
+	tcase_add_test(tc, fault_truncate_is_recorded_as_truncated);
+	tcase_add_test(tc, fault_hang_is_recorded_as_timeout);
+	tcase_add_test(tc, fault_drip_is_ok_but_slow);
+	tcase_add_test(tc, an_idle_keep_alive_connection_is_closed);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(server_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
