@@ -224,14 +224,20 @@ static void gil_explain(struct lesson_ctx *ctx, const struct sweep *a,
 	lesson_say("With a switch interval of 5 ms the lock changed hands "
 		   "%.0f times a second: a holder gives it up when another "
 		   "thread has waited one interval.", h5);
-	if (g2)
+	if (g2) {
+		double longer = g2->wall.median / g->wall.median;
 		lesson_say("At %.1f ms it changed hands %.0f times a second "
 			   "(%.1f times as often) and the run took %.2f times "
-			   "as long: shorter turns make every thread "
-			   "progress more evenly (see the timeline PNG) but "
-			   "add hand-overs; they never add parallelism.",
-			   GIL_SHORT_MS, h05, h05 / h5,
-			   g2->wall.median / g->wall.median);
+			   "as long. %s", GIL_SHORT_MS, h05, h05 / h5, longer,
+			   longer > 0.9 ? "Shorter turns make every thread "
+					  "progress more evenly (see the "
+					  "timeline PNG) and add hand-overs; "
+					  "they never add parallelism."
+					: "Shorter turns cannot make the work "
+					  "itself faster: a difference this "
+					  "large is this machine's noise (a "
+					  "short run on a busy machine).");
+	}
 	cpu_python(a, cw, ctx->cores);
 }
 

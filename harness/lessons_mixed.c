@@ -76,13 +76,19 @@ static void mixed_explain(struct lesson_ctx *ctx, const struct sweep *s)
 		   ctx->cores, xh, bh, xe, be);
 	if (ctx->actual > 1.2)
 		lesson_say("The loop computes on its only thread: while one "
-			   "task computes, no socket is served, so finished "
-			   "fetches queue behind the compute (a task's median "
-			   "time from start to end: %.1f ms in the loop, %.1f "
-			   "ms in hybrid; see the timeline PNG). hybrid hands "
+			   "task computes, no socket is served, so it can "
+			   "never keep more than one core busy. hybrid hands "
 			   "the compute to a pool and signals the loop back "
 			   "when it is done, as asyncio's run_in_executor "
-			   "does, so the loop keeps fetching.", pe, ph);
+			   "does, so the loop keeps fetching meanwhile. A "
+			   "task's median time from start to end was %.1f ms "
+			   "in the loop and %.1f ms in hybrid%s", pe, ph,
+			   pe > ph ? ": in the loop, finished fetches "
+				     "waited behind other tasks' compute "
+				     "(see the timeline PNG)."
+				   : "; the loop's tasks are not slower one "
+				     "by one, they simply cannot overlap "
+				     "their compute.");
 	else
 		lesson_say("hybrid was not faster than the plain loop here "
 			   "(%.2f times): %s", ctx->actual,
@@ -93,11 +99,17 @@ static void mixed_explain(struct lesson_ctx *ctx, const struct sweep *s)
 				     "waits to matter; raise --work.");
 	lesson_say("gil: %.2f times the ideal, %.2f cores busy: the fetches "
 		   "overlap (I/O releases the lock) but the compute is "
-		   "serialised, like CPython threads. threads: %.2f times the "
-		   "ideal with %.2f cores busy: in C, without a GIL, a plain "
-		   "pool of %d threads does as well, at the price of one "
-		   "stack per task in flight; processes (%.2f times) pay an "
-		   "address space each.", xg, bg, xt, bt, cw, xp);
+		   "serialised, like CPython threads.", xg, bg);
+	lesson_say("threads: %.2f times the ideal with %.2f cores busy. %s "
+		   "processes took %.2f times the ideal, paying an address "
+		   "space each.", xt, bt,
+		   xt <= xh * 1.2 ? "In C, without a GIL, a plain pool of "
+				    "threads does about as well as hybrid, "
+				    "at the price of one stack per task in "
+				    "flight."
+				  : "Here the plain thread pool did worse "
+				    "than hybrid.",
+		   xp);
 }
 
 static int mixed_run(struct lesson_ctx *ctx)
@@ -122,9 +134,11 @@ static void how_many_plan(struct lesson_ctx *ctx)
 {
 	struct run_config *c = &ctx->plan;
 	lesson_plan_defaults(ctx, c);
+	/* The compute must be the bottleneck (N x work / cores longer than
+	 * the waits), or the knee is only where C reaches N. */
 	c->tasks = ctx->quick ? 16 : 32;
-	c->delay_ms = ctx->quick ? 20 : 30;
-	c->work = ctx->quick ? 3 : 6;
+	c->delay_ms = ctx->quick ? 10 : 20;
+	c->work = ctx->quick ? 5 : 10;
 	c->repeat = ctx->quick ? 1 : 2;
 	c->workloads[0] = TASK_MIXED;
 	c->n_workloads = 1;
@@ -180,9 +194,9 @@ static void how_many_explain(struct lesson_ctx *ctx, const struct sweep *s)
 	double w = lesson_measured("task_time_alone", seq->wall.median / n,
 				   "s");
 	double little = lesson_measured("littles_law_workers", lambda * w, "");
-	double l_top = lesson_measured("in_system_at_max",
-				       n / top->wall.median * top->lat_p50,
-				       "");
+	double p_knee = lesson_measured("p50_at_knee", knee->lat_p50 * 1e3,
+					"ms");
+	double p_top = lesson_measured("p50_at_max", top->lat_p50 * 1e3, "ms");
 	lesson_say("Alone, a task takes W = %.1f ms (the sequential run "
 		   "divided by N). The best throughput was %.0f tasks/s, at "
 		   "C = %d. Little's law says a system that finishes lambda "
@@ -202,11 +216,17 @@ static void how_many_explain(struct lesson_ctx *ctx, const struct sweep *s)
 			   "busy (load average %.2f); rerun it with more "
 			   "repetitions.", knee->workers, little,
 			   lesson_load());
-	lesson_say("The law holds past the knee too: at C = %d, throughput "
-		   "x median task time = %.1f tasks in the system, for %d "
-		   "threads started. The throughput no longer grows, so "
-		   "each task's time does: extra workers buy latency, not "
-		   "speed.", cmax, l_top, top->real_workers);
+	if (p_top > p_knee * 1.2)
+		lesson_say("Past the knee the throughput no longer grows, so "
+			   "by the same law each task's time must: the median "
+			   "task took %.1f ms at C = %d and %.1f ms at C = %d. "
+			   "Extra workers buy latency, not speed.", p_knee,
+			   knee->workers, p_top, cmax);
+	else
+		lesson_say("A task's median time was %.1f ms at the knee and "
+			   "%.1f ms at C = %d: here the extra workers did not "
+			   "queue long enough for it to grow.", p_knee, p_top,
+			   cmax);
 }
 
 static int how_many_run(struct lesson_ctx *ctx)

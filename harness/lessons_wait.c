@@ -77,8 +77,7 @@ static void processes_io_explain(struct lesson_ctx *ctx,
 			   "its own libcurl state. (Peak RSS adds up each "
 			   "worker's pages, counting the program and the "
 			   "libraries they share once per process, so the "
-			   "memory really used is lower; lesson 9 measures "
-			   "one worker alone.) What it buys is isolation: a "
+			   "memory really used is lower.) What it buys is isolation: a "
 			   "crashed worker cannot corrupt the others.");
 	else
 		lesson_say("Here a process did not cost more memory than a "

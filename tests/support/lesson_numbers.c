@@ -192,10 +192,10 @@ static void lc_how_many(struct lc *l)
 	lc_expect(l, "best_throughput", lambda, 1e-3);
 	lc_expect(l, "task_time_alone", w, 1e-6);
 	lc_expect(l, "littles_law_workers", lambda * w, 1e-3);
-	lc_expect(l, "in_system_at_max",
-		  tasks / lc_wall(l, 0, "mixed", "threads", top) *
-			  lc_sum(l, 0, "mixed", "threads", top, "lat_p50_ms") /
-			  1e3, 1e-3);
+	lc_expect(l, "p50_at_knee",
+		  lc_sum(l, 0, "mixed", "threads", knee, "lat_p50_ms"), 0.002);
+	lc_expect(l, "p50_at_max",
+		  lc_sum(l, 0, "mixed", "threads", top, "lat_p50_ms"), 0.002);
 }
 
 static void lc_worker_price(struct lc *l)
