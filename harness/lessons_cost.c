@@ -23,7 +23,7 @@ double lesson_spawn_cost(const struct lesson_ctx *ctx)
 	lesson_say("Creating and joining a thread took %.1f us (median of "
 		   "%d); forking a process, letting it exit and reaping it "
 		   "took %.1f us, %.1f times as long. %s", t, sc.reps, f, f / t,
-		   f / t >= 2 ? "fork copies the parent's page tables, a "
+		   f / t >= 2 ? "Fork copies the parent's page tables, a "
 				"thread only needs a stack."
 			      : "They should be further apart (fork copies "
 				"the parent's page tables, a thread only "
@@ -187,9 +187,13 @@ static void honest_explain(struct lesson_ctx *ctx, const struct sweep *s)
 		   first > 1.1 ? "a cold start (caches, page faults, the "
 				 "first connections). Warm up (--warmup 1) "
 				 "or drop it."
-			       : "no cold start to see here this time; on "
-				 "a fresh boot or a cold cache there often "
-				 "is one (--warmup 1 discards it).");
+		   : first < 0.9 ? "faster than the rest, so the machine's "
+				   "load changed while the runs went on: "
+				   "interleaving the models, as concur does, "
+				   "spreads such drift over all of them."
+				 : "no cold start to see here this time; on "
+				   "a fresh boot or a cold cache there often "
+				   "is one (--warmup 1 discards it).");
 	lesson_say("Sleeping and busy work are measured differently: the "
 		   "fetches kept the CPU busy %.0f%% of their time, the "
 		   "compute %.0f%%. A sleeping run barely depends on the "

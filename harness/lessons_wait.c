@@ -110,13 +110,14 @@ static void event_loop_plan(struct lesson_ctx *ctx)
 {
 	struct run_config *c = &ctx->plan;
 	lesson_plan_defaults(ctx, c);
-	c->tasks = ctx->quick ? 100 : 500;
-	c->delay_ms = ctx->quick ? 100 : 200;
+	c->tasks = ctx->quick ? 100 : 1000;
+	c->delay_ms = 100;
+	c->repeat = ctx->quick ? 1 : 2;
 	c->workloads[0] = TASK_FETCH;
 	c->n_workloads = 1;
-	c->no_baseline = true; /* 500 x 200 ms one by one: minutes */
+	c->no_baseline = true; /* 1000 x 100 ms one by one: minutes */
 	static const int quick[] = {10, 100, 0};
-	static const int full[] = {50, 500, 0};
+	static const int full[] = {100, 1000, 0};
 	lesson_set_workers(c, ctx->quick ? quick : full);
 	snprintf(ctx->ask, sizeof(ctx->ask),
 		 "one thread runs an event loop with %d transfers in flight. "
