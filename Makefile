@@ -41,7 +41,7 @@ TESTS     ?= $(notdir $(TEST_BINS))
 DEB_PACKAGES := $(shell sed 's/\#.*//' .ci/packages)
 DEV_PACKAGES := $(shell sed 's/\#.*//' .ci/packages-dev)
 
-.PHONY: all run test asan tsan clean install deps bench format lint help fuzz \
+.PHONY: all run test asan tsan clean install deps bench format lint help fuzz soak \
 	check-deps check-model
 
 all: $(BIN)
@@ -125,9 +125,10 @@ bench: $(BIN)
 ## FUZZ_SECONDS; inputs reaching new code are kept in tests/fuzz/corpus/.
 FUZZ_SECONDS ?= 60
 FUZZ_SRCS := tests/fuzz/fuzz_request.c tests/support/fuzz_drive.c \
-	harness/http_conn.c harness/server_route.c
+	harness/http_conn.c harness/http_answer.c harness/server_route.c
 FUZZ_BIN  := $(BUILD)/fuzz/fuzz_request
-$(FUZZ_BIN): $(FUZZ_SRCS) harness/http_conn.h harness/server_route.h
+$(FUZZ_BIN): $(FUZZ_SRCS) harness/http_conn.h harness/http_answer.h \
+	harness/server_route.h
 	@mkdir -p $(dir $@)
 	clang -std=gnu11 -g -O1 -I. -fsanitize=fuzzer,address,undefined \
 	  -fno-sanitize-recover=undefined $(FUZZ_SRCS) -o $@ -lhttp_parser
@@ -135,6 +136,14 @@ fuzz: $(FUZZ_BIN)
 	@mkdir -p tests/fuzz/corpus
 	$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -max_len=16384 \
 	  -artifact_prefix=tests/fuzz/ tests/fuzz/corpus
+
+## make soak: the server under mixed load for SOAK_SECONDS (default 300);
+## reports answers, errors by kind, peak RSS, open fds at start and end.
+SOAK_SECONDS ?= 300
+$(BUILD)/soak: $(BUILD)/tests/soak.o $(TEST_SUPPORT) $(LIB_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+soak: $(BUILD)/soak
+	$(BUILD)/soak $(SOAK_SECONDS)
 
 ## make install: the program and its data under $(PREFIX).
 install: $(BIN)

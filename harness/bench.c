@@ -22,14 +22,19 @@
 
 extern const struct bench_case bench_case_io, bench_case_cpu,
 	bench_case_gil_cpu, bench_case_gil_io, bench_case_mixed;
+extern const struct bench_case bench_case_c10k, bench_case_throughput;
+extern const struct bench_case bench_case_server;
 
 /* Every case, in the order they run. */
 static const struct bench_case *const bench_cases[] = {
 	&bench_case_io,
 	&bench_case_cpu,
+	&bench_case_c10k,
+	&bench_case_throughput,
 	&bench_case_gil_cpu,
 	&bench_case_gil_io,
 	&bench_case_mixed,
+	&bench_case_server,
 };
 
 #define N_CASES (sizeof(bench_cases) / sizeof(bench_cases[0]))
@@ -273,6 +278,7 @@ int bench_main(int argc, char **argv)
 		return 1;
 	}
 	ctx.server_url = url;
+	ctx.server_pid = (int)server;
 	printf("  %-18s %-14s %6s %12s %12s %8s %-10s %-4s %s\n", "case",
 	       "model", "C", "measured", "reference", "ratio", "target",
 	       "met", "unit");

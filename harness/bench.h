@@ -31,6 +31,7 @@ struct bench_row {
 
 struct bench_ctx {
 	const char *server_url; /* the embedded server, started for the run */
+	int server_pid;         /* its process, for its CPU time */
 	int repeat;             /* repetitions per measurement (>= 3) */
 	int cores;              /* online CPUs */
 	int quick;              /* smaller sizes, for a smoke test */

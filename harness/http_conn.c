@@ -22,7 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness/server.h"
+#include "harness/http_answer.h"
 
 /* ---- parser callbacks: they only record; decisions come after ---- */
 
@@ -94,48 +94,7 @@ static const http_parser_settings conn_settings = {
 	.on_message_complete = conn_on_message_complete,
 };
 
-/* ---- building an answer ---- */
-
-/* Writes the fixed part of an answer: status line, headers, and for a
- * message (errors) the text body. Generated body bytes come after. */
-static void conn_build(struct http_conn *c, int status, const char *message,
-		       uint64_t body_n, bool head_only)
-{
-	const char *reason = http_status_str((enum http_status)status);
-	if (reason[0] == '<') /* "<unknown>" for codes it has no name for */
-		reason = "Unknown";
-	bool text = message && message[0];
-	uint64_t length = text ? strlen(message) + 1 : body_n;
-	const char *connection = "";
-	if (c->close_after)
-		connection = "Connection: close\r\n";
-	else if (c->parser.http_major == 1 && c->parser.http_minor == 0)
-		connection = "Connection: keep-alive\r\n";
-	int n = snprintf(c->out, sizeof(c->out),
-			 "HTTP/1.1 %d %s\r\nServer: concur\r\n"
-			 "Content-Type: %s\r\nContent-Length: %llu\r\n%s%s\r\n"
-			 "%s%s",
-			 status, reason,
-			 text ? "text/plain" : "application/octet-stream",
-			 (unsigned long long)length,
-			 status == 405 ? "Allow: GET, HEAD\r\n" : "", connection,
-			 text && !head_only ? message : "",
-			 text && !head_only ? "\n" : "");
-	/* Fits by construction (message <= 112 bytes); truncate if not. */
-	if (n < 0 || (size_t)n >= sizeof(c->out))
-		n = (int)sizeof(c->out) - 1;
-	c->out_len = (uint16_t)n;
-	c->body_n = text ? 0 : body_n;
-	c->body_send = head_only ? 0 : c->body_n;
-	c->sent = 0;
-	c->released = 0;
-	c->blocked = false;
-}
-
-static uint64_t conn_total(const struct http_conn *c)
-{
-	return c->out_len + c->body_send;
-}
+/* ---- the answer's course ---- */
 
 /* When the next drip byte is due: one every drip_ms after the head. */
 static double conn_drip_due(const struct http_conn *c)
@@ -158,7 +117,7 @@ static void conn_write_begin(struct http_conn *c, double now)
 		c->drip_start = now;
 		c->deadline = conn_drip_due(c);
 	} else {
-		c->released = conn_total(c);
+		c->released = http_answer_total(c);
 	}
 }
 
@@ -176,22 +135,8 @@ static void conn_fail(struct http_conn *c, int status, const char *message,
 	c->fault = FAULT_NONE;
 	c->close_after = true;
 	conn_drop_stash(c);
-	conn_build(c, status, message, 0, false);
+	http_answer_build(c, status, message, 0, false);
 	conn_write_begin(c, now);
-}
-
-static const char *conn_error_message(int status)
-{
-	switch (status) {
-	case 413:
-		return "request body larger than 65536 bytes";
-	case 414:
-		return "request target longer than 256 bytes";
-	case 431:
-		return "request head larger than 8192 bytes";
-	default:
-		return "bad request: Content-Length with Transfer-Encoding";
-	}
 }
 
 /* A whole request was read: decide the answer and start it. */
@@ -200,8 +145,8 @@ static void conn_answer(struct http_conn *c, double now)
 	struct route_plan plan;
 	enum http_method method = c->parser.method;
 	c->requests++;
-	c->close_after = !http_should_keep_alive(&c->parser) ||
-			 c->parser.upgrade;
+	c->close_after =
+		!http_should_keep_alive(&c->parser) || c->parser.upgrade;
 	if (method != HTTP_GET && method != HTTP_HEAD) {
 		memset(&plan, 0, sizeof(plan));
 		plan.status = 405;
@@ -220,8 +165,8 @@ static void conn_answer(struct http_conn *c, double now)
 		c->deadline = 0;
 		return;
 	}
-	conn_build(c, plan.status, plan.message, plan.body_n,
-		   method == HTTP_HEAD);
+	http_answer_build(c, plan.status, plan.message, plan.body_n,
+			  method == HTTP_HEAD);
 	if (plan.fault == FAULT_TRUNCATE)
 		c->body_send /= 2;
 	if (plan.delay_ms > 0) {
@@ -250,7 +195,8 @@ static size_t conn_parse(struct http_conn *c, const char *data, size_t len,
 		size_t chunk = len - pos;
 		if (!c->head_done) {
 			if (c->head_bytes >= HTTP_HEAD_MAX) {
-				conn_fail(c, 431, conn_error_message(431), now);
+				conn_fail(c, 431, http_answer_error_text(431),
+					  now);
 				break;
 			}
 			if (chunk > HTTP_HEAD_MAX - c->head_bytes)
@@ -265,9 +211,10 @@ static size_t conn_parse(struct http_conn *c, const char *data, size_t len,
 		if (err == HPE_PAUSED) {
 			http_parser_pause(&c->parser, 0);
 			if (c->error_status)
-				conn_fail(c, c->error_status,
-					  conn_error_message(c->error_status),
-					  now);
+				conn_fail(
+					c, c->error_status,
+					http_answer_error_text(c->error_status),
+					now);
 			else
 				conn_answer(c, now);
 		} else if (err != HPE_OK) {
@@ -285,7 +232,7 @@ static void conn_stash(struct http_conn *c, const char *data, size_t len)
 	if (c->close_after || len == 0)
 		return; /* no next request on this connection */
 	size_t held = c->stash_len - c->stash_off;
-	if (held + len > 2 * HTTP_STASH_MAX) { /* the caller ignored want.read */
+	if (held + len > 2 * (size_t)HTTP_STASH_MAX) { /* want.read ignored */
 		conn_drop_stash(c);
 		c->state = HTTP_CLOSED;
 		return;
@@ -386,7 +333,7 @@ void http_conn_timeout(struct http_conn *c, double now)
 	case HTTP_WRITING:
 		if (c->blocked) { /* the client stopped reading */
 			c->state = HTTP_CLOSED;
-		} else if (c->released < conn_total(c)) {
+		} else if (c->released < http_answer_total(c)) {
 			c->released++;
 			c->deadline = 0; /* set again once the byte is out */
 		}
@@ -399,25 +346,6 @@ void http_conn_timeout(struct http_conn *c, double now)
 	}
 }
 
-size_t http_conn_peek(const struct http_conn *c, char *buf, size_t cap)
-{
-	if (c->state != HTTP_WRITING || c->sent >= c->released)
-		return 0;
-	uint64_t avail = c->released - c->sent;
-	size_t n = avail < cap ? (size_t)avail : cap;
-	size_t k = 0;
-	if (c->sent < c->out_len) { /* the fixed part first */
-		k = c->out_len - (size_t)c->sent;
-		if (k > n)
-			k = n;
-		memcpy(buf, c->out + c->sent, k);
-	}
-	if (k < n) /* then generated body bytes, from their offset */
-		server_fill_body(buf + k, n - k, c->sent + k - c->out_len,
-				 c->body_n);
-	return n;
-}
-
 void http_conn_sent(struct http_conn *c, size_t n, bool blocked, double now)
 {
 	if (c->state != HTTP_WRITING)
@@ -425,7 +353,7 @@ void http_conn_sent(struct http_conn *c, size_t n, bool blocked, double now)
 	if (n > c->released - c->sent)
 		n = (size_t)(c->released - c->sent);
 	c->sent += n;
-	if (c->sent == conn_total(c)) {
+	if (c->sent == http_answer_total(c)) {
 		conn_finish(c, now);
 		return;
 	}
@@ -464,13 +392,4 @@ struct http_want http_conn_want(const struct http_conn *c)
 		break;
 	}
 	return w;
-}
-
-const char *http_state_name(enum http_state s)
-{
-	static const char *const names[] = {
-		"reading",   "waiting", "hanging", "writing",
-		"lingering", "closed",  "reset",
-	};
-	return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
 }

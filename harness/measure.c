@@ -16,10 +16,24 @@ volatile int measure_stop_requested;
 struct measure_shared {
 	double wall_s;
 	long self_rss_kib;
+	long start_rss_kib;
 	int model_rc;
 	struct run_stats stats;
 	struct result results[]; /* n slots */
 };
+
+/* This process's resident set now, in KiB (0 if unknown). */
+static long measure_rss_now_kib(void)
+{
+	long pages = 0, rss = 0;
+	FILE *f = fopen("/proc/self/statm", "r");
+	if (f) {
+		if (fscanf(f, "%ld %ld", &pages, &rss) != 2)
+			rss = 0;
+		fclose(f);
+	}
+	return rss * (sysconf(_SC_PAGESIZE) / 1024);
+}
 
 /* In the child: run, time it, report, and leave without returning into
  * the harness (no atexit handlers, no stdio flushed twice). */
@@ -29,6 +43,7 @@ static void measure_child(const struct model *m, struct batch *b,
 	struct run_opts opts = *o;
 	opts.stats = &sh->stats;
 	b->results = sh->results;
+	sh->start_rss_kib = measure_rss_now_kib();
 	b->t0 = clock_now();
 	sh->model_rc = model_run(m, b, &opts);
 	sh->wall_s = clock_now() - b->t0;
@@ -87,6 +102,7 @@ int measure_run(const struct model *m, struct batch *b,
 	out->peak_rss_kib = (sh->self_rss_kib ? sh->self_rss_kib
 					      : out->usage.max_rss_kib) +
 			    sh->stats.worker_rss_kib;
+	out->start_rss_kib = sh->start_rss_kib;
 	out->interrupted = measure_stop_requested;
 	memcpy(b->results, sh->results, b->n * sizeof(struct result));
 	if (WIFSIGNALED(status) && !out->interrupted) {

@@ -11,7 +11,11 @@
  * is missing or failed (it says how to get the plots). */
 int plot_result_set(const char *dir, int terminal);
 
-/* `concur plot DIR [--terminal]`. */
+/* Draws two result sets side by side (plots/compare.gp): writes
+ * dir_b/compare.png and .svg. Returns 0 or -1 (after saying why). */
+int plot_compare(const char *dir_a, const char *dir_b);
+
+/* `concur plot DIR [--terminal]` or `concur plot --compare DIR_A DIR_B`. */
 int plot_main(int argc, char **argv);
 
 #endif

@@ -34,9 +34,9 @@
 
 /* One connection: one slot of the concurrency. */
 struct rc_conn {
-	int fd;         /* -1: the slot is free */
+	int fd; /* -1: the slot is free */
 	bool connected;
-	bool done;      /* the current answer is complete */
+	bool done; /* the current answer is complete */
 	http_parser parser;
 	struct rc_run *run;
 };

@@ -18,11 +18,11 @@
 #define RAWCLIENT_STALL_S 30.0
 
 struct rawclient_stats {
-	long ok;          /* complete answers with status < 400 */
+	long ok;	  /* complete answers with status < 400 */
 	long http_errors; /* complete answers with status >= 400 */
-	long failed;      /* refused, reset, closed early, or stalled */
-	long max_open;    /* most connections open at once */
-	uint64_t bytes;   /* body bytes received */
+	long failed;	  /* refused, reset, closed early, or stalled */
+	long max_open;	  /* most connections open at once */
+	uint64_t bytes;	  /* body bytes received */
 };
 
 /* Sends n GET requests for path (e.g. "/delay/1000") to host:port (an

@@ -35,9 +35,9 @@
 
 #include "harness/http_conn.h"
 
-#define ACCEPTS_PER_EVENT 64  /* then let the other watchers run */
-#define WRITES_PER_EVENT 16   /* 16 x 64 KiB, then wait for EV_WRITE */
-#define ACCEPT_PAUSE_S 0.1    /* out of descriptors: retry this often */
+#define ACCEPTS_PER_EVENT 64 /* then let the other watchers run */
+#define WRITES_PER_EVENT 16  /* 16 x 64 KiB, then wait for EV_WRITE */
+#define ACCEPT_PAUSE_S 0.1   /* out of descriptors: retry this often */
 #define SCRATCH_SIZE (64 * 1024)
 
 struct conn;
@@ -46,25 +46,25 @@ struct conn;
 struct server {
 	struct ev_loop *loop;
 	int listen_fd;
-	ev_io accept_w;         /* readable listen socket: accept */
-	ev_timer accept_pause;  /* EMFILE: accept_w is stopped until this */
-	int signal_fd;          /* SIGTERM/SIGINT, read as events */
+	ev_io accept_w;	       /* readable listen socket: accept */
+	ev_timer accept_pause; /* EMFILE: accept_w is stopped until this */
+	int signal_fd;	       /* SIGTERM/SIGINT, read as events */
 	ev_io signal_w;
 	struct http_limits limits;
-	struct conn *conns;     /* every open connection, to close at exit */
+	struct conn *conns; /* every open connection, to close at exit */
 	long open, accepted, requests; /* counters for the exit line */
-	char scratch[SCRATCH_SIZE]; /* read/write buffer; one thread uses it
+	char scratch[SCRATCH_SIZE];    /* read/write buffer; one thread uses it
 				       for one connection at a time */
 };
 
 /* Per-connection state. io is first: the io callback gets its address. */
 struct conn {
 	ev_io io;
-	ev_timer timer;         /* the http_conn's deadline */
+	ev_timer timer; /* the http_conn's deadline */
 	struct server *srv;
 	struct conn *prev, *next;
-	double armed;           /* the deadline timer is set for; 0: none */
-	bool shut;              /* shutdown(SHUT_WR) done */
+	double armed; /* the deadline timer is set for; 0: none */
+	bool shut;    /* shutdown(SHUT_WR) done */
 	struct http_conn http;
 };
 
@@ -194,8 +194,8 @@ static void conn_io_cb(struct ev_loop *loop, ev_io *w, int revents)
 static void conn_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	(void)revents;
-	struct conn *c = (struct conn *)((char *)w - offsetof(struct conn,
-							      timer));
+	struct conn *c =
+		(struct conn *)((char *)w - offsetof(struct conn, timer));
 	c->armed = 0; /* a one-shot timer stops itself */
 	http_conn_timeout(&c->http, ev_now(loop));
 	conn_drive(c);
@@ -325,11 +325,14 @@ int server_serve(int listen_fd, const struct server_opts *o)
 	s->accept_pause.data = s;
 	ev_run(s->loop, 0);
 	rc = 0;
-	while (s->conns)
-		conn_close(s->conns, false);
+	for (struct conn *c = s->conns, *next; c; c = next) {
+		next = c->next;
+		conn_close(c, false);
+	}
 	if (!o->quiet)
-		fprintf(stderr, "concur serve: stopped after %ld connections, "
-				"%ld requests\n",
+		fprintf(stderr,
+			"concur serve: stopped after %ld connections, "
+			"%ld requests\n",
 			s->accepted, s->requests);
 cleanup:
 	if (s->signal_fd >= 0)

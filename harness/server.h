@@ -42,8 +42,9 @@ int server_spawn(const struct server_opts *o, pid_t *pid, char *url,
 /* Stops a spawned server and reaps it. */
 void server_stop(pid_t pid);
 
-/* The deterministic body of /bytes/N: byte i is ('a' + (i * 7 + n) % 26)...
- * documented in common/README.md so checksums are known in advance.
+/* The deterministic body of /bytes/N: byte i of a body of size n is
+ * 'a' + (i * 7 + n) % 26 (in Python: bytes(97 + (i * 7 + n) % 26 for i in
+ * range(n))), so checksums are known in advance.
  * Fills buf[0..len) with bytes offset..offset+len of the body of size n. */
 void server_fill_body(char *buf, size_t len, size_t offset, size_t n);
 

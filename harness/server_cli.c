@@ -57,7 +57,8 @@ static const char serve_usage[] =
 	"  --header-timeout S  seconds a client has to send a request head\n"
 	"                      (default 10); then 408 and close\n"
 	"  --idle-timeout S    seconds an idle keep-alive connection, or a\n"
-	"                      client that stops reading, is kept (default 30)\n"
+	"                      client that stops reading, is kept (default "
+	"30)\n"
 	"  --backlog N         listen() backlog (default 65535; the kernel\n"
 	"                      caps it at net.core.somaxconn)\n"
 	"  --quiet             no banner, no exit line\n"
@@ -85,11 +86,10 @@ static const char serve_usage[] =
 	"413, 414 or 431 the connection closes.\n";
 
 /* "--name VALUE" or "--name=VALUE"; returns the value or NULL. */
-static const char *serve_value(int argc, char **argv, int *i,
-			       const char *name)
+static const char *serve_value(int argc, char **argv, int *i, const char *name)
 {
 	size_t len = strlen(name);
-	if (strncmp(argv[*i], name, len) != 0)
+	if (!argv[*i] || strncmp(argv[*i], name, len) != 0)
 		return NULL;
 	if (argv[*i][len] == '=')
 		return argv[*i] + len + 1;
@@ -111,9 +111,9 @@ static double serve_number(const char *name, const char *text, double lo,
 	double v = strtod(text, &end);
 	if (errno || end == text || *end || v < lo || v > hi ||
 	    (integer && v != (double)(long)v)) {
-		fprintf(stderr, "concur serve: %s must be %s %g..%g, not '%s'\n",
-			name, integer ? "an integer" : "a number", lo, hi,
-			text);
+		fprintf(stderr,
+			"concur serve: %s must be %s %g..%g, not '%s'\n", name,
+			integer ? "an integer" : "a number", lo, hi, text);
 		exit(2);
 	}
 	return v;
@@ -125,7 +125,8 @@ static int serve_parse(int argc, char **argv, struct server_opts *o)
 {
 	for (int i = 1; i < argc; i++) {
 		const char *v;
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+		if (strcmp(argv[i], "--help") == 0 ||
+		    strcmp(argv[i], "-h") == 0)
 			return 1;
 		if (strcmp(argv[i], "--quiet") == 0)
 			o->quiet = 1;
@@ -134,17 +135,18 @@ static int serve_parse(int argc, char **argv, struct server_opts *o)
 		else if ((v = serve_value(argc, argv, &i, "--listen")))
 			o->listen_addr = v;
 		else if ((v = serve_value(argc, argv, &i, "--header-timeout")))
-			o->header_timeout_s =
-				serve_number("--header-timeout", v, 0.01, 3600, 0);
+			o->header_timeout_s = serve_number("--header-timeout",
+							   v, 0.01, 3600, 0);
 		else if ((v = serve_value(argc, argv, &i, "--idle-timeout")))
-			o->idle_timeout_s =
-				serve_number("--idle-timeout", v, 0.01, 3600, 0);
+			o->idle_timeout_s = serve_number("--idle-timeout", v,
+							 0.01, 3600, 0);
 		else if ((v = serve_value(argc, argv, &i, "--backlog")))
 			o->backlog = (int)serve_number("--backlog", v, 1,
 						       1 << 20, 1);
 		else {
-			fprintf(stderr, "concur serve: unknown option '%s' "
-					"(see concur serve --help)\n",
+			fprintf(stderr,
+				"concur serve: unknown option '%s' "
+				"(see concur serve --help)\n",
 				argv[i]);
 			exit(2);
 		}
@@ -153,8 +155,8 @@ static int serve_parse(int argc, char **argv, struct server_opts *o)
 }
 
 /* The address as a sockaddr; -1 when it is neither IPv4 nor IPv6. */
-static int serve_addr(const char *text, int port,
-		      struct sockaddr_storage *ss, socklen_t *len)
+static int serve_addr(const char *text, int port, struct sockaddr_storage *ss,
+		      socklen_t *len)
 {
 	struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
 	struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
@@ -179,13 +181,14 @@ int server_listen(const struct server_opts *o, int *port)
 	struct sockaddr_storage ss;
 	socklen_t len;
 	if (serve_addr(o->listen_addr, o->port, &ss, &len) != 0) {
-		fprintf(stderr, "concur serve: --listen '%s' is not an IPv4 or "
-				"IPv6 address\n",
+		fprintf(stderr,
+			"concur serve: --listen '%s' is not an IPv4 or "
+			"IPv6 address\n",
 			o->listen_addr);
 		return -1;
 	}
-	int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK |
-					      SOCK_CLOEXEC, 0);
+	int fd = socket(ss.ss_family,
+			SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
 		perror("concur serve: socket");
 		return -1;
@@ -193,8 +196,9 @@ int server_listen(const struct server_opts *o, int *port)
 	int one = 1; /* restart at once on a port left in TIME_WAIT */
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (bind(fd, (struct sockaddr *)&ss, len) != 0) {
-		fprintf(stderr, "concur serve: cannot listen on %s port %d: "
-				"%s\n",
+		fprintf(stderr,
+			"concur serve: cannot listen on %s port %d: "
+			"%s\n",
 			o->listen_addr, o->port,
 			errno == EADDRINUSE ? "the port is taken"
 					    : strerror(errno));
@@ -315,7 +319,7 @@ void server_stop(pid_t pid)
 			waitpid(pid, NULL, 0);
 			return;
 		}
-		struct timespec ts = {0, 10 * 1000 * 1000};
+		struct timespec ts = {0, 10L * 1000 * 1000};
 		nanosleep(&ts, NULL);
 	}
 }

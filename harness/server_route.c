@@ -21,7 +21,14 @@
 #include "harness/server.h"
 
 /* The numbers a target may carry, in its path or its query string. */
-enum route_param { P_DELAY, P_BYTES, P_STATUS, P_MS, P_COUNT, P_NONE };
+enum route_param {
+	P_DELAY,
+	P_BYTES,
+	P_STATUS,
+	P_MS,
+	P_COUNT,
+	P_NONE
+};
 
 static const struct param_spec {
 	const char *name;
@@ -128,8 +135,9 @@ static int route_query(struct route_plan *p, const char *q, size_t len)
 			    memcmp(params[k].name, pair, klen) == 0)
 				which = (enum route_param)k;
 		if (which == P_NONE) {
-			route_error(p, 400, "unknown parameter; the known ones "
-					    "are delay, bytes, status, ms");
+			route_error(p, 400,
+				    "unknown parameter; the known ones "
+				    "are delay, bytes, status, ms");
 			return -1;
 		}
 		size_t vlen = eq ? plen - klen - 1 : 0;
@@ -157,8 +165,9 @@ static int route_path(struct route_plan *p, const char *path, size_t len)
 		p->fault = ep->fault;
 		return 0;
 	}
-	route_error(p, 404, "not found; `concur serve --help` lists the "
-			    "endpoints");
+	route_error(p, 404,
+		    "not found; `concur serve --help` lists the "
+		    "endpoints");
 	return -1;
 }
 
@@ -183,7 +192,8 @@ void route_plan(const char *target, size_t len, struct route_plan *p)
 			u.field_data[UF_QUERY].len) != 0)
 		return;
 	if (p->fault == FAULT_TRUNCATE && p->body_n == 0) {
-		route_error(p, 400, "truncate needs N >= 1 (N/2 bytes are sent)");
+		route_error(p, 400,
+			    "truncate needs N >= 1 (N/2 bytes are sent)");
 		return;
 	}
 	/* HTTP forbids a body on these two. */

@@ -14,26 +14,26 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define ROUTE_DELAY_MAX_MS 60000u       /* delay <= 60 s */
-#define ROUTE_BYTES_MAX (64u << 20)     /* bodies <= 64 MiB */
-#define ROUTE_DRIP_MS_DEFAULT 100u      /* /drip/N without ?ms= */
+#define ROUTE_DELAY_MAX_MS 60000u   /* delay <= 60 s */
+#define ROUTE_BYTES_MAX (64u << 20) /* bodies <= 64 MiB */
+#define ROUTE_DRIP_MS_DEFAULT 100u  /* /drip/N without ?ms= */
 #define ROUTE_MESSAGE_MAX 112
 
 /* How an answer misbehaves on purpose (the fault endpoints). */
 enum route_fault {
 	FAULT_NONE,
-	FAULT_RESET,    /* no answer: the connection is reset (RST) */
+	FAULT_RESET,	/* no answer: the connection is reset (RST) */
 	FAULT_TRUNCATE, /* Content-Length N, N/2 body bytes, then close */
-	FAULT_HANG,     /* no answer, ever; the client's timeout must fire */
-	FAULT_DRIP,     /* body bytes sent one at a time, drip_ms apart */
+	FAULT_HANG,	/* no answer, ever; the client's timeout must fire */
+	FAULT_DRIP,	/* body bytes sent one at a time, drip_ms apart */
 };
 
 /* The answer to one request, decided before any of it is sent. */
 struct route_plan {
-	int status;             /* HTTP status */
-	uint64_t body_n;        /* size of the server_fill_body() body */
-	uint32_t delay_ms;      /* wait this long before answering */
-	uint32_t drip_ms;       /* FAULT_DRIP: gap between body bytes */
+	int status;	   /* HTTP status */
+	uint64_t body_n;   /* size of the server_fill_body() body */
+	uint32_t delay_ms; /* wait this long before answering */
+	uint32_t drip_ms;  /* FAULT_DRIP: gap between body bytes */
 	enum route_fault fault;
 	char message[ROUTE_MESSAGE_MAX]; /* 400/404: a text body; else "" */
 };

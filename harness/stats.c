@@ -63,15 +63,9 @@ int stats_first_is_outlier(const double *v, size_t n)
 {
 	if (n < 3)
 		return 0;
-	size_t m = n - 1;
-	double med = stats_percentile(v + 1, m, 50);
-	double *dev = malloc(m * sizeof(double));
-	if (!dev)
-		return 0;
-	for (size_t i = 0; i < m; i++)
-		dev[i] = fabs(v[i + 1] - med);
-	double mad = stats_percentile(dev, m, 50);
-	free(dev);
-	double off = fabs(v[0] - med);
-	return off > 3.0 * mad && off > 0.10 * med;
+	double med = stats_percentile(v + 1, n - 1, 50);
+	for (size_t i = 1; i < n; i++)
+		if (v[0] <= v[i])
+			return 0;
+	return v[0] > STATS_FIRST_OUTLIER * med;
 }

@@ -25,9 +25,11 @@ double stats_percentile(const double *v, size_t n, double p);
 /* Max over min above this is a noisy case (hyperfine warns too). */
 #define STATS_NOISY_RATIO 1.5
 
-/* Is the first of n runs an outlier? True when it lies further from the
- * median of the others than 3 times their median absolute deviation and
- * more than 10% away from it (a cold cache, a first connect). */
+/* Is the first of n runs an outlier (a cold cache, a first connect)? True
+ * when it is slower than every other run and more than STATS_FIRST_OUTLIER
+ * times their median. With few runs a statistical test has nothing to
+ * stand on; this rule only flags what a reader would see at a glance. */
+#define STATS_FIRST_OUTLIER 1.2
 int stats_first_is_outlier(const double *v, size_t n);
 
 #endif

@@ -89,10 +89,14 @@ static void sweep_fill_case(struct sweep *s, struct case_summary *cs,
 	cs->first_outlier = stats_first_is_outlier(wall, k);
 	cs->real_workers = r[0]->m.stats.workers_started;
 	long errors = 0;
-	for (int kind = 1; kind < RESULT_KIND_COUNT; kind++)
-		errors += (long)r[0]->kinds[kind];
+	for (int kind = 0; kind < RESULT_KIND_COUNT; kind++) {
+		cs->kinds[kind] = r[0]->kinds[kind];
+		if (kind != RESULT_OK)
+			errors += (long)r[0]->kinds[kind];
+	}
 	cs->errors = errors;
-	(void)s;
+	cs->tasks_per_s =
+		(double)s->groups[cs->group].batch->n / cs->wall.median;
 }
 
 /* Finds or adds the case of a record. */

@@ -53,7 +53,9 @@ struct case_summary {
 	double rss_kib;          /* median of the peaks */
 	double setup_s;          /* median */
 	double lat_p50, lat_p95, lat_p99, lat_max; /* medians, seconds */
-	long errors;             /* non-ok tasks in the median run */
+	long errors;             /* non-ok tasks in the first run */
+	size_t kinds[RESULT_KIND_COUNT]; /* the first run's kinds */
+	double tasks_per_s;      /* N / median wall time */
 	double speedup;          /* baseline median / this median */
 	double efficiency;       /* speedup / C (compute: / min(C, cores)) */
 	double ideal_s;          /* NAN when there is none */

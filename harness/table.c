@@ -30,10 +30,11 @@ static void table_header(const struct sweep *s, size_t g, int colour)
 		printf(", %ld units of compute", grp->work);
 	printf(", %d runs per case, baseline %s\n", c->repeat,
 	       grp->baseline->name);
-	printf("  %-14s %6s %21s %8s %7s %7s %6s %7s %9s %8s %8s %5s %s\n",
-	       "model", "C", "wall s (min-max)", "ideal s", "x ideal",
-	       "speedup", "eff", "CPU s", "peak MiB", "p50 ms", "p99 ms",
-	       "errs", "ok");
+	printf("  %-14s %5s %21s %8s %7s %8s %7s %5s %6s %8s %7s %7s %4s "
+	       "%s\n",
+	       "model", "C", "wall s (min-max)", "tasks/s", "ideal s",
+	       "x ideal", "speedup", "eff", "CPU s", "peak MiB", "p50 ms",
+	       "p99 ms", "errs", "ok");
 }
 
 static void table_row(const struct case_summary *cs, int colour)
@@ -54,9 +55,10 @@ static void table_row(const struct case_summary *cs, int colour)
 		on = cs->verified ? "\033[32m" : "\033[31;1m";
 		off = "\033[0m";
 	}
-	printf("  %-14s %6d %21s %8s %7s %7s %6s %7.2f %9.1f %8s %8s %5ld "
-	       "%s%s%s%s%s\n",
-	       cs->model->name, cs->workers, wall, ideal, ratio, speed, eff,
+	printf("  %-14s %5d %21s %8.1f %7s %8s %7s %5s %6.2f %8.1f %7s %7s "
+	       "%4ld %s%s%s%s%s\n",
+	       cs->model->name, cs->workers, wall, cs->tasks_per_s, ideal,
+	       ratio, speed, eff,
 	       cs->user_s + cs->sys_s, cs->rss_kib / 1024.0, p50, p99,
 	       cs->errors, on, mark, off, cs->noisy ? " noisy" : "",
 	       cs->first_outlier ? " first-run-outlier" : "");
@@ -91,6 +93,24 @@ static void table_warnings(const struct sweep *s)
 	}
 }
 
+/* Which kinds the errors were, for the cases that had any. */
+static void table_error_kinds(const struct sweep *s)
+{
+	for (size_t i = 0; i < s->n_cases; i++) {
+		const struct case_summary *cs = &s->cases[i];
+		if (!cs->errors)
+			continue;
+		printf("errors: %s %s C=%d:", cs->model->name,
+		       task_type_name(s->groups[cs->group].workload),
+		       cs->workers);
+		for (int k = 1; k < RESULT_KIND_COUNT; k++)
+			if (cs->kinds[k])
+				printf(" %s %zu", result_kind_name(k),
+				       cs->kinds[k]);
+		printf("\n");
+	}
+}
+
 /* The first differences of runs that did not verify. */
 static void table_wrong(const struct sweep *s)
 {
@@ -117,6 +137,7 @@ void report_table(const struct sweep *s)
 				table_row(&s->cases[i], colour);
 	}
 	printf("\n");
+	table_error_kinds(s);
 	table_warnings(s);
 	table_wrong(s);
 }

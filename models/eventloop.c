@@ -11,7 +11,7 @@
  * Watch for: a blocked loop. Compute tasks, and the compute half of mixed
  * tasks, run inline on the loop thread: while one computes, not one socket
  * is served and every transfer in flight stalls. The results show it
- * (--workloads cpu: no speedup at any C); models/hybrid.c is the fix.
+ * (--workloads compute: no speedup at any C); models/hybrid.c is the fix.
  *
  * How it is built: the libev default loop drives libcurl's multi_socket
  * API. That glue (one ev_io per socket, one ev_timer, the finished-transfer

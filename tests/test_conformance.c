@@ -90,9 +90,9 @@ static void build_both(struct batch *b, size_t i)
 }
 
 static const struct scenario scenarios[] = {
-	{"fetch: delays, sizes, 404, 503, refused, timeout", 4, 20, 1500,
+	{"fetch: delays, sizes, 404, 503, refused, timeout", 4, 20, 800,
 	 build_fetch},
-	{"faults: reset, truncated, hang, drip", 3, 10, 1000, build_faults},
+	{"faults: reset, truncated, hang, drip", 3, 10, 600, build_faults},
 	{"compute", 3, 10, 5000, build_compute},
 	{"mixed", 4, 8, 5000, build_mixed},
 	{"edge: C = 1", 1, 6, 5000, build_both},

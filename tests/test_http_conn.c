@@ -26,7 +26,8 @@ static const char *drain(double now)
 {
 	size_t len = 0;
 	while (http_conn_want(&conn).write) {
-		size_t n = http_conn_peek(&conn, out + len, sizeof(out) - 1 - len);
+		size_t n =
+			http_conn_peek(&conn, out + len, sizeof(out) - 1 - len);
 		ck_assert_uint_gt(n, 0);
 		http_conn_sent(&conn, n, false, now);
 		len += n;
@@ -48,7 +49,8 @@ static void teardown(void)
 START_TEST(pipelined_requests_are_answered_in_order)
 {
 	input("GET /bytes/3 HTTP/1.1\r\n\r\nGET /status/404 HTTP/1.1\r\n\r\n"
-	      "GET /bytes/1 HTTP/1.1\r\n\r\n", 1);
+	      "GET /bytes/1 HTTP/1.1\r\n\r\n",
+	      1);
 	const char *o = drain(1);
 	const char *a = strstr(o, "200 OK"), *b = strstr(o, "404 Not Found");
 	ck_assert_ptr_nonnull(a);
@@ -62,11 +64,10 @@ END_TEST
 /* A head of exactly HTTP_HEAD_MAX bytes is fine; one byte more is 431. */
 static void head_of(size_t total, char *req)
 {
-	const char *start = "GET /bytes/1 HTTP/1.1\r\nX-Pad: ";
-	size_t pad = total - strlen(start) - 4;
-	strcpy(req, start);
-	memset(req + strlen(start), 'p', pad);
-	strcpy(req + strlen(start) + pad, "\r\n\r\n");
+	static const char start[] = "GET /bytes/1 HTTP/1.1\r\nX-Pad: ";
+	memset(req, 'p', total); /* the X-Pad value fills the middle */
+	memcpy(req, start, sizeof(start) - 1);
+	memcpy(req + total - 4, "\r\n\r\n", 5); /* with its NUL */
 }
 
 START_TEST(the_head_cap_is_exact)
@@ -210,14 +211,17 @@ int main(void)
 	tcase_add_test(tc, pipelined_requests_are_answered_in_order);
 	tcase_add_test(tc, the_head_cap_is_exact);
 	tcase_add_test(tc, a_slow_head_gets_408_at_its_deadline_then_a_close);
-	tcase_add_test(tc, an_idle_connection_closes_silently_after_the_idle_timeout);
+	tcase_add_test(
+		tc, an_idle_connection_closes_silently_after_the_idle_timeout);
 	tcase_add_test(tc, a_delay_holds_the_answer_until_its_deadline);
 	tcase_add_test(tc, a_client_gone_during_a_delay_is_closed);
 	tcase_add_test(tc, drip_releases_one_byte_per_interval);
 	tcase_add_test(tc, truncate_promises_n_sends_half_and_closes);
 	tcase_add_test(tc, reset_and_hang_give_no_answer);
 	tcase_add_test(tc, a_full_stash_stops_reading);
-	tcase_add_test(tc, a_client_that_stops_reading_is_closed_after_the_idle_timeout);
+	tcase_add_test(
+		tc,
+		a_client_that_stops_reading_is_closed_after_the_idle_timeout);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -41,7 +41,8 @@ static uint32_t expected_crc(size_t n)
 	for (size_t done = 0; done < n;) {
 		size_t k = n - done < sizeof(chunk) ? n - done : sizeof(chunk);
 		for (size_t j = 0; j < k; j++)
-			chunk[j] = (unsigned char)('a' + ((done + j) * 7 + n) % 26);
+			chunk[j] = (unsigned char)('a' +
+						   ((done + j) * 7 + n) % 26);
 		crc = crc32(crc, chunk, (uInt)k);
 		done += k;
 	}
@@ -153,8 +154,9 @@ START_TEST(values_past_the_limits_are_400_with_a_message)
 	};
 	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
 		char req[256];
-		snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: t\r\n"
-					   "Connection: close\r\n\r\n",
+		snprintf(req, sizeof(req),
+			 "GET %s HTTP/1.1\r\nHost: t\r\n"
+			 "Connection: close\r\n\r\n",
 			 cases[k].path);
 		char *answer = raw(req);
 		ck_assert_msg(rawsock_status(answer) == 400, "%s: %s",

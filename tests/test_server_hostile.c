@@ -47,8 +47,7 @@ static void assert_serving(void)
 }
 
 /* Sends bytes, expects `status` and then the server's close. */
-static void expect_status_then_close(const char *bytes, size_t len,
-				     int status)
+static void expect_status_then_close(const char *bytes, size_t len, int status)
 {
 	int fd = rawsock_connect(port());
 	ck_assert_int_ge(fd, 0);
@@ -93,7 +92,7 @@ START_TEST(an_oversized_head_gets_431_and_a_close)
 	static char req[20000];
 	int n = snprintf(req, sizeof(req), "GET /bytes/1 HTTP/1.1\r\nX-Pad: ");
 	memset(req + n, 'a', 16000);
-	memcpy(req + n + 16000, "\r\n\r\n", 4);
+	snprintf(req + n + 16000, sizeof(req) - (size_t)n - 16000, "\r\n\r\n");
 	expect_status_then_close(req, (size_t)n + 16004, 431);
 	assert_serving();
 }
@@ -232,8 +231,9 @@ static double cpu_seconds(pid_t pid)
 	FILE *f = fopen(path, "r");
 	if (!f)
 		return -1;
-	int n = fscanf(f, "%*d %*s %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u "
-			  "%*u %lu %lu",
+	int n = fscanf(f,
+		       "%*d %*s %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u "
+		       "%*u %lu %lu",
 		       &ut, &st);
 	fclose(f);
 	return n == 2 ? (double)(ut + st) / (double)sysconf(_SC_CLK_TCK) : -1;
@@ -275,7 +275,9 @@ START_TEST(out_of_descriptors_accept_pauses_and_recovers)
 	pid_t server;
 	char url[128];
 	pid_t holder = spawn_starved(&server, url, sizeof(url));
-	enum { N = 100 };
+	enum {
+		N = 100
+	};
 	static const char req[] = "GET /delay/1000 HTTP/1.1\r\n"
 				  "Connection: close\r\n\r\n";
 	int fds[N];
@@ -314,8 +316,10 @@ int main(void)
 	tcase_add_test(tc, an_oversized_head_gets_431_and_a_close);
 	tcase_add_test(tc, smuggling_headers_get_400_and_a_close);
 	tcase_add_test(tc, a_request_cut_off_midway_is_dropped);
-	tcase_add_test(tc, clients_that_leave_before_their_answer_are_forgotten);
-	tcase_add_test(tc, slowloris_gets_408_or_a_close_within_the_header_deadline);
+	tcase_add_test(tc,
+		       clients_that_leave_before_their_answer_are_forgotten);
+	tcase_add_test(
+		tc, slowloris_gets_408_or_a_close_within_the_header_deadline);
 	tcase_add_test(tc, two_thousand_delayed_connections_are_all_answered);
 	tcase_add_test(tc, out_of_descriptors_accept_pauses_and_recovers);
 	suite_add_tcase(s, tc);

@@ -14,18 +14,19 @@
 
 #include "harness/http_conn.h"
 
-#define FUZZ_CHECK(cond)                                                   \
-	do {                                                               \
-		if (!(cond)) {                                             \
-			fprintf(stderr, "fuzz_drive: invariant broken: %s "  \
-					"(%s:%d)\n",                      \
-				#cond, __FILE__, __LINE__);                \
-			abort();                                           \
-		}                                                          \
+#define FUZZ_CHECK(cond)                                                       \
+	do {                                                                   \
+		if (!(cond)) {                                                 \
+			fprintf(stderr,                                        \
+				"fuzz_drive: invariant broken: %s "            \
+				"(%s:%d)\n",                                   \
+				#cond, __FILE__, __LINE__);                    \
+			abort();                                               \
+		}                                                              \
 	} while (0)
 
-#define DRAIN_BUDGET (256 * 1024) /* answer bytes taken per step */
-#define OPS_BUDGET 20000          /* steps per script (a drip is long) */
+#define DRAIN_BUDGET ((size_t)256 * 1024) /* answer bytes taken per step */
+#define OPS_BUDGET 20000 /* steps per script (a drip is long) */
 
 /* The pretend socket layer: a connection, a clock, a write buffer. */
 struct drive {

@@ -1,0 +1,59 @@
+# speedup.gp - speedup (the baseline's median / the model's median) vs
+# workers for the CPU-bound workloads, one panel each. Compute cannot go
+# faster than the cores allow: the ideal is C until C reaches the core
+# count (the vertical line), flat after it. For mixed, the ideal comes from
+# each case's ideal time (the fetches overlap, the compute shares cores).
+# The py-* models are measured against py-sequential.
+# Reads summary.csv (workers, speedup, ideal_s) and meta.json (cores).
+load system(sprintf("dirname '%s'", ARG0)).'/common.gp'
+
+workloads = ''
+do for [w in workloads_in(summary)] { if (w ne 'fetch') { workloads = workloads.' '.w } }
+nw = words(workloads)
+if (nw == 0 || !any_swept) { print 'speedup.gp: no compute or mixed cases with several C in '.summary.', nothing to plot'; exit }
+
+
+set logscale x 2
+set yrange [0:*]
+set offsets 0, 0, graph 0.08, 0 # room above the ideal line
+set xlabel 'workers C (log scale)'
+set ylabel 'speedup over the baseline (x)'
+do for [t in outputs] {
+	eval set_output(t, 'speedup', panels_width(nw), 560)
+	eval panels(nw, sprintf('Speedup vs workers (%s)', cores > 0 ? sprintf('%d cores', cores) : 'core count unknown'))
+	do for [i = 1:nw] {
+		w = word(workloads, i)
+		others = swept_in(summary, w)
+		cmax = largest_c(w)
+		# mixed: the ideal speedup at each C is the baseline's time over
+		# the ideal time of the case.
+		ideals = ideal_ref(w, 0).' '.ideal_ref(w, 1)
+		base_c = value_of(w, 'sequential', 1, 'wall_median_s')
+		base_py = value_of(w, 'py-sequential', 1, 'wall_median_s')
+		base_of(m) = real(is_py(m) ? base_py : base_c)
+		set xrange [1:cmax > 1 ? cmax : 2]
+		set title w.' workload'.work_note(w)
+		unset arrow
+		unset label
+		if (cores > 0) {
+			set arrow from cores, graph 0 to cores, graph 1 nohead lw 1.5 dt 3 lc rgb '#888888'
+			set label sprintf(' %d cores', cores) at cores, graph 0.97 left tc rgb '#555555'
+		}
+		eval key_right(i == nw, nw)
+		if (w eq 'compute') {
+			plot for [m in others] select(summary, w, m) \
+				using 'workers':'speedup' \
+				with linespoints lw 2 ps 1.2 lc rgb model_color(m) dt model_dt(m) pt model_pt(m) title m, \
+			     ideal_compute(x) with lines lw 1.5 dt 2 lc rgb '#000000' title 'ideal: min(C, cores)'
+		} else {
+			plot for [m in others] select(summary, w, m) \
+				using 'workers':'speedup' \
+				with linespoints lw 2 ps 1.2 lc rgb model_color(m) dt model_dt(m) pt model_pt(m) title m, \
+			     for [m in ideals] select(summary, w, m) \
+				using 'workers':(base_of(m) / column('ideal_s')) \
+				with lines lw 1.5 dt 2 + 2 * is_py(m) lc rgb (is_py(m) ? '#a0522d' : '#000000') \
+				title (is_py(m) ? 'ideal (py-*)' : 'ideal')
+		}
+	}
+	unset multiplot
+}
