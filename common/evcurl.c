@@ -134,16 +134,19 @@ static int socket_cb(CURL *easy, curl_socket_t fd, int what, void *arg,
 
 /* ---- set-up, starting a transfer, clean-up ---------------------------- */
 
-/* Connection-cache settings for this batch. Why (libcurl 7.88, see
- * ../shared/notes/libcurl-at-10k.md; checked with perf):
+/* Connection-cache settings for this batch. Why (libcurl 7.88; leads from
+ * ../shared/notes/libcurl-at-10k.md, checked here):
  * - When every fetch gets a slot of its own (n_fetches <= slots), no
  *   connection can ever be reused, yet libcurl would still search the
- *   host's open connections before each connect (linear in them) and walk
- *   the cache after each transfer: with 10,000 in flight that is O(N^2).
- *   FRESH_CONNECT skips the search, FORBID_REUSE the keeping.
+ *   host's open connections before each connect (linear in them) and keep
+ *   each finished one in its cache: O(N^2) at 10,000 in flight.
+ *   FRESH_CONNECT skips the search, FORBID_REUSE the keeping. Measured at
+ *   10,000 x /delay/1000 (5 alternated runs): 0.90 s of CPU with them,
+ *   1.67 s without; wall 2.3 s against 3.0 s.
  * - Otherwise keep-alive pays: each slot reuses a connection. MAXCONNECTS
- *   = slots keeps one idle connection per slot and no more, so the cache
- *   never overflows into its "close the oldest" search. */
+ *   = slots bounds the cache at one idle connection per slot, which is
+ *   all a slot can use, so it never overflows into its "close the oldest"
+ *   search (libcurl's default bound moves with the handles added). */
 static void evcurl_tune(struct evcurl *ec, size_t n_fetches)
 {
 	int one_shot = n_fetches <= (size_t)ec->n_slots;
@@ -247,8 +250,7 @@ void evcurl_cleanup(struct evcurl *ec)
  * libcurl's wake-up pair, the server's pipe, a test's files. */
 #define EVCURL_FD_RESERVE 64
 
-int evcurl_reserve_fds(long n_sockets, const char *model,
-		       struct rlimit *saved)
+int evcurl_reserve_fds(long n_sockets, const char *model, struct rlimit *saved)
 {
 	if (getrlimit(RLIMIT_NOFILE, saved) != 0) {
 		fprintf(stderr, "%s: getrlimit: %s\n", model, strerror(errno));

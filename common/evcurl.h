@@ -37,8 +37,8 @@ struct evcurl;
 
 /* The struct a watcher is embedded in, from the watcher libev hands a
  * callback: how every callback here finds its context (no globals). */
-#define container_of(ptr, type, member) \
-	((type *)((char *)(ptr) - offsetof(type, member)))
+#define container_of(ptr, type, member)                                        \
+	((type *)((char *)(ptr)-offsetof(type, member)))
 
 /* Called on the loop after a transfer ended and its result was filled
  * (kind, status, bytes, checksum, message; not start, end or worker). */
@@ -47,10 +47,10 @@ typedef void (*evcurl_done_fn)(void *arg, size_t task);
 /* Per transfer: one reusable easy handle (a "slot"). CURLOPT_PRIVATE
  * points back here, so a finished easy handle leads to its task. */
 struct evcurl_transfer {
-	CURL *easy;              /* owned by the slot, reused task after task */
-	struct fetch_state st;   /* body bytes and CRC, filled by libcurl */
-	size_t task;             /* the task it runs now */
-	struct result *result;   /* where fetch_finish writes; the batch's */
+	CURL *easy;	       /* owned by the slot, reused task after task */
+	struct fetch_state st; /* body bytes and CRC, filled by libcurl */
+	size_t task;	       /* the task it runs now */
+	struct result *result; /* where fetch_finish writes; the batch's */
 	struct evcurl_transfer *next_free; /* free list link when idle */
 };
 
@@ -58,19 +58,19 @@ struct evcurl_transfer {
  * curl_multi_assign(). Lives from libcurl's first request to watch the
  * socket until CURL_POLL_REMOVE. */
 struct evcurl_socket {
-	ev_io io;          /* fd and the events libcurl asked for */
+	ev_io io;	   /* fd and the events libcurl asked for */
 	struct evcurl *ec; /* back to the whole */
 };
 
 /* Global: one multi handle on one loop. */
 struct evcurl {
-	struct ev_loop *loop;          /* the caller's */
-	CURLM *multi;                  /* owned */
-	ev_timer timer;                /* libcurl's single timeout */
-	int running;                   /* transfers libcurl reports running */
+	struct ev_loop *loop;	       /* the caller's */
+	CURLM *multi;		       /* owned */
+	ev_timer timer;		       /* libcurl's single timeout */
+	int running;		       /* transfers libcurl reports running */
 	struct evcurl_transfer *slots; /* owned; n_slots of them */
 	int n_slots;
-	struct evcurl_transfer *free;  /* idle slots */
+	struct evcurl_transfer *free; /* idle slots */
 	const struct fetch_opts *fopts;
 	evcurl_done_fn done;
 	void *done_arg;
@@ -107,8 +107,7 @@ void evcurl_cleanup(struct evcurl *ec);
  * the soft RLIMIT_NOFILE up to the hard limit if needed; *saved receives
  * the limit to give back to evcurl_restore_fds. Returns -1 (said on
  * stderr, naming the limit) when even the hard limit is too low. */
-int evcurl_reserve_fds(long n_sockets, const char *model,
-		       struct rlimit *saved);
+int evcurl_reserve_fds(long n_sockets, const char *model, struct rlimit *saved);
 void evcurl_restore_fds(const struct rlimit *saved);
 
 #endif

@@ -45,8 +45,10 @@ static double loop_cpu_of(pid_t pid)
 	 * command name, which may itself contain spaces. */
 	const char *p = strrchr(buf, ')');
 	unsigned long ut, st;
-	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u "
-				"%*u %lu %lu", &ut, &st) != 2)
+	if (!p || sscanf(p + 2,
+			 "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u "
+			 "%*u %lu %lu",
+			 &ut, &st) != 2)
 		return NAN;
 	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
 }
@@ -64,6 +66,7 @@ static double loop_time_model(struct bench_ctx *ctx, const struct model *m,
 	o.fetch.timeout_ms = 60000;
 	struct measurement meas;
 	struct verify_report rep;
+	*growth_kib = NAN;
 	batch_reset_results(b);
 	if (measure_run(m, b, &o, &meas) != 0 || meas.model_rc != 0)
 		goto wrong;
@@ -80,8 +83,8 @@ wrong:
 }
 
 /* The embedded server's address, split for rawclient_run. */
-static int loop_server_addr(const struct bench_ctx *ctx, char *host,
-			    size_t len, int *port)
+static int loop_server_addr(const struct bench_ctx *ctx, char *host, size_t len,
+			    int *port)
 {
 	char fmt[32];
 	snprintf(fmt, sizeof(fmt), "http://%%%zu[0-9.]:%%d", len - 1);
@@ -94,7 +97,8 @@ static int bench_c10k(struct bench_ctx *ctx)
 {
 	const struct model *m = model_find("eventloop");
 	long n = ctx->quick ? 1000 : 10000;
-	int reps = ctx->repeat < LOOP_MAX_REPEAT ? ctx->repeat : LOOP_MAX_REPEAT;
+	int reps =
+		ctx->repeat < LOOP_MAX_REPEAT ? ctx->repeat : LOOP_MAX_REPEAT;
 	char host[64];
 	int port;
 	if (!m || loop_server_addr(ctx, host, sizeof(host), &port) != 0)
@@ -122,15 +126,15 @@ static int bench_c10k(struct bench_ctx *ctx)
 	double loop = bench_median(loop_t, (size_t)reps);
 	double raw = bench_median(raw_t, (size_t)reps);
 	double mem = bench_median(kib, (size_t)reps);
-	bench_add_row(ctx, &(struct bench_row){"c10k", "eventloop", (int)n,
-					       loop, raw, loop / raw,
-					       "<=1.25", "s"});
-	bench_add_row(ctx, &(struct bench_row){"c10k-ideal", "eventloop",
-					       (int)n, loop, 1.0, loop, "",
-					       "s"});
-	bench_add_row(ctx, &(struct bench_row){"c10k-memory", "eventloop",
-					       (int)n, mem, NAN, mem, "<=20",
-					       "KiB"});
+	bench_add_row(ctx,
+		      &(struct bench_row){"c10k", "eventloop", (int)n, loop,
+					  raw, loop / raw, "<=1.25", "s"});
+	bench_add_row(ctx,
+		      &(struct bench_row){"c10k-ideal", "eventloop", (int)n,
+					  loop, 1.0, loop, "", "s"});
+	bench_add_row(ctx,
+		      &(struct bench_row){"c10k-memory", "eventloop", (int)n,
+					  mem, NAN, mem, "<=20", "KiB"});
 	rc = 0;
 out:
 	batch_free(b);
@@ -221,8 +225,8 @@ static int bench_throughput(struct bench_ctx *ctx)
 	static double t[LOOP_MAX_CLIENTS][LOOP_MAX_REPEAT];
 	static double share[LOOP_MAX_CLIENTS][LOOP_MAX_REPEAT];
 	int rc = -1;
-	if (!ref || loop_curl_config(ctx, n, "/bytes/64", config,
-				     sizeof(config)) != 0)
+	if (!ref ||
+	    loop_curl_config(ctx, n, "/bytes/64", config, sizeof(config)) != 0)
 		goto out;
 	for (int r = 0; r < reps; r++)
 		for (size_t i = 0; i < n_cl; i++) {
@@ -237,16 +241,16 @@ static int bench_throughput(struct bench_ctx *ctx)
 	for (size_t i = 0; i < n_cl; i++) {
 		const char *name = cl[i] ? cl[i]->name : "curl-cli";
 		double rate = (double)n / bench_median(t[i], (size_t)reps);
-		struct bench_row row = {"throughput", name, 100, rate,
-					curl_rate, rate / curl_rate, "",
-					"tasks/s"};
+		struct bench_row row = {
+			"throughput",	  name, 100,	  rate, curl_rate,
+			rate / curl_rate, "",	"tasks/s"};
 		if (cl[i] && strcmp(name, "eventloop") == 0)
 			snprintf(row.target, sizeof(row.target), ">=1.5");
 		bench_add_row(ctx, &row);
 		double sh = bench_median(share[i], (size_t)reps);
-		bench_add_row(ctx, &(struct bench_row){
-			"throughput-server-cpu", name, 100, sh, NAN, NAN, "",
-			"cores"});
+		bench_add_row(ctx, &(struct bench_row){"throughput-server-cpu",
+						       name, 100, sh, NAN, NAN,
+						       "", "cores"});
 	}
 	rc = 0;
 out_config:

@@ -47,7 +47,7 @@ struct loop_state {
 	struct ev_loop *loop; /* the libev default loop */
 	struct evcurl ec;     /* libcurl's multi handle and C slots */
 	ev_timer feeder;      /* 0 s timer: starts tasks on the next turn */
-	size_t next;          /* first task not yet started */
+	size_t next;	      /* first task not yet started */
 	size_t finished;      /* tasks whose result is complete */
 };
 
@@ -72,10 +72,11 @@ static void loop_start_task(struct loop_state *ls, size_t i)
 	r->worker = 0; /* the loop is the only worker */
 	r->start = clock_now() - ls->batch->t0;
 	trace_event(ls->opts, "eventloop", 0, i, "start", r);
-	if (t->type == TASK_COMPUTE)
+	/* A compute task is finished right here, and so is a fetch libcurl
+	 * could not start (the reason is in r); the others end in
+	 * loop_fetch_done. */
+	if (t->type == TASK_COMPUTE || evcurl_start(&ls->ec, i, t->url, r) != 0)
 		loop_finish_task(ls, i);
-	else if (evcurl_start(&ls->ec, i, t->url, r) != 0)
-		loop_finish_task(ls, i); /* could not start: reason in r */
 }
 
 /* Can the next task start now? A fetch needs a free slot. */
@@ -139,8 +140,8 @@ static int eventloop_run(struct batch *batch, const struct run_opts *opts)
 	if (evcurl_reserve_fds(opts->workers, "eventloop", &saved_fds) != 0)
 		return -1;
 	size_t n_fetch = count_fetches(batch);
-	int slots = n_fetch < (size_t)opts->workers ? (int)n_fetch
-						     : opts->workers;
+	int slots =
+		n_fetch < (size_t)opts->workers ? (int)n_fetch : opts->workers;
 	ls.loop = evcurl_default_loop();
 	if (!ls.loop) {
 		fprintf(stderr, "eventloop: cannot create the libev loop\n");

@@ -24,16 +24,15 @@
  *          and see hybrid near the ideal while eventloop pays for every
  *          compute with stalled fetches.
  */
-#include <errno.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "common/clock.h"
 #include "common/evcurl.h"
 #include "common/execute.h"
+#include "common/threadpool.h"
 #include "models/model.h"
 
 /* Tasks the feeder starts per loop iteration; see eventloop.c. */
@@ -43,8 +42,7 @@ struct hybrid_state;
 
 /* Per pool thread. */
 struct pool_thread {
-	pthread_t tid;
-	int worker;               /* 1..P */
+	int worker; /* 1..P */
 	struct hybrid_state *hs;
 };
 
@@ -52,15 +50,16 @@ struct pool_thread {
  * at most once, so both are plain arrays of n indices, never wrapped. */
 struct pool {
 	pthread_mutex_t lock;
-	pthread_cond_t work;      /* signalled when todo grows or on stop */
-	size_t *todo;             /* guarded by lock: tasks to compute */
+	pthread_cond_t work;	     /* signalled when todo grows or on stop */
+	size_t *todo;		     /* guarded by lock: tasks to compute */
 	size_t todo_head, todo_tail; /* guarded by lock */
-	size_t *done;             /* guarded by lock: computed, not yet seen
+	size_t *done;		     /* guarded by lock: computed, not yet seen
 				     by the loop */
 	size_t done_head, done_tail; /* guarded by lock */
-	bool stop;                /* guarded by lock: threads exit */
-	ev_async wake;            /* pool -> loop: done has news */
+	bool stop;		     /* guarded by lock: threads exit */
+	ev_async wake;		     /* pool -> loop: done has news */
 	struct pool_thread *threads; /* owned by the loop thread */
+	pthread_t *tids;	     /* owned by the loop thread */
 	int n_threads;
 };
 
@@ -71,7 +70,7 @@ struct hybrid_state {
 	struct ev_loop *loop; /* the libev default loop */
 	struct evcurl ec;     /* libcurl's multi handle and C slots */
 	ev_timer feeder;      /* 0 s timer: starts tasks on the next turn */
-	size_t next;          /* loop only: first task not yet started */
+	size_t next;	      /* loop only: first task not yet started */
 	size_t finished;      /* loop only: tasks whose result is complete */
 	struct pool pool;
 };
@@ -143,8 +142,8 @@ static void async_cb(struct ev_loop *loop, ev_async *w, int revents)
 {
 	(void)loop;
 	(void)revents;
-	struct hybrid_state *hs = container_of(w, struct hybrid_state,
-					       pool.wake);
+	struct hybrid_state *hs =
+		container_of(w, struct hybrid_state, pool.wake);
 	struct pool *p = &hs->pool;
 	pthread_mutex_lock(&p->lock);
 	size_t from = p->done_head, to = p->done_tail;
@@ -216,7 +215,8 @@ static void hybrid_fetch_done(void *arg, size_t i)
 
 /* ---- set-up and tear-down ------------------------------------------------ */
 
-/* Starts P pool threads. Returns 0, or -1 (said on stderr) if none. */
+/* Starts up to P pool threads (common/threadpool.h). Returns 0, or -1
+ * (said on stderr) if not even one could be started. */
 static int pool_start(struct hybrid_state *hs, int n_threads)
 {
 	struct pool *p = &hs->pool;
@@ -226,24 +226,21 @@ static int pool_start(struct hybrid_state *hs, int n_threads)
 	p->todo = calloc(n, sizeof(size_t));
 	p->done = calloc(n, sizeof(size_t));
 	p->threads = calloc((size_t)n_threads, sizeof(*p->threads));
-	if (!p->todo || !p->done || !p->threads) {
+	p->tids = calloc((size_t)n_threads, sizeof(*p->tids));
+	if (!p->todo || !p->done || !p->threads || !p->tids) {
 		fprintf(stderr, "hybrid: out of memory\n");
 		return -1;
 	}
 	ev_async_init(&p->wake, async_cb);
 	ev_async_start(hs->loop, &p->wake);
 	for (int k = 0; k < n_threads; k++) {
-		struct pool_thread *pt = &p->threads[p->n_threads];
-		pt->worker = k + 1;
-		pt->hs = hs;
-		int rc = pthread_create(&pt->tid, NULL, pool_thread_main, pt);
-		if (rc != 0) {
-			fprintf(stderr, "hybrid: pthread_create: %s\n",
-				strerror(rc));
-			break;
-		}
-		p->n_threads++;
+		p->threads[k].worker = k + 1;
+		p->threads[k].hs = hs;
 	}
+	/* Fewer than asked: the run goes on with those (reported). */
+	p->n_threads = threadpool_start(p->tids, n_threads, pool_thread_main,
+					p->threads, sizeof(*p->threads),
+					"hybrid", hs->opts->stats);
 	return p->n_threads > 0 ? 0 : -1;
 }
 
@@ -255,13 +252,13 @@ static void pool_stop(struct hybrid_state *hs)
 	p->stop = true;
 	pthread_cond_broadcast(&p->work);
 	pthread_mutex_unlock(&p->lock);
-	for (int k = 0; k < p->n_threads; k++)
-		pthread_join(p->threads[k].tid, NULL);
+	threadpool_join(p->tids, p->n_threads);
 	if (hs->loop)
 		ev_async_stop(hs->loop, &p->wake);
 	free(p->todo);
 	free(p->done);
 	free(p->threads);
+	free(p->tids);
 	pthread_cond_destroy(&p->work);
 	pthread_mutex_destroy(&p->lock);
 }
@@ -289,8 +286,8 @@ static int hybrid_run(struct batch *batch, const struct run_opts *opts)
 	if (evcurl_reserve_fds(opts->workers, "hybrid", &saved_fds) != 0)
 		return -1;
 	size_t n_fetch = count_fetches(batch);
-	int slots = n_fetch < (size_t)opts->workers ? (int)n_fetch
-						     : opts->workers;
+	int slots =
+		n_fetch < (size_t)opts->workers ? (int)n_fetch : opts->workers;
 	hs.loop = evcurl_default_loop();
 	if (!hs.loop) {
 		fprintf(stderr, "hybrid: cannot create the libev loop\n");

@@ -103,10 +103,10 @@ static int thread_count(void)
 struct spy {
 	pthread_mutex_t lock;
 	pthread_cond_t changed;
-	long starts, dones;     /* guarded by lock */
-	long max_in_flight;     /* guarded by lock: max of starts - dones */
-	long samples;           /* guarded by lock */
-	int max_threads;        /* guarded by lock */
+	long starts, dones; /* guarded by lock */
+	long max_in_flight; /* guarded by lock: max of starts - dones */
+	long samples;	    /* guarded by lock */
+	int max_threads;    /* guarded by lock */
 	FILE *saved_stderr;
 };
 
@@ -258,9 +258,9 @@ static void block_until_fetch_done(void *arg)
 	pthread_mutex_lock(&spy.lock);
 	if (h->calls++ == 0)
 		while (spy.dones == 0 && !h->timed_out)
-			h->timed_out = pthread_cond_timedwait(
-				&spy.changed, &spy.lock, &deadline) ==
-				ETIMEDOUT;
+			h->timed_out =
+				pthread_cond_timedwait(&spy.changed, &spy.lock,
+						       &deadline) == ETIMEDOUT;
 	pthread_mutex_unlock(&spy.lock);
 }
 
