@@ -147,12 +147,11 @@ void limits_explain(int err, char *buf, size_t len)
 {
 	long tasks = limits_system_tasks(), limit, cg_max, cg_cur;
 	limits_cgroup_pids(&cg_max, &cg_cur);
-	if (err == ENOMEM) {
-		snprintf(buf, len, "memory");
-	} else if (limits_near(tasks, limit = limits_read_long(
+	if (err != ENOMEM && limits_near(tasks, limit = limits_read_long(
 					      "/proc/sys/kernel/threads-max"))) {
 		snprintf(buf, len, "kernel.threads-max (%ld)", limit);
-	} else if (limits_near(tasks, limit = limits_read_long(
+	} else if (err != ENOMEM &&
+		   limits_near(tasks, limit = limits_read_long(
 					      "/proc/sys/kernel/pid_max"))) {
 		snprintf(buf, len, "kernel.pid_max (%ld)", limit);
 	} else if (limits_near(cg_cur, cg_max)) {
@@ -172,7 +171,7 @@ void limits_report(const char *model, const char *call, int err, int started,
 		   int wanted, struct run_stats *stats)
 {
 	char which[96];
-	char note[sizeof(stats->note)];
+	char note[RUN_STATS_NOTE_MAX];
 	limits_explain(err, which, sizeof(which));
 	snprintf(note, sizeof(note),
 		 "%s failed after %d of %d workers (%s): limit %s; "

@@ -29,6 +29,8 @@ struct test_hooks {
 	void *gil_event_arg;
 };
 
+#define RUN_STATS_NOTE_MAX 160
+
 /* What a model reports about the run as a whole. */
 struct run_stats {
 	double setup_s;       /* creating the pool: threads, forks, handles */
@@ -37,7 +39,7 @@ struct run_stats {
 	long worker_rss_kib;  /* processes: sum of the workers' peak RSS */
 	long replacements;    /* processes: workers started after a crash */
 	double startup_s;     /* external models: interpreter start-up */
-	char note[160];       /* a limit that was hit, said in words */
+	char note[RUN_STATS_NOTE_MAX]; /* a limit that was hit, said in words */
 };
 
 /* Everything a model needs besides the batch. Read-only for the model,

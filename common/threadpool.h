@@ -24,7 +24,7 @@
 
 /* 256 KiB: ample for a task (the deepest stack is libcurl's transfer,
  * well under 64 KiB), 32 times less address space than the default. */
-#define THREADPOOL_STACK (256 * 1024)
+#define THREADPOOL_STACK ((size_t)256 * 1024)
 
 /* Starts up to `want` threads; thread i runs fn(args + i * arg_size).
  * Stops at the first pthread_create failure and reports it as `model`

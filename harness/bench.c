@@ -146,7 +146,7 @@ wrong:
 
 static int bench_write_csv(const struct bench_ctx *ctx, const char *path)
 {
-	struct atomic_file a;
+	struct atomic_file a = {0};
 	mkdir("results", 0755);
 	if (atomic_open(&a, path) != 0)
 		return -1;
@@ -206,7 +206,8 @@ static int bench_check_cases(const char *cases)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		size_t k = 0;
-		while (k < N_CASES && strcmp(bench_cases[k]->name, items[i]))
+		while (k < N_CASES &&
+		       strcmp(bench_cases[k]->name, items[i]) != 0)
 			k++;
 		if (k == N_CASES) {
 			cli_error("--cases: unknown case '%s' (see concur "

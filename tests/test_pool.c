@@ -145,7 +145,7 @@ START_TEST(threads_go_on_with_fewer_when_a_limit_is_hit)
 		fclose(f);
 	ck_assert(vm_kib > 0);
 	/* This test runs in its own forked process: the limit dies with it. */
-	rl.rlim_cur = rl.rlim_max = (rlim_t)(vm_kib + 64 * 1024) * 1024;
+	rl.rlim_cur = rl.rlim_max = (rlim_t)(vm_kib + 64L * 1024) * 1024;
 	ck_assert_int_eq(setrlimit(RLIMIT_AS, &rl), 0);
 	ck_assert_int_eq(run_model("threads", b, 5000, &stats, NULL), 0);
 	ck_assert_msg(stats.workers_started > 0 &&
