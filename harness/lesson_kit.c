@@ -14,6 +14,7 @@
 #include "harness/cli.h"
 #include "harness/lesson.h"
 #include "harness/plot.h"
+#include "harness/python.h"
 #include "harness/run.h"
 #include "harness/stats.h"
 
@@ -177,14 +178,22 @@ bool lesson_python(struct lesson_ctx *ctx, bool *required)
 {
 	(void)ctx;
 	const char *ci = getenv("CI");
+	char why[512];
 	*required = false;
 	if (!model_find("py-sequential")) {
 		lesson_say("The Python models are not part of this build, so "
 			   "the Python part of this lesson is skipped.");
 		return false;
 	}
+	if (python_find(NULL, why, sizeof(why)))
+		return true;
 	*required = ci && strcmp(ci, "true") == 0;
-	return true;
+	lesson_say("%s. %s", why,
+		   *required ? "Under CI the Python part must run: the lesson "
+			       "fails."
+			     : "The Python part of this lesson is skipped; "
+			       "install " PYTHON_INSTALL_HINT " to run it.");
+	return false;
 }
 
 double lesson_load(void)

@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "harness/python.h"
 #include "models/model.h"
 #include "tests/support/support.h"
 
@@ -113,8 +114,9 @@ static void choose_builtin(void)
 	size_t n;
 	const struct model *const *all = model_list(&n);
 	const char *ci = getenv("CI");
+	char why[512];
 	int python = (ci && !strcmp(ci, "true")) ||
-		     system("python3 -c 'import aiohttp' >/dev/null 2>&1") == 0;
+		     python_find(NULL, why, sizeof(why)) != NULL;
 	for (size_t i = 0; i < n && n_builtin < 32; i++) {
 		if (all[i]->flags & MODEL_EXERCISE)
 			continue;
