@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #define LIMITS_SLACK 16
+#define LIMITS_RESERVED_PIDS 300 /* RESERVED_PIDS in kernel/pid.c */
 
 /* Reads the first number of a file; -1 when absent or not a number
  * (cgroup files say "max" when there is no limit). */
@@ -143,42 +144,60 @@ static int limits_nproc_hit(long *limit)
 	return limits_near(limits_user_tasks(getuid()), *limit);
 }
 
+/* Appends one limit's name to buf, comma-separated. */
+static void limits_add(char *buf, size_t len, const char *name, long value)
+{
+	size_t used = strlen(buf);
+	if (used < len)
+		snprintf(buf + used, len - used, "%s%s (%ld)", used ? ", " : "",
+			 name, value);
+}
+
 void limits_explain(int err, char *buf, size_t len)
 {
-	long tasks = limits_system_tasks(), limit, cg_max, cg_cur;
-	limits_cgroup_pids(&cg_max, &cg_cur);
+	long tasks = limits_system_tasks(), cg_max, cg_cur, v;
+	buf[0] = '\0';
 	if (err == ENOMEM) {
 		snprintf(buf, len, "memory");
-	} else if (limits_near(tasks, limit = limits_read_long(
-					      "/proc/sys/kernel/threads-max"))) {
-		snprintf(buf, len, "kernel.threads-max (%ld)", limit);
-	} else if (limits_near(tasks, limit = limits_read_long(
-					      "/proc/sys/kernel/pid_max"))) {
-		snprintf(buf, len, "kernel.pid_max (%ld)", limit);
-	} else if (limits_near(cg_cur, cg_max)) {
-		snprintf(buf, len, "cgroup pids.max (%ld)", cg_max);
-	} else if (limits_nproc_hit(&limit)) {
-		snprintf(buf, len, "RLIMIT_NPROC (ulimit -u %ld)", limit);
-	} else if (limits_near(limits_own_mappings(),
-			       limit = limits_read_long(
-				       "/proc/sys/vm/max_map_count"))) {
-		snprintf(buf, len, "vm.max_map_count (%ld)", limit);
-	} else {
-		snprintf(buf, len, "memory");
+		return;
 	}
+	/* Several limits can be reached at once (30,000 threads use both
+	 * their pids and their mappings): name every one that is. */
+	v = limits_read_long("/proc/sys/kernel/threads-max");
+	if (limits_near(tasks, v))
+		limits_add(buf, len, "kernel.threads-max", v);
+	/* After the first wrap, the kernel hands out pids from 300 up. */
+	v = limits_read_long("/proc/sys/kernel/pid_max");
+	if (tasks >= 0 && limits_near(tasks + LIMITS_RESERVED_PIDS, v))
+		limits_add(buf, len, "kernel.pid_max", v);
+	limits_cgroup_pids(&cg_max, &cg_cur);
+	if (limits_near(cg_cur, cg_max))
+		limits_add(buf, len, "cgroup pids.max", cg_max);
+	if (limits_nproc_hit(&v))
+		limits_add(buf, len, "RLIMIT_NPROC", v);
+	v = limits_read_long("/proc/sys/vm/max_map_count");
+	if (limits_near(limits_own_mappings(), v))
+		limits_add(buf, len, "vm.max_map_count", v);
+	if (buf[0] == '\0')
+		snprintf(buf, len, "memory");
 }
 
 void limits_report(const char *model, const char *call, int err, int started,
 		   int wanted, struct run_stats *stats)
 {
 	char which[96];
-	char note[sizeof(stats->note)];
+	char note[256];
 	limits_explain(err, which, sizeof(which));
 	snprintf(note, sizeof(note),
 		 "%s failed after %d of %d workers (%s): limit %s; "
 		 "running with %d",
 		 call, started, wanted, strerror(err), which, started);
 	fprintf(stderr, "%s: %s\n", model, note);
-	if (stats)
-		memcpy(stats->note, note, sizeof(note));
+	if (stats) { /* as much of it as fits */
+		size_t n = strlen(note);
+		if (n >= sizeof(stats->note))
+			n = sizeof(stats->note) - 1;
+		memcpy(stats->note, note, n);
+		stats->note[n] = '\0';
+	}
 }

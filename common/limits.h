@@ -8,7 +8,7 @@
  * it has, and uses these functions to tell the student which limit it hit:
  *
  *   kernel.threads-max     every thread on the machine (/proc/sys/kernel)
- *   kernel.pid_max         every thread needs a task id
+ *   kernel.pid_max         every thread needs a task id (less 300 reserved)
  *   cgroup pids.max        the container's share
  *   RLIMIT_NPROC           the user's threads and processes (ulimit -u);
  *                          root is exempt
@@ -24,9 +24,10 @@
 
 #include "common/options.h"
 
-/* Writes into buf the name of the limit that most likely made the creation
- * of a thread or process fail with err, e.g. "RLIMIT_NPROC (ulimit -u
- * 4096)". Reads /proc, so call it once, after the failure. */
+/* Writes into buf the names of the limits that most likely made the
+ * creation of a thread or process fail with err, e.g. "RLIMIT_NPROC
+ * (4096)"; several, comma-separated, when several are reached at once.
+ * Reads /proc, so call it once, after the failure. */
 void limits_explain(int err, char *buf, size_t len);
 
 /* Says on stderr and in stats->note (when stats is not NULL) that `model`

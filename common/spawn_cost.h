@@ -16,8 +16,8 @@
 #define CONCUR_SPAWN_COST_H
 
 struct spawn_cost {
-	int reps;          /* measurements of each kind */
-	double thread_us;  /* pthread_create + pthread_join: median */
+	int reps;	  /* measurements of each kind */
+	double thread_us; /* pthread_create + pthread_join: median */
 	double thread_min_us, thread_max_us;
 	double process_us; /* fork + the child's _exit + waitpid: median */
 	double process_min_us, process_max_us;

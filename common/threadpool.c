@@ -17,8 +17,8 @@ int threadpool_size(int workers, size_t n)
 	return (size_t)workers > n ? (int)n : workers;
 }
 
-int threadpool_start(pthread_t *tids, int want, void *(*fn)(void *),
-		     void *args, size_t arg_size, const char *model,
+int threadpool_start(pthread_t *tids, int want, void *(*fn)(void *), void *args,
+		     size_t arg_size, const char *model,
 		     struct run_stats *stats)
 {
 	pthread_attr_t attr;

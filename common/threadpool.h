@@ -7,9 +7,9 @@
  * Why a small stack: glibc gives every thread RLIMIT_STACK (usually 8 MiB)
  * of address space. That is reserved, not used, but with 1,000 threads it
  * is 8 GiB of mappings, and a 32-bit or overcommit-strict machine refuses
- * long before. A worker here needs a few tens of KiB (libcurl keeps its
- * buffers on the heap), so THREADPOOL_STACK is plenty and 1,000+ threads
- * fit anywhere.
+ * long before. A worker here needs a few KiB (libcurl keeps its buffers on
+ * the heap), so THREADPOOL_STACK is plenty and 1,000+ threads fit
+ * anywhere.
  *
  * Errors: threadpool_start() returns how many threads it started; when
  * fewer than asked it has said why (common/limits.h).
@@ -22,15 +22,16 @@
 
 #include "common/options.h"
 
-/* 256 KiB: ample for a task (the deepest stack is libcurl's transfer,
- * well under 64 KiB), 32 times less address space than the default. */
-#define THREADPOOL_STACK (256 * 1024)
+/* 256 KiB: ample for a task (a libcurl fetch, the deepest, used about
+ * 13 KiB when measured with a stack painted beforehand), 32 times less
+ * address space than the default 8 MiB. */
+#define THREADPOOL_STACK ((size_t)256 * 1024)
 
 /* Starts up to `want` threads; thread i runs fn(args + i * arg_size).
  * Stops at the first pthread_create failure and reports it as `model`
  * (stderr and stats->note). Returns the number started (0 to want). */
-int threadpool_start(pthread_t *tids, int want, void *(*fn)(void *),
-		     void *args, size_t arg_size, const char *model,
+int threadpool_start(pthread_t *tids, int want, void *(*fn)(void *), void *args,
+		     size_t arg_size, const char *model,
 		     struct run_stats *stats);
 
 /* Joins the first n threads of tids. */

@@ -24,6 +24,8 @@ extern const struct bench_case bench_case_io, bench_case_cpu,
 	bench_case_gil_cpu, bench_case_gil_io, bench_case_mixed;
 extern const struct bench_case bench_case_c10k, bench_case_throughput;
 extern const struct bench_case bench_case_server;
+extern const struct bench_case bench_case_python_io, bench_case_python_cpu,
+	bench_case_python_throughput;
 
 /* Every case, in the order they run. */
 static const struct bench_case *const bench_cases[] = {
@@ -35,6 +37,9 @@ static const struct bench_case *const bench_cases[] = {
 	&bench_case_gil_io,
 	&bench_case_mixed,
 	&bench_case_server,
+	&bench_case_python_io,
+	&bench_case_python_cpu,
+	&bench_case_python_throughput,
 };
 
 #define N_CASES (sizeof(bench_cases) / sizeof(bench_cases[0]))
@@ -136,6 +141,9 @@ double bench_time_model(struct bench_ctx *ctx, const struct model *m,
 			if (batch->results[i].kind != RESULT_OK)
 				goto wrong;
 	}
+	/* An external model's time is its own, without its start-up. */
+	if (m->flags & MODEL_EXTERNAL)
+		return meas.stats.external_run_s;
 	return meas.wall_s;
 wrong:
 	fprintf(stderr, "bench: %s at C=%d gave wrong results\n", m->name,
@@ -146,7 +154,7 @@ wrong:
 
 static int bench_write_csv(const struct bench_ctx *ctx, const char *path)
 {
-	struct atomic_file a;
+	struct atomic_file a = {0};
 	mkdir("results", 0755);
 	if (atomic_open(&a, path) != 0)
 		return -1;
@@ -206,7 +214,8 @@ static int bench_check_cases(const char *cases)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		size_t k = 0;
-		while (k < N_CASES && strcmp(bench_cases[k]->name, items[i]))
+		while (k < N_CASES &&
+		       strcmp(bench_cases[k]->name, items[i]) != 0)
 			k++;
 		if (k == N_CASES) {
 			cli_error("--cases: unknown case '%s' (see concur "

@@ -121,7 +121,7 @@ int cli_split(const char *flag, const char *text, char *storage,
 		cli_error("%s: the list is too long", flag);
 		return -1;
 	}
-	strcpy(storage, text);
+	memcpy(storage, text, strlen(text) + 1);
 	*count = 0;
 	char *p = storage;
 	for (;;) {

@@ -12,6 +12,7 @@
 
 #include "harness/cli.h"
 #include "harness/commands.h"
+#include "harness/plot.h"
 
 struct compare_case {
 	char key[128]; /* workload,model,workers */
@@ -108,23 +109,39 @@ static void compare_print(const struct compare_set *a,
 
 int compare_main(int argc, char **argv)
 {
-	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
-		printf("usage: concur compare DIR_A DIR_B\nPer case: both "
-		       "medians, B/A, and whether the difference is larger "
-		       "than the spread of either set.\n");
-		return 0;
+	const char *dirs[2];
+	int n = 0, plot = 0;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0) {
+			printf("usage: concur compare DIR_A DIR_B [--plot]\n"
+			       "Per case: both medians, B/A, and whether the "
+			       "difference is larger than the spread of either "
+			       "set.\n--plot also draws both sets side by side "
+			       "(compare.png/.svg in DIR_B).\n");
+			return 0;
+		}
+		if (strcmp(argv[i], "--plot") == 0) {
+			plot = 1;
+		} else if (argv[i][0] == '-') {
+			cli_error("compare: unknown option '%s'", argv[i]);
+			return EXIT_USAGE;
+		} else if (n < 2) {
+			dirs[n++] = argv[i];
+		} else {
+			n = 3;
+		}
 	}
-	if (argc != 3) {
+	if (n != 2) {
 		cli_error("compare: needs two result sets (concur compare "
 			  "DIR_A DIR_B)");
 		return EXIT_USAGE;
 	}
 	struct compare_set a = {0}, b = {0};
 	int rc = EXIT_USAGE;
-	if (compare_load(argv[1], &a) == 0 && compare_load(argv[2], &b) == 0) {
-		printf("A: %s\nB: %s\n\n", argv[1], argv[2]);
+	if (compare_load(dirs[0], &a) == 0 && compare_load(dirs[1], &b) == 0) {
+		printf("A: %s\nB: %s\n\n", dirs[0], dirs[1]);
 		compare_print(&a, &b);
-		rc = 0;
+		rc = plot && plot_compare(dirs[0], dirs[1]) != 0 ? 1 : 0;
 	}
 	free(a.cases);
 	free(b.cases);

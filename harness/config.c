@@ -288,11 +288,10 @@ static void config_keep_cmdline(int argc, char **argv, struct run_config *c)
 	c->cmdline = malloc(len);
 	if (!c->cmdline)
 		return;
-	strcpy(c->cmdline, "concur");
-	for (int i = 0; i < argc; i++) {
-		strcat(c->cmdline, " ");
-		strcat(c->cmdline, argv[i]);
-	}
+	size_t used = (size_t)snprintf(c->cmdline, len, "concur");
+	for (int i = 0; i < argc && used < len; i++)
+		used += (size_t)snprintf(c->cmdline + used, len - used, " %s",
+					 argv[i]);
 }
 
 int config_parse_run(int argc, char **argv, struct run_config *c)

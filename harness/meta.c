@@ -118,7 +118,7 @@ int meta_write(const struct sweep *s, const char *status)
 		return -1;
 	char path[4200];
 	snprintf(path, sizeof(path), "%s/meta.json", s->dir);
-	struct atomic_file a;
+	struct atomic_file a = {0};
 	int rc = -1;
 	if (atomic_open(&a, path) == 0) {
 		json_dumpf(root, a.f, JSON_INDENT(2) | JSON_SORT_KEYS);

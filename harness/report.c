@@ -224,7 +224,7 @@ static int report_file(const struct sweep *s, const char *name,
 {
 	char path[4200];
 	snprintf(path, sizeof(path), "%s/%s", s->dir, name);
-	struct atomic_file a;
+	struct atomic_file a = {0};
 	if (atomic_open(&a, path) != 0)
 		return -1;
 	fn(s, a.f);

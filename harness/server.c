@@ -270,14 +270,26 @@ static void signal_cb(struct ev_loop *loop, ev_io *w, int revents)
 		ev_break(loop, EVBREAK_ALL);
 }
 
+static void server_signal_set(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGINT);
+}
+
+void server_block_signals(void)
+{
+	sigset_t set;
+	server_signal_set(&set);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+}
+
 /* Signals arrive as readable bytes on a descriptor, so the loop handles
  * them like any other event and no handler runs at a random moment. */
 static int server_signals(struct server *s)
 {
 	sigset_t set;
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
+	server_signal_set(&set);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	s->signal_fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (s->signal_fd < 0) {

@@ -237,6 +237,7 @@ int server_main(int argc, char **argv)
 	int fd = server_listen(&o, &port);
 	if (fd < 0)
 		return 2;
+	server_block_signals(); /* a SIGTERM after the banner is clean */
 	if (!o.quiet) {
 		char url[128];
 		serve_url(url, sizeof(url), o.listen_addr, port);
@@ -259,6 +260,7 @@ static void serve_child(const struct server_opts *o, int report_fd,
 	int fd = server_listen(o, &port);
 	if (fd < 0)
 		port = -1;
+	server_block_signals(); /* server_stop may come at once */
 	ssize_t w = write(report_fd, &port, sizeof(port));
 	close(report_fd);
 	if (fd < 0 || w != (ssize_t)sizeof(port))

@@ -15,6 +15,11 @@
  * ephemeral); *port receives the real port. Returns the fd or -1. */
 int server_listen(const struct server_opts *o, int *port);
 
+/* Blocks SIGTERM and SIGINT, so that from now on they wait for the
+ * loop (which reads them from a signalfd) instead of killing the process.
+ * Call it before telling anyone the server is up. */
+void server_block_signals(void);
+
 /* Serves on listen_fd until SIGTERM or SIGINT, then closes every
  * connection and listen_fd. Raises RLIMIT_NOFILE to its hard limit first.
  * Returns 0 on a clean exit, -1 if the loop could not start. */

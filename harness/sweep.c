@@ -56,14 +56,15 @@ static double sweep_median_of(const struct run_record **r, size_t n,
 	double v[256];
 	size_t k = 0;
 	for (size_t i = 0; i < n && k < 256; i++)
-		v[k++] = *(const double *)((const char *)r[i] + offset);
+		memcpy(&v[k++], (const char *)r[i] + offset, sizeof(double));
 	return stats_spread(v, k).median;
 }
 
 static void sweep_fill_case(struct sweep *s, struct case_summary *cs,
 			    const struct run_record **r, size_t n)
 {
-	double wall[256], rss[256], user[256], sys[256], setup[256];
+	double wall[256] = {0}, rss[256] = {0}, user[256] = {0}, sys[256] = {0},
+	       setup[256] = {0};
 	size_t k = n < 256 ? n : 256;
 	cs->verified = true;
 	cs->timing_diffs = 0;
@@ -156,7 +157,8 @@ int sweep_summarize(struct sweep *s)
 	s->n_cases = 0;
 	s->cases = calloc(s->n_records ? s->n_records : 1, sizeof(*s->cases));
 	const struct run_record **tmp =
-		calloc(s->n_records ? s->n_records : 1, sizeof(*tmp));
+		calloc(s->n_records ? s->n_records : 1,
+		       sizeof(const struct run_record *));
 	if (!s->cases || !tmp) {
 		free(tmp);
 		return -1;

@@ -48,23 +48,23 @@
 
 /* The lock itself. */
 struct gil {
-	pthread_mutex_t mutex;      /* guards the fields below it */
-	pthread_cond_t released;    /* signalled when the lock is dropped */
-	pthread_cond_t taken;       /* signalled when the lock is taken */
-	bool locked;                /* guarded by mutex */
-	int holder;                 /* last holder, -1 at first; by mutex */
-	unsigned long switches;     /* takes so far; guarded by mutex */
-	long handovers;             /* takes by a new thread; by mutex */
-	atomic_bool drop_request;   /* set by a waiter, polled by the holder */
-	double interval_s;          /* read-only: the switch interval */
+	pthread_mutex_t mutex;	  /* guards the fields below it */
+	pthread_cond_t released;  /* signalled when the lock is dropped */
+	pthread_cond_t taken;	  /* signalled when the lock is taken */
+	bool locked;		  /* guarded by mutex */
+	int holder;		  /* last holder, -1 at first; by mutex */
+	unsigned long switches;	  /* takes so far; guarded by mutex */
+	long handovers;		  /* takes by a new thread; by mutex */
+	atomic_bool drop_request; /* set by a waiter, polled by the holder */
+	double interval_s;	  /* read-only: the switch interval */
 	const struct test_hooks *hooks; /* read-only; may be NULL */
 };
 
 /* What all the threads share. */
 struct gil_pool {
-	struct batch *batch;         /* result slots: one writer each */
+	struct batch *batch;	     /* result slots: one writer each */
 	const struct run_opts *opts; /* read-only */
-	atomic_size_t next;          /* the next task index to hand out */
+	atomic_size_t next;	     /* the next task index to hand out */
 	struct gil gil;
 };
 
@@ -131,8 +131,8 @@ static double gil_take(struct gil *g, int worker)
 	while (g->locked) {
 		unsigned long seen = g->switches;
 		struct timespec until = gil_deadline(g->interval_s);
-		int rc = pthread_cond_timedwait(&g->released, &g->mutex,
-						&until);
+		int rc =
+			pthread_cond_timedwait(&g->released, &g->mutex, &until);
 		if (rc == ETIMEDOUT && g->locked && g->switches == seen)
 			atomic_store(&g->drop_request, true);
 	}

@@ -48,28 +48,31 @@ _Static_assert(ATOMIC_LONG_LOCK_FREE == 2 && ATOMIC_INT_LOCK_FREE == 2,
 
 /* A task's state, in the shared mapping. Any other value w + 1 means
  * "running on worker w". */
-enum { PROCS_FREE = 0, PROCS_DONE = -1 };
+enum {
+	PROCS_FREE = 0,
+	PROCS_DONE = -1
+};
 
 /* The parent's view of the pool. The pointers marked "shared" point into
  * the one MAP_SHARED mapping; every child inherits them at fork and sees
  * the same memory behind them. Everything else is the parent's own (a
  * child has a stale copy it never uses). */
 struct procs_pool {
-	struct batch *batch;         /* read-only */
+	struct batch *batch;	     /* read-only */
 	const struct run_opts *opts; /* read-only */
-	void *map;                   /* the shared mapping */
+	void *map;		     /* the shared mapping */
 	size_t map_len;
-	atomic_size_t *next;    /* shared: the next task index to hand out */
-	atomic_int *state;      /* shared: n task states */
+	atomic_size_t *next;	/* shared: the next task index to hand out */
+	atomic_int *state;	/* shared: n task states */
 	struct result *results; /* shared: n results, copied back at the end */
-	pid_t *pids;     /* by worker id; 0 once reaped */
-	int size;        /* C: workers at once, and replacements allowed */
-	int ids_used;    /* worker ids given so far (replacements get new ids) */
-	int live;        /* forked and not yet reaped */
-	pid_t pgid;      /* the workers' process group; 0 when none is alive */
-	pid_t parent;    /* our pid, for the children's death check */
+	pid_t *pids;		/* by worker id; 0 once reaped */
+	int size;     /* C: workers at once, and replacements allowed */
+	int ids_used; /* worker ids given so far (replacements get new ids) */
+	int live;     /* forked and not yet reaped */
+	pid_t pgid;   /* the workers' process group; 0 when none is alive */
+	pid_t parent; /* our pid, for the children's death check */
 	long replacements;
-	long rss_kib;    /* sum of the reaped workers' peak RSS */
+	long rss_kib; /* sum of the reaped workers' peak RSS */
 };
 
 /* ---- the shared mapping ------------------------------------------------ */
@@ -188,14 +191,16 @@ static void procs_mark_crashed(struct procs_pool *p, int id, pid_t pid,
 		r->worker = id;
 		r->end = clock_now() - p->batch->t0;
 		if (WIFSIGNALED(status))
-			result_set_message(r, "worker %d (pid %d) killed by "
-					   "signal %d (%s)", id, (int)pid,
-					   WTERMSIG(status),
+			result_set_message(r,
+					   "worker %d (pid %d) killed by "
+					   "signal %d (%s)",
+					   id, (int)pid, WTERMSIG(status),
 					   strsignal(WTERMSIG(status)));
 		else
-			result_set_message(r, "worker %d (pid %d) exited "
-					   "with status %d", id, (int)pid,
-					   WEXITSTATUS(status));
+			result_set_message(r,
+					   "worker %d (pid %d) exited "
+					   "with status %d",
+					   id, (int)pid, WEXITSTATUS(status));
 		atomic_store(&p->state[i], PROCS_DONE);
 	}
 }
@@ -205,8 +210,7 @@ static void procs_mark_crashed(struct procs_pool *p, int id, pid_t pid,
  * run go on forever). */
 static void procs_replace(struct procs_pool *p)
 {
-	if (p->replacements >= p->size ||
-	    atomic_load(p->next) >= p->batch->n)
+	if (p->replacements >= p->size || atomic_load(p->next) >= p->batch->n)
 		return;
 	int id = p->ids_used;
 	int err = procs_spawn(p, id);
@@ -257,7 +261,7 @@ static void procs_sweep_lost(struct procs_pool *p)
 			continue;
 		p->results[i].kind = RESULT_CRASHED;
 		result_set_message(&p->results[i], "its worker died before "
-				   "starting it");
+						   "starting it");
 	}
 }
 
@@ -279,8 +283,8 @@ static int procs_start(struct procs_pool *p)
 
 static int procs_run(struct batch *batch, const struct run_opts *opts)
 {
-	struct procs_pool p = {.batch = batch, .opts = opts,
-			       .parent = getpid()};
+	struct procs_pool p = {
+		.batch = batch, .opts = opts, .parent = getpid()};
 	/* C > N: only N workers; the rest would find nothing to do. */
 	p.size = threadpool_size(opts->workers, batch->n);
 	p.pids = calloc(2 * (size_t)p.size + 1, sizeof(*p.pids));

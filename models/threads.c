@@ -5,14 +5,14 @@
  *
  * The lesson: threads share the whole address space, so handing out work
  * is one atomic add on a counter they all see, and each thread writes its
- * results straight into the batch. Creating a thread costs microseconds
- * (see `concur bench --cases spawn`), waiting for I/O costs nothing, and
- * compute runs on every core at once: in C there is no lock around the
- * interpreter to stop it (compare models/gil.c).
+ * results straight into the batch. Creating a thread costs tens of
+ * microseconds (common/spawn_cost.c measures it), waiting for I/O costs
+ * nothing, and compute runs on every core at once: in C there is no lock
+ * around an interpreter to stop it (compare models/gil.c).
  *
  * Watch for: a data race. Everything a thread touches is either its own
  * (its CURL handle, its result slots), read-only (the tasks, the options)
- * or atomic (the counter); `make tsan` proves it stays that way.
+ * or atomic (the counter); `make tsan` checks that it stays that way.
  *
  * Run it:  build/concur run --models sequential,threads --workers 8
  *          and see fetch wall time fall about 8 times, and compute wall
@@ -30,11 +30,11 @@
 
 /* What all the threads share. */
 struct threads_pool {
-	struct batch *batch;         /* read-only, except each result slot,
+	struct batch *batch;	     /* read-only, except each result slot,
 					which only the thread that took its
 					index writes */
 	const struct run_opts *opts; /* read-only */
-	atomic_size_t next;          /* the next task index to hand out */
+	atomic_size_t next;	     /* the next task index to hand out */
 };
 
 /* One thread's own arguments; owned by threads_run until join. */
@@ -76,7 +76,8 @@ static int threads_run(struct batch *batch, const struct run_opts *opts)
 	pthread_t *tids = calloc((size_t)want + 1, sizeof(*tids));
 	struct threads_worker *ws = calloc((size_t)want + 1, sizeof(*ws));
 	if (!tids || !ws) {
-		fprintf(stderr, "threads: out of memory for %d threads\n", want);
+		fprintf(stderr, "threads: out of memory for %d threads\n",
+			want);
 		free(tids);
 		free(ws);
 		return -1;
@@ -84,6 +85,9 @@ static int threads_run(struct batch *batch, const struct run_opts *opts)
 	for (int i = 0; i < want; i++)
 		ws[i] = (struct threads_worker){.pool = &pool, .id = i};
 
+	/* Each thread gets a 256 KiB stack, not glibc's 8 MiB, so 1,000+
+	 * fit (common/threadpool.h); if the machine still says no part-way,
+	 * the run goes on with the threads it has and says which limit. */
 	double setup_start = clock_now();
 	int started = threadpool_start(tids, want, threads_worker_main, ws,
 				       sizeof(*ws), "threads", opts->stats);

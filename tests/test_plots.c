@@ -248,8 +248,8 @@ START_TEST(meta_json_parses_and_describes_the_sweep)
 	ck_assert_int_eq(json_array_size(json_object_get(opts, "models")),
 			 n_models);
 	ck_assert_int_eq(json_integer_value(json_object_get(root, "runs")),
-			 N_WORKLOADS * (1 + (n_models - 1) * N_WORKERS) *
-				 REPEAT);
+			 (json_int_t)N_WORKLOADS *
+				 (1 + (n_models - 1) * N_WORKERS) * REPEAT);
 	ck_assert_msg(json_is_string(json_object_get(root, "command")),
 		      "meta.json has no command");
 	json_decref(root);

@@ -84,8 +84,8 @@ START_TEST(pool_models_match_sequential_on_compute)
 	for (size_t e = 0; e < sizeof(edges) / sizeof(edges[0]); e++) {
 		struct batch *b = compute_batch(edges[e].tasks, 2);
 		struct run_stats stats = {0};
-		ck_assert_int_eq(run_model(name, b, edges[e].workers, &stats,
-					   NULL), 0);
+		ck_assert_int_eq(
+			run_model(name, b, edges[e].workers, &stats, NULL), 0);
 		assert_matches_reference(b, name);
 		size_t want = (size_t)edges[e].workers < edges[e].tasks
 				      ? (size_t)edges[e].workers
@@ -107,7 +107,8 @@ START_TEST(threads_start_the_pool_they_were_asked_for)
 	ck_assert(stats.setup_s >= 0);
 	ck_assert_str_eq(stats.note, "");
 	for (size_t i = 0; i < b->n; i++)
-		ck_assert(b->results[i].worker >= 0 && b->results[i].worker < 8);
+		ck_assert(b->results[i].worker >= 0 &&
+			  b->results[i].worker < 8);
 	assert_matches_reference(b, "threads");
 	batch_free(b);
 }
@@ -145,11 +146,10 @@ START_TEST(threads_go_on_with_fewer_when_a_limit_is_hit)
 		fclose(f);
 	ck_assert(vm_kib > 0);
 	/* This test runs in its own forked process: the limit dies with it. */
-	rl.rlim_cur = rl.rlim_max = (rlim_t)(vm_kib + 64 * 1024) * 1024;
+	rl.rlim_cur = rl.rlim_max = (rlim_t)(vm_kib + 64L * 1024) * 1024;
 	ck_assert_int_eq(setrlimit(RLIMIT_AS, &rl), 0);
 	ck_assert_int_eq(run_model("threads", b, 5000, &stats, NULL), 0);
-	ck_assert_msg(stats.workers_started > 0 &&
-			      stats.workers_started < 5000,
+	ck_assert_msg(stats.workers_started > 0 && stats.workers_started < 5000,
 		      "started %d", stats.workers_started);
 	ck_assert_msg(strstr(stats.note, "limit") != NULL, "note: '%s'",
 		      stats.note);
@@ -175,8 +175,7 @@ static void crash_one(int workers, long task)
 	struct batch *b = compute_batch(12, 1);
 	struct run_stats stats = {0};
 	struct test_hooks hooks = {.crash_task = task};
-	ck_assert_int_eq(run_model("processes", b, workers, &stats, &hooks),
-			 0);
+	ck_assert_int_eq(run_model("processes", b, workers, &stats, &hooks), 0);
 	assert_no_child_left();
 	const struct result *r = &b->results[task];
 	ck_assert_int_eq(r->kind, RESULT_CRASHED);
@@ -228,7 +227,7 @@ END_TEST
 /* What the instrumented lock saw. Each first_take slot is written by its
  * own worker only and read after the run (pthread_join orders it). */
 struct gil_watch {
-	atomic_int holders;     /* threads holding the lock right now */
+	atomic_int holders;	/* threads holding the lock right now */
 	atomic_int max_holders; /* the most ever at once */
 	double first_take[GIL_THREADS];
 };
@@ -279,7 +278,8 @@ START_TEST(gil_has_one_holder_and_starves_nobody)
 		ck_assert_msg(watch.first_take[w] > 0 &&
 				      watch.first_take[w] < b->t0 + first_end,
 			      "thread %d first held the lock %.1f ms after the "
-			      "first task ended", w,
+			      "first task ended",
+			      w,
 			      (watch.first_take[w] - b->t0 - first_end) * 1e3);
 	ck_assert(stats.handovers >= GIL_THREADS - 1);
 	ck_assert(lock_wait > 0);
@@ -311,12 +311,12 @@ int main(void)
 	Suite *s = suite_create("pool");
 	TCase *tc = tcase_create("pool models");
 	tcase_set_timeout(tc, 60);
-	tcase_add_loop_test(tc, pool_models_match_sequential_on_compute, 0,
-			    3);
+	tcase_add_loop_test(tc, pool_models_match_sequential_on_compute, 0, 3);
 	tcase_add_test(tc, threads_start_the_pool_they_were_asked_for);
 	tcase_add_test(tc, threads_fit_a_thousand_threads);
 	tcase_add_test(tc, threads_go_on_with_fewer_when_a_limit_is_hit);
-	tcase_add_test(tc, processes_report_a_crashed_task_and_lose_nothing_else);
+	tcase_add_test(tc,
+		       processes_report_a_crashed_task_and_lose_nothing_else);
 	tcase_add_test(tc, processes_with_one_worker_finish_after_a_crash);
 	tcase_add_test(tc, processes_leave_no_child_behind);
 	tcase_add_test(tc, gil_has_one_holder_and_starves_nobody);

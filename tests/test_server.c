@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -273,6 +275,76 @@ START_TEST(an_idle_keep_alive_connection_is_closed)
 }
 END_TEST
 
+/* Bad flags: one line on stderr naming the problem, exit 2. */
+START_TEST(bad_command_lines_exit_2_with_one_line)
+{
+	char taken[64], err[1024];
+	snprintf(taken, sizeof(taken), "serve --port %d",
+		 rawsock_port(support_server_url));
+	const char *const cases[][2] = {
+		{"serve --port 70000", "--port"},
+		{"serve --port -1", "--port"},
+		{"serve --port abc", "--port"},
+		{"serve --listen nowhere", "not an IPv4 or IPv6 address"},
+		{"serve --listen 999.1.1.1", "not an IPv4"},
+		{taken, "the port is taken"},
+		{"serve --header-timeout 0", "--header-timeout"},
+		{"serve --idle-timeout x", "--idle-timeout"},
+		{"serve --backlog 0", "--backlog"},
+		{"serve --bogus", "unknown option"},
+		{"serve --port", "needs a value"},
+	};
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		int rc = support_concur(cases[k][0], NULL, 0, err, sizeof(err));
+		ck_assert_msg(rc == 2, "%s: exit %d", cases[k][0], rc);
+		ck_assert_msg(strstr(err, cases[k][1]), "%s: %s", cases[k][0],
+			      err);
+		ck_assert_msg(support_lines(err) == 1, "%s: %s", cases[k][0],
+			      err);
+	}
+	static char out[8192];
+	ck_assert_int_eq(
+		support_concur("serve --help", out, sizeof(out), NULL, 0), 0);
+	static const char *const documented[] = {
+		"/delay/MS", "/bytes/N",       "/status/CODE",
+		"/reset",    "/truncate/N",    "/hang",
+		"/drip/N",   "--idle-timeout", "--header-timeout"};
+	for (size_t k = 0; k < sizeof(documented) / sizeof(documented[0]); k++)
+		ck_assert_msg(strstr(out, documented[k]), "--help lacks %s",
+			      documented[k]);
+	assert_serving();
+}
+END_TEST
+
+START_TEST(sigterm_and_sigint_stop_it_cleanly)
+{
+	const char *bin = getenv("CONCUR_BIN");
+	static const int sigs[] = {SIGTERM, SIGINT};
+	for (int k = 0; k < 2; k++) {
+		int p[2];
+		ck_assert_int_eq(pipe(p), 0);
+		pid_t pid = fork();
+		if (pid == 0) {
+			dup2(p[1], 1);
+			execl(bin ? bin : "build/concur", "concur", "serve",
+			      NULL);
+			_exit(127);
+		}
+		close(p[1]);
+		char line[256] = ""; /* the banner: it serves */
+		ck_assert_int_gt(read(p[0], line, sizeof(line) - 1), 0);
+		ck_assert_ptr_nonnull(strstr(line, "http://127.0.0.1:"));
+		close(p[0]);
+		kill(pid, sigs[k]);
+		int status;
+		ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+		ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+			      "signal %d: status %d", sigs[k], status);
+	}
+	assert_serving();
+}
+END_TEST
+
 static Suite *server_suite(void)
 {
 	Suite *s = suite_create("server");
@@ -291,6 +363,8 @@ static Suite *server_suite(void)
 	tcase_add_test(tc, fault_hang_is_recorded_as_timeout);
 	tcase_add_test(tc, fault_drip_is_ok_but_slow);
 	tcase_add_test(tc, an_idle_keep_alive_connection_is_closed);
+	tcase_add_test(tc, bad_command_lines_exit_2_with_one_line);
+	tcase_add_test(tc, sigterm_and_sigint_stop_it_cleanly);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -114,6 +114,23 @@ START_TEST(smuggling_headers_get_400_and_a_close)
 }
 END_TEST
 
+START_TEST(long_targets_and_big_bodies_get_414_and_413)
+{
+	static char req[80000];
+	int n = snprintf(req, sizeof(req), "GET /bytes/1?");
+	memset(req + n, 'q', 300);
+	n += 300;
+	n += snprintf(req + n, sizeof(req) - (size_t)n, " HTTP/1.1\r\n\r\n");
+	expect_status_then_close(req, (size_t)n, 414);
+	n = snprintf(req, sizeof(req),
+		     "GET /bytes/1 HTTP/1.1\r\n"
+		     "Content-Length: 70000\r\n\r\n");
+	memset(req + n, 'b', 70000);
+	expect_status_then_close(req, (size_t)n + 70000, 413);
+	assert_serving();
+}
+END_TEST
+
 START_TEST(a_request_cut_off_midway_is_dropped)
 {
 	static const char half[] = "GET /bytes/5 HTTP/1.1\r\nHo";
@@ -315,6 +332,7 @@ int main(void)
 	tcase_add_test(tc, garbage_gets_400_and_a_close);
 	tcase_add_test(tc, an_oversized_head_gets_431_and_a_close);
 	tcase_add_test(tc, smuggling_headers_get_400_and_a_close);
+	tcase_add_test(tc, long_targets_and_big_bodies_get_414_and_413);
 	tcase_add_test(tc, a_request_cut_off_midway_is_dropped);
 	tcase_add_test(tc,
 		       clients_that_leave_before_their_answer_are_forgotten);
