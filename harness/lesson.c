@@ -179,17 +179,15 @@ static void lesson_compare(const struct lesson *l, const struct lesson_ctx *c,
 
 static char *lesson_cmdline(int argc, char **argv)
 {
-	size_t len = 16;
+	size_t len = 16, used;
 	for (int i = 0; i < argc; i++)
 		len += strlen(argv[i]) + 1;
 	char *s = malloc(len);
 	if (!s)
 		return NULL;
-	strcpy(s, "concur");
-	for (int i = 0; i < argc; i++) {
-		strcat(s, " ");
-		strcat(s, argv[i]);
-	}
+	used = (size_t)snprintf(s, len, "concur");
+	for (int i = 0; i < argc && used < len; i++)
+		used += (size_t)snprintf(s + used, len - used, " %s", argv[i]);
 	return s;
 }
 
