@@ -90,7 +90,9 @@ static unsigned grade_classify(const char *msg)
 		return HINT_ORDER;
 	if (strstr(msg, "timeout expired"))
 		return HINT_HANG;
-	if (strstr(msg, "Received signal"))
+	if (strstr(msg, "Early exit with return value 66"))
+		return HINT_RACE; /* ThreadSanitizer's exit status */
+	if (strstr(msg, "Received signal") || strstr(msg, "Early exit"))
 		return HINT_CRASH;
 	if (strstr(msg, "could not run"))
 		return HINT_NO_RUN;
@@ -288,8 +290,10 @@ static void grade_print(const struct grade *g)
 		score += t->score;
 		max += t->max_score;
 		printf("  %-4s %-58s %4.1f/%.0f\n",
-		       t->score >= t->max_score ? "PASS" : "FAIL", t->name,
-		       t->score, t->max_score);
+		       t->score >= t->max_score ? "PASS"
+		       : t->score > 0		? "PART"
+						: "FAIL",
+		       t->name, t->score, t->max_score);
 		if (t->score < t->max_score)
 			printf("       %s\n", t->output);
 	}

@@ -7,13 +7,37 @@
  */
 #include <jansson.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "harness/atomic.h"
 #include "harness/cli.h"
 #include "harness/grade.h"
+#include "harness/measure.h"
 #include "harness/run.h"
+
+/* The speed run's time limit: a model can pass the conformance suite and
+ * still hang on another batch (a lost wake-up is a matter of timing). */
+#define GRADE_SPEED_LIMIT_S 120
+
+static void grade_alarm_cb(int sig)
+{
+	(void)sig;
+	measure_stop_requested = 1; /* measure_wait then stops the run */
+}
+
+/* Arms (seconds > 0) or disarms the limit. No SA_RESTART: the harness's
+ * wait4 must return to see the flag. */
+static void grade_limit(unsigned seconds)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = seconds ? grade_alarm_cb : SIG_DFL;
+	sigaction(SIGALRM, &sa, NULL);
+	alarm(seconds);
+}
 
 /* The score of one speed ratio (threads' time / the model's): full at
  * 80% of threads' speed or better, half from 50%. */
@@ -107,7 +131,10 @@ void grade_speed(struct grade *g)
 	       g->model->name, c.tasks);
 	fflush(stdout);
 	struct sweep s;
+	grade_limit(GRADE_SPEED_LIMIT_S);
 	int rc = run_execute(&c, &s);
+	grade_limit(0);
+	bool hung = s.partial;
 	for (size_t i = 0; i < 2; i++) {
 		if (rc == 0) {
 			grade_speed_workload(g, &s, ws[i]);
@@ -116,10 +143,15 @@ void grade_speed(struct grade *g)
 		char name[96];
 		snprintf(name, sizeof(name), "speed: %s vs threads (C = 4)",
 			 task_type_name(ws[i]));
-		grade_add(g, name, 0, 1, "concur run found wrong results or "
-					 "could not run: see the table above");
+		grade_add(g, name, 0, 1,
+			  hung ? "did not finish in time: a hang"
+			       : "concur run found wrong results or could "
+				 "not run: see the table above");
 	}
-	if (rc == 1) { /* results differed under `concur run` */
+	if (hung) {
+		g->failed = true;
+		g->hints |= HINT_HANG;
+	} else if (rc == 1) { /* results differed under `concur run` */
 		g->failed = true;
 		g->hints |= HINT_OTHER;
 	}

@@ -40,6 +40,11 @@ static long measure_rss_now_kib(void)
 static void measure_child(const struct model *m, struct batch *b,
 			  const struct run_opts *o, struct measure_shared *sh)
 {
+	/* The harness's SIGINT/SIGTERM handler only sets a flag: here the
+	 * default must apply, or the SIGTERM measure_wait passes on cannot
+	 * stop a model that hangs. */
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
 	struct run_opts opts = *o;
 	opts.stats = &sh->stats;
 	b->results = sh->results;
