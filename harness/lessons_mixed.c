@@ -204,12 +204,15 @@ static void how_many_explain(struct lesson_ctx *ctx, const struct sweep *s)
 		   "lambda x W tasks at once: to reach %.0f tasks/s you need "
 		   "about %.1f workers busy.",
 		   w * 1e3, lambda, best->workers, lambda, little);
-	if (ctx->actual >= little / 2 && ctx->actual <= little * 2.5)
-		lesson_say("The time stopped falling at C = %d, in line with "
-			   "the law's %.1f (the sweep only tries powers of "
-			   "two). Past the knee the cores are the limit: more "
-			   "threads only queue for them.", knee->workers,
-			   little);
+	if (ctx->actual >= little / 2 && ctx->actual <= little * 4)
+		lesson_say("The time stopped falling at C = %d, within two "
+			   "doublings of the law's %.1f. The law counts the "
+			   "workers a steady stream keeps busy; a short batch "
+			   "needs a few more to cover its start (everyone "
+			   "waiting at once) and its end (few tasks left), "
+			   "and the sweep only tries powers of two. Past the "
+			   "knee the cores are the limit: more threads only "
+			   "queue for them.", knee->workers, little);
 	else
 		lesson_say("The time stopped falling at C = %d, far from the "
 			   "law's %.1f: the run was noisy or the machine "
