@@ -12,6 +12,13 @@
  *      wants watched (socket_cb again) or stop (CURL_POLL_REMOVE).
  *   3. After every curl_multi_socket_action we drain curl_multi_info_read:
  *      a finished transfer is classified, its slot freed, the model told.
+ *
+ * What it costs (perf, 10,000 x /delay/1000 all in flight, libcurl 7.88):
+ * about 100 us of CPU per transfer, against 40 us for a bare epoll client
+ * (harness/rawclient.c). The kernel's TCP work is the same for both; the
+ * difference is libcurl's own bookkeeping (its socket hash has 911
+ * buckets, so with 10,000 sockets every lookup walks a chain), malloc,
+ * and first-touch page faults for the ~15 KiB each transfer holds.
  */
 #include "common/evcurl.h"
 
