@@ -40,6 +40,13 @@ struct run_stats {
 	long replacements;    /* processes: workers started after a crash */
 	double startup_s;     /* external models: interpreter start-up */
 	char note[RUN_STATS_NOTE_MAX]; /* a limit that was hit, said in words */
+	/* External models (harness/external.h). wait4's CPU and memory
+	 * include the interpreter's start-up. */
+	double external_run_s;  /* the run time the program measured */
+	int external_status;    /* enum external_status */
+	double external_user_s; /* wait4: user CPU, children included */
+	double external_sys_s;  /* wait4: system CPU, children included */
+	long external_rss_kib;  /* wait4: peak RSS of the largest process */
 };
 
 /* Everything a model needs besides the batch. Read-only for the model,
@@ -52,6 +59,9 @@ struct run_opts {
 	bool trace;                /* print one line per task event */
 	struct run_stats *stats;   /* may be NULL */
 	const struct test_hooks *hooks; /* may be NULL */
+	double model_timeout_s;    /* external: kill after this; 0: derived */
+	const char *python;        /* external .py: the interpreter; NULL:
+				      python_find() chooses */
 };
 
 /* Options with the defaults documented in `concur run --help`. */

@@ -24,6 +24,8 @@ extern const struct bench_case bench_case_io, bench_case_cpu,
 	bench_case_gil_cpu, bench_case_gil_io, bench_case_mixed;
 extern const struct bench_case bench_case_c10k, bench_case_throughput;
 extern const struct bench_case bench_case_server;
+extern const struct bench_case bench_case_python_io, bench_case_python_cpu,
+	bench_case_python_throughput;
 
 /* Every case, in the order they run. */
 static const struct bench_case *const bench_cases[] = {
@@ -35,6 +37,9 @@ static const struct bench_case *const bench_cases[] = {
 	&bench_case_gil_io,
 	&bench_case_mixed,
 	&bench_case_server,
+	&bench_case_python_io,
+	&bench_case_python_cpu,
+	&bench_case_python_throughput,
 };
 
 #define N_CASES (sizeof(bench_cases) / sizeof(bench_cases[0]))
@@ -136,6 +141,9 @@ double bench_time_model(struct bench_ctx *ctx, const struct model *m,
 			if (batch->results[i].kind != RESULT_OK)
 				goto wrong;
 	}
+	/* An external model's time is its own, without its start-up. */
+	if (m->flags & MODEL_EXTERNAL)
+		return meas.stats.external_run_s;
 	return meas.wall_s;
 wrong:
 	fprintf(stderr, "bench: %s at C=%d gave wrong results\n", m->name,

@@ -14,7 +14,8 @@
  *
  * Adding a model: write models/NAME.c ending with
  *     const struct model model_NAME = { ... };
- * and add one line to the table in models/registry.c.
+ * and add one line to the table in models/registry.c. A model in another
+ * language is a program plus one registry line: see models/README.md.
  */
 #ifndef CONCUR_MODEL_H
 #define CONCUR_MODEL_H

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
- * registry.c - every model concur knows, by name. Adding a model is one
- * extern line and one table line here.
+ * registry.c - every model concur knows, by name. Adding a C model is one
+ * extern line and one table line here; an external model (a program that
+ * speaks the protocol in models/README.md) is one table line.
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "harness/external.h"
 #include "models/model.h"
 
 extern const struct model model_sequential;
@@ -15,6 +17,13 @@ extern const struct model model_eventloop;
 extern const struct model model_gil;
 extern const struct model model_hybrid;
 
+/* An external model: models/python/NAME.py, run by harness/external.c. */
+#define PYTHON_MODEL(NAME, SUMMARY)                                            \
+	(&(const struct model){.name = NAME,                                   \
+			       .summary = SUMMARY,                             \
+			       .flags = MODEL_EXTERNAL,                        \
+			       .command = "models/python/" NAME ".py"})
+
 static const struct model *const registry[] = {
 	&model_sequential,
 	&model_threads,
@@ -22,6 +31,10 @@ static const struct model *const registry[] = {
 	&model_eventloop,
 	&model_gil,
 	&model_hybrid,
+	PYTHON_MODEL("py-sequential", "Python: a plain loop, the baseline"),
+	PYTHON_MODEL("py-threads", "Python: a pool of C threads, one GIL"),
+	PYTHON_MODEL("py-processes", "Python: a pool of C processes"),
+	PYTHON_MODEL("py-asyncio", "Python: asyncio + aiohttp, C in flight"),
 };
 
 #define REGISTRY_SIZE (sizeof(registry) / sizeof(registry[0]))
@@ -29,11 +42,9 @@ static const struct model *const registry[] = {
 int model_run(const struct model *m, struct batch *batch,
 	      const struct run_opts *opts)
 {
-	if (m->run)
-		return m->run(batch, opts);
-	fprintf(stderr, "%s: external models are not supported yet\n",
-		m->name);
-	return -1;
+	if (m->flags & MODEL_EXTERNAL)
+		return external_run(m, batch, opts);
+	return m->run(batch, opts);
 }
 
 const struct model *model_find(const char *name)

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: MIT
+/*
+ * external.h - running a model that is a program, not a C function: the
+ * py-* models, or any language that speaks the protocol in
+ * models/README.md (the batch as one JSON document on its stdin, one JSON
+ * line per result on its stdout, then its own run time).
+ *
+ * The harness starts the program in its own process group, feeds it and
+ * reads it in one poll loop (so a program that neither reads nor writes
+ * cannot block us), kills the group when it outlives its time limit, and
+ * reaps it (no zombie). Whatever the program does, every task ends with a
+ * result: a line that is missing, malformed or out of range makes that task
+ * `other`; a program that dies leaves its unreported tasks `crashed`; one
+ * killed for its time limit leaves them `timeout`.
+ *
+ * Errors: external_run returns 0 when the program ran (whatever became of
+ * it: see stats->external_status and the results) and -1 when it could not
+ * start at all (no interpreter, no such file): then every task is left
+ * not_run with the reason, and the model is "unavailable".
+ */
+#ifndef CONCUR_EXTERNAL_H
+#define CONCUR_EXTERNAL_H
+
+#include <stddef.h>
+
+#include "models/model.h"
+
+/* How the program ended: stats->external_status. */
+enum external_status {
+	EXTERNAL_OK,	      /* exited 0 and reported every task */
+	EXTERNAL_UNAVAILABLE, /* could not be started */
+	EXTERNAL_BAD_OUTPUT,  /* exited 0, but lines were missing or wrong */
+	EXTERNAL_FAILED,      /* exited with a status other than 0 */
+	EXTERNAL_CRASHED,     /* killed by a signal it did not ask for */
+	EXTERNAL_TIMED_OUT,   /* outlived its time limit; we killed it */
+};
+
+/* "ok", "unavailable", "bad_output", "failed", "crashed", "timed_out". */
+const char *external_status_name(int status);
+
+/* Runs the external model m on the batch; see the error policy above.
+ * Fills o->stats (if any): external_run_s (the program's own run time,
+ * the model's wall time in tables), startup_s (the harness's wall time
+ * minus that), external_status, and CPU and peak memory from wait4, which
+ * include the start-up. Task start/end are seconds since the program's own
+ * start of its measured run. */
+int external_run(const struct model *m, struct batch *b,
+		 const struct run_opts *o);
+
+/* Can m run here? For a .py command: a Python with aiohttp (o->python, or
+ * one python_find() finds). Returns 1, or 0 with the reason (and what to
+ * install) in why. */
+int external_available(const struct model *m, const struct run_opts *o,
+		       char *why, size_t len);
+
+/* The time limit when o->model_timeout_s is 0: ten times a rough ideal of
+ * the batch plus 30 s. The harness, which knows the real ideal, should set
+ * model_timeout_s itself. */
+double external_default_timeout(const struct batch *b,
+				const struct run_opts *o);
+
+#endif

@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: MIT
+/*
+ * python.h - finding the Python that runs the py-* models.
+ *
+ * Python is found, never required: `--python PATH` if given, else
+ * /usr/bin/python3, else the first python3 on PATH; the first of them that
+ * can `import aiohttp` wins. Without one, the py-* models are unavailable
+ * and every C model works as before.
+ *
+ * Errors: python_find returns NULL and says why in the caller's buffer
+ * (one line, naming what was tried and what to install). Not thread-safe:
+ * it caches its answer; call it from the main thread.
+ */
+#ifndef CONCUR_PYTHON_H
+#define CONCUR_PYTHON_H
+
+#include <stddef.h>
+
+/* What to install when no suitable Python is found. */
+#define PYTHON_INSTALL_HINT "apt-get install python3 python3-aiohttp"
+
+/* The interpreter to use: explicit_path (from --python) when it is an
+ * executable that imports aiohttp, or, when explicit_path is NULL, the
+ * first suitable candidate. NULL with the reason in why otherwise. The
+ * string returned is explicit_path itself or static storage. */
+const char *python_find(const char *explicit_path, char *why, size_t len);
+
+/* Does this interpreter run and import aiohttp? Returns 1 or 0. */
+int python_has_aiohttp(const char *path);
+
+#endif
