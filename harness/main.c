@@ -19,6 +19,7 @@
 #include "harness/bench.h"
 #include "harness/cli.h"
 #include "harness/commands.h"
+#include "harness/external.h"
 #include "harness/plot.h"
 #include "harness/run.h"
 #include "harness/server.h"
@@ -69,9 +70,17 @@ static int models_main(int argc, char **argv)
 	}
 	size_t n;
 	const struct model *const *all = model_list(&n);
-	for (size_t i = 0; i < n; i++)
-		printf("  %-14s %s%s\n", all[i]->name, all[i]->summary,
+	struct run_opts o = run_opts_default();
+	for (size_t i = 0; i < n; i++) {
+		char why[512] = "";
+		int missing = (all[i]->flags & MODEL_EXTERNAL) &&
+			      !external_available(all[i], &o, why, sizeof(why));
+		printf("  %-14s %s%s", all[i]->name, all[i]->summary,
 		       all[i]->flags & MODEL_EXERCISE ? " [exercise]" : "");
+		if (missing)
+			printf(" [unavailable: %s]", why);
+		printf("\n");
+	}
 	return 0;
 }
 
