@@ -119,7 +119,7 @@ static int socket_cb(CURL *easy, curl_socket_t fd, int what, void *arg,
 	if (!s) {
 		s = calloc(1, sizeof(*s));
 		if (!s)
-			return -1; /* libcurl fails this transfer */
+			return -1; /* libcurl then fails what is in flight */
 		s->ec = ec;
 		ev_init(&s->io, socket_event_cb);
 		curl_multi_assign(ec->multi, fd, s);
