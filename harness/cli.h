@@ -33,6 +33,10 @@ int cli_split(const char *flag, const char *text, char *storage,
 	      size_t storage_len, const char **items, size_t cap,
 	      size_t *count);
 
+/* Prints text on stdout wrapped at 76 columns, each line starting with
+ * indent (which counts in the width). */
+void cli_wrap(const char *indent, const char *text);
+
 /* Is stdout/stderr a terminal that wants colour (not NO_COLOR)? */
 int cli_colour(int fd);
 

@@ -41,6 +41,7 @@ static const struct command commands[] = {
 	{"compare", "two result sets side by side", compare_main},
 	{"bench", "fixed benchmark cases (make bench)", bench_main},
 	{"lesson", "the lessons, step by step", lesson_main},
+	{"grade", "check and grade one model (make check-model)", grade_main},
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -248,7 +248,8 @@ static int run_pass(struct sweep *s, size_t gi, int rep, bool warmup,
 {
 	const struct model *models[CONFIG_MAX_MODELS + 1];
 	size_t n = run_group_models(s, gi, models);
-	if (run_one(s, gi, models[0], 1, rep, warmup, p) != 0)
+	if (!s->config->no_baseline &&
+	    run_one(s, gi, models[0], 1, rep, warmup, p) != 0)
 		return -1;
 	for (size_t w = 0; w < s->config->n_workers; w++)
 		for (size_t i = 1; i < n; i++)
@@ -277,7 +278,8 @@ static size_t run_count(const struct sweep *s)
 	const struct model *models[CONFIG_MAX_MODELS + 1];
 	for (size_t gi = 0; gi < s->n_groups; gi++) {
 		size_t n = run_group_models(s, gi, models);
-		total += (1 + (n - 1) * s->config->n_workers) *
+		size_t base = s->config->no_baseline ? 0 : 1;
+		total += (base + (n - 1) * s->config->n_workers) *
 			 (size_t)(s->config->repeat + s->config->warmup);
 	}
 	return total;
