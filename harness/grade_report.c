@@ -147,7 +147,7 @@ int grade_write(const struct grade *g, double elapsed_s)
 		elapsed_s, "output",
 		g->hint_text[0] ? g->hint_text : "every check passed",
 		"stdout_visibility", "visible", "tests", tests);
-	struct atomic_file a;
+	struct atomic_file a = {0};
 	int rc = -1;
 	if (root && atomic_open(&a, g->out) == 0) {
 		json_dumpf(root, a.f, JSON_INDENT(2));
