@@ -209,6 +209,10 @@ static double loop_time_client(struct bench_ctx *ctx, const struct model *c,
 			       struct batch *b, const struct batch *ref,
 			       const char *config, double *server_cpu)
 {
+	/* Let the last client's processes and connections wind down
+	 * first (processes leaves 100 workers to reap), so no client runs
+	 * in another's shadow. */
+	usleep(300 * 1000);
 	double kib, cpu0 = loop_cpu_of(ctx->server_pid);
 	double t = c ? loop_time_model(ctx, c, b, ref, 100, &kib)
 		     : loop_time_curl(config, 100);

@@ -174,3 +174,17 @@ void cli_wrap(const char *indent, const char *text)
 				p++;
 	}
 }
+
+char *cli_join_args(int argc, char **argv)
+{
+	size_t len = 16;
+	for (int i = 0; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	char *s = malloc(len);
+	if (!s)
+		return NULL;
+	size_t used = (size_t)snprintf(s, len, "concur");
+	for (int i = 0; i < argc && used < len; i++)
+		used += (size_t)snprintf(s + used, len - used, " %s", argv[i]);
+	return s;
+}

@@ -37,6 +37,10 @@ int cli_split(const char *flag, const char *text, char *storage,
  * indent (which counts in the width). */
 void cli_wrap(const char *indent, const char *text);
 
+/* "concur ARG ARG ...": the command line as one string (malloc'd; NULL
+ * when out of memory), for meta.json. */
+char *cli_join_args(int argc, char **argv);
+
 /* Is stdout/stderr a terminal that wants colour (not NO_COLOR)? */
 int cli_colour(int fd);
 

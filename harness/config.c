@@ -280,27 +280,12 @@ static int config_option(int opt, const char *arg, struct run_config *c)
 	}
 }
 
-/* Keeps the command line for meta.json. */
-static void config_keep_cmdline(int argc, char **argv, struct run_config *c)
-{
-	size_t len = 16;
-	for (int i = 0; i < argc; i++)
-		len += strlen(argv[i]) + 1;
-	c->cmdline = malloc(len);
-	if (!c->cmdline)
-		return;
-	size_t used = (size_t)snprintf(c->cmdline, len, "concur");
-	for (int i = 0; i < argc && used < len; i++)
-		used += (size_t)snprintf(c->cmdline + used, len - used, " %s",
-					 argv[i]);
-}
-
 int config_parse_run(int argc, char **argv, struct run_config *c)
 {
 	config_defaults(c);
 	if (config_models(c, "all") != 0)
 		return -1;
-	config_keep_cmdline(argc, argv, c);
+	c->cmdline = cli_join_args(argc, argv);
 	optind = 1;
 	opterr = 0;
 	int opt;

@@ -177,19 +177,6 @@ static void lesson_compare(const struct lesson *l, const struct lesson_ctx *c,
 			   "guessed differently: that is this lesson.");
 }
 
-static char *lesson_cmdline(int argc, char **argv)
-{
-	size_t len = 16, used;
-	for (int i = 0; i < argc; i++)
-		len += strlen(argv[i]) + 1;
-	char *s = malloc(len);
-	if (!s)
-		return NULL;
-	used = (size_t)snprintf(s, len, "concur");
-	for (int i = 0; i < argc && used < len; i++)
-		used += (size_t)snprintf(s + used, len - used, " %s", argv[i]);
-	return s;
-}
 
 static int lesson_start(const struct lesson_args *a, int n, int argc,
 			char **argv)
@@ -203,7 +190,7 @@ static int lesson_start(const struct lesson_args *a, int n, int argc,
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	ctx.cores = cores > 0 ? (int)cores : 1;
 	ctx.actual = NAN;
-	ctx.cmdline = lesson_cmdline(argc, argv);
+	ctx.cmdline = cli_join_args(argc, argv);
 	l->plan(&ctx);
 	printf("Lesson %d: %s\n  %s\n\n  Predict: %s\n", n, l->title,
 	       l->question, ctx.ask);

@@ -309,7 +309,7 @@ static int run_start_server(struct sweep *s)
 static void run_drop_model(struct run_config *c, size_t i)
 {
 	memmove(&c->models[i], &c->models[i + 1],
-		(c->n_models - i - 1) * sizeof(c->models[0]));
+		(c->n_models - i - 1) * sizeof(const struct model *));
 	c->n_models--;
 }
 

@@ -116,6 +116,19 @@ static void table_error_kinds(const struct sweep *s)
 	}
 }
 
+/* What a model said about a limit it hit (once per case). */
+static void table_notes(const struct sweep *s)
+{
+	for (size_t i = 0; i < s->n_records; i++) {
+		const struct run_record *r = &s->records[i];
+		if (r->rep != 0 || !r->m.stats.note[0])
+			continue;
+		printf("note: %s %s C=%d: %s\n", r->model->name,
+		       task_type_name(s->groups[r->group].workload), r->workers,
+		       r->m.stats.note);
+	}
+}
+
 /* The first differences of runs that did not verify. */
 static void table_wrong(const struct sweep *s)
 {
@@ -144,5 +157,6 @@ void report_table(const struct sweep *s)
 	printf("\n");
 	table_error_kinds(s);
 	table_warnings(s);
+	table_notes(s);
 	table_wrong(s);
 }

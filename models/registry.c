@@ -18,12 +18,15 @@ extern const struct model model_gil;
 extern const struct model model_hybrid;
 extern const struct model model_student, model_solution; /* exercises */
 
-/* An external model: models/python/NAME.py, run by harness/external.c. */
+/* An external model: models/python/NAME.py, run by harness/external.c.
+ * NAME is pasted into a string literal, so it cannot be parenthesised. */
+/* NOLINTBEGIN(bugprone-macro-parentheses) */
 #define PYTHON_MODEL(NAME, SUMMARY)                                            \
 	(&(const struct model){.name = NAME,                                   \
 			       .summary = SUMMARY,                             \
 			       .flags = MODEL_EXTERNAL,                        \
 			       .command = "models/python/" NAME ".py"})
+/* NOLINTEND(bugprone-macro-parentheses) */
 
 static const struct model *const registry[] = {
 	&model_sequential,

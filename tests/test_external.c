@@ -256,7 +256,7 @@ START_TEST(hang_is_killed_with_its_children)
 	pid_t child = (pid_t)atoi(b->results[0].message);
 	ck_assert_int_gt(child, 1);
 	for (int tries = 0; tries < 500 && running(child); tries++)
-		nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
+		nanosleep(&(struct timespec){0, 10L * 1000 * 1000}, NULL);
 	ck_assert_msg(!running(child), "the hung model's child %d lives",
 		      (int)child);
 	batch_free(b);

@@ -109,7 +109,8 @@ long csv_find(const struct csv *c, size_t from, const char *workload,
 	for (size_t r = from; r < c->rows; r++) {
 		const char *w = csv_cell(c, r, "workload");
 		const char *m = csv_cell(c, r, "model");
-		if (!w || !m || strcmp(w, workload) != 0 || strcmp(m, model) != 0)
+		if (!w || !m || strcmp(w, workload) != 0 ||
+		    strcmp(m, model) != 0)
 			continue;
 		if (workers == 0 || (int)csv_num(c, r, "workers") == workers)
 			return (long)r;
