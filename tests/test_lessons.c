@@ -38,7 +38,7 @@ START_TEST(list_names_every_lesson)
 	int rc = support_concur("lesson", out, sizeof(out), err, sizeof(err));
 	ck_assert_int_eq(rc, 0);
 	for (int n = 1; n <= 10; n++) {
-		char num[16];
+		char num[32];
 		snprintf(num, sizeof(num), "\n  %2d  ", n);
 		ck_assert_msg(strstr(out, num), "lesson %d not listed: %s", n,
 			      out);
