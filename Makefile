@@ -42,7 +42,7 @@ DEB_PACKAGES := $(shell sed 's/\#.*//' .ci/packages)
 DEV_PACKAGES := $(shell sed 's/\#.*//' .ci/packages-dev)
 
 .PHONY: all run test asan tsan clean install deps bench format lint help fuzz soak \
-	check-deps
+	check-deps check-model
 
 all: $(BIN)
 
@@ -92,6 +92,30 @@ TSAN_TESTS ?= test_conformance test_eventloop test_pool
 tsan:
 	CONCUR_TSAN=1 $(MAKE) BUILD=build/tsan SAN=thread CFLAGS="-O1 -g" \
 	  TESTS="$(TSAN_TESTS)" test
+
+## make check-model MODEL=name [SANITIZE=thread|address|undefined]: the
+##   conformance suite against one model (exercises too), a hint when it
+##   fails, its speed against threads, and a grade file (Gradescope's
+##   results.json layout) in results/check-model/NAME/ (or GRADE_OUT=FILE).
+SANITIZE ?=
+GRADE_OUT ?=
+CM_BUILD_  := $(BUILD)
+CM_BUILD_thread := build/tsan
+CM_BUILD_address := build/asan
+CM_BUILD_undefined := build/ubsan
+CM_SAN_thread := thread
+CM_SAN_address := address,undefined
+CM_SAN_undefined := undefined
+CM_BUILD = $(CM_BUILD_$(SANITIZE))
+check-model:
+	@case "$(SANITIZE)" in ""|thread|address|undefined) ;; *) \
+	  echo "check-model: SANITIZE must be thread, address or undefined, not '$(SANITIZE)'" >&2; \
+	  exit 2;; esac
+	@$(MAKE) --no-print-directory $(if $(SANITIZE),BUILD=$(CM_BUILD) \
+	  SAN=$(CM_SAN_$(SANITIZE)) CFLAGS="-O1 -g") \
+	  $(CM_BUILD)/concur $(CM_BUILD)/tests/test_conformance >/dev/null
+	@$(CM_BUILD)/concur grade "$(MODEL)" $(if $(SANITIZE),--sanitize $(SANITIZE)) \
+	  --conformance $(CM_BUILD)/tests/test_conformance $(if $(GRADE_OUT),--out $(GRADE_OUT))
 
 ## make bench: fixed cases, each a ratio; writes results/bench-latest.csv.
 bench: $(BIN)

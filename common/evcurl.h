@@ -71,6 +71,7 @@ struct evcurl {
 	struct evcurl_transfer *slots; /* owned; n_slots of them */
 	int n_slots;
 	struct evcurl_transfer *free; /* idle slots */
+	struct curl_slist *headers;   /* owned: extra request headers */
 	const struct fetch_opts *fopts;
 	evcurl_done_fn done;
 	void *done_arg;

@@ -20,7 +20,7 @@
 #include "harness/stats.h"
 #include "harness/verify.h"
 
-extern const struct bench_case bench_case_io, bench_case_cpu,
+extern const struct bench_case bench_case_io, bench_case_cpu, bench_case_spawn,
 	bench_case_gil_cpu, bench_case_gil_io, bench_case_mixed;
 extern const struct bench_case bench_case_c10k, bench_case_throughput;
 extern const struct bench_case bench_case_server;
@@ -31,6 +31,7 @@ extern const struct bench_case bench_case_python_io, bench_case_python_cpu,
 static const struct bench_case *const bench_cases[] = {
 	&bench_case_io,
 	&bench_case_cpu,
+	&bench_case_spawn,
 	&bench_case_c10k,
 	&bench_case_throughput,
 	&bench_case_gil_cpu,
@@ -141,10 +142,7 @@ double bench_time_model(struct bench_ctx *ctx, const struct model *m,
 			if (batch->results[i].kind != RESULT_OK)
 				goto wrong;
 	}
-	/* An external model's time is its own, without its start-up. */
-	if (m->flags & MODEL_EXTERNAL)
-		return meas.stats.external_run_s;
-	return meas.wall_s;
+	return meas.wall_s; /* external models: their own run time */
 wrong:
 	fprintf(stderr, "bench: %s at C=%d gave wrong results\n", m->name,
 		workers);

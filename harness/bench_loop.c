@@ -110,12 +110,17 @@ static int bench_c10k(struct bench_ctx *ctx)
 	int rc = -1;
 	for (int r = 0; ref && r < reps; r++) {
 		struct rawclient_stats st;
+		/* Half a second before each run lets the last run's 10,000
+		 * connections finish closing on both ends, so neither client
+		 * pays for the other's. */
+		usleep(500 * 1000);
 		raw_t[r] = rawclient_run(host, port, "/delay/1000", n, (int)n,
 					 &st);
 		if (raw_t[r] < 0 || st.ok != n) {
 			fprintf(stderr, "bench: the raw client failed\n");
 			goto out;
 		}
+		usleep(500 * 1000);
 		loop_t[r] = loop_time_model(ctx, m, b, ref, (int)n, &kib[r]);
 		if (loop_t[r] < 0)
 			goto out;
@@ -204,6 +209,10 @@ static double loop_time_client(struct bench_ctx *ctx, const struct model *c,
 			       struct batch *b, const struct batch *ref,
 			       const char *config, double *server_cpu)
 {
+	/* Let the last client's processes and connections wind down
+	 * first (processes leaves 100 workers to reap), so no client runs
+	 * in another's shadow. */
+	usleep(300 * 1000);
 	double kib, cpu0 = loop_cpu_of(ctx->server_pid);
 	double t = c ? loop_time_model(ctx, c, b, ref, 100, &kib)
 		     : loop_time_curl(config, 100);

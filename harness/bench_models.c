@@ -3,12 +3,16 @@
  * bench_models.c - the cases that hold each model to its ideal:
  *   io   1,000 fetches of /delay/100 at C = 100: time / ceil(N/C) x delay
  *   cpu  64 compute tasks of 25 units at C = cores: speedup over sequential
+ *   spawn  the cost of one worker: create + join a thread, fork + reap a
+ *          process (microseconds, medians of many; the lessons use the same
+ *          code, common/spawn_cost.c)
  * Runs of different models alternate, so drift hits all alike.
  */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "common/spawn_cost.h"
 #include "harness/bench.h"
 
 
@@ -111,7 +115,24 @@ static int bench_cpu(struct bench_ctx *ctx)
 	return rc;
 }
 
+static int bench_spawn(struct bench_ctx *ctx)
+{
+	struct spawn_cost cost;
+	if (spawn_cost_measure(ctx->quick ? 50 : 1000, &cost) != 0)
+		return 0; /* a limit, not a wrong result: said on stderr */
+	bench_add_row(ctx, &(struct bench_row){"spawn", "threads", 1,
+					      cost.thread_us, NAN, NAN, "",
+					      "us"});
+	bench_add_row(ctx, &(struct bench_row){"spawn", "processes", 1,
+					      cost.process_us, NAN, NAN, "",
+					      "us"});
+	return 0;
+}
+
 const struct bench_case bench_case_io = {
 	"io", "1,000 x /delay/100 at C = 100 vs the ideal 1.0 s", bench_io};
 const struct bench_case bench_case_cpu = {
 	"cpu", "64 x 25 ms compute at C = cores: speedup", bench_cpu};
+const struct bench_case bench_case_spawn = {
+	"spawn", "one worker's cost: thread create+join, fork+reap (us)",
+	bench_spawn};

@@ -150,3 +150,41 @@ int cli_colour(int fd)
 		return 0;
 	return isatty(fd);
 }
+
+void cli_wrap(const char *indent, const char *text)
+{
+	int width = 76 - (int)strlen(indent);
+	const char *p = text;
+	while (*p) {
+		int len = (int)strcspn(p, "\n"); /* up to the next newline */
+		int cut = len;
+		if (len > width) { /* break at the last space that fits */
+			cut = width;
+			while (cut > 0 && p[cut] != ' ')
+				cut--;
+			if (cut == 0)
+				cut = width;
+		}
+		printf("%s%.*s\n", indent, cut, p);
+		p += cut;
+		if (*p == '\n')
+			p++;
+		else
+			while (*p == ' ')
+				p++;
+	}
+}
+
+char *cli_join_args(int argc, char **argv)
+{
+	size_t len = 16;
+	for (int i = 0; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	char *s = malloc(len);
+	if (!s)
+		return NULL;
+	size_t used = (size_t)snprintf(s, len, "concur");
+	for (int i = 0; i < argc && used < len; i++)
+		used += (size_t)snprintf(s + used, len - used, " %s", argv[i]);
+	return s;
+}

@@ -33,6 +33,14 @@ int cli_split(const char *flag, const char *text, char *storage,
 	      size_t storage_len, const char **items, size_t cap,
 	      size_t *count);
 
+/* Prints text on stdout wrapped at 76 columns, each line starting with
+ * indent (which counts in the width). */
+void cli_wrap(const char *indent, const char *text);
+
+/* "concur ARG ARG ...": the command line as one string (malloc'd; NULL
+ * when out of memory), for meta.json. */
+char *cli_join_args(int argc, char **argv);
+
 /* Is stdout/stderr a terminal that wants colour (not NO_COLOR)? */
 int cli_colour(int fd);
 

@@ -10,4 +10,8 @@ int compare_main(int argc, char **argv);
 /* `concur lesson [N]` (harness/lesson.c). */
 int lesson_main(int argc, char **argv);
 
+/* `concur grade MODEL [--out FILE] [--conformance BIN] [--sanitize S]
+ * [--quick]`: what `make check-model` runs (harness/grade.c). */
+int grade_main(int argc, char **argv);
+
 #endif

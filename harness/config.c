@@ -84,7 +84,8 @@ static int config_models(struct run_config *c, const char *text)
 	size_t count;
 	const struct model *const *all = model_list(&count);
 	c->n_models = 0;
-	if (strcmp(text, "all") == 0) {
+	c->models_all = strcmp(text, "all") == 0;
+	if (c->models_all) {
 		for (size_t i = 0; i < count && i < CONFIG_MAX_MODELS; i++)
 			if (!(all[i]->flags & MODEL_EXERCISE))
 				c->models[c->n_models++] = all[i];
@@ -279,27 +280,12 @@ static int config_option(int opt, const char *arg, struct run_config *c)
 	}
 }
 
-/* Keeps the command line for meta.json. */
-static void config_keep_cmdline(int argc, char **argv, struct run_config *c)
-{
-	size_t len = 16;
-	for (int i = 0; i < argc; i++)
-		len += strlen(argv[i]) + 1;
-	c->cmdline = malloc(len);
-	if (!c->cmdline)
-		return;
-	size_t used = (size_t)snprintf(c->cmdline, len, "concur");
-	for (int i = 0; i < argc && used < len; i++)
-		used += (size_t)snprintf(c->cmdline + used, len - used, " %s",
-					 argv[i]);
-}
-
 int config_parse_run(int argc, char **argv, struct run_config *c)
 {
 	config_defaults(c);
 	if (config_models(c, "all") != 0)
 		return -1;
-	config_keep_cmdline(argc, argv, c);
+	c->cmdline = cli_join_args(argc, argv);
 	optind = 1;
 	opterr = 0;
 	int opt;

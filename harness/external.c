@@ -255,7 +255,7 @@ static void ext_reap(struct ext_run *x, int *wstatus, struct rusage *ru)
 	while (!x->timed_out && !ext_exited(x)) {
 		if (clock_now() >= x->deadline)
 			x->timed_out = 1;
-		struct timespec nap = {0, 5 * 1000 * 1000};
+		struct timespec nap = {0, 5L * 1000 * 1000};
 		nanosleep(&nap, NULL);
 	}
 	/* A hung program, or what a finished one left behind in its group. */

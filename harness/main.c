@@ -19,6 +19,7 @@
 #include "harness/bench.h"
 #include "harness/cli.h"
 #include "harness/commands.h"
+#include "harness/external.h"
 #include "harness/plot.h"
 #include "harness/run.h"
 #include "harness/server.h"
@@ -40,6 +41,7 @@ static const struct command commands[] = {
 	{"compare", "two result sets side by side", compare_main},
 	{"bench", "fixed benchmark cases (make bench)", bench_main},
 	{"lesson", "the lessons, step by step", lesson_main},
+	{"grade", "check and grade one model (make check-model)", grade_main},
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -69,9 +71,17 @@ static int models_main(int argc, char **argv)
 	}
 	size_t n;
 	const struct model *const *all = model_list(&n);
-	for (size_t i = 0; i < n; i++)
-		printf("  %-14s %s%s\n", all[i]->name, all[i]->summary,
+	struct run_opts o = run_opts_default();
+	for (size_t i = 0; i < n; i++) {
+		char why[512] = "";
+		int missing = (all[i]->flags & MODEL_EXTERNAL) &&
+			      !external_available(all[i], &o, why, sizeof(why));
+		printf("  %-14s %s%s", all[i]->name, all[i]->summary,
 		       all[i]->flags & MODEL_EXERCISE ? " [exercise]" : "");
+		if (missing)
+			printf(" [unavailable: %s]", why);
+		printf("\n");
+	}
 	return 0;
 }
 

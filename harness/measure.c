@@ -40,6 +40,11 @@ static long measure_rss_now_kib(void)
 static void measure_child(const struct model *m, struct batch *b,
 			  const struct run_opts *o, struct measure_shared *sh)
 {
+	/* The harness's SIGINT/SIGTERM handler only sets a flag: here the
+	 * default must apply, or the SIGTERM measure_wait passes on cannot
+	 * stop a model that hangs. */
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
 	struct run_opts opts = *o;
 	opts.stats = &sh->stats;
 	b->results = sh->results;
@@ -103,6 +108,13 @@ int measure_run(const struct model *m, struct batch *b,
 					      : out->usage.max_rss_kib) +
 			    sh->stats.worker_rss_kib;
 	out->start_rss_kib = sh->start_rss_kib;
+	/* An external model's wall time is the run time it measured itself;
+	 * its interpreter's start-up is reported apart, and its memory is
+	 * its own program's peak (the child here only waited). */
+	if (m->flags & MODEL_EXTERNAL) {
+		out->wall_s = sh->stats.external_run_s;
+		out->peak_rss_kib = sh->stats.external_rss_kib;
+	}
 	out->interrupted = measure_stop_requested;
 	memcpy(b->results, sh->results, b->n * sizeof(struct result));
 	if (WIFSIGNALED(status) && !out->interrupted) {

@@ -50,7 +50,7 @@ int python_has_aiohttp(const char *path)
 	pid_t done;
 	while ((done = waitpid(pid, &status, WNOHANG)) == 0 &&
 	       clock_now() < deadline) {
-		struct timespec nap = {0, 10 * 1000 * 1000};
+		struct timespec nap = {0, 10L * 1000 * 1000};
 		nanosleep(&nap, NULL);
 	}
 	if (done == 0) { /* hung: kill it, and reap it all the same */

@@ -16,8 +16,7 @@
 #include "harness/meta.h"
 #include "harness/plot.h"
 
-/* mkdir -p */
-static int report_mkdirs(const char *path)
+int report_mkdirs(const char *path)
 {
 	char buf[4096];
 	snprintf(buf, sizeof(buf), "%s", path);

@@ -11,6 +11,9 @@
 
 #include "harness/sweep.h"
 
+/* mkdir -p path; 0 or -1 (errno set). */
+int report_mkdirs(const char *path);
+
 /* Creates the result set's directory and checks it is writable, before
  * anything is measured. 0, or -1 after one line (exit 2). */
 int report_open_dir(struct sweep *s);

@@ -20,6 +20,8 @@
 #include <unistd.h>
 
 #include "harness/cli.h"
+#include "harness/external.h"
+#include "harness/python.h"
 #include "harness/progress.h"
 #include "harness/report.h"
 #include "harness/server.h"
@@ -105,6 +107,8 @@ struct run_opts run_opts_for(const struct run_config *c, int workers)
 	o.fetch.timeout_ms = c->timeout_ms;
 	o.fetch.connect_timeout_ms = c->connect_timeout_ms;
 	o.trace = c->trace;
+	o.python = c->python;
+	o.model_timeout_s = c->model_timeout_s;
 	return o;
 }
 
@@ -164,6 +168,27 @@ static struct run_record *run_new_record(struct sweep *s)
 	return r;
 }
 
+/* An external model's time limit: ten times the case's ideal plus 30 s.
+ * Before the baseline has a time, compute is guessed at 0.2 s a unit
+ * (CPython runs a unit in about 0.08 s). */
+static double run_model_timeout(struct sweep *s, size_t gi,
+				const struct model *m, int workers)
+{
+	const struct sweep_group *g = &s->groups[gi];
+	double guess = (double)g->batch->n *
+		       ((double)s->config->delay_ms / 1e3 + 0.2 * g->work);
+	double base = NAN;
+	if (sweep_summarize(s) == 0)
+		for (size_t i = 0; i < s->n_cases; i++)
+			if (s->cases[i].group == gi &&
+			    s->cases[i].model == g->baseline)
+				base = s->cases[i].wall.median;
+	double ideal = sweep_ideal(s, g, m, workers, isnan(base) ? guess : base);
+	if (isnan(ideal))
+		ideal = guess;
+	return 10.0 * ideal + 30.0;
+}
+
 /* One run of one case; kept unless it is a warm-up. Returns -1 when the
  * run could not happen or the user interrupted it. */
 static int run_one(struct sweep *s, size_t gi, const struct model *m,
@@ -171,6 +196,8 @@ static int run_one(struct sweep *s, size_t gi, const struct model *m,
 {
 	struct sweep_group *g = &s->groups[gi];
 	struct run_opts o = run_opts_for(s->config, workers);
+	if ((m->flags & MODEL_EXTERNAL) && o.model_timeout_s <= 0)
+		o.model_timeout_s = run_model_timeout(s, gi, m, workers);
 	struct run_record *r = run_new_record(s);
 	if (!r)
 		return -1;
@@ -221,7 +248,8 @@ static int run_pass(struct sweep *s, size_t gi, int rep, bool warmup,
 {
 	const struct model *models[CONFIG_MAX_MODELS + 1];
 	size_t n = run_group_models(s, gi, models);
-	if (run_one(s, gi, models[0], 1, rep, warmup, p) != 0)
+	if (!s->config->no_baseline &&
+	    run_one(s, gi, models[0], 1, rep, warmup, p) != 0)
 		return -1;
 	for (size_t w = 0; w < s->config->n_workers; w++)
 		for (size_t i = 1; i < n; i++)
@@ -250,7 +278,8 @@ static size_t run_count(const struct sweep *s)
 	const struct model *models[CONFIG_MAX_MODELS + 1];
 	for (size_t gi = 0; gi < s->n_groups; gi++) {
 		size_t n = run_group_models(s, gi, models);
-		total += (1 + (n - 1) * s->config->n_workers) *
+		size_t base = s->config->no_baseline ? 0 : 1;
+		total += (base + (n - 1) * s->config->n_workers) *
 			 (size_t)(s->config->repeat + s->config->warmup);
 	}
 	return total;
@@ -276,13 +305,43 @@ static int run_start_server(struct sweep *s)
 			    sizeof(s->server_url));
 }
 
+/* Drops model i from the list. */
+static void run_drop_model(struct run_config *c, size_t i)
+{
+	memmove(&c->models[i], &c->models[i + 1],
+		(c->n_models - i - 1) * sizeof(const struct model *));
+	c->n_models--;
+}
+
 int run_check_models(struct run_config *c)
 {
-	for (size_t i = 0; i < c->n_models; i++)
-		if (!c->models[i]->run && !(c->models[i]->flags & MODEL_EXTERNAL)) {
-			cli_error("--models: %s cannot run", c->models[i]->name);
+	char why[512];
+	if (c->python && !python_find(c->python, why, sizeof(why))) {
+		cli_error("%s", why);
+		return -1;
+	}
+	struct run_opts o = run_opts_for(c, 1);
+	bool told = false;
+	for (size_t i = 0; i < c->n_models;) {
+		const struct model *m = c->models[i];
+		if (!(m->flags & MODEL_EXTERNAL) ||
+		    external_available(m, &o, why, sizeof(why))) {
+			i++;
+			continue;
+		}
+		/* Asked for by name: refuse. Part of `all`: leave it out and
+		 * say so once; the C models run as before. */
+		if (!c->models_all) {
+			cli_error("--models: %s is unavailable: %s", m->name,
+				  why);
 			return -1;
 		}
+		if (!told && !c->quiet)
+			fprintf(stderr, "concur: the py-* models are "
+					"unavailable and left out: %s\n", why);
+		told = true;
+		run_drop_model(c, i);
+	}
 	return 0;
 }
 

@@ -30,11 +30,16 @@ static void table_header(const struct sweep *s, size_t g, int colour)
 		printf(", %ld units of compute", grp->work);
 	printf(", %d runs per case, baseline %s\n", c->repeat,
 	       grp->baseline->name);
+	if (grp->python)
+		printf("  (wall s is the program's own run time; start-up is "
+		       "the interpreter's, outside it; CPU and memory include "
+		       "it)\n");
 	printf("  %-14s %5s %21s %8s %7s %8s %7s %5s %6s %8s %7s %7s %4s "
-	       "%s\n",
+	       "%10s %s\n",
 	       "model", "C", "wall s (min-max)", "tasks/s", "ideal s",
 	       "x ideal", "speedup", "eff", "CPU s", "peak MiB", "p50 ms",
-	       "p99 ms", "errs", "ok");
+	       "p99 ms", "errs", grp->python ? "start-up ms" : "setup ms",
+	       "ok");
 }
 
 static void table_row(const struct case_summary *cs, int colour)
@@ -56,11 +61,11 @@ static void table_row(const struct case_summary *cs, int colour)
 		off = "\033[0m";
 	}
 	printf("  %-14s %5d %21s %8.1f %7s %8s %7s %5s %6.2f %8.1f %7s %7s "
-	       "%4ld %s%s%s%s%s\n",
+	       "%4ld %10.1f %s%s%s%s%s\n",
 	       cs->model->name, cs->workers, wall, cs->tasks_per_s, ideal,
 	       ratio, speed, eff,
 	       cs->user_s + cs->sys_s, cs->rss_kib / 1024.0, p50, p99,
-	       cs->errors, on, mark, off, cs->noisy ? " noisy" : "",
+	       cs->errors, cs->setup_s * 1e3, on, mark, off, cs->noisy ? " noisy" : "",
 	       cs->first_outlier ? " first-run-outlier" : "");
 }
 
@@ -111,6 +116,19 @@ static void table_error_kinds(const struct sweep *s)
 	}
 }
 
+/* What a model said about a limit it hit (once per case). */
+static void table_notes(const struct sweep *s)
+{
+	for (size_t i = 0; i < s->n_records; i++) {
+		const struct run_record *r = &s->records[i];
+		if (r->rep != 0 || !r->m.stats.note[0])
+			continue;
+		printf("note: %s %s C=%d: %s\n", r->model->name,
+		       task_type_name(s->groups[r->group].workload), r->workers,
+		       r->m.stats.note);
+	}
+}
+
 /* The first differences of runs that did not verify. */
 static void table_wrong(const struct sweep *s)
 {
@@ -139,5 +157,6 @@ void report_table(const struct sweep *s)
 	printf("\n");
 	table_error_kinds(s);
 	table_warnings(s);
+	table_notes(s);
 	table_wrong(s);
 }

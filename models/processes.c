@@ -188,6 +188,8 @@ static void procs_mark_crashed(struct procs_pool *p, int id, pid_t pid,
 			continue;
 		struct result *r = &p->results[i];
 		r->kind = RESULT_CRASHED;
+		r->status = 0; /* whatever half of it the worker wrote */
+		r->bytes = r->checksum = 0;
 		r->worker = id;
 		r->end = clock_now() - p->batch->t0;
 		if (WIFSIGNALED(status))
@@ -202,6 +204,7 @@ static void procs_mark_crashed(struct procs_pool *p, int id, pid_t pid,
 					   "with status %d",
 					   id, (int)pid, WEXITSTATUS(status));
 		atomic_store(&p->state[i], PROCS_DONE);
+		trace_event(p->opts, "processes", id, i, "done", r);
 	}
 }
 

@@ -16,13 +16,17 @@ extern const struct model model_processes;
 extern const struct model model_eventloop;
 extern const struct model model_gil;
 extern const struct model model_hybrid;
+extern const struct model model_student, model_solution; /* exercises */
 
-/* An external model: models/python/NAME.py, run by harness/external.c. */
+/* An external model: models/python/NAME.py, run by harness/external.c.
+ * NAME is pasted into a string literal, so it cannot be parenthesised. */
+/* NOLINTBEGIN(bugprone-macro-parentheses) */
 #define PYTHON_MODEL(NAME, SUMMARY)                                            \
 	(&(const struct model){.name = NAME,                                   \
 			       .summary = SUMMARY,                             \
 			       .flags = MODEL_EXTERNAL,                        \
 			       .command = "models/python/" NAME ".py"})
+/* NOLINTEND(bugprone-macro-parentheses) */
 
 static const struct model *const registry[] = {
 	&model_sequential,
@@ -35,6 +39,8 @@ static const struct model *const registry[] = {
 	PYTHON_MODEL("py-threads", "Python: a pool of C threads, one GIL"),
 	PYTHON_MODEL("py-processes", "Python: a pool of C processes"),
 	PYTHON_MODEL("py-asyncio", "Python: asyncio + aiohttp, C in flight"),
+	&model_student,
+	&model_solution,
 };
 
 #define REGISTRY_SIZE (sizeof(registry) / sizeof(registry[0]))

@@ -51,6 +51,9 @@ static const struct bad_case bad_cases[] = {
 	{"plot /tmp", "result set"},
 	{"models extra", "extra"},
 	{"bench --cases nosuch", "--cases"},
+	{"run --python /nonexistent/python3 --models threads", "--python"},
+	{"run --python /bin/false --models threads", "aiohttp"},
+	{"compare /tmp /tmp --bogus", "--bogus"},
 };
 
 #define N_BAD (sizeof(bad_cases) / sizeof(bad_cases[0]))

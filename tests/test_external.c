@@ -267,7 +267,7 @@ START_TEST(hang_is_killed_with_its_children)
 	int child = 0;
 	if (f && fscanf(f, "%d", &child) == 1) {
 		for (int tries = 0; tries < 500 && running(child); tries++)
-			nanosleep(&(struct timespec){0, 10 * 1000 * 1000},
+			nanosleep(&(struct timespec){0, 10L * 1000 * 1000},
 				  NULL);
 		ck_assert_msg(!running(child), "its child %d lives", child);
 	}
