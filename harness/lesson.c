@@ -192,8 +192,8 @@ static int lesson_start(const struct lesson_args *a, int n, int argc,
 	ctx.actual = NAN;
 	ctx.cmdline = cli_join_args(argc, argv);
 	l->plan(&ctx);
-	printf("Lesson %d: %s\n  %s\n\n  Predict: %s\n", n, l->title,
-	       l->question, ctx.ask);
+	printf("Lesson %d: %s\n  %s\n\n", n, l->title, l->question);
+	lesson_say("Predict: %s", ctx.ask);
 	bool has = a->has_prediction;
 	double predicted = a->prediction;
 	if (has)

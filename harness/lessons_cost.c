@@ -114,8 +114,7 @@ static int price_run(struct lesson_ctx *ctx)
 
 const struct lesson lesson_worker_price = {
 	.title = "The price of a worker",
-	.question = "a thread, a process, a transfer in the loop: how many "
-		    "us and KiB?",
+	.question = "a thread, a process, a transfer: how many us and KiB?",
 	.unit = "us",
 	.plan = price_plan,
 	.run = price_run,

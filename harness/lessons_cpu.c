@@ -156,8 +156,7 @@ static int cpu_bound_run(struct lesson_ctx *ctx)
 
 const struct lesson lesson_cpu_bound = {
 	.title = "CPU-bound work",
-	.question = "threads and processes use every core: can the event "
-		    "loop?",
+	.question = "threads and processes use every core: can a loop?",
 	.unit = "x",
 	.plan = cpu_bound_plan,
 	.run = cpu_bound_run,

@@ -201,8 +201,7 @@ static int threads_io_run(struct lesson_ctx *ctx)
 
 const struct lesson lesson_threads_io = {
 	.title = "Threads for I/O",
-	.question = "N fetches with C threads: time falls as C grows, until "
-		    "what?",
+	.question = "N fetches, C threads: time falls as C grows, until what?",
 	.unit = "s",
 	.plan = threads_io_plan,
 	.run = threads_io_run,

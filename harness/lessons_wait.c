@@ -220,8 +220,7 @@ static int event_loop_run(struct lesson_ctx *ctx)
 
 const struct lesson lesson_event_loop = {
 	.title = "The event loop",
-	.question = "one thread, thousands in flight: what does a transfer "
-		    "cost?",
+	.question = "one thread, thousands in flight: what does one cost?",
 	.unit = "s",
 	.plan = event_loop_plan,
 	.run = event_loop_run,
