@@ -320,6 +320,10 @@ int run_check_models(struct run_config *c)
 		cli_error("%s", why);
 		return -1;
 	}
+	/* Found once, here: the measured children then start it without
+	 * probing again. */
+	if (!c->python && config_has_external(c))
+		c->python = python_find(NULL, why, sizeof(why));
 	struct run_opts o = run_opts_for(c, 1);
 	bool told = false;
 	for (size_t i = 0; i < c->n_models;) {
