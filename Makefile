@@ -41,7 +41,7 @@ TESTS     ?= $(notdir $(TEST_BINS))
 DEB_PACKAGES := $(shell sed 's/\#.*//' .ci/packages)
 DEV_PACKAGES := $(shell sed 's/\#.*//' .ci/packages-dev)
 
-.PHONY: all run test asan tsan clean install deps bench format lint help fuzz soak \
+.PHONY: all run test asan tsan clean install deps bench format format-check lint help fuzz soak \
 	check-deps check-model
 
 all: $(BIN)
@@ -157,6 +157,10 @@ C_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null || find . -name '*.[ch]')
 ## make format: clang-format every C file in place (.clang-format).
 format:
 	clang-format -i $(C_FILES)
+
+## make format-check: fails when a file differs from what clang-format makes.
+format-check:
+	clang-format --dry-run --Werror $(C_FILES)
 
 ## make lint: cppcheck and clang-tidy, clean on the committed code.
 # Left out: checks that only restate style (easily-swappable-parameters,

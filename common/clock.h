@@ -19,11 +19,11 @@ static inline double clock_now(void)
 
 /* What getrusage/wait4 say about a process, in concur's units. */
 struct usage {
-	double user_s;   /* user CPU seconds */
-	double system_s; /* system CPU seconds */
+	double user_s;	  /* user CPU seconds */
+	double system_s;  /* system CPU seconds */
 	long max_rss_kib; /* peak resident set */
-	long vol_csw;    /* voluntary context switches (waits) */
-	long invol_csw;  /* involuntary ones (preemptions) */
+	long vol_csw;	  /* voluntary context switches (waits) */
+	long invol_csw;	  /* involuntary ones (preemptions) */
 };
 
 static inline double timeval_s(struct timeval tv)

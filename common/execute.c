@@ -26,8 +26,8 @@ void task_compute(const struct task *t, struct result *r)
 	}
 }
 
-void task_execute(struct batch *b, size_t i, CURL *h,
-		  const struct run_opts *o, const char *model, int worker)
+void task_execute(struct batch *b, size_t i, CURL *h, const struct run_opts *o,
+		  const char *model, int worker)
 {
 	const struct task *t = &b->tasks[i];
 	struct result *r = &b->results[i];

@@ -20,8 +20,8 @@
 /* Runs task i of the batch to completion on this thread, fetching with h
  * (the caller's handle; may be NULL if the batch has no fetches), and fills
  * its result including start, end and worker. Traces start and done. */
-void task_execute(struct batch *b, size_t i, CURL *h,
-		  const struct run_opts *o, const char *model, int worker);
+void task_execute(struct batch *b, size_t i, CURL *h, const struct run_opts *o,
+		  const char *model, int worker);
 
 /* The compute half of a task: a compute task runs its kernel from its
  * seed; a mixed task whose fetch ended ok runs it from the body's CRC-32,

@@ -23,8 +23,8 @@
 /* Per-transfer state the write callback fills. Lives as long as the
  * transfer; owned by whoever called fetch_prepare(). */
 struct fetch_state {
-	uint32_t crc;   /* running CRC-32 of the body (zlib's) */
-	uint64_t bytes; /* body bytes so far */
+	uint32_t crc;	  /* running CRC-32 of the body (zlib's) */
+	uint64_t bytes;	  /* body bytes so far */
 	int socket_errno; /* why socket() failed (EMFILE...), else 0 */
 	char errbuf[CURL_ERROR_SIZE];
 };

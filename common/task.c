@@ -8,11 +8,16 @@
 #include <string.h>
 
 static const char *const kind_names[RESULT_KIND_COUNT] = {
-	[RESULT_OK] = "ok",		  [RESULT_HTTP_ERROR] = "http_error",
-	[RESULT_REFUSED] = "refused",	  [RESULT_TIMEOUT] = "timeout",
-	[RESULT_DNS] = "dns",		  [RESULT_RESET] = "reset",
-	[RESULT_TRUNCATED] = "truncated", [RESULT_CRASHED] = "crashed",
-	[RESULT_NOT_RUN] = "not_run",	  [RESULT_OTHER] = "other",
+	[RESULT_OK] = "ok",
+	[RESULT_HTTP_ERROR] = "http_error",
+	[RESULT_REFUSED] = "refused",
+	[RESULT_TIMEOUT] = "timeout",
+	[RESULT_DNS] = "dns",
+	[RESULT_RESET] = "reset",
+	[RESULT_TRUNCATED] = "truncated",
+	[RESULT_CRASHED] = "crashed",
+	[RESULT_NOT_RUN] = "not_run",
+	[RESULT_OTHER] = "other",
 };
 
 const char *result_kind_name(enum result_kind kind)

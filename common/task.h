@@ -26,14 +26,14 @@ enum task_type {
 enum result_kind {
 	RESULT_OK,
 	RESULT_HTTP_ERROR, /* the server answered with status >= 400 */
-	RESULT_REFUSED,    /* nobody listens on that port */
-	RESULT_TIMEOUT,    /* connect or total timeout fired */
-	RESULT_DNS,        /* the host name did not resolve */
-	RESULT_RESET,      /* the peer reset or closed without an answer */
+	RESULT_REFUSED,	   /* nobody listens on that port */
+	RESULT_TIMEOUT,	   /* connect or total timeout fired */
+	RESULT_DNS,	   /* the host name did not resolve */
+	RESULT_RESET,	   /* the peer reset or closed without an answer */
 	RESULT_TRUNCATED,  /* fewer body bytes than the headers promised */
-	RESULT_CRASHED,    /* the worker running it died */
-	RESULT_NOT_RUN,    /* no worker ever started it */
-	RESULT_OTHER,      /* anything else; see the message */
+	RESULT_CRASHED,	   /* the worker running it died */
+	RESULT_NOT_RUN,	   /* no worker ever started it */
+	RESULT_OTHER,	   /* anything else; see the message */
 	RESULT_KIND_COUNT
 };
 
@@ -41,8 +41,8 @@ enum result_kind {
 struct task {
 	enum task_type type;
 	const char *url; /* fetch and mixed; points into the batch's storage */
-	uint32_t work;   /* compute and mixed: kernel units */
-	uint64_t seed;   /* compute: the kernel's seed (the task's index) */
+	uint32_t work;	 /* compute and mixed: kernel units */
+	uint64_t seed;	 /* compute: the kernel's seed (the task's index) */
 };
 
 #define RESULT_MESSAGE_MAX 96
@@ -50,13 +50,13 @@ struct task {
 /* One task's outcome. Written once, by whichever worker ran the task. */
 struct result {
 	enum result_kind kind;
-	int status;         /* HTTP status, 0 when there was no answer */
-	uint64_t bytes;     /* body bytes received */
-	uint64_t checksum;  /* fetch: CRC-32 of the body; compute: kernel */
-	double start;       /* seconds since the batch's t0 (monotonic) */
-	double end;         /* seconds since the batch's t0 */
-	double lock_wait;   /* gil model: seconds spent waiting for the lock */
-	int worker;         /* thread, process or loop number, from 0 */
+	int status;	   /* HTTP status, 0 when there was no answer */
+	uint64_t bytes;	   /* body bytes received */
+	uint64_t checksum; /* fetch: CRC-32 of the body; compute: kernel */
+	double start;	   /* seconds since the batch's t0 (monotonic) */
+	double end;	   /* seconds since the batch's t0 */
+	double lock_wait;  /* gil model: seconds spent waiting for the lock */
+	int worker;	   /* thread, process or loop number, from 0 */
 	char message[RESULT_MESSAGE_MAX]; /* why, when kind is not ok */
 };
 
@@ -65,7 +65,7 @@ struct batch {
 	size_t n;
 	struct task *tasks;
 	struct result *results; /* n slots, filled by the model */
-	double t0;              /* monotonic time the run started */
+	double t0;		/* monotonic time the run started */
 };
 
 /* The stable name of a result kind ("ok", "http_error", ...). */

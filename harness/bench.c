@@ -29,18 +29,12 @@ extern const struct bench_case bench_case_python_io, bench_case_python_cpu,
 
 /* Every case, in the order they run. */
 static const struct bench_case *const bench_cases[] = {
-	&bench_case_io,
-	&bench_case_cpu,
-	&bench_case_spawn,
-	&bench_case_c10k,
-	&bench_case_throughput,
-	&bench_case_gil_cpu,
-	&bench_case_gil_io,
-	&bench_case_mixed,
-	&bench_case_server,
-	&bench_case_python_io,
-	&bench_case_python_cpu,
-	&bench_case_python_throughput,
+	&bench_case_io,		&bench_case_cpu,
+	&bench_case_spawn,	&bench_case_c10k,
+	&bench_case_throughput, &bench_case_gil_cpu,
+	&bench_case_gil_io,	&bench_case_mixed,
+	&bench_case_server,	&bench_case_python_io,
+	&bench_case_python_cpu, &bench_case_python_throughput,
 };
 
 #define N_CASES (sizeof(bench_cases) / sizeof(bench_cases[0]))
@@ -81,8 +75,8 @@ void bench_add_row(struct bench_ctx *ctx, const struct bench_row *row)
 	ctx->rows[ctx->n_rows++] = *row;
 	printf("  %-18s %-14s %6d %12.4g %12.4g %8.3f %-10s %-4s %s\n",
 	       row->case_name, row->model, row->workers, row->measured,
-	       row->reference, row->ratio, row->target,
-	       bench_met_word(row), row->unit);
+	       row->reference, row->ratio, row->target, bench_met_word(row),
+	       row->unit);
 	fflush(stdout);
 }
 
@@ -167,8 +161,8 @@ static int bench_write_csv(const struct bench_ctx *ctx, const char *path)
 		fputc(',', a.f);
 		if (!isnan(r->ratio))
 			fprintf(a.f, "%.4f", r->ratio);
-		fprintf(a.f, ",%s,%s,%s\n", r->target,
-			bench_met_word(r), r->unit);
+		fprintf(a.f, ",%s,%s,%s\n", r->target, bench_met_word(r),
+			r->unit);
 	}
 	return atomic_commit(&a);
 }
@@ -217,7 +211,8 @@ static int bench_check_cases(const char *cases)
 			k++;
 		if (k == N_CASES) {
 			cli_error("--cases: unknown case '%s' (see concur "
-				  "bench --help)", items[i]);
+				  "bench --help)",
+				  items[i]);
 			return -1;
 		}
 	}
@@ -260,7 +255,8 @@ static int bench_parse(int argc, char **argv, struct bench_ctx *ctx,
 			return 1;
 		default:
 			cli_error("bench: bad option '%s' (see concur bench "
-				  "--help)", argv[optind - 1]);
+				  "--help)",
+				  argv[optind - 1]);
 			return -1;
 		}
 	}
@@ -287,8 +283,8 @@ int bench_main(int argc, char **argv)
 	ctx.server_url = url;
 	ctx.server_pid = (int)server;
 	printf("  %-18s %-14s %6s %12s %12s %8s %-10s %-4s %s\n", "case",
-	       "model", "C", "measured", "reference", "ratio", "target",
-	       "met", "unit");
+	       "model", "C", "measured", "reference", "ratio", "target", "met",
+	       "unit");
 	for (size_t i = 0; i < N_CASES; i++)
 		if (bench_selected(cases, bench_cases[i]->name) &&
 		    bench_cases[i]->run(&ctx) != 0)

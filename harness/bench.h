@@ -21,29 +21,30 @@
 struct bench_row {
 	const char *case_name; /* "io" */
 	const char *model;     /* "threads", "concur-serve", ... */
-	int workers;           /* C, 0 where it means nothing */
+	int workers;	       /* C, 0 where it means nothing */
 	double measured;       /* median of the repetitions */
 	double reference;      /* ideal or peer median; NAN when none */
-	double ratio;          /* defined by the case; NAN when none */
+	double ratio;	       /* defined by the case; NAN when none */
 	char target[24];       /* "<=1.10", ">=1.9", "0.9..1.1" or "" */
 	const char *unit;      /* "s", "tasks/s", "us", "KiB", ... */
 };
 
 struct bench_ctx {
 	const char *server_url; /* the embedded server, started for the run */
-	int server_pid;         /* its process, for its CPU time */
-	int repeat;             /* repetitions per measurement (>= 3) */
-	int cores;              /* online CPUs */
-	int quick;              /* smaller sizes, for a smoke test */
+	int server_pid;		/* its process, for its CPU time */
+	int repeat;		/* repetitions per measurement (>= 3) */
+	int cores;		/* online CPUs */
+	int quick;		/* smaller sizes, for a smoke test */
 	struct bench_row *rows; /* rows added so far (owned by bench.c) */
 	size_t n_rows, cap_rows;
-	int wrong;              /* set when a case saw wrong results */
+	int wrong; /* set when a case saw wrong results */
 };
 
 struct bench_case {
 	const char *name;    /* what --cases takes */
 	const char *summary; /* one line */
-	int (*run)(struct bench_ctx *ctx); /* 0, or -1 when results were wrong */
+	int (*run)(
+		struct bench_ctx *ctx); /* 0, or -1 when results were wrong */
 };
 
 /* Adds a row (copied; strings must outlive the run or be literals) and

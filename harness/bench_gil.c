@@ -29,14 +29,14 @@ static int bench_gil_cpu(struct bench_ctx *ctx)
 		rc = bench_alternate(ctx, m, 3, b, ref, workers[w], med);
 		if (rc != 0)
 			break;
-		struct bench_row gil = {"gil-cpu", "gil", workers[w], med[1],
-					med[0], med[0] / med[1], "<=1.1", "s"};
+		struct bench_row gil = {"gil-cpu", "gil",  workers[w],
+					med[1],	   med[0], med[0] / med[1],
+					"<=1.1",   "s"};
 		struct bench_row thr = {"gil-cpu", "threads", workers[w],
-					med[2], med[0], med[0] / med[2], "",
-					"s"};
+					med[2],	   med[0],    med[0] / med[2],
+					"",	   "s"};
 		int best = workers[w] < ctx->cores ? workers[w] : ctx->cores;
-		snprintf(thr.target, sizeof(thr.target), ">=%.2f",
-			 0.95 * best);
+		snprintf(thr.target, sizeof(thr.target), ">=%.2f", 0.95 * best);
 		bench_add_row(ctx, &gil);
 		bench_add_row(ctx, &thr);
 	}
@@ -58,8 +58,8 @@ static int bench_gil_io(struct bench_ctx *ctx)
 	int rc = -1;
 	if (ref && bench_alternate(ctx, m, 2, b, ref, 100, med) == 0) {
 		bench_add_row(ctx, &(struct bench_row){
-			"gil-io", "gil", 100, med[1], med[0], med[1] / med[0],
-			"<=1.10", "s"});
+					   "gil-io", "gil", 100, med[1], med[0],
+					   med[1] / med[0], "<=1.10", "s"});
 		rc = 0;
 	}
 	batch_free(b);
@@ -91,9 +91,9 @@ static int bench_mixed(struct bench_ctx *ctx)
 		double compute = (double)tasks * 0.020 / ctx->cores;
 		double ideal = fetch > compute ? fetch : compute;
 		for (size_t i = 0; i < n; i++) {
-			struct bench_row row = {"mixed", m[i]->name, workers,
-						med[i], ideal, med[i] / ideal,
-						"", "s"};
+			struct bench_row row = {
+				"mixed", m[i]->name,	 workers, med[i],
+				ideal,	 med[i] / ideal, "",	  "s"};
 			if (strcmp(m[i]->name, "hybrid") == 0)
 				snprintf(row.target, sizeof(row.target),
 					 "<=1.25");

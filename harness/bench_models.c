@@ -15,8 +15,6 @@
 #include "common/spawn_cost.h"
 #include "harness/bench.h"
 
-
-
 struct batch *bench_compute_batch(size_t n, uint32_t work)
 {
 	struct batch *b = batch_new(n);
@@ -30,7 +28,7 @@ struct batch *bench_compute_batch(size_t n, uint32_t work)
 
 /* The registered models among names (a model not built yet is skipped). */
 size_t bench_models(const char *const *names, size_t n,
-			   const struct model **out)
+		    const struct model **out)
 {
 	size_t k = 0;
 	for (size_t i = 0; i < n && k < BENCH_MAX_MODELS; i++) {
@@ -42,9 +40,9 @@ size_t bench_models(const char *const *names, size_t n,
 }
 
 /* Times each model `repeat` times, alternating; medians into med[]. */
-int bench_alternate(struct bench_ctx *ctx, const struct model **m,
-			   size_t n, struct batch *b, const struct batch *ref,
-			   int workers, double *med)
+int bench_alternate(struct bench_ctx *ctx, const struct model **m, size_t n,
+		    struct batch *b, const struct batch *ref, int workers,
+		    double *med)
 {
 	double t[BENCH_MAX_MODELS][64];
 	int reps = ctx->repeat < 64 ? ctx->repeat : 64;
@@ -75,9 +73,11 @@ static int bench_io(struct bench_ctx *ctx)
 	if (ref && bench_alternate(ctx, m, n, b, ref, workers, med) == 0) {
 		double ideal = ceil((double)tasks / workers) * 0.100;
 		for (size_t i = 0; i < n; i++)
-			bench_add_row(ctx, &(struct bench_row){
-				"io", m[i]->name, workers, med[i], ideal,
-				med[i] / ideal, "<=1.10", "s"});
+			bench_add_row(ctx,
+				      &(struct bench_row){"io", m[i]->name,
+							  workers, med[i],
+							  ideal, med[i] / ideal,
+							  "<=1.10", "s"});
 		rc = 0;
 	}
 	batch_free(b);
@@ -100,9 +100,9 @@ static int bench_cpu(struct bench_ctx *ctx)
 		char target[16];
 		snprintf(target, sizeof(target), ">=%.2f", 0.95 * ctx->cores);
 		for (size_t i = 1; i < n; i++) {
-			struct bench_row row = {"cpu", m[i]->name, ctx->cores,
-						med[i], med[0], med[0] / med[i],
-						"", "s"};
+			struct bench_row row = {
+				"cpu",	m[i]->name,	 ctx->cores, med[i],
+				med[0], med[0] / med[i], "",	     "s"};
 			int loop = strcmp(m[i]->name, "eventloop") == 0;
 			snprintf(row.target, sizeof(row.target), "%s",
 				 loop ? "0.9..1.1" : target);
@@ -120,12 +120,12 @@ static int bench_spawn(struct bench_ctx *ctx)
 	struct spawn_cost cost;
 	if (spawn_cost_measure(ctx->quick ? 50 : 1000, &cost) != 0)
 		return 0; /* a limit, not a wrong result: said on stderr */
-	bench_add_row(ctx, &(struct bench_row){"spawn", "threads", 1,
-					      cost.thread_us, NAN, NAN, "",
-					      "us"});
-	bench_add_row(ctx, &(struct bench_row){"spawn", "processes", 1,
-					      cost.process_us, NAN, NAN, "",
-					      "us"});
+	bench_add_row(ctx,
+		      &(struct bench_row){"spawn", "threads", 1, cost.thread_us,
+					  NAN, NAN, "", "us"});
+	bench_add_row(ctx,
+		      &(struct bench_row){"spawn", "processes", 1,
+					  cost.process_us, NAN, NAN, "", "us"});
 	return 0;
 }
 

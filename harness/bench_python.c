@@ -47,9 +47,11 @@ static int bench_python_io(struct bench_ctx *ctx)
 	if (ref && bench_alternate(ctx, m, n, b, ref, workers, med) == 0) {
 		double ideal = ceil((double)tasks / workers) * 0.100;
 		for (size_t i = 0; i < n; i++)
-			bench_add_row(ctx, &(struct bench_row){
-				"python-io", m[i]->name, workers, med[i],
-				ideal, med[i] / ideal, "<=1.25", "s"});
+			bench_add_row(ctx,
+				      &(struct bench_row){
+					      "python-io", m[i]->name, workers,
+					      med[i], ideal, med[i] / ideal,
+					      "<=1.25", "s"});
 		rc = 0;
 	}
 	batch_free(b);
@@ -74,8 +76,9 @@ static int bench_python_cpu(struct bench_ctx *ctx)
 	if (ref && bench_alternate(ctx, m, 3, b, ref, ctx->cores, med) == 0) {
 		for (size_t i = 1; i < 3; i++)
 			bench_add_row(ctx, &(struct bench_row){
-				"python-cpu", m[i]->name, ctx->cores, med[i],
-				med[0], med[0] / med[i], "", "s"});
+						   "python-cpu", m[i]->name,
+						   ctx->cores, med[i], med[0],
+						   med[0] / med[i], "", "s"});
 		rc = 0;
 	}
 	batch_free(b);
@@ -103,8 +106,9 @@ static int bench_python_throughput(struct bench_ctx *ctx)
 		/* Without the eventloop model (not built), no reference. */
 		double c_rate = n == 2 ? (double)tasks / med[1] : NAN;
 		bench_add_row(ctx, &(struct bench_row){
-			"python-throughput", "py-asyncio", workers, py_rate,
-			c_rate, c_rate / py_rate, ">=5", "tasks/s"});
+					   "python-throughput", "py-asyncio",
+					   workers, py_rate, c_rate,
+					   c_rate / py_rate, ">=5", "tasks/s"});
 		rc = 0;
 	}
 	batch_free(b);

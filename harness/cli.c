@@ -20,8 +20,7 @@ void cli_error(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-int cli_long(const char *flag, const char *text, long min, long max,
-	     long *out)
+int cli_long(const char *flag, const char *text, long min, long max, long *out)
 {
 	char *end;
 	errno = 0;
@@ -114,8 +113,7 @@ int cli_int_list(const char *flag, const char *text, long min, long max,
 }
 
 int cli_split(const char *flag, const char *text, char *storage,
-	      size_t storage_len, const char **items, size_t cap,
-	      size_t *count)
+	      size_t storage_len, const char **items, size_t cap, size_t *count)
 {
 	if (strlen(text) >= storage_len) {
 		cli_error("%s: the list is too long", flag);

@@ -16,8 +16,7 @@
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* An integer in [min, max]. */
-int cli_long(const char *flag, const char *text, long min, long max,
-	     long *out);
+int cli_long(const char *flag, const char *text, long min, long max, long *out);
 /* A decimal number in (min, max] when open_min, else [min, max]. */
 int cli_double(const char *flag, const char *text, double min, double max,
 	       int open_min, double *out);

@@ -32,13 +32,15 @@ static int compare_load(const char *dir, struct compare_set *set)
 	FILE *f = fopen(path, "r");
 	if (!f) {
 		cli_error("compare: '%s' is not a result set (no readable "
-			  "summary.csv)", dir);
+			  "summary.csv)",
+			  dir);
 		return -1;
 	}
 	if (!fgets(line, sizeof(line), f) ||
 	    strncmp(line, "workload,model,workers,", 23) != 0) {
 		cli_error("compare: %s does not start with concur's summary "
-			  "header", path);
+			  "header",
+			  path);
 		fclose(f);
 		return -1;
 	}
@@ -51,11 +53,10 @@ static int compare_load(const char *dir, struct compare_set *set)
 		long work;
 		double med, mn, mx;
 		if (sscanf(line, "%31[^,],%63[^,],%d,%zu,%ld,%zu,%lf,%lf,%lf",
-			   w, m, &c, &tasks, &work, &runs, &med, &mn,
-			   &mx) != 9)
+			   w, m, &c, &tasks, &work, &runs, &med, &mn, &mx) != 9)
 			continue;
-		struct compare_case *grown = realloc(
-			set->cases, (set->n + 1) * sizeof(*set->cases));
+		struct compare_case *grown =
+			realloc(set->cases, (set->n + 1) * sizeof(*set->cases));
 		if (!grown)
 			break;
 		set->cases = grown;

@@ -37,45 +37,53 @@ void config_defaults(struct run_config *c)
 
 void config_usage(void)
 {
-	printf(
-	    "usage: concur run [options]\n"
-	    "Runs the same batch under each model, verifies every result\n"
-	    "against a sequential reference, and reports the measurements.\n"
-	    "\n"
-	    "What to run:\n"
-	    "  --models all|LIST     models to compare (default all; see "
-	    "`concur models`)\n"
-	    "  --workloads LIST      fetch, compute, mixed (default "
-	    "fetch,compute)\n"
-	    "  --workers LIST        concurrency C: 1,2,4 or 1-64x2 (default "
-	    "1,4,16)\n"
-	    "  --tasks N             tasks per batch (default 40)\n"
-	    "  --delay MS            server delay of every fetch (default 50)\n"
-	    "  --bytes N             body size of every fetch (default 1024)\n"
-	    "  --work UNITS          kernel units per compute task, ~1 ms each "
-	    "(default 10)\n"
-	    "  --py-work UNITS       units for the py-* models (default: "
-	    "--work)\n"
-	    "  --timeout MS          whole-transfer timeout (default 10000)\n"
-	    "  --connect-timeout MS  connect timeout (default 5000)\n"
-	    "  --cpu-workers N       hybrid's compute pool (default: cores)\n"
-	    "  --switch-interval MS  gil's switch interval (default 5)\n"
-	    "Where the URLs come from (default: the embedded server):\n"
-	    "  --url-file FILE       one URL a line, # comments\n"
-	    "  --server URL          a concur server already running\n"
-	    "How to measure and report:\n"
-	    "  --repeat R            measured runs per case (default 3)\n"
-	    "  --warmup W            unmeasured runs first (default 0)\n"
-	    "  --out DIR             where result sets go (default results)\n"
-	    "  --label NAME          name of the result set (default: the "
-	    "workloads)\n"
-	    "  --no-plot             do not draw the plots\n"
-	    "  --python PATH         the Python for the py-* models\n"
-	    "  --model-timeout S     kill an external model after S seconds\n"
-	    "  --trace               one line per task event on stderr\n"
-	    "  --quiet               no progress\n"
-	    "Exit status: 0 done, 1 a result differs from the reference or a "
-	    "worker crashed, 2 bad usage.\n");
+	printf("usage: concur run [options]\n"
+	       "Runs the same batch under each model, verifies every result\n"
+	       "against a sequential reference, and reports the measurements.\n"
+	       "\n"
+	       "What to run:\n"
+	       "  --models all|LIST     models to compare (default all; see "
+	       "`concur models`)\n"
+	       "  --workloads LIST      fetch, compute, mixed (default "
+	       "fetch,compute)\n"
+	       "  --workers LIST        concurrency C: 1,2,4 or 1-64x2 "
+	       "(default "
+	       "1,4,16)\n"
+	       "  --tasks N             tasks per batch (default 40)\n"
+	       "  --delay MS            server delay of every fetch (default "
+	       "50)\n"
+	       "  --bytes N             body size of every fetch (default "
+	       "1024)\n"
+	       "  --work UNITS          kernel units per compute task, ~1 ms "
+	       "each "
+	       "(default 10)\n"
+	       "  --py-work UNITS       units for the py-* models (default: "
+	       "--work)\n"
+	       "  --timeout MS          whole-transfer timeout (default "
+	       "10000)\n"
+	       "  --connect-timeout MS  connect timeout (default 5000)\n"
+	       "  --cpu-workers N       hybrid's compute pool (default: "
+	       "cores)\n"
+	       "  --switch-interval MS  gil's switch interval (default 5)\n"
+	       "Where the URLs come from (default: the embedded server):\n"
+	       "  --url-file FILE       one URL a line, # comments\n"
+	       "  --server URL          a concur server already running\n"
+	       "How to measure and report:\n"
+	       "  --repeat R            measured runs per case (default 3)\n"
+	       "  --warmup W            unmeasured runs first (default 0)\n"
+	       "  --out DIR             where result sets go (default "
+	       "results)\n"
+	       "  --label NAME          name of the result set (default: the "
+	       "workloads)\n"
+	       "  --no-plot             do not draw the plots\n"
+	       "  --python PATH         the Python for the py-* models\n"
+	       "  --model-timeout S     kill an external model after S "
+	       "seconds\n"
+	       "  --trace               one line per task event on stderr\n"
+	       "  --quiet               no progress\n"
+	       "Exit status: 0 done, 1 a result differs from the reference or "
+	       "a "
+	       "worker crashed, 2 bad usage.\n");
 }
 
 /* --models: "all" or a list of registered names. */
@@ -115,8 +123,8 @@ static int config_workloads(struct run_config *c, const char *text)
 	char copy[128];
 	const char *items[8];
 	size_t n;
-	if (cli_split("--workloads", text, copy, sizeof(copy), items, 8,
-		      &n) != 0)
+	if (cli_split("--workloads", text, copy, sizeof(copy), items, 8, &n) !=
+	    0)
 		return -1;
 	c->n_workloads = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -145,11 +153,31 @@ static int config_workloads(struct run_config *c, const char *text)
 }
 
 enum {
-	OPT_MODELS = 256, OPT_WORKLOADS, OPT_WORKERS, OPT_TASKS, OPT_DELAY,
-	OPT_BYTES, OPT_WORK, OPT_PY_WORK, OPT_TIMEOUT, OPT_CONNECT_TIMEOUT,
-	OPT_CPU_WORKERS, OPT_SWITCH, OPT_URL_FILE, OPT_SERVER, OPT_REPEAT,
-	OPT_WARMUP, OPT_OUT, OPT_LABEL, OPT_NO_PLOT, OPT_PLOT, OPT_PYTHON,
-	OPT_MODEL_TIMEOUT, OPT_TRACE, OPT_QUIET, OPT_HELP
+	OPT_MODELS = 256,
+	OPT_WORKLOADS,
+	OPT_WORKERS,
+	OPT_TASKS,
+	OPT_DELAY,
+	OPT_BYTES,
+	OPT_WORK,
+	OPT_PY_WORK,
+	OPT_TIMEOUT,
+	OPT_CONNECT_TIMEOUT,
+	OPT_CPU_WORKERS,
+	OPT_SWITCH,
+	OPT_URL_FILE,
+	OPT_SERVER,
+	OPT_REPEAT,
+	OPT_WARMUP,
+	OPT_OUT,
+	OPT_LABEL,
+	OPT_NO_PLOT,
+	OPT_PLOT,
+	OPT_PYTHON,
+	OPT_MODEL_TIMEOUT,
+	OPT_TRACE,
+	OPT_QUIET,
+	OPT_HELP
 };
 
 static const struct option config_options[] = {
@@ -255,7 +283,8 @@ static int config_option(int opt, const char *arg, struct run_config *c)
 	case OPT_LABEL:
 		if (!arg[0] || strpbrk(arg, "/ \t\n")) {
 			cli_error("--label: '%s' must be a non-empty name "
-				  "without '/' or spaces", arg);
+				  "without '/' or spaces",
+				  arg);
 			return -1;
 		}
 		c->label = arg;
@@ -297,7 +326,8 @@ int config_parse_run(int argc, char **argv, struct run_config *c)
 		}
 		if (opt == '?') {
 			cli_error("run: unknown option '%s' (see concur run "
-				  "--help)", argv[optind - 1]);
+				  "--help)",
+				  argv[optind - 1]);
 			return -1;
 		}
 		if (opt == ':') {

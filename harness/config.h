@@ -22,29 +22,29 @@ struct run_config {
 	size_t n_workloads;
 	int workers[CONFIG_MAX_WORKERS]; /* the sweep of C */
 	size_t n_workers;
-	long tasks;        /* N */
-	bool tasks_given;  /* --tasks was on the command line */
-	long delay_ms;     /* /delay/MS of every fetch */
-	long bytes;        /* body size of every fetch */
-	long work;         /* kernel units per compute task */
-	long py_work;      /* units for py-* models on compute (0: = work) */
-	long timeout_ms;   /* whole transfer */
+	long tasks;	  /* N */
+	bool tasks_given; /* --tasks was on the command line */
+	long delay_ms;	  /* /delay/MS of every fetch */
+	long bytes;	  /* body size of every fetch */
+	long work;	  /* kernel units per compute task */
+	long py_work;	  /* units for py-* models on compute (0: = work) */
+	long timeout_ms;  /* whole transfer */
 	long connect_timeout_ms;
-	int repeat;        /* measured runs per case */
-	int warmup;        /* unmeasured runs per case first */
-	int cpu_workers;   /* hybrid's pool */
+	int repeat;	 /* measured runs per case */
+	int warmup;	 /* unmeasured runs per case first */
+	int cpu_workers; /* hybrid's pool */
 	double switch_interval_ms;
 	double model_timeout_s; /* external models; 0: derived */
-	const char *url_file;   /* real URLs instead of the embedded server */
+	const char *url_file;	/* real URLs instead of the embedded server */
 	const char *server_url; /* a server already running */
-	const char *out_dir;    /* results/ */
-	const char *label;      /* name of the result set */
-	const char *python;     /* --python */
+	const char *out_dir;	/* results/ */
+	const char *label;	/* name of the result set */
+	const char *python;	/* --python */
 	bool trace, quiet, plot;
-	bool models_all;        /* --models all (the default) */
-	bool no_baseline;       /* lessons: do not time the baseline (its
+	bool models_all;  /* --models all (the default) */
+	bool no_baseline; /* lessons: do not time the baseline (its
 				   speedup columns stay empty) */
-	char *cmdline;          /* the whole command line, for meta.json */
+	char *cmdline;	  /* the whole command line, for meta.json */
 };
 
 /* Fills c from `concur run` arguments (argv[0] is "run"). Returns 0, 1 when

@@ -45,7 +45,7 @@ struct ext_run {
 	size_t n_bad_lines; /* lines that named no task */
 	char first_bad[64]; /* the start of the first such line */
 	int have_run_s;
-	double run_s;	  /* the program's own run time */
+	double run_s;	     /* the program's own run time */
 	int workers_started; /* what the last line says, or 0 */
 };
 

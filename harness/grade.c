@@ -24,9 +24,8 @@
 #include "harness/commands.h"
 #include "harness/report.h"
 
-struct grade_test *grade_add(struct grade *g, const char *name,
-			     double score, double max_score,
-			     const char *output)
+struct grade_test *grade_add(struct grade *g, const char *name, double score,
+			     double max_score, const char *output)
 {
 	struct grade_test *t = &g->tests[g->n_tests];
 	if (g->n_tests < GRADE_MAX_TESTS - 1)
@@ -42,8 +41,7 @@ struct grade_test *grade_add(struct grade *g, const char *name,
 
 /* Runs the conformance binary with env NAME=VALUE pairs (NULL-ended),
  * stdout and stderr into log. Returns its exit status, or -1. */
-static int grade_exec(const char *bin, const char *const *env,
-		      const char *log)
+static int grade_exec(const char *bin, const char *const *env, const char *log)
 {
 	fflush(stdout);
 	pid_t pid = fork();
@@ -102,8 +100,7 @@ static unsigned grade_classify(const char *msg)
 }
 
 /* The scenario names, in the order their checks run. */
-static size_t grade_scenarios(struct grade *g, char names[][128],
-			      size_t cap)
+static size_t grade_scenarios(struct grade *g, char names[][128], size_t cap)
 {
 	char path[4200];
 	snprintf(path, sizeof(path), "%s/scenarios.txt", g->dir);
@@ -123,8 +120,8 @@ static size_t grade_scenarios(struct grade *g, char names[][128],
 }
 
 /* One TAP line ("ok 3 - file:tcase:test: message") into a check. */
-static void grade_tap_line(struct grade *g, const char *line,
-			   char names[][128], size_t n_names)
+static void grade_tap_line(struct grade *g, const char *line, char names[][128],
+			   size_t n_names)
 {
 	bool ok = strncmp(line, "ok ", 3) == 0;
 	if (!ok && strncmp(line, "not ok ", 7) != 0)
@@ -157,18 +154,23 @@ static int grade_conformance(struct grade *g)
 	size_t n_names = grade_scenarios(g, names, 32);
 	if (n_names == 0) {
 		cli_error("grade: cannot run the conformance suite '%s' "
-			  "(build it: make %s)", g->conformance,
-			  g->conformance);
+			  "(build it: make %s)",
+			  g->conformance, g->conformance);
 		return -1;
 	}
 	char tap[4200], log[4200];
 	snprintf(tap, sizeof(tap), "%s/conformance.tap", g->dir);
 	snprintf(log, sizeof(log), "%s/conformance.log", g->dir);
 	const char *mult = getenv("CK_TIMEOUT_MULTIPLIER");
-	const char *env[] = {"CONCUR_MODELS", g->model->name,
-			     "CK_TAP_LOG_FILE_NAME", tap,
+	const char *env[] = {"CONCUR_MODELS",
+			     g->model->name,
+			     "CK_TAP_LOG_FILE_NAME",
+			     tap,
 			     "CK_TIMEOUT_MULTIPLIER",
-			     mult ? mult : g->sanitize ? "1" : "0.25", NULL};
+			     mult	   ? mult
+			     : g->sanitize ? "1"
+					   : "0.25",
+			     NULL};
 	printf("conformance: %zu scenarios against %s (log: %s)\n", n_names,
 	       g->model->name, log);
 	grade_exec(g->conformance, env, log);
@@ -203,8 +205,7 @@ static void grade_sanitizer_check(struct grade *g)
 		return;
 	unsigned bad = HINT_RACE | HINT_MEMORY | HINT_UB;
 	char name[96];
-	snprintf(name, sizeof(name), "sanitizer (%s): no report",
-		 g->sanitize);
+	snprintf(name, sizeof(name), "sanitizer (%s): no report", g->sanitize);
 	bool clean = !(g->hints & bad);
 	grade_add(g, name, clean ? 1 : 0, 1,
 		  clean ? "no report in conformance.log"
@@ -266,10 +267,9 @@ static void grade_hint(struct grade *g)
 		used += (size_t)snprintf(g->hint_text + used, len - used,
 					 "hint: ");
 		if (used < len)
-			used += (size_t)snprintf(g->hint_text + used,
-						 len - used,
-						 grade_hints[i].text,
-						 g->model->name);
+			used += (size_t)snprintf(
+				g->hint_text + used, len - used,
+				grade_hints[i].text, g->model->name);
 		if (used < len)
 			used += (size_t)snprintf(g->hint_text + used,
 						 len - used, "\n");
@@ -278,7 +278,8 @@ static void grade_hint(struct grade *g)
 	    used < len)
 		snprintf(g->hint_text + used, len - used,
 			 "hint: to look for data races: make check-model "
-			 "MODEL=%s SANITIZE=thread\n", g->model->name);
+			 "MODEL=%s SANITIZE=thread\n",
+			 g->model->name);
 }
 
 static void grade_print(const struct grade *g)
@@ -315,8 +316,8 @@ static void grade_default_bin(char *buf, size_t len)
 }
 
 /* Parses the command line; 0, or -1 after one line. */
-static int grade_parse(int argc, char **argv, struct grade *g,
-		       const char **out, char *bin, size_t bin_len)
+static int grade_parse(int argc, char **argv, struct grade *g, const char **out,
+		       char *bin, size_t bin_len)
 {
 	const char *name = NULL;
 	for (int i = 1; i < argc; i++) {
@@ -332,7 +333,8 @@ static int grade_parse(int argc, char **argv, struct grade *g,
 		else if (argv[i][0] == '-' || name) {
 			cli_error("grade: unexpected argument '%s' (usage: "
 				  "concur grade MODEL [--out FILE] "
-				  "[--conformance BIN] [--quick])", argv[i]);
+				  "[--conformance BIN] [--quick])",
+				  argv[i]);
 			return -1;
 		} else
 			name = argv[i];
@@ -340,8 +342,9 @@ static int grade_parse(int argc, char **argv, struct grade *g,
 	if (!name || !name[0] || !(g->model = model_find(name))) {
 		cli_error("check-model: %s%s%s; the models are: %s",
 			  name && name[0] ? "unknown model '" : "",
-			  name && name[0] ? name : "which model? give "
-						   "MODEL=name",
+			  name && name[0] ? name
+					  : "which model? give "
+					    "MODEL=name",
 			  name && name[0] ? "'" : "", model_names());
 		return -1;
 	}
@@ -361,8 +364,10 @@ int grade_main(int argc, char **argv)
 	if (out)
 		snprintf(g.out, sizeof(g.out), "%s", out);
 	else
-		snprintf(g.out, sizeof(g.out), "results/check-model/%s/"
-			 "results.json", g.model->name);
+		snprintf(g.out, sizeof(g.out),
+			 "results/check-model/%s/"
+			 "results.json",
+			 g.model->name);
 	char copy[4200];
 	snprintf(copy, sizeof(copy), "%s", g.out);
 	snprintf(g.dir, sizeof(g.dir), "%s", dirname(copy));

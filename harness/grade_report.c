@@ -48,9 +48,8 @@ static double grade_ratio_score(double ratio)
 	return ratio >= 0.8 ? 1.0 : ratio >= 0.5 ? 0.5 : 0.0;
 }
 
-static const struct case_summary *grade_case(const struct sweep *s,
-					     const char *model,
-					     enum task_type w)
+static const struct case_summary *
+grade_case(const struct sweep *s, const char *model, enum task_type w)
 {
 	for (size_t i = 0; i < s->n_cases; i++)
 		if (s->groups[s->cases[i].group].workload == w &&
@@ -111,15 +110,16 @@ void grade_speed(struct grade *g)
 {
 	static const enum task_type ws[] = {TASK_FETCH, TASK_COMPUTE};
 	if (g->failed || !model_find("threads")) {
-		const char *why = g->failed
-					  ? "not measured: pass the "
-					    "conformance checks first"
-					  : "not measured: no threads model "
-					    "in this build";
+		const char *why = g->failed ? "not measured: pass the "
+					      "conformance checks first"
+					    : "not measured: no threads model "
+					      "in this build";
 		for (size_t i = 0; i < 2; i++) {
 			char name[96];
-			snprintf(name, sizeof(name), "speed: %s vs threads "
-				 "(C = 4)", task_type_name(ws[i]));
+			snprintf(name, sizeof(name),
+				 "speed: %s vs threads "
+				 "(C = 4)",
+				 task_type_name(ws[i]));
 			grade_add(g, name, 0, 1, why);
 		}
 		return;
@@ -127,8 +127,8 @@ void grade_speed(struct grade *g)
 	struct run_config c;
 	char label[96];
 	grade_speed_config(g, &c, label, sizeof(label));
-	printf("speed: %s against threads, %ld tasks, C = 4\n",
-	       g->model->name, c.tasks);
+	printf("speed: %s against threads, %ld tasks, C = 4\n", g->model->name,
+	       c.tasks);
 	fflush(stdout);
 	struct sweep s;
 	grade_limit(GRADE_SPEED_LIMIT_S);
@@ -166,19 +166,18 @@ int grade_write(const struct grade *g, double elapsed_s)
 		const struct grade_test *t = &g->tests[i];
 		score += t->score;
 		json_array_append_new(
-			tests,
-			json_pack("{s:s, s:f, s:f, s:s, s:s}", "name", t->name,
-				  "score", t->score, "max_score", t->max_score,
-				  "status",
-				  t->score >= t->max_score ? "passed"
-							   : "failed",
-				  "output", t->output));
+			tests, json_pack("{s:s, s:f, s:f, s:s, s:s}", "name",
+					 t->name, "score", t->score,
+					 "max_score", t->max_score, "status",
+					 t->score >= t->max_score ? "passed"
+								  : "failed",
+					 "output", t->output));
 	}
-	json_t *root = json_pack(
-		"{s:f, s:f, s:s, s:s, s:o}", "score", score, "execution_time",
-		elapsed_s, "output",
-		g->hint_text[0] ? g->hint_text : "every check passed",
-		"stdout_visibility", "visible", "tests", tests);
+	json_t *root =
+		json_pack("{s:f, s:f, s:s, s:s, s:o}", "score", score,
+			  "execution_time", elapsed_s, "output",
+			  g->hint_text[0] ? g->hint_text : "every check passed",
+			  "stdout_visibility", "visible", "tests", tests);
 	struct atomic_file a = {0};
 	int rc = -1;
 	if (root && atomic_open(&a, g->out) == 0) {

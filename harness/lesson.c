@@ -26,9 +26,9 @@
 #include "harness/lesson.h"
 
 static const struct lesson *const lessons[] = {
-	&lesson_waiting,  &lesson_threads_io,   &lesson_processes_io,
-	&lesson_event_loop, &lesson_cpu_bound,  &lesson_gil,
-	&lesson_mixed,    &lesson_how_many,     &lesson_worker_price,
+	&lesson_waiting,    &lesson_threads_io, &lesson_processes_io,
+	&lesson_event_loop, &lesson_cpu_bound,	&lesson_gil,
+	&lesson_mixed,	    &lesson_how_many,	&lesson_worker_price,
 	&lesson_honest,
 };
 
@@ -36,7 +36,7 @@ static const struct lesson *const lessons[] = {
 
 /* What the command line asked for. */
 struct lesson_args {
-	const char *which;  /* "3", or NULL for the list */
+	const char *which; /* "3", or NULL for the list */
 	bool has_prediction;
 	double prediction;
 	bool no_pause, quick;
@@ -96,11 +96,13 @@ static int lesson_parse(int argc, char **argv, struct lesson_args *a)
 			return -1;
 		} else if (arg[0] == '-' && !isdigit((unsigned char)arg[1])) {
 			cli_error("lesson: unknown option '%s' (see concur "
-				  "lesson --help)", arg);
+				  "lesson --help)",
+				  arg);
 			return -1;
 		} else if (a->which) {
 			cli_error("lesson: one lesson at a time ('%s' and "
-				  "'%s')", a->which, arg);
+				  "'%s')",
+				  a->which, arg);
 			return -1;
 		} else {
 			a->which = arg;
@@ -115,8 +117,7 @@ static int lesson_number(const char *text)
 	char *end;
 	errno = 0;
 	long n = strtol(text, &end, 10);
-	if (text[0] == '\0' || *end != '\0' || errno || n < 1 ||
-	    n > N_LESSONS)
+	if (text[0] == '\0' || *end != '\0' || errno || n < 1 || n > N_LESSONS)
 		return 0;
 	return (int)n;
 }
@@ -153,17 +154,17 @@ static void lesson_compare(const struct lesson *l, const struct lesson_ctx *c,
 	lesson_heading("Your prediction");
 	if (isnan(c->actual)) {
 		printf("  prediction: %g %s; the run did not measure it (the "
-		       "part was skipped)\n", predicted, l->unit);
+		       "part was skipped)\n",
+		       predicted, l->unit);
 		return;
 	}
-	double off = c->actual != 0 ? (predicted - c->actual) / c->actual
-				    : NAN;
+	double off = c->actual != 0 ? (predicted - c->actual) / c->actual : NAN;
 	printf("  prediction: %g %s; the run: %.4g %s; off by %+.0f%%\n",
 	       predicted, l->unit, c->actual, l->unit, off * 100);
-	double factor = predicted > 0 && c->actual > 0
-				? fmax(predicted / c->actual,
-				       c->actual / predicted)
-				: INFINITY;
+	double factor =
+		predicted > 0 && c->actual > 0
+			? fmax(predicted / c->actual, c->actual / predicted)
+			: INFINITY;
 	if (factor <= 1.25)
 		lesson_say("Close: within 25%%. Your model of the machine "
 			   "held.");
@@ -176,7 +177,6 @@ static void lesson_compare(const struct lesson *l, const struct lesson_ctx *c,
 			   "explanation again and find the quantity you "
 			   "guessed differently: that is this lesson.");
 }
-
 
 static int lesson_start(const struct lesson_args *a, int n, int argc,
 			char **argv)

@@ -29,17 +29,17 @@
 /* One lesson run: options, the plan, what happened. Owned by the runner;
  * a lesson fills plan, ask and actual. */
 struct lesson_ctx {
-	int number;           /* 1.. */
-	bool quick;           /* --quick: smaller still, for tests */
-	const char *out_dir;  /* --out: where result sets go */
-	int cores;            /* online CPUs, read with sysconf */
-	char *cmdline;        /* "concur lesson 2 --quick", for meta.json */
+	int number;		/* 1.. */
+	bool quick;		/* --quick: smaller still, for tests */
+	const char *out_dir;	/* --out: where result sets go */
+	int cores;		/* online CPUs, read with sysconf */
+	char *cmdline;		/* "concur lesson 2 --quick", for meta.json */
 	struct run_config plan; /* the experiment, filled by plan() */
-	char ask[320];        /* the prediction's question, with its sizes */
-	double actual;        /* what the prediction is compared with (NAN:
+	char ask[320];		/* the prediction's question, with its sizes */
+	double actual;		/* what the prediction is compared with (NAN:
 				 nothing to compare) */
-	int parts;            /* result sets saved so far */
-	char label[48];       /* the current result set's label */
+	int parts;		/* result sets saved so far */
+	char label[48];		/* the current result set's label */
 };
 
 struct lesson {
@@ -76,8 +76,8 @@ void lesson_set_workers(struct run_config *c, const int *workers);
 /* Runs c as `concur run` would (table, result set), then draws the plots
  * with a terminal chart. The result set is named lesson-N[-part]. Returns
  * run_execute's status; *s must be released with run_release. */
-int lesson_sweep(struct lesson_ctx *ctx, struct run_config *c,
-		 const char *part, struct sweep *s);
+int lesson_sweep(struct lesson_ctx *ctx, struct run_config *c, const char *part,
+		 struct sweep *s);
 
 /* What a lesson says about a finished sweep. */
 typedef void (*lesson_explain_fn)(struct lesson_ctx *ctx,
@@ -90,9 +90,8 @@ int lesson_run_plan(struct lesson_ctx *ctx, const char *const *models,
 
 /* The case of (model, workload, C) in s, or NULL. workers 0: the first
  * case of that model and workload. */
-const struct case_summary *lesson_case(const struct sweep *s,
-				       const char *model, enum task_type w,
-				       int workers);
+const struct case_summary *lesson_case(const struct sweep *s, const char *model,
+				       enum task_type w, int workers);
 
 /* What one more worker costs between C = lo and C = hi: peak RSS in KiB
  * (what = 'm') or set-up time in microseconds ('s'), from the two cases'

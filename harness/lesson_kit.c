@@ -23,10 +23,10 @@ void lesson_plan_defaults(struct lesson_ctx *ctx, struct run_config *c)
 	config_defaults(c);
 	c->n_models = 0;
 	c->out_dir = ctx->out_dir;
-	c->plot = false;                  /* drawn by lesson_sweep */
+	c->plot = false; /* drawn by lesson_sweep */
 	c->quiet = !isatty(STDERR_FILENO);
 	c->repeat = ctx->quick ? 1 : 3;
-	c->cmdline = ctx->cmdline;        /* owned by the runner */
+	c->cmdline = ctx->cmdline; /* owned by the runner */
 }
 
 int lesson_add_models(struct run_config *c, const char *const *names)
@@ -60,8 +60,8 @@ void lesson_set_workers(struct run_config *c, const int *workers)
 	}
 }
 
-int lesson_sweep(struct lesson_ctx *ctx, struct run_config *c,
-		 const char *part, struct sweep *s)
+int lesson_sweep(struct lesson_ctx *ctx, struct run_config *c, const char *part,
+		 struct sweep *s)
 {
 	if (part)
 		snprintf(ctx->label, sizeof(ctx->label), "lesson-%d-%s",
@@ -85,9 +85,8 @@ int lesson_sweep(struct lesson_ctx *ctx, struct run_config *c,
 	return rc;
 }
 
-const struct case_summary *lesson_case(const struct sweep *s,
-				       const char *model, enum task_type w,
-				       int workers)
+const struct case_summary *lesson_case(const struct sweep *s, const char *model,
+				       enum task_type w, int workers)
 {
 	for (size_t i = 0; i < s->n_cases; i++) {
 		const struct case_summary *cs = &s->cases[i];
@@ -119,8 +118,7 @@ double lesson_record_median(const struct sweep *s, const char *model,
 	for (size_t i = 0; i < s->n_records && n < 256; i++) {
 		const struct run_record *r = &s->records[i];
 		if (s->groups[r->group].workload != w ||
-		    strcmp(r->model->name, model) != 0 ||
-		    r->workers != workers)
+		    strcmp(r->model->name, model) != 0 || r->workers != workers)
 			continue;
 		if (what == 'h')
 			v[n++] = (double)r->m.stats.handovers;
@@ -169,7 +167,8 @@ int lesson_run_plan(struct lesson_ctx *ctx, const char *const *models,
 		explain(ctx, &s);
 	else
 		printf("  the experiment did not complete (status %d): there "
-		       "is nothing to explain\n", rc);
+		       "is nothing to explain\n",
+		       rc);
 	run_release(&s);
 	return rc;
 }

@@ -22,7 +22,8 @@ double lesson_spawn_cost(const struct lesson_ctx *ctx)
 	lesson_measured("fork_to_thread", f / t, "x");
 	lesson_say("Creating and joining a thread took %.1f us (median of "
 		   "%d); forking a process, letting it exit and reaping it "
-		   "took %.1f us, %.1f times as long. %s", t, sc.reps, f, f / t,
+		   "took %.1f us, %.1f times as long. %s",
+		   t, sc.reps, f, f / t,
 		   f / t >= 2 ? "Fork copies the parent's page tables, a "
 				"thread only needs a stack."
 			      : "They should be further apart (fork copies "
@@ -78,11 +79,10 @@ static void price_explain(struct lesson_ctx *ctx, const struct sweep *s)
 	price_model(s, "threads", "thread", lo, hi, &kt, &ut);
 	price_model(s, "processes", "process", lo, hi, &kp, &up);
 	price_model(s, "eventloop", "transfer", lo, hi, &kl, &ul);
-	double per = lesson_measured(
-		"loop_us_per_transfer",
-		(loop->wall.median - loop->ideal_s) / (double)ctx->plan.tasks *
-			1e6,
-		"us");
+	double per = lesson_measured("loop_us_per_transfer",
+				     (loop->wall.median - loop->ideal_s) /
+					     (double)ctx->plan.tasks * 1e6,
+				     "us");
 	lesson_say("Going from %d to %d workers in the models themselves: "
 		   "each thread added %.0f KiB of peak memory and %.0f us of "
 		   "set-up, each process %.0f KiB and %.0f us, each transfer "
@@ -148,10 +148,12 @@ static double honest_spread(const struct case_summary *cs)
 static void honest_explain(struct lesson_ctx *ctx, const struct sweep *s)
 {
 	int c1 = ctx->cores, c4 = 4 * ctx->cores;
-	const struct case_summary *tc = lesson_case(s, "threads", TASK_COMPUTE, c1);
+	const struct case_summary *tc =
+		lesson_case(s, "threads", TASK_COMPUTE, c1);
 	const struct case_summary *tc4 =
 		lesson_case(s, "threads", TASK_COMPUTE, c4);
-	const struct case_summary *tf = lesson_case(s, "threads", TASK_FETCH, c1);
+	const struct case_summary *tf =
+		lesson_case(s, "threads", TASK_FETCH, c1);
 	const struct case_summary *sf =
 		lesson_case(s, "sequential", TASK_FETCH, 0);
 	const struct case_summary *sc =
@@ -159,33 +161,34 @@ static void honest_explain(struct lesson_ctx *ctx, const struct sweep *s)
 	if (!tc || !tc4 || !tf || !sf || !sc)
 		return;
 	lesson_heading("What happened");
-	ctx->actual = lesson_measured("spread_compute_pct", honest_spread(tc),
-				      "%");
-	double spf = lesson_measured("spread_fetch_pct", honest_spread(tf),
-				     "%");
+	ctx->actual =
+		lesson_measured("spread_compute_pct", honest_spread(tc), "%");
+	double spf =
+		lesson_measured("spread_fetch_pct", honest_spread(tf), "%");
 	double first = lesson_measured(
 		"first_run_ratio",
 		lesson_record_median(s, "threads", TASK_COMPUTE, c1, 'f') /
 			tc->wall.median,
 		"x");
-	double busy_f = lesson_measured(
-		"cpu_share_fetch", (sf->user_s + sf->sys_s) / sf->wall.median,
-		"");
-	double busy_c = lesson_measured(
-		"cpu_share_compute",
-		(sc->user_s + sc->sys_s) / sc->wall.median, "");
+	double busy_f =
+		lesson_measured("cpu_share_fetch",
+				(sf->user_s + sf->sys_s) / sf->wall.median, "");
+	double busy_c =
+		lesson_measured("cpu_share_compute",
+				(sc->user_s + sc->sys_s) / sc->wall.median, "");
 	double gain = lesson_measured("gain_beyond_cores",
 				      tc->wall.median / tc4->wall.median, "x");
 	lesson_say("%d identical runs of the compute batch ranged from %.3f "
 		   "to %.3f s: the slowest was %.1f%% above the fastest; the "
 		   "fetch batch varied by %.1f%%. One run alone could have "
 		   "been any of them: report the median of several and their "
-		   "range, as the table does.", ctx->plan.repeat,
-		   tc->wall.min, tc->wall.max, ctx->actual, spf);
+		   "range, as the table does.",
+		   ctx->plan.repeat, tc->wall.min, tc->wall.max, ctx->actual,
+		   spf);
 	lesson_say("The first run took %.2f times the median: %s", first,
-		   first > 1.1 ? "a cold start (caches, page faults, the "
-				 "first connections). Warm up (--warmup 1) "
-				 "or drop it."
+		   first > 1.1	 ? "a cold start (caches, page faults, the "
+				   "first connections). Warm up (--warmup 1) "
+				   "or drop it."
 		   : first < 0.9 ? "faster than the rest, so the machine's "
 				   "load changed while the runs went on: "
 				   "interleaving the models, as concur does, "
@@ -197,8 +200,8 @@ static void honest_explain(struct lesson_ctx *ctx, const struct sweep *s)
 		   "fetches kept the CPU busy %.0f%% of their time, the "
 		   "compute %.0f%%. A sleeping run barely depends on the "
 		   "machine; a busy one depends on its cores and on whatever "
-		   "else runs (load average now: %.2f).", busy_f * 100,
-		   busy_c * 100, lesson_load());
+		   "else runs (load average now: %.2f).",
+		   busy_f * 100, busy_c * 100, lesson_load());
 	lesson_say("This machine has %d core%s: going from %d to %d threads "
 		   "on the compute changed the time by a factor of %.2f. %s",
 		   ctx->cores, ctx->cores == 1 ? "" : "s", c1, c4, gain,

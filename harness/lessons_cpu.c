@@ -46,22 +46,26 @@ static void cpu_python(const struct sweep *s, int cw, int cores)
 		lesson_say("In CPython, %d threads ran the same kind of work "
 			   "%.2f times as fast as one loop: the GIL lets one "
 			   "thread run Python at a time, as the Python text "
-			   "says.", cw, st);
+			   "says.",
+			   cw, st);
 	else if (cores > 1 && st < 0.7 * (cw < cores ? cw : cores))
 		lesson_say("In CPython, %d threads were %.2f times as fast as "
 			   "one loop: more than the GIL allows for pure "
 			   "computing, far less than the cores. On a run this "
 			   "short, noise on the py-sequential baseline does "
 			   "that; rerun without --quick before drawing a "
-			   "conclusion.", cw, st);
+			   "conclusion.",
+			   cw, st);
 	else
 		lesson_say("In this Python, threads sped CPU work up %.2f "
 			   "times, against the Python text's claim: is it a "
-			   "free-threaded build (python3.13t)?", st);
+			   "free-threaded build (python3.13t)?",
+			   st);
 	if (cores > 1 && sp >= 0.6 * (cw < cores ? cw : cores))
 		lesson_say("%d processes, each with its own interpreter and "
 			   "its own GIL, were %.2f times as fast: the way "
-			   "around the GIL for CPU work.", cw, sp);
+			   "around the GIL for CPU work.",
+			   cw, sp);
 	else
 		lesson_say("%d processes were %.2f times as fast here: %s", cw,
 			   sp,
@@ -112,30 +116,35 @@ static void cpu_bound_explain(struct lesson_ctx *ctx, const struct sweep *s)
 			   "CPU work faster here: threads ran %.2f times and "
 			   "processes %.2f times as fast as one after "
 			   "another. Run this lesson on a machine with more "
-			   "cores to see the claim.", t->speedup, sp);
+			   "cores to see the claim.",
+			   t->speedup, sp);
 	else if (t->speedup >= 0.7 * expect && sp >= 0.7 * expect)
 		lesson_say("%d threads were %.2f times and %d processes %.2f "
 			   "times as fast as one after another, close to the "
 			   "%d cores: in C, threads run on every core at "
-			   "once.", cw, t->speedup, cw, sp, cores);
+			   "once.",
+			   cw, t->speedup, cw, sp, cores);
 	else
 		lesson_say("Threads were %.2f and processes %.2f times as "
 			   "fast, well below the %d cores this machine has: "
 			   "something else was using the CPUs (load average "
 			   "%.2f). The claim is not shown by this run; try "
-			   "again on a quiet machine.", t->speedup, sp, cores,
-			   lesson_load());
+			   "again on a quiet machine.",
+			   t->speedup, sp, cores, lesson_load());
 	if (se < 1.3)
 		lesson_say("The event loop was %.2f times as fast: one thread "
 			   "computes one task at a time, however many it has "
 			   "in flight. An event loop overlaps waiting, not "
-			   "work.", se);
+			   "work.",
+			   se);
 	else
 		lesson_say("The event loop was %.2f times as fast, which one "
-			   "thread cannot be: look at the CPU column.", se);
+			   "thread cannot be: look at the CPU column.",
+			   se);
 	lesson_say("Doubling the threads to %d changed the time by a factor "
 		   "of %.2f: past the number of cores, more threads only "
-		   "take turns.", 2 * cw, gain);
+		   "take turns.",
+		   2 * cw, gain);
 	cpu_python(s, cw, cores);
 }
 
@@ -147,8 +156,8 @@ static int cpu_bound_run(struct lesson_ctx *ctx)
 		return 1;
 	static const char *const c_only[] = {"threads", "processes",
 					     "eventloop", NULL};
-	static const char *const with_py[] = {"threads", "processes",
-					      "eventloop", "py-threads",
+	static const char *const with_py[] = {"threads",      "processes",
+					      "eventloop",    "py-threads",
 					      "py-processes", NULL};
 	return lesson_run_plan(ctx, python ? with_py : c_only, NULL,
 			       cpu_bound_explain);
@@ -193,8 +202,8 @@ static void gil_part(const struct sweep *s, int cw, const char *tag,
 	snprintf(name, sizeof(name), "handovers_per_s_%s", tag);
 	*per_s = lesson_measured(name, g ? h / g->wall.median : NAN, "/s");
 	snprintf(name, sizeof(name), "lock_wait_share_%s", tag);
-	*wait_share = lesson_measured(
-		name, g ? l / (g->wall.median * cw) : NAN, "");
+	*wait_share =
+		lesson_measured(name, g ? l / (g->wall.median * cw) : NAN, "");
 }
 
 static void gil_explain(struct lesson_ctx *ctx, const struct sweep *a,
@@ -238,12 +247,14 @@ static void gil_explain(struct lesson_ctx *ctx, const struct sweep *a,
 			   g->speedup);
 	lesson_say("With a switch interval of 5 ms the lock changed hands "
 		   "%.0f times a second: a holder gives it up when another "
-		   "thread has waited one interval.", h5);
+		   "thread has waited one interval.",
+		   h5);
 	if (g2) {
 		double longer = g2->wall.median / g->wall.median;
 		lesson_say("At %.1f ms it changed hands %.0f times a second "
 			   "(%.1f times as often) and the run took %.2f times "
-			   "as long. %s", GIL_SHORT_MS, h05, h05 / h5, longer,
+			   "as long. %s",
+			   GIL_SHORT_MS, h05, h05 / h5, longer,
 			   longer > 0.9 ? "Shorter turns make every thread "
 					  "progress more evenly (see the "
 					  "timeline PNG) and add hand-overs; "

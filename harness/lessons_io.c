@@ -47,9 +47,9 @@ static void waiting_explain(struct lesson_ctx *ctx, const struct sweep *s)
 	double share = lesson_measured("fetch_cpu_share", cpu / wall, "");
 	double extra = lesson_measured("fetch_overhead_per_task",
 				       (wall - waits) / (double)n * 1e3, "ms");
-	double kshare = lesson_measured(
-		"compute_cpu_share", (k->user_s + k->sys_s) / k->wall.median,
-		"");
+	double kshare =
+		lesson_measured("compute_cpu_share",
+				(k->user_s + k->sys_s) / k->wall.median, "");
 	ctx->actual = wall;
 	lesson_say("The %ld fetches took %.3f s. The server's waits alone add "
 		   "up to %ld x %ld ms = %.3f s, so %.0f%% of the wall time "
@@ -61,7 +61,8 @@ static void waiting_explain(struct lesson_ctx *ctx, const struct sweep *s)
 		lesson_say("Meanwhile the CPU worked %.3f s: %.1f%% of the "
 			   "wall time. The process was asleep, not busy: that "
 			   "idle time is what a concurrent model can overlap "
-			   "(lesson 2).", cpu, share * 100);
+			   "(lesson 2).",
+			   cpu, share * 100);
 	else
 		lesson_say("The CPU worked %.3f s, %.0f%% of the wall time: "
 			   "more than a program that mostly waits should "
@@ -72,7 +73,8 @@ static void waiting_explain(struct lesson_ctx *ctx, const struct sweep *s)
 		lesson_say("The compute batch is the opposite: its CPU time "
 			   "is %.0f%% of its wall time. Work that keeps the "
 			   "CPU busy can only go faster on more cores "
-			   "(lesson 5).", kshare * 100);
+			   "(lesson 5).",
+			   kshare * 100);
 	else
 		lesson_say("The compute batch got only %.0f%% of a core, "
 			   "although it never waits: something else was "
@@ -148,24 +150,25 @@ static void threads_io_explain(struct lesson_ctx *ctx, const struct sweep *s)
 {
 	const struct run_config *c = &ctx->plan;
 	int cp = threads_io_c(ctx);
-	const struct case_summary *at = lesson_case(s, "threads", TASK_FETCH, cp);
+	const struct case_summary *at =
+		lesson_case(s, "threads", TASK_FETCH, cp);
 	const struct case_summary *best, *knee;
 	threads_io_best(s, &best, &knee);
 	int cmax = c->workers[c->n_workers - 1];
-	const struct case_summary *top = lesson_case(s, "threads", TASK_FETCH,
-						     cmax);
+	const struct case_summary *top =
+		lesson_case(s, "threads", TASK_FETCH, cmax);
 	if (!at || !best || !knee || !top)
 		return;
 	lesson_heading("What happened");
-	ctx->actual = lesson_measured("wall_at_prediction", at->wall.median,
-				      "s");
-	double speedup = lesson_measured("speedup_at_prediction",
-					 at->speedup, "x");
+	ctx->actual =
+		lesson_measured("wall_at_prediction", at->wall.median, "s");
+	double speedup =
+		lesson_measured("speedup_at_prediction", at->speedup, "x");
 	double kc = lesson_measured("knee_workers", knee->workers, "");
-	double eff = lesson_measured("efficiency_at_knee", knee->efficiency,
-				     "");
-	double over = lesson_measured("ratio_to_ideal_at_max",
-				      top->ratio_ideal, "x");
+	double eff =
+		lesson_measured("efficiency_at_knee", knee->efficiency, "");
+	double over =
+		lesson_measured("ratio_to_ideal_at_max", top->ratio_ideal, "x");
 	lesson_measured("workers_started_at_max", top->real_workers, "");
 	lesson_say("With %d threads, %d fetches wait at the same time: the "
 		   "%ld fetches took %.3f s, %.2f times faster than one after "

@@ -82,7 +82,8 @@ static void mixed_explain(struct lesson_ctx *ctx, const struct sweep *s)
 			   "when it is done, as asyncio's run_in_executor "
 			   "does, so the loop keeps fetching meanwhile. A "
 			   "task's median time from start to end was %.1f ms "
-			   "in the loop and %.1f ms in hybrid%s", pe, ph,
+			   "in the loop and %.1f ms in hybrid%s",
+			   pe, ph,
 			   pe > ph ? ": in the loop, finished fetches "
 				     "waited behind other tasks' compute "
 				     "(see the timeline PNG)."
@@ -91,7 +92,8 @@ static void mixed_explain(struct lesson_ctx *ctx, const struct sweep *s)
 				     "their compute.");
 	else
 		lesson_say("hybrid was not faster than the plain loop here "
-			   "(%.2f times): %s", ctx->actual,
+			   "(%.2f times): %s",
+			   ctx->actual,
 			   ctx->cores == 1
 				   ? "with one core, the pool has no second "
 				     "core to compute on."
@@ -99,10 +101,12 @@ static void mixed_explain(struct lesson_ctx *ctx, const struct sweep *s)
 				     "waits to matter; raise --work.");
 	lesson_say("gil: %.2f times the ideal, %.2f cores busy: the fetches "
 		   "overlap (I/O releases the lock) but the compute is "
-		   "serialised, like CPython threads.", xg, bg);
+		   "serialised, like CPython threads.",
+		   xg, bg);
 	lesson_say("threads: %.2f times the ideal with %.2f cores busy. %s "
 		   "processes took %.2f times the ideal, paying an address "
-		   "space each.", xt, bt,
+		   "space each.",
+		   xt, bt,
 		   xt <= xh * 1.2 ? "In C, without a GIL, a plain pool of "
 				    "threads does about as well as hybrid, "
 				    "at the price of one stack per task in "
@@ -114,9 +118,8 @@ static void mixed_explain(struct lesson_ctx *ctx, const struct sweep *s)
 
 static int mixed_run(struct lesson_ctx *ctx)
 {
-	static const char *const models[] = {"threads", "processes",
-					     "eventloop", "hybrid", "gil",
-					     NULL};
+	static const char *const models[] = {
+		"threads", "processes", "eventloop", "hybrid", "gil", NULL};
 	return lesson_run_plan(ctx, models, NULL, mixed_explain);
 }
 
@@ -191,11 +194,11 @@ static void how_many_explain(struct lesson_ctx *ctx, const struct sweep *s)
 	ctx->actual = lesson_measured("knee_workers", knee->workers, "");
 	double lambda = lesson_measured("best_throughput",
 					n / best->wall.median, "tasks/s");
-	double w = lesson_measured("task_time_alone", seq->wall.median / n,
-				   "s");
+	double w =
+		lesson_measured("task_time_alone", seq->wall.median / n, "s");
 	double little = lesson_measured("littles_law_workers", lambda * w, "");
-	double p_knee = lesson_measured("p50_at_knee", knee->lat_p50 * 1e3,
-					"ms");
+	double p_knee =
+		lesson_measured("p50_at_knee", knee->lat_p50 * 1e3, "ms");
 	double p_top = lesson_measured("p50_at_max", top->lat_p50 * 1e3, "ms");
 	lesson_say("Alone, a task takes W = %.1f ms (the sequential run "
 		   "divided by N). The best throughput was %.0f tasks/s, at "
@@ -212,24 +215,25 @@ static void how_many_explain(struct lesson_ctx *ctx, const struct sweep *s)
 			   "waiting at once) and its end (few tasks left), "
 			   "and the sweep only tries powers of two. Past the "
 			   "knee the cores are the limit: more threads only "
-			   "queue for them.", knee->workers, little);
+			   "queue for them.",
+			   knee->workers, little);
 	else
 		lesson_say("The time stopped falling at C = %d, far from the "
 			   "law's %.1f: the run was noisy or the machine "
 			   "busy (load average %.2f); rerun it with more "
-			   "repetitions.", knee->workers, little,
-			   lesson_load());
+			   "repetitions.",
+			   knee->workers, little, lesson_load());
 	if (p_top > p_knee * 1.2)
 		lesson_say("Past the knee the throughput no longer grows, so "
 			   "by the same law each task's time must: the median "
 			   "task took %.1f ms at C = %d and %.1f ms at C = %d. "
-			   "Extra workers buy latency, not speed.", p_knee,
-			   knee->workers, p_top, cmax);
+			   "Extra workers buy latency, not speed.",
+			   p_knee, knee->workers, p_top, cmax);
 	else
 		lesson_say("A task's median time was %.1f ms at the knee and "
 			   "%.1f ms at C = %d: here the extra workers did not "
-			   "queue long enough for it to grow.", p_knee, p_top,
-			   cmax);
+			   "queue long enough for it to grow.",
+			   p_knee, p_top, cmax);
 }
 
 static int how_many_run(struct lesson_ctx *ctx)

@@ -29,11 +29,11 @@ static void processes_io_plan(struct lesson_ctx *ctx)
 		 hi, hi, c->tasks);
 }
 
-static void processes_io_explain(struct lesson_ctx *ctx,
-				 const struct sweep *s)
+static void processes_io_explain(struct lesson_ctx *ctx, const struct sweep *s)
 {
 	int lo = ctx->plan.workers[0], hi = ctx->plan.workers[1];
-	const struct case_summary *t = lesson_case(s, "threads", TASK_FETCH, hi);
+	const struct case_summary *t =
+		lesson_case(s, "threads", TASK_FETCH, hi);
 	const struct case_summary *p =
 		lesson_case(s, "processes", TASK_FETCH, hi);
 	if (!t || !p)
@@ -51,15 +51,15 @@ static void processes_io_explain(struct lesson_ctx *ctx,
 		"kib_per_process",
 		lesson_per_worker(s, "processes", TASK_FETCH, lo, hi, 'm'),
 		"KiB");
-	double st = lesson_measured("setup_per_thread",
-				    t->setup_s / hi * 1e6, "us");
-	double sp = lesson_measured("setup_per_process",
-				    p->setup_s / hi * 1e6, "us");
+	double st = lesson_measured("setup_per_thread", t->setup_s / hi * 1e6,
+				    "us");
+	double sp = lesson_measured("setup_per_process", p->setup_s / hi * 1e6,
+				    "us");
 	if (same > 0.7 && same < 1.4)
 		lesson_say("Both finished in about the same time (processes "
 			   "took %.2f times the threads' %.3f s): waiting "
-			   "costs the same whoever waits.", same,
-			   t->wall.median);
+			   "costs the same whoever waits.",
+			   same, t->wall.median);
 	else
 		lesson_say("Here the processes took %.2f times the threads' "
 			   "%.3f s: not the same speed. Creating %d "
@@ -69,15 +69,16 @@ static void processes_io_explain(struct lesson_ctx *ctx,
 	lesson_say("The price is elsewhere. Between C = %d and C = %d, each "
 		   "extra process added %.0f KiB of peak memory and each "
 		   "extra thread %.0f KiB; starting one took %.0f us for a "
-		   "process and %.0f us for a thread.", lo, hi, kp, kt, sp,
-		   st);
+		   "process and %.0f us for a thread.",
+		   lo, hi, kp, kt, sp, st);
 	if (kp > kt)
 		lesson_say("A process carries its own address space: page "
 			   "tables, its own copy of every page it writes, "
 			   "its own libcurl state. (Peak RSS adds up each "
 			   "worker's pages, counting the program and the "
 			   "libraries they share once per process, so the "
-			   "memory really used is lower.) What it buys is isolation: a "
+			   "memory really used is lower.) What it buys is "
+			   "isolation: a "
 			   "crashed worker cannot corrupt the others.");
 	else
 		lesson_say("Here a process did not cost more memory than a "
@@ -138,7 +139,8 @@ static void event_loop_python(const struct sweep *s, int hi,
 				   py->wall.median / loop->wall.median, "x");
 	lesson_say("asyncio with aiohttp, the Python text's own example, "
 		   "took %.3f s for the same fetches: %.2f times the C "
-		   "loop. %s", w, r,
+		   "loop. %s",
+		   w, r,
 		   r < 3 ? "The waiting dominates, so the language matters "
 			   "little: the model does the work."
 			 : "Here the interpreter's own cost per request "
@@ -156,10 +158,10 @@ static void event_loop_explain(struct lesson_ctx *ctx, const struct sweep *s)
 		return;
 	lesson_heading("What happened");
 	ctx->actual = lesson_measured("loop_wall", loop->wall.median, "s");
-	double x = lesson_measured("loop_ratio_to_ideal", loop->ratio_ideal,
-				   "x");
-	double cpu = lesson_measured("loop_cpu", loop->user_s + loop->sys_s,
-				     "s");
+	double x =
+		lesson_measured("loop_ratio_to_ideal", loop->ratio_ideal, "x");
+	double cpu =
+		lesson_measured("loop_cpu", loop->user_s + loop->sys_s, "s");
 	double kl = lesson_measured(
 		"kib_per_transfer_loop",
 		lesson_per_worker(s, "eventloop", TASK_FETCH, lo, hi, 'm'),
@@ -176,14 +178,16 @@ static void event_loop_explain(struct lesson_ctx *ctx, const struct sweep *s)
 		   "fetches in %.3f s, %.2f times the ideal of %.3f s; its "
 		   "CPU worked %.3f s in all. Nothing waited in a thread of "
 		   "its own: the loop sleeps in epoll until some socket is "
-		   "ready.", hi, ctx->plan.tasks, loop->wall.median, x,
-		   loop->ideal_s, cpu);
+		   "ready.",
+		   hi, ctx->plan.tasks, loop->wall.median, x, loop->ideal_s,
+		   cpu);
 	if (kl < kt && (isnan(kp) || kl < kp))
 		lesson_say("Each transfer in flight cost the loop %.1f KiB "
 			   "of memory, against %.1f KiB per thread and %.1f "
 			   "KiB per process: a transfer is a socket and a "
 			   "small state, a thread is a stack, a process is "
-			   "an address space.", kl, kt, kp);
+			   "an address space.",
+			   kl, kt, kp);
 	else
 		lesson_say("Here a transfer in the loop cost %.1f KiB, not "
 			   "less than a thread's %.1f KiB (process: %.1f "
@@ -191,7 +195,8 @@ static void event_loop_explain(struct lesson_ctx *ctx, const struct sweep *s)
 			   "transfer weigh as much as a thread's touched "
 			   "stack, and RSS is noisy. The loop's advantage "
 			   "shows at tens of thousands in flight, where "
-			   "threads run out first.", kl, kt, kp);
+			   "threads run out first.",
+			   kl, kt, kp);
 }
 
 static void event_loop_explain_all(struct lesson_ctx *ctx,

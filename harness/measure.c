@@ -104,9 +104,9 @@ int measure_run(const struct model *m, struct batch *b,
 	/* wait4's ru_maxrss is the largest of the child and its reaped
 	 * children; the child's own peak plus its workers' is what the
 	 * processes model really holds. */
-	out->peak_rss_kib = (sh->self_rss_kib ? sh->self_rss_kib
-					      : out->usage.max_rss_kib) +
-			    sh->stats.worker_rss_kib;
+	out->peak_rss_kib =
+		(sh->self_rss_kib ? sh->self_rss_kib : out->usage.max_rss_kib) +
+		sh->stats.worker_rss_kib;
 	out->start_rss_kib = sh->start_rss_kib;
 	/* An external model's wall time is the run time it measured itself;
 	 * its interpreter's start-up is reported apart, and its memory is

@@ -14,14 +14,14 @@
 #include "models/model.h"
 
 struct measurement {
-	double wall_s;        /* model_run, set-up included */
-	struct usage usage;   /* the child's own, from wait4 */
-	long peak_rss_kib;    /* the child's peak + its workers' (processes) */
-	long start_rss_kib;   /* the child's resident set as the model began */
+	double wall_s;	    /* model_run, set-up included */
+	struct usage usage; /* the child's own, from wait4 */
+	long peak_rss_kib;  /* the child's peak + its workers' (processes) */
+	long start_rss_kib; /* the child's resident set as the model began */
 	struct run_stats stats;
-	int model_rc;         /* what model_run returned */
-	int died_signal;      /* the run's process died of this signal, or 0 */
-	int interrupted;      /* SIGINT/SIGTERM reached the harness */
+	int model_rc;	 /* what model_run returned */
+	int died_signal; /* the run's process died of this signal, or 0 */
+	int interrupted; /* SIGINT/SIGTERM reached the harness */
 };
 
 /* Runs m on b (results are written into b->results) in a forked child.

@@ -82,8 +82,8 @@ static json_t *meta_options(const struct run_config *c)
 	for (size_t i = 0; i < c->n_models; i++)
 		json_array_append_new(models, json_string(c->models[i]->name));
 	for (size_t i = 0; i < c->n_workloads; i++)
-		json_array_append_new(
-			workloads, json_string(task_type_name(c->workloads[i])));
+		json_array_append_new(workloads, json_string(task_type_name(
+							 c->workloads[i])));
 	for (size_t i = 0; i < c->n_workers; i++)
 		json_array_append_new(workers, json_integer(c->workers[i]));
 	return json_pack(
@@ -109,11 +109,11 @@ int meta_write(const struct sweep *s, const char *status)
 		 localtime(&started));
 	json_t *root = json_pack(
 		"{s:s, s:s, s:s, s:o, s:o, s:o, s:s, s:I, s:b}", "status",
-		status, "date", date, "command", s->config->cmdline ? s->config->cmdline : "",
-		"machine", meta_machine(s), "versions", meta_versions(),
-		"options", meta_options(s->config), "server",
-		s->server_url, "runs", (json_int_t)s->n_records, "results_verified",
-		!s->wrong);
+		status, "date", date, "command",
+		s->config->cmdline ? s->config->cmdline : "", "machine",
+		meta_machine(s), "versions", meta_versions(), "options",
+		meta_options(s->config), "server", s->server_url, "runs",
+		(json_int_t)s->n_records, "results_verified", !s->wrong);
 	if (!root)
 		return -1;
 	char path[4200];

@@ -30,8 +30,8 @@ static int plot_have_gnuplot(void)
 
 /* gnuplot -e "VARS" SCRIPT, its stderr appended to log (and its stdout
  * dropped unless it draws on the terminal); 0 when it exits 0. */
-static int plot_gnuplot(const char *script, const char *vars,
-			const char *log, int to_terminal)
+static int plot_gnuplot(const char *script, const char *vars, const char *log,
+			int to_terminal)
 {
 	fflush(NULL);
 	pid_t pid = fork();
@@ -57,14 +57,16 @@ static int plot_path_ok(const char *path)
 {
 	if (!strchr(path, '\'') && !strchr(path, '\n'))
 		return 1;
-	fprintf(stderr, "concur: cannot plot '%s': gnuplot cannot be given "
-			"a path with a quote or a newline in it\n", path);
+	fprintf(stderr,
+		"concur: cannot plot '%s': gnuplot cannot be given "
+		"a path with a quote or a newline in it\n",
+		path);
 	return 0;
 }
 
 /* Runs one script over dir with term ('files' or 'dumb'). */
-static int plot_script(const char *script, const char *dir,
-		       const char *term, const char *log)
+static int plot_script(const char *script, const char *dir, const char *term,
+		       const char *log)
 {
 	char vars[8400];
 	snprintf(vars, sizeof(vars), "dir='%s'; term='%s'", dir, term);
@@ -84,9 +86,10 @@ static int plot_is_per_set(const char *script)
 int plot_result_set(const char *dir, int terminal)
 {
 	if (!plot_have_gnuplot()) {
-		fprintf(stderr, "concur: gnuplot is not installed: the results "
-				"are saved; to draw the plots run `apt-get "
-				"install gnuplot-nox` then `concur plot %s`\n",
+		fprintf(stderr,
+			"concur: gnuplot is not installed: the results "
+			"are saved; to draw the plots run `apt-get "
+			"install gnuplot-nox` then `concur plot %s`\n",
 			dir);
 		return -1;
 	}
@@ -107,7 +110,8 @@ int plot_result_set(const char *dir, int terminal)
 		if (!plot_is_per_set(script))
 			continue;
 		if (plot_script(script, dir, "files", log) != 0) {
-			fprintf(stderr, "concur: gnuplot failed on %s (see %s)\n",
+			fprintf(stderr,
+				"concur: gnuplot failed on %s (see %s)\n",
 				script, log);
 			rc = -1;
 		}

@@ -25,9 +25,9 @@ static void progress_bar(const struct progress *p)
 	double frac = p->total ? (double)p->done / (double)p->total : 1.0;
 	int filled = (int)(frac * width);
 	double spent = clock_now() - p->started;
-	double eta = p->done ? spent / (double)p->done *
-				       (double)(p->total - p->done)
-			     : 0.0;
+	double eta =
+		p->done ? spent / (double)p->done * (double)(p->total - p->done)
+			: 0.0;
 	fprintf(stderr, "\r\033[K[");
 	for (int i = 0; i < width; i++)
 		fputc(i < filled ? '#' : '.', stderr);
@@ -36,8 +36,8 @@ static void progress_bar(const struct progress *p)
 	fflush(stderr);
 }
 
-void progress_start(struct progress *p, const char *model,
-		    const char *workload, int workers, int rep, bool warmup)
+void progress_start(struct progress *p, const char *model, const char *workload,
+		    int workers, int rep, bool warmup)
 {
 	snprintf(p->current, sizeof(p->current), "%s%s %s C=%d rep %d",
 		 warmup ? "warm-up " : "", model, workload, workers, rep + 1);

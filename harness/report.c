@@ -66,8 +66,7 @@ int report_open_dir(struct sweep *s)
 		report_default_label(c, label, sizeof(label));
 	time_t now = time(NULL);
 	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", localtime(&now));
-	snprintf(s->dir, sizeof(s->dir), "%s/%s-%s", c->out_dir, stamp,
-		 label);
+	snprintf(s->dir, sizeof(s->dir), "%s/%s-%s", c->out_dir, stamp, label);
 	char probe[4200];
 	snprintf(probe, sizeof(probe), "%s/.probe", s->dir);
 	FILE *f = NULL;
@@ -89,7 +88,8 @@ void report_keep_tasks(struct sweep *s, const struct run_record *r,
 {
 	struct kept_tasks *k = NULL;
 	for (size_t i = 0; i < s->n_kept; i++)
-		if (s->kept[i].group == r->group && s->kept[i].model == r->model)
+		if (s->kept[i].group == r->group &&
+		    s->kept[i].model == r->model)
 			k = &s->kept[i];
 	if (k && (r->rep != 0 || r->workers <= k->workers))
 		return;
@@ -142,8 +142,9 @@ static void report_runs_csv(const struct sweep *s, FILE *f)
 	for (size_t i = 0; i < s->n_records; i++) {
 		const struct run_record *r = &s->records[i];
 		const struct sweep_group *g = &s->groups[r->group];
-		fprintf(f, "%s,%s,%d,%d,%zu,%ld,%.6f,%.6f,%.6f,%ld,%ld,%ld,"
-			   "%.6f,%d,%ld,%.6f,",
+		fprintf(f,
+			"%s,%s,%d,%d,%zu,%ld,%.6f,%.6f,%.6f,%ld,%ld,%ld,"
+			"%.6f,%d,%ld,%.6f,",
 			report_group_name(s, r->group), r->model->name,
 			r->workers, r->rep, g->batch->n, g->work, r->m.wall_s,
 			r->m.usage.user_s, r->m.usage.system_s,
@@ -177,8 +178,9 @@ static void report_summary_csv(const struct sweep *s, FILE *f)
 	for (size_t i = 0; i < s->n_cases; i++) {
 		const struct case_summary *c = &s->cases[i];
 		const struct sweep_group *g = &s->groups[c->group];
-		fprintf(f, "%s,%s,%d,%zu,%ld,%zu,%.6f,%.6f,%.6f,%.6f,%.6f,%.0f,"
-			   "%.6f,%.3f,%.3f,%.3f,%.3f,%ld,",
+		fprintf(f,
+			"%s,%s,%d,%zu,%ld,%zu,%.6f,%.6f,%.6f,%.6f,%.6f,%.0f,"
+			"%.6f,%.3f,%.3f,%.3f,%.3f,%ld,",
 			report_group_name(s, c->group), c->model->name,
 			c->workers, g->batch->n, g->work, c->wall.n,
 			c->wall.median, c->wall.min, c->wall.max, c->user_s,

@@ -64,8 +64,11 @@ static int run_add_group(struct sweep *s, enum task_type w, bool python,
 	if (c->url_file && !c->tasks_given)
 		n = urls->n;
 	struct workload_spec spec = {
-		.type = w, .tasks = n, .delay_ms = c->delay_ms,
-		.bytes = c->bytes, .work = g->work,
+		.type = w,
+		.tasks = n,
+		.delay_ms = c->delay_ms,
+		.bytes = c->bytes,
+		.work = g->work,
 		.base_url = s->server_url[0] ? s->server_url : NULL,
 		.urls = urls,
 	};
@@ -124,7 +127,8 @@ static int run_references(struct sweep *s)
 		struct measurement m;
 		if (measure_run(seq, g->reference, &o, &m) != 0 ||
 		    m.model_rc != 0) {
-			cli_error("run: the sequential reference could not run");
+			cli_error(
+				"run: the sequential reference could not run");
 			return -1;
 		}
 		if (m.interrupted)
@@ -183,7 +187,8 @@ static double run_model_timeout(struct sweep *s, size_t gi,
 			if (s->cases[i].group == gi &&
 			    s->cases[i].model == g->baseline)
 				base = s->cases[i].wall.median;
-	double ideal = sweep_ideal(s, g, m, workers, isnan(base) ? guess : base);
+	double ideal =
+		sweep_ideal(s, g, m, workers, isnan(base) ? guess : base);
 	if (isnan(ideal))
 		ideal = guess;
 	return 10.0 * ideal + 30.0;
@@ -341,8 +346,10 @@ int run_check_models(struct run_config *c)
 			return -1;
 		}
 		if (!told && !c->quiet)
-			fprintf(stderr, "concur: the py-* models are "
-					"unavailable and left out: %s\n", why);
+			fprintf(stderr,
+				"concur: the py-* models are "
+				"unavailable and left out: %s\n",
+				why);
 		told = true;
 		run_drop_model(c, i);
 	}

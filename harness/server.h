@@ -20,11 +20,11 @@
 
 struct server_opts {
 	const char *listen_addr; /* "127.0.0.1" unless told otherwise */
-	int port;                /* 0: an ephemeral port */
+	int port;		 /* 0: an ephemeral port */
 	double header_timeout_s; /* a request head must arrive within this */
-	double idle_timeout_s;   /* an idle keep-alive connection closes */
-	int backlog;             /* listen() backlog */
-	int quiet;               /* no banner */
+	double idle_timeout_s;	 /* an idle keep-alive connection closes */
+	int backlog;		 /* listen() backlog */
+	int quiet;		 /* no banner */
 };
 
 /* The defaults `concur serve --help` documents. */

@@ -86,10 +86,14 @@ static void sweep_fill_case(struct sweep *s, struct case_summary *cs,
 	cs->user_s = stats_spread(user, k).median;
 	cs->sys_s = stats_spread(sys, k).median;
 	cs->setup_s = stats_spread(setup, k).median;
-	cs->lat_p50 = sweep_median_of(r, k, offsetof(struct run_record, lat_p50));
-	cs->lat_p95 = sweep_median_of(r, k, offsetof(struct run_record, lat_p95));
-	cs->lat_p99 = sweep_median_of(r, k, offsetof(struct run_record, lat_p99));
-	cs->lat_max = sweep_median_of(r, k, offsetof(struct run_record, lat_max));
+	cs->lat_p50 =
+		sweep_median_of(r, k, offsetof(struct run_record, lat_p50));
+	cs->lat_p95 =
+		sweep_median_of(r, k, offsetof(struct run_record, lat_p95));
+	cs->lat_p99 =
+		sweep_median_of(r, k, offsetof(struct run_record, lat_p99));
+	cs->lat_max =
+		sweep_median_of(r, k, offsetof(struct run_record, lat_max));
 	cs->noisy = k > 1 && cs->wall.max / cs->wall.min > STATS_NOISY_RATIO;
 	cs->first_outlier = stats_first_is_outlier(wall, k);
 	cs->real_workers = r[0]->m.stats.workers_started;
@@ -145,13 +149,13 @@ static void sweep_derive(struct sweep *s, struct case_summary *cs)
 	if (cs->model == g->baseline)
 		per = 1;
 	cs->efficiency = cs->speedup / per;
-	cs->ideal_s = cs->model == g->baseline && g->workload != TASK_FETCH
-			      ? NAN
-			      : sweep_ideal(s, g, cs->model,
-					    cs->model == g->baseline
-						    ? 1
-						    : cs->workers,
-					    base);
+	cs->ideal_s =
+		cs->model == g->baseline && g->workload != TASK_FETCH
+			? NAN
+			: sweep_ideal(s, g, cs->model,
+				      cs->model == g->baseline ? 1
+							       : cs->workers,
+				      base);
 	cs->ratio_ideal = cs->wall.median / cs->ideal_s;
 }
 

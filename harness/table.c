@@ -63,9 +63,9 @@ static void table_row(const struct case_summary *cs, int colour)
 	printf("  %-14s %5d %21s %8.1f %7s %8s %7s %5s %6.2f %8.1f %7s %7s "
 	       "%4ld %10.1f %s%s%s%s%s\n",
 	       cs->model->name, cs->workers, wall, cs->tasks_per_s, ideal,
-	       ratio, speed, eff,
-	       cs->user_s + cs->sys_s, cs->rss_kib / 1024.0, p50, p99,
-	       cs->errors, cs->setup_s * 1e3, on, mark, off, cs->noisy ? " noisy" : "",
+	       ratio, speed, eff, cs->user_s + cs->sys_s, cs->rss_kib / 1024.0,
+	       p50, p99, cs->errors, cs->setup_s * 1e3, on, mark, off,
+	       cs->noisy ? " noisy" : "",
 	       cs->first_outlier ? " first-run-outlier" : "");
 }
 

@@ -87,6 +87,6 @@ void verify_results(const struct batch *ref, const struct batch *got,
 		verify_note(rep, i, want, r);
 	}
 	if (got->n != ref->n)
-		rep->wrong += got->n > ref->n ? got->n - ref->n
-					      : ref->n - got->n;
+		rep->wrong +=
+			got->n > ref->n ? got->n - ref->n : ref->n - got->n;
 }

@@ -68,7 +68,8 @@ int url_file_read(const char *path, struct url_list *out)
 			continue;
 		if (!url_is_valid(url)) {
 			cli_error("--url-file: %s:%d: '%s' is not an http(s) "
-				  "URL", path, lineno, url);
+				  "URL",
+				  path, lineno, url);
 			rc = -1;
 		} else if (url_list_push(out, url) != 0) {
 			cli_error("--url-file: out of memory");

@@ -27,11 +27,11 @@ void url_list_free(struct url_list *list);
 /* What a batch is made of. */
 struct workload_spec {
 	enum task_type type;
-	size_t tasks;        /* N (for url lists: cycles through them) */
-	long delay_ms;       /* per fetch, on the embedded server */
-	long bytes;          /* per fetch */
-	long work;           /* kernel units per compute (and mixed) task */
-	const char *base_url;        /* "http://127.0.0.1:PORT", or NULL */
+	size_t tasks;	      /* N (for url lists: cycles through them) */
+	long delay_ms;	      /* per fetch, on the embedded server */
+	long bytes;	      /* per fetch */
+	long work;	      /* kernel units per compute (and mixed) task */
+	const char *base_url; /* "http://127.0.0.1:PORT", or NULL */
 	const struct url_list *urls; /* used when base_url is NULL */
 };
 

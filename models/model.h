@@ -37,7 +37,7 @@ struct model {
 	const char *name;    /* "threads": what --models takes */
 	const char *summary; /* one line for `concur models` */
 	model_run_fn run;    /* NULL for external models */
-	unsigned flags;      /* enum model_flags */
+	unsigned flags;	     /* enum model_flags */
 	const char *command; /* external models: the program, relative to the
 				data directory, e.g. "models/python/x.py" */
 };

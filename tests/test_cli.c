@@ -69,21 +69,22 @@ START_TEST(bad_input_exits_2_with_one_line)
 		ck_assert_msg(support_lines(err) == 1,
 			      "'concur %s' printed %d lines on stderr: %s",
 			      c->args, support_lines(err), err);
-		ck_assert_msg(out[0] == '\0', "'concur %s' printed on stdout: "
-			      "%s", c->args, out);
+		ck_assert_msg(out[0] == '\0',
+			      "'concur %s' printed on stdout: "
+			      "%s",
+			      c->args, out);
 	}
 	ck_assert_msg(strstr(err, c->must_say) != NULL,
-		      "'concur %s' did not name '%s': %s", c->args,
-		      c->must_say, err);
+		      "'concur %s' did not name '%s': %s", c->args, c->must_say,
+		      err);
 }
 END_TEST
 
 START_TEST(help_and_version_exit_0)
 {
-	static const char *const ok[] = {"--help", "--version", "run --help",
-					 "serve --help", "models",
-					 "plot --help", "compare --help",
-					 "bench --help"};
+	static const char *const ok[] = {
+		"--help", "--version",	 "run --help",	   "serve --help",
+		"models", "plot --help", "compare --help", "bench --help"};
 	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
 		char out[16384];
 		int rc = support_concur(ok[i], out, sizeof(out), NULL, 0);
@@ -108,8 +109,7 @@ int main(void)
 	Suite *s = suite_create("cli");
 	TCase *tc = tcase_create("cli");
 	tcase_set_timeout(tc, 30);
-	tcase_add_loop_test(tc, bad_input_exits_2_with_one_line, 0,
-			    (int)N_BAD);
+	tcase_add_loop_test(tc, bad_input_exits_2_with_one_line, 0, (int)N_BAD);
 	tcase_add_test(tc, help_and_version_exit_0);
 	tcase_add_test(tc, models_lists_the_registry);
 	suite_add_tcase(s, tc);

@@ -39,11 +39,11 @@ static void url_of(struct batch *b, size_t i, const char *path)
 static void build_fetch(struct batch *b, size_t i)
 {
 	static const char *const paths[] = {
-		"/delay/0?bytes=100",   "/delay/30?bytes=5000",
-		"/bytes/0",             "/bytes/70000",
-		"/status/404",          "/status/503",
-		"/delay/10?bytes=1",    "http://127.0.0.1:1/refused",
-		"/delay/5000",          "/delay/5?bytes=333",
+		"/delay/0?bytes=100", "/delay/30?bytes=5000",
+		"/bytes/0",	      "/bytes/70000",
+		"/status/404",	      "/status/503",
+		"/delay/10?bytes=1",  "http://127.0.0.1:1/refused",
+		"/delay/5000",	      "/delay/5?bytes=333",
 	};
 	b->tasks[i].type = TASK_FETCH;
 	url_of(b, i, paths[i % (sizeof(paths) / sizeof(paths[0]))]);
@@ -53,9 +53,8 @@ static void build_fetch(struct batch *b, size_t i)
  * comes (the timeout must fire), and a slow drip that still ends ok. */
 static void build_faults(struct batch *b, size_t i)
 {
-	static const char *const paths[] = {"/reset", "/truncate/1000",
-					    "/hang", "/bytes/10",
-					    "/drip/5?ms=10"};
+	static const char *const paths[] = {"/reset", "/truncate/1000", "/hang",
+					    "/bytes/10", "/drip/5?ms=10"};
 	b->tasks[i].type = TASK_FETCH;
 	url_of(b, i, paths[i % 5]);
 }
@@ -154,7 +153,8 @@ START_TEST(model_matches_reference)
 		const struct result *r = &b->results[i];
 		ck_assert_msg(r->worker >= 0 && r->end >= r->start,
 			      "%s on '%s': task %zu has no worker or runs "
-			      "backwards", m->name, sc->name, i);
+			      "backwards",
+			      m->name, sc->name, i);
 	}
 	batch_free(b);
 }
@@ -170,8 +170,10 @@ int main(void)
 	}
 	choose_models();
 	if (n_tested == 0) {
-		fprintf(stderr, "conformance: no model matches CONCUR_MODELS="
-				"'%s'\n", getenv("CONCUR_MODELS"));
+		fprintf(stderr,
+			"conformance: no model matches CONCUR_MODELS="
+			"'%s'\n",
+			getenv("CONCUR_MODELS"));
 		return 1;
 	}
 	Suite *s = suite_create("conformance");

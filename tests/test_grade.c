@@ -55,7 +55,8 @@ static int check_grade_file(const char *path, double *score)
 	int failed = 0;
 	size_t i;
 	json_t *t;
-	json_array_foreach(tests, i, t) {
+	json_array_foreach(tests, i, t)
+	{
 		json_t *s = json_object_get(t, "score");
 		json_t *m = json_object_get(t, "max_score");
 		ck_assert(json_is_string(json_object_get(t, "name")));
@@ -70,8 +71,8 @@ static int check_grade_file(const char *path, double *score)
 			failed++;
 	}
 	*score = json_number_value(json_object_get(root, "score"));
-	ck_assert_msg(fabs(*score - sum) < 1e-9, "score %g, checks add up to %g",
-		      *score, sum);
+	ck_assert_msg(fabs(*score - sum) < 1e-9,
+		      "score %g, checks add up to %g", *score, sum);
 	json_decref(root);
 	return failed;
 }
@@ -176,8 +177,7 @@ static const char *const bad[][2] = {
 
 START_TEST(bad_model_exits_2_listing_the_models)
 {
-	int rc = support_concur(bad[_i][0], out, sizeof(out), err,
-				sizeof(err));
+	int rc = support_concur(bad[_i][0], out, sizeof(out), err, sizeof(err));
 	ck_assert_int_eq(rc, 2);
 	ck_assert_int_eq(support_lines(err), 1);
 	ck_assert_msg(strstr(err, bad[_i][1]), "%s: %s", bad[_i][0], err);
@@ -197,7 +197,8 @@ START_TEST(bad_sanitize_exits_2_before_building)
 	fclose(f);
 	unlink("/tmp/concur-cm-err");
 	ck_assert_msg(strstr(line, "SANITIZE must be thread, address or "
-				   "undefined"), "%s", line);
+				   "undefined"),
+		      "%s", line);
 }
 END_TEST
 

@@ -48,10 +48,11 @@ START_TEST(list_names_every_lesson)
 END_TEST
 
 static const char *const bad_args[] = {
-	"lesson 0",          "lesson 99",         "lesson x",
-	"lesson -1",         "lesson 1.5",        "lesson 1 --predict x",
+	"lesson 0",	      "lesson 99",
+	"lesson x",	      "lesson -1",
+	"lesson 1.5",	      "lesson 1 --predict x",
 	"lesson 1 --predict", "lesson 1 --predict 1e999",
-	"lesson 1 --bogus",  "lesson 1 2",
+	"lesson 1 --bogus",   "lesson 1 2",
 };
 
 START_TEST(bad_input_exits_2)
@@ -61,8 +62,8 @@ START_TEST(bad_input_exits_2)
 	ck_assert_msg(rc == 2, "'concur %s' exited %d, not 2", args, rc);
 	ck_assert_msg(strncmp(err, "concur: ", 8) == 0,
 		      "'concur %s' did not say what is wrong: %s", args, err);
-	ck_assert_msg(out[0] == '\0', "'concur %s' printed on stdout: %s",
-		      args, out);
+	ck_assert_msg(out[0] == '\0', "'concur %s' printed on stdout: %s", args,
+		      out);
 	/* A wrong lesson number shows the list to choose from. */
 	if (!strstr(args, "--") && strcmp(args, "lesson 1 2") != 0)
 		ck_assert_msg(strstr(err, "Measuring honestly"),

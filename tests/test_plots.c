@@ -26,10 +26,10 @@
 #define N_WORKLOADS 2
 
 static char out_dir[] = "/tmp/concur-plots-XXXXXX";
-static char set_dir[4200];   /* the sweep's result set */
-static char base_dir[4200];  /* a set with the baseline alone */
-static char second[64];      /* the model compared with sequential */
-static int n_models;         /* 2, or 1 while sequential is alone */
+static char set_dir[4200];  /* the sweep's result set */
+static char base_dir[4200]; /* a set with the baseline alone */
+static char second[64];	    /* the model compared with sequential */
+static int n_models;	    /* 2, or 1 while sequential is alone */
 
 /* ---- the documented columns (results/README.md) ---- */
 
@@ -147,8 +147,8 @@ static void run_sweep(const char *args, const char *label, char *dir,
 {
 	char cmd[2048], err[4096];
 	snprintf(cmd, sizeof(cmd),
-		 "run %s --out %s --label %s --quiet --no-plot", args,
-		 out_dir, label);
+		 "run %s --out %s --label %s --quiet --no-plot", args, out_dir,
+		 label);
 	int rc = support_concur(cmd, NULL, 0, err, sizeof(err));
 	if (rc != 0) {
 		fprintf(stderr, "test_plots: concur %s exited %d: %s\n", cmd,
@@ -236,8 +236,8 @@ START_TEST(meta_json_parses_and_describes_the_sweep)
 		      err.line);
 	ck_assert_str_eq(json_string_value(json_object_get(root, "status")),
 			 "complete");
-	json_t *cores = json_object_get(json_object_get(root, "machine"),
-					"cores");
+	json_t *cores =
+		json_object_get(json_object_get(root, "machine"), "cores");
 	ck_assert_msg(json_is_integer(cores) && json_integer_value(cores) > 0,
 		      "meta.json has no machine.cores");
 	json_t *opts = json_object_get(root, "options");
@@ -259,27 +259,45 @@ END_TEST
 /* ---- the pictures ---- */
 
 struct picture {
-	const char *name;        /* NAME.svg and NAME.png */
-	const char *title;       /* a part of its title */
-	const char *labels[2];   /* its axis labels (NULL: none more) */
-	int baseline_drawn;      /* is sequential one of its series? */
-	int needs_sweep;         /* drawn only when a model ran at several C */
+	const char *name;      /* NAME.svg and NAME.png */
+	const char *title;     /* a part of its title */
+	const char *labels[2]; /* its axis labels (NULL: none more) */
+	int baseline_drawn;    /* is sequential one of its series? */
+	int needs_sweep;       /* drawn only when a model ran at several C */
 };
 
 static const struct picture pictures[] = {
 	{"wall", "Wall time per model", {"wall time (s)", NULL}, 1, 0},
-	{"scaling", "Wall time vs workers",
-	 {"workers C (log scale)", "wall time (s, log scale)"}, 1, 1},
-	{"speedup", "Speedup vs workers",
-	 {"workers C (log scale)", "speedup over the baseline (x)"}, 0, 1},
-	{"memory", "Peak memory",
-	 {"workers C (log scale)", "peak memory (MiB, log scale)"}, 1, 1},
-	{"latency", "Per-task latency",
-	 {"task latency (ms)", "percentile"}, 1, 0},
-	{"timeline-fetch", "Timeline of one run per model, fetch workload",
-	 {"time since the start of the run (ms)", "worker"}, 1, 0},
-	{"timeline-compute", "Timeline of one run per model, compute workload",
-	 {"time since the start of the run (ms)", "worker"}, 1, 0},
+	{"scaling",
+	 "Wall time vs workers",
+	 {"workers C (log scale)", "wall time (s, log scale)"},
+	 1,
+	 1},
+	{"speedup",
+	 "Speedup vs workers",
+	 {"workers C (log scale)", "speedup over the baseline (x)"},
+	 0,
+	 1},
+	{"memory",
+	 "Peak memory",
+	 {"workers C (log scale)", "peak memory (MiB, log scale)"},
+	 1,
+	 1},
+	{"latency",
+	 "Per-task latency",
+	 {"task latency (ms)", "percentile"},
+	 1,
+	 0},
+	{"timeline-fetch",
+	 "Timeline of one run per model, fetch workload",
+	 {"time since the start of the run (ms)", "worker"},
+	 1,
+	 0},
+	{"timeline-compute",
+	 "Timeline of one run per model, compute workload",
+	 {"time since the start of the run (ms)", "worker"},
+	 1,
+	 0},
 };
 
 #define N_PICTURES (sizeof(pictures) / sizeof(pictures[0]))
@@ -301,8 +319,7 @@ static int svg_names(const char *svg, const char *m)
 static int svg_series(const char *svg)
 {
 	int n = 0;
-	for (const char *p = svg; (p = strstr(p, "<g id=\"gnuplot_plot_"));
-	     p++)
+	for (const char *p = svg; (p = strstr(p, "<g id=\"gnuplot_plot_")); p++)
 		n++;
 	return n;
 }
@@ -335,8 +352,10 @@ START_TEST(each_picture_has_its_title_axes_and_models)
 	ck_assert_msg(!svg_names(svg, "no-such-model"), "svg_names is blind");
 	/* one series per model, in each of the two workloads' panels */
 	int models_drawn = n_models - !p->baseline_drawn;
-	ck_assert_msg(svg_series(svg) >= models_drawn, "%s: %d series for "
-		      "%d models", path, svg_series(svg), models_drawn);
+	ck_assert_msg(svg_series(svg) >= models_drawn,
+		      "%s: %d series for "
+		      "%d models",
+		      path, svg_series(svg), models_drawn);
 	free(svg);
 }
 END_TEST

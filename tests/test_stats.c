@@ -59,13 +59,14 @@ START_TEST(worker_lists_and_doubling_ranges)
 {
 	int w[64];
 	size_t n;
-	ck_assert_int_eq(cli_int_list("--workers", "1-64x2", 1, 1000, w, 64,
-				      &n), 0);
+	ck_assert_int_eq(
+		cli_int_list("--workers", "1-64x2", 1, 1000, w, 64, &n), 0);
 	ck_assert_uint_eq(n, 7);
 	ck_assert_int_eq(w[0], 1);
 	ck_assert_int_eq(w[6], 64);
-	ck_assert_int_eq(cli_int_list("--workers", "1,3,10-90x3", 1, 1000, w,
-				      64, &n), 0);
+	ck_assert_int_eq(
+		cli_int_list("--workers", "1,3,10-90x3", 1, 1000, w, 64, &n),
+		0);
 	ck_assert_uint_eq(n, 5);
 	ck_assert_int_eq(w[4], 90);
 }

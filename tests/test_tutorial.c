@@ -23,10 +23,10 @@
 #define SECTION_EXERCISE 11 /* "Write your own model" */
 
 struct block {
-	int section;       /* lesson number, SECTION_EXERCISE, or 0 */
-	int must_fail;     /* `sh test fails` */
-	int line;          /* where it starts in TUTORIAL.md */
-	char text[2048];   /* the commands */
+	int section;	 /* lesson number, SECTION_EXERCISE, or 0 */
+	int must_fail;	 /* `sh test fails` */
+	int line;	 /* where it starts in TUTORIAL.md */
+	char text[2048]; /* the commands */
 };
 
 static struct block blocks[MAX_BLOCKS];
@@ -58,7 +58,8 @@ static int read_tutorial(void)
 		if (b && strncmp(line, "```", 3) == 0) {
 			b = NULL;
 		} else if (b) {
-			strncat(b->text, line, sizeof(b->text) - strlen(b->text) - 1);
+			strncat(b->text, line,
+				sizeof(b->text) - strlen(b->text) - 1);
 		} else if (strncmp(line, "## ", 3) == 0) {
 			section = section_of(line);
 		} else if (strncmp(line, "```sh test", 10) == 0 &&
@@ -82,9 +83,12 @@ START_TEST(every_lesson_has_a_tested_block)
 		int found = 0;
 		for (size_t i = 0; i < n_blocks; i++)
 			found += blocks[i].section == s;
-		ck_assert_msg(found, "TUTORIAL.md: section %s %d has no block "
-			      "marked ```sh test", s == SECTION_EXERCISE
-			      ? "'Write your own model'" : "Lesson", s);
+		ck_assert_msg(found,
+			      "TUTORIAL.md: section %s %d has no block "
+			      "marked ```sh test",
+			      s == SECTION_EXERCISE ? "'Write your own model'"
+						    : "Lesson",
+			      s);
 	}
 }
 END_TEST
@@ -102,9 +106,11 @@ static int rewrite(const char *cmd, const char *tmp, char *out, size_t len)
 			snprintf(out + n, len - (size_t)n,
 				 " --quick --no-pause --out %s", tmp);
 	} else if (strncmp(cmd, "make check-model", 16) == 0) {
-		snprintf(out, len, "env -u MAKEFLAGS -u MAKELEVEL make -s "
+		snprintf(out, len,
+			 "env -u MAKEFLAGS -u MAKELEVEL make -s "
 			 "--no-print-directory BUILD=%s %s GRADE_OUT=%s/grade."
-			 "json", build ? build : "build", cmd + 5, tmp);
+			 "json",
+			 build ? build : "build", cmd + 5, tmp);
 	} else {
 		snprintf(out, len, "%s", cmd);
 	}
@@ -166,9 +172,11 @@ START_TEST(tested_block_runs)
 	int rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 	slurp(log, out, sizeof(out));
 	if (b->must_fail)
-		ck_assert_msg(rc > 0 && strstr(out, "hint: "),
-			      "TUTORIAL.md:%d should fail with a hint; exit %d: "
-			      "%s", b->line, rc, out);
+		ck_assert_msg(
+			rc > 0 && strstr(out, "hint: "),
+			"TUTORIAL.md:%d should fail with a hint; exit %d: "
+			"%s",
+			b->line, rc, out);
 	else
 		ck_assert_msg(rc == 0, "TUTORIAL.md:%d exited %d:\n%s\n%s",
 			      b->line, rc, b->text, out);

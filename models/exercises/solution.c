@@ -39,15 +39,15 @@ struct solution_queue {
 	pthread_cond_t not_empty; /* an index was pushed, or the queue closed */
 	pthread_cond_t not_full;  /* an index was popped: there is room */
 	size_t slots[QUEUE_CAPACITY]; /* guarded by lock */
-	size_t head;              /* next slot to pop; guarded by lock */
-	size_t count;             /* indices waiting; guarded by lock */
-	bool closed;              /* no more pushes; guarded by lock */
+	size_t head;		      /* next slot to pop; guarded by lock */
+	size_t count;		      /* indices waiting; guarded by lock */
+	bool closed;		      /* no more pushes; guarded by lock */
 };
 
 /* What the consumers share. */
 struct solution_pool {
 	struct solution_queue queue;
-	struct batch *batch;         /* each result slot is written only by
+	struct batch *batch;	     /* each result slot is written only by
 					the consumer that popped its index */
 	const struct run_opts *opts; /* read-only */
 };
@@ -143,8 +143,7 @@ static void *solution_consumer(void *arg)
 }
 
 /* Starts up to n consumers; returns how many started. */
-static int solution_start(pthread_t *tids, struct solution_worker *ws,
-			  int n)
+static int solution_start(pthread_t *tids, struct solution_worker *ws, int n)
 {
 	for (int i = 0; i < n; i++) {
 		int rc = pthread_create(&tids[i], NULL, solution_consumer,

@@ -42,15 +42,15 @@ struct student_queue {
 	pthread_cond_t not_empty; /* an index was pushed, or the queue closed */
 	pthread_cond_t not_full;  /* an index was popped: there is room */
 	size_t slots[QUEUE_CAPACITY]; /* guarded by lock */
-	size_t head;              /* next slot to pop; guarded by lock */
-	size_t count;             /* indices waiting; guarded by lock */
-	bool closed;              /* no more pushes; guarded by lock */
+	size_t head;		      /* next slot to pop; guarded by lock */
+	size_t count;		      /* indices waiting; guarded by lock */
+	bool closed;		      /* no more pushes; guarded by lock */
 };
 
 /* What the consumers share. */
 struct student_pool {
 	struct student_queue queue;
-	struct batch *batch;         /* each result slot is written only by
+	struct batch *batch;	     /* each result slot is written only by
 					the consumer that popped its index */
 	const struct run_opts *opts; /* read-only */
 };

@@ -10,8 +10,8 @@
 #include <stddef.h>
 
 struct csv {
-	char **cells;   /* rows x cols, row 0 is the header; owned */
-	size_t rows;    /* data rows, header excluded */
+	char **cells; /* rows x cols, row 0 is the header; owned */
+	size_t rows;  /* data rows, header excluded */
 	size_t cols;
 };
 

@@ -62,8 +62,8 @@ void lc_expect(struct lc *l, const char *key, double want, double abs)
 }
 
 /* A summary.csv cell of (workload, model, C) in result set `set`. */
-double lc_sum(struct lc *l, int set, const char *w, const char *m,
-		     int c, const char *col)
+double lc_sum(struct lc *l, int set, const char *w, const char *m, int c,
+	      const char *col)
 {
 	long r = csv_find(&l->sum[set], 0, w, m, c);
 	if (r < 0) {
@@ -73,22 +73,20 @@ double lc_sum(struct lc *l, int set, const char *w, const char *m,
 	return csv_num(&l->sum[set], (size_t)r, col);
 }
 
-double lc_wall(struct lc *l, int set, const char *w, const char *m,
-		      int c)
+double lc_wall(struct lc *l, int set, const char *w, const char *m, int c)
 {
 	return lc_sum(l, set, w, m, c, "wall_median_s");
 }
 
-double lc_cpu(struct lc *l, int set, const char *w, const char *m,
-		     int c)
+double lc_cpu(struct lc *l, int set, const char *w, const char *m, int c)
 {
 	return lc_sum(l, set, w, m, c, "user_s") +
 	       lc_sum(l, set, w, m, c, "sys_s");
 }
 
 /* (col(hi) - col(lo)) / (hi - lo) * scale. */
-double lc_per(struct lc *l, const char *w, const char *m, int lo,
-		     int hi, const char *col, double scale)
+double lc_per(struct lc *l, const char *w, const char *m, int lo, int hi,
+	      const char *col, double scale)
 {
 	return (lc_sum(l, 0, w, m, hi, col) - lc_sum(l, 0, w, m, lo, col)) /
 	       (hi - lo) * scale;
@@ -102,8 +100,8 @@ static int lc_cmp(const void *a, const void *b)
 
 /* Median of a runs.csv column over the runs of (w, m, C); rep0 keeps
  * only the first repetition. */
-double lc_runs_median(struct lc *l, int set, const char *w,
-			     const char *m, int c, const char *col, int rep0)
+double lc_runs_median(struct lc *l, int set, const char *w, const char *m,
+		      int c, const char *col, int rep0)
 {
 	double v[64];
 	size_t n = 0;
@@ -120,8 +118,8 @@ double lc_runs_median(struct lc *l, int set, const char *w,
 }
 
 /* The C values of a model's rows, in file order (ascending). */
-size_t lc_workers(struct lc *l, const char *w, const char *m,
-			 int *out, size_t cap)
+size_t lc_workers(struct lc *l, const char *w, const char *m, int *out,
+		  size_t cap)
 {
 	size_t n = 0;
 	for (long r = csv_find(&l->sum[0], 0, w, m, 0); r >= 0 && n < cap;
@@ -188,8 +186,10 @@ const char *lesson_check(int n, const char *out)
 	if (!l.err && n >= 1 && n <= 10)
 		lc_lesson(&l);
 	if (!l.err && l.checked < 2)
-		lc_fail(&l, "only %d measured numbers; an explanation needs "
-			    "two", l.checked);
+		lc_fail(&l,
+			"only %d measured numbers; an explanation needs "
+			"two",
+			l.checked);
 	for (int i = 0; i < l.sets; i++) {
 		csv_free(&l.sum[i]);
 		csv_free(&l.runs[i]);

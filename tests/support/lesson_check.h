@@ -30,7 +30,7 @@ struct lc {
 	int sets;
 	int cores;
 	const char *err; /* the first problem, or NULL */
-	int checked;     /* numbers compared */
+	int checked;	 /* numbers compared */
 };
 
 /* Records the first problem. */

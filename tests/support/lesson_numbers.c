@@ -55,13 +55,15 @@ static void lc_processes_io(struct lc *l)
 	lc_spawn(l);
 	lc_expect(l, "wall_ratio_processes_to_threads",
 		  lc_wall(l, 0, "fetch", "processes", hi) /
-			  lc_wall(l, 0, "fetch", "threads", hi), 1e-5);
+			  lc_wall(l, 0, "fetch", "threads", hi),
+		  1e-5);
 	lc_expect(l, "memory_ratio_processes_to_threads",
 		  lc_sum(l, 0, "fetch", "processes", hi, "peak_rss_kib") /
 			  lc_sum(l, 0, "fetch", "threads", hi, "peak_rss_kib"),
 		  1e-3);
 	lc_expect(l, "kib_per_thread",
-		  lc_per(l, "fetch", "threads", lo, hi, "peak_rss_kib", 1), 0.6);
+		  lc_per(l, "fetch", "threads", lo, hi, "peak_rss_kib", 1),
+		  0.6);
 	lc_expect(l, "kib_per_process",
 		  lc_per(l, "fetch", "processes", lo, hi, "peak_rss_kib", 1),
 		  0.6);
@@ -81,12 +83,15 @@ static void lc_event_loop(struct lc *l)
 	double loop = lc_wall(l, 0, "fetch", "eventloop", hi);
 	lc_expect(l, "loop_wall", loop, 1e-6);
 	lc_expect(l, "loop_ratio_to_ideal",
-		  lc_sum(l, 0, "fetch", "eventloop", hi, "ratio_to_ideal"), 1e-4);
+		  lc_sum(l, 0, "fetch", "eventloop", hi, "ratio_to_ideal"),
+		  1e-4);
 	lc_expect(l, "loop_cpu", lc_cpu(l, 0, "fetch", "eventloop", hi), 2e-6);
 	lc_expect(l, "kib_per_transfer_loop",
-		  lc_per(l, "fetch", "eventloop", lo, hi, "peak_rss_kib", 1), 0.6);
+		  lc_per(l, "fetch", "eventloop", lo, hi, "peak_rss_kib", 1),
+		  0.6);
 	lc_expect(l, "kib_per_transfer_threads",
-		  lc_per(l, "fetch", "threads", lo, hi, "peak_rss_kib", 1), 0.6);
+		  lc_per(l, "fetch", "threads", lo, hi, "peak_rss_kib", 1),
+		  0.6);
 	lc_expect(l, "kib_per_transfer_processes",
 		  lc_per(l, "fetch", "processes", lo, hi, "peak_rss_kib", 1),
 		  0.6);
@@ -125,7 +130,8 @@ static void lc_cpu_bound(struct lc *l)
 		  lc_sum(l, 0, "compute", "eventloop", cw, "speedup"), 1e-4);
 	lc_expect(l, "gain_beyond_cores",
 		  lc_wall(l, 0, "compute", "threads", cw) /
-			  lc_wall(l, 0, "compute", "threads", 2 * cw), 1e-5);
+			  lc_wall(l, 0, "compute", "threads", 2 * cw),
+		  1e-5);
 	lc_python_speedups(l, cw);
 }
 
@@ -134,11 +140,16 @@ static void lc_gil_part(struct lc *l, int set, const char *tag, int cw)
 	char key[64];
 	double wall = lc_wall(l, set, "compute", "gil", cw);
 	snprintf(key, sizeof(key), "handovers_per_s_%s", tag);
-	lc_expect(l, key, lc_runs_median(l, set, "compute", "gil", cw,
-					 "handovers", 0) / wall, 0.01);
+	lc_expect(l, key,
+		  lc_runs_median(l, set, "compute", "gil", cw, "handovers", 0) /
+			  wall,
+		  0.01);
 	snprintf(key, sizeof(key), "lock_wait_share_%s", tag);
-	lc_expect(l, key, lc_runs_median(l, set, "compute", "gil", cw,
-					 "lock_wait_s", 0) / (wall * cw), 1e-4);
+	lc_expect(
+		l, key,
+		lc_runs_median(l, set, "compute", "gil", cw, "lock_wait_s", 0) /
+			(wall * cw),
+		1e-4);
 }
 
 static void lc_gil(struct lc *l)
@@ -163,15 +174,18 @@ static void lc_mixed(struct lc *l)
 					     "gil", "processes"};
 	lc_expect(l, "hybrid_vs_eventloop",
 		  lc_wall(l, 0, "mixed", "eventloop", 4) /
-			  lc_wall(l, 0, "mixed", "hybrid", 4), 1e-5);
+			  lc_wall(l, 0, "mixed", "hybrid", 4),
+		  1e-5);
 	for (size_t i = 0; i < 5; i++) {
 		char key[64];
 		snprintf(key, sizeof(key), "x_ideal_%s", models[i]);
-		lc_expect(l, key, lc_sum(l, 0, "mixed", models[i], 4,
-					 "ratio_to_ideal"), 1e-4);
+		lc_expect(l, key,
+			  lc_sum(l, 0, "mixed", models[i], 4, "ratio_to_ideal"),
+			  1e-4);
 		snprintf(key, sizeof(key), "cores_busy_%s", models[i]);
-		lc_expect(l, key, lc_cpu(l, 0, "mixed", models[i], 4) /
-					  lc_wall(l, 0, "mixed", models[i], 4),
+		lc_expect(l, key,
+			  lc_cpu(l, 0, "mixed", models[i], 4) /
+				  lc_wall(l, 0, "mixed", models[i], 4),
 			  1e-4);
 	}
 	lc_expect(l, "p50_eventloop",
@@ -209,11 +223,13 @@ static void lc_worker_price(struct lc *l)
 	for (size_t i = 0; i < 3; i++) {
 		char key[64];
 		snprintf(key, sizeof(key), "kib_per_%s", what[i]);
-		lc_expect(l, key, lc_per(l, "fetch", m[i], lo, hi,
-					 "peak_rss_kib", 1), 0.6);
+		lc_expect(l, key,
+			  lc_per(l, "fetch", m[i], lo, hi, "peak_rss_kib", 1),
+			  0.6);
 		snprintf(key, sizeof(key), "setup_per_%s", what[i]);
-		lc_expect(l, key, lc_per(l, "fetch", m[i], lo, hi, "setup_s",
-					 1e6), 0.1);
+		lc_expect(l, key,
+			  lc_per(l, "fetch", m[i], lo, hi, "setup_s", 1e6),
+			  0.1);
 	}
 	lc_expect(l, "loop_us_per_transfer",
 		  (lc_wall(l, 0, "fetch", "eventloop", hi) -
@@ -229,26 +245,31 @@ static void lc_honest(struct lc *l)
 	for (int i = 0; i < 2; i++) {
 		char key[64];
 		snprintf(key, sizeof(key), "spread_%s_pct", w[i]);
-		lc_expect(l, key, (lc_sum(l, 0, w[i], "threads", c1,
-					  "wall_max_s") /
+		lc_expect(l, key,
+			  (lc_sum(l, 0, w[i], "threads", c1, "wall_max_s") /
 				   lc_sum(l, 0, w[i], "threads", c1,
-					  "wall_min_s") - 1) * 100, 0.01);
+					  "wall_min_s") -
+			   1) * 100,
+			  0.01);
 		snprintf(key, sizeof(key), "cpu_share_%s", w[i]);
-		lc_expect(l, key, lc_cpu(l, 0, w[i], "sequential", 1) /
-					  lc_wall(l, 0, w[i], "sequential", 1),
+		lc_expect(l, key,
+			  lc_cpu(l, 0, w[i], "sequential", 1) /
+				  lc_wall(l, 0, w[i], "sequential", 1),
 			  1e-4);
 	}
 	lc_expect(l, "first_run_ratio",
 		  lc_runs_median(l, 0, "compute", "threads", c1, "wall_s", 1) /
-			  lc_wall(l, 0, "compute", "threads", c1), 1e-5);
+			  lc_wall(l, 0, "compute", "threads", c1),
+		  1e-5);
 	lc_expect(l, "gain_beyond_cores",
 		  lc_wall(l, 0, "compute", "threads", c1) /
-			  lc_wall(l, 0, "compute", "threads", c4), 1e-5);
+			  lc_wall(l, 0, "compute", "threads", c4),
+		  1e-5);
 }
 
 static void (*const lc_lessons[10])(struct lc *) = {
-	lc_waiting,  lc_threads_io, lc_processes_io, lc_event_loop,
-	lc_cpu_bound, lc_gil,       lc_mixed,        lc_how_many,
+	lc_waiting,	 lc_threads_io, lc_processes_io, lc_event_loop,
+	lc_cpu_bound,	 lc_gil,	lc_mixed,	 lc_how_many,
 	lc_worker_price, lc_honest,
 };
 
