@@ -180,13 +180,19 @@ static void report_summary_csv(const struct sweep *s, FILE *f)
 		const struct sweep_group *g = &s->groups[c->group];
 		fprintf(f,
 			"%s,%s,%d,%zu,%ld,%zu,%.6f,%.6f,%.6f,%.6f,%.6f,%.0f,"
-			"%.6f,%.3f,%.3f,%.3f,%.3f,%ld,",
+			"%.6f,",
 			report_group_name(s, c->group), c->model->name,
 			c->workers, g->batch->n, g->work, c->wall.n,
 			c->wall.median, c->wall.min, c->wall.max, c->user_s,
-			c->sys_s, c->rss_kib, c->setup_s, c->lat_p50 * 1e3,
-			c->lat_p95 * 1e3, c->lat_p99 * 1e3, c->lat_max * 1e3,
-			c->errors);
+			c->sys_s, c->rss_kib, c->setup_s);
+		/* An empty batch has no latencies: empty cells, not "nan". */
+		const double lat[] = {c->lat_p50, c->lat_p95, c->lat_p99,
+				      c->lat_max};
+		for (size_t k = 0; k < 4; k++) {
+			csv_num(f, lat[k] * 1e3, "%.3f");
+			fputc(',', f);
+		}
+		fprintf(f, "%ld,", c->errors);
 		csv_num(f, c->speedup, "%.4f");
 		fputc(',', f);
 		csv_num(f, c->efficiency, "%.4f");
