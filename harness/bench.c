@@ -73,7 +73,7 @@ void bench_add_row(struct bench_ctx *ctx, const struct bench_row *row)
 		ctx->cap_rows = cap;
 	}
 	ctx->rows[ctx->n_rows++] = *row;
-	printf("  %-18s %-14s %6d %12.4g %12.4g %8.3f %-10s %-4s %s\n",
+	printf("  %-21s %-17s %6d %12.4g %12.4g %8.3f %-10s %-4s %s\n",
 	       row->case_name, row->model, row->workers, row->measured,
 	       row->reference, row->ratio, row->target, bench_met_word(row),
 	       row->unit);
@@ -282,7 +282,7 @@ int bench_main(int argc, char **argv)
 	}
 	ctx.server_url = url;
 	ctx.server_pid = (int)server;
-	printf("  %-18s %-14s %6s %12s %12s %8s %-10s %-4s %s\n", "case",
+	printf("  %-21s %-17s %6s %12s %12s %8s %-10s %-4s %s\n", "case",
 	       "model", "C", "measured", "reference", "ratio", "target", "met",
 	       "unit");
 	for (size_t i = 0; i < N_CASES; i++)
