@@ -78,6 +78,12 @@ int bench_alternate(struct bench_ctx *ctx, const struct model **models,
 		    size_t n, struct batch *b, const struct batch *ref,
 		    int workers, double *med);
 
+/* The io case's measurement for a list of models: 1,000 fetches of
+ * /delay/100 at C = 100 (200 with --quick), one row per model with ratio
+ * = median / ideal and the given target. 0, or -1 on wrong results. */
+int bench_io_rows(struct bench_ctx *ctx, const char *case_name,
+		  const char *const *names, size_t n_names, const char *target);
+
 /* The registered models among names (a model not built is skipped). */
 size_t bench_models(const char *const *names, size_t n,
 		    const struct model **out);

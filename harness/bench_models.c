@@ -58,31 +58,39 @@ int bench_alternate(struct bench_ctx *ctx, const struct model **m, size_t n,
 	return 0;
 }
 
-static int bench_io(struct bench_ctx *ctx)
+int bench_io_rows(struct bench_ctx *ctx, const char *case_name,
+		  const char *const *names, size_t n_names, const char *target)
 {
-	static const char *const names[] = {"threads", "processes",
-					    "eventloop"};
 	const struct model *m[BENCH_MAX_MODELS];
-	size_t n = bench_models(names, 3, m);
+	size_t n = bench_models(names, n_names, m);
 	size_t tasks = ctx->quick ? 200 : 1000;
-	int workers = 100;
+	const int workers = 100;
 	struct batch *b = bench_fetch_batch(ctx, tasks, "/delay/100");
 	struct batch *ref = b ? bench_reference(ctx, b) : NULL;
 	double med[BENCH_MAX_MODELS];
 	int rc = -1;
 	if (ref && bench_alternate(ctx, m, n, b, ref, workers, med) == 0) {
 		double ideal = ceil((double)tasks / workers) * 0.100;
-		for (size_t i = 0; i < n; i++)
-			bench_add_row(ctx,
-				      &(struct bench_row){"io", m[i]->name,
-							  workers, med[i],
-							  ideal, med[i] / ideal,
-							  "<=1.10", "s"});
+		for (size_t i = 0; i < n; i++) {
+			struct bench_row row = {
+				"",    m[i]->name,     workers, med[i],
+				ideal, med[i] / ideal, "",	"s"};
+			row.case_name = case_name;
+			snprintf(row.target, sizeof(row.target), "%s", target);
+			bench_add_row(ctx, &row);
+		}
 		rc = 0;
 	}
 	batch_free(b);
 	batch_free(ref);
 	return rc;
+}
+
+static int bench_io(struct bench_ctx *ctx)
+{
+	static const char *const names[] = {"threads", "processes",
+					    "eventloop"};
+	return bench_io_rows(ctx, "io", names, 3, "<=1.10");
 }
 
 static int bench_cpu(struct bench_ctx *ctx)

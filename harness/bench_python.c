@@ -36,27 +36,7 @@ static int bench_python_io(struct bench_ctx *ctx)
 					    "py-asyncio"};
 	if (!bench_python_ready("python-io"))
 		return 0;
-	const struct model *m[BENCH_MAX_MODELS];
-	size_t n = bench_models(names, 3, m);
-	size_t tasks = ctx->quick ? 200 : 1000;
-	const int workers = 100;
-	struct batch *b = bench_fetch_batch(ctx, tasks, "/delay/100");
-	struct batch *ref = b ? bench_reference(ctx, b) : NULL;
-	double med[BENCH_MAX_MODELS];
-	int rc = -1;
-	if (ref && bench_alternate(ctx, m, n, b, ref, workers, med) == 0) {
-		double ideal = ceil((double)tasks / workers) * 0.100;
-		for (size_t i = 0; i < n; i++)
-			bench_add_row(ctx,
-				      &(struct bench_row){
-					      "python-io", m[i]->name, workers,
-					      med[i], ideal, med[i] / ideal,
-					      "<=1.25", "s"});
-		rc = 0;
-	}
-	batch_free(b);
-	batch_free(ref);
-	return rc;
+	return bench_io_rows(ctx, "python-io", names, 3, "<=1.25");
 }
 
 static int bench_python_cpu(struct bench_ctx *ctx)
