@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "common/clock.h"
+#include "common/procfs.h"
 #include "harness/bench.h"
 #include "harness/measure.h"
 #include "harness/rawclient.h"
@@ -29,29 +30,6 @@
 #define LOOP_MAX_REPEAT 64
 
 /* ---- measuring tools ------------------------------------------------ */
-
-/* CPU seconds a process has used so far (user + system), or NAN. */
-static double loop_cpu_of(pid_t pid)
-{
-	char path[64], buf[1024];
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return NAN;
-	size_t got = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[got] = '\0';
-	/* Fields 14 and 15 (utime, stime) follow the ")" that ends the
-	 * command name, which may itself contain spaces. */
-	const char *p = strrchr(buf, ')');
-	unsigned long ut, st;
-	if (!p || sscanf(p + 2,
-			 "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u "
-			 "%*u %lu %lu",
-			 &ut, &st) != 2)
-		return NAN;
-	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
-}
 
 /* Runs model m on b at C = workers in a fresh child (measure_run), checks
  * the results against ref; returns the wall time and, in *growth_kib, how
@@ -213,10 +191,11 @@ static double loop_time_client(struct bench_ctx *ctx, const struct model *c,
 	 * first (processes leaves 100 workers to reap), so no client runs
 	 * in another's shadow. */
 	usleep(300 * 1000);
-	double kib, cpu0 = loop_cpu_of(ctx->server_pid);
+	double kib, cpu0 = proc_cpu_seconds(ctx->server_pid);
 	double t = c ? loop_time_model(ctx, c, b, ref, 100, &kib)
 		     : loop_time_curl(config, 100);
-	*server_cpu = loop_cpu_of(ctx->server_pid) - cpu0;
+	double cpu1 = proc_cpu_seconds(ctx->server_pid);
+	*server_cpu = cpu0 < 0 || cpu1 < 0 ? NAN : cpu1 - cpu0;
 	return t;
 }
 

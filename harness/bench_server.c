@@ -27,26 +27,11 @@
 #include "common/clock.h"
 #include "harness/bench.h"
 #include "harness/rawclient.h"
+#include "common/procfs.h"
 #include "harness/server.h"
 
 #define WRK_CONNECTIONS 100
 #define BODY_BYTES 64
-
-/* A KiB figure from /proc/PID/status ("VmRSS", "VmHWM"); -1 if none. */
-static long proc_kib(pid_t pid, const char *field)
-{
-	char path[64], line[256];
-	long kib = -1;
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	FILE *f = fopen(path, "r");
-	size_t len = strlen(field);
-	while (f && fgets(line, sizeof(line), f))
-		if (strncmp(line, field, len) == 0 && line[len] == ':')
-			kib = atol(line + len + 1);
-	if (f)
-		fclose(f);
-	return kib;
-}
 
 /* Requests/s that wrk measured on url, or -1; *errors gets the socket
  * errors plus the non-2xx answers it saw. */
@@ -205,10 +190,10 @@ static int bench_held(struct bench_ctx *ctx)
 	long n = ctx->quick ? 2000 : 10000;
 	struct rawclient_stats st;
 	rawclient_run("127.0.0.1", port, "/bytes/1", 1, 1, &st); /* warm */
-	long base = proc_kib(pid, "VmRSS");
+	long base = proc_status_kib(pid, "VmRSS");
 	double wall =
 		rawclient_run("127.0.0.1", port, "/delay/1000", n, (int)n, &st);
-	long peak = proc_kib(pid, "VmHWM");
+	long peak = proc_status_kib(pid, "VmHWM");
 	server_stop(pid);
 	if (wall < 0 || st.ok != n || st.max_open != n) {
 		fprintf(stderr,

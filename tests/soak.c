@@ -28,6 +28,7 @@
 #include <zlib.h>
 
 #include "common/clock.h"
+#include "common/procfs.h"
 #include "common/fetch.h"
 #include "harness/rawclient.h"
 #include "harness/server.h"
@@ -244,21 +245,6 @@ static void client_run(const struct soak *s, int i)
 
 /* ---- the parent: start, watch, report ---- */
 
-static long proc_kib(pid_t pid, const char *field)
-{
-	char path[64], line[256];
-	long kib = -1;
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	FILE *f = fopen(path, "r");
-	size_t len = strlen(field);
-	while (f && fgets(line, sizeof(line), f))
-		if (strncmp(line, field, len) == 0 && line[len] == ':')
-			kib = atol(line + len + 1);
-	if (f)
-		fclose(f);
-	return kib;
-}
-
 static int proc_fds(pid_t pid)
 {
 	char cmd[64], out[32] = "";
@@ -270,22 +256,6 @@ static int proc_fds(pid_t pid)
 	if (p)
 		pclose(p);
 	return atoi(out);
-}
-
-static double proc_cpu(pid_t pid)
-{
-	char path[64];
-	unsigned long ut = 0, st = 0;
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return -1;
-	int n = fscanf(f,
-		       "%*d %*s %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u "
-		       "%*u %lu %lu",
-		       &ut, &st);
-	fclose(f);
-	return n == 2 ? (double)(ut + st) / (double)sysconf(_SC_CLK_TCK) : -1;
 }
 
 /* Sums the clients' slots, prints the report; returns the exit status. */
@@ -374,7 +344,7 @@ int main(int argc, char **argv)
 		sleep(left < 60 ? (unsigned)left + 1
 				: 60); /* report each minute */
 		printf("soak: %.0f s, server RSS %ld KiB, %d fds\n",
-		       clock_now() - t0, proc_kib(server, "VmRSS"),
+		       clock_now() - t0, proc_status_kib(server, "VmRSS"),
 		       proc_fds(server));
 		fflush(stdout);
 	}
@@ -384,8 +354,8 @@ int main(int argc, char **argv)
 	sleep(3); /* lingering closes finish (2 s) */
 	bool alive = waitpid(server, NULL, WNOHANG) == 0;
 	int fds_end = proc_fds(server);
-	long peak = proc_kib(server, "VmHWM");
-	double cpu = proc_cpu(server);
+	long peak = proc_status_kib(server, "VmHWM");
+	double cpu = proc_cpu_seconds(server);
 	server_stop(server);
 	return soak_report(&s, elapsed, peak, cpu, fds_start, fds_end, alive);
 }

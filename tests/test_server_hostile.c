@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "common/clock.h"
+#include "common/procfs.h"
 #include "common/fetch.h"
 #include "harness/rawclient.h"
 #include "harness/server.h"
@@ -239,23 +240,6 @@ START_TEST(two_thousand_delayed_connections_are_all_answered)
 }
 END_TEST
 
-/* CPU seconds a process has used, from /proc/PID/stat. */
-static double cpu_seconds(pid_t pid)
-{
-	char path[64];
-	unsigned long ut = 0, st = 0;
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return -1;
-	int n = fscanf(f,
-		       "%*d %*s %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u "
-		       "%*u %lu %lu",
-		       &ut, &st);
-	fclose(f);
-	return n == 2 ? (double)(ut + st) / (double)sysconf(_SC_CLK_TCK) : -1;
-}
-
 /* A child with few descriptors runs a server and holds it until killed;
  * the server dies with it (PR_SET_PDEATHSIG). */
 static pid_t spawn_starved(pid_t *server, char *url, size_t len)
@@ -298,7 +282,7 @@ START_TEST(out_of_descriptors_accept_pauses_and_recovers)
 	static const char req[] = "GET /delay/1000 HTTP/1.1\r\n"
 				  "Connection: close\r\n\r\n";
 	int fds[N];
-	double cpu0 = cpu_seconds(server);
+	double cpu0 = proc_cpu_seconds(server);
 	for (int i = 0; i < N; i++) { /* more than 48 fds: EMFILE */
 		fds[i] = rawsock_connect(rawsock_port(url));
 		ck_assert_int_ge(fds[i], 0);
@@ -306,7 +290,7 @@ START_TEST(out_of_descriptors_accept_pauses_and_recovers)
 	}
 	sleep(1); /* the first batch waits its delay; the rest can't be
 		     accepted: a busy accept loop would burn this second */
-	double spent = cpu_seconds(server) - cpu0;
+	double spent = proc_cpu_seconds(server) - cpu0;
 	int answered = 0;
 	for (int i = 0; i < N; i++) {
 		char buf[512];
