@@ -27,7 +27,8 @@ override CFLAGS  += -fsanitize=$(SAN) -fno-omit-frame-pointer
 override LDFLAGS += -fsanitize=$(SAN)
 endif
 
-SRCS      := $(wildcard common/*.c models/*.c models/exercises/*.c harness/*.c)
+SRCS      := $(wildcard common/*.c models/*.c models/exercises/*.c harness/*.c \
+	harness/*/*.c)
 MAIN_SRC  := harness/main.c
 LIB_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(filter-out $(MAIN_SRC),$(SRCS)))
 MAIN_OBJ  := $(BUILD)/harness/main.o
@@ -124,11 +125,13 @@ bench: $(BIN)
 ## make fuzz: libFuzzer over the server's request handling (clang), for
 ## FUZZ_SECONDS; inputs reaching new code are kept in tests/fuzz/corpus/.
 FUZZ_SECONDS ?= 60
+# The server's request handling: every file of harness/server/ but the
+# socket layer (loop.c) and the command (serve.c).
 FUZZ_SRCS := tests/fuzz/fuzz_request.c tests/support/fuzz_drive.c \
-	harness/http_conn.c harness/http_answer.c harness/server_route.c
+	$(filter-out harness/server/loop.c harness/server/serve.c,\
+	  $(wildcard harness/server/*.c))
 FUZZ_BIN  := $(BUILD)/fuzz/fuzz_request
-$(FUZZ_BIN): $(FUZZ_SRCS) harness/http_conn.h harness/http_answer.h \
-	harness/server_route.h
+$(FUZZ_BIN): $(FUZZ_SRCS) $(wildcard harness/server/*.h)
 	@mkdir -p $(dir $@)
 	clang -std=gnu11 -g -O1 -I. -fsanitize=fuzzer,address,undefined \
 	  -fno-sanitize-recover=undefined $(FUZZ_SRCS) -o $@ -lhttp_parser

@@ -15,7 +15,7 @@
  *
  * What it costs (perf, 10,000 x /delay/1000 all in flight, libcurl 7.88):
  * about 100 us of CPU per transfer, against 40 us for a bare epoll client
- * (harness/rawclient.c). The kernel's TCP work is the same for both; the
+ * (harness/bench/rawclient.c). The kernel's TCP work is the same for both; the
  * difference is libcurl's own bookkeeping (its socket hash has 911
  * buckets, so with 10,000 sockets every lookup walks a chain), malloc,
  * and first-touch page faults for the ~15 KiB each transfer holds.

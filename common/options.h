@@ -40,7 +40,7 @@ struct run_stats {
 	long replacements;   /* processes: workers started after a crash */
 	double startup_s;    /* external models: interpreter start-up */
 	char note[RUN_STATS_NOTE_MAX]; /* a limit that was hit, said in words */
-	/* External models (harness/external.h). wait4's CPU and memory
+	/* External models (harness/external/external.h). wait4's CPU and memory
 	 * include the interpreter's start-up. */
 	double external_run_s;	/* the run time the program measured */
 	int external_status;	/* enum external_status */

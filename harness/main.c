@@ -16,13 +16,13 @@
 #include <string.h>
 
 #include "common/fetch.h"
-#include "harness/bench.h"
-#include "harness/cli.h"
+#include "harness/bench/bench.h"
+#include "harness/cli/cli.h"
 #include "harness/commands.h"
-#include "harness/external.h"
-#include "harness/plot.h"
-#include "harness/run.h"
-#include "harness/server.h"
+#include "harness/external/external.h"
+#include "harness/report/plot.h"
+#include "harness/run/run.h"
+#include "harness/server/serve.h"
 #include "models/model.h"
 
 struct command {

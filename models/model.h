@@ -43,7 +43,7 @@ struct model {
 };
 
 /* Runs model m on the batch: m->run for C models, the external-model
- * protocol (harness/external.c) for MODEL_EXTERNAL ones. */
+ * protocol (harness/external/external.c) for MODEL_EXTERNAL ones. */
 int model_run(const struct model *m, struct batch *batch,
 	      const struct run_opts *opts);
 

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "harness/external.h"
+#include "harness/external/external.h"
 #include "models/model.h"
 
 extern const struct model model_sequential;
@@ -18,7 +18,7 @@ extern const struct model model_gil;
 extern const struct model model_hybrid;
 extern const struct model model_student, model_solution; /* exercises */
 
-/* An external model: models/python/NAME.py, run by harness/external.c.
+/* An external model: models/python/NAME.py, run by harness/external/external.c.
  * NAME is pasted into a string literal, so it cannot be parenthesised. */
 /* NOLINTBEGIN(bugprone-macro-parentheses) */
 #define PYTHON_MODEL(NAME, SUMMARY)                                            \

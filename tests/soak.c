@@ -30,8 +30,8 @@
 #include "common/clock.h"
 #include "common/procfs.h"
 #include "common/fetch.h"
-#include "harness/rawclient.h"
-#include "harness/server.h"
+#include "harness/bench/rawclient.h"
+#include "harness/server/serve.h"
 #include "tests/support/rawsock.h"
 
 #define CLIENTS 8

@@ -25,8 +25,8 @@
 
 #include "common/clock.h"
 #include "common/fetch.h"
-#include "harness/server.h"
-#include "harness/verify.h"
+#include "harness/server/serve.h"
+#include "harness/run/verify.h"
 #include "models/model.h"
 
 static char server_url[128];

@@ -20,8 +20,8 @@
 
 #include "common/clock.h"
 #include "common/kernel.h"
-#include "harness/external.h"
-#include "harness/python.h"
+#include "harness/external/external.h"
+#include "harness/external/python.h"
 #include "models/model.h"
 #include "tests/support/support.h"
 

@@ -15,7 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "harness/python.h"
+#include "harness/external/python.h"
 #include "models/model.h"
 #include "tests/support/support.h"
 

@@ -14,7 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "harness/measure.h"
+#include "harness/run/measure.h"
 #include "tests/support/support.h"
 
 #define BIG_MIB 300

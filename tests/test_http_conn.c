@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness/http_conn.h"
+#include "harness/server/http_conn.h"
 
 static const struct http_limits limits = {.header_timeout_s = 10,
 					  .idle_timeout_s = 30};

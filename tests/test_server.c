@@ -16,7 +16,7 @@
 
 #include "common/clock.h"
 #include "common/fetch.h"
-#include "harness/server.h"
+#include "harness/server/serve.h"
 #include "tests/support/rawsock.h"
 #include "tests/support/support.h"
 

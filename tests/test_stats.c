@@ -3,9 +3,9 @@
 #include <check.h>
 #include <math.h>
 
-#include "harness/bench.h"
-#include "harness/cli.h"
-#include "harness/stats.h"
+#include "harness/bench/bench.h"
+#include "harness/cli/cli.h"
+#include "harness/run/stats.h"
 
 START_TEST(median_min_max_of_odd_and_even_counts)
 {

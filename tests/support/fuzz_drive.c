@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness/http_conn.h"
+#include "harness/server/http_conn.h"
 
 #define FUZZ_CHECK(cond)                                                       \
 	do {                                                                   \

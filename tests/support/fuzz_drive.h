@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * fuzz_drive.h - drives one http_conn (harness/http_conn.h) with a script
+ * fuzz_drive.h - drives one http_conn (harness/server/http_conn.h) with a script
  * of bytes, as the socket layer would, and aborts when an invariant
  * breaks. Shared by the libFuzzer target (tests/fuzz/fuzz_request.c) and
  * the suite that replays its corpus in `make test` (test_fuzz_corpus.c).

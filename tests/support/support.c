@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "common/fetch.h"
-#include "harness/server.h"
+#include "harness/server/serve.h"
 #include "models/model.h"
 
 char support_server_url[256];

@@ -11,7 +11,7 @@
 #include <sys/types.h>
 
 #include "common/task.h"
-#include "harness/verify.h"
+#include "harness/run/verify.h"
 
 /* The server's base URL ("http://127.0.0.1:PORT") once started. */
 extern char support_server_url[256];

@@ -1,0 +1,389 @@
+// SPDX-License-Identifier: MIT
+/*
+ * grade.c - `concur grade MODEL`: checks one model the way the test suite
+ * does and says, when it fails, what the mistake most likely is.
+ *
+ * Order of work: run tests/test_conformance with CONCUR_MODELS=MODEL (its
+ * TAP log says which scenario passed; its output, kept in conformance.log,
+ * holds the first difference and any sanitizer report); turn each failure
+ * into a hint; if everything passed, time the model against threads
+ * (grade_report.c); write results.json.
+ */
+#include "harness/grade/grade.h"
+
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/clock.h"
+#include "harness/cli/cli.h"
+#include "harness/commands.h"
+#include "harness/report/result_set.h"
+
+struct grade_test *grade_add(struct grade *g, const char *name, double score,
+			     double max_score, const char *output)
+{
+	struct grade_test *t = &g->tests[g->n_tests];
+	if (g->n_tests < GRADE_MAX_TESTS - 1)
+		g->n_tests++;
+	snprintf(t->name, sizeof(t->name), "%.*s", (int)sizeof(t->name) - 1,
+		 name);
+	t->score = score;
+	t->max_score = max_score;
+	snprintf(t->output, sizeof(t->output), "%.*s",
+		 (int)sizeof(t->output) - 1, output);
+	return t;
+}
+
+/* Runs the conformance binary with env NAME=VALUE pairs (NULL-ended),
+ * stdout and stderr into log. Returns its exit status, or -1. */
+static int grade_exec(const char *bin, const char *const *env, const char *log)
+{
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (fd < 0)
+			_exit(127);
+		dup2(fd, STDOUT_FILENO);
+		dup2(fd, STDERR_FILENO);
+		close(fd);
+		for (size_t i = 0; env[i]; i += 2)
+			setenv(env[i], env[i + 1], 1);
+		execl(bin, bin, (char *)NULL);
+		_exit(127);
+	}
+	int status;
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* Does the file at path contain needle? */
+static bool grade_file_has(const char *path, const char *needle)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return false;
+	char line[1024];
+	bool found = false;
+	while (!found && fgets(line, sizeof(line), f))
+		found = strstr(line, needle) != NULL;
+	fclose(f);
+	return found;
+}
+
+/* The hint bits one failure message points at. */
+static unsigned grade_classify(const char *msg)
+{
+	if (strstr(msg, "got not_run"))
+		return HINT_LOST;
+	if (strstr(msg, "expected ok") && strstr(msg, "got ok"))
+		return HINT_ORDER;
+	if (strstr(msg, "timeout expired"))
+		return HINT_HANG;
+	if (strstr(msg, "Early exit with return value 66"))
+		return HINT_RACE; /* ThreadSanitizer's exit status */
+	if (strstr(msg, "Received signal") || strstr(msg, "Early exit"))
+		return HINT_CRASH;
+	if (strstr(msg, "could not run"))
+		return HINT_NO_RUN;
+	if (strstr(msg, "no worker or runs backwards"))
+		return HINT_FIELDS;
+	return HINT_OTHER;
+}
+
+/* The scenario names, in the order their checks run. */
+static size_t grade_scenarios(struct grade *g, char names[][128], size_t cap)
+{
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/scenarios.txt", g->dir);
+	const char *env[] = {"CONCUR_LIST_SCENARIOS", "1", NULL};
+	if (grade_exec(g->conformance, env, path) != 0)
+		return 0;
+	FILE *f = fopen(path, "r");
+	size_t n = 0;
+	while (f && n < cap && fgets(names[n], 128, f)) {
+		names[n][strcspn(names[n], "\n")] = '\0';
+		n++;
+	}
+	if (f)
+		fclose(f);
+	unlink(path);
+	return n;
+}
+
+/* One TAP line ("ok 3 - file:tcase:test: message") into a check. */
+static void grade_tap_line(struct grade *g, const char *line, char names[][128],
+			   size_t n_names)
+{
+	bool ok = strncmp(line, "ok ", 3) == 0;
+	if (!ok && strncmp(line, "not ok ", 7) != 0)
+		return;
+	long number = strtol(line + (ok ? 3 : 7), NULL, 10);
+	const char *msg = strstr(line, " - ");
+	msg = msg ? msg + 3 : line;
+	for (int colons = 0; colons < 3 && strchr(msg, ':'); colons++)
+		msg = strchr(msg, ':') + 1;
+	while (*msg == ' ')
+		msg++;
+	char name[160];
+	if (number >= 1 && (size_t)number <= n_names)
+		snprintf(name, sizeof(name), "conformance: %s",
+			 names[number - 1]);
+	else
+		snprintf(name, sizeof(name), "conformance: check %ld", number);
+	struct grade_test *t = grade_add(g, name, ok ? 1 : 0, 1, msg);
+	t->output[strcspn(t->output, "\n")] = '\0';
+	if (!ok) {
+		g->failed = true;
+		g->hints |= grade_classify(msg);
+	}
+}
+
+/* Runs the suite against the model and adds one check per scenario. */
+static int grade_conformance(struct grade *g)
+{
+	char names[32][128];
+	size_t n_names = grade_scenarios(g, names, 32);
+	if (n_names == 0) {
+		cli_error("grade: cannot run the conformance suite '%s' "
+			  "(build it: make %s)",
+			  g->conformance, g->conformance);
+		return -1;
+	}
+	char tap[4200], log[4200];
+	snprintf(tap, sizeof(tap), "%s/conformance.tap", g->dir);
+	snprintf(log, sizeof(log), "%s/conformance.log", g->dir);
+	const char *mult = getenv("CK_TIMEOUT_MULTIPLIER");
+	const char *env[] = {"CONCUR_MODELS",
+			     g->model->name,
+			     "CK_TAP_LOG_FILE_NAME",
+			     tap,
+			     "CK_TIMEOUT_MULTIPLIER",
+			     mult	   ? mult
+			     : g->sanitize ? "1"
+					   : "0.25",
+			     NULL};
+	printf("conformance: %zu scenarios against %s (log: %s)\n", n_names,
+	       g->model->name, log);
+	grade_exec(g->conformance, env, log);
+	FILE *f = fopen(tap, "r");
+	char line[2048];
+	size_t before = g->n_tests;
+	while (f && fgets(line, sizeof(line), f))
+		grade_tap_line(g, line, names, n_names);
+	if (f)
+		fclose(f);
+	for (size_t i = g->n_tests - before; i < n_names; i++) {
+		char name[160];
+		snprintf(name, sizeof(name), "conformance: %s", names[i]);
+		grade_add(g, name, 0, 1, "did not run: see conformance.log");
+		g->failed = true;
+		g->hints |= HINT_CRASH;
+	}
+	if (grade_file_has(log, "ThreadSanitizer: data race"))
+		g->hints |= HINT_RACE;
+	if (grade_file_has(log, "ERROR: AddressSanitizer") ||
+	    grade_file_has(log, "ERROR: LeakSanitizer"))
+		g->hints |= HINT_MEMORY;
+	if (grade_file_has(log, "runtime error:"))
+		g->hints |= HINT_UB;
+	return 0;
+}
+
+/* A sanitizer's verdict as a check of its own, when one was asked. */
+static void grade_sanitizer_check(struct grade *g)
+{
+	if (!g->sanitize)
+		return;
+	unsigned bad = HINT_RACE | HINT_MEMORY | HINT_UB;
+	char name[96];
+	snprintf(name, sizeof(name), "sanitizer (%s): no report", g->sanitize);
+	bool clean = !(g->hints & bad);
+	grade_add(g, name, clean ? 1 : 0, 1,
+		  clean ? "no report in conformance.log"
+			: "a report: see conformance.log");
+	if (!clean)
+		g->failed = true;
+}
+
+static const struct {
+	unsigned bit;
+	const char *text;
+} grade_hints[] = {
+	{HINT_LOST, "A task was lost: its result is still not_run, so no "
+		    "worker ever ran it. In a queue-fed pool, check that pop "
+		    "hands out indices until the queue is closed AND empty, "
+		    "that every popped index reaches task_execute, and that "
+		    "every push succeeds (student.c TODOs 1, 2 and 4)."},
+	{HINT_ORDER, "Results out of order: a task's slot holds another "
+		     "task's result. Run task i into batch->results[i] (pass "
+		     "the index you popped to task_execute), and make sure "
+		     "no two workers take the same index (head and count "
+		     "change only under the lock)."},
+	{HINT_HANG, "A hang: a check ran out of time. Someone waits on a "
+		    "condition nobody signals: a consumer asleep on not_empty "
+		    "after the queue closed (close must broadcast), or the "
+		    "producer asleep on not_full with no consumer popping. "
+		    "Wait in a while loop that re-checks the condition."},
+	{HINT_CRASH, "A crash: a check died of a signal or did not run; "
+		     "conformance.log has the details. To see where, run "
+		     "with AddressSanitizer: make check-model MODEL=%s "
+		     "SANITIZE=address"},
+	{HINT_RACE, "A data race: ThreadSanitizer's report in "
+		    "conformance.log names the two accesses. Every field "
+		    "marked 'guarded by lock' may only be touched between "
+		    "pthread_mutex_lock and pthread_mutex_unlock."},
+	{HINT_MEMORY, "A memory error: AddressSanitizer's report in "
+		      "conformance.log shows the bad access and where the "
+		      "memory came from."},
+	{HINT_UB, "Undefined behaviour: UBSan's 'runtime error:' line in "
+		  "conformance.log names the file and line."},
+	{HINT_NO_RUN, "run() returned -1: the model said it could not run "
+		      "the batch at all (its message is in conformance.log)."},
+	{HINT_FIELDS, "A result has no worker number or ends before it "
+		      "starts: fill results with task_execute, which sets "
+		      "start, end and worker."},
+	{HINT_OTHER, "A result differs from the sequential reference: the "
+		     "check's output shows the first difference."},
+};
+
+/* Builds the hint text from the bits, and says how to look closer. */
+static void grade_hint(struct grade *g)
+{
+	size_t used = 0, len = sizeof(g->hint_text);
+	g->hint_text[0] = '\0';
+	for (size_t i = 0; i < sizeof(grade_hints) / sizeof(grade_hints[0]);
+	     i++) {
+		if (!(g->hints & grade_hints[i].bit) || used >= len)
+			continue;
+		used += (size_t)snprintf(g->hint_text + used, len - used,
+					 "hint: ");
+		if (used < len)
+			used += (size_t)snprintf(
+				g->hint_text + used, len - used,
+				grade_hints[i].text, g->model->name);
+		if (used < len)
+			used += (size_t)snprintf(g->hint_text + used,
+						 len - used, "\n");
+	}
+	if (g->failed && !(g->sanitize && !strcmp(g->sanitize, "thread")) &&
+	    used < len)
+		snprintf(g->hint_text + used, len - used,
+			 "hint: to look for data races: make check-model "
+			 "MODEL=%s SANITIZE=thread\n",
+			 g->model->name);
+}
+
+static void grade_print(const struct grade *g)
+{
+	double score = 0, max = 0;
+	printf("\n");
+	for (size_t i = 0; i < g->n_tests; i++) {
+		const struct grade_test *t = &g->tests[i];
+		score += t->score;
+		max += t->max_score;
+		printf("  %-4s %-58s %4.1f/%.0f\n",
+		       t->score >= t->max_score ? "PASS"
+		       : t->score > 0		? "PART"
+						: "FAIL",
+		       t->name, t->score, t->max_score);
+		if (t->score < t->max_score)
+			printf("       %s\n", t->output);
+	}
+	printf("\nscore: %.1f/%.0f\n", score, max);
+	cli_wrap("", g->hint_text);
+}
+
+/* The conformance binary beside this program: <dir of concur>/tests/. */
+static void grade_default_bin(char *buf, size_t len)
+{
+	char self[4096];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n <= 0) {
+		snprintf(buf, len, "build/tests/test_conformance");
+		return;
+	}
+	self[n] = '\0';
+	snprintf(buf, len, "%s/tests/test_conformance", dirname(self));
+}
+
+/* Parses the command line; 0, or -1 after one line. */
+static int grade_parse(int argc, char **argv, struct grade *g, const char **out,
+		       char *bin, size_t bin_len)
+{
+	const char *name = NULL;
+	for (int i = 1; i < argc; i++) {
+		bool value = i + 1 < argc;
+		if (!strcmp(argv[i], "--out") && value)
+			*out = argv[++i];
+		else if (!strcmp(argv[i], "--conformance") && value)
+			snprintf(bin, bin_len, "%s", argv[++i]);
+		else if (!strcmp(argv[i], "--sanitize") && value)
+			g->sanitize = argv[++i][0] ? argv[i] : NULL;
+		else if (!strcmp(argv[i], "--quick"))
+			g->quick = true;
+		else if (argv[i][0] == '-' || name) {
+			cli_error("grade: unexpected argument '%s' (usage: "
+				  "concur grade MODEL [--out FILE] "
+				  "[--conformance BIN] [--quick])",
+				  argv[i]);
+			return -1;
+		} else
+			name = argv[i];
+	}
+	if (!name || !name[0] || !(g->model = model_find(name))) {
+		cli_error("check-model: %s%s%s; the models are: %s",
+			  name && name[0] ? "unknown model '" : "",
+			  name && name[0] ? name
+					  : "which model? give "
+					    "MODEL=name",
+			  name && name[0] ? "'" : "", model_names());
+		return -1;
+	}
+	return 0;
+}
+
+int grade_main(int argc, char **argv)
+{
+	static struct grade g; /* large: keep it off the stack */
+	memset(&g, 0, sizeof(g));
+	const char *out = NULL;
+	char bin[4096];
+	grade_default_bin(bin, sizeof(bin));
+	if (grade_parse(argc, argv, &g, &out, bin, sizeof(bin)) != 0)
+		return EXIT_USAGE;
+	g.conformance = bin;
+	if (out)
+		snprintf(g.out, sizeof(g.out), "%s", out);
+	else
+		snprintf(g.out, sizeof(g.out),
+			 "results/check-model/%s/"
+			 "results.json",
+			 g.model->name);
+	char copy[4200];
+	snprintf(copy, sizeof(copy), "%s", g.out);
+	snprintf(g.dir, sizeof(g.dir), "%s", dirname(copy));
+	if (report_mkdirs(g.dir) != 0) {
+		cli_error("grade: cannot create '%s'", g.dir);
+		return EXIT_USAGE;
+	}
+	double t0 = clock_now();
+	if (grade_conformance(&g) != 0)
+		return EXIT_USAGE;
+	grade_sanitizer_check(&g);
+	grade_speed(&g);
+	grade_hint(&g);
+	grade_print(&g);
+	if (grade_write(&g, clock_now() - t0) != 0)
+		return 1;
+	printf("grade file: %s\n", g.out);
+	return g.failed ? 1 : 0;
+}

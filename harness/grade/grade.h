@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: MIT
+/*
+ * grade.h - `concur grade MODEL`, what `make check-model MODEL=...` runs:
+ * the conformance suite against one model, a hint when it fails, the
+ * model's speed as a ratio to the built-in threads model on the same
+ * batch, and a grade file in the layout of Gradescope's results.json:
+ *
+ *     {"score": 9.5, "execution_time": 12.3, "output": "hints...",
+ *      "tests": [{"name": ..., "score": 1, "max_score": 1,
+ *                 "status": "passed", "output": ...}, ...]}
+ *
+ * Errors: bad usage (no model, an unknown one) is one line and exit 2; a
+ * model that fails a check exits 1; the speed score never fails it.
+ */
+#ifndef CONCUR_GRADE_H
+#define CONCUR_GRADE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "models/model.h"
+
+#define GRADE_MAX_TESTS 32
+
+/* One check of the grade file. */
+struct grade_test {
+	char name[128];
+	double score, max_score;
+	char output[1024];
+};
+
+/* Likely mistakes, as bits: what the hint explains. */
+enum grade_hint {
+	HINT_LOST = 1 << 0,   /* a result left not_run */
+	HINT_ORDER = 1 << 1,  /* a result in another task's slot */
+	HINT_HANG = 1 << 2,   /* a check ran out of time */
+	HINT_CRASH = 1 << 3,  /* a signal killed the check */
+	HINT_RACE = 1 << 4,   /* ThreadSanitizer reported a race */
+	HINT_MEMORY = 1 << 5, /* AddressSanitizer reported an error */
+	HINT_UB = 1 << 6,     /* UBSan reported undefined behaviour */
+	HINT_NO_RUN = 1 << 7, /* run() returned -1 */
+	HINT_FIELDS = 1 << 8, /* no worker, or end before start */
+	HINT_OTHER = 1 << 9,  /* a result differs otherwise */
+};
+
+struct grade {
+	const struct model *model;
+	const char *conformance; /* the test_conformance binary */
+	const char *sanitize;	 /* "thread", "address", ... or NULL */
+	bool quick;		 /* smaller speed batch (tests) */
+	char dir[4096];		 /* where results.json and the logs go */
+	char out[4200];		 /* results.json */
+	struct grade_test tests[GRADE_MAX_TESTS];
+	size_t n_tests;
+	bool failed;	/* a conformance check failed */
+	unsigned hints; /* enum grade_hint */
+	char hint_text[4096];
+};
+
+/* Adds a check; returns it (never NULL: the table is large enough). */
+struct grade_test *grade_add(struct grade *g, const char *name, double score,
+			     double max_score, const char *output);
+
+/* The speed check (harness/grade/grade_report.c): the model and threads on one
+ * small batch of fetches and computes, run as `concur run` runs them. */
+void grade_speed(struct grade *g);
+
+/* Writes g->out; 0 or -1 after one line. */
+int grade_write(const struct grade *g, double elapsed_s);
+
+#endif

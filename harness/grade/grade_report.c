@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: MIT
+/*
+ * grade_report.c - the two halves of a grade that are not conformance: the
+ * speed check (the model against the built-in threads model, on the same
+ * batch, in the same run, so the ratio does not depend on whose laptop
+ * ran it) and the grade file, written with jansson.
+ */
+#include <jansson.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness/report/file_replace.h"
+#include "harness/cli/cli.h"
+#include "harness/grade/grade.h"
+#include "harness/run/measure.h"
+#include "harness/run/run.h"
+
+/* The speed run's time limit: a model can pass the conformance suite and
+ * still hang on another batch (a lost wake-up is a matter of timing). */
+#define GRADE_SPEED_LIMIT_S 120
+
+static void grade_alarm_cb(int sig)
+{
+	(void)sig;
+	measure_stop_requested = 1; /* measure_wait then stops the run */
+}
+
+/* Arms (seconds > 0) or disarms the limit. No SA_RESTART: the harness's
+ * wait4 must return to see the flag. */
+static void grade_limit(unsigned seconds)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = seconds ? grade_alarm_cb : SIG_DFL;
+	sigaction(SIGALRM, &sa, NULL);
+	alarm(seconds);
+}
+
+/* The score of one speed ratio (threads' time / the model's): full at
+ * 80% of threads' speed or better, half from 50%. */
+static double grade_ratio_score(double ratio)
+{
+	if (isnan(ratio))
+		return 0;
+	return ratio >= 0.8 ? 1.0 : ratio >= 0.5 ? 0.5 : 0.0;
+}
+
+static const struct case_summary *
+grade_case(const struct sweep *s, const char *model, enum task_type w)
+{
+	for (size_t i = 0; i < s->n_cases; i++)
+		if (s->groups[s->cases[i].group].workload == w &&
+		    strcmp(s->cases[i].model->name, model) == 0)
+			return &s->cases[i];
+	return NULL;
+}
+
+/* The batch: small, the same for both models (external models compute
+ * the same units as C ones, so keep the compute light for them). */
+static void grade_speed_config(const struct grade *g, struct run_config *c,
+			       char *label, size_t label_len)
+{
+	config_defaults(c);
+	c->models[0] = model_find("threads");
+	c->n_models = 1;
+	if (g->model != c->models[0])
+		c->models[c->n_models++] = g->model;
+	c->workers[0] = 4;
+	c->n_workers = 1;
+	c->tasks = g->quick ? 8 : 16;
+	c->delay_ms = 20;
+	c->work = g->model->flags & MODEL_EXTERNAL ? 1 : 4;
+	c->py_work = c->work;
+	c->repeat = g->quick ? 1 : 3;
+	c->plot = false;
+	c->quiet = true;
+	c->out_dir = g->dir;
+	snprintf(label, label_len, "speed-%s", g->model->name);
+	c->label = label;
+	c->cmdline = NULL;
+}
+
+/* One workload's check: ratio and score. */
+static void grade_speed_workload(struct grade *g, const struct sweep *s,
+				 enum task_type w)
+{
+	const struct case_summary *t = grade_case(s, "threads", w);
+	const struct case_summary *m = grade_case(s, g->model->name, w);
+	char name[96], out[512];
+	snprintf(name, sizeof(name), "speed: %s vs threads (C = 4)",
+		 task_type_name(w));
+	if (!t || !m) {
+		grade_add(g, name, 0, 1, "not measured");
+		return;
+	}
+	double ratio = t->wall.median / m->wall.median;
+	snprintf(out, sizeof(out),
+		 "speed ratio %.2f (threads %.4f s / %s %.4f s, median of "
+		 "%zu; 1.00 = as fast as threads; full score from 0.80)",
+		 ratio, t->wall.median, g->model->name, m->wall.median,
+		 m->wall.n);
+	grade_add(g, name, grade_ratio_score(ratio), 1, out);
+	printf("  %s: %s\n", name, out);
+}
+
+void grade_speed(struct grade *g)
+{
+	static const enum task_type ws[] = {TASK_FETCH, TASK_COMPUTE};
+	if (g->failed || !model_find("threads")) {
+		const char *why = g->failed ? "not measured: pass the "
+					      "conformance checks first"
+					    : "not measured: no threads model "
+					      "in this build";
+		for (size_t i = 0; i < 2; i++) {
+			char name[96];
+			snprintf(name, sizeof(name),
+				 "speed: %s vs threads "
+				 "(C = 4)",
+				 task_type_name(ws[i]));
+			grade_add(g, name, 0, 1, why);
+		}
+		return;
+	}
+	struct run_config c;
+	char label[96];
+	grade_speed_config(g, &c, label, sizeof(label));
+	printf("speed: %s against threads, %ld tasks, C = 4\n", g->model->name,
+	       c.tasks);
+	fflush(stdout);
+	struct sweep s;
+	grade_limit(GRADE_SPEED_LIMIT_S);
+	int rc = run_execute(&c, &s);
+	grade_limit(0);
+	bool hung = s.partial;
+	for (size_t i = 0; i < 2; i++) {
+		if (rc == 0) {
+			grade_speed_workload(g, &s, ws[i]);
+			continue;
+		}
+		char name[96];
+		snprintf(name, sizeof(name), "speed: %s vs threads (C = 4)",
+			 task_type_name(ws[i]));
+		grade_add(g, name, 0, 1,
+			  hung ? "did not finish in time: a hang"
+			       : "concur run found wrong results or could "
+				 "not run: see the table above");
+	}
+	if (hung) {
+		g->failed = true;
+		g->hints |= HINT_HANG;
+	} else if (rc == 1) { /* results differed under `concur run` */
+		g->failed = true;
+		g->hints |= HINT_OTHER;
+	}
+	run_release(&s);
+}
+
+int grade_write(const struct grade *g, double elapsed_s)
+{
+	json_t *tests = json_array();
+	double score = 0;
+	for (size_t i = 0; i < g->n_tests; i++) {
+		const struct grade_test *t = &g->tests[i];
+		score += t->score;
+		json_array_append_new(
+			tests, json_pack("{s:s, s:f, s:f, s:s, s:s}", "name",
+					 t->name, "score", t->score,
+					 "max_score", t->max_score, "status",
+					 t->score >= t->max_score ? "passed"
+								  : "failed",
+					 "output", t->output));
+	}
+	json_t *root =
+		json_pack("{s:f, s:f, s:s, s:s, s:o}", "score", score,
+			  "execution_time", elapsed_s, "output",
+			  g->hint_text[0] ? g->hint_text : "every check passed",
+			  "stdout_visibility", "visible", "tests", tests);
+	struct atomic_file a = {0};
+	int rc = -1;
+	if (root && atomic_open(&a, g->out) == 0) {
+		json_dumpf(root, a.f, JSON_INDENT(2));
+		fputc('\n', a.f);
+		rc = atomic_commit(&a);
+	}
+	json_decref(root);
+	if (rc != 0)
+		cli_error("grade: cannot write '%s'", g->out);
+	return rc;
+}

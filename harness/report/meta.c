@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: MIT
+/* meta.c - meta.json, written with jansson. */
+#include "harness/report/meta.h"
+
+#include <curl/curl.h>
+#include <ev.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "harness/report/file_replace.h"
+#include "harness/cli/datadir.h"
+
+void meta_cpu_model(char *buf, size_t len)
+{
+	snprintf(buf, len, "unknown");
+	FILE *f = popen("lscpu 2>/dev/null", "r");
+	if (!f)
+		return;
+	char line[512];
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "Model name:", 11) != 0)
+			continue;
+		char *v = line + 11;
+		while (*v == ' ')
+			v++;
+		v[strcspn(v, "\n")] = '\0';
+		snprintf(buf, len, "%s", v);
+	}
+	pclose(f);
+}
+
+/* The git commit of the source tree, when run from one. */
+static void meta_git_commit(char *buf, size_t len)
+{
+	char cmd[4400];
+	snprintf(buf, len, "unknown");
+	snprintf(cmd, sizeof(cmd),
+		 "git -C '%s' rev-parse --short HEAD 2>/dev/null",
+		 concur_datadir());
+	FILE *f = popen(cmd, "r");
+	if (!f)
+		return;
+	if (fgets(buf, (int)len, f))
+		buf[strcspn(buf, "\n")] = '\0';
+	else
+		snprintf(buf, len, "unknown");
+	pclose(f);
+}
+
+static json_t *meta_machine(const struct sweep *s)
+{
+	struct utsname u;
+	uname(&u);
+	char cpu[256], host[256] = "unknown";
+	meta_cpu_model(cpu, sizeof(cpu));
+	gethostname(host, sizeof(host) - 1);
+	return json_pack("{s:s, s:s, s:s, s:s, s:i}", "host", host, "kernel",
+			 u.release, "arch", u.machine, "cpu_model", cpu,
+			 "cores", s->cores);
+}
+
+static json_t *meta_versions(void)
+{
+	char libev[32], commit[64];
+	snprintf(libev, sizeof(libev), "%d.%d", ev_version_major(),
+		 ev_version_minor());
+	meta_git_commit(commit, sizeof(commit));
+	return json_pack("{s:s, s:s, s:s, s:s, s:s}", "concur", CONCUR_VERSION,
+			 "git_commit", commit, "compiler", "gcc " __VERSION__,
+			 "libcurl", curl_version_info(CURLVERSION_NOW)->version,
+			 "libev", libev);
+}
+
+static json_t *meta_options(const struct run_config *c)
+{
+	json_t *models = json_array(), *workloads = json_array(),
+	       *workers = json_array();
+	for (size_t i = 0; i < c->n_models; i++)
+		json_array_append_new(models, json_string(c->models[i]->name));
+	for (size_t i = 0; i < c->n_workloads; i++)
+		json_array_append_new(workloads, json_string(task_type_name(
+							 c->workloads[i])));
+	for (size_t i = 0; i < c->n_workers; i++)
+		json_array_append_new(workers, json_integer(c->workers[i]));
+	return json_pack(
+		"{s:o, s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:i, s:i,"
+		" s:i, s:f, s:s?, s:s?, s:s?, s:b}",
+		"models", models, "workloads", workloads, "workers", workers,
+		"tasks", (json_int_t)c->tasks, "delay_ms",
+		(json_int_t)c->delay_ms, "bytes", (json_int_t)c->bytes, "work",
+		(json_int_t)c->work, "py_work", (json_int_t)c->py_work,
+		"timeout_ms", (json_int_t)c->timeout_ms, "connect_timeout_ms",
+		(json_int_t)c->connect_timeout_ms, "repeat", c->repeat,
+		"warmup", c->warmup, "cpu_workers", c->cpu_workers,
+		"switch_interval_ms", c->switch_interval_ms, "url_file",
+		c->url_file, "server", c->server_url, "python", c->python,
+		"trace", c->trace);
+}
+
+int meta_write(const struct sweep *s, const char *status)
+{
+	char date[64];
+	time_t started = (time_t)s->started;
+	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S%z",
+		 localtime(&started));
+	json_t *root = json_pack(
+		"{s:s, s:s, s:s, s:o, s:o, s:o, s:s, s:I, s:b}", "status",
+		status, "date", date, "command",
+		s->config->cmdline ? s->config->cmdline : "", "machine",
+		meta_machine(s), "versions", meta_versions(), "options",
+		meta_options(s->config), "server", s->server_url, "runs",
+		(json_int_t)s->n_records, "results_verified", !s->wrong);
+	if (!root)
+		return -1;
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/meta.json", s->dir);
+	struct atomic_file a = {0};
+	int rc = -1;
+	if (atomic_open(&a, path) == 0) {
+		json_dumpf(root, a.f, JSON_INDENT(2) | JSON_SORT_KEYS);
+		fputc('\n', a.f);
+		rc = atomic_commit(&a);
+	}
+	json_decref(root);
+	return rc;
+}

@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: MIT
+/*
+ * plot.c - gnuplot over a result set. Each plots/NAME.gp script reads the
+ * set's CSV files (the variable `dir` names the set) and writes
+ * dir/NAME.png and dir/NAME.svg; the scripts hold the pictures, this file
+ * only runs them. plots/common.gp is what the scripts share, and
+ * plots/compare.gp is `concur compare --plot`'s, so neither is run here.
+ *
+ * gnuplot's own chatter (warnings about an empty series, a script saying
+ * it has nothing to draw) goes to dir/gnuplot.log, not to the terminal:
+ * the run ends with its table and the paths of its pictures.
+ */
+#include "harness/report/plot.h"
+
+#include <fcntl.h>
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "harness/cli/cli.h"
+#include "harness/cli/datadir.h"
+
+static int plot_have_gnuplot(void)
+{
+	return system("command -v gnuplot >/dev/null 2>&1") == 0;
+}
+
+/* gnuplot -e "VARS" SCRIPT, its stderr appended to log (and its stdout
+ * dropped unless it draws on the terminal); 0 when it exits 0. */
+static int plot_gnuplot(const char *script, const char *vars, const char *log,
+			int to_terminal)
+{
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+		if (fd >= 0)
+			dup2(fd, STDERR_FILENO);
+		if (!to_terminal && fd >= 0)
+			dup2(fd, STDOUT_FILENO);
+		execlp("gnuplot", "gnuplot", "-e", vars, script, (char *)NULL);
+		_exit(127);
+	}
+	int status;
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+/* A path goes into gnuplot as a '...' string: it must hold no quote. */
+static int plot_path_ok(const char *path)
+{
+	if (!strchr(path, '\'') && !strchr(path, '\n'))
+		return 1;
+	fprintf(stderr,
+		"concur: cannot plot '%s': gnuplot cannot be given "
+		"a path with a quote or a newline in it\n",
+		path);
+	return 0;
+}
+
+/* Runs one script over dir with term ('files' or 'dumb'). */
+static int plot_script(const char *script, const char *dir, const char *term,
+		       const char *log)
+{
+	char vars[8400];
+	snprintf(vars, sizeof(vars), "dir='%s'; term='%s'", dir, term);
+	return plot_gnuplot(script, vars, log, strcmp(term, "dumb") == 0);
+}
+
+/* Is this script one that draws a result set (not common.gp, not
+ * compare*.gp)? */
+static int plot_is_per_set(const char *script)
+{
+	const char *base = strrchr(script, '/');
+	base = base ? base + 1 : script;
+	return strcmp(base, "common.gp") != 0 &&
+	       strncmp(base, "compare", 7) != 0;
+}
+
+int plot_result_set(const char *dir, int terminal)
+{
+	if (!plot_have_gnuplot()) {
+		fprintf(stderr,
+			"concur: gnuplot is not installed: the results "
+			"are saved; to draw the plots run `apt-get "
+			"install gnuplot-nox` then `concur plot %s`\n",
+			dir);
+		return -1;
+	}
+	if (!plot_path_ok(dir))
+		return -1;
+	char pattern[4200], log[4200];
+	concur_data_path(pattern, sizeof(pattern), "plots/*.gp");
+	snprintf(log, sizeof(log), "%s/gnuplot.log", dir);
+	unlink(log);
+	glob_t g;
+	if (glob(pattern, 0, NULL, &g) != 0) {
+		fprintf(stderr, "concur: no plot scripts in %s\n", pattern);
+		return -1;
+	}
+	int rc = 0;
+	for (size_t i = 0; i < g.gl_pathc; i++) {
+		const char *script = g.gl_pathv[i];
+		if (!plot_is_per_set(script))
+			continue;
+		if (plot_script(script, dir, "files", log) != 0) {
+			fprintf(stderr,
+				"concur: gnuplot failed on %s (see %s)\n",
+				script, log);
+			rc = -1;
+		}
+	}
+	globfree(&g);
+	if (terminal) {
+		concur_data_path(pattern, sizeof(pattern), "plots/wall.gp");
+		plot_script(pattern, dir, "dumb", log);
+	}
+	if (rc == 0)
+		printf("plots:   %s/*.png and *.svg\n", dir);
+	return rc;
+}
+
+int plot_compare(const char *dir_a, const char *dir_b)
+{
+	if (!plot_have_gnuplot()) {
+		fprintf(stderr, "concur: gnuplot is not installed: `apt-get "
+				"install gnuplot-nox` draws the comparison\n");
+		return -1;
+	}
+	if (!plot_path_ok(dir_a) || !plot_path_ok(dir_b))
+		return -1;
+	char script[4200], log[4200], vars[8400];
+	concur_data_path(script, sizeof(script), "plots/compare.gp");
+	snprintf(log, sizeof(log), "%s/gnuplot.log", dir_b);
+	snprintf(vars, sizeof(vars), "dir='%s'; dir_a='%s'; term='files'",
+		 dir_b, dir_a);
+	if (plot_gnuplot(script, vars, log, 0) != 0) {
+		fprintf(stderr, "concur: gnuplot failed on %s (see %s)\n",
+			script, log);
+		return -1;
+	}
+	printf("plot:    %s/compare.png and compare.svg\n", dir_b);
+	return 0;
+}
+
+/* Is dir a result set? Says why not (exit 2) when it is not. */
+static int plot_is_result_set(const char *dir)
+{
+	char probe[4200];
+	snprintf(probe, sizeof(probe), "%s/summary.csv", dir);
+	if (access(probe, R_OK) == 0)
+		return 1;
+	cli_error("plot: '%s' is not a result set (no summary.csv)", dir);
+	return 0;
+}
+
+static void plot_usage(void)
+{
+	printf("usage: concur plot DIR [--terminal]\n"
+	       "       concur plot --compare DIR_A DIR_B\n"
+	       "Draws the plots of a result set (PNG and SVG inside DIR; "
+	       "gnuplot's messages\nin DIR/gnuplot.log).\n"
+	       "  --terminal   also draw the wall times on the terminal\n"
+	       "  --compare    the wall times of two result sets side by "
+	       "side, written to\n"
+	       "               DIR_B/compare.png and .svg\n");
+}
+
+int plot_main(int argc, char **argv)
+{
+	int terminal = 0, compare = 0;
+	const char *dirs[2] = {NULL, NULL};
+	size_t n_dirs = 0;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0) {
+			plot_usage();
+			return 0;
+		}
+		if (strcmp(argv[i], "--terminal") == 0)
+			terminal = 1;
+		else if (strcmp(argv[i], "--compare") == 0)
+			compare = 1;
+		else if (argv[i][0] == '-') {
+			cli_error("plot: unknown option '%s'", argv[i]);
+			return EXIT_USAGE;
+		} else if (n_dirs < 2)
+			dirs[n_dirs++] = argv[i];
+		else {
+			cli_error("plot: too many result sets ('%s')", argv[i]);
+			return EXIT_USAGE;
+		}
+	}
+	if (n_dirs != (compare ? 2u : 1u)) {
+		cli_error(compare ? "plot: --compare needs two result sets "
+				    "(concur plot --compare DIR_A DIR_B)"
+				  : "plot: one result set at a time (concur "
+				    "plot DIR)");
+		return EXIT_USAGE;
+	}
+	for (size_t i = 0; i < n_dirs; i++)
+		if (!plot_is_result_set(dirs[i]))
+			return EXIT_USAGE;
+	if (compare)
+		return plot_compare(dirs[0], dirs[1]) == 0 ? 0 : 1;
+	return plot_result_set(dirs[0], terminal) == 0 ? 0 : 1;
+}

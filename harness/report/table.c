@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: MIT
+/* table.c - the terminal table: one block per workload, one row per case. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness/cli/cli.h"
+#include "harness/report/result_set.h"
+
+/* A value or "-" when there is none, right-aligned in width. */
+static void table_num(char *buf, size_t len, double v, const char *fmt)
+{
+	if (isnan(v) || isinf(v))
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, fmt, v);
+}
+
+static void table_header(const struct sweep *s, size_t g, int colour)
+{
+	const struct sweep_group *grp = &s->groups[g];
+	const struct run_config *c = s->config;
+	printf("\n%s%s%s%s: %zu tasks", colour ? "\033[1m" : "",
+	       task_type_name(grp->workload), grp->python ? " (Python)" : "",
+	       colour ? "\033[0m" : "", grp->batch->n);
+	if (grp->workload != TASK_COMPUTE && s->server_url[0])
+		printf(", %ld ms delay, %ld bytes", c->delay_ms, c->bytes);
+	if (grp->workload != TASK_FETCH)
+		printf(", %ld units of compute", grp->work);
+	printf(", %d runs per case, baseline %s\n", c->repeat,
+	       grp->baseline->name);
+	if (grp->python)
+		printf("  (wall s is the program's own run time; start-up is "
+		       "the interpreter's, outside it; CPU and memory include "
+		       "it)\n");
+	printf("  %-14s %5s %21s %8s %7s %8s %7s %5s %6s %8s %7s %7s %4s "
+	       "%10s %s\n",
+	       "model", "C", "wall s (min-max)", "tasks/s", "ideal s",
+	       "x ideal", "speedup", "eff", "CPU s", "peak MiB", "p50 ms",
+	       "p99 ms", "errs", grp->python ? "start-up ms" : "setup ms",
+	       "ok");
+}
+
+static void table_row(const struct case_summary *cs, int colour)
+{
+	char wall[40], ideal[16], ratio[16], speed[16], eff[16], p50[16],
+		p99[16];
+	snprintf(wall, sizeof(wall), "%.3f (%.3f-%.3f)", cs->wall.median,
+		 cs->wall.min, cs->wall.max);
+	table_num(ideal, sizeof(ideal), cs->ideal_s, "%.3f");
+	table_num(ratio, sizeof(ratio), cs->ratio_ideal, "%.2f");
+	table_num(speed, sizeof(speed), cs->speedup, "%.2f");
+	table_num(eff, sizeof(eff), cs->efficiency * 100, "%.0f%%");
+	table_num(p50, sizeof(p50), cs->lat_p50 * 1e3, "%.1f");
+	table_num(p99, sizeof(p99), cs->lat_p99 * 1e3, "%.1f");
+	const char *mark = cs->verified ? "yes" : "NO";
+	const char *on = "", *off = "";
+	if (colour) {
+		on = cs->verified ? "\033[32m" : "\033[31;1m";
+		off = "\033[0m";
+	}
+	printf("  %-14s %5d %21s %8.1f %7s %8s %7s %5s %6.2f %8.1f %7s %7s "
+	       "%4ld %10.1f %s%s%s%s%s\n",
+	       cs->model->name, cs->workers, wall, cs->tasks_per_s, ideal,
+	       ratio, speed, eff, cs->user_s + cs->sys_s, cs->rss_kib / 1024.0,
+	       p50, p99, cs->errors, cs->setup_s * 1e3, on, mark, off,
+	       cs->noisy ? " noisy" : "",
+	       cs->first_outlier ? " first-run-outlier" : "");
+}
+
+/* hyperfine-style warnings under the table. */
+static void table_warnings(const struct sweep *s)
+{
+	for (size_t i = 0; i < s->n_cases; i++) {
+		const struct case_summary *cs = &s->cases[i];
+		const char *w = task_type_name(s->groups[cs->group].workload);
+		if (cs->noisy)
+			printf("warning: %s %s C=%d: max/min = %.2f over %zu "
+			       "runs; the machine was noisy, rerun with more "
+			       "--repeat\n",
+			       cs->model->name, w, cs->workers,
+			       cs->wall.max / cs->wall.min, cs->wall.n);
+		if (cs->first_outlier)
+			printf("warning: %s %s C=%d: the first run stands "
+			       "out (cold start?); try --warmup 1\n",
+			       cs->model->name, w, cs->workers);
+		if (cs->timing_diffs)
+			printf("warning: %s %s C=%d: %ld task(s) timed out "
+			       "under load where the reference did not "
+			       "(timing, not wrong)\n",
+			       cs->model->name, w, cs->workers,
+			       cs->timing_diffs);
+		if (cs->real_workers > 0 && cs->real_workers < cs->workers &&
+		    cs->workers <= (int)s->groups[cs->group].batch->n)
+			printf("note: %s C=%d really ran %d workers\n",
+			       cs->model->name, cs->workers, cs->real_workers);
+	}
+}
+
+/* Which kinds the errors were, for the cases that had any. */
+static void table_error_kinds(const struct sweep *s)
+{
+	for (size_t i = 0; i < s->n_cases; i++) {
+		const struct case_summary *cs = &s->cases[i];
+		if (!cs->errors)
+			continue;
+		printf("errors: %s %s C=%d:", cs->model->name,
+		       task_type_name(s->groups[cs->group].workload),
+		       cs->workers);
+		for (int k = 1; k < RESULT_KIND_COUNT; k++)
+			if (cs->kinds[k])
+				printf(" %s %zu", result_kind_name(k),
+				       cs->kinds[k]);
+		printf("\n");
+	}
+}
+
+/* What a model said about a limit it hit (once per case). */
+static void table_notes(const struct sweep *s)
+{
+	for (size_t i = 0; i < s->n_records; i++) {
+		const struct run_record *r = &s->records[i];
+		if (r->rep != 0 || !r->m.stats.note[0])
+			continue;
+		printf("note: %s %s C=%d: %s\n", r->model->name,
+		       task_type_name(s->groups[r->group].workload), r->workers,
+		       r->m.stats.note);
+	}
+}
+
+/* The first differences of runs that did not verify. */
+static void table_wrong(const struct sweep *s)
+{
+	for (size_t i = 0; i < s->n_records; i++) {
+		const struct run_record *r = &s->records[i];
+		if (verify_ok(&r->verify))
+			continue;
+		printf("WRONG: %s %s C=%d rep %d: %zu wrong, %zu crashed\n",
+		       r->model->name,
+		       task_type_name(s->groups[r->group].workload), r->workers,
+		       r->rep + 1, r->verify.wrong, r->verify.crashed);
+		for (size_t l = 0; l < r->verify.n_lines; l++)
+			printf("    %s\n", r->verify.lines[l]);
+	}
+}
+
+void report_table(const struct sweep *s)
+{
+	int colour = cli_colour(STDOUT_FILENO);
+	for (size_t g = 0; g < s->n_groups; g++) {
+		table_header(s, g, colour);
+		for (size_t i = 0; i < s->n_cases; i++)
+			if (s->cases[i].group == g)
+				table_row(&s->cases[i], colour);
+	}
+	printf("\n");
+	table_error_kinds(s);
+	table_warnings(s);
+	table_notes(s);
+	table_wrong(s);
+}

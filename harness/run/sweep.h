@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: MIT
+/*
+ * sweep.h - what `concur run` measures and keeps: one record per measured
+ * run, one summary per case (model x workload x C), grouped by the batch
+ * they ran. The report (harness/report/result_set.c) prints and writes them.
+ */
+#ifndef CONCUR_SWEEP_H
+#define CONCUR_SWEEP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "common/task.h"
+#include "harness/cli/config.h"
+#include "harness/run/measure.h"
+#include "harness/run/stats.h"
+#include "harness/run/verify.h"
+#include "harness/run/workload.h"
+
+/* A batch and everything that is compared on it. C models and Python
+ * models run different amounts of compute (--py-work), so they get
+ * different groups, each with its own baseline. */
+struct sweep_group {
+	enum task_type workload;
+	long work;		      /* kernel units per task */
+	struct batch *batch;	      /* the timed batch */
+	struct batch *reference;      /* its results: the reference */
+	const struct model *baseline; /* sequential or py-sequential */
+	bool python;		      /* the py-* models' group */
+};
+
+/* One measured run. */
+struct run_record {
+	size_t group; /* index into sweep->groups */
+	const struct model *model;
+	int workers; /* C asked for */
+	int rep;     /* 0.. */
+	struct measurement m;
+	struct verify_report verify;
+	size_t kinds[RESULT_KIND_COUNT];
+	double lat_p50, lat_p95, lat_p99, lat_max; /* seconds */
+	double lock_wait_s;			   /* sum over tasks (gil) */
+};
+
+/* One case: the records of one (group, model, C). */
+struct case_summary {
+	size_t group;
+	const struct model *model;
+	int workers;
+	struct spread wall;			   /* seconds */
+	double user_s, sys_s;			   /* medians */
+	double rss_kib;				   /* median of the peaks */
+	double setup_s;				   /* median */
+	double lat_p50, lat_p95, lat_p99, lat_max; /* medians, seconds */
+	long errors;			 /* non-ok tasks in the first run */
+	size_t kinds[RESULT_KIND_COUNT]; /* the first run's kinds */
+	double tasks_per_s;		 /* N / median wall time */
+	double speedup;			 /* baseline median / this median */
+	double efficiency;  /* speedup / C (compute: / min(C, cores)) */
+	double ideal_s;	    /* NAN when there is none */
+	double ratio_ideal; /* median / ideal */
+	bool noisy, first_outlier;
+	bool verified;	   /* every run matched the reference */
+	long timing_diffs; /* timeouts under load, all runs */
+	int real_workers;  /* what the model really started */
+};
+
+/* The per-task results of one run per (group, model), for the timeline:
+ * the run at the largest C, first repetition. */
+struct kept_tasks {
+	size_t group;
+	const struct model *model;
+	int workers;
+	struct result *results; /* n, owned */
+	size_t n;
+};
+
+#define SWEEP_MAX_KEPT 64
+
+struct sweep {
+	struct run_config *config;
+	int cores;
+	char server_url[256]; /* empty with --url-file */
+	pid_t server_pid;     /* the embedded server, 0 if none */
+	struct url_list urls; /* --url-file's URLs */
+	struct sweep_group groups[8];
+	size_t n_groups;
+	struct run_record *records;
+	size_t n_records, cap_records;
+	struct case_summary *cases;
+	size_t n_cases;
+	struct kept_tasks kept[SWEEP_MAX_KEPT];
+	size_t n_kept;
+	bool partial;	/* interrupted before the end */
+	bool wrong;	/* some result differed or crashed */
+	char dir[4096]; /* the result set's directory */
+	double started; /* wall clock (time(NULL)) of the start */
+};
+
+/* Recomputes sweep->cases from the records. */
+int sweep_summarize(struct sweep *s);
+
+/* The ideal time of a case, or NAN. */
+double sweep_ideal(const struct sweep *s, const struct sweep_group *g,
+		   const struct model *m, int workers, double baseline_s);
+
+#endif

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: MIT
+/* verify.c - results against the sequential reference, task by task. */
+#include "harness/run/verify.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Rewrites ".../delay/MS..." to ".../delay/0..." when MS < timeout_ms. */
+static void verify_shorten_delay(const char *url, long timeout_ms, char *out,
+				 size_t len)
+{
+	snprintf(out, len, "%s", url);
+	char *d = strstr(out, "/delay/");
+	if (!d)
+		return;
+	char *digits = d + strlen("/delay/");
+	char *end;
+	long ms = strtol(digits, &end, 10);
+	if (end == digits || ms >= timeout_ms)
+		return;
+	memmove(digits + 1, end, strlen(end) + 1);
+	digits[0] = '0';
+}
+
+struct batch *verify_reference_batch(const struct batch *b, long timeout_ms)
+{
+	struct batch *ref = batch_new(b->n);
+	if (!ref)
+		return NULL;
+	char url[4096];
+	for (size_t i = 0; i < b->n; i++) {
+		ref->tasks[i] = b->tasks[i];
+		ref->tasks[i].url = NULL;
+		if (!b->tasks[i].url)
+			continue;
+		verify_shorten_delay(b->tasks[i].url, timeout_ms, url,
+				     sizeof(url));
+		if (batch_set_url(ref, i, url) != 0) {
+			batch_free(ref);
+			return NULL;
+		}
+	}
+	return ref;
+}
+
+static int verify_same(const struct result *a, const struct result *b)
+{
+	return a->kind == b->kind && a->status == b->status &&
+	       a->bytes == b->bytes && a->checksum == b->checksum;
+}
+
+static void verify_note(struct verify_report *rep, size_t i,
+			const struct result *want, const struct result *got)
+{
+	if (rep->n_lines >= VERIFY_MAX_LINES)
+		return;
+	snprintf(rep->lines[rep->n_lines++], sizeof(rep->lines[0]),
+		 "task %zu: expected %s %d, %" PRIu64 " bytes, sum %016" PRIx64
+		 "; got %s %d, %" PRIu64 " bytes, sum %016" PRIx64 "%s%.60s",
+		 i, result_kind_name(want->kind), want->status, want->bytes,
+		 want->checksum, result_kind_name(got->kind), got->status,
+		 got->bytes, got->checksum, got->message[0] ? ": " : "",
+		 got->message);
+}
+
+void verify_results(const struct batch *ref, const struct batch *got,
+		    struct verify_report *rep)
+{
+	memset(rep, 0, sizeof(*rep));
+	for (size_t i = 0; i < got->n && i < ref->n; i++) {
+		const struct result *want = &ref->results[i];
+		const struct result *r = &got->results[i];
+		rep->checked++;
+		if (verify_same(want, r))
+			continue;
+		if (r->kind == RESULT_CRASHED) {
+			rep->crashed++;
+		} else if (r->kind == RESULT_TIMEOUT &&
+			   want->kind != RESULT_TIMEOUT) {
+			rep->timing++; /* slow under load, not wrong */
+			continue;
+		} else {
+			rep->wrong++;
+		}
+		verify_note(rep, i, want, r);
+	}
+	if (got->n != ref->n)
+		rep->wrong +=
+			got->n > ref->n ? got->n - ref->n : ref->n - got->n;
+}
