@@ -54,8 +54,12 @@ $(BUILD)/%.o: %.c
 $(BIN): $(MAIN_OBJ) $(LIB_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# Test binaries route three common/ calls through tests/support/faults.c,
+# where the tests inject crashes and watch the kernel; build/concur has no
+# such hook anywhere.
+TEST_WRAP := -Wl,--wrap=task_execute,--wrap=task_compute,--wrap=kernel_advance
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(TEST_SUPPORT) $(LIB_OBJS)
-	$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(LDLIBS)
+	$(CC) $(LDFLAGS) $(TEST_WRAP) -o $@ $^ $(CHECK_LIBS) $(LDLIBS)
 
 ## make run: install what is missing, build, run the main comparison.
 # Chosen to teach in about two minutes on 2 cores: I/O where the waits
@@ -144,7 +148,7 @@ fuzz: $(FUZZ_BIN)
 ## reports answers, errors by kind, peak RSS, open fds at start and end.
 SOAK_SECONDS ?= 300
 $(BUILD)/soak: $(BUILD)/tests/soak.o $(TEST_SUPPORT) $(LIB_OBJS)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(LDFLAGS) $(TEST_WRAP) -o $@ $^ $(LDLIBS)
 soak: $(BUILD)/soak
 	$(BUILD)/soak $(SOAK_SECONDS)
 

@@ -15,53 +15,56 @@ struct fetch_opts {
 	long timeout_ms;	 /* the whole transfer */
 };
 
-/* Test-only hooks; NULL in normal runs. */
-struct test_hooks {
-	/* processes: the worker running this task index raises SIGKILL in the
-	 * middle of it (-1: never). */
-	long crash_task;
-	/* hybrid: called on a pool thread before each compute; may block. */
-	void (*before_compute)(void *arg);
-	void *before_compute_arg;
-	/* gil: called with +1 when a thread takes the lock, -1 when it drops
-	 * it, from the thread that does it. */
-	void (*gil_event)(void *arg, int worker, int delta);
-	void *gil_event_arg;
+#define RUN_STATS_NOTE_MAX 160
+#define RUN_FIGURE_NAME_MAX 24
+#define RUN_FIGURES_MAX 8
+
+/* A figure a model reports about its run, under a name the report prints
+ * as it is: the gil's "handovers", the processes model's "replacements".
+ * Any model may fill any name; the harness knows none of them in advance. */
+struct run_figure {
+	char name[RUN_FIGURE_NAME_MAX]; /* lower_snake_case, unit suffix */
+	double value;
 };
 
-#define RUN_STATS_NOTE_MAX 160
-
-/* What a model reports about the run as a whole. */
+/* What a model reports about the run as a whole. Plain data (no
+ * pointers): the harness copies it out of the measured child. */
 struct run_stats {
 	double setup_s;	     /* creating the pool: threads, forks, handles */
 	int workers_started; /* the real C: may be less than asked */
-	long handovers;	     /* gil: times the lock changed hands */
-	long worker_rss_kib; /* processes: sum of the workers' peak RSS */
-	long replacements;   /* processes: workers started after a crash */
-	double startup_s;    /* external models: interpreter start-up */
 	char note[RUN_STATS_NOTE_MAX]; /* a limit that was hit, said in words */
-	/* External models (harness/external/external.h). wait4's CPU and memory
-	 * include the interpreter's start-up. */
-	double external_run_s;	/* the run time the program measured */
-	int external_status;	/* enum external_status */
-	double external_user_s; /* wait4: user CPU, children included */
-	double external_sys_s;	/* wait4: system CPU, children included */
-	long external_rss_kib;	/* wait4: peak RSS of the largest process */
+	int n_figures;		       /* figures[0..n_figures) are set */
+	struct run_figure figures[RUN_FIGURES_MAX];
 };
+
+/* Sets figure `name` to value (adds it the first time). Does nothing when
+ * s is NULL or all RUN_FIGURES_MAX figures are taken. */
+void run_stats_set(struct run_stats *s, const char *name, double value);
+
+/* Figure `name`, or `otherwise` when nobody set it (s may be NULL). */
+double run_stats_get(const struct run_stats *s, const char *name,
+		     double otherwise);
+
+/* How long a thread may hold an interpreter lock before a waiting thread
+ * asks for it, when not told: CPython's default, in ms
+ * (sys.getswitchinterval() is 0.005). */
+#define SWITCH_INTERVAL_DEFAULT_MS 5.0
 
 /* Everything a model needs besides the batch. Read-only for the model,
  * except *stats, which the model fills. */
 struct run_opts {
 	int workers;		   /* C: threads, processes or transfers */
-	int cpu_workers;	   /* hybrid: the compute pool's size */
-	double switch_interval_ms; /* gil: like sys.setswitchinterval */
+	int cpu_workers;	   /* threads for compute, where a model keeps
+			    compute apart from its I/O */
+	double switch_interval_ms; /* an interpreter lock's turn, as in
+				      sys.setswitchinterval */
 	struct fetch_opts fetch;
-	bool trace;			/* print one line per task event */
-	struct run_stats *stats;	/* may be NULL */
-	const struct test_hooks *hooks; /* may be NULL */
-	double model_timeout_s; /* external: kill after this; 0: derived */
-	const char *python;	/* external .py: the interpreter; NULL:
-				      python_find() chooses */
+	bool trace;		 /* print one line per task event */
+	struct run_stats *stats; /* may be NULL */
+	double model_timeout_s;	 /* programs run through the protocol: kill
+				    after this; 0: derived */
+	const char *python;	 /* .py programs: the interpreter; NULL: the
+				    harness chooses */
 };
 
 /* Options with the defaults documented in `concur run --help`. */

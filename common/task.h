@@ -55,7 +55,8 @@ struct result {
 	uint64_t checksum; /* fetch: CRC-32 of the body; compute: kernel */
 	double start;	   /* seconds since the batch's t0 (monotonic) */
 	double end;	   /* seconds since the batch's t0 */
-	double lock_wait;  /* gil model: seconds spent waiting for the lock */
+	double wait;	   /* seconds spent waiting for something the
+			      workers share (the gil's lock); 0 if none */
 	int worker;	   /* thread, process or loop number, from 0 */
 	char message[RESULT_MESSAGE_MAX]; /* why, when kind is not ok */
 };

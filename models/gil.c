@@ -19,7 +19,7 @@
  *
  * Watch for: the convoy. A thread coming back from I/O must wait for the
  * lock, up to a switch interval, behind a thread that computes: look at
- * lock_wait in the timeline, and at the hand-over count in the summary.
+ * the wait column in the timeline (tasks.csv's lock_wait_s), and at the hand-over count in the summary.
  *
  * Run it:  build/concur run --models threads,gil --workloads compute
  *          --workers 4   and see threads scale with the cores, gil not;
@@ -57,7 +57,6 @@ struct gil {
 	long handovers;		  /* takes by a new thread; by mutex */
 	atomic_bool drop_request; /* set by a waiter, polled by the holder */
 	double interval_s;	  /* read-only: the switch interval */
-	const struct test_hooks *hooks; /* read-only; may be NULL */
 };
 
 /* What all the threads share. */
@@ -92,9 +91,9 @@ static int gil_init(struct gil *g, const struct run_opts *o)
 	g->switches = 0;
 	g->handovers = 0;
 	atomic_init(&g->drop_request, false);
-	double ms = o->switch_interval_ms > 0 ? o->switch_interval_ms : 5.0;
+	double ms = o->switch_interval_ms > 0 ? o->switch_interval_ms
+					      : SWITCH_INTERVAL_DEFAULT_MS;
 	g->interval_s = ms / 1000.0;
-	g->hooks = o->hooks;
 	return rc;
 }
 
@@ -103,12 +102,6 @@ static void gil_destroy(struct gil *g)
 	pthread_cond_destroy(&g->taken);
 	pthread_cond_destroy(&g->released);
 	pthread_mutex_destroy(&g->mutex);
-}
-
-static void gil_hook(struct gil *g, int worker, int delta)
-{
-	if (g->hooks && g->hooks->gil_event)
-		g->hooks->gil_event(g->hooks->gil_event_arg, worker, delta);
 }
 
 static struct timespec gil_deadline(double after_s)
@@ -144,7 +137,6 @@ static double gil_take(struct gil *g, int worker)
 	atomic_store(&g->drop_request, false); /* whoever asked got it */
 	pthread_cond_broadcast(&g->taken);     /* for a forced dropper */
 	pthread_mutex_unlock(&g->mutex);
-	gil_hook(g, worker, +1);
 	return clock_now() - t0;
 }
 
@@ -153,7 +145,6 @@ static double gil_take(struct gil *g, int worker)
  * still waiting (only taking the lock ends a wait), so this ends. */
 static void gil_drop(struct gil *g, int worker, bool forced)
 {
-	gil_hook(g, worker, -1);
 	pthread_mutex_lock(&g->mutex);
 	g->locked = false;
 	pthread_cond_signal(&g->released);
@@ -165,7 +156,7 @@ static void gil_drop(struct gil *g, int worker, bool forced)
 /* ---- a task under the lock -------------------------------------------- */
 
 /* The kernel in slices, dropping the lock whenever a waiter asks. Called
- * and returns with the lock held; adds its waits to r->lock_wait. */
+ * and returns with the lock held; adds its waits to r->wait. */
 static uint64_t gil_kernel(struct gil *g, int worker, uint64_t seed,
 			   uint64_t units, struct result *r)
 {
@@ -179,7 +170,7 @@ static uint64_t gil_kernel(struct gil *g, int worker, uint64_t seed,
 		if (atomic_load_explicit(&g->drop_request,
 					 memory_order_relaxed)) {
 			gil_drop(g, worker, true);
-			r->lock_wait += gil_take(g, worker);
+			r->wait += gil_take(g, worker);
 		}
 	}
 	return kernel_read(&k);
@@ -197,10 +188,10 @@ static void gil_execute(struct gil_pool *pool, size_t i, CURL *h, int worker)
 	struct gil *g = &pool->gil;
 
 	r->worker = worker;
-	r->lock_wait = 0;
+	r->wait = 0;
 	r->start = clock_now() - b->t0;
 	trace_event(pool->opts, "gil", worker, i, "start", r);
-	r->lock_wait += gil_take(g, worker);
+	r->wait += gil_take(g, worker);
 	if (t->type != TASK_COMPUTE) {
 		gil_drop(g, worker, false); /* Py_BEGIN_ALLOW_THREADS */
 		if (h)
@@ -209,7 +200,7 @@ static void gil_execute(struct gil_pool *pool, size_t i, CURL *h, int worker)
 			r->kind = RESULT_OTHER;
 			result_set_message(r, "no HTTP handle");
 		}
-		r->lock_wait += gil_take(g, worker); /* Py_END_ALLOW_THREADS */
+		r->wait += gil_take(g, worker); /* Py_END_ALLOW_THREADS */
 	}
 	if (task_needs_compute(t, r)) {
 		uint64_t seed = t->type == TASK_COMPUTE ? t->seed : r->checksum;
@@ -267,8 +258,8 @@ static int gil_run(struct batch *batch, const struct run_opts *opts)
 		opts->stats->workers_started = started;
 	}
 	threadpool_join(tids, started);
-	if (opts->stats)
-		opts->stats->handovers = pool.gil.handovers; /* after join */
+	/* After the join: no thread touches the lock any more. */
+	run_stats_set(opts->stats, "handovers", (double)pool.gil.handovers);
 	gil_destroy(&pool.gil);
 	free(tids);
 	free(ws);

@@ -81,15 +81,12 @@ struct hybrid_state {
  * from taking it off todo until putting it on done. */
 static void pool_compute(struct hybrid_state *hs, size_t i, int worker)
 {
-	const struct test_hooks *hooks = hs->opts->hooks;
 	const struct task *t = &hs->batch->tasks[i];
 	struct result *r = &hs->batch->results[i];
 	if (t->type == TASK_COMPUTE) {
 		r->start = clock_now() - hs->batch->t0;
 		trace_event(hs->opts, "hybrid", worker, i, "start", r);
 	}
-	if (hooks && hooks->before_compute)
-		hooks->before_compute(hooks->before_compute_arg);
 	task_compute(t, r);
 	r->worker = worker;
 	r->end = clock_now() - hs->batch->t0;

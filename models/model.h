@@ -36,16 +36,12 @@ typedef int (*model_run_fn)(struct batch *batch, const struct run_opts *opts);
 struct model {
 	const char *name;    /* "threads": what --models takes */
 	const char *summary; /* one line for `concur models` */
-	model_run_fn run;    /* NULL for external models */
+	model_run_fn run;    /* NULL for external models: the harness runs
+				those (harness/external/dispatch.h) */
 	unsigned flags;	     /* enum model_flags */
 	const char *command; /* external models: the program, relative to the
 				data directory, e.g. "models/python/x.py" */
 };
-
-/* Runs model m on the batch: m->run for C models, the external-model
- * protocol (harness/external/external.c) for MODEL_EXTERNAL ones. */
-int model_run(const struct model *m, struct batch *batch,
-	      const struct run_opts *opts);
 
 /* The registry (models/registry.c). */
 const struct model *model_find(const char *name);

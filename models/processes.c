@@ -109,18 +109,6 @@ static int procs_map(struct procs_pool *p)
 
 /* ---- the worker (child) ----------------------------------------------- */
 
-/* Test hook: the task has started (start time written, state says
- * running) and dies before it writes a result, as a crash would. */
-static void procs_crash_midway(struct batch *view, size_t i, int id,
-			       const struct run_opts *o)
-{
-	struct result *r = &view->results[i];
-	r->worker = id;
-	r->start = clock_now() - view->t0;
-	trace_event(o, "processes", id, i, "start", r);
-	raise(SIGKILL);
-}
-
 /* Runs in the child until no task is left; never returns. */
 static void procs_worker_main(struct procs_pool *p, int id)
 {
@@ -137,14 +125,11 @@ static void procs_worker_main(struct procs_pool *p, int id)
 	/* The same batch, but results go to the shared array. */
 	struct batch view = *p->batch;
 	view.results = p->results;
-	const struct test_hooks *hooks = p->opts->hooks;
 	for (;;) {
 		size_t i = atomic_fetch_add(p->next, 1);
 		if (i >= view.n)
 			break;
 		atomic_store(&p->state[i], id + 1);
-		if (hooks && hooks->crash_task == (long)i)
-			procs_crash_midway(&view, i, id, p->opts);
 		task_execute(&view, i, h, p->opts, "processes", id);
 		atomic_store(&p->state[i], PROCS_DONE);
 	}
@@ -308,9 +293,9 @@ static int procs_run(struct batch *batch, const struct run_opts *opts)
 	free(p.pids);
 	if (opts->stats) {
 		opts->stats->workers_started = started;
-		opts->stats->worker_rss_kib = p.rss_kib;
-		opts->stats->replacements = p.replacements;
 	}
+	run_stats_set(opts->stats, "workers_rss_kib", (double)p.rss_kib);
+	run_stats_set(opts->stats, "replacements", (double)p.replacements);
 	return started > 0 || p.size == 0 ? 0 : -1;
 }
 

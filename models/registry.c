@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "harness/external/external.h"
 #include "models/model.h"
 
 extern const struct model model_sequential;
@@ -18,7 +17,8 @@ extern const struct model model_gil;
 extern const struct model model_hybrid;
 extern const struct model model_student, model_solution; /* exercises */
 
-/* An external model: models/python/NAME.py, run by harness/external/external.c.
+/* An external model: models/python/NAME.py, run by the harness
+ * (harness/external/dispatch.h).
  * NAME is pasted into a string literal, so it cannot be parenthesised. */
 /* NOLINTBEGIN(bugprone-macro-parentheses) */
 #define PYTHON_MODEL(NAME, SUMMARY)                                            \
@@ -44,14 +44,6 @@ static const struct model *const registry[] = {
 };
 
 #define REGISTRY_SIZE (sizeof(registry) / sizeof(registry[0]))
-
-int model_run(const struct model *m, struct batch *batch,
-	      const struct run_opts *opts)
-{
-	if (m->flags & MODEL_EXTERNAL)
-		return external_run(m, batch, opts);
-	return m->run(batch, opts);
-}
 
 const struct model *model_find(const char *name)
 {

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "common/clock.h"
+#include "harness/external/dispatch.h"
 #include "models/model.h"
 #include "tests/support/support.h"
 

@@ -28,6 +28,7 @@
 #include "harness/server/serve.h"
 #include "harness/run/verify.h"
 #include "models/model.h"
+#include "tests/support/faults.h"
 
 static char server_url[128];
 static pid_t server_pid;
@@ -246,7 +247,7 @@ struct hook_state {
 	int timed_out; /* guarded by spy.lock */
 };
 
-/* before_compute: the first compute waits until the loop has finished a
+/* Before each compute (tests/support/faults.h): the first compute waits until the loop has finished a
  * fetch. If the loop were blocked (computing itself, or waiting for the
  * pool), no fetch would finish: the bounded wait then fails the test. */
 static void block_until_fetch_done(void *arg)
@@ -270,17 +271,15 @@ START_TEST(hybrid_loop_serves_fetches_while_pool_computes)
 	b->tasks[0].type = TASK_COMPUTE; /* handed to the pool first */
 	b->tasks[0].work = 2;
 	struct hook_state h = {0};
-	struct test_hooks hooks = {.crash_task = -1,
-				   .before_compute = block_until_fetch_done,
-				   .before_compute_arg = &h};
 	struct run_opts o = run_opts_default();
 	o.workers = 20;
 	o.cpu_workers = 1;
 	o.trace = true;
-	o.hooks = &hooks;
+	faults_before_compute(block_until_fetch_done, &h);
 	spy_begin();
 	int rc = run_model("hybrid", b, &o);
 	spy_end();
+	faults_before_compute(NULL, NULL);
 	ck_assert_int_eq(rc, 0);
 	ck_assert_msg(!h.timed_out, "no fetch finished while compute waited");
 	ck_assert_int_eq(h.calls, 1);

@@ -38,7 +38,7 @@ static const char runs_header[] =
 	"peak_rss_kib,vol_csw,invol_csw,setup_s,workers_started,handovers,"
 	"lock_wait_s,lat_p50_ms,lat_p95_ms,lat_p99_ms,lat_max_ms,ok,"
 	"http_error,refused,timeout,dns,reset,truncated,crashed,not_run,"
-	"other,verified,wrong,timing_diffs,startup_s";
+	"other,verified,wrong,timing_diffs,startup_s,figures";
 static const char summary_header[] =
 	"workload,model,workers,tasks,work,runs,wall_median_s,wall_min_s,"
 	"wall_max_s,user_s,sys_s,peak_rss_kib,setup_s,lat_p50_ms,lat_p95_ms,"

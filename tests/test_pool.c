@@ -18,7 +18,9 @@
 #include "common/clock.h"
 #include "common/fetch.h"
 #include "common/spawn_cost.h"
+#include "harness/external/dispatch.h"
 #include "models/model.h"
+#include "tests/support/faults.h"
 #include "tests/support/support.h"
 
 /* A compute batch of n tasks of `work` units each. */
@@ -36,14 +38,13 @@ static struct batch *compute_batch(size_t n, uint32_t work)
 
 /* Runs model `name` at C workers; returns run()'s status. */
 static int run_model(const char *name, struct batch *b, int workers,
-		     struct run_stats *stats, const struct test_hooks *hooks)
+		     struct run_stats *stats)
 {
 	const struct model *m = model_find(name);
 	ck_assert_msg(m != NULL, "model %s is not registered", name);
 	struct run_opts o = run_opts_default();
 	o.workers = workers;
 	o.stats = stats;
-	o.hooks = hooks;
 	b->t0 = clock_now();
 	return model_run(m, b, &o);
 }
@@ -84,8 +85,8 @@ START_TEST(pool_models_match_sequential_on_compute)
 	for (size_t e = 0; e < sizeof(edges) / sizeof(edges[0]); e++) {
 		struct batch *b = compute_batch(edges[e].tasks, 2);
 		struct run_stats stats = {0};
-		ck_assert_int_eq(
-			run_model(name, b, edges[e].workers, &stats, NULL), 0);
+		ck_assert_int_eq(run_model(name, b, edges[e].workers, &stats),
+				 0);
 		assert_matches_reference(b, name);
 		size_t want = (size_t)edges[e].workers < edges[e].tasks
 				      ? (size_t)edges[e].workers
@@ -102,7 +103,7 @@ START_TEST(threads_start_the_pool_they_were_asked_for)
 {
 	struct batch *b = compute_batch(40, 1);
 	struct run_stats stats = {0};
-	ck_assert_int_eq(run_model("threads", b, 8, &stats, NULL), 0);
+	ck_assert_int_eq(run_model("threads", b, 8, &stats), 0);
 	ck_assert_int_eq(stats.workers_started, 8);
 	ck_assert(stats.setup_s >= 0);
 	ck_assert_str_eq(stats.note, "");
@@ -119,7 +120,7 @@ START_TEST(threads_fit_a_thousand_threads)
 {
 	struct batch *b = compute_batch(1000, 0);
 	struct run_stats stats = {0};
-	ck_assert_int_eq(run_model("threads", b, 1000, &stats, NULL), 0);
+	ck_assert_int_eq(run_model("threads", b, 1000, &stats), 0);
 	ck_assert_int_eq(stats.workers_started, 1000);
 	for (size_t i = 0; i < b->n; i++)
 		ck_assert_int_eq(b->results[i].kind, RESULT_OK);
@@ -148,7 +149,7 @@ START_TEST(threads_go_on_with_fewer_when_a_limit_is_hit)
 	/* This test runs in its own forked process: the limit dies with it. */
 	rl.rlim_cur = rl.rlim_max = (rlim_t)(vm_kib + 64L * 1024) * 1024;
 	ck_assert_int_eq(setrlimit(RLIMIT_AS, &rl), 0);
-	ck_assert_int_eq(run_model("threads", b, 5000, &stats, NULL), 0);
+	ck_assert_int_eq(run_model("threads", b, 5000, &stats), 0);
 	ck_assert_msg(stats.workers_started > 0 && stats.workers_started < 5000,
 		      "started %d", stats.workers_started);
 	ck_assert_msg(strstr(stats.note, "limit") != NULL, "note: '%s'",
@@ -174,8 +175,10 @@ static void crash_one(int workers, long task)
 {
 	struct batch *b = compute_batch(12, 1);
 	struct run_stats stats = {0};
-	struct test_hooks hooks = {.crash_task = task};
-	ck_assert_int_eq(run_model("processes", b, workers, &stats, &hooks), 0);
+	faults_crash_task(task);
+	int rc = run_model("processes", b, workers, &stats);
+	faults_crash_task(-1);
+	ck_assert_int_eq(rc, 0);
 	assert_no_child_left();
 	const struct result *r = &b->results[task];
 	ck_assert_int_eq(r->kind, RESULT_CRASHED);
@@ -188,10 +191,10 @@ static void crash_one(int workers, long task)
 	/* A replacement starts only if tasks were left to run: always with
 	 * one worker, not always with three. */
 	if (workers == 1)
-		ck_assert_int_eq(stats.replacements, 1);
-	ck_assert(stats.replacements <= 1);
+		ck_assert(run_stats_get(&stats, "replacements", -1) == 1);
+	ck_assert(run_stats_get(&stats, "replacements", -1) <= 1);
 	ck_assert_int_eq(stats.workers_started, workers);
-	ck_assert(stats.worker_rss_kib > 0);
+	ck_assert(run_stats_get(&stats, "workers_rss_kib", 0) > 0);
 	batch_free(b);
 }
 
@@ -211,11 +214,10 @@ START_TEST(processes_leave_no_child_behind)
 {
 	struct batch *b = compute_batch(20, 1);
 	struct run_stats stats = {0};
-	struct test_hooks hooks = {.crash_task = -1};
-	ck_assert_int_eq(run_model("processes", b, 4, &stats, &hooks), 0);
+	ck_assert_int_eq(run_model("processes", b, 4, &stats), 0);
 	assert_no_child_left();
 	assert_matches_reference(b, "processes");
-	ck_assert_int_eq(stats.replacements, 0);
+	ck_assert(run_stats_get(&stats, "replacements", -1) == 0);
 	batch_free(b);
 }
 END_TEST
@@ -224,36 +226,13 @@ END_TEST
 
 #define GIL_THREADS 8
 
-/* What the instrumented lock saw. Each first_take slot is written by its
- * own worker only and read after the run (pthread_join orders it). */
-struct gil_watch {
-	atomic_int holders;	/* threads holding the lock right now */
-	atomic_int max_holders; /* the most ever at once */
-	double first_take[GIL_THREADS];
-};
-
-static void gil_watch_cb(void *arg, int worker, int delta)
-{
-	struct gil_watch *w = arg;
-	int now = atomic_fetch_add(&w->holders, delta) + delta;
-	int max = atomic_load(&w->max_holders);
-	while (now > max &&
-	       !atomic_compare_exchange_weak(&w->max_holders, &max, now))
-		;
-	if (delta > 0 && worker >= 0 && worker < GIL_THREADS &&
-	    w->first_take[worker] == 0)
-		w->first_take[worker] = clock_now();
-}
-
 /* 8 threads on tasks of ~80 switch intervals each (40 units at 0.5 ms):
- * one holder at a time, and every thread gets the lock before any task
- * can finish, because a waiter asks for it after one interval. */
+ * one holder at a time (never two threads inside a kernel slice at once,
+ * as tests/support/faults.c watches it), and every thread gets the lock
+ * before any task can finish, because a waiter asks for it after one
+ * interval. */
 START_TEST(gil_has_one_holder_and_starves_nobody)
 {
-	struct gil_watch watch = {0};
-	struct test_hooks hooks = {.crash_task = -1,
-				   .gil_event = gil_watch_cb,
-				   .gil_event_arg = &watch};
 	struct batch *b = compute_batch(GIL_THREADS, 40);
 	struct run_stats stats = {0};
 	const struct model *m = model_find("gil");
@@ -261,27 +240,29 @@ START_TEST(gil_has_one_holder_and_starves_nobody)
 	o.workers = GIL_THREADS;
 	o.switch_interval_ms = 0.5;
 	o.stats = &stats;
-	o.hooks = &hooks;
 	b->t0 = clock_now();
-	ck_assert_int_eq(model_run(m, b, &o), 0);
+	faults_kernel_watch(1);
+	int rc = model_run(m, b, &o);
+	faults_kernel_watch(0);
+	ck_assert_int_eq(rc, 0);
 
-	ck_assert_int_eq(atomic_load(&watch.max_holders), 1);
-	ck_assert_int_eq(atomic_load(&watch.holders), 0);
+	ck_assert_int_eq(faults_kernel_max_at_once(), 1);
+	ck_assert_int_eq(faults_kernel_threads(), GIL_THREADS);
 	double first_end = b->results[0].end;
 	double lock_wait = 0;
 	for (size_t i = 0; i < b->n; i++) {
 		if (b->results[i].end < first_end)
 			first_end = b->results[i].end;
-		lock_wait += b->results[i].lock_wait;
+		lock_wait += b->results[i].wait;
 	}
-	for (int w = 0; w < GIL_THREADS; w++)
-		ck_assert_msg(watch.first_take[w] > 0 &&
-				      watch.first_take[w] < b->t0 + first_end,
-			      "thread %d first held the lock %.1f ms after the "
+	for (int w = 0; w < GIL_THREADS; w++) {
+		double first = faults_kernel_first_s(w);
+		ck_assert_msg(first > 0 && first < b->t0 + first_end,
+			      "thread %d first computed %.1f ms after the "
 			      "first task ended",
-			      w,
-			      (watch.first_take[w] - b->t0 - first_end) * 1e3);
-	ck_assert(stats.handovers >= GIL_THREADS - 1);
+			      w, (first - b->t0 - first_end) * 1e3);
+	}
+	ck_assert(run_stats_get(&stats, "handovers", 0) >= GIL_THREADS - 1);
 	ck_assert(lock_wait > 0);
 	assert_matches_reference(b, "gil");
 	batch_free(b);

@@ -274,8 +274,8 @@ static int ext_unavailable(struct ext_run *x, const char *why)
 		x->b->results[i].kind = RESULT_NOT_RUN;
 		result_set_message(&x->b->results[i], "unavailable: %s", why);
 	}
+	run_stats_set(x->o->stats, "external_status", EXTERNAL_UNAVAILABLE);
 	if (x->o->stats) {
-		x->o->stats->external_status = EXTERNAL_UNAVAILABLE;
 		snprintf(x->o->stats->note, sizeof(x->o->stats->note),
 			 "unavailable: %s", why);
 	}
@@ -333,11 +333,13 @@ int external_run(const struct model *m, struct batch *b,
 	if (o->stats) {
 		struct run_stats *s = o->stats;
 		struct usage u = usage_from_rusage(&ru);
-		s->external_run_s = x.have_run_s ? x.run_s : wall;
-		s->startup_s = x.have_run_s ? wall - x.run_s : 0.0;
-		s->external_user_s = u.user_s;
-		s->external_sys_s = u.system_s;
-		s->external_rss_kib = u.max_rss_kib;
+		run_stats_set(s, "program_run_s",
+			      x.have_run_s ? x.run_s : wall);
+		run_stats_set(s, "startup_s",
+			      x.have_run_s ? wall - x.run_s : 0);
+		run_stats_set(s, "tree_user_s", u.user_s);
+		run_stats_set(s, "tree_sys_s", u.system_s);
+		run_stats_set(s, "largest_rss_kib", (double)u.max_rss_kib);
 		s->workers_started = x.workers_started;
 	}
 	ext_proto_end(&x);

@@ -291,7 +291,7 @@ void ext_proto_finish(struct ext_run *x, int wstatus, double timeout_s)
 	struct run_stats *s = x->o->stats;
 	if (!s)
 		return;
-	s->external_status = st;
+	run_stats_set(s, "external_status", st);
 	if (st == EXTERNAL_OK)
 		return;
 	int n = snprintf(

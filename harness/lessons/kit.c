@@ -121,9 +121,9 @@ double lesson_record_median(const struct sweep *s, const char *model,
 		    strcmp(r->model->name, model) != 0 || r->workers != workers)
 			continue;
 		if (what == 'h')
-			v[n++] = (double)r->m.stats.handovers;
+			v[n++] = run_stats_get(&r->m.stats, "handovers", 0);
 		else if (what == 'l')
-			v[n++] = r->lock_wait_s;
+			v[n++] = r->wait_s;
 		else if (what == 'f' && r->rep == 0)
 			v[n++] = r->m.wall_s;
 	}

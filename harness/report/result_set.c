@@ -125,6 +125,16 @@ static void csv_num(FILE *f, double v, const char *fmt)
 		fprintf(f, fmt, v);
 }
 
+/* Every figure the model reported, as "name=value;name=value": the
+ * harness knows none of them by name (common/options.h). */
+static void report_figures(const struct run_stats *st, FILE *f)
+{
+	fputc(',', f);
+	for (int i = 0; i < st->n_figures; i++)
+		fprintf(f, "%s%s=%.9g", i ? ";" : "", st->figures[i].name,
+			st->figures[i].value);
+}
+
 static const char *report_group_name(const struct sweep *s, size_t g)
 {
 	return task_type_name(s->groups[g].workload);
@@ -138,7 +148,7 @@ static void report_runs_csv(const struct sweep *s, FILE *f)
 		   "lat_p95_ms,lat_p99_ms,lat_max_ms");
 	for (int k = 0; k < RESULT_KIND_COUNT; k++)
 		fprintf(f, ",%s", result_kind_name((enum result_kind)k));
-	fprintf(f, ",verified,wrong,timing_diffs,startup_s\n");
+	fprintf(f, ",verified,wrong,timing_diffs,startup_s,figures\n");
 	for (size_t i = 0; i < s->n_records; i++) {
 		const struct run_record *r = &s->records[i];
 		const struct sweep_group *g = &s->groups[r->group];
@@ -150,8 +160,9 @@ static void report_runs_csv(const struct sweep *s, FILE *f)
 			r->m.usage.user_s, r->m.usage.system_s,
 			r->m.peak_rss_kib, r->m.usage.vol_csw,
 			r->m.usage.invol_csw, r->m.stats.setup_s,
-			r->m.stats.workers_started, r->m.stats.handovers,
-			r->lock_wait_s);
+			r->m.stats.workers_started,
+			(long)run_stats_get(&r->m.stats, "handovers", 0),
+			r->wait_s);
 		csv_num(f, r->lat_p50 * 1e3, "%.3f");
 		fputc(',', f);
 		csv_num(f, r->lat_p95 * 1e3, "%.3f");
@@ -163,7 +174,8 @@ static void report_runs_csv(const struct sweep *s, FILE *f)
 			fprintf(f, ",%zu", r->kinds[k]);
 		fprintf(f, ",%s,%zu,%zu,", verify_ok(&r->verify) ? "yes" : "no",
 			r->verify.wrong + r->verify.crashed, r->verify.timing);
-		csv_num(f, r->m.stats.startup_s, "%.6f");
+		csv_num(f, run_stats_get(&r->m.stats, "startup_s", 0), "%.6f");
+		report_figures(&r->m.stats, f);
 		fputc('\n', f);
 	}
 }
@@ -220,7 +232,7 @@ static void report_tasks_csv(const struct sweep *s, FILE *f)
 			fprintf(f, "%s,%s,%d,%zu,%d,%.6f,%.6f,%s,%.6f\n",
 				report_group_name(s, k->group), k->model->name,
 				k->workers, t, r->worker, r->start, r->end,
-				result_kind_name(r->kind), r->lock_wait);
+				result_kind_name(r->kind), r->wait);
 		}
 	}
 }

@@ -145,7 +145,7 @@ static void run_describe(const struct batch *b, struct run_record *r)
 	for (size_t i = 0; i < b->n; i++) {
 		const struct result *res = &b->results[i];
 		r->kinds[res->kind]++;
-		r->lock_wait_s += res->lock_wait;
+		r->wait_s += res->wait;
 		if (lat && res->kind != RESULT_NOT_RUN)
 			lat[k++] = res->end - res->start;
 	}

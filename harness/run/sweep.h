@@ -40,7 +40,7 @@ struct run_record {
 	struct verify_report verify;
 	size_t kinds[RESULT_KIND_COUNT];
 	double lat_p50, lat_p95, lat_p99, lat_max; /* seconds */
-	double lock_wait_s;			   /* sum over tasks (gil) */
+	double wait_s;				   /* sum of the tasks' waits */
 };
 
 /* One case: the records of one (group, model, C). */

@@ -11,6 +11,7 @@
 
 #include "common/fetch.h"
 #include "harness/server/serve.h"
+#include "harness/external/dispatch.h"
 #include "models/model.h"
 
 char support_server_url[256];
