@@ -130,6 +130,35 @@ START_TEST(an_install_elsewhere_finds_its_data)
 }
 END_TEST
 
+/* Two sets run with different --tasks and --repeat: compare names each
+ * difference on its own line before any ratio. */
+START_TEST(compare_lists_the_settings_that_differ_first)
+{
+	char dir[64], out[16384], cmd[8192];
+	make_tmpdir(dir, sizeof(dir));
+	const char *bin =
+		getenv("CONCUR_BIN") ? getenv("CONCUR_BIN") : "build/concur";
+	const char *common = "--models threads --workloads compute --work 1 "
+			     "--workers 2 --no-plot";
+	snprintf(cmd, sizeof(cmd),
+		 "%s run %s --tasks 4 --repeat 1 --out %s/a >/dev/null && "
+		 "%s run %s --tasks 6 --repeat 2 --out %s/b >/dev/null && "
+		 "%s compare %s/a/latest %s/b/latest",
+		 bin, common, dir, bin, common, dir, bin, dir, dir);
+	int rc = run_sh(cmd, out, sizeof(out));
+	ck_assert_msg(rc == 0, "exited %d:\n%s", rc, out);
+	char *tasks = strstr(out, "options.tasks: 4 (A) vs 6 (B)");
+	char *repeat = strstr(out, "options.repeat: 1 (A) vs 2 (B)");
+	char *table = strstr(out, "compute,threads,2");
+	ck_assert_msg(tasks && repeat && table && tasks < table &&
+			      repeat < table,
+		      "%s", out);
+	ck_assert_msg(strstr(out, "options.work:") == NULL, "%s", out);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("first_contact");
@@ -139,6 +168,7 @@ int main(void)
 	tcase_add_test(tc,
 		       make_run_without_root_names_the_install_line_and_stops);
 	tcase_add_test(tc, an_install_elsewhere_finds_its_data);
+	tcase_add_test(tc, compare_lists_the_settings_that_differ_first);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
