@@ -42,7 +42,7 @@ TESTS     ?= $(notdir $(TEST_BINS))
 DEB_PACKAGES := $(shell sed 's/\#.*//' .ci/packages)
 DEV_PACKAGES := $(shell sed 's/\#.*//' .ci/packages-dev)
 
-.PHONY: all run test asan tsan clean install deps bench format format-check lint help fuzz soak \
+.PHONY: all run test asan tsan clean install deps deps-dev deps-bench bench format format-check lint help fuzz soak \
 	check-deps check-model
 
 all: $(BIN)
@@ -67,12 +67,30 @@ $(BUILD)/tests/%: $(BUILD)/tests/%.o $(TEST_SUPPORT) $(LIB_OBJS)
 # models compute 1 unit a task (CPython runs the kernel ~80x slower).
 RUN_ARGS ?= --models all --workloads fetch,compute --workers 1,4,16 \
 	--tasks 24 --delay 50 --work 20 --py-work 1 --repeat 3
-run: deps $(BIN)
+# deps first, then a new make for the build: this make read pkg-config's
+# flags when it started, before deps could install the libraries, so on a
+# fresh machine they would be empty (undefined references at link time).
+run: deps
+	@$(MAKE) --no-print-directory $(BIN)
 	$(BIN) run $(RUN_ARGS)
 
 ## make deps: install missing Debian packages (as root), else say how.
 deps:
-	@missing=$$(for p in $(DEB_PACKAGES); do \
+	@$(call install_missing,$(DEB_PACKAGES))
+
+## make deps-dev: also what lint, fuzz, sanitizers and bench peers need.
+deps-dev:
+	@$(call install_missing,$(DEB_PACKAGES) $(DEV_PACKAGES))
+
+# The peers make bench measures concur against (listed in .ci/packages-dev).
+BENCH_PEERS := curl wrk nginx-light
+deps-bench:
+	@$(call install_missing,$(DEB_PACKAGES) $(BENCH_PEERS))
+
+# The packages of $(1) that dpkg does not call installed: installed with
+# apt-get as root; otherwise the one line to run, and a failure.
+define install_missing
+	missing=$$(for p in $(1); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; \
 	done); \
 	if [ -z "$$missing" ]; then exit 0; fi; \
@@ -83,6 +101,7 @@ deps:
 	  echo "concur needs packages that are missing. Run:"; \
 	  echo "  sudo apt-get install -y $$missing"; exit 1; \
 	fi
+endef
 
 ## make test: build and run every test (one Check suite per tests/test_*.c).
 test: $(BIN) $(TEST_BINS)
@@ -123,7 +142,10 @@ check-model:
 	  --conformance $(CM_BUILD)/tests/test_conformance $(if $(GRADE_OUT),--out $(GRADE_OUT))
 
 ## make bench: fixed cases, each a ratio; writes results/bench-latest.csv.
-bench: $(BIN)
+# The peers are installed first, as make run installs its packages, so a
+# newcomer's bench does not silently skip their rows.
+bench: deps-bench
+	@$(MAKE) --no-print-directory $(BIN)
 	$(BIN) bench $(BENCH_ARGS)
 
 ## make fuzz: libFuzzer over the server's request handling (clang), for

@@ -139,8 +139,10 @@ static int bench_wrk(struct bench_ctx *ctx, const char *concur_url)
 		return 0;
 	pid_t nginx = nginx_start(dir, port);
 	if (nginx < 0) {
-		fprintf(stderr, "bench server: nginx or wrk missing (make deps "
-				"installs the bench peers); row skipped\n");
+		fprintf(stderr,
+			"bench server: nginx or wrk missing (make bench "
+			"installs them as root; otherwise: sudo apt-get "
+			"install -y wrk nginx-light); row skipped\n");
 		return 0;
 	}
 	snprintf(nginx_url, sizeof(nginx_url), "http://127.0.0.1:%d/", port);

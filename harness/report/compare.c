@@ -3,8 +3,11 @@
  * compare.c - `concur compare DIR DIR`: two result sets side by side (a
  * student's laptop and the reference, before and after a change). Per case:
  * both medians, their ratio, and whether the difference is larger than the
- * spread (min-max) of either set.
+ * spread (min-max) of either set. Settings that differ between the two
+ * sets (meta.json: options, machine, versions) are listed first, one line
+ * each: a ratio between runs of different work says nothing.
  */
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,6 +82,66 @@ static const struct compare_case *compare_find(const struct compare_set *s,
 	return NULL;
 }
 
+/* One line per key of section whose value differs between A and B (a key
+ * missing on one side counts). Returns the number of lines. */
+static int compare_section(const char *section, json_t *a, json_t *b)
+{
+	static const char *const ignored[] = {"server", NULL};
+	json_t *sa = json_object_get(a, section),
+	       *sb = json_object_get(b, section);
+	int lines = 0;
+	for (int pass = 0; pass < 2; pass++) {
+		json_t *from = pass ? sb : sa, *other = pass ? sa : sb;
+		const char *key;
+		json_t *va;
+		json_object_foreach(from, key, va)
+		{
+			int skip = 0;
+			for (int k = 0; ignored[k]; k++)
+				skip |= strcmp(key, ignored[k]) == 0;
+			json_t *vb = json_object_get(other, key);
+			if (skip || (pass && vb) || (vb && json_equal(va, vb)))
+				continue;
+			char *ta = json_dumps(pass ? vb : va,
+					      JSON_ENCODE_ANY | JSON_COMPACT);
+			char *tb = json_dumps(pass ? va : vb,
+					      JSON_ENCODE_ANY | JSON_COMPACT);
+			printf("  %s.%s: %s (A) vs %s (B)\n", section, key,
+			       ta ? ta : "(none)", tb ? tb : "(none)");
+			free(ta);
+			free(tb);
+			lines++;
+		}
+	}
+	return lines;
+}
+
+/* Lists the settings that differ; says so when a meta.json is missing. */
+static void compare_settings(const char *dir_a, const char *dir_b)
+{
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/meta.json", dir_a);
+	json_t *a = json_load_file(path, 0, NULL);
+	snprintf(path, sizeof(path), "%s/meta.json", dir_b);
+	json_t *b = json_load_file(path, 0, NULL);
+	if (!a || !b) {
+		printf("warning: no readable meta.json in %s: the settings "
+		       "cannot be compared\n\n",
+		       !a ? dir_a : dir_b);
+	} else {
+		printf("Settings that differ (meta.json; a ratio between "
+		       "different settings is not a speed-up):\n");
+		int n = compare_section("options", a, b);
+		n += compare_section("machine", a, b);
+		n += compare_section("versions", a, b);
+		printf(n ? "\n"
+			 : "  none: same options, machine and "
+			   "versions\n\n");
+	}
+	json_decref(a);
+	json_decref(b);
+}
+
 static void compare_print(const struct compare_set *a,
 			  const struct compare_set *b)
 {
@@ -141,6 +204,7 @@ int compare_main(int argc, char **argv)
 	int rc = EXIT_USAGE;
 	if (compare_load(dirs[0], &a) == 0 && compare_load(dirs[1], &b) == 0) {
 		printf("A: %s\nB: %s\n\n", dirs[0], dirs[1]);
+		compare_settings(dirs[0], dirs[1]);
 		compare_print(&a, &b);
 		rc = plot && plot_compare(dirs[0], dirs[1]) != 0 ? 1 : 0;
 	}
