@@ -121,7 +121,7 @@ static void table_notes(const struct sweep *s)
 {
 	for (size_t i = 0; i < s->n_records; i++) {
 		const struct run_record *r = &s->records[i];
-		if (r->rep != 0 || !r->m.stats.note[0])
+		if ((r->rep != 0 && !r->m.timed_out) || !r->m.stats.note[0])
 			continue;
 		printf("note: %s %s C=%d: %s\n", r->model->name,
 		       task_type_name(s->groups[r->group].workload), r->workers,

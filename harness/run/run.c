@@ -125,14 +125,22 @@ static int run_references(struct sweep *s)
 		struct run_opts o = run_opts_for(s->config, 1);
 		o.trace = false;
 		struct measurement m;
+		/* Under --model-timeout the reference has the same limit;
+		 * tasks it could not finish are then compared as timeouts. */
 		if (measure_run(seq, g->reference, &o, &m) != 0 ||
-		    m.model_rc != 0) {
+		    (m.model_rc != 0 && !m.timed_out)) {
 			cli_error(
 				"run: the sequential reference could not run");
 			return -1;
 		}
 		if (m.interrupted)
 			return -1;
+		if (m.timed_out)
+			fprintf(stderr,
+				"concur: the sequential reference passed the "
+				"time limit of %.1f s; its unfinished tasks "
+				"count as timeouts\n",
+				m.limit_s);
 	}
 	return 0;
 }
@@ -172,15 +180,22 @@ static struct run_record *run_new_record(struct sweep *s)
 	return r;
 }
 
-/* An external model's time limit: ten times the case's ideal plus 30 s.
- * Before the baseline has a time, compute is guessed at 0.2 s a unit
- * (CPython runs a unit in about 0.08 s). */
+/* A run's time limit (the watchdog's, measure.h): ten times the case's
+ * ideal, plus one fetch timeout (a task may legitimately wait that long),
+ * plus a margin: 30 s for external models, whose interpreter starts
+ * inside it, 10 s for C models. Before the baseline has a time, the
+ * ideal is guessed: every fetch waiting its whole timeout, and compute
+ * at 0.01 s a unit in C (10x the unit), 0.2 s in Python (CPython runs a
+ * unit in about 0.08 s). */
 static double run_model_timeout(struct sweep *s, size_t gi,
 				const struct model *m, int workers)
 {
 	const struct sweep_group *g = &s->groups[gi];
+	const struct run_config *c = s->config;
+	bool external = m->flags & MODEL_EXTERNAL;
+	double fetch_s = (double)c->timeout_ms / 1e3;
 	double guess = (double)g->batch->n *
-		       ((double)s->config->delay_ms / 1e3 + 0.2 * g->work);
+		       (fetch_s + (external ? 0.2 : 0.01) * (double)g->work);
 	double base = NAN;
 	if (sweep_summarize(s) == 0)
 		for (size_t i = 0; i < s->n_cases; i++)
@@ -191,7 +206,33 @@ static double run_model_timeout(struct sweep *s, size_t gi,
 		sweep_ideal(s, g, m, workers, isnan(base) ? guess : base);
 	if (isnan(ideal))
 		ideal = guess;
-	return 10.0 * ideal + 30.0;
+	return 10.0 * ideal + fetch_s + (external ? 30.0 : 10.0);
+}
+
+/* The watchdog killed run r: say so now and in the table's notes; its
+ * unfinished tasks are the model's failure, not timing noise, so the run
+ * does not verify and concur exits 1. The sweep goes on. */
+static void run_watchdog_fired(struct sweep *s, struct run_record *r)
+{
+	const char *w = task_type_name(s->groups[r->group].workload);
+	size_t unfinished = r->m.unfinished;
+	r->verify.wrong += unfinished;
+	r->verify.timing -=
+		unfinished < r->verify.timing ? unfinished : r->verify.timing;
+	if (r->verify.n_lines < VERIFY_MAX_LINES)
+		snprintf(r->verify.lines[r->verify.n_lines++],
+			 sizeof(r->verify.lines[0]),
+			 "%zu tasks unfinished when the watchdog stopped the "
+			 "run",
+			 unfinished);
+	snprintf(r->m.stats.note, sizeof(r->m.stats.note),
+		 "stopped by the watchdog after %.1f s (run %d); set the "
+		 "limit with --model-timeout",
+		 r->m.limit_s, r->rep + 1);
+	fprintf(stderr,
+		"concur: %s %s C=%d ran past its time limit of %.1f s and was "
+		"killed with its process group; the sweep goes on\n",
+		r->model->name, w, r->workers, r->m.limit_s);
 }
 
 /* One run of one case; kept unless it is a warm-up. Returns -1 when the
@@ -201,7 +242,7 @@ static int run_one(struct sweep *s, size_t gi, const struct model *m,
 {
 	struct sweep_group *g = &s->groups[gi];
 	struct run_opts o = run_opts_for(s->config, workers);
-	if ((m->flags & MODEL_EXTERNAL) && o.model_timeout_s <= 0)
+	if (o.model_timeout_s <= 0)
 		o.model_timeout_s = run_model_timeout(s, gi, m, workers);
 	struct run_record *r = run_new_record(s);
 	if (!r)
@@ -223,6 +264,8 @@ static int run_one(struct sweep *s, size_t gi, const struct model *m,
 	r->workers = workers;
 	r->rep = rep;
 	verify_results(g->reference, g->batch, &r->verify);
+	if (r->m.timed_out)
+		run_watchdog_fired(s, r);
 	run_describe(g->batch, r);
 	s->n_records++;
 	if (!verify_ok(&r->verify))
