@@ -116,6 +116,9 @@ int meta_write(const struct sweep *s, const char *status)
 		(json_int_t)s->n_records, "results_verified", !s->wrong);
 	if (!root)
 		return -1;
+	if (s->write_error[0])
+		json_object_set_new(root, "reason",
+				    json_string(s->write_error));
 	char path[4200];
 	snprintf(path, sizeof(path), "%s/meta.json", s->dir);
 	struct atomic_file a = {0};

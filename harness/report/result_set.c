@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-/* report.c - the result set's files, written atomically after each run. */
+/* result_set.c - the result set's files, written atomically after each
+ * run; a set that could not be written whole says so. */
 #include "harness/report/result_set.h"
 
 #include <errno.h>
@@ -31,13 +32,22 @@ int report_mkdirs(const char *path)
 	return mkdir(buf, 0755) != 0 && errno != EEXIST ? -1 : 0;
 }
 
-/* results/latest -> the newest set (a relative link, replaced atomically). */
+/* results/latest -> the newest set (a relative link, replaced atomically).
+ * Something else by that name is the user's: left alone, and said. */
 static void report_link_latest(const struct sweep *s)
 {
 	char link[4200], tmp[4300];
 	const char *base = strrchr(s->dir, '/');
 	base = base ? base + 1 : s->dir;
 	snprintf(link, sizeof(link), "%s/latest", s->config->out_dir);
+	struct stat st;
+	if (lstat(link, &st) == 0 && !S_ISLNK(st.st_mode)) {
+		fprintf(stderr,
+			"concur: %s is not a symbolic link, so it is left as "
+			"it is and does not point to this set\n",
+			link);
+		return;
+	}
 	snprintf(tmp, sizeof(tmp), "%s/.latest.%d", s->config->out_dir,
 		 (int)getpid());
 	unlink(tmp);
@@ -56,6 +66,31 @@ static void report_default_label(const struct run_config *c, char *buf,
 					 task_type_name(c->workloads[i]));
 }
 
+/* Makes s->dir = OUT/STAMP-LABEL, or STAMP-LABEL-2, -3, ... when that
+ * exists: mkdir either makes a new directory or fails, so two runs, even
+ * two processes started in the same second, never share a set. */
+static int report_make_unique_dir(struct sweep *s, const char *stamp,
+				  const char *label)
+{
+	const struct run_config *c = s->config;
+	if (report_mkdirs(c->out_dir) != 0)
+		return -1;
+	for (int k = 1; k < 1000; k++) {
+		if (k == 1)
+			snprintf(s->dir, sizeof(s->dir), "%s/%s-%s", c->out_dir,
+				 stamp, label);
+		else
+			snprintf(s->dir, sizeof(s->dir), "%s/%s-%s-%d",
+				 c->out_dir, stamp, label, k);
+		if (mkdir(s->dir, 0755) == 0)
+			return 0;
+		if (errno != EEXIST)
+			return -1;
+	}
+	errno = EEXIST;
+	return -1;
+}
+
 int report_open_dir(struct sweep *s)
 {
 	const struct run_config *c = s->config;
@@ -66,19 +101,14 @@ int report_open_dir(struct sweep *s)
 		report_default_label(c, label, sizeof(label));
 	time_t now = time(NULL);
 	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", localtime(&now));
-	snprintf(s->dir, sizeof(s->dir), "%s/%s-%s", c->out_dir, stamp, label);
-	char probe[4200];
-	snprintf(probe, sizeof(probe), "%s/.probe", s->dir);
-	FILE *f = NULL;
-	if (report_mkdirs(s->dir) == 0)
-		f = fopen(probe, "w");
-	if (!f) {
+	/* meta.json at once, saying "running": the set is never an empty
+	 * directory that results/latest points to. */
+	if (report_make_unique_dir(s, stamp, label) != 0 ||
+	    meta_write(s, "running") != 0) {
 		cli_error("--out: cannot write results under '%s': %s",
 			  c->out_dir, strerror(errno));
 		return -1;
 	}
-	fclose(f);
-	unlink(probe);
 	report_link_latest(s);
 	return 0;
 }
@@ -237,30 +267,49 @@ static void report_tasks_csv(const struct sweep *s, FILE *f)
 	}
 }
 
-/* Writes dir/name atomically with fn. */
-static int report_file(const struct sweep *s, const char *name,
+/* Writes dir/name atomically with fn. The first failure is kept, with
+ * its reason, in s->write_error. */
+static int report_file(struct sweep *s, const char *name,
 		       void (*fn)(const struct sweep *, FILE *))
 {
 	char path[4200];
 	snprintf(path, sizeof(path), "%s/%s", s->dir, name);
 	struct atomic_file a = {0};
-	if (atomic_open(&a, path) != 0)
-		return -1;
-	fn(s, a.f);
-	return atomic_commit(&a);
+	errno = 0;
+	int rc = atomic_open(&a, path);
+	if (rc == 0) {
+		fn(s, a.f);
+		rc = atomic_commit(&a);
+	}
+	if (rc != 0 && !s->write_error[0])
+		snprintf(s->write_error, sizeof(s->write_error), "%s: %s", name,
+			 errno ? strerror(errno) : "write failed");
+	return rc;
+}
+
+/* Every file of the set, meta.json last with the status: `status` when
+ * the others were written, else "partial" with the reason. */
+static int report_files(struct sweep *s, const char *status)
+{
+	int rc = report_file(s, "runs.csv", report_runs_csv);
+	rc |= report_file(s, "summary.csv", report_summary_csv);
+	rc |= report_file(s, "tasks.csv", report_tasks_csv);
+	rc |= meta_write(s, s->write_error[0] ? "partial" : status);
+	/* Said once, at the end (the sweep stops at the first failure). */
+	if (rc != 0 && strcmp(status, "running") != 0)
+		fprintf(stderr,
+			"concur: cannot write the results in %s: %s; the set "
+			"is marked partial\n",
+			s->dir,
+			s->write_error[0] ? s->write_error : "meta.json");
+	return rc;
 }
 
 int report_write_runs(struct sweep *s)
 {
 	if (sweep_summarize(s) != 0)
 		return -1;
-	int rc = report_file(s, "runs.csv", report_runs_csv);
-	rc |= report_file(s, "summary.csv", report_summary_csv);
-	rc |= report_file(s, "tasks.csv", report_tasks_csv);
-	rc |= meta_write(s, "running");
-	if (rc != 0)
-		cli_error("run: cannot write the results in %s", s->dir);
-	return rc ? -1 : 0;
+	return report_files(s, "running") ? -1 : 0;
 }
 
 int report_finish(struct sweep *s)
@@ -268,14 +317,8 @@ int report_finish(struct sweep *s)
 	if (sweep_summarize(s) != 0)
 		return 1;
 	report_table(s);
-	int rc = report_file(s, "runs.csv", report_runs_csv);
-	rc |= report_file(s, "summary.csv", report_summary_csv);
-	rc |= report_file(s, "tasks.csv", report_tasks_csv);
-	rc |= meta_write(s, s->partial ? "partial" : "complete");
-	if (rc != 0) {
-		cli_error("run: cannot write the results in %s", s->dir);
+	if (report_files(s, s->partial ? "partial" : "complete") != 0)
 		return 1;
-	}
 	printf("\nresults: %s/ (runs.csv, summary.csv, tasks.csv, meta.json)\n",
 	       s->dir);
 	if (s->config->plot && s->n_records > 0 && !s->partial)

@@ -424,7 +424,8 @@ int run_execute(struct run_config *c, struct sweep *s)
 	}
 	struct progress p;
 	progress_init(&p, run_count(s), c->quiet);
-	if (!s->partial && run_sweep(s, &p) != 0 && !s->partial)
+	if (!s->partial && run_sweep(s, &p) != 0 && !s->partial &&
+	    !s->write_error[0])
 		cli_error("run: a run could not be started");
 	progress_end(&p);
 	return report_finish(s);

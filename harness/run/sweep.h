@@ -92,10 +92,13 @@ struct sweep {
 	size_t n_cases;
 	struct kept_tasks kept[SWEEP_MAX_KEPT];
 	size_t n_kept;
-	bool partial;	/* interrupted before the end */
-	bool wrong;	/* some result differed or crashed */
-	char dir[4096]; /* the result set's directory */
-	double started; /* wall clock (time(NULL)) of the start */
+	bool partial;	       /* interrupted before the end */
+	bool wrong;	       /* some result differed or crashed */
+	char write_error[256]; /* the first file that could not be written
+				  and why ("tasks.csv: No space left on
+				  device"); empty while all went well */
+	char dir[4096];	       /* the result set's directory */
+	double started;	       /* wall clock (time(NULL)) of the start */
 };
 
 /* Recomputes sweep->cases from the records. */
