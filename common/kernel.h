@@ -57,6 +57,10 @@ static inline uint64_t kernel_read(const struct kernel *k)
 	return k->state;
 }
 
+/* The seconds one unit takes on this machine now: the median of `reps`
+ * timed runs of a few units each (about 5 ms a run). */
+double kernel_unit_seconds(int reps);
+
 /* The whole task in one call: `units` units from `seed`. */
 static inline uint64_t kernel_run(uint64_t seed, uint64_t units)
 {
