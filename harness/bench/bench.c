@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * bench.c - `concur bench`: runs the cases in the table below against the
- * embedded server and writes results/bench-latest.csv atomically. A case
+ * embedded server and writes results/bench-latest.csv (replaced whole). A case
  * measures; it fails only when results are wrong.
  */
 #include "harness/bench/bench.h"
@@ -146,25 +146,25 @@ wrong:
 
 static int bench_write_csv(const struct bench_ctx *ctx, const char *path)
 {
-	struct atomic_file a = {0};
+	struct file_replace out = {0};
 	mkdir("results", 0755);
-	if (atomic_open(&a, path) != 0)
+	if (file_replace_open(&out, path) != 0)
 		return -1;
-	fprintf(a.f, "case,model,workers,measured,reference,ratio,target,met,"
-		     "unit\n");
+	fprintf(out.f, "case,model,workers,measured,reference,ratio,target,met,"
+		       "unit\n");
 	for (size_t i = 0; i < ctx->n_rows; i++) {
 		const struct bench_row *r = &ctx->rows[i];
-		fprintf(a.f, "%s,%s,%d,%.6g,", r->case_name, r->model,
+		fprintf(out.f, "%s,%s,%d,%.6g,", r->case_name, r->model,
 			r->workers, r->measured);
 		if (!isnan(r->reference))
-			fprintf(a.f, "%.6g", r->reference);
-		fputc(',', a.f);
+			fprintf(out.f, "%.6g", r->reference);
+		fputc(',', out.f);
 		if (!isnan(r->ratio))
-			fprintf(a.f, "%.4f", r->ratio);
-		fprintf(a.f, ",%s,%s,%s\n", r->target, bench_met_word(r),
+			fprintf(out.f, "%.4f", r->ratio);
+		fprintf(out.f, ",%s,%s,%s\n", r->target, bench_met_word(r),
 			r->unit);
 	}
-	return atomic_commit(&a);
+	return file_replace_commit(&out);
 }
 
 static void bench_usage(void)

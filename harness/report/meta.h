@@ -8,7 +8,7 @@
 
 #include "harness/run/sweep.h"
 
-/* Writes <dir>/meta.json atomically; status is "running", "complete" or
+/* Writes <dir>/meta.json, replaced whole; status is "running", "complete" or
  * "partial". 0 or -1. */
 int meta_write(const struct sweep *s, const char *status);
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* report.c - the result set's files, written atomically after each run. */
+/* result_set.c - the result set's files, rewritten after each run. */
 #include "harness/report/result_set.h"
 
 #include <errno.h>
@@ -31,7 +31,7 @@ int report_mkdirs(const char *path)
 	return mkdir(buf, 0755) != 0 && errno != EEXIST ? -1 : 0;
 }
 
-/* results/latest -> the newest set (a relative link, replaced atomically). */
+/* results/latest -> the newest set (a relative link, replaced by one rename). */
 static void report_link_latest(const struct sweep *s)
 {
 	char link[4200], tmp[4300];
@@ -237,17 +237,17 @@ static void report_tasks_csv(const struct sweep *s, FILE *f)
 	}
 }
 
-/* Writes dir/name atomically with fn. */
+/* Writes dir/name with fn, replacing it whole (file_replace.h). */
 static int report_file(const struct sweep *s, const char *name,
 		       void (*fn)(const struct sweep *, FILE *))
 {
 	char path[4200];
 	snprintf(path, sizeof(path), "%s/%s", s->dir, name);
-	struct atomic_file a = {0};
-	if (atomic_open(&a, path) != 0)
+	struct file_replace out = {0};
+	if (file_replace_open(&out, path) != 0)
 		return -1;
-	fn(s, a.f);
-	return atomic_commit(&a);
+	fn(s, out.f);
+	return file_replace_commit(&out);
 }
 
 int report_write_runs(struct sweep *s)

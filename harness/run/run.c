@@ -6,7 +6,7 @@
  * measured before all is known to be right); start the embedded server;
  * build each batch and its cheap sequential reference; then measure, with
  * runs of different models interleaved so drift in the machine hits all
- * alike; after every run the result files are rewritten atomically, so
+ * alike; after every run the result files are rewritten (each replaced whole), so
  * Ctrl-C keeps what was measured.
  */
 #include "harness/run/run.h"
