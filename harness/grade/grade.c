@@ -21,7 +21,7 @@
 
 #include "common/clock.h"
 #include "harness/cli/cli.h"
-#include "harness/commands.h"
+#include "harness/grade/grade_report.h"
 #include "harness/report/result_set.h"
 
 struct grade_test *grade_add(struct grade *g, const char *name, double score,

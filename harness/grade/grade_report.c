@@ -5,6 +5,8 @@
  * batch, in the same run, so the ratio does not depend on whose laptop
  * ran it) and the grade file, written with jansson.
  */
+#include "harness/grade/grade_report.h"
+
 #include <jansson.h>
 #include <math.h>
 #include <signal.h>
@@ -12,9 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "harness/report/file_replace.h"
 #include "harness/cli/cli.h"
-#include "harness/grade/grade.h"
+#include "harness/report/file_replace.h"
 #include "harness/run/measure.h"
 #include "harness/run/run.h"
 

@@ -5,13 +5,14 @@
  * both medians, their ratio, and whether the difference is larger than the
  * spread (min-max) of either set.
  */
+#include "harness/report/compare.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "harness/cli/cli.h"
-#include "harness/commands.h"
 #include "harness/report/plot.h"
 
 struct compare_case {
