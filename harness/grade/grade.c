@@ -371,7 +371,7 @@ int grade_main(int argc, char **argv)
 	char copy[4200];
 	snprintf(copy, sizeof(copy), "%s", g.out);
 	snprintf(g.dir, sizeof(g.dir), "%s", dirname(copy));
-	if (report_mkdirs(g.dir) != 0) {
+	if (result_set_mkdirs(g.dir) != 0) {
 		cli_error("grade: cannot create '%s'", g.dir);
 		return EXIT_USAGE;
 	}

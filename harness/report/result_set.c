@@ -11,12 +11,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "harness/report/file_replace.h"
 #include "harness/cli/cli.h"
+#include "harness/report/file_replace.h"
 #include "harness/report/meta.h"
 #include "harness/report/plot.h"
+#include "harness/report/table.h"
 
-int report_mkdirs(const char *path)
+int result_set_mkdirs(const char *path)
 {
 	char buf[4096];
 	snprintf(buf, sizeof(buf), "%s", path);
@@ -32,7 +33,7 @@ int report_mkdirs(const char *path)
 }
 
 /* results/latest -> the newest set (a relative link, replaced by one rename). */
-static void report_link_latest(const struct sweep *s)
+static void result_set_link_latest(const struct sweep *s)
 {
 	char link[4200], tmp[4300];
 	const char *base = strrchr(s->dir, '/');
@@ -45,8 +46,8 @@ static void report_link_latest(const struct sweep *s)
 		unlink(tmp);
 }
 
-static void report_default_label(const struct run_config *c, char *buf,
-				 size_t len)
+static void result_set_default_label(const struct run_config *c, char *buf,
+				     size_t len)
 {
 	size_t used = 0;
 	buf[0] = '\0';
@@ -56,21 +57,21 @@ static void report_default_label(const struct run_config *c, char *buf,
 					 task_type_name(c->workloads[i]));
 }
 
-int report_open_dir(struct sweep *s)
+int result_set_open(struct sweep *s)
 {
 	const struct run_config *c = s->config;
 	char label[64], stamp[32];
 	if (c->label)
 		snprintf(label, sizeof(label), "%s", c->label);
 	else
-		report_default_label(c, label, sizeof(label));
+		result_set_default_label(c, label, sizeof(label));
 	time_t now = time(NULL);
 	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", localtime(&now));
 	snprintf(s->dir, sizeof(s->dir), "%s/%s-%s", c->out_dir, stamp, label);
 	char probe[4200];
 	snprintf(probe, sizeof(probe), "%s/.probe", s->dir);
 	FILE *f = NULL;
-	if (report_mkdirs(s->dir) == 0)
+	if (result_set_mkdirs(s->dir) == 0)
 		f = fopen(probe, "w");
 	if (!f) {
 		cli_error("--out: cannot write results under '%s': %s",
@@ -79,12 +80,12 @@ int report_open_dir(struct sweep *s)
 	}
 	fclose(f);
 	unlink(probe);
-	report_link_latest(s);
+	result_set_link_latest(s);
 	return 0;
 }
 
-void report_keep_tasks(struct sweep *s, const struct run_record *r,
-		       const struct batch *b)
+void result_set_keep_tasks(struct sweep *s, const struct run_record *r,
+			   const struct batch *b)
 {
 	struct kept_tasks *k = NULL;
 	for (size_t i = 0; i < s->n_kept; i++)
@@ -111,7 +112,7 @@ void report_keep_tasks(struct sweep *s, const struct run_record *r,
 	k->n = b->n;
 }
 
-void report_free(struct sweep *s)
+void result_set_free(struct sweep *s)
 {
 	for (size_t i = 0; i < s->n_kept; i++)
 		free(s->kept[i].results);
@@ -127,7 +128,7 @@ static void csv_num(FILE *f, double v, const char *fmt)
 
 /* Every figure the model reported, as "name=value;name=value": the
  * harness knows none of them by name (common/options.h). */
-static void report_figures(const struct run_stats *st, FILE *f)
+static void result_set_figures(const struct run_stats *st, FILE *f)
 {
 	fputc(',', f);
 	for (int i = 0; i < st->n_figures; i++)
@@ -135,12 +136,12 @@ static void report_figures(const struct run_stats *st, FILE *f)
 			st->figures[i].value);
 }
 
-static const char *report_group_name(const struct sweep *s, size_t g)
+static const char *result_set_group_name(const struct sweep *s, size_t g)
 {
 	return task_type_name(s->groups[g].workload);
 }
 
-static void report_runs_csv(const struct sweep *s, FILE *f)
+static void result_set_runs_csv(const struct sweep *s, FILE *f)
 {
 	fprintf(f, "workload,model,workers,rep,tasks,work,wall_s,user_s,"
 		   "sys_s,peak_rss_kib,vol_csw,invol_csw,setup_s,"
@@ -155,7 +156,7 @@ static void report_runs_csv(const struct sweep *s, FILE *f)
 		fprintf(f,
 			"%s,%s,%d,%d,%zu,%ld,%.6f,%.6f,%.6f,%ld,%ld,%ld,"
 			"%.6f,%d,%ld,%.6f,",
-			report_group_name(s, r->group), r->model->name,
+			result_set_group_name(s, r->group), r->model->name,
 			r->workers, r->rep, g->batch->n, g->work, r->m.wall_s,
 			r->m.usage.user_s, r->m.usage.system_s,
 			r->m.peak_rss_kib, r->m.usage.vol_csw,
@@ -175,12 +176,12 @@ static void report_runs_csv(const struct sweep *s, FILE *f)
 		fprintf(f, ",%s,%zu,%zu,", verify_ok(&r->verify) ? "yes" : "no",
 			r->verify.wrong + r->verify.crashed, r->verify.timing);
 		csv_num(f, run_stats_get(&r->m.stats, "startup_s", 0), "%.6f");
-		report_figures(&r->m.stats, f);
+		result_set_figures(&r->m.stats, f);
 		fputc('\n', f);
 	}
 }
 
-static void report_summary_csv(const struct sweep *s, FILE *f)
+static void result_set_summary_csv(const struct sweep *s, FILE *f)
 {
 	fprintf(f, "workload,model,workers,tasks,work,runs,wall_median_s,"
 		   "wall_min_s,wall_max_s,user_s,sys_s,peak_rss_kib,setup_s,"
@@ -193,7 +194,7 @@ static void report_summary_csv(const struct sweep *s, FILE *f)
 		fprintf(f,
 			"%s,%s,%d,%zu,%ld,%zu,%.6f,%.6f,%.6f,%.6f,%.6f,%.0f,"
 			"%.6f,",
-			report_group_name(s, c->group), c->model->name,
+			result_set_group_name(s, c->group), c->model->name,
 			c->workers, g->batch->n, g->work, c->wall.n,
 			c->wall.median, c->wall.min, c->wall.max, c->user_s,
 			c->sys_s, c->rss_kib, c->setup_s);
@@ -219,7 +220,7 @@ static void report_summary_csv(const struct sweep *s, FILE *f)
 	}
 }
 
-static void report_tasks_csv(const struct sweep *s, FILE *f)
+static void result_set_tasks_csv(const struct sweep *s, FILE *f)
 {
 	fprintf(f, "workload,model,workers,task,worker,start_s,end_s,kind,"
 		   "lock_wait_s\n");
@@ -230,16 +231,17 @@ static void report_tasks_csv(const struct sweep *s, FILE *f)
 			if (r->kind == RESULT_NOT_RUN)
 				continue;
 			fprintf(f, "%s,%s,%d,%zu,%d,%.6f,%.6f,%s,%.6f\n",
-				report_group_name(s, k->group), k->model->name,
-				k->workers, t, r->worker, r->start, r->end,
-				result_kind_name(r->kind), r->wait);
+				result_set_group_name(s, k->group),
+				k->model->name, k->workers, t, r->worker,
+				r->start, r->end, result_kind_name(r->kind),
+				r->wait);
 		}
 	}
 }
 
 /* Writes dir/name with fn, replacing it whole (file_replace.h). */
-static int report_file(const struct sweep *s, const char *name,
-		       void (*fn)(const struct sweep *, FILE *))
+static int result_set_file(const struct sweep *s, const char *name,
+			   void (*fn)(const struct sweep *, FILE *))
 {
 	char path[4200];
 	snprintf(path, sizeof(path), "%s/%s", s->dir, name);
@@ -250,27 +252,27 @@ static int report_file(const struct sweep *s, const char *name,
 	return file_replace_commit(&out);
 }
 
-int report_write_runs(struct sweep *s)
+int result_set_write(struct sweep *s)
 {
 	if (sweep_summarize(s) != 0)
 		return -1;
-	int rc = report_file(s, "runs.csv", report_runs_csv);
-	rc |= report_file(s, "summary.csv", report_summary_csv);
-	rc |= report_file(s, "tasks.csv", report_tasks_csv);
+	int rc = result_set_file(s, "runs.csv", result_set_runs_csv);
+	rc |= result_set_file(s, "summary.csv", result_set_summary_csv);
+	rc |= result_set_file(s, "tasks.csv", result_set_tasks_csv);
 	rc |= meta_write(s, "running");
 	if (rc != 0)
 		cli_error("run: cannot write the results in %s", s->dir);
 	return rc ? -1 : 0;
 }
 
-int report_finish(struct sweep *s)
+int result_set_finish(struct sweep *s)
 {
 	if (sweep_summarize(s) != 0)
 		return 1;
-	report_table(s);
-	int rc = report_file(s, "runs.csv", report_runs_csv);
-	rc |= report_file(s, "summary.csv", report_summary_csv);
-	rc |= report_file(s, "tasks.csv", report_tasks_csv);
+	table_print(s);
+	int rc = result_set_file(s, "runs.csv", result_set_runs_csv);
+	rc |= result_set_file(s, "summary.csv", result_set_summary_csv);
+	rc |= result_set_file(s, "tasks.csv", result_set_tasks_csv);
 	rc |= meta_write(s, s->partial ? "partial" : "complete");
 	if (rc != 0) {
 		cli_error("run: cannot write the results in %s", s->dir);

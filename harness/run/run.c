@@ -227,8 +227,8 @@ static int run_one(struct sweep *s, size_t gi, const struct model *m,
 	s->n_records++;
 	if (!verify_ok(&r->verify))
 		s->wrong = true;
-	report_keep_tasks(s, r, g->batch);
-	return report_write_runs(s);
+	result_set_keep_tasks(s, r, g->batch);
+	return result_set_write(s);
 }
 
 /* The models of a group: its baseline first, then the others. */
@@ -366,7 +366,7 @@ int run_execute(struct run_config *c, struct sweep *s)
 	int rc = EXIT_USAGE;
 	if (c->url_file && url_file_read(c->url_file, &s->urls) != 0)
 		return rc;
-	if (run_check_models(c) != 0 || report_open_dir(s) != 0)
+	if (run_check_models(c) != 0 || result_set_open(s) != 0)
 		return rc;
 	rc = 1;
 	run_catch_signals();
@@ -384,7 +384,7 @@ int run_execute(struct run_config *c, struct sweep *s)
 	if (!s->partial && run_sweep(s, &p) != 0 && !s->partial)
 		cli_error("run: a run could not be started");
 	progress_end(&p);
-	return report_finish(s);
+	return result_set_finish(s);
 }
 
 void run_release(struct sweep *s)
@@ -397,7 +397,7 @@ void run_release(struct sweep *s)
 		batch_free(s->groups[i].reference);
 	}
 	s->n_groups = 0;
-	report_free(s);
+	result_set_free(s);
 	free(s->records);
 	free(s->cases);
 	s->records = NULL;
