@@ -73,7 +73,7 @@ static void soak_fetch(CURL *h, const struct soak *s, const char *path,
 	fetch_blocking(h, url, &o, r);
 }
 
-/* The CRC-32 /bytes/n must have (the rule in server.h). */
+/* The CRC-32 /bytes/n must have (the rule in route.h). */
 static uint32_t soak_crc(size_t n)
 {
 	static char buf[65536];

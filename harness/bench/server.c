@@ -25,9 +25,10 @@
 #include <unistd.h>
 
 #include "common/clock.h"
+#include "common/procfs.h"
 #include "harness/bench/bench.h"
 #include "harness/bench/rawclient.h"
-#include "common/procfs.h"
+#include "harness/server/route.h"
 #include "harness/server/serve.h"
 
 #define WRK_CONNECTIONS 100
@@ -64,7 +65,7 @@ static double wrk_rps(const char *url, int seconds, long *errors)
 static int nginx_config(const char *dir, int port)
 {
 	char body[BODY_BYTES + 1], path[512];
-	server_fill_body(body, BODY_BYTES, 0, BODY_BYTES);
+	route_fill_body(body, BODY_BYTES, 0, BODY_BYTES);
 	body[BODY_BYTES] = '\0';
 	snprintf(path, sizeof(path), "%s/nginx.conf", dir);
 	FILE *f = fopen(path, "w");
