@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * http_conn.c - one HTTP/1.1 connection: bytes in, an answer out, as a
- * state machine with no sockets (see http_conn.h for the states).
+ * state machine with no sockets (see http_conn.h for the states). The
+ * parser's callbacks are in http_request.c, an answer's bytes in
+ * http_answer.c.
  *
  * The lesson: an event-loop server is a set of small state machines that
  * never block. Each call does a little work, says what it waits for next
