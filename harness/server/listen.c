@@ -18,7 +18,7 @@
 
 /* The address as a sockaddr; -1 when it is neither IPv4 nor IPv6. */
 static int listen_addr(const char *text, int port, struct sockaddr_storage *ss,
-		      socklen_t *len)
+		       socklen_t *len)
 {
 	struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
 	struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
