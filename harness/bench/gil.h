@@ -5,6 +5,7 @@
 
 #include "harness/bench/bench.h"
 
-extern const struct bench_case bench_case_gil_cpu, bench_case_gil_io, bench_case_mixed;
+extern const struct bench_case bench_case_gil_cpu, bench_case_gil_io,
+	bench_case_mixed;
 
 #endif

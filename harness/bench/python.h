@@ -5,6 +5,7 @@
 
 #include "harness/bench/bench.h"
 
-extern const struct bench_case bench_case_python_io, bench_case_python_cpu, bench_case_python_throughput;
+extern const struct bench_case bench_case_python_io, bench_case_python_cpu,
+	bench_case_python_throughput;
 
 #endif
