@@ -11,8 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "harness/report/file_replace.h"
 #include "harness/cli/datadir.h"
+#include "harness/report/file_replace.h"
 
 void meta_cpu_model(char *buf, size_t len)
 {

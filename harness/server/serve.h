@@ -12,8 +12,8 @@
  * Errors: functions return 0 or -1 and say why on stderr; server_main
  * returns the process exit status (2 for bad usage).
  */
-#ifndef CONCUR_SERVER_H
-#define CONCUR_SERVER_H
+#ifndef CONCUR_SERVE_H
+#define CONCUR_SERVE_H
 
 #include <stddef.h>
 #include <sys/types.h>
