@@ -127,7 +127,7 @@ out:
 	return rc;
 }
 
-/* ---- throughput ------------------------------------------------------------ */
+/* ---- throughput ---------------------------------------------------------- */
 
 /* Writes the -K config for the curl tool: each URL, its body discarded. */
 static int loop_curl_config(const struct bench_ctx *ctx, long n,

@@ -6,7 +6,8 @@
 #ifndef CONCUR_COMPARE_H
 #define CONCUR_COMPARE_H
 
-/* `concur compare DIR_A DIR_B [--plot]`; returns the exit status (2: bad usage). */
+/* `concur compare DIR_A DIR_B [--plot]`; returns the exit status (2: bad
+ * usage). */
 int compare_main(int argc, char **argv);
 
 #endif

@@ -32,7 +32,8 @@ int result_set_mkdirs(const char *path)
 	return mkdir(buf, 0755) != 0 && errno != EEXIST ? -1 : 0;
 }
 
-/* results/latest -> the newest set (a relative link, replaced by one rename). */
+/* results/latest -> the newest set (a relative link, replaced by one
+ * rename). */
 static void result_set_link_latest(const struct sweep *s)
 {
 	char link[4200], tmp[4300];
