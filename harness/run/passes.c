@@ -57,7 +57,7 @@ static struct run_record *pass_new_record(struct sweep *s)
  * Before the baseline has a time, compute is guessed at 0.2 s a unit
  * (CPython runs a unit in about 0.08 s). */
 static double pass_model_timeout(struct sweep *s, size_t gi,
-				const struct model *m, int workers)
+				 const struct model *m, int workers)
 {
 	const struct sweep_group *g = &s->groups[gi];
 	double guess = (double)g->batch->n *
@@ -78,7 +78,7 @@ static double pass_model_timeout(struct sweep *s, size_t gi,
 /* One run of one case; kept unless it is a warm-up. Returns -1 when the
  * run could not happen or the user interrupted it. */
 static int pass_one_run(struct sweep *s, size_t gi, const struct model *m,
-		   int workers, int rep, bool warmup, struct progress *p)
+			int workers, int rep, bool warmup, struct progress *p)
 {
 	struct sweep_group *g = &s->groups[gi];
 	struct run_opts o = config_run_opts(s->config, workers);
@@ -114,7 +114,7 @@ static int pass_one_run(struct sweep *s, size_t gi, const struct model *m,
 
 /* The models of a group: its baseline first, then the others. */
 static size_t pass_group_models(const struct sweep *s, size_t gi,
-			       const struct model **out)
+				const struct model **out)
 {
 	const struct sweep_group *g = &s->groups[gi];
 	size_t n = 0;
@@ -130,7 +130,7 @@ static size_t pass_group_models(const struct sweep *s, size_t gi,
 /* One pass over every case of a group: the baseline once, the others at
  * each C, models alternated. */
 static int pass_over_group(struct sweep *s, size_t gi, int rep, bool warmup,
-		    struct progress *p)
+			   struct progress *p)
 {
 	const struct model *models[CONFIG_MAX_MODELS + 1];
 	size_t n = pass_group_models(s, gi, models);
@@ -139,8 +139,9 @@ static int pass_over_group(struct sweep *s, size_t gi, int rep, bool warmup,
 		return -1;
 	for (size_t w = 0; w < s->config->n_workers; w++)
 		for (size_t i = 1; i < n; i++)
-			if (pass_one_run(s, gi, models[i], s->config->workers[w],
-				    rep, warmup, p) != 0)
+			if (pass_one_run(s, gi, models[i],
+					 s->config->workers[w], rep, warmup,
+					 p) != 0)
 				return -1;
 	return 0;
 }
