@@ -152,9 +152,10 @@ bench: deps-bench
 ## FUZZ_SECONDS; inputs reaching new code are kept in tests/fuzz/corpus/.
 FUZZ_SECONDS ?= 60
 # The server's request handling: every file of harness/server/ but the
-# socket layer (loop.c) and the command (serve.c).
+# sockets (listen.c, loop.c) and the command (serve.c).
 FUZZ_SRCS := tests/fuzz/fuzz_request.c tests/support/fuzz_drive.c \
-	$(filter-out harness/server/loop.c harness/server/serve.c,\
+	$(filter-out harness/server/listen.c harness/server/loop.c \
+	  harness/server/serve.c,\
 	  $(wildcard harness/server/*.c))
 FUZZ_BIN  := $(BUILD)/fuzz/fuzz_request
 $(FUZZ_BIN): $(FUZZ_SRCS) $(wildcard harness/server/*.h)

@@ -9,6 +9,7 @@
  *     concur compare  two result sets side by side
  *     concur bench    fixed benchmark cases (make bench)
  *     concur lesson   the lessons, step by step
+ *     concur grade    check and grade one model (make check-model)
  *
  * Exit status: 0 done, 1 the run found a problem, 2 bad usage.
  */
@@ -18,8 +19,10 @@
 #include "common/fetch.h"
 #include "harness/bench/bench.h"
 #include "harness/cli/cli.h"
-#include "harness/commands.h"
 #include "harness/external/external.h"
+#include "harness/grade/grade.h"
+#include "harness/lessons/lesson.h"
+#include "harness/report/compare.h"
 #include "harness/report/plot.h"
 #include "harness/run/run.h"
 #include "harness/server/serve.h"

@@ -31,6 +31,7 @@
 #include "common/procfs.h"
 #include "common/fetch.h"
 #include "harness/bench/rawclient.h"
+#include "harness/server/route.h"
 #include "harness/server/serve.h"
 #include "tests/support/rawsock.h"
 
@@ -73,14 +74,14 @@ static void soak_fetch(CURL *h, const struct soak *s, const char *path,
 	fetch_blocking(h, url, &o, r);
 }
 
-/* The CRC-32 /bytes/n must have (the rule in server.h). */
+/* The CRC-32 /bytes/n must have (the rule in route.h). */
 static uint32_t soak_crc(size_t n)
 {
 	static char buf[65536];
 	uLong crc = crc32(0L, Z_NULL, 0);
 	for (size_t off = 0; off < n; off += sizeof(buf)) {
 		size_t k = n - off < sizeof(buf) ? n - off : sizeof(buf);
-		server_fill_body(buf, k, off, n);
+		route_fill_body(buf, k, off, n);
 		crc = crc32(crc, (const Bytef *)buf, (uInt)k);
 	}
 	return (uint32_t)crc;

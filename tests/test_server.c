@@ -16,6 +16,7 @@
 
 #include "common/clock.h"
 #include "common/fetch.h"
+#include "harness/server/route.h"
 #include "harness/server/serve.h"
 #include "tests/support/rawsock.h"
 #include "tests/support/support.h"
@@ -34,7 +35,7 @@ static void get(const char *path, long timeout_ms, struct result *r)
 	curl_easy_cleanup(h);
 }
 
-/* The CRC-32 of an n-byte body by the rule in server.h, computed here
+/* The CRC-32 of an n-byte body by the rule in route.h, computed here
  * independently: byte i is 'a' + (i * 7 + n) % 26. */
 static uint32_t expected_crc(size_t n)
 {
@@ -81,9 +82,9 @@ START_TEST(bytes_body_follows_the_documented_rule)
 		ck_assert_uint_eq(r.checksum, expected_crc(sizes[k]));
 	}
 	char buf[32];
-	server_fill_body(buf, 5, 0, 5); /* n = 5: 'a' + (7i + 5) % 26 */
+	route_fill_body(buf, 5, 0, 5); /* n = 5: 'a' + (7i + 5) % 26 */
 	ck_assert_int_eq(memcmp(buf, "fmtah", 5), 0);
-	server_fill_body(buf, 2, 3, 5); /* from offset 3 of the same body */
+	route_fill_body(buf, 2, 3, 5); /* from offset 3 of the same body */
 	ck_assert_int_eq(memcmp(buf, "ah", 2), 0);
 	assert_serving();
 }

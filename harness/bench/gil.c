@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * bench_gil.c - the cases of the GIL and mixed-work lessons:
+ * gil.c - the cases of the GIL and mixed-work lessons:
  *   gil-cpu  speedup of gil at C = 2, 4, 8 (a GIL allows none: <= 1.1),
  *            threads beside it (>= 0.95 x cores)
  *   gil-io   gil time / threads time on 1,000 x /delay/100 at C = 100:
@@ -8,11 +8,13 @@
  *   mixed    200 x (50 ms fetch + 20 ms compute) at C = 50 vs the ideal
  *            max(ceil(N/C) x delay, serial compute / min(cpu workers, cores))
  */
+#include "harness/bench/gil.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "harness/bench/bench.h"
+#include "harness/bench/kit.h"
 
 static int bench_gil_cpu(struct bench_ctx *ctx)
 {

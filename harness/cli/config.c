@@ -359,6 +359,20 @@ int config_parse_run(int argc, char **argv, struct run_config *c)
 	return 0;
 }
 
+struct run_opts config_run_opts(const struct run_config *c, int workers)
+{
+	struct run_opts o = run_opts_default();
+	o.workers = workers;
+	o.cpu_workers = c->cpu_workers;
+	o.switch_interval_ms = c->switch_interval_ms;
+	o.fetch.timeout_ms = c->timeout_ms;
+	o.fetch.connect_timeout_ms = c->connect_timeout_ms;
+	o.trace = c->trace;
+	o.python = c->python;
+	o.model_timeout_s = c->model_timeout_s;
+	return o;
+}
+
 bool config_has_external(const struct run_config *c)
 {
 	for (size_t i = 0; i < c->n_models; i++)

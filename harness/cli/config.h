@@ -57,6 +57,9 @@ void config_defaults(struct run_config *c);
 /* Prints `concur run --help`. */
 void config_usage(void);
 
+/* The run_opts a model gets under this config at C = workers. */
+struct run_opts config_run_opts(const struct run_config *c, int workers);
+
 /* Does this config include an external (py-*) model? */
 bool config_has_external(const struct run_config *c);
 

@@ -2,7 +2,7 @@
 /*
  * external.c - a model that is a program: start it, feed it the batch, read
  * its results, and make sure it ends (external.h; the protocol is in
- * models/README.md; the JSON on both sides is in external_protocol.c).
+ * models/README.md; the JSON on both sides is in protocol.c).
  *
  * The lesson is in the plumbing: a child with pipes on its stdin and
  * stdout, one poll loop that both writes and reads (a program that does
@@ -36,6 +36,17 @@
 /* The poll loop wakes at least this often to see whether the program has
  * exited while something else (a grandchild) still holds its stdout. */
 #define EXT_TICK_MS 100
+
+const char *external_status_name(int status)
+{
+	static const char *const names[] = {
+		"ok",	  "unavailable", "bad_output",
+		"failed", "crashed",	 "timed_out",
+	};
+	if (status < 0 || (size_t)status >= sizeof(names) / sizeof(names[0]))
+		return "unknown";
+	return names[status];
+}
 
 /* ---- Finding the program ------------------------------------------------ */
 

@@ -21,7 +21,7 @@
 
 #include "common/clock.h"
 #include "harness/cli/cli.h"
-#include "harness/commands.h"
+#include "harness/grade/grade_report.h"
 #include "harness/report/result_set.h"
 
 struct grade_test *grade_add(struct grade *g, const char *name, double score,
@@ -371,7 +371,7 @@ int grade_main(int argc, char **argv)
 	char copy[4200];
 	snprintf(copy, sizeof(copy), "%s", g.out);
 	snprintf(g.dir, sizeof(g.dir), "%s", dirname(copy));
-	if (report_mkdirs(g.dir) != 0) {
+	if (result_set_mkdirs(g.dir) != 0) {
 		cli_error("grade: cannot create '%s'", g.dir);
 		return EXIT_USAGE;
 	}

@@ -7,6 +7,8 @@
  * sets (meta.json: options, machine, versions) are listed first, one line
  * each: a ratio between runs of different work says nothing.
  */
+#include "harness/report/compare.h"
+
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +16,6 @@
 #include <unistd.h>
 
 #include "harness/cli/cli.h"
-#include "harness/commands.h"
 #include "harness/report/plot.h"
 
 struct compare_case {

@@ -11,8 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "harness/report/file_replace.h"
 #include "harness/cli/datadir.h"
+#include "harness/report/file_replace.h"
 
 void meta_cpu_model(char *buf, size_t len)
 {
@@ -124,12 +124,12 @@ int meta_write(const struct sweep *s, const char *status)
 				    json_string(s->write_error));
 	char path[4200];
 	snprintf(path, sizeof(path), "%s/meta.json", s->dir);
-	struct atomic_file a = {0};
+	struct file_replace out = {0};
 	int rc = -1;
-	if (atomic_open(&a, path) == 0) {
-		json_dumpf(root, a.f, JSON_INDENT(2) | JSON_SORT_KEYS);
-		fputc('\n', a.f);
-		rc = atomic_commit(&a);
+	if (file_replace_open(&out, path) == 0) {
+		json_dumpf(root, out.f, JSON_INDENT(2) | JSON_SORT_KEYS);
+		fputc('\n', out.f);
+		rc = file_replace_commit(&out);
 	}
 	json_decref(root);
 	return rc;

@@ -8,8 +8,8 @@
 
 #include "harness/run/sweep.h"
 
-/* Writes <dir>/meta.json atomically; status is "running", "complete" or
- * "partial" (then "reason" says why when a file could not be written:
+/* Writes <dir>/meta.json, replaced whole; status is "running", "complete"
+ * or "partial" (then "reason" says why when a file could not be written:
  * s->write_error). 0 or -1. */
 int meta_write(const struct sweep *s, const char *status);
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-/* result_set.c - the result set's files, written atomically after each
- * run; a set that could not be written whole says so. */
+/* result_set.c - the result set's files, rewritten after each run; a set
+ * that could not be written whole says so. */
 #include "harness/report/result_set.h"
 
 #include <errno.h>
@@ -12,12 +12,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "harness/report/file_replace.h"
 #include "harness/cli/cli.h"
+#include "harness/report/file_replace.h"
 #include "harness/report/meta.h"
 #include "harness/report/plot.h"
+#include "harness/report/table.h"
 
-int report_mkdirs(const char *path)
+int result_set_mkdirs(const char *path)
 {
 	char buf[4096];
 	snprintf(buf, sizeof(buf), "%s", path);
@@ -32,9 +33,10 @@ int report_mkdirs(const char *path)
 	return mkdir(buf, 0755) != 0 && errno != EEXIST ? -1 : 0;
 }
 
-/* results/latest -> the newest set (a relative link, replaced atomically).
- * Something else by that name is the user's: left alone, and said. */
-static void report_link_latest(const struct sweep *s)
+/* results/latest -> the newest set (a relative link, replaced by one
+ * rename). Something else by that name is the user's: left alone, and
+ * said. */
+static void result_set_link_latest(const struct sweep *s)
 {
 	char link[4200], tmp[4300];
 	const char *base = strrchr(s->dir, '/');
@@ -55,8 +57,8 @@ static void report_link_latest(const struct sweep *s)
 		unlink(tmp);
 }
 
-static void report_default_label(const struct run_config *c, char *buf,
-				 size_t len)
+static void result_set_default_label(const struct run_config *c, char *buf,
+				     size_t len)
 {
 	size_t used = 0;
 	buf[0] = '\0';
@@ -69,11 +71,11 @@ static void report_default_label(const struct run_config *c, char *buf,
 /* Makes s->dir = OUT/STAMP-LABEL, or STAMP-LABEL-2, -3, ... when that
  * exists: mkdir either makes a new directory or fails, so two runs, even
  * two processes started in the same second, never share a set. */
-static int report_make_unique_dir(struct sweep *s, const char *stamp,
-				  const char *label)
+static int result_set_make_unique_dir(struct sweep *s, const char *stamp,
+				      const char *label)
 {
 	const struct run_config *c = s->config;
-	if (report_mkdirs(c->out_dir) != 0)
+	if (result_set_mkdirs(c->out_dir) != 0)
 		return -1;
 	for (int k = 1; k < 1000; k++) {
 		if (k == 1)
@@ -91,30 +93,30 @@ static int report_make_unique_dir(struct sweep *s, const char *stamp,
 	return -1;
 }
 
-int report_open_dir(struct sweep *s)
+int result_set_open(struct sweep *s)
 {
 	const struct run_config *c = s->config;
 	char label[64], stamp[32];
 	if (c->label)
 		snprintf(label, sizeof(label), "%s", c->label);
 	else
-		report_default_label(c, label, sizeof(label));
+		result_set_default_label(c, label, sizeof(label));
 	time_t now = time(NULL);
 	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", localtime(&now));
 	/* meta.json at once, saying "running": the set is never an empty
 	 * directory that results/latest points to. */
-	if (report_make_unique_dir(s, stamp, label) != 0 ||
+	if (result_set_make_unique_dir(s, stamp, label) != 0 ||
 	    meta_write(s, "running") != 0) {
 		cli_error("--out: cannot write results under '%s': %s",
 			  c->out_dir, strerror(errno));
 		return -1;
 	}
-	report_link_latest(s);
+	result_set_link_latest(s);
 	return 0;
 }
 
-void report_keep_tasks(struct sweep *s, const struct run_record *r,
-		       const struct batch *b)
+void result_set_keep_tasks(struct sweep *s, const struct run_record *r,
+			   const struct batch *b)
 {
 	struct kept_tasks *k = NULL;
 	for (size_t i = 0; i < s->n_kept; i++)
@@ -141,7 +143,7 @@ void report_keep_tasks(struct sweep *s, const struct run_record *r,
 	k->n = b->n;
 }
 
-void report_free(struct sweep *s)
+void result_set_free(struct sweep *s)
 {
 	for (size_t i = 0; i < s->n_kept; i++)
 		free(s->kept[i].results);
@@ -157,7 +159,7 @@ static void csv_num(FILE *f, double v, const char *fmt)
 
 /* Every figure the model reported, as "name=value;name=value": the
  * harness knows none of them by name (common/options.h). */
-static void report_figures(const struct run_stats *st, FILE *f)
+static void result_set_figures(const struct run_stats *st, FILE *f)
 {
 	fputc(',', f);
 	for (int i = 0; i < st->n_figures; i++)
@@ -165,12 +167,12 @@ static void report_figures(const struct run_stats *st, FILE *f)
 			st->figures[i].value);
 }
 
-static const char *report_group_name(const struct sweep *s, size_t g)
+static const char *result_set_group_name(const struct sweep *s, size_t g)
 {
 	return task_type_name(s->groups[g].workload);
 }
 
-static void report_runs_csv(const struct sweep *s, FILE *f)
+static void result_set_runs_csv(const struct sweep *s, FILE *f)
 {
 	fprintf(f, "workload,model,workers,rep,tasks,work,wall_s,user_s,"
 		   "sys_s,peak_rss_kib,vol_csw,invol_csw,setup_s,"
@@ -185,7 +187,7 @@ static void report_runs_csv(const struct sweep *s, FILE *f)
 		fprintf(f,
 			"%s,%s,%d,%d,%zu,%ld,%.6f,%.6f,%.6f,%ld,%ld,%ld,"
 			"%.6f,%d,%ld,%.6f,",
-			report_group_name(s, r->group), r->model->name,
+			result_set_group_name(s, r->group), r->model->name,
 			r->workers, r->rep, g->batch->n, g->work, r->m.wall_s,
 			r->m.usage.user_s, r->m.usage.system_s,
 			r->m.peak_rss_kib, r->m.usage.vol_csw,
@@ -205,12 +207,12 @@ static void report_runs_csv(const struct sweep *s, FILE *f)
 		fprintf(f, ",%s,%zu,%zu,", verify_ok(&r->verify) ? "yes" : "no",
 			r->verify.wrong + r->verify.crashed, r->verify.timing);
 		csv_num(f, run_stats_get(&r->m.stats, "startup_s", 0), "%.6f");
-		report_figures(&r->m.stats, f);
+		result_set_figures(&r->m.stats, f);
 		fputc('\n', f);
 	}
 }
 
-static void report_summary_csv(const struct sweep *s, FILE *f)
+static void result_set_summary_csv(const struct sweep *s, FILE *f)
 {
 	fprintf(f, "workload,model,workers,tasks,work,runs,wall_median_s,"
 		   "wall_min_s,wall_max_s,user_s,sys_s,peak_rss_kib,setup_s,"
@@ -223,7 +225,7 @@ static void report_summary_csv(const struct sweep *s, FILE *f)
 		fprintf(f,
 			"%s,%s,%d,%zu,%ld,%zu,%.6f,%.6f,%.6f,%.6f,%.6f,%.0f,"
 			"%.6f,",
-			report_group_name(s, c->group), c->model->name,
+			result_set_group_name(s, c->group), c->model->name,
 			c->workers, g->batch->n, g->work, c->wall.n,
 			c->wall.median, c->wall.min, c->wall.max, c->user_s,
 			c->sys_s, c->rss_kib, c->setup_s);
@@ -249,7 +251,7 @@ static void report_summary_csv(const struct sweep *s, FILE *f)
 	}
 }
 
-static void report_tasks_csv(const struct sweep *s, FILE *f)
+static void result_set_tasks_csv(const struct sweep *s, FILE *f)
 {
 	fprintf(f, "workload,model,workers,task,worker,start_s,end_s,kind,"
 		   "lock_wait_s\n");
@@ -260,26 +262,27 @@ static void report_tasks_csv(const struct sweep *s, FILE *f)
 			if (r->kind == RESULT_NOT_RUN)
 				continue;
 			fprintf(f, "%s,%s,%d,%zu,%d,%.6f,%.6f,%s,%.6f\n",
-				report_group_name(s, k->group), k->model->name,
-				k->workers, t, r->worker, r->start, r->end,
-				result_kind_name(r->kind), r->wait);
+				result_set_group_name(s, k->group),
+				k->model->name, k->workers, t, r->worker,
+				r->start, r->end, result_kind_name(r->kind),
+				r->wait);
 		}
 	}
 }
 
-/* Writes dir/name atomically with fn. The first failure is kept, with
- * its reason, in s->write_error. */
-static int report_file(struct sweep *s, const char *name,
-		       void (*fn)(const struct sweep *, FILE *))
+/* Writes dir/name with fn, replacing it whole (file_replace.h). The first
+ * failure is kept, with its reason, in s->write_error. */
+static int result_set_file(struct sweep *s, const char *name,
+			   void (*fn)(const struct sweep *, FILE *))
 {
 	char path[4200];
 	snprintf(path, sizeof(path), "%s/%s", s->dir, name);
-	struct atomic_file a = {0};
+	struct file_replace out = {0};
 	errno = 0;
-	int rc = atomic_open(&a, path);
+	int rc = file_replace_open(&out, path);
 	if (rc == 0) {
-		fn(s, a.f);
-		rc = atomic_commit(&a);
+		fn(s, out.f);
+		rc = file_replace_commit(&out);
 	}
 	if (rc != 0 && !s->write_error[0])
 		snprintf(s->write_error, sizeof(s->write_error), "%s: %s", name,
@@ -289,11 +292,11 @@ static int report_file(struct sweep *s, const char *name,
 
 /* Every file of the set, meta.json last with the status: `status` when
  * the others were written, else "partial" with the reason. */
-static int report_files(struct sweep *s, const char *status)
+static int result_set_files(struct sweep *s, const char *status)
 {
-	int rc = report_file(s, "runs.csv", report_runs_csv);
-	rc |= report_file(s, "summary.csv", report_summary_csv);
-	rc |= report_file(s, "tasks.csv", report_tasks_csv);
+	int rc = result_set_file(s, "runs.csv", result_set_runs_csv);
+	rc |= result_set_file(s, "summary.csv", result_set_summary_csv);
+	rc |= result_set_file(s, "tasks.csv", result_set_tasks_csv);
 	rc |= meta_write(s, s->write_error[0] ? "partial" : status);
 	/* Said once, at the end (the sweep stops at the first failure). */
 	if (rc != 0 && strcmp(status, "running") != 0)
@@ -305,19 +308,19 @@ static int report_files(struct sweep *s, const char *status)
 	return rc;
 }
 
-int report_write_runs(struct sweep *s)
+int result_set_write(struct sweep *s)
 {
 	if (sweep_summarize(s) != 0)
 		return -1;
-	return report_files(s, "running") ? -1 : 0;
+	return result_set_files(s, "running") ? -1 : 0;
 }
 
-int report_finish(struct sweep *s)
+int result_set_finish(struct sweep *s)
 {
 	if (sweep_summarize(s) != 0)
 		return 1;
-	report_table(s);
-	if (report_files(s, s->partial ? "partial" : "complete") != 0)
+	table_print(s);
+	if (result_set_files(s, s->partial ? "partial" : "complete") != 0)
 		return 1;
 	printf("\nresults: %s/ (runs.csv, summary.csv, tasks.csv, meta.json)\n",
 	       s->dir);

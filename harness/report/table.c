@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: MIT
 /* table.c - the terminal table: one block per workload, one row per case. */
+#include "harness/report/table.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "harness/cli/cli.h"
-#include "harness/report/result_set.h"
 
 /* A value or "-" when there is none, right-aligned in width. */
 static void table_num(char *buf, size_t len, double v, const char *fmt)
@@ -145,7 +146,7 @@ static void table_wrong(const struct sweep *s)
 	}
 }
 
-void report_table(const struct sweep *s)
+void table_print(const struct sweep *s)
 {
 	int colour = cli_colour(STDOUT_FILENO);
 	for (size_t g = 0; g < s->n_groups; g++) {

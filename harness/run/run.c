@@ -4,14 +4,13 @@
  *
  * Order of work: check every option and the results directory (nothing is
  * measured before all is known to be right); start the embedded server;
- * build each batch and its cheap sequential reference; then measure, with
- * runs of different models interleaved so drift in the machine hits all
- * alike; after every run the result files are rewritten atomically, so
- * Ctrl-C keeps what was measured.
+ * build each batch and its cheap sequential reference; then measure, in
+ * passes that interleave the models (passes.c); after every run the
+ * result files are rewritten, so Ctrl-C keeps what was measured; at the
+ * end, the table and the plots (harness/report/result_set.c).
  */
 #include "harness/run/run.h"
 
-#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,12 +20,13 @@
 
 #include "common/kernel.h"
 #include "harness/cli/cli.h"
+#include "harness/cli/progress.h"
 #include "harness/external/external.h"
 #include "harness/external/python.h"
-#include "harness/cli/progress.h"
 #include "harness/report/result_set.h"
-#include "harness/server/serve.h"
+#include "harness/run/passes.h"
 #include "harness/run/workload.h"
+#include "harness/server/serve.h"
 
 static void run_on_signal(int sig)
 {
@@ -41,11 +41,6 @@ static void run_catch_signals(void)
 	sa.sa_handler = run_on_signal; /* no SA_RESTART: wait4 returns */
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-}
-
-static int run_is_python(const struct model *m)
-{
-	return strncmp(m->name, "py-", 3) == 0;
 }
 
 /* Adds a group (batch + reference slot) for a workload. */
@@ -88,7 +83,7 @@ static int run_build_groups(struct sweep *s, const struct url_list *urls)
 	const struct run_config *c = s->config;
 	bool any_c = false, any_py = false;
 	for (size_t i = 0; i < c->n_models; i++) {
-		if (run_is_python(c->models[i]))
+		if (sweep_python_model(c->models[i]))
 			any_py = true;
 		else
 			any_c = true;
@@ -102,20 +97,6 @@ static int run_build_groups(struct sweep *s, const struct url_list *urls)
 	return 0;
 }
 
-struct run_opts run_opts_for(const struct run_config *c, int workers)
-{
-	struct run_opts o = run_opts_default();
-	o.workers = workers;
-	o.cpu_workers = c->cpu_workers;
-	o.switch_interval_ms = c->switch_interval_ms;
-	o.fetch.timeout_ms = c->timeout_ms;
-	o.fetch.connect_timeout_ms = c->connect_timeout_ms;
-	o.trace = c->trace;
-	o.python = c->python;
-	o.model_timeout_s = c->model_timeout_s;
-	return o;
-}
-
 /* The reference: the baseline's C sibling (sequential) on the shortened
  * batch, run once, in a child like every run. */
 static int run_references(struct sweep *s)
@@ -123,7 +104,7 @@ static int run_references(struct sweep *s)
 	const struct model *seq = model_find("sequential");
 	for (size_t i = 0; i < s->n_groups; i++) {
 		struct sweep_group *g = &s->groups[i];
-		struct run_opts o = run_opts_for(s->config, 1);
+		struct run_opts o = config_run_opts(s->config, 1);
 		o.trace = false;
 		struct measurement m;
 		/* Under --model-timeout the reference has the same limit;
@@ -144,194 +125,6 @@ static int run_references(struct sweep *s)
 				m.limit_s);
 	}
 	return 0;
-}
-
-/* Latency percentiles and kind counts of one run. */
-static void run_describe(const struct batch *b, struct run_record *r)
-{
-	double *lat = calloc(b->n ? b->n : 1, sizeof(double));
-	size_t k = 0;
-	for (size_t i = 0; i < b->n; i++) {
-		const struct result *res = &b->results[i];
-		r->kinds[res->kind]++;
-		r->wait_s += res->wait;
-		if (lat && res->kind != RESULT_NOT_RUN)
-			lat[k++] = res->end - res->start;
-	}
-	r->lat_p50 = lat ? stats_percentile(lat, k, 50) : NAN;
-	r->lat_p95 = lat ? stats_percentile(lat, k, 95) : NAN;
-	r->lat_p99 = lat ? stats_percentile(lat, k, 99) : NAN;
-	r->lat_max = lat ? stats_percentile(lat, k, 100) : NAN;
-	free(lat);
-}
-
-static struct run_record *run_new_record(struct sweep *s)
-{
-	if (s->n_records == s->cap_records) {
-		size_t cap = s->cap_records ? s->cap_records * 2 : 64;
-		struct run_record *grown =
-			realloc(s->records, cap * sizeof(*grown));
-		if (!grown)
-			return NULL;
-		s->records = grown;
-		s->cap_records = cap;
-	}
-	struct run_record *r = &s->records[s->n_records];
-	memset(r, 0, sizeof(*r));
-	return r;
-}
-
-/* A run's time limit (the watchdog's, measure.h): ten times the case's
- * ideal, plus one fetch timeout (a task may legitimately wait that long),
- * plus a margin: 30 s for external models, whose interpreter starts
- * inside it, 10 s for C models. Before the baseline has a time, the
- * ideal is guessed: every fetch waiting its whole timeout, and compute
- * at 0.01 s a unit in C (10x the unit), 0.2 s in Python (CPython runs a
- * unit in about 0.08 s). */
-static double run_model_timeout(struct sweep *s, size_t gi,
-				const struct model *m, int workers)
-{
-	const struct sweep_group *g = &s->groups[gi];
-	const struct run_config *c = s->config;
-	bool external = m->flags & MODEL_EXTERNAL;
-	double fetch_s = (double)c->timeout_ms / 1e3;
-	double guess = (double)g->batch->n *
-		       (fetch_s + (external ? 0.2 : 0.01) * (double)g->work);
-	double base = NAN;
-	if (sweep_summarize(s) == 0)
-		for (size_t i = 0; i < s->n_cases; i++)
-			if (s->cases[i].group == gi &&
-			    s->cases[i].model == g->baseline)
-				base = s->cases[i].wall.median;
-	double ideal =
-		sweep_ideal(s, g, m, workers, isnan(base) ? guess : base);
-	if (isnan(ideal))
-		ideal = guess;
-	return 10.0 * ideal + fetch_s + (external ? 30.0 : 10.0);
-}
-
-/* The watchdog killed run r: say so now and in the table's notes; its
- * unfinished tasks are the model's failure, not timing noise, so the run
- * does not verify and concur exits 1. The sweep goes on. */
-static void run_watchdog_fired(struct sweep *s, struct run_record *r)
-{
-	const char *w = task_type_name(s->groups[r->group].workload);
-	size_t unfinished = r->m.unfinished;
-	r->verify.wrong += unfinished;
-	r->verify.timing -=
-		unfinished < r->verify.timing ? unfinished : r->verify.timing;
-	if (r->verify.n_lines < VERIFY_MAX_LINES)
-		snprintf(r->verify.lines[r->verify.n_lines++],
-			 sizeof(r->verify.lines[0]),
-			 "%zu tasks unfinished when the watchdog stopped the "
-			 "run",
-			 unfinished);
-	snprintf(r->m.stats.note, sizeof(r->m.stats.note),
-		 "stopped by the watchdog after %.1f s (run %d); set the "
-		 "limit with --model-timeout",
-		 r->m.limit_s, r->rep + 1);
-	fprintf(stderr,
-		"concur: %s %s C=%d ran past its time limit of %.1f s and was "
-		"killed with its process group; the sweep goes on\n",
-		r->model->name, w, r->workers, r->m.limit_s);
-}
-
-/* One run of one case; kept unless it is a warm-up. Returns -1 when the
- * run could not happen or the user interrupted it. */
-static int run_one(struct sweep *s, size_t gi, const struct model *m,
-		   int workers, int rep, bool warmup, struct progress *p)
-{
-	struct sweep_group *g = &s->groups[gi];
-	struct run_opts o = run_opts_for(s->config, workers);
-	if (o.model_timeout_s <= 0)
-		o.model_timeout_s = run_model_timeout(s, gi, m, workers);
-	struct run_record *r = run_new_record(s);
-	if (!r)
-		return -1;
-	batch_reset_results(g->batch);
-	progress_start(p, m->name, task_type_name(g->workload), workers, rep,
-		       warmup);
-	if (measure_run(m, g->batch, &o, &r->m) != 0)
-		return -1;
-	if (r->m.interrupted) {
-		s->partial = true;
-		return -1;
-	}
-	progress_done(p, r->m.wall_s);
-	if (warmup)
-		return 0;
-	r->group = gi;
-	r->model = m;
-	r->workers = workers;
-	r->rep = rep;
-	verify_results(g->reference, g->batch, &r->verify);
-	if (r->m.timed_out)
-		run_watchdog_fired(s, r);
-	run_describe(g->batch, r);
-	s->n_records++;
-	if (!verify_ok(&r->verify))
-		s->wrong = true;
-	report_keep_tasks(s, r, g->batch);
-	return report_write_runs(s);
-}
-
-/* The models of a group: its baseline first, then the others. */
-static size_t run_group_models(const struct sweep *s, size_t gi,
-			       const struct model **out)
-{
-	const struct sweep_group *g = &s->groups[gi];
-	size_t n = 0;
-	out[n++] = g->baseline;
-	for (size_t i = 0; i < s->config->n_models; i++) {
-		const struct model *m = s->config->models[i];
-		if (m != g->baseline && run_is_python(m) == g->python)
-			out[n++] = m;
-	}
-	return n;
-}
-
-/* One pass over every case of a group: the baseline once, the others at
- * each C, models alternated. */
-static int run_pass(struct sweep *s, size_t gi, int rep, bool warmup,
-		    struct progress *p)
-{
-	const struct model *models[CONFIG_MAX_MODELS + 1];
-	size_t n = run_group_models(s, gi, models);
-	if (!s->config->no_baseline &&
-	    run_one(s, gi, models[0], 1, rep, warmup, p) != 0)
-		return -1;
-	for (size_t w = 0; w < s->config->n_workers; w++)
-		for (size_t i = 1; i < n; i++)
-			if (run_one(s, gi, models[i], s->config->workers[w],
-				    rep, warmup, p) != 0)
-				return -1;
-	return 0;
-}
-
-static int run_sweep(struct sweep *s, struct progress *p)
-{
-	for (size_t gi = 0; gi < s->n_groups; gi++) {
-		for (int w = 0; w < s->config->warmup; w++)
-			if (run_pass(s, gi, w, true, p) != 0)
-				return -1;
-		for (int rep = 0; rep < s->config->repeat; rep++)
-			if (run_pass(s, gi, rep, false, p) != 0)
-				return -1;
-	}
-	return 0;
-}
-
-static size_t run_count(const struct sweep *s)
-{
-	size_t total = 0;
-	const struct model *models[CONFIG_MAX_MODELS + 1];
-	for (size_t gi = 0; gi < s->n_groups; gi++) {
-		size_t n = run_group_models(s, gi, models);
-		size_t base = s->config->no_baseline ? 0 : 1;
-		total += (base + (n - 1) * s->config->n_workers) *
-			 (size_t)(s->config->repeat + s->config->warmup);
-	}
-	return total;
 }
 
 static int run_start_server(struct sweep *s)
@@ -373,7 +166,7 @@ int run_check_models(struct run_config *c)
 	 * probing again. */
 	if (!c->python && config_has_external(c))
 		c->python = python_find(NULL, why, sizeof(why));
-	struct run_opts o = run_opts_for(c, 1);
+	struct run_opts o = config_run_opts(c, 1);
 	bool told = false;
 	for (size_t i = 0; i < c->n_models;) {
 		const struct model *m = c->models[i];
@@ -423,7 +216,7 @@ int run_execute(struct run_config *c, struct sweep *s)
 	int rc = EXIT_USAGE;
 	if (c->url_file && url_file_read(c->url_file, &s->urls) != 0)
 		return rc;
-	if (run_check_models(c) != 0 || report_open_dir(s) != 0)
+	if (run_check_models(c) != 0 || result_set_open(s) != 0)
 		return rc;
 	rc = 1;
 	run_catch_signals();
@@ -437,12 +230,12 @@ int run_execute(struct run_config *c, struct sweep *s)
 		s->partial = true;
 	}
 	struct progress p;
-	progress_init(&p, run_count(s), c->quiet);
-	if (!s->partial && run_sweep(s, &p) != 0 && !s->partial &&
+	progress_init(&p, passes_count(s), c->quiet);
+	if (!s->partial && passes_run(s, &p) != 0 && !s->partial &&
 	    !s->write_error[0])
 		cli_error("run: a run could not be started");
 	progress_end(&p);
-	return report_finish(s);
+	return result_set_finish(s);
 }
 
 void run_release(struct sweep *s)
@@ -455,7 +248,7 @@ void run_release(struct sweep *s)
 		batch_free(s->groups[i].reference);
 	}
 	s->n_groups = 0;
-	report_free(s);
+	result_set_free(s);
 	free(s->records);
 	free(s->cases);
 	s->records = NULL;

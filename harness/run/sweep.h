@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 #include <sys/types.h>
 
 #include "common/task.h"
@@ -17,6 +18,12 @@
 #include "harness/run/stats.h"
 #include "harness/run/verify.h"
 #include "harness/run/workload.h"
+
+/* Is m one of the py-* models? They go in a group of their own. */
+static inline bool sweep_python_model(const struct model *m)
+{
+	return strncmp(m->name, "py-", 3) == 0;
+}
 
 /* A batch and everything that is compared on it. C models and Python
  * models run different amounts of compute (--py-work), so they get
