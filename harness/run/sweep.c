@@ -61,7 +61,8 @@ double sweep_ideal(const struct sweep *s, const struct sweep_group *g,
 	double compute = n * wu / sweep_compute_parallelism(s, m, workers);
 	if (g->workload == TASK_COMPUTE)
 		return compute;
-	double per_slot = rounds * (d + (m->compute == COMPUTE_ON_POOL ? 0 : wu));
+	double per_slot =
+		rounds * (d + (m->compute == COMPUTE_ON_POOL ? 0 : wu));
 	return per_slot > compute ? per_slot : compute;
 }
 
@@ -182,12 +183,12 @@ static void sweep_derive(struct sweep *s, struct case_summary *cs)
 	 * its own "ideal" would be itself. */
 	bool self_ideal = cs->model == g->baseline && g->python &&
 			  g->workload != TASK_FETCH;
-	cs->ideal_s = self_ideal ? NAN
-				 : sweep_ideal(s, g, cs->model,
-					       cs->model == g->baseline
-						       ? 1
-						       : cs->workers,
-					       base);
+	cs->ideal_s =
+		self_ideal ? NAN
+			   : sweep_ideal(s, g, cs->model,
+					 cs->model == g->baseline ? 1
+								  : cs->workers,
+					 base);
 	cs->ratio_ideal = cs->wall.median / cs->ideal_s;
 }
 

@@ -88,7 +88,7 @@ struct kept_tasks {
 struct sweep {
 	struct run_config *config;
 	int cores;
-	double unit_s; /* one unit of compute in C, measured at the start
+	double unit_s;	      /* one unit of compute in C, measured at the start
 			  (kernel_unit_seconds); 0: not measured */
 	char server_url[256]; /* empty with --url-file */
 	pid_t server_pid;     /* the embedded server, 0 if none */
