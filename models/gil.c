@@ -270,4 +270,5 @@ const struct model model_gil = {
 	.name = "gil",
 	.summary = "threads under a simulated GIL (CPython 3.2+ new GIL)",
 	.run = gil_run,
+	.compute = COMPUTE_ONE_AT_A_TIME,
 };

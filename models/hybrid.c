@@ -318,4 +318,5 @@ const struct model model_hybrid = {
 	.name = "hybrid",
 	.summary = "a libev loop for fetches, a thread pool for compute",
 	.run = hybrid_run,
+	.compute = COMPUTE_ON_POOL,
 };

@@ -303,4 +303,5 @@ const struct model model_processes = {
 	.name = "processes",
 	.summary = "a pool of C fork()ed workers sharing one mmap'd area",
 	.run = procs_run,
+	.compute = COMPUTE_ON_WORKERS,
 };

@@ -21,10 +21,11 @@ extern const struct model model_student, model_solution; /* exercises */
  * (harness/external/dispatch.h).
  * NAME is pasted into a string literal, so it cannot be parenthesised. */
 /* NOLINTBEGIN(bugprone-macro-parentheses) */
-#define PYTHON_MODEL(NAME, SUMMARY)                                            \
+#define PYTHON_MODEL(NAME, SUMMARY, COMPUTE)                                   \
 	(&(const struct model){.name = NAME,                                   \
 			       .summary = SUMMARY,                             \
 			       .flags = MODEL_EXTERNAL,                        \
+			       .compute = COMPUTE,                             \
 			       .command = "models/python/" NAME ".py"})
 /* NOLINTEND(bugprone-macro-parentheses) */
 
@@ -35,10 +36,14 @@ static const struct model *const registry[] = {
 	&model_eventloop,
 	&model_gil,
 	&model_hybrid,
-	PYTHON_MODEL("py-sequential", "Python: a plain loop, the baseline"),
-	PYTHON_MODEL("py-threads", "Python: a pool of C threads, one GIL"),
-	PYTHON_MODEL("py-processes", "Python: a pool of C processes"),
-	PYTHON_MODEL("py-asyncio", "Python: asyncio + aiohttp, C in flight"),
+	PYTHON_MODEL("py-sequential", "Python: a plain loop, the baseline",
+		     COMPUTE_ONE_AT_A_TIME),
+	PYTHON_MODEL("py-threads", "Python: a pool of C threads, one GIL",
+		     COMPUTE_ONE_AT_A_TIME),
+	PYTHON_MODEL("py-processes", "Python: a pool of C processes",
+		     COMPUTE_ON_WORKERS),
+	PYTHON_MODEL("py-asyncio", "Python: asyncio + aiohttp, C in flight",
+		     COMPUTE_ONE_AT_A_TIME),
 	&model_student,
 	&model_solution,
 };

@@ -43,4 +43,5 @@ const struct model model_sequential = {
 	.name = "sequential",
 	.summary = "one task after another on one thread: the baseline",
 	.run = sequential_run,
+	.compute = COMPUTE_ONE_AT_A_TIME,
 };

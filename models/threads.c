@@ -107,4 +107,5 @@ const struct model model_threads = {
 	.name = "threads",
 	.summary = "a pool of C pthreads sharing an atomic task counter",
 	.run = threads_run,
+	.compute = COMPUTE_ON_WORKERS,
 };

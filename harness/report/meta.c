@@ -116,6 +116,9 @@ int meta_write(const struct sweep *s, const char *status)
 		(json_int_t)s->n_records, "results_verified", !s->wrong);
 	if (!root)
 		return -1;
+	if (s->unit_s > 0)
+		json_object_set_new(root, "kernel_unit_ms",
+				    json_real(s->unit_s * 1e3));
 	if (s->write_error[0])
 		json_object_set_new(root, "reason",
 				    json_string(s->write_error));

@@ -88,6 +88,8 @@ struct kept_tasks {
 struct sweep {
 	struct run_config *config;
 	int cores;
+	double unit_s;	      /* one unit of compute in C, measured at the start
+			  (kernel_unit_seconds); 0: not measured */
 	char server_url[256]; /* empty with --url-file */
 	pid_t server_pid;     /* the embedded server, 0 if none */
 	struct url_list urls; /* --url-file's URLs */
@@ -111,7 +113,17 @@ struct sweep {
 /* Recomputes sweep->cases from the records. */
 int sweep_summarize(struct sweep *s);
 
-/* The ideal time of a case, or NAN. */
+/* The ideal time of a case, or NAN: the time the model would take if
+ * nothing but its waits and its compute cost anything, given where it
+ * computes (models/model.h: enum model_compute). With n tasks, C workers,
+ * a wait of d and compute of w units of u seconds each:
+ *   fetch    ceil(n / C) x d
+ *   compute  n x w x u / P,  P = how many compute at once: min(C, cores),
+ *            1, or min(cpu workers, cores)
+ *   mixed    max(ceil(n / C) x (d + w x u), n x w x u / P); a model with
+ *            a compute pool frees its fetch slot at once: d alone.
+ * u is measured, never the nominal 1 ms: in C by timing the kernel at the
+ * start of the run; in Python from the baseline's compute time. */
 double sweep_ideal(const struct sweep *s, const struct sweep_group *g,
 		   const struct model *m, int workers, double baseline_s);
 
