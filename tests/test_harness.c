@@ -44,8 +44,10 @@ static int idle_run(struct batch *b, const struct run_opts *o)
 
 START_TEST(a_small_run_after_a_large_one_has_a_small_peak)
 {
-	const struct model hog = {"hog", "test", hog_run, 0, NULL};
-	const struct model idle = {"idle", "test", idle_run, 0, NULL};
+	const struct model hog = {
+		.name = "hog", .summary = "test", .run = hog_run};
+	const struct model idle = {
+		.name = "idle", .summary = "test", .run = idle_run};
 	struct batch *b = batch_new(4);
 	struct run_opts o = run_opts_default();
 	struct measurement big, small;

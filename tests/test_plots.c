@@ -38,13 +38,13 @@ static const char runs_header[] =
 	"peak_rss_kib,vol_csw,invol_csw,setup_s,workers_started,handovers,"
 	"lock_wait_s,lat_p50_ms,lat_p95_ms,lat_p99_ms,lat_max_ms,ok,"
 	"http_error,refused,timeout,dns,reset,truncated,crashed,not_run,"
-	"other,verified,wrong,timing_diffs,startup_s,figures";
+	"other,verified,wrong,timing_diffs,startup_s,figures,sample_tasks";
 static const char summary_header[] =
 	"workload,model,workers,tasks,work,runs,wall_median_s,wall_min_s,"
 	"wall_max_s,user_s,sys_s,peak_rss_kib,setup_s,lat_p50_ms,lat_p95_ms,"
 	"lat_p99_ms,lat_max_ms,errors,speedup,efficiency,ideal_s,"
 	"ratio_to_ideal,noisy,first_outlier,verified,timing_diffs,"
-	"workers_started";
+	"workers_started,baseline";
 static const char tasks_header[] =
 	"workload,model,workers,task,worker,start_s,end_s,kind,lock_wait_s";
 

@@ -76,6 +76,12 @@ void config_usage(void)
 	       "  --label NAME          name of the result set (default: the "
 	       "workloads)\n"
 	       "  --no-plot             do not draw the plots\n"
+	       "  --baseline HOW        how the sequential baseline is timed: "
+	       "full, sample\n"
+	       "                        (the first tasks, scaled), none, or "
+	       "auto (default: full\n"
+	       "                        when asked for in --models or under "
+	       "5 s, else sample)\n"
 	       "  --python PATH         the Python for the py-* models\n"
 	       "  --model-timeout S     a run's time limit, every model "
 	       "(default: 10x its ideal\n"
@@ -88,6 +94,20 @@ void config_usage(void)
 	       "Exit status: 0 done, 1 a result differs from the reference or "
 	       "a "
 	       "worker crashed, 2 bad usage.\n");
+}
+
+/* --baseline auto|full|sample|none. */
+static int config_baseline(struct run_config *c, const char *text)
+{
+	static const char *const names[] = {"auto", "full", "sample", "none"};
+	for (int i = 0; i < 4; i++)
+		if (strcmp(text, names[i]) == 0) {
+			c->baseline = (enum baseline_mode)i;
+			return 0;
+		}
+	cli_error("--baseline: '%s' is not one of auto, full, sample, none",
+		  text);
+	return -1;
 }
 
 /* --models: "all" or a list of registered names. */
@@ -179,6 +199,7 @@ enum {
 	OPT_PLOT,
 	OPT_PYTHON,
 	OPT_MODEL_TIMEOUT,
+	OPT_BASELINE,
 	OPT_TRACE,
 	OPT_QUIET,
 	OPT_HELP
@@ -207,6 +228,7 @@ static const struct option config_options[] = {
 	{"plot", no_argument, 0, OPT_PLOT},
 	{"python", required_argument, 0, OPT_PYTHON},
 	{"model-timeout", required_argument, 0, OPT_MODEL_TIMEOUT},
+	{"baseline", required_argument, 0, OPT_BASELINE},
 	{"trace", no_argument, 0, OPT_TRACE},
 	{"quiet", no_argument, 0, OPT_QUIET},
 	{"help", no_argument, 0, OPT_HELP},
@@ -284,6 +306,8 @@ static int config_option(int opt, const char *arg, struct run_config *c)
 	case OPT_OUT:
 		c->out_dir = arg;
 		return 0;
+	case OPT_BASELINE:
+		return config_baseline(c, arg);
 	case OPT_LABEL:
 		if (!arg[0] || strpbrk(arg, "/ \t\n")) {
 			cli_error("--label: '%s' must be a non-empty name "

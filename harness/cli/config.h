@@ -15,6 +15,14 @@
 #define CONFIG_MAX_MODELS 32
 #define CONFIG_MAX_WORKERS 64
 
+/* --baseline: how the baseline (sequential, py-sequential) is timed. */
+enum baseline_mode {
+	BASELINE_AUTO,	 /* full when asked for or cheap, else sample */
+	BASELINE_FULL,	 /* the whole batch, every repetition */
+	BASELINE_SAMPLE, /* the first tasks only, scaled to the batch */
+	BASELINE_NONE,	 /* not timed: no speedup column */
+};
+
 struct run_config {
 	const struct model *models[CONFIG_MAX_MODELS];
 	size_t n_models;
@@ -41,10 +49,11 @@ struct run_config {
 	const char *label;	/* name of the result set */
 	const char *python;	/* --python */
 	bool trace, quiet, plot;
-	bool models_all;  /* --models all (the default) */
-	bool no_baseline; /* lessons: do not time the baseline (its
+	bool models_all;	     /* --models all (the default) */
+	bool no_baseline;	     /* lessons: do not time the baseline (its
 				   speedup columns stay empty) */
-	char *cmdline;	  /* the whole command line, for meta.json */
+	enum baseline_mode baseline; /* --baseline */
+	char *cmdline;		     /* the whole command line, for meta.json */
 };
 
 /* Fills c from `concur run` arguments (argv[0] is "run"). Returns 0, 1 when

@@ -180,7 +180,8 @@ static void result_set_runs_csv(const struct sweep *s, FILE *f)
 		   "lat_p95_ms,lat_p99_ms,lat_max_ms");
 	for (int k = 0; k < RESULT_KIND_COUNT; k++)
 		fprintf(f, ",%s", result_kind_name((enum result_kind)k));
-	fprintf(f, ",verified,wrong,timing_diffs,startup_s,figures\n");
+	fprintf(f, ",verified,wrong,timing_diffs,startup_s,figures,"
+		   "sample_tasks\n");
 	for (size_t i = 0; i < s->n_records; i++) {
 		const struct run_record *r = &s->records[i];
 		const struct sweep_group *g = &s->groups[r->group];
@@ -208,7 +209,7 @@ static void result_set_runs_csv(const struct sweep *s, FILE *f)
 			r->verify.wrong + r->verify.crashed, r->verify.timing);
 		csv_num(f, run_stats_get(&r->m.stats, "startup_s", 0), "%.6f");
 		result_set_figures(&r->m.stats, f);
-		fputc('\n', f);
+		fprintf(f, ",%zu\n", r->sample_tasks);
 	}
 }
 
@@ -218,7 +219,8 @@ static void result_set_summary_csv(const struct sweep *s, FILE *f)
 		   "wall_min_s,wall_max_s,user_s,sys_s,peak_rss_kib,setup_s,"
 		   "lat_p50_ms,lat_p95_ms,lat_p99_ms,lat_max_ms,errors,"
 		   "speedup,efficiency,ideal_s,ratio_to_ideal,noisy,"
-		   "first_outlier,verified,timing_diffs,workers_started\n");
+		   "first_outlier,verified,timing_diffs,workers_started,"
+		   "baseline\n");
 	for (size_t i = 0; i < s->n_cases; i++) {
 		const struct case_summary *c = &s->cases[i];
 		const struct sweep_group *g = &s->groups[c->group];
@@ -244,10 +246,10 @@ static void result_set_summary_csv(const struct sweep *s, FILE *f)
 		csv_num(f, c->ideal_s, "%.6f");
 		fputc(',', f);
 		csv_num(f, c->ratio_ideal, "%.4f");
-		fprintf(f, ",%s,%s,%s,%ld,%d\n", c->noisy ? "yes" : "no",
+		fprintf(f, ",%s,%s,%s,%ld,%d,%s\n", c->noisy ? "yes" : "no",
 			c->first_outlier ? "yes" : "no",
 			c->verified ? "yes" : "no", c->timing_diffs,
-			c->real_workers);
+			c->real_workers, sweep_baseline_how(g));
 	}
 }
 

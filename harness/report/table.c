@@ -29,8 +29,16 @@ static void table_header(const struct sweep *s, size_t g, int colour)
 		printf(", %ld ms delay, %ld bytes", c->delay_ms, c->bytes);
 	if (grp->workload != TASK_FETCH)
 		printf(", %ld units of compute", grp->work);
-	printf(", %d runs per case, baseline %s\n", c->repeat,
-	       grp->baseline->name);
+	printf(", %d runs per case, ", c->repeat);
+	if (grp->how == BASELINE_NONE)
+		printf("no baseline (--baseline none): no speedup\n");
+	else if (grp->how == BASELINE_SAMPLE)
+		printf("baseline %s estimated from its first %zu tasks, scaled "
+		       "x%.0f (--baseline full to time it all)\n",
+		       grp->baseline->name, grp->sample->n,
+		       (double)grp->batch->n / (double)grp->sample->n);
+	else
+		printf("baseline %s\n", grp->baseline->name);
 	if (grp->python)
 		printf("  (wall s is the program's own run time; start-up is "
 		       "the interpreter's, outside it; CPU and memory include "

@@ -111,20 +111,37 @@ static void pass_watchdog_fired(struct sweep *s, struct run_record *r)
 
 /* One run of one case; kept unless it is a warm-up. Returns -1 when the
  * run could not happen or the user interrupted it. */
+/* A sampled baseline ran k of the batch's n tasks: its times are scaled
+ * to the whole batch, an estimate the table, CSV and meta.json say is
+ * one. Latencies are per task and stay as measured. */
+static void pass_scale_sample(struct run_record *r, size_t n, size_t k)
+{
+	double scale = (double)n / (double)k;
+	r->sample_tasks = k;
+	r->m.wall_s *= scale;
+	r->m.usage.user_s *= scale;
+	r->m.usage.system_s *= scale;
+}
+
 static int pass_one_run(struct sweep *s, size_t gi, const struct model *m,
 			int workers, int rep, bool warmup, struct progress *p)
 {
 	struct sweep_group *g = &s->groups[gi];
+	/* A sampled baseline runs the first tasks only (run.c). */
+	bool sampled = m == g->baseline && g->how == BASELINE_SAMPLE;
+	struct batch *batch = sampled ? g->sample : g->batch;
+	const struct batch *reference =
+		sampled ? g->sample_reference : g->reference;
 	struct run_opts o = config_run_opts(s->config, workers);
 	if (o.model_timeout_s <= 0)
 		o.model_timeout_s = pass_model_timeout(s, gi, m, workers);
 	struct run_record *r = pass_new_record(s);
 	if (!r)
 		return -1;
-	batch_reset_results(g->batch);
+	batch_reset_results(batch);
 	progress_start(p, m->name, task_type_name(g->workload), workers, rep,
 		       warmup);
-	if (measure_run(m, g->batch, &o, &r->m) != 0)
+	if (measure_run(m, batch, &o, &r->m) != 0)
 		return -1;
 	if (r->m.interrupted) {
 		s->partial = true;
@@ -137,14 +154,16 @@ static int pass_one_run(struct sweep *s, size_t gi, const struct model *m,
 	r->model = m;
 	r->workers = workers;
 	r->rep = rep;
-	verify_results(g->reference, g->batch, &r->verify);
+	verify_results(reference, batch, &r->verify);
+	if (sampled)
+		pass_scale_sample(r, g->batch->n, batch->n);
 	if (r->m.timed_out)
 		pass_watchdog_fired(s, r);
-	pass_describe(g->batch, r);
+	pass_describe(batch, r);
 	s->n_records++;
 	if (!verify_ok(&r->verify))
 		s->wrong = true;
-	result_set_keep_tasks(s, r, g->batch);
+	result_set_keep_tasks(s, r, batch);
 	return result_set_write(s);
 }
 
@@ -170,7 +189,7 @@ static int pass_over_group(struct sweep *s, size_t gi, int rep, bool warmup,
 {
 	const struct model *models[CONFIG_MAX_MODELS + 1];
 	size_t n = pass_group_models(s, gi, models);
-	if (!s->config->no_baseline &&
+	if (s->groups[gi].how != BASELINE_NONE &&
 	    pass_one_run(s, gi, models[0], 1, rep, warmup, p) != 0)
 		return -1;
 	for (size_t w = 0; w < s->config->n_workers; w++)
@@ -201,7 +220,7 @@ size_t passes_count(const struct sweep *s)
 	const struct model *models[CONFIG_MAX_MODELS + 1];
 	for (size_t gi = 0; gi < s->n_groups; gi++) {
 		size_t n = pass_group_models(s, gi, models);
-		size_t base = s->config->no_baseline ? 0 : 1;
+		size_t base = s->groups[gi].how == BASELINE_NONE ? 0 : 1;
 		total += (base + (n - 1) * s->config->n_workers) *
 			 (size_t)(s->config->repeat + s->config->warmup);
 	}

@@ -11,6 +11,7 @@
  */
 #include "harness/run/run.h"
 
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +42,66 @@ static void run_catch_signals(void)
 	sa.sa_handler = run_on_signal; /* no SA_RESTART: wait4 returns */
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+}
+
+/* A full baseline run up to this long (guessed) is always measured. */
+#define BASELINE_FULL_MAX_S 5.0
+/* A sampled baseline aims at about this long a run. */
+#define BASELINE_SAMPLE_S 2.0
+/* ... and never runs fewer tasks than this (or the batch). */
+#define BASELINE_SAMPLE_MIN 4
+
+/* Was model m asked for by name (or by `all`)? */
+static bool run_asked_for(const struct run_config *c, const struct model *m)
+{
+	for (size_t i = 0; i < c->n_models; i++)
+		if (c->models[i] == m)
+			return true;
+	return false;
+}
+
+/* What one full run of g's baseline would cost, guessed from the delay,
+ * the measured unit (C) or 0.1 s a unit (CPython takes about 0.08);
+ * NAN with real URLs, whose delays are unknown. */
+static double run_baseline_estimate(const struct sweep *s,
+				    const struct sweep_group *g)
+{
+	const struct run_config *c = s->config;
+	if (g->workload != TASK_COMPUTE && !s->server_url[0])
+		return NAN;
+	double u = g->python ? 0.1 : (s->unit_s > 0 ? s->unit_s : 0.001);
+	double d = g->workload == TASK_COMPUTE ? 0 : (double)c->delay_ms / 1e3;
+	double w = g->workload == TASK_FETCH ? 0 : (double)g->work;
+	return (double)g->batch->n * (d + w * u);
+}
+
+/* Chooses how g's baseline is timed (--baseline, results/README.md) and
+ * makes the sample batches when it is sampled. */
+static int run_choose_baseline(struct sweep *s, struct sweep_group *g)
+{
+	const struct run_config *c = s->config;
+	size_t n = g->batch->n;
+	g->estimate_s = run_baseline_estimate(s, g);
+	g->how = c->no_baseline ? BASELINE_NONE : c->baseline;
+	if (g->how == BASELINE_AUTO)
+		g->how = run_asked_for(c, g->baseline) ||
+					 g->estimate_s <= BASELINE_FULL_MAX_S
+				 ? BASELINE_FULL
+				 : BASELINE_SAMPLE;
+	if (g->how != BASELINE_SAMPLE)
+		return 0;
+	size_t k = n / 10; /* real URLs: a tenth */
+	if (!isnan(g->estimate_s) && g->estimate_s > 0)
+		k = (size_t)ceil((double)n * BASELINE_SAMPLE_S / g->estimate_s);
+	if (k < BASELINE_SAMPLE_MIN)
+		k = BASELINE_SAMPLE_MIN;
+	if (k >= n) {
+		g->how = BASELINE_FULL;
+		return 0;
+	}
+	g->sample = workload_head(g->batch, k);
+	g->sample_reference = workload_head(g->reference, k);
+	return g->sample && g->sample_reference ? 0 : -1;
 }
 
 /* Adds a group (batch + reference slot) for a workload. */
@@ -193,6 +254,14 @@ int run_check_models(struct run_config *c)
 	return 0;
 }
 
+static int run_choose_baselines(struct sweep *s)
+{
+	for (size_t i = 0; i < s->n_groups; i++)
+		if (run_choose_baseline(s, &s->groups[i]) != 0)
+			return -1;
+	return 0;
+}
+
 /* Does any workload compute (compute or mixed)? */
 static bool run_has_compute(const struct run_config *c)
 {
@@ -224,7 +293,8 @@ int run_execute(struct run_config *c, struct sweep *s)
 		cli_error("run: the embedded server did not start");
 		return rc;
 	}
-	if (run_build_groups(s, &s->urls) != 0 || run_references(s) != 0) {
+	if (run_build_groups(s, &s->urls) != 0 || run_references(s) != 0 ||
+	    run_choose_baselines(s) != 0) {
 		if (!measure_stop_requested)
 			return rc;
 		s->partial = true;
@@ -246,6 +316,8 @@ void run_release(struct sweep *s)
 	for (size_t i = 0; i < s->n_groups; i++) {
 		batch_free(s->groups[i].batch);
 		batch_free(s->groups[i].reference);
+		batch_free(s->groups[i].sample);
+		batch_free(s->groups[i].sample_reference);
 	}
 	s->n_groups = 0;
 	result_set_free(s);

@@ -30,11 +30,16 @@ static inline bool sweep_python_model(const struct model *m)
  * different groups, each with its own baseline. */
 struct sweep_group {
 	enum task_type workload;
-	long work;		      /* kernel units per task */
-	struct batch *batch;	      /* the timed batch */
-	struct batch *reference;      /* its results: the reference */
-	const struct model *baseline; /* sequential or py-sequential */
-	bool python;		      /* the py-* models' group */
+	long work;			/* kernel units per task */
+	struct batch *batch;		/* the timed batch */
+	struct batch *reference;	/* its results: the reference */
+	const struct model *baseline;	/* sequential or py-sequential */
+	bool python;			/* the py-* models' group */
+	enum baseline_mode how;		/* FULL, SAMPLE or NONE (never AUTO) */
+	struct batch *sample;		/* SAMPLE: the first tasks of batch */
+	struct batch *sample_reference; /* and of reference */
+	double estimate_s; /* what one full baseline run would cost, as
+			      guessed before it ran; NAN when unknown */
 };
 
 /* One measured run. */
@@ -48,6 +53,9 @@ struct run_record {
 	size_t kinds[RESULT_KIND_COUNT];
 	double lat_p50, lat_p95, lat_p99, lat_max; /* seconds */
 	double wait_s;				   /* sum of the tasks' waits */
+	size_t sample_tasks; /* a sampled baseline: tasks it ran (its wall and
+				CPU times are scaled by batch->n / this);
+				0: the whole batch */
 };
 
 /* One case: the records of one (group, model, C). */
@@ -109,6 +117,15 @@ struct sweep {
 	char dir[4096];	       /* the result set's directory */
 	double started;	       /* wall clock (time(NULL)) of the start */
 };
+
+/* How the group's baseline was timed, as the CSV and meta.json say it:
+ * "measured", "estimated" (a sample scaled to the batch) or "none". */
+static inline const char *sweep_baseline_how(const struct sweep_group *g)
+{
+	return g->how == BASELINE_SAMPLE ? "estimated"
+	       : g->how == BASELINE_NONE ? "none"
+					 : "measured";
+}
 
 /* Recomputes sweep->cases from the records. */
 int sweep_summarize(struct sweep *s);

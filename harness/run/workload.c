@@ -128,3 +128,21 @@ struct batch *workload_build(const struct workload_spec *spec)
 	}
 	return b;
 }
+
+struct batch *workload_head(const struct batch *b, size_t k)
+{
+	struct batch *head = batch_new(k);
+	if (!head)
+		return NULL;
+	for (size_t i = 0; i < k; i++) {
+		head->tasks[i] = b->tasks[i];
+		head->tasks[i].url = NULL;
+		head->results[i] = b->results[i];
+		if (b->tasks[i].url &&
+		    batch_set_url(head, i, b->tasks[i].url) != 0) {
+			batch_free(head);
+			return NULL;
+		}
+	}
+	return head;
+}

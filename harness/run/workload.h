@@ -38,4 +38,8 @@ struct workload_spec {
 /* A new batch for the spec; NULL on failure. */
 struct batch *workload_build(const struct workload_spec *spec);
 
+/* A new batch of the first k tasks of b (k <= b->n), results included.
+ * NULL when out of memory. */
+struct batch *workload_head(const struct batch *b, size_t k);
+
 #endif
