@@ -89,6 +89,9 @@ static void *threads_worker_main(void *arg)
 
 /* ---- the run function ---- */
 
+/* Creates the pool: thread i runs fn on its own arguments, the i-th
+ * arg_size-byte struct at args (models/threads.h; hybrid.c starts its
+ * compute threads here too). Returns how many threads started. */
 int threads_start(pthread_t *tids, int want, void *(*fn)(void *), void *args,
 		  size_t arg_size, const char *model, struct run_stats *stats)
 {
@@ -117,6 +120,7 @@ int threads_start(pthread_t *tids, int want, void *(*fn)(void *), void *args,
 	return started;
 }
 
+/* Waits for every thread started; after it, all they wrote is ours. */
 void threads_join(pthread_t *tids, int n)
 {
 	for (int i = 0; i < n; i++)
