@@ -28,6 +28,7 @@
 #include "common/clock.h"
 #include "common/evcurl.h"
 #include "common/execute.h"
+#include "common/shared.h"
 #include "models/model.h"
 
 /* Tasks the feeder starts per loop iteration. Started all at once, 10,000
@@ -75,7 +76,9 @@ static void loop_start_task(struct loop_state *ls, size_t i)
 	/* A compute task is finished right here, and so is a fetch libcurl
 	 * could not start (the reason is in r); the others end in
 	 * loop_fetch_done. */
-	if (t->type == TASK_COMPUTE || evcurl_start(&ls->ec, i, t->url, r) != 0)
+	if (t->type == TASK_SHARED) /* one thread: no lock, and no race */
+		shared_task_run(ls->batch->shared, t, r, 0, NULL, NULL);
+	if (!task_fetches(t) || evcurl_start(&ls->ec, i, t->url, r) != 0)
 		loop_finish_task(ls, i);
 }
 
@@ -84,7 +87,7 @@ static int loop_can_start(const struct loop_state *ls)
 {
 	if (ls->next >= ls->batch->n)
 		return 0;
-	return ls->batch->tasks[ls->next].type == TASK_COMPUTE ||
+	return !task_fetches(&ls->batch->tasks[ls->next]) ||
 	       evcurl_has_slot(&ls->ec);
 }
 
@@ -121,7 +124,7 @@ static size_t count_fetches(const struct batch *b)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < b->n; i++)
-		n += b->tasks[i].type != TASK_COMPUTE;
+		n += task_fetches(&b->tasks[i]);
 	return n;
 }
 
@@ -161,9 +164,15 @@ static int eventloop_run(struct batch *batch, const struct run_opts *opts)
 	 * libcurl's timer; run first, the feeder would keep cancelling it and
 	 * no connect would start until the last handle was added.) */
 	ev_set_priority(&ls.feeder, EV_MINPRI);
+	batch->shared = shared_batch_has(batch) /* no lock: --sync is moot */
+				? shared_state_new(1, SYNC_NONE)
+				: NULL;
 	loop_kick(&ls);
 	if (batch->n > 0)
 		ev_run(ls.loop, 0);
+	shared_finish(batch);
+	shared_state_free(batch->shared);
+	batch->shared = NULL;
 	ev_timer_stop(ls.loop, &ls.feeder);
 	evcurl_cleanup(&ls.ec);
 	evcurl_restore_fds(&saved_fds);

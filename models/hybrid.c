@@ -318,5 +318,6 @@ const struct model model_hybrid = {
 	.name = "hybrid",
 	.summary = "a libev loop for fetches, a thread pool for compute",
 	.run = hybrid_run,
+	.flags = MODEL_NO_SHARED,
 	.compute = COMPUTE_ON_POOL,
 };
