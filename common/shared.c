@@ -166,12 +166,24 @@ struct shared_yield {
 	void *arg;
 };
 
+/* Inside a window another thread must not enter (the race's read and
+ * write, between the two locks): give the core away, so the window is
+ * hit on any machine. */
 static void shared_yield_now(const struct shared_yield *y, bool locked)
 {
 	if (y->fn)
 		y->fn(y->arg, locked);
 	else
 		sched_yield();
+}
+
+/* Between two increments: only a model that switches threads itself
+ * (the gil) does anything here; the kernel switches threads as it
+ * likes, and a yield would only add a system call to what is timed. */
+static void shared_yield_between(const struct shared_yield *y)
+{
+	if (y->fn)
+		y->fn(y->arg, false);
 }
 
 static bool shared_at_yield(uint64_t k)
@@ -202,7 +214,7 @@ static void shared_add_mutex(struct shared_state *s, uint64_t n,
 		s->guarded++;
 		pthread_mutex_unlock(&s->lock);
 		if (shared_at_yield(k))
-			shared_yield_now(y, false);
+			shared_yield_between(y);
 	}
 }
 
@@ -229,7 +241,7 @@ static void shared_add_spin(struct shared_state *s, uint64_t n,
 		s->guarded++;
 		atomic_store_explicit(&s->spin, 0, memory_order_release);
 		if (shared_at_yield(k))
-			shared_yield_now(y, false);
+			shared_yield_between(y);
 	}
 }
 
@@ -239,7 +251,7 @@ static void shared_add_atomic(struct shared_state *s, uint64_t n,
 	for (uint64_t k = 1; k <= n; k++) {
 		atomic_fetch_add_explicit(&s->atomic, 1, memory_order_relaxed);
 		if (shared_at_yield(k))
-			shared_yield_now(y, false);
+			shared_yield_between(y);
 	}
 }
 
@@ -260,7 +272,7 @@ static void shared_add_slot(struct shared_state *s, int worker, bool packed,
 	for (uint64_t k = 1; k <= n; k++) {
 		shared_slot_add(slot, 1);
 		if (shared_at_yield(k))
-			shared_yield_now(y, false);
+			shared_yield_between(y);
 	}
 }
 
@@ -281,7 +293,7 @@ static void shared_add_sloppy(struct shared_state *s, int worker, uint64_t n,
 			atomic_store_explicit(slot, 0, memory_order_relaxed);
 		}
 		if (shared_at_yield(k))
-			shared_yield_now(y, false);
+			shared_yield_between(y);
 	}
 }
 

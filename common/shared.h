@@ -33,10 +33,11 @@
 #define SHARED_INCREMENTS_PER_UNIT 10000
 
 /* Every SHARED_YIELD_EVERY increments a worker reaches a yield point,
- * where another thread may run: sched_yield() on a thread, a switch of
- * the simulated GIL. Under `none` the point falls between the read and
- * the write of the counter, where a preemption would lose updates anyway:
- * the yield makes it likely on any machine, even one busy core. */
+ * where another thread may run: a switch of the simulated GIL, between
+ * increments. Under `none` the point falls between the read and the write
+ * of the counter, and under `deadlock` between the two locks: there a
+ * thread also calls sched_yield(), as a preemption at the worst moment
+ * would, so the hazard shows on any machine, even one busy core. */
 #define SHARED_YIELD_EVERY 1024
 
 /* The sloppy counter's threshold (OSTEP chapter 29): a worker moves its

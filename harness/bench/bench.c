@@ -18,6 +18,7 @@
 #include "harness/bench/models.h"
 #include "harness/bench/python.h"
 #include "harness/bench/server.h"
+#include "harness/bench/shared.h"
 #include "harness/cli/cli.h"
 #include "harness/report/file_replace.h"
 #include "harness/server/serve.h"
@@ -30,6 +31,7 @@ static const struct bench_case *const bench_cases[] = {
 	&bench_case_gil_io,	&bench_case_mixed,
 	&bench_case_server,	&bench_case_python_io,
 	&bench_case_python_cpu, &bench_case_python_throughput,
+	&bench_case_lock_cost,	&bench_case_false_sharing,
 };
 
 #define N_CASES (sizeof(bench_cases) / sizeof(bench_cases[0]))
