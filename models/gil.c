@@ -22,6 +22,10 @@
  * the wait column in the timeline (tasks.csv's lock_wait_s), and at the
  * hand-over count in the summary.
  *
+ * The GIL makes no Python statement atomic: under the shared workload
+ * with --sync none a switch can fall between the read and the write of
+ * `counter += 1` (gil_yield_cb), and updates are lost, as in CPython.
+ *
  * Run it:  build/concur run --models threads,gil --workloads compute
  *          --workers 4   and see threads scale with the cores, gil not;
  *          then --workloads fetch: both scale.

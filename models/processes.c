@@ -8,7 +8,9 @@
  * wrote into the batch would never reach the parent. Only the pages of one
  * mmap(MAP_SHARED | MAP_ANONYMOUS) made before the fork are the same memory
  * in every process; the counter, the task states and the results live
- * there. The price is the fork and a copy of the page tables per worker;
+ * there, and so does the shared workload's counter, its locks made
+ * PTHREAD_PROCESS_SHARED (anywhere else, each worker would add to its own
+ * copy). The price is the fork and a copy of the page tables per worker;
  * the gift is isolation: a worker that crashes takes only its own task
  * down, and the parent sees it, records the task as `crashed` and starts a
  * replacement.
