@@ -20,6 +20,7 @@
 
 #define SHARED_TASKS 8
 #define SHARED_EACH 20000
+#define SHARED_TOTAL ((uint64_t)SHARED_TASKS * SHARED_EACH)
 
 static struct batch *shared_batch(size_t n, uint32_t each)
 {
@@ -70,8 +71,7 @@ START_TEST(every_strategy_keeps_every_increment)
 		if (s == SYNC_NONE || s == SYNC_DEADLOCK)
 			continue;
 		uint64_t total = shared_run(name, (enum shared_sync)s, 3);
-		ck_assert_msg(total == SHARED_TASKS * SHARED_EACH,
-			      "%s --sync %s: %llu", name,
+		ck_assert_msg(total == SHARED_TOTAL, "%s --sync %s: %llu", name,
 			      shared_sync_name((enum shared_sync)s),
 			      (unsigned long long)total);
 	}
@@ -80,10 +80,8 @@ END_TEST
 
 START_TEST(one_thread_needs_no_lock)
 {
-	ck_assert_uint_eq(shared_run("sequential", SYNC_NONE, 1),
-			  SHARED_TASKS * SHARED_EACH);
-	ck_assert_uint_eq(shared_run("eventloop", SYNC_NONE, 4),
-			  SHARED_TASKS * SHARED_EACH);
+	ck_assert_uint_eq(shared_run("sequential", SYNC_NONE, 1), SHARED_TOTAL);
+	ck_assert_uint_eq(shared_run("eventloop", SYNC_NONE, 4), SHARED_TOTAL);
 }
 END_TEST
 
@@ -157,8 +155,7 @@ START_TEST(opposite_lock_orders_deadlock_and_say_who_waits)
 		      b->results[1].message);
 	batch_free(b);
 	/* The fix: the same two locks, one order. */
-	ck_assert_uint_eq(shared_run("threads", SYNC_ORDERED, 2),
-			  SHARED_TASKS * SHARED_EACH);
+	ck_assert_uint_eq(shared_run("threads", SYNC_ORDERED, 2), SHARED_TOTAL);
 }
 END_TEST
 
