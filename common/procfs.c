@@ -90,6 +90,16 @@ int proc_memory_read(pid_t pid, struct proc_memory *m)
 	return 0;
 }
 
+long proc_rss_kib(pid_t pid)
+{
+	char buf[256];
+	long size, rss;
+	if (proc_read(pid, "statm", buf, sizeof(buf)) < 0 ||
+	    sscanf(buf, "%ld %ld", &size, &rss) != 2)
+		return -1;
+	return rss * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
 int proc_parent(pid_t pid, pid_t *ppid, pid_t *pgid)
 {
 	char buf[1024];

@@ -33,6 +33,10 @@ struct proc_memory {
  * or the kernel has no smaps_rollup: Linux < 4.14). */
 int proc_memory_read(pid_t pid, struct proc_memory *m);
 
+/* The resident set of pid now, in KiB, from /proc/PID/statm: a tenth of
+ * the cost of smaps_rollup, which walks every mapping; -1 when gone. */
+long proc_rss_kib(pid_t pid);
+
 /* The parent and the process group of pid, from /proc/PID/stat; 0, or -1
  * when the process is gone. */
 int proc_parent(pid_t pid, pid_t *ppid, pid_t *pgid);

@@ -214,10 +214,9 @@ static void result_set_runs_csv(const struct sweep *s, FILE *f)
 		fprintf(f, ",%zu,%ld,%ld,%ld,%d,%ld,%.6f,%g\n", r->sample_tasks,
 			t->pss_kib, t->uss_kib, t->rss_kib, t->processes,
 			t->samples, t->sampler_cpu_s,
-			sweep_compute_at_once(s, r->model,
-					      r->model == g->baseline
-						      ? 1
-						      : r->workers));
+			sweep_compute_at_once(
+				s, r->model,
+				r->model == g->baseline ? 1 : r->workers));
 	}
 }
 

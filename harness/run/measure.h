@@ -17,10 +17,10 @@
 #include "models/model.h"
 
 struct measurement {
-	double wall_s;	    /* model_run, set-up included */
-	struct usage usage; /* the child's own, from wait4 */
+	double wall_s;		 /* model_run, set-up included */
+	struct usage usage;	 /* the child's own, from wait4 */
 	struct tree_memory tree; /* the process tree's peaks: PSS, USS, RSS */
-	long peak_rss_kib;  /* the older RSS figure: the child's peak + its
+	long peak_rss_kib;	 /* the older RSS figure: the child's peak + its
 			       workers' (processes), the largest process's
 			       (external models) */
 	long start_rss_kib; /* the child's resident set as the model began */

@@ -63,14 +63,14 @@ struct case_summary {
 	size_t group;
 	const struct model *model;
 	int workers;
-	struct spread wall;			   /* seconds */
-	double user_s, sys_s;			   /* medians */
-	double pss_kib;	 /* median of the tree's PSS peaks */
-	double uss_kib;	 /* median of the tree's USS peaks */
-	double rss_kib;	 /* median of the older RSS figure */
-	int processes;	 /* the most processes in the tree (first run) */
-	double p_compute; /* compute tasks at once: sweep_compute_at_once */
-	double setup_s;				   /* median */
+	struct spread wall;   /* seconds */
+	double user_s, sys_s; /* medians */
+	double pss_kib;	      /* median of the tree's PSS peaks */
+	double uss_kib;	      /* median of the tree's USS peaks */
+	double rss_kib;	      /* median of the older RSS figure */
+	int processes;	      /* the most processes in the tree (first run) */
+	double p_compute;     /* compute tasks at once: sweep_compute_at_once */
+	double setup_s;	      /* median */
 	double lat_p50, lat_p95, lat_p99, lat_max; /* medians, seconds */
 	long errors;			 /* non-ok tasks in the first run */
 	size_t kinds[RESULT_KIND_COUNT]; /* the first run's kinds */

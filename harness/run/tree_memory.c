@@ -24,10 +24,16 @@
 #include "common/clock.h"
 #include "common/procfs.h"
 
+/* PSS and USS are read at least this often. */
+#define TREE_ROLLUP_EVERY_S 0.1
+
 /* Pids above this are looked up afresh at every look. */
 #define TREE_MAX_PIDS 4194304
 
-enum { TREE_OUT = 1, TREE_IN = 2 };
+enum {
+	TREE_OUT = 1,
+	TREE_IN = 2
+};
 
 /* A growable list of pids. */
 struct tree_pids {
@@ -46,6 +52,9 @@ struct tree_sampler {
 	struct tree_pids in;   /* this look's members */
 	struct tree_pids news; /* this look's newcomers, to sort */
 	struct tree_memory peak;
+	long rollup_rss_kib;  /* the largest RSS at a rollup so far */
+	int rollup_processes; /* processes at the last rollup */
+	double rollup_at;     /* when it was (monotonic) */
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
@@ -69,8 +78,8 @@ static int tree_push(struct tree_pids *l, pid_t pid)
 /* Is pid a member, as sorted so far in this look? */
 static bool tree_known_in(const struct tree_sampler *s, pid_t pid)
 {
-	return pid > 0 && (size_t)pid < s->n_pids &&
-	       s->state[pid] == TREE_IN && s->last_look[pid] == s->look;
+	return pid > 0 && (size_t)pid < s->n_pids && s->state[pid] == TREE_IN &&
+	       s->last_look[pid] == s->look;
 }
 
 static void tree_mark(struct tree_sampler *s, pid_t pid, int state)
@@ -137,22 +146,55 @@ static void tree_find(struct tree_sampler *s)
 	tree_sort_news(s);
 }
 
-/* One look: the tree's sums now, each peak raised to them. */
+/* The tree's PSS and USS now, added into *now. */
+static void tree_rollups(const struct tree_sampler *s, struct tree_memory *now)
+{
+	for (size_t i = 0; i < s->in.n; i++) {
+		struct proc_memory m;
+		if (proc_memory_read(s->in.pid[i], &m) != 0)
+			continue; /* gone, or a zombie */
+		now->pss_kib += m.pss_kib;
+		now->uss_kib += m.uss_kib;
+	}
+}
+
+/* One look: the tree's sums now, each peak raised to them. Its RSS every
+ * time (statm: cheap); its PSS and USS (smaps_rollup: the kernel walks
+ * every mapping, 0.1-0.3 ms a process) only when they could reach a new
+ * peak: the RSS above any it had at a rollup, a process more or less, or
+ * TREE_ROLLUP_EVERY_S since the last. */
 static void tree_look(struct tree_sampler *s)
 {
 	tree_find(s);
 	struct tree_memory now = {0};
 	for (size_t i = 0; i < s->in.n; i++) {
-		struct proc_memory m;
-		if (proc_memory_read(s->in.pid[i], &m) != 0)
-			continue; /* gone, or a zombie */
-		now.pss_kib += m.pss_kib;
-		now.uss_kib += m.uss_kib;
-		now.rss_kib += m.rss_kib;
+		long kib = proc_rss_kib(s->in.pid[i]);
+		if (kib < 0)
+			continue;
+		now.rss_kib += kib;
 		now.processes++;
+	}
+	double t = clock_now();
+	if (now.rss_kib > s->rollup_rss_kib ||
+	    now.processes != s->rollup_processes ||
+	    t - s->rollup_at >= TREE_ROLLUP_EVERY_S) {
+		tree_rollups(s, &now);
+		if (now.rss_kib > s->rollup_rss_kib)
+			s->rollup_rss_kib = now.rss_kib;
+		s->rollup_processes = now.processes;
+		s->rollup_at = t;
 	}
 	tree_memory_merge(&s->peak, &now);
 	s->peak.samples++;
+}
+
+/* CPU seconds this thread has used. */
+static double tree_thread_cpu(void)
+{
+	struct timespec cpu;
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu) != 0)
+		return 0;
+	return (double)cpu.tv_sec + (double)cpu.tv_nsec / 1e9;
 }
 
 /* The absolute monotonic time `delay` seconds from now. */
@@ -172,11 +214,14 @@ static void *tree_sampler_main(void *arg)
 	pthread_mutex_lock(&s->lock);
 	while (!s->stop) {
 		pthread_mutex_unlock(&s->lock);
-		double t0 = clock_now();
+		/* CPU time, not wall time: on a busy machine a look may wait
+		 * for a core, which costs the run nothing. */
+		double t0 = tree_thread_cpu();
 		tree_look(s);
-		double cost = clock_now() - t0;
-		double wait = 10 * cost > TREE_MEMORY_INTERVAL_S
-				      ? 10 * cost
+		double cost = tree_thread_cpu() - t0;
+		double share = TREE_MEMORY_MAX_SHARE * cost;
+		double wait = share > TREE_MEMORY_INTERVAL_S
+				      ? share
 				      : TREE_MEMORY_INTERVAL_S - cost;
 		struct timespec until = tree_deadline(wait);
 		pthread_mutex_lock(&s->lock);
@@ -185,10 +230,7 @@ static void *tree_sampler_main(void *arg)
 			;
 	}
 	pthread_mutex_unlock(&s->lock);
-	struct timespec cpu;
-	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu) == 0)
-		s->peak.sampler_cpu_s =
-			(double)cpu.tv_sec + (double)cpu.tv_nsec / 1e9;
+	s->peak.sampler_cpu_s = tree_thread_cpu();
 	return NULL;
 }
 

@@ -24,10 +24,11 @@
 
 #include <sys/types.h>
 
-/* How often the sampler looks, at most. A look that costs more than a
- * tenth of this waits ten times its own cost instead, so the sampler never
- * takes much more than a tenth of one core. */
+/* How often the sampler looks, at most. A look that costs more CPU than
+ * 1/TREE_MEMORY_MAX_SHARE of this waits that many times its own cost
+ * instead, so the sampler never takes more than about 1/20 of one core. */
 #define TREE_MEMORY_INTERVAL_S 0.010
+#define TREE_MEMORY_MAX_SHARE 20
 
 /* The peaks of one run, in KiB, over every sample. */
 struct tree_memory {
