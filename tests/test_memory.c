@@ -167,8 +167,9 @@ static struct measurement run_model(const char *name, struct batch *b,
 	struct measurement out;
 	ck_assert_int_eq(measure_run(m, b, &o, &out), 0);
 	for (size_t i = 0; i < b->n; i++)
-		ck_assert_msg(b->results[i].kind == RESULT_OK, "%s task %zu: %s",
-			      name, i, result_kind_name(b->results[i].kind));
+		ck_assert_msg(b->results[i].kind == RESULT_OK,
+			      "%s task %zu: %s", name, i,
+			      result_kind_name(b->results[i].kind));
 	return out;
 }
 
@@ -282,8 +283,8 @@ int main(void)
 	TCase *tc = tcase_create("memory");
 	tcase_set_timeout(tc, 300);
 	tcase_add_unchecked_fixture(tc, support_server_up, support_server_down);
-	tcase_add_test(tc,
-		       private_pages_of_processes_are_counted_within_10_percent);
+	tcase_add_test(
+		tc, private_pages_of_processes_are_counted_within_10_percent);
 	tcase_add_test(tc,
 		       private_pages_of_threads_are_counted_within_10_percent);
 	tcase_add_test(tc, processes_share_what_fork_shares);

@@ -17,6 +17,7 @@
 #include "harness/bench/loop.h"
 #include "harness/bench/models.h"
 #include "harness/bench/python.h"
+#include "harness/bench/memory.h"
 #include "harness/bench/server.h"
 #include "harness/cli/cli.h"
 #include "harness/report/file_replace.h"
@@ -30,6 +31,7 @@ static const struct bench_case *const bench_cases[] = {
 	&bench_case_gil_io,	&bench_case_mixed,
 	&bench_case_server,	&bench_case_python_io,
 	&bench_case_python_cpu, &bench_case_python_throughput,
+	&bench_case_memory,
 };
 
 #define N_CASES (sizeof(bench_cases) / sizeof(bench_cases[0]))
