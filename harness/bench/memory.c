@@ -58,16 +58,17 @@ wrong:
 static int bench_memory(struct bench_ctx *ctx)
 {
 	static const char *const names[] = {
-		"sequential",	 "threads",    "processes",
-		"eventloop",	 "gil",	       "hybrid",
-		"py-sequential", "py-threads", "py-processes",
-		"py-asyncio"};
+		"sequential",	"threads",   "processes",     "eventloop",
+		"gil",		"hybrid",    "py-sequential", "py-threads",
+		"py-processes", "py-asyncio"};
 	char why[512];
-	size_t n_names = python_find(NULL, why, sizeof(why)) ? 10 : 6;
-	const struct model *m[16];
-	size_t n = bench_models(names, n_names, m);
-	struct batch *b = bench_fetch_batch(ctx, ctx->quick ? 16 : 32,
-					    "/delay/200");
+	/* bench_models takes at most BENCH_MAX_MODELS at a time. */
+	const struct model *m[2 * BENCH_MAX_MODELS];
+	size_t n = bench_models(names, 6, m);
+	if (python_find(NULL, why, sizeof(why)))
+		n += bench_models(names + 6, 4, m + n);
+	struct batch *b =
+		bench_fetch_batch(ctx, ctx->quick ? 16 : 32, "/delay/200");
 	if (!b)
 		return -1;
 	double cpu = 0, wall = 0;
