@@ -188,7 +188,7 @@ START_TEST(processes_share_what_fork_shares)
 		      worker_rss);
 	/* Each worker writes pages of its own (its stack, its curl handle):
 	 * the tree's USS holds all of them, and the PSS holds the USS. */
-	ck_assert_msg(m.tree.uss_kib > 16 * 32, "USS %ld KiB", m.tree.uss_kib);
+	ck_assert_msg(m.tree.uss_kib > 16L * 32, "USS %ld KiB", m.tree.uss_kib);
 	ck_assert_msg(m.tree.pss_kib >= m.tree.uss_kib,
 		      "PSS %ld KiB < USS %ld KiB", m.tree.pss_kib,
 		      m.tree.uss_kib);
