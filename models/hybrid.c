@@ -34,8 +34,6 @@
 
 /* ---- state ---- */
 
-struct hybrid_state;
-
 /* Per pool thread: its arguments. */
 struct hybrid_worker {
 	int id;			 /* 1..P: the loop is worker 0 */
@@ -58,7 +56,8 @@ struct hybrid_state {
 					by the loop */
 	size_t done_head, done_tail; /* guarded by lock */
 	bool stop;		     /* guarded by lock: threads exit */
-	ev_async wake;		     /* pool -> loop: done has news */
+	ev_async wake; /* pool -> loop: done has news (ev_async_send is
+			  thread-safe) */
 	struct hybrid_worker *workers; /* loop thread only */
 	pthread_t *tids;	       /* loop thread only */
 	int n_threads;		       /* loop thread only */
