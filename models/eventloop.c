@@ -176,7 +176,8 @@ static void eventloop_io_cb(struct ev_loop *loop, ev_io *w, int revents)
 }
 
 /* CURLMOPT_SOCKETFUNCTION: libcurl says what to watch on fd. sockp is what
- * we gave curl_multi_assign for this socket (NULL the first time). */
+ * we gave curl_multi_assign for this socket, NULL until then
+ * (CURLMOPT_SOCKETFUNCTION(3)). */
 static int eventloop_socket_cb(CURL *easy, curl_socket_t fd, int what,
 			       void *arg, void *sockp)
 {

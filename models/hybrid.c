@@ -82,7 +82,8 @@ static void *hybrid_worker_main(void *arg)
 		eventloop_compute(hs->el, i, w->id);
 		pthread_mutex_lock(&hs->lock);
 		hs->done[hs->done_tail++] = i;
-		/* Thread-safe by libev's promise; wakes hybrid_async_cb. */
+		/* Safe from any thread (ev(3), "ev_async"); wakes
+		 * hybrid_async_cb on the loop. */
 		ev_async_send(hs->loop, &hs->wake);
 	}
 	pthread_mutex_unlock(&hs->lock);
