@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "harness/external/dispatch.h"
+#include "harness/external/external.h"
 
 volatile int measure_stop_requested;
 
@@ -20,6 +21,7 @@ struct measure_shared {
 	long self_rss_kib;
 	long start_rss_kib;
 	int model_rc;
+	pid_t program_group; /* an external program's, while it runs */
 	struct run_stats stats;
 	struct result results[]; /* n slots */
 };
@@ -49,6 +51,7 @@ static void measure_child(const struct model *m, struct batch *b,
 	signal(SIGTERM, SIG_DFL);
 	struct run_opts opts = *o;
 	opts.stats = &sh->stats;
+	external_publish_group(&sh->program_group);
 	b->results = sh->results;
 	sh->start_rss_kib = measure_rss_now_kib();
 	b->t0 = clock_now();
@@ -95,7 +98,12 @@ int measure_run(const struct model *m, struct batch *b,
 	int status = 0;
 	struct rusage ru;
 	memset(&ru, 0, sizeof(ru));
-	if (measure_wait(pid, &status, &ru) != pid) {
+	pid_t got = measure_wait(pid, &status, &ru);
+	/* The child died (Ctrl-C, a kill) while an external program ran:
+	 * end the program's group, or its workers would live on. */
+	if (sh->program_group > 0)
+		kill(-sh->program_group, SIGKILL);
+	if (got != pid) {
 		munmap(sh, size);
 		return -1;
 	}

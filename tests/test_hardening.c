@@ -1,0 +1,372 @@
+// SPDX-License-Identifier: MIT
+/*
+ * test_hardening.c - what a hostile-input audit found (issue 14), one
+ * behaviour a test: every way a run can end leaves no process behind,
+ * every model is capped at N workers, redirects stay on http(s), a hung
+ * external model fails the run, long or binary --url-file lines are
+ * refused, file-descriptor limits are named once, the server answers a
+ * client that half-closed, and bad flags say what is wrong.
+ *
+ * The run tests start build/concur (CONCUR_BIN) in a session of its own,
+ * with this process as the child subreaper: whatever the run leaves behind
+ * is re-parented here and found by its session id in /proc.
+ */
+#define _GNU_SOURCE
+#include <check.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/clock.h"
+#include "harness/external/python.h"
+#include "tests/support/support.h"
+
+/* ---- Processes of a session ------------------------------------------- */
+
+struct proc {
+	pid_t pid, ppid;
+	char state;
+	unsigned long long start; /* clock ticks after boot */
+};
+
+#define MAX_PROCS 512
+
+/* The processes of session sid (zombies too); returns how many. */
+static size_t session_procs(pid_t sid, struct proc *out, size_t cap)
+{
+	DIR *d = opendir("/proc");
+	ck_assert_ptr_nonnull(d);
+	size_t n = 0;
+	struct dirent *e;
+	while ((e = readdir(d)) && n < cap) {
+		char path[300], buf[1024];
+		if (e->d_name[0] < '0' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/stat", e->d_name);
+		FILE *f = fopen(path, "r");
+		if (!f)
+			continue;
+		size_t got = fread(buf, 1, sizeof(buf) - 1, f);
+		fclose(f);
+		buf[got] = '\0';
+		char *rp = strrchr(buf, ')');
+		struct proc p = {.pid = atoi(e->d_name)};
+		int ppid, pgrp, session;
+		/* state ppid pgrp session tty tpgid flags minflt cminflt
+		 * majflt cmajflt utime stime cutime cstime prio nice
+		 * threads itreal starttime */
+		if (!rp || sscanf(rp + 2,
+				  "%c %d %d %d %*d %*d %*u %*u %*u %*u %*u "
+				  "%*u %*u %*d %*d %*d %*d %*d %*d %llu",
+				  &p.state, &ppid, &pgrp, &session,
+				  &p.start) != 5)
+			continue;
+		p.ppid = ppid;
+		if (session == sid)
+			out[n++] = p;
+	}
+	closedir(d);
+	return n;
+}
+
+/* Reaps what was re-parented to us; returns the live processes of the
+ * session (zombies not counted: they are reaped, or being). */
+static size_t session_live(pid_t sid, struct proc *procs)
+{
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
+	size_t n = session_procs(sid, procs, MAX_PROCS), live = 0;
+	for (size_t i = 0; i < n; i++)
+		if (procs[i].state != 'Z')
+			procs[live++] = procs[i];
+	return live;
+}
+
+static void nap_ms(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+	nanosleep(&ts, NULL);
+}
+
+/* Waits up to 5 s for the session to be empty; fails naming what is left. */
+static void assert_session_empty(pid_t sid, const char *what)
+{
+	struct proc procs[MAX_PROCS];
+	size_t live = 0;
+	for (int i = 0; i < 250; i++) {
+		live = session_live(sid, procs);
+		if (live == 0)
+			return;
+		nap_ms(20);
+	}
+	char cmd[256] = "";
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)procs[0].pid);
+	FILE *f = fopen(path, "r");
+	if (f) {
+		size_t got = fread(cmd, 1, sizeof(cmd) - 1, f);
+		for (size_t i = 0; i < got; i++)
+			if (!cmd[i])
+				cmd[i] = ' ';
+		cmd[got] = '\0';
+		fclose(f);
+	}
+	pid_t first = procs[0].pid;
+	for (size_t i = 0; i < live; i++) /* the next test starts clean */
+		kill(procs[i].pid, SIGKILL);
+	ck_abort_msg("%s: %zu processes left, e.g. pid %d: %s", what, live,
+		     (int)first, cmd);
+}
+
+/* ---- A run in a session of its own ------------------------------------ */
+
+struct run {
+	pid_t pid;    /* the harness; also the session and its group */
+	int err_fd;   /* its stderr, non-blocking */
+	char err[65536]; /* what it wrote so far */
+	size_t err_len;
+	int status; /* once exited */
+	bool exited;
+};
+
+/* Starts `concur ARGS` in a new session; we become the subreaper. */
+static void run_start(struct run *r, const char *args)
+{
+	memset(r, 0, sizeof(*r));
+	ck_assert_int_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+	const char *bin = getenv("CONCUR_BIN");
+	char cmd[4096];
+	snprintf(cmd, sizeof(cmd), "exec %s %s", bin ? bin : "build/concur",
+		 args);
+	int p[2];
+	ck_assert_int_eq(pipe(p), 0);
+	r->pid = fork();
+	ck_assert_int_ge(r->pid, 0);
+	if (r->pid == 0) {
+		setsid();
+		int null = open("/dev/null", O_RDWR);
+		dup2(null, 0);
+		dup2(null, 1);
+		dup2(p[1], 2);
+		close(p[0]);
+		close(p[1]);
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	close(p[1]);
+	r->err_fd = p[0];
+	fcntl(r->err_fd, F_SETFL, O_NONBLOCK);
+}
+
+/* Reads what stderr has; notes the exit. */
+static void run_poll(struct run *r)
+{
+	for (;;) {
+		size_t room = sizeof(r->err) - 1 - r->err_len;
+		char sink[4096];
+		ssize_t n = room ? read(r->err_fd, r->err + r->err_len, room)
+				 : read(r->err_fd, sink, sizeof(sink));
+		if (n <= 0)
+			break;
+		if (room)
+			r->err_len += (size_t)n;
+	}
+	r->err[r->err_len] = '\0';
+	if (!r->exited && waitpid(r->pid, &r->status, WNOHANG) == r->pid)
+		r->exited = true;
+}
+
+/* Waits up to `s` seconds for text on stderr; false when it never came. */
+static bool run_wait_for(struct run *r, const char *text, double s)
+{
+	double end = clock_now() + s;
+	while (clock_now() < end) {
+		run_poll(r);
+		if (strstr(r->err, text))
+			return true;
+		if (r->exited)
+			return false;
+		nap_ms(10);
+	}
+	return false;
+}
+
+/* Waits up to `s` seconds for the harness to exit; its exit status, or
+ * -1 after killing the session when it did not. */
+static int run_wait(struct run *r, double s)
+{
+	double end = clock_now() + s;
+	while (!r->exited && clock_now() < end) {
+		run_poll(r);
+		nap_ms(10);
+	}
+	if (!r->exited) {
+		kill(-r->pid, SIGKILL);
+		waitpid(r->pid, &r->status, 0);
+		close(r->err_fd);
+		return -1;
+	}
+	run_poll(r);
+	close(r->err_fd);
+	return WIFEXITED(r->status) ? WEXITSTATUS(r->status)
+				    : 128 + WTERMSIG(r->status);
+}
+
+/* The measured child: the harness's youngest child (the server, when
+ * there is one, is the oldest). 0 when there is none. */
+static pid_t run_measured_child(const struct run *r)
+{
+	struct proc procs[MAX_PROCS];
+	size_t n = session_procs(r->pid, procs, MAX_PROCS);
+	pid_t best = 0;
+	unsigned long long start = 0;
+	for (size_t i = 0; i < n; i++)
+		if (procs[i].ppid == r->pid && procs[i].state != 'Z' &&
+		    procs[i].start >= start) {
+			best = procs[i].pid;
+			start = procs[i].start;
+		}
+	return best;
+}
+
+/* The deepest live process under pid (a C worker, a Python program or its
+ * pool's worker); 0 when pid has no child. */
+static pid_t deepest_under(pid_t sid, pid_t pid)
+{
+	struct proc procs[MAX_PROCS];
+	size_t n = session_procs(sid, procs, MAX_PROCS);
+	pid_t found = 0;
+	for (int depth = 0; depth < 4; depth++) {
+		pid_t next = 0;
+		for (size_t i = 0; i < n && !next; i++)
+			if (procs[i].ppid == pid && procs[i].state != 'Z')
+				next = procs[i].pid;
+		if (!next)
+			break;
+		found = pid = next;
+	}
+	return found;
+}
+
+/* Is there a Python for the py-* models? Fails the test under CI=true. */
+static bool have_python(void)
+{
+	char why[512];
+	if (python_find(NULL, why, sizeof(why)))
+		return true;
+	const char *ci = getenv("CI");
+	ck_assert_msg(!(ci && strcmp(ci, "true") == 0),
+		      "CI needs the py-* models: %s", why);
+	fprintf(stderr, "test_hardening: py-* tests skipped: %s\n", why);
+	return false;
+}
+
+static char tmp_dir[64];
+
+static void make_tmp_dir(void)
+{
+	snprintf(tmp_dir, sizeof(tmp_dir), "/tmp/concur-hard-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(tmp_dir));
+}
+
+static void remove_tmp_dir(void)
+{
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmp_dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+/* ---- Every ending leaves nothing (item 1) ----------------------------- */
+
+static const char *const ending_models[] = {
+	"sequential", "threads",    "processes",    "eventloop",  "gil",
+	"hybrid",     "py-sequential", "py-threads", "py-processes",
+	"py-asyncio"};
+#define N_ENDING_MODELS (sizeof(ending_models) / sizeof(ending_models[0]))
+
+enum ending {
+	END_NORMAL,	 /* runs to the end */
+	END_TIMEOUT,	 /* timeout(1): SIGTERM to the whole group */
+	END_CTRL_C,	 /* SIGINT to the whole group */
+	END_SIGTERM,	 /* SIGTERM to the harness alone */
+	END_KILL_WORKER, /* SIGKILL to a worker process mid-run */
+	END_KILL_CHILD,	 /* SIGKILL to the measured child mid-run */
+	N_ENDINGS
+};
+
+static const char *const ending_names[] = {
+	"normal", "timeout", "ctrl-c", "sigterm", "kill-worker", "kill-child"};
+
+START_TEST(every_ending_leaves_no_process)
+{
+	const char *model = ending_models[_i / N_ENDINGS];
+	enum ending how = (enum ending)(_i % N_ENDINGS);
+	if (strncmp(model, "py-", 3) == 0 && !have_python())
+		return;
+	make_tmp_dir();
+	char args[512], tag[64], what[128];
+	snprintf(args, sizeof(args),
+		 "run --models %s --workloads fetch --tasks 2 --workers 2 "
+		 "--delay 700 --repeat 1 --no-plot --quiet --trace --out %s",
+		 model, tmp_dir);
+	snprintf(tag, sizeof(tag), "[%s w", model);
+	snprintf(what, sizeof(what), "%s, %s", model, ending_names[how]);
+	struct run r;
+	run_start(&r, args);
+	if (how != END_NORMAL) {
+		ck_assert_msg(run_wait_for(&r, tag, 30), "%s: no trace: %s",
+			      what, r.err);
+		nap_ms(100); /* the pool is up */
+		pid_t child = run_measured_child(&r);
+		pid_t worker = deepest_under(r.pid, child);
+		ck_assert_int_gt(child, 0);
+		switch (how) {
+		case END_TIMEOUT:
+			kill(-r.pid, SIGTERM);
+			break;
+		case END_CTRL_C:
+			kill(-r.pid, SIGINT);
+			break;
+		case END_SIGTERM:
+			kill(r.pid, SIGTERM);
+			break;
+		case END_KILL_WORKER:
+			/* Models without a worker process: the child. */
+			kill(worker ? worker : child, SIGKILL);
+			break;
+		default:
+			kill(child, SIGKILL);
+			break;
+		}
+	}
+	int rc = run_wait(&r, 60);
+	ck_assert_msg(rc >= 0, "%s: the run did not end", what);
+	assert_session_empty(r.pid, what);
+	remove_tmp_dir();
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("hardening");
+	TCase *endings = tcase_create("endings");
+	tcase_set_timeout(endings, 120);
+	tcase_add_loop_test(endings, every_ending_leaves_no_process, 0,
+			    (int)(N_ENDING_MODELS * N_ENDINGS));
+	suite_add_tcase(s, endings);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
