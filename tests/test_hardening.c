@@ -65,11 +65,11 @@ static size_t session_procs(pid_t sid, struct proc *out, size_t cap)
 		/* state ppid pgrp session tty tpgid flags minflt cminflt
 		 * majflt cmajflt utime stime cutime cstime prio nice
 		 * threads itreal starttime */
-		if (!rp || sscanf(rp + 2,
-				  "%c %d %d %d %*d %*d %*u %*u %*u %*u %*u "
-				  "%*u %*u %*d %*d %*d %*d %*d %*d %llu",
-				  &p.state, &ppid, &pgrp, &session,
-				  &p.start) != 5)
+		if (!rp ||
+		    sscanf(rp + 2,
+			   "%c %d %d %d %*d %*d %*u %*u %*u %*u %*u "
+			   "%*u %*u %*d %*d %*d %*d %*d %*d %llu",
+			   &p.state, &ppid, &pgrp, &session, &p.start) != 5)
 			continue;
 		p.ppid = ppid;
 		if (session == sid)
@@ -131,8 +131,8 @@ static void assert_session_empty(pid_t sid, const char *what)
 /* ---- A run in a session of its own ------------------------------------ */
 
 struct run {
-	pid_t pid;    /* the harness; also the session and its group */
-	int err_fd;   /* its stderr, non-blocking */
+	pid_t pid;	 /* the harness; also the session and its group */
+	int err_fd;	 /* its stderr, non-blocking */
 	char err[65536]; /* what it wrote so far */
 	size_t err_len;
 	int status; /* once exited */
@@ -289,9 +289,9 @@ static void remove_tmp_dir(void)
 /* ---- Every ending leaves nothing (item 1) ----------------------------- */
 
 static const char *const ending_models[] = {
-	"sequential", "threads",    "processes",    "eventloop",  "gil",
-	"hybrid",     "py-sequential", "py-threads", "py-processes",
-	"py-asyncio"};
+	"sequential",	"threads",   "processes",     "eventloop",
+	"gil",		"hybrid",    "py-sequential", "py-threads",
+	"py-processes", "py-asyncio"};
 #define N_ENDING_MODELS (sizeof(ending_models) / sizeof(ending_models[0]))
 
 enum ending {
