@@ -22,12 +22,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
+#include <pthread.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "common/clock.h"
+#include "common/fetch.h"
+#include "harness/external/dispatch.h"
 #include "harness/external/python.h"
 #include "tests/support/support.h"
 
@@ -356,14 +361,117 @@ START_TEST(every_ending_leaves_no_process)
 }
 END_TEST
 
+/* ---- Redirects stay on http and https (item 3) ------------------------ */
+
+/* A listening socket on 127.0.0.1, any port. */
+static int listen_local(int *port)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	ck_assert_int_ge(fd, 0);
+	struct sockaddr_in a = {.sin_family = AF_INET,
+				.sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	ck_assert_int_eq(listen(fd, 64), 0);
+	socklen_t len = sizeof(a);
+	getsockname(fd, (struct sockaddr *)&a, &len);
+	*port = ntohs(a.sin_port);
+	return fd;
+}
+
+/* Two sockets: `web` answers every request with a 302 to an ftp:// URL
+ * on `ftp`, which greets like an FTP server and counts who comes. */
+struct redirector {
+	int web, ftp, ftp_port;
+	int ftp_connections; /* written by the thread, read after join */
+	volatile int stop;
+};
+
+static void *redirector_cb(void *arg)
+{
+	struct redirector *rd = arg;
+	while (!rd->stop) {
+		struct pollfd p[2] = {{.fd = rd->web, .events = POLLIN},
+				      {.fd = rd->ftp, .events = POLLIN}};
+		if (poll(p, 2, 50) <= 0)
+			continue;
+		if (p[1].revents) {
+			int c = accept(rd->ftp, NULL, NULL);
+			rd->ftp_connections++;
+			if (write(c, "220 ready\r\n", 11) < 0)
+				perror("redirector");
+			nap_ms(50);
+			close(c);
+		}
+		if (p[0].revents) {
+			int c = accept(rd->web, NULL, NULL);
+			char req[4096], ans[256];
+			if (read(c, req, sizeof(req)) < 0)
+				perror("redirector");
+			int n = snprintf(ans, sizeof(ans),
+					 "HTTP/1.1 302 Found\r\n"
+					 "Location: ftp://127.0.0.1:%d/x\r\n"
+					 "Content-Length: 0\r\n"
+					 "Connection: close\r\n\r\n",
+					 rd->ftp_port);
+			if (write(c, ans, (size_t)n) < 0)
+				perror("redirector");
+			close(c);
+		}
+	}
+	return NULL;
+}
+
+static const char *const c_models[] = {"sequential", "threads", "processes",
+				       "eventloop",  "gil",	"hybrid"};
+
+START_TEST(redirect_to_ftp_is_not_followed)
+{
+	struct redirector rd = {0};
+	int web_port;
+	rd.web = listen_local(&web_port);
+	rd.ftp = listen_local(&rd.ftp_port);
+	pthread_t t;
+	ck_assert_int_eq(pthread_create(&t, NULL, redirector_cb, &rd), 0);
+	struct batch *b = batch_new(2);
+	char url[128];
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/go", web_port);
+	for (size_t i = 0; i < b->n; i++) {
+		b->tasks[i].type = TASK_FETCH;
+		ck_assert_int_eq(batch_set_url(b, i, url), 0);
+	}
+	struct run_opts o = run_opts_default();
+	o.workers = 2;
+	o.fetch.timeout_ms = 2000;
+	b->t0 = clock_now();
+	model_run(model_find(c_models[_i]), b, &o);
+	rd.stop = 1;
+	pthread_join(t, NULL);
+	ck_assert_msg(rd.ftp_connections == 0,
+		      "%s followed a redirect to ftp:// (%d connections)",
+		      c_models[_i], rd.ftp_connections);
+	for (size_t i = 0; i < b->n; i++)
+		ck_assert_msg(b->results[i].kind != RESULT_OK, "%s: %s",
+			      c_models[_i], b->results[i].message);
+	batch_free(b);
+	close(rd.web);
+	close(rd.ftp);
+}
+END_TEST
+
 int main(void)
 {
+	if (fetch_global_init() != 0)
+		return EXIT_FAILURE;
 	Suite *s = suite_create("hardening");
 	TCase *endings = tcase_create("endings");
 	tcase_set_timeout(endings, 120);
 	tcase_add_loop_test(endings, every_ending_leaves_no_process, 0,
 			    (int)(N_ENDING_MODELS * N_ENDINGS));
 	suite_add_tcase(s, endings);
+	TCase *redirects = tcase_create("redirects");
+	tcase_add_loop_test(redirects, redirect_to_ftp_is_not_followed, 0,
+			    (int)(sizeof(c_models) / sizeof(c_models[0])));
+	suite_add_tcase(s, redirects);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);
