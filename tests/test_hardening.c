@@ -291,6 +291,47 @@ static void remove_tmp_dir(void)
 	ck_assert_int_eq(system(cmd), 0);
 }
 
+/* Runs `PREFIX; concur ARGS` through sh (PREFIX: a ulimit, or ""), with
+ * stdout and stderr together in out; returns the exit status. */
+static int concur_sh(const char *prefix, const char *args, char *out,
+		     size_t len)
+{
+	const char *bin = getenv("CONCUR_BIN");
+	char cmd[8192];
+	snprintf(cmd, sizeof(cmd), "%s%s %s %s 2>&1 </dev/null", prefix,
+		 prefix[0] ? ";" : "", bin ? bin : "build/concur", args);
+	FILE *f = popen(cmd, "r");
+	ck_assert_ptr_nonnull(f);
+	size_t got = 0, n;
+	char sink[4096];
+	while ((n = fread(got + 1 < len ? out + got : sink, 1,
+			  got + 1 < len ? len - 1 - got : sizeof(sink), f)) > 0)
+		if (got + 1 < len)
+			got += n;
+	out[got] = '\0';
+	int status = pclose(f);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* The line of out that starts (after spaces) with `model` and a space. */
+static const char *row_of(const char *out, const char *model)
+{
+	static char line[512];
+	for (const char *p = out; p && *p;
+	     p = strchr(p, '\n'), p = p ? p + 1 : p) {
+		const char *q = p;
+		while (*q == ' ')
+			q++;
+		size_t n = strlen(model);
+		if (strncmp(q, model, n) == 0 && q[n] == ' ') {
+			size_t l = strcspn(p, "\n");
+			snprintf(line, sizeof(line), "%.*s", (int)l, p);
+			return line;
+		}
+	}
+	return NULL;
+}
+
 /* ---- Every ending leaves nothing (item 1) ----------------------------- */
 
 static const char *const ending_models[] = {
@@ -357,6 +398,105 @@ START_TEST(every_ending_leaves_no_process)
 	int rc = run_wait(&r, 60);
 	ck_assert_msg(rc >= 0, "%s: the run did not end", what);
 	assert_session_empty(r.pid, what);
+	remove_tmp_dir();
+}
+END_TEST
+
+/* ---- C is capped at N for every model (item 2) ------------------------ */
+
+START_TEST(python_pool_is_capped_at_the_tasks)
+{
+	if (!have_python())
+		return;
+	make_tmp_dir();
+	char args[512];
+	snprintf(args, sizeof(args),
+		 "run --models py-processes --workloads fetch --tasks 2 "
+		 "--workers 60 --delay 300 --repeat 1 --no-plot --out %s",
+		 tmp_dir);
+	struct run r;
+	run_start(&r, args);
+	size_t most = 0;
+	struct proc procs[MAX_PROCS];
+	while (!r.exited) {
+		run_poll(&r);
+		size_t n = session_live(r.pid, procs);
+		most = n > most ? n : most;
+		nap_ms(5);
+	}
+	/* concur, its server, the measured child, Python and 2 workers
+	 * (and the pool's manager, if any). */
+	ck_assert_msg(most <= 8, "%zu processes for 2 tasks", most);
+	ck_assert_int_eq(run_wait(&r, 10), 0);
+	remove_tmp_dir();
+}
+END_TEST
+
+START_TEST(every_model_notes_the_cap)
+{
+	static char out[65536];
+	make_tmp_dir();
+	char args[512];
+	snprintf(args, sizeof(args),
+		 "run --models all --workloads fetch --tasks 2 --workers 60 "
+		 "--delay 1 --repeat 1 --no-plot --quiet --out %s",
+		 tmp_dir);
+	ck_assert_int_eq(concur_sh("", args, out, sizeof(out)), 0);
+	for (size_t i = 1; i < N_ENDING_MODELS; i++) {
+		char note[128];
+		snprintf(note, sizeof(note),
+			 "note: %s C=60 really ran 2 workers",
+			 ending_models[i]);
+		if (strncmp(ending_models[i], "py-", 3) == 0 && !have_python())
+			continue;
+		if (strcmp(ending_models[i], "py-sequential") != 0)
+			ck_assert_msg(strstr(out, note), "no \"%s\" in\n%s",
+				      note, out);
+	}
+	remove_tmp_dir();
+}
+END_TEST
+
+/* Compute needs no sockets: a C beyond the descriptor limit is no reason
+ * for the event loop to refuse it. */
+START_TEST(compute_needs_no_descriptors)
+{
+	static char out[65536];
+	make_tmp_dir();
+	char args[512];
+	snprintf(
+		args, sizeof(args),
+		"run --models eventloop,hybrid --workloads compute --tasks 2 "
+		"--workers 5000 --work 1 --repeat 1 --no-plot --quiet --out %s",
+		tmp_dir);
+	int rc = concur_sh("ulimit -n 256", args, out, sizeof(out));
+	ck_assert_msg(rc == 0, "exit %d:\n%s", rc, out);
+	remove_tmp_dir();
+}
+END_TEST
+
+/* A run that never happened has no time, not "inf" tasks/s. */
+START_TEST(a_refused_run_shows_no_numbers)
+{
+	static char out[65536];
+	make_tmp_dir();
+	char args[512];
+	snprintf(
+		args, sizeof(args),
+		"run --models eventloop --workloads fetch --tasks 400 "
+		"--workers 400 --delay 0 --repeat 1 --no-plot --quiet --out %s",
+		tmp_dir);
+	concur_sh("ulimit -n 256", args, out, sizeof(out));
+	const char *row = row_of(out, "eventloop");
+	ck_assert_msg(row, "no eventloop row in\n%s", out);
+	ck_assert_msg(!strstr(row, "inf") && !strstr(row, "0.000 (0.000"), "%s",
+		      row);
+	char name[32], wall[32], per_s[32];
+	int c;
+	ck_assert_int_eq(
+		sscanf(row, "%31s %d %31s %31s", name, &c, wall, per_s), 4);
+	ck_assert_msg(strcmp(wall, "-") == 0 && strcmp(per_s, "-") == 0, "%s",
+		      row);
 	remove_tmp_dir();
 }
 END_TEST
@@ -468,6 +608,13 @@ int main(void)
 	tcase_add_loop_test(endings, every_ending_leaves_no_process, 0,
 			    (int)(N_ENDING_MODELS * N_ENDINGS));
 	suite_add_tcase(s, endings);
+	TCase *caps = tcase_create("caps");
+	tcase_set_timeout(caps, 120);
+	tcase_add_test(caps, python_pool_is_capped_at_the_tasks);
+	tcase_add_test(caps, every_model_notes_the_cap);
+	tcase_add_test(caps, compute_needs_no_descriptors);
+	tcase_add_test(caps, a_refused_run_shows_no_numbers);
+	suite_add_tcase(s, caps);
 	TCase *redirects = tcase_create("redirects");
 	tcase_add_loop_test(redirects, redirect_to_ftp_is_not_followed, 0,
 			    (int)(sizeof(c_models) / sizeof(c_models[0])));

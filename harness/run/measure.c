@@ -3,6 +3,7 @@
 #include "harness/run/measure.h"
 
 #include <errno.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -139,6 +140,10 @@ int measure_run(const struct model *m, struct batch *b,
 					   strsignal(out->died_signal));
 		}
 	}
+	/* A model that could not run, or a child that died, measured
+	 * nothing: no wall time, rather than a 0 that becomes "inf tasks/s". */
+	if (out->model_rc != 0 || out->died_signal)
+		out->wall_s = NAN;
 	munmap(sh, size);
 	return 0;
 }
