@@ -501,6 +501,31 @@ START_TEST(a_refused_run_shows_no_numbers)
 }
 END_TEST
 
+/* ---- A hung external model fails the run (item 4) --------------------- */
+
+/* py-sequential killed at --model-timeout 2: on fetches that the server
+ * holds for 20 s, and on compute that takes minutes in CPython. */
+START_TEST(hung_model_fails_the_run)
+{
+	if (!have_python())
+		return;
+	static char out[65536];
+	make_tmp_dir();
+	char args[1024];
+	snprintf(args, sizeof(args),
+		 "run --models py-sequential --workloads %s --tasks 2 "
+		 "--delay 20000 --timeout 30000 --py-work 300 "
+		 "--model-timeout 2 --server %s --repeat 1 --no-plot --quiet "
+		 "--out %s",
+		 _i ? "compute" : "fetch", support_server_url, tmp_dir);
+	int rc = concur_sh("", args, out, sizeof(out));
+	ck_assert_msg(rc == 1, "exit %d:\n%s", rc, out);
+	ck_assert_msg(strstr(out, "WRONG: py-sequential"), "%s", out);
+	ck_assert_msg(!strstr(out, "timing, not wrong"), "%s", out);
+	remove_tmp_dir();
+}
+END_TEST
+
 /* ---- Redirects stay on http and https (item 3) ------------------------ */
 
 /* A listening socket on 127.0.0.1, any port. */
@@ -615,6 +640,12 @@ int main(void)
 	tcase_add_test(caps, compute_needs_no_descriptors);
 	tcase_add_test(caps, a_refused_run_shows_no_numbers);
 	suite_add_tcase(s, caps);
+	TCase *hung = tcase_create("hung");
+	tcase_set_timeout(hung, 60);
+	tcase_add_unchecked_fixture(hung, support_server_up,
+				    support_server_down);
+	tcase_add_loop_test(hung, hung_model_fails_the_run, 0, 2);
+	suite_add_tcase(s, hung);
 	TCase *redirects = tcase_create("redirects");
 	tcase_add_loop_test(redirects, redirect_to_ftp_is_not_followed, 0,
 			    (int)(sizeof(c_models) / sizeof(c_models[0])));

@@ -223,6 +223,9 @@ static int run_one(struct sweep *s, size_t gi, const struct model *m,
 	r->workers = workers;
 	r->rep = rep;
 	verify_results(g->reference, g->batch, &r->verify);
+	if (run_stats_get(&r->m.stats, "external_status", -1) ==
+	    EXTERNAL_TIMED_OUT)
+		verify_model_hung(&r->verify, r->m.stats.note);
 	run_describe(g->batch, r);
 	s->n_records++;
 	if (!verify_ok(&r->verify))
