@@ -526,6 +526,75 @@ START_TEST(hung_model_fails_the_run)
 }
 END_TEST
 
+/* ---- --url-file: long lines, binary, no end (item 5) ------------------- */
+
+/* Writes len bytes of text (or of `fill` when text is NULL) after prefix
+ * into tmp_dir/name; returns the path. */
+static const char *url_file(const char *name, const char *prefix,
+			    const char *text, char fill, size_t len)
+{
+	static char path[128];
+	snprintf(path, sizeof(path), "%s/%s", tmp_dir, name);
+	FILE *f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(prefix, f);
+	for (size_t i = 0; i < len; i++)
+		fputc(text ? text[i] : fill, f);
+	fputc('\n', f);
+	fclose(f);
+	return path;
+}
+
+/* concur run --url-file PATH: exit 2 and one line holding `want`. */
+static void assert_url_file_refused(const char *path, const char *want)
+{
+	static char out[65536];
+	char args[512];
+	snprintf(args, sizeof(args),
+		 "run --url-file %s --models sequential --workloads fetch "
+		 "--repeat 1 --no-plot --out %s",
+		 path, tmp_dir);
+	/* /dev/zero must end quickly: 10 s of CPU and it is killed. */
+	int rc = concur_sh("ulimit -t 10", args, out, sizeof(out));
+	ck_assert_msg(rc == 2, "%s: exit %d: %s", path, rc, out);
+	ck_assert_int_eq(support_lines(out), 1);
+	ck_assert_msg(strstr(out, want), "%s: no '%s' in %s", path, want, out);
+	ck_assert_msg(!strchr(out, '\033') && !strchr(out, '\a'),
+		      "raw bytes echoed: %s", out);
+}
+
+START_TEST(url_file_long_line_is_refused_on_its_line)
+{
+	make_tmp_dir();
+	assert_url_file_refused(
+		url_file("long", "http://127.0.0.1:1/", NULL, 'a', 5000),
+		":1: the line is longer than 4095 bytes");
+	assert_url_file_refused(
+		url_file("huge", "http://127.0.0.1:1/", NULL, 'a', 100000),
+		":1: the line is longer than 4095 bytes");
+	remove_tmp_dir();
+}
+END_TEST
+
+START_TEST(url_file_dev_zero_ends)
+{
+	make_tmp_dir();
+	assert_url_file_refused("/dev/zero", "/dev/zero:1:");
+	remove_tmp_dir();
+}
+END_TEST
+
+START_TEST(url_file_binary_is_escaped)
+{
+	make_tmp_dir();
+	const char bin[] = "\033[31mred\a";
+	assert_url_file_refused(
+		url_file("bin", "http://x/", bin, 0, sizeof(bin) - 1),
+		"'http://x/\\x1b[31mred\\x07' is not an http(s) URL");
+	remove_tmp_dir();
+}
+END_TEST
+
 /* ---- Redirects stay on http and https (item 3) ------------------------ */
 
 /* A listening socket on 127.0.0.1, any port. */
@@ -646,6 +715,12 @@ int main(void)
 				    support_server_down);
 	tcase_add_loop_test(hung, hung_model_fails_the_run, 0, 2);
 	suite_add_tcase(s, hung);
+	TCase *url_files = tcase_create("url_files");
+	tcase_set_timeout(url_files, 60);
+	tcase_add_test(url_files, url_file_long_line_is_refused_on_its_line);
+	tcase_add_test(url_files, url_file_dev_zero_ends);
+	tcase_add_test(url_files, url_file_binary_is_escaped);
+	suite_add_tcase(s, url_files);
 	TCase *redirects = tcase_create("redirects");
 	tcase_add_loop_test(redirects, redirect_to_ftp_is_not_followed, 0,
 			    (int)(sizeof(c_models) / sizeof(c_models[0])));
