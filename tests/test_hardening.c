@@ -595,6 +595,31 @@ START_TEST(url_file_binary_is_escaped)
 }
 END_TEST
 
+/* ---- File-descriptor limits are said once (item 6) -------------------- */
+
+START_TEST(fd_limit_is_named_once)
+{
+	static char out[65536];
+	static const char *const models[] = {"threads", "gil"};
+	make_tmp_dir();
+	char args[512];
+	snprintf(args, sizeof(args),
+		 "run --models %s --workloads fetch --tasks 400 --workers 400 "
+		 "--delay 0 --repeat 1 --no-plot --quiet --out %s",
+		 models[_i], tmp_dir);
+	concur_sh("ulimit -n 256", args, out, sizeof(out));
+	char want[128];
+	snprintf(want, sizeof(want), "note: %s fetch C=400: ", models[_i]);
+	const char *note = strstr(out, want);
+	ck_assert_msg(note, "no note in\n%s", out);
+	ck_assert_msg(strstr(note, "found no free file descriptor: "
+				   "RLIMIT_NOFILE is 256"),
+		      "%s", out);
+	ck_assert_msg(support_lines(out) < 40, "%d lines", support_lines(out));
+	remove_tmp_dir();
+}
+END_TEST
+
 /* ---- Redirects stay on http and https (item 3) ------------------------ */
 
 /* A listening socket on 127.0.0.1, any port. */
@@ -721,6 +746,10 @@ int main(void)
 	tcase_add_test(url_files, url_file_dev_zero_ends);
 	tcase_add_test(url_files, url_file_binary_is_escaped);
 	suite_add_tcase(s, url_files);
+	TCase *fds = tcase_create("fds");
+	tcase_set_timeout(fds, 60);
+	tcase_add_loop_test(fds, fd_limit_is_named_once, 0, 2);
+	suite_add_tcase(s, fds);
 	TCase *redirects = tcase_create("redirects");
 	tcase_add_loop_test(redirects, redirect_to_ftp_is_not_followed, 0,
 			    (int)(sizeof(c_models) / sizeof(c_models[0])));

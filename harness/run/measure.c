@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -38,6 +39,26 @@ static long measure_rss_now_kib(void)
 		fclose(f);
 	}
 	return rss * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+/* Tasks that failed for want of a file descriptor (EMFILE, from socket()
+ * or libcurl) are said once, with the limit, in the run's note: one line
+ * under the table rather than only a wrong result per task. */
+static void measure_note_fd_limit(const struct batch *b, struct run_stats *st)
+{
+	const char *emfile = strerror(EMFILE);
+	size_t n = 0;
+	for (size_t i = 0; i < b->n; i++)
+		if (b->results[i].kind != RESULT_OK &&
+		    strstr(b->results[i].message, emfile))
+			n++;
+	struct rlimit rl;
+	if (n == 0 || st->note[0] || getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return;
+	snprintf(st->note, sizeof(st->note),
+		 "%zu task(s) found no free file descriptor: RLIMIT_NOFILE "
+		 "is %llu (ulimit -n); raise it or lower --workers",
+		 n, (unsigned long long)rl.rlim_cur);
 }
 
 /* In the child: run, time it, report, and leave without returning into
@@ -129,6 +150,7 @@ int measure_run(const struct model *m, struct batch *b,
 	}
 	out->interrupted = measure_stop_requested;
 	memcpy(b->results, sh->results, b->n * sizeof(struct result));
+	measure_note_fd_limit(b, &out->stats);
 	if (WIFSIGNALED(status) && !out->interrupted) {
 		out->died_signal = WTERMSIG(status);
 		for (size_t i = 0; i < b->n; i++) {
