@@ -34,6 +34,7 @@
 #include "common/fetch.h"
 #include "harness/external/dispatch.h"
 #include "harness/external/python.h"
+#include "tests/support/rawsock.h"
 #include "tests/support/support.h"
 
 /* ---- Processes of a session ------------------------------------------- */
@@ -620,6 +621,29 @@ START_TEST(fd_limit_is_named_once)
 }
 END_TEST
 
+/* ---- The server answers a client that half-closed (item 7) ------------ */
+
+START_TEST(half_closed_client_is_answered)
+{
+	static const char *const paths[] = {"/delay/100", "/bytes/10",
+					    "/drip/3?ms=30", "/status/404"};
+	int port = rawsock_port(support_server_url);
+	int fd = rawsock_connect(port);
+	ck_assert_int_ge(fd, 0);
+	char req[256], buf[4096];
+	int n = snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: x\r\n\r\n",
+			 paths[_i]);
+	ck_assert_int_eq(rawsock_send(fd, req, (size_t)n), 0);
+	shutdown(fd, SHUT_WR);
+	bool closed = false;
+	rawsock_read(fd, buf, sizeof(buf), 5, &closed);
+	close(fd);
+	ck_assert_msg(rawsock_status(buf) == (_i == 3 ? 404 : 200),
+		      "%s: no answer after a half-close: '%s'", paths[_i], buf);
+	ck_assert_msg(closed, "%s: the server kept the connection", paths[_i]);
+}
+END_TEST
+
 /* ---- Redirects stay on http and https (item 3) ------------------------ */
 
 /* A listening socket on 127.0.0.1, any port. */
@@ -750,6 +774,11 @@ int main(void)
 	tcase_set_timeout(fds, 60);
 	tcase_add_loop_test(fds, fd_limit_is_named_once, 0, 2);
 	suite_add_tcase(s, fds);
+	TCase *half = tcase_create("half_close");
+	tcase_add_unchecked_fixture(half, support_server_up,
+				    support_server_down);
+	tcase_add_loop_test(half, half_closed_client_is_answered, 0, 4);
+	suite_add_tcase(s, half);
 	TCase *redirects = tcase_create("redirects");
 	tcase_add_loop_test(redirects, redirect_to_ftp_is_not_followed, 0,
 			    (int)(sizeof(c_models) / sizeof(c_models[0])));
