@@ -13,6 +13,7 @@
  */
 #define _GNU_SOURCE
 #include <check.h>
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -134,6 +135,9 @@ static void assert_session_empty(pid_t sid, const char *what)
 		     (int)first, cmd);
 }
 
+/* Each test's own directory for result sets and files. */
+static char tmp_dir[64];
+
 /* ---- A run in a session of its own ------------------------------------ */
 
 struct run {
@@ -145,7 +149,8 @@ struct run {
 	bool exited;
 };
 
-/* Starts `concur ARGS` in a new session; we become the subreaper. */
+/* Starts `concur ARGS` in a new session, stdout to tmp_dir/stdout; we
+ * become the subreaper. */
 static void run_start(struct run *r, const char *args)
 {
 	memset(r, 0, sizeof(*r));
@@ -160,9 +165,12 @@ static void run_start(struct run *r, const char *args)
 	ck_assert_int_ge(r->pid, 0);
 	if (r->pid == 0) {
 		setsid();
+		char path[128];
+		snprintf(path, sizeof(path), "%s/stdout", tmp_dir);
 		int null = open("/dev/null", O_RDWR);
+		int out = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 		dup2(null, 0);
-		dup2(null, 1);
+		dup2(out >= 0 ? out : null, 1);
 		dup2(p[1], 2);
 		close(p[0]);
 		close(p[1]);
@@ -276,8 +284,6 @@ static bool have_python(void)
 	fprintf(stderr, "test_hardening: py-* tests skipped: %s\n", why);
 	return false;
 }
-
-static char tmp_dir[64];
 
 static void make_tmp_dir(void)
 {
@@ -644,6 +650,168 @@ START_TEST(half_closed_client_is_answered)
 }
 END_TEST
 
+/* ---- Smaller ones (item 8) ------------------------------------------- */
+
+static const struct bad_flag {
+	const char *args, *says;
+} bad_flags[] = {
+	{"run --workers -1", "--workers: -1 is out of range (1 to 100000)"},
+	{"run --workers 2,-3", "--workers: -3 is out of range"},
+	{"run --models threads,threads", "--models: 'threads' is listed twice"},
+	{"run --out ''", "--out: the directory name is empty"},
+	{"run --label LONG", "is longer than 63 characters"},
+	{"run --url-file /dev/null --server http://x",
+	 "cannot be used together"},
+	{"serve --backlog 99999999", "--backlog must be an integer 1..1048576"},
+	{"run --model-timeout 1e9", "out of range (above 0 to 86400)"},
+};
+
+START_TEST(bad_flag_is_one_line_and_exit_2)
+{
+	static char out[16384];
+	char args[8192];
+	const struct bad_flag *b = &bad_flags[_i];
+	const char *long_at = strstr(b->args, "LONG");
+	if (long_at) {
+		char label[5001];
+		memset(label, 'a', 5000);
+		label[5000] = '\0';
+		snprintf(args, sizeof(args), "%.*s%s", (int)(long_at - b->args),
+			 b->args, label);
+	} else {
+		snprintf(args, sizeof(args), "%s", b->args);
+	}
+	/* Tiny, in a directory of its own: a flag wrongly accepted costs a
+	 * moment and writes nowhere else. */
+	make_tmp_dir();
+	char cwd[128],
+		*bin = realpath(getenv("CONCUR_BIN") ? getenv("CONCUR_BIN")
+						     : "build/concur",
+				NULL);
+	ck_assert_ptr_nonnull(bin);
+	setenv("CONCUR_BIN", bin, 1);
+	free(bin);
+	snprintf(cwd, sizeof(cwd), "cd %s", tmp_dir);
+	if (strncmp(args, "run ", 4) == 0)
+		strcat(args, " --models sequential --workloads compute "
+			     "--tasks 1 --work 0 --repeat 1 --no-plot --quiet");
+	int rc = concur_sh(cwd, args, out, sizeof(out));
+	remove_tmp_dir();
+	ck_assert_msg(rc == 2, "%s: exit %d: %s", b->args, rc, out);
+	ck_assert_msg(support_lines(out) == 1, "%s: %s", b->args, out);
+	ck_assert_msg(strstr(out, b->says), "%s: %s", b->args, out);
+}
+END_TEST
+
+START_TEST(plot_of_a_malformed_set_is_one_line_and_exit_2)
+{
+	static char out[16384];
+	make_tmp_dir();
+	char path[128], args[256];
+	snprintf(path, sizeof(path), "%s/summary.csv", tmp_dir);
+	FILE *f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("garbage\n1,2,3\n", f);
+	fclose(f);
+	snprintf(args, sizeof(args), "plot %s", tmp_dir);
+	int rc = concur_sh("", args, out, sizeof(out));
+	ck_assert_msg(rc == 2, "exit %d: %s", rc, out);
+	ck_assert_msg(support_lines(out) == 1, "%s", out);
+	ck_assert_msg(strstr(out, "is not a result set"), "%s", out);
+	remove_tmp_dir();
+}
+END_TEST
+
+/* A model killed mid-run: its row says "-", not 0.000 s and inf tasks/s. */
+START_TEST(a_killed_run_shows_no_numbers)
+{
+	make_tmp_dir();
+	char args[512];
+	snprintf(args, sizeof(args),
+		 "run --models threads --workloads fetch --tasks 2 --workers 2 "
+		 "--delay 700 --repeat 1 --no-plot --quiet --trace --out %s",
+		 tmp_dir);
+	struct run r;
+	run_start(&r, args);
+	ck_assert_msg(run_wait_for(&r, "[threads w", 30), "%s", r.err);
+	kill(run_measured_child(&r), SIGKILL);
+	run_wait(&r, 30);
+	char path[128];
+	static char out[65536];
+	snprintf(path, sizeof(path), "%s/stdout", tmp_dir);
+	FILE *f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	out[fread(out, 1, sizeof(out) - 1, f)] = '\0';
+	fclose(f);
+	const char *row = row_of(out, "threads");
+	ck_assert_msg(row, "no row: %s", out);
+	char name[32], wall[32], per_s[32];
+	int c;
+	ck_assert_int_eq(
+		sscanf(row, "%31s %d %31s %31s", name, &c, wall, per_s), 4);
+	ck_assert_msg(strcmp(wall, "-") == 0 && strcmp(per_s, "-") == 0, "%s",
+		      row);
+	for (const char *p = row; (p = strstr(p, " -")) != NULL; p++)
+		ck_assert_msg(!isdigit((unsigned char)p[2]),
+			      "a negative number: %s", row);
+	assert_session_empty(r.pid, "killed run");
+	remove_tmp_dir();
+}
+END_TEST
+
+/* Ctrl-C while the reference runs: "interrupted", not "could not run". */
+START_TEST(ctrl_c_during_the_reference_is_no_failure)
+{
+	make_tmp_dir();
+	char args[512];
+	snprintf(args, sizeof(args),
+		 "run --models threads --workloads compute --tasks 2 --work "
+		 "3000 "
+		 "--repeat 1 --no-plot --out %s",
+		 tmp_dir);
+	struct run r;
+	run_start(&r, args);
+	nap_ms(700);
+	kill(-r.pid, SIGINT);
+	run_wait(&r, 30);
+	ck_assert_msg(!strstr(r.err, "could not run"), "%s", r.err);
+	ck_assert_msg(strstr(r.err, "interrupted"), "%s", r.err);
+	assert_session_empty(r.pid, "ctrl-c in the reference");
+	remove_tmp_dir();
+}
+END_TEST
+
+/* Unknown query parameters are ignored; a bad value of a known one is a
+ * 400 that names it. */
+START_TEST(server_ignores_unknown_parameters)
+{
+	static const struct {
+		const char *path;
+		int status;
+		const char *says;
+	} cases[] = {
+		{"/delay/10?run=3", 200, "Content-Length: 0"},
+		{"/bytes/3?colour=red&x", 200, "Content-Length: 3"},
+		{"/bytes/3?colour=red&bytes=x", 400, "bytes must be"},
+		{"/delay/10?run=3&delay=-1", 400, "delay must be"},
+	};
+	int port = rawsock_port(support_server_url);
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		char req[256];
+		snprintf(req, sizeof(req),
+			 "GET %s HTTP/1.1\r\nHost: t\r\n"
+			 "Connection: close\r\n\r\n",
+			 cases[k].path);
+		char *answer = rawsock_exchange(port, req, 5);
+		ck_assert_msg(rawsock_status(answer) == cases[k].status,
+			      "%s: %s", cases[k].path, answer);
+		ck_assert_msg(strstr(answer, cases[k].says), "%s: %s",
+			      cases[k].path, answer);
+		free(answer);
+	}
+}
+END_TEST
+
 /* ---- Redirects stay on http and https (item 3) ------------------------ */
 
 /* A listening socket on 127.0.0.1, any port. */
@@ -779,6 +947,17 @@ int main(void)
 				    support_server_down);
 	tcase_add_loop_test(half, half_closed_client_is_answered, 0, 4);
 	suite_add_tcase(s, half);
+	TCase *small = tcase_create("small");
+	tcase_set_timeout(small, 60);
+	tcase_add_unchecked_fixture(small, support_server_up,
+				    support_server_down);
+	tcase_add_loop_test(small, bad_flag_is_one_line_and_exit_2, 0,
+			    (int)(sizeof(bad_flags) / sizeof(bad_flags[0])));
+	tcase_add_test(small, plot_of_a_malformed_set_is_one_line_and_exit_2);
+	tcase_add_test(small, a_killed_run_shows_no_numbers);
+	tcase_add_test(small, ctrl_c_during_the_reference_is_no_failure);
+	tcase_add_test(small, server_ignores_unknown_parameters);
+	suite_add_tcase(s, small);
 	TCase *redirects = tcase_create("redirects");
 	tcase_add_loop_test(redirects, redirect_to_ftp_is_not_followed, 0,
 			    (int)(sizeof(c_models) / sizeof(c_models[0])));

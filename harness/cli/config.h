@@ -15,6 +15,9 @@
 #define CONFIG_MAX_MODELS 32
 #define CONFIG_MAX_WORKERS 64
 
+/* The longest --label: it names the result set's directory. */
+#define CONFIG_LABEL_MAX 63
+
 struct run_config {
 	const struct model *models[CONFIG_MAX_MODELS];
 	size_t n_models;

@@ -59,7 +59,7 @@ static void report_default_label(const struct run_config *c, char *buf,
 int report_open_dir(struct sweep *s)
 {
 	const struct run_config *c = s->config;
-	char label[64], stamp[32];
+	char label[CONFIG_LABEL_MAX + 1], stamp[32];
 	if (c->label)
 		snprintf(label, sizeof(label), "%s", c->label);
 	else

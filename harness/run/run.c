@@ -126,7 +126,7 @@ static int run_references(struct sweep *s)
 		o.trace = false;
 		struct measurement m;
 		if (measure_run(seq, g->reference, &o, &m) != 0 ||
-		    m.model_rc != 0) {
+		    (m.model_rc != 0 && !m.interrupted)) {
 			cli_error(
 				"run: the sequential reference could not run");
 			return -1;
@@ -146,7 +146,9 @@ static void run_describe(const struct batch *b, struct run_record *r)
 		const struct result *res = &b->results[i];
 		r->kinds[res->kind]++;
 		r->wait_s += res->wait;
-		if (lat && res->kind != RESULT_NOT_RUN)
+		/* A task of a killed run may have a start and no end. */
+		if (lat && res->kind != RESULT_NOT_RUN &&
+		    res->end >= res->start)
 			lat[k++] = res->end - res->start;
 	}
 	r->lat_p50 = lat ? stats_percentile(lat, k, 50) : NAN;
