@@ -34,6 +34,15 @@ LIB_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(filter-out $(MAIN_SRC),$(SRCS)))
 MAIN_OBJ  := $(BUILD)/harness/main.o
 BIN       := $(BUILD)/concur
 
+# The MPI models: one program, concur-mpi, built only where Open MPI's
+# mpicc is (models/mpi/; `concur models` says how to get it otherwise).
+# It links the same common/ objects every model uses.
+MPICC      ?= $(shell command -v mpicc 2>/dev/null)
+MPI_BIN    := $(BUILD)/concur-mpi
+MPI_OBJS   := $(patsubst %.c,$(BUILD)/%.o,$(wildcard models/mpi/*.c))
+MPI_COMMON := $(patsubst %,$(BUILD)/common/%.o,task options execute fetch kernel)
+MPI_IF     := $(if $(MPICC),$(MPI_BIN))
+
 TEST_SUPPORT := $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/support/*.c))
 TEST_SRCS := $(wildcard tests/test_*.c)
 TEST_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
@@ -45,7 +54,7 @@ DEV_PACKAGES := $(shell sed 's/\#.*//' .ci/packages-dev)
 .PHONY: all run test asan tsan clean install deps deps-dev deps-bench bench format format-check lint help fuzz soak \
 	check-deps check-model
 
-all: $(BIN)
+all: $(BIN) $(MPI_IF)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -53,6 +62,13 @@ $(BUILD)/%.o: %.c
 
 $(BIN): $(MAIN_OBJ) $(LIB_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/models/mpi/%.o: models/mpi/%.c
+	@mkdir -p $(dir $@)
+	$(MPICC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+$(MPI_BIN): $(MPI_OBJS) $(MPI_COMMON)
+	$(MPICC) $(LDFLAGS) -o $@ $^ $(PKG_LDLIBS) -lpthread -lm
 
 # Test binaries route three common/ calls through tests/support/faults.c,
 # where the tests inject crashes and watch the kernel; build/concur has no
@@ -71,7 +87,7 @@ RUN_ARGS ?= --models all --workloads fetch,compute --workers 1,4,16 \
 # flags when it started, before deps could install the libraries, so on a
 # fresh machine they would be empty (undefined references at link time).
 run: deps
-	@$(MAKE) --no-print-directory $(BIN)
+	@$(MAKE) --no-print-directory all
 	$(BIN) run $(RUN_ARGS)
 
 ## make deps: install missing Debian packages (as root), else say how.
@@ -104,7 +120,7 @@ define install_missing
 endef
 
 ## make test: build and run every test (one Check suite per tests/test_*.c).
-test: $(BIN) $(TEST_BINS)
+test: $(BIN) $(MPI_IF) $(TEST_BINS)
 	@CONCUR_BIN=$(BIN) BUILD=$(BUILD) tests/run-tests.sh $(addprefix $(BUILD)/tests/,$(TESTS))
 
 ## make asan: the tests under AddressSanitizer + UndefinedBehaviorSanitizer.
@@ -145,7 +161,7 @@ check-model:
 # The peers are installed first, as make run installs its packages, so a
 # newcomer's bench does not silently skip their rows.
 bench: deps-bench
-	@$(MAKE) --no-print-directory $(BIN)
+	@$(MAKE) --no-print-directory all
 	$(BIN) bench $(BENCH_ARGS)
 
 ## make fuzz: libFuzzer over the server's request handling (clang), for
@@ -180,6 +196,7 @@ install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(datadir)/plots \
 	  $(DESTDIR)$(datadir)/models/python
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/concur
+	$(if $(MPI_IF),install -m 755 $(MPI_BIN) $(DESTDIR)$(PREFIX)/bin/concur-mpi)
 	install -m 644 plots/*.gp $(DESTDIR)$(datadir)/plots/ 2>/dev/null || true
 	install -m 644 models/python/*.py $(DESTDIR)$(datadir)/models/python/ 2>/dev/null || true
 
