@@ -66,8 +66,7 @@ static int farm_worker(struct mpi_job *j)
 static int farm_hand_out(struct mpi_job *j, int rank, uint64_t *next)
 {
 	if (*next < j->batch->n) {
-		MPI_Send(next, 1, MPI_UINT64_T, rank, TAG_WORK,
-			 MPI_COMM_WORLD);
+		MPI_Send(next, 1, MPI_UINT64_T, rank, TAG_WORK, MPI_COMM_WORLD);
 		(*next)++;
 		return 1;
 	}

@@ -23,12 +23,12 @@
 /* One rank's view of the run. Every field is this rank's own: nothing is
  * shared between ranks except through messages. */
 struct mpi_job {
-	struct batch *batch;   /* this rank's copy; results are filled where
+	struct batch *batch;  /* this rank's copy; results are filled where
 				  the task ran, then sent to rank 0 */
-	struct run_opts opts;  /* from the batch's "options" */
-	char model[32];	       /* "mpi" or "mpi-static" */
-	int rank, size;	       /* MPI_COMM_WORLD */
-	CURL *curl;	       /* this rank's handle (kept-alive connections) */
+	struct run_opts opts; /* from the batch's "options" */
+	char model[32];	      /* "mpi" or "mpi-static" */
+	int rank, size;	      /* MPI_COMM_WORLD */
+	CURL *curl;	      /* this rank's handle (kept-alive connections) */
 };
 
 /* Parses the protocol's batch document (len bytes of text) into j->batch,

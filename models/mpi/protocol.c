@@ -29,8 +29,8 @@ static int job_task(struct batch *b, size_t i, json_t *t)
 	const char *type = NULL, *seed = NULL;
 	json_t *url = NULL; /* a string, or null for compute */
 	json_int_t index = -1, work = 0;
-	if (json_unpack(t, "{s:I, s:s, s?o, s:I, s:s}", "index", &index,
-			"type", &type, "url", &url, "work", &work, "seed",
+	if (json_unpack(t, "{s:I, s:s, s?o, s:I, s:s}", "index", &index, "type",
+			&type, "url", &url, "work", &work, "seed",
 			&seed) != 0 ||
 	    index != (json_int_t)i || work < 0 || work > UINT32_MAX ||
 	    job_type(type, &b->tasks[i].type) != 0) {
@@ -62,7 +62,8 @@ static int job_options(struct mpi_job *j, json_t *o)
 		return -1;
 	}
 	if (iters != (json_int_t)KERNEL_ITERS_PER_UNIT) {
-		fprintf(stderr, "concur-mpi: a unit is %" PRId64
+		fprintf(stderr,
+			"concur-mpi: a unit is %" PRId64
 			" iterations here, %lld in the batch\n",
 			(int64_t)KERNEL_ITERS_PER_UNIT, (long long)iters);
 		return -1;
