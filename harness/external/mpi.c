@@ -80,12 +80,20 @@ int mpi_launch_argv(const struct model *m, const struct run_opts *o, size_t n,
 		setenv("OMPI_ALLOW_RUN_AS_ROOT", "1", 0);
 		setenv("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1", 0);
 	}
-	snprintf(l->ranks, sizeof(l->ranks), "%d",
-		 mpi_ranks(m, o->workers, n));
+	snprintf(l->ranks, sizeof(l->ranks), "%d", mpi_ranks(m, o->workers, n));
 	char *const fixed[] = {
-		l->mpirun, "-np", l->ranks, "--oversubscribe", "--bind-to",
-		"none", "--mca", "mpi_yield_when_idle", "1", "--mca",
-		"btl_vader_single_copy_mechanism", "none",
+		l->mpirun,
+		"-np",
+		l->ranks,
+		"--oversubscribe",
+		"--bind-to",
+		"none",
+		"--mca",
+		"mpi_yield_when_idle",
+		"1",
+		"--mca",
+		"btl_vader_single_copy_mechanism",
+		"none",
 	};
 	size_t k = 0;
 	for (; k < sizeof(fixed) / sizeof(fixed[0]); k++)

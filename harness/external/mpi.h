@@ -31,8 +31,7 @@
 #include "models/model.h"
 
 /* What to install when Open MPI is missing. */
-#define MPI_INSTALL_HINT                                                       \
-	"apt-get install openmpi-bin libopenmpi-dev, then make"
+#define MPI_INSTALL_HINT "apt-get install openmpi-bin libopenmpi-dev, then make"
 
 #define MPI_ARGV_MAX 24
 
