@@ -169,9 +169,12 @@ END_TEST
 START_TEST(bad_cluster_options_exit_2_with_one_line)
 {
 	static const char *const bad[] = {
-		"run --hosts 'a:x'", "run --hosts 'a:0,b'", "run --hosts ''",
+		"run --hosts 'a:x'",
+		"run --hosts 'a:0,b'",
+		"run --hosts ''",
 		"run --hosts a --hostfile /etc/hostname",
-		"run --hostfile /nonexistent/hosts", "run --listen nowhere",
+		"run --hostfile /nonexistent/hosts",
+		"run --listen nowhere",
 		"run --listen 127.0.0.1 --server http://127.0.0.1:1",
 		"run --skew=-1"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
