@@ -113,8 +113,7 @@ static void cluster_up(void)
 	for (int k = 0; k < NODES; k++)
 		if (cluster_node(k) != 0) {
 			snprintf(skip_reason, sizeof(skip_reason),
-				 "cannot make node %d's namespace and veth",
-				 k);
+				 "cannot make node %d's namespace and veth", k);
 			cluster_down();
 			return;
 		}
@@ -158,7 +157,8 @@ START_TEST(mpi_models_verify_across_namespaces)
 		 "--workloads fetch,compute,mixed --workers 3 --tasks 12 "
 		 "--work 2 --delay 20 --repeat 1 --no-plot --quiet "
 		 "--out \"${TMPDIR:-/tmp}/concur-test-cluster\" 2>&1",
-		 ns_node[0], agent, session_tmp, ns_node[0], ns_node[1], ns_node[2], bin);
+		 ns_node[0], agent, session_tmp, ns_node[0], ns_node[1],
+		 ns_node[2], bin);
 	FILE *p = popen(cmd, "r");
 	ck_assert_ptr_nonnull(p);
 	static char out[65536];

@@ -109,3 +109,24 @@ int mpi_launch_argv(const struct model *m, const struct run_opts *o, size_t n,
 	l->argv[k] = NULL;
 	return 0;
 }
+
+int mpi_latency_argv(const char *btl, struct mpi_launch *l, char *why,
+		     size_t len)
+{
+	struct run_opts o = run_opts_default();
+	o.workers = 2;
+	const struct model *m = model_find("mpi-static");
+	if (!m || mpi_launch_argv(m, &o, 2, l, why, len) != 0)
+		return -1;
+	size_t k = 0;
+	while (l->argv[k])
+		k++;
+	/* ... PROGRAM NULL  becomes  ... --mca btl BTL PROGRAM --latency */
+	l->argv[k - 1] = "--mca";
+	l->argv[k] = "btl";
+	l->argv[k + 1] = (char *)btl;
+	l->argv[k + 2] = l->program;
+	l->argv[k + 3] = "--latency";
+	l->argv[k + 4] = NULL;
+	return 0;
+}

@@ -55,4 +55,10 @@ int mpi_ranks(const struct model *m, int workers, size_t n);
 int mpi_launch_argv(const struct model *m, const struct run_opts *o, size_t n,
 		    struct mpi_launch *l, char *why, size_t len);
 
+/* `mpirun -np 2 --mca btl BTL ... concur-mpi --latency`: the 8-byte
+ * ping-pong of models/mpi/pingpong.c over the transport BTL ("self,vader"
+ * for shared memory, "self,tcp" for TCP). */
+int mpi_latency_argv(const char *btl, struct mpi_launch *l, char *why,
+		     size_t len);
+
 #endif

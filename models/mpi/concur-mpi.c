@@ -15,7 +15,8 @@
  * lines; every other rank prints only --trace lines, on stderr.
  *
  * Run it: concur run --models mpi,mpi-static --workloads compute
- * (by hand: mpirun -np 3 build/concur-mpi < batch.json)
+ * (by hand: mpirun -np 3 build/concur-mpi < batch.json; the cost of one
+ * message: mpirun -np 2 build/concur-mpi --latency)
  */
 #include <mpi.h>
 #include <stdlib.h>
@@ -77,6 +78,11 @@ int main(int argc, char **argv)
 	MPI_Init(&argc, &argv);
 	MPI_Comm_rank(MPI_COMM_WORLD, &j.rank);
 	MPI_Comm_size(MPI_COMM_WORLD, &j.size);
+	if (argc > 1 && strcmp(argv[1], "--latency") == 0) {
+		int rc = pingpong_run(j.rank, j.size);
+		MPI_Finalize();
+		return rc == 0 ? 0 : 1;
+	}
 	if (fetch_global_init() != 0 || mpi_share_batch(&j) != 0)
 		MPI_Abort(MPI_COMM_WORLD, 2); /* ends every rank */
 	int farm = strcmp(j.model, "mpi") == 0;

@@ -46,4 +46,8 @@ void job_write_end(FILE *out, double run_s, int workers);
 int farm_run(struct mpi_job *j);
 int static_run(struct mpi_job *j);
 
+/* `concur-mpi --latency`: 8-byte ping-pong between ranks 0 and 1
+ * (pingpong.c); rank 0 prints {"latency_us": X}. Returns 0 or -1. */
+int pingpong_run(int rank, int size);
+
 #endif
