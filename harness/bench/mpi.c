@@ -110,10 +110,10 @@ static int bench_mpi_latency(struct bench_ctx *ctx)
 		int reps = ctx->repeat < 64 ? ctx->repeat : 64;
 		for (int r = 0; r < reps; r++)
 			v[r] = bench_run_latency(l.argv);
-		bench_add_row(ctx, &(struct bench_row){
-					   "mpi-latency", label[k], 2,
-					   bench_median(v, (size_t)reps), NAN,
-					   NAN, "", "us"});
+		bench_add_row(ctx,
+			      &(struct bench_row){"mpi-latency", label[k], 2,
+						  bench_median(v, (size_t)reps),
+						  NAN, NAN, "", "us"});
 	}
 	return 0;
 }
@@ -145,10 +145,10 @@ static int bench_skew(struct bench_ctx *ctx)
 	int rc = -1;
 	if (ref && n == 2 &&
 	    bench_alternate(ctx, m, n, b, ref, ctx->cores, med) == 0) {
-		bench_add_row(ctx, &(struct bench_row){"skew", "mpi-static/mpi",
-						       ctx->cores, med[0],
-						       med[1], med[0] / med[1],
-						       "", "s"});
+		bench_add_row(ctx,
+			      &(struct bench_row){"skew", "mpi-static/mpi",
+						  ctx->cores, med[0], med[1],
+						  med[0] / med[1], "", "s"});
 		rc = 0;
 	}
 	batch_free(b);
