@@ -135,9 +135,8 @@ static void choose_models(void)
 			snprintf(key, sizeof(key), ",%s,", all[i]->name);
 			if (!strstr(pad, key))
 				continue;
-		} else if (all[i]->flags & MODEL_EXERCISE) {
-			continue;
-		} else if (!conformance_available(all[i])) {
+		} else if ((all[i]->flags & MODEL_EXERCISE) ||
+			   !conformance_available(all[i])) {
 			continue;
 		}
 		tested[n_tested++] = all[i];

@@ -62,6 +62,7 @@ static int mpi_share_batch(struct mpi_job *j)
 		text = malloc(len + 1);
 	if (!text || len > (unsigned long long)INT32_MAX) {
 		fprintf(stderr, "concur-mpi: rank %d: no batch\n", j->rank);
+		free(text);
 		return -1;
 	}
 	MPI_Bcast(text, (int)len, MPI_CHAR, 0, MPI_COMM_WORLD);
