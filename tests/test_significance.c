@@ -32,8 +32,8 @@ START_TEST(separated_samples_give_the_smallest_p)
 {
 	double a[] = {1.0, 1.1, 1.2, 1.3}, b[] = {2.0, 2.1, 2.2, 2.3};
 	/* 2 of the 70 arrangements are this extreme. */
-	ck_assert_double_eq_tol(significance_mann_whitney(a, 4, b, 4),
-				2.0 / 70, 1e-12);
+	ck_assert_double_eq_tol(significance_mann_whitney(a, 4, b, 4), 2.0 / 70,
+				1e-12);
 	ck_assert_double_eq_tol(significance_min_p(4, 4), 2.0 / 70, 1e-12);
 	ck_assert_double_eq_tol(significance_min_p(3, 3), 0.1, 1e-12);
 }
@@ -83,7 +83,8 @@ END_TEST
 
 START_TEST(verdicts_say_what_the_runs_allow)
 {
-	double a[] = {1.0, 1.1, 1.2, 1.3, 1.05}, b[] = {2.0, 2.1, 2.2, 2.3, 2.05};
+	double a[] = {1.0, 1.1, 1.2, 1.3, 1.05},
+	       b[] = {2.0, 2.1, 2.2, 2.3, 2.05};
 	ck_assert_int_eq(significance_compare(a, 5, b, 5).verdict,
 			 SIG_B_SLOWER);
 	ck_assert_int_eq(significance_compare(b, 5, a, 5).verdict,
@@ -91,8 +92,7 @@ START_TEST(verdicts_say_what_the_runs_allow)
 	double c[] = {1.0, 1.3, 1.1, 1.25, 1.05};
 	ck_assert_int_eq(significance_compare(a, 5, c, 5).verdict, SIG_SAME);
 	/* Three runs each: no test can reach 0.05. */
-	ck_assert_int_eq(significance_compare(a, 3, b, 3).verdict,
-			 SIG_TOO_FEW);
+	ck_assert_int_eq(significance_compare(a, 3, b, 3).verdict, SIG_TOO_FEW);
 	ck_assert_str_eq(significance_words(SIG_SAME),
 			 "no measurable difference");
 }

@@ -129,8 +129,8 @@ static double sig_resample_median(const double *v, size_t n, double *scratch,
 	return stats_spread(scratch, n).median;
 }
 
-void significance_ratio_ci(const double *a, size_t m, const double *b,
-			   size_t n, double *lo, double *hi)
+void significance_ratio_ci(const double *a, size_t m, const double *b, size_t n,
+			   double *lo, double *hi)
 {
 	*lo = *hi = NAN;
 	double *ratios = malloc(SIG_BOOTSTRAP_ROUNDS * sizeof(double));
@@ -160,8 +160,8 @@ static double sig_binom_cdf(size_t n, size_t k)
 	return sum;
 }
 
-int significance_median_ci(const double *v, size_t n, double level,
-			   double *lo, double *hi)
+int significance_median_ci(const double *v, size_t n, double level, double *lo,
+			   double *hi)
 {
 	*lo = *hi = NAN;
 	if (n == 0)

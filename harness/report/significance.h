@@ -43,21 +43,21 @@ double significance_min_p(size_t m, size_t n);
 
 /* 95% interval for median(b)/median(a) by a seeded bootstrap (the same
  * runs always give the same interval). */
-void significance_ratio_ci(const double *a, size_t m, const double *b,
-			   size_t n, double *lo, double *hi);
+void significance_ratio_ci(const double *a, size_t m, const double *b, size_t n,
+			   double *lo, double *hi);
 
 /* Interval for the median of v from order statistics, covering at least
  * `level` (e.g. 0.95): [x(k), x(n+1-k)] with the largest such k. Returns
  * 0, or -1 when n is too small for that level (lo, hi = min, max). */
-int significance_median_ci(const double *v, size_t n, double level,
-			   double *lo, double *hi);
+int significance_median_ci(const double *v, size_t n, double level, double *lo,
+			   double *hi);
 
 /* The verdict of A against B. */
 enum significance_verdict {
-	SIG_TOO_FEW,   /* too few runs for any test to decide */
-	SIG_SAME,      /* no measurable difference */
-	SIG_B_FASTER,  /* B is faster, beyond the noise */
-	SIG_B_SLOWER,  /* B is slower, beyond the noise */
+	SIG_TOO_FEW,  /* too few runs for any test to decide */
+	SIG_SAME,     /* no measurable difference */
+	SIG_B_FASTER, /* B is faster, beyond the noise */
+	SIG_B_SLOWER, /* B is slower, beyond the noise */
 };
 
 struct significance {
