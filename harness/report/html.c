@@ -19,11 +19,13 @@ static const char html_style[] =
 	".banner{font-size:1.25rem;font-weight:600;padding:.6rem 1rem;"
 	"border-radius:6px;margin:1rem 0}.good{background:#e3f4e1;"
 	"border-left:8px solid #2d8a34}.bad{background:#fbe3e1;border-left:8px "
-	"solid #c0392b}.warn{background:#fff4d6;border-left:8px solid #d59400}\n"
+	"solid #c0392b}.warn{background:#fff4d6;border-left:8px solid "
+	"#d59400}\n"
 	".scroll{overflow-x:auto}table{border-collapse:collapse;margin:.5rem "
 	"0 1rem;font-variant-numeric:tabular-nums}\n"
 	"th,td{padding:.3rem .6rem;border-bottom:1px solid #ccc;text-align:"
-	"right;white-space:nowrap}th{background:#eef3f8;vertical-align:bottom}"
+	"right;white-space:nowrap}th{background:#eef3f8;vertical-align:bottom;"
+	"white-space:normal}table{font-size:.95rem}"
 	"\ntd:first-child,th:first-child,td.l,th.l{text-align:left}\n"
 	"tr.slower td{background:#fdeeee}tr.faster td{background:#eaf6ea}\n"
 	"abbr{text-decoration:underline dotted;cursor:help}a{color:#1d5a94}\n"
@@ -52,9 +54,10 @@ void html_begin(FILE *f, const char *title)
 
 void html_end(FILE *f)
 {
-	fprintf(f, "<footer>Written by concur %s. One self-contained file: "
-		   "no script, nothing fetched; it opens offline and "
-		   "prints.</footer>\n</body>\n</html>\n",
+	fprintf(f,
+		"<footer>Written by concur %s. One self-contained file: "
+		"no script, nothing fetched; it opens offline and "
+		"prints.</footer>\n</body>\n</html>\n",
 		CONCUR_VERSION);
 }
 

@@ -113,7 +113,8 @@ static int set_read_summary(struct set *s, char *why, size_t len)
 	char line[4096], *fields[SET_MAX_COLS];
 	while (fgets(line, sizeof(line), f)) {
 		size_t n = set_split(line, fields);
-		if (n < 9 || isnan(set_num(fields, n, set_col(&h, "wall_median_s"))))
+		if (n < 9 ||
+		    isnan(set_num(fields, n, set_col(&h, "wall_median_s"))))
 			continue;
 		struct set_case *grown =
 			realloc(s->cases, (s->n + 1) * sizeof(*s->cases));
@@ -212,14 +213,30 @@ const struct set_case *set_find(const struct set *s, const char *workload,
 	return NULL;
 }
 
-const char *set_meta(const struct set *s, const char *section,
-		     const char *key, char *buf, size_t len)
+const char *set_meta(const struct set *s, const char *section, const char *key,
+		     char *buf, size_t len)
 {
 	json_t *v = section ? json_object_get(s->meta, section) : s->meta;
 	v = json_object_get(v, key);
 	buf[0] = '\0';
 	if (json_is_string(v)) {
 		snprintf(buf, len, "%s", json_string_value(v));
+	} else if (json_is_array(v)) {
+		size_t i, used = 0;
+		json_t *item;
+		json_array_foreach(v, i, item)
+		{
+			char *t = json_dumps(item, JSON_ENCODE_ANY);
+			const char *text = json_is_string(item)
+						   ? json_string_value(item)
+						   : t;
+			used += (size_t)snprintf(buf + used, len - used, "%s%s",
+						 i ? ", " : "",
+						 text ? text : "");
+			free(t);
+			if (used >= len)
+				break;
+		}
 	} else if (v && !json_is_null(v)) {
 		char *t = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
 		snprintf(buf, len, "%s", t ? t : "");

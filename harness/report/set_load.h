@@ -20,7 +20,7 @@ struct set_case {
 	char workload[32], model[64];
 	int workers;
 	long tasks, work, runs, errors, timing_diffs;
-	double median, min, max; /* wall time, s */
+	double median, min, max;			   /* wall time, s */
 	double speedup, efficiency, ideal, ratio_to_ideal; /* NAN: none */
 	double peak_rss_kib;
 	bool noisy, first_outlier, verified;
@@ -48,8 +48,8 @@ const struct set_case *set_find(const struct set *s, const char *workload,
 				const char *model, int workers);
 
 /* meta.json's value at "section.key" as text ("" when absent); numbers
- * and arrays are written as JSON. buf holds the result. */
-const char *set_meta(const struct set *s, const char *section,
-		     const char *key, char *buf, size_t len);
+ * are written as JSON, arrays as "a, b, c". buf holds the result. */
+const char *set_meta(const struct set *s, const char *section, const char *key,
+		     char *buf, size_t len);
 
 #endif
