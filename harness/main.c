@@ -24,6 +24,7 @@
 #include "harness/external/external.h"
 #include "harness/grade/grade.h"
 #include "harness/lessons/lesson.h"
+#include "harness/report/class.h"
 #include "harness/report/compare.h"
 #include "harness/report/plot.h"
 #include "harness/report/report.h"
@@ -46,6 +47,7 @@ static const struct command commands[] = {
 	{"plot", "draw the plots of a result set", plot_main},
 	{"compare", "two result sets side by side", compare_main},
 	{"report", "one result set on one HTML page", report_main},
+	{"class", "many machines' result sets on one HTML page", class_main},
 	{"bench", "fixed benchmark cases (make bench)", bench_main},
 	{"lesson", "the lessons, step by step", lesson_main},
 	{"grade", "check and grade one model (make check-model)", grade_main},

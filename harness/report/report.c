@@ -65,9 +65,10 @@ static void report_header(FILE *f, const struct set *s)
 	for (size_t i = 0; i < s->n; i++)
 		wrong += !s->cases[i].verified;
 	if (wrong)
-		fprintf(f, "<p class=\"banner bad\" id=\"verification\">%ld "
-			   "case(s) gave wrong results: a fast model that is "
-			   "wrong is not faster. See the table.</p>\n",
+		fprintf(f,
+			"<p class=\"banner bad\" id=\"verification\">%ld "
+			"case(s) gave wrong results: a fast model that is "
+			"wrong is not faster. See the table.</p>\n",
 			wrong);
 	else
 		fputs("<p class=\"banner good\" id=\"verification\">Every "
@@ -76,7 +77,8 @@ static void report_header(FILE *f, const struct set *s)
 		      f);
 	if (strcmp(status, "complete") != 0) {
 		fputs("<p class=\"banner warn\">This set is not complete: ", f);
-		html_text(f, set_meta(s, NULL, "reason", reason, sizeof(reason)));
+		html_text(f,
+			  set_meta(s, NULL, "reason", reason, sizeof(reason)));
 		fputs(" The numbers below are what was measured before it "
 		      "stopped.</p>\n",
 		      f);
@@ -109,8 +111,9 @@ static void report_settings(FILE *f, const struct set *s)
 	html_text(f, set_meta(s, NULL, "command", buf, sizeof(buf)));
 	fputs("</code></p>\n<div class=\"scroll\"><table>\n", f);
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
-		report_row(f, rows[i][2],
-			   set_meta(s, rows[i][0], rows[i][1], buf, sizeof(buf)));
+		report_row(
+			f, rows[i][2],
+			set_meta(s, rows[i][0], rows[i][1], buf, sizeof(buf)));
 	fputs("</table></div>\n", f);
 }
 
@@ -228,7 +231,8 @@ static void report_plots_section(FILE *f, const struct set *s)
 			continue;
 		char name[64], title[96];
 		snprintf(name, sizeof(name), "timeline-%s", w);
-		snprintf(title, sizeof(title), "Timeline of the %s workload", w);
+		snprintf(title, sizeof(title), "Timeline of the %s workload",
+			 w);
 		report_figure(f, s, name, title,
 			      "One run per model: each task is a bar from its "
 			      "start to its end, on the row of the worker that "
@@ -239,7 +243,8 @@ static void report_plots_section(FILE *f, const struct set *s)
 
 static void report_notes(FILE *f, const struct set *s)
 {
-	fputs("<h2 id=\"notes\">Notes and warnings</h2>\n<ul class=\"notes\">\n",
+	fputs("<h2 id=\"notes\">Notes and warnings</h2>\n<ul "
+	      "class=\"notes\">\n",
 	      f);
 	int n = 0;
 	for (size_t i = 0; i < s->n; i++) {
@@ -248,25 +253,29 @@ static void report_notes(FILE *f, const struct set *s)
 		snprintf(what, sizeof(what), "%s %s C=%d", c->workload,
 			 c->model, c->workers);
 		if (c->noisy && ++n)
-			fprintf(f, "<li><b>noisy</b>: %s: the slowest run took "
-				   "%.2f&times; the fastest; the machine was "
-				   "busy. Rerun with more --repeat on a quieter "
-				   "machine.</li>\n",
+			fprintf(f,
+				"<li><b>noisy</b>: %s: the slowest run took "
+				"%.2f&times; the fastest; the machine was "
+				"busy. Rerun with more --repeat on a quieter "
+				"machine.</li>\n",
 				what, c->max / c->min);
 		if (c->first_outlier && ++n)
-			fprintf(f, "<li><b>first run slow</b>: %s: a cold cache "
-				   "or a first connection; --warmup 1 leaves it "
-				   "out.</li>\n",
+			fprintf(f,
+				"<li><b>first run slow</b>: %s: a cold cache "
+				"or a first connection; --warmup 1 leaves it "
+				"out.</li>\n",
 				what);
 		if (c->timing_diffs > 0 && ++n)
-			fprintf(f, "<li><b>timing</b>: %s: %ld result(s) "
-				   "differed for a timing reason (a timeout "
-				   "under load).</li>\n",
+			fprintf(f,
+				"<li><b>timing</b>: %s: %ld result(s) "
+				"differed for a timing reason (a timeout "
+				"under load).</li>\n",
 				what, c->timing_diffs);
 		if (strcmp(c->baseline, "estimated") == 0 && ++n)
-			fprintf(f, "<li><b>estimated baseline</b>: %s: only a "
-				   "sample of the batch was timed and scaled "
-				   "(--baseline full times it all).</li>\n",
+			fprintf(f,
+				"<li><b>estimated baseline</b>: %s: only a "
+				"sample of the batch was timed and scaled "
+				"(--baseline full times it all).</li>\n",
 				what);
 	}
 	if (n == 0)
@@ -290,15 +299,16 @@ static void report_diff_row(void *ctx, const char *setting, const char *a,
 static void report_compared_case(FILE *f, const struct set_case *x,
 				 const struct set_case *y)
 {
-	struct significance s =
-		significance_compare(x->walls, x->n_walls, y->walls, y->n_walls);
+	struct significance s = significance_compare(x->walls, x->n_walls,
+						     y->walls, y->n_walls);
 	const char *cls = s.verdict == SIG_B_SLOWER   ? "slower"
 			  : s.verdict == SIG_B_FASTER ? "faster"
 						      : "";
 	fprintf(f, "<tr class=\"%s\"><td>", cls);
 	html_printf(f, "%s %s", x->workload, x->model);
-	fprintf(f, "</td><td>%d</td><td>%.4f</td><td>%.4f</td><td>%.2f</td>"
-		   "<td>%.2f&ndash;%.2f</td><td>%.3f</td><td class=\"l\">",
+	fprintf(f,
+		"</td><td>%d</td><td>%.4f</td><td>%.4f</td><td>%.2f</td>"
+		"<td>%.2f&ndash;%.2f</td><td>%.3f</td><td class=\"l\">",
 		x->workers, x->median, y->median, s.ratio, s.lo, s.hi, s.p);
 	static const char *const words[] = {"too few runs to tell",
 					    "no measurable difference",
@@ -318,11 +328,9 @@ static void report_compared(FILE *f, const struct set *s,
 	if (compare_settings_each(other->meta, s->meta, report_diff_row, f) ==
 	    0)
 		fputs("<li>none: same options, machine and versions</li>\n", f);
-	fputs("</ul>\n<div class=\"scroll\"><table>\n<tr><th>case</th><th>",
-	      f);
+	fputs("</ul>\n<div class=\"scroll\"><table>\n<tr><th>case</th><th>", f);
 	html_term(f, "C", "C");
-	fputs("</th><th>there s</th><th>here s</th><th>here/there</th><th>",
-	      f);
+	fputs("</th><th>there s</th><th>here s</th><th>here/there</th><th>", f);
 	html_term(f, "95% interval", "interval");
 	fputs("</th><th>", f);
 	html_term(f, "p", "p");
