@@ -94,16 +94,11 @@ static int class_collect(struct class_page *p)
 
 /* The columns of the machines table: meta.json section and key. */
 static const char *const class_cols[][3] = {
-	{"machine", "host", "host"},
-	{"machine", "cores", "cores"},
-	{"machine", "cpu_model", "CPU"},
-	{"versions", "concur", "concur"},
-	{"versions", "git_commit", "commit"},
-	{"options", "tasks", "tasks"},
-	{"options", "delay_ms", "delay ms"},
-	{"options", "work", "work"},
-	{"options", "repeat", "repeat"},
-	{"options", "workers", "C"},
+	{"machine", "host", "host"},	      {"machine", "cores", "cores"},
+	{"machine", "cpu_model", "CPU"},      {"versions", "concur", "concur"},
+	{"versions", "git_commit", "commit"}, {"options", "tasks", "tasks"},
+	{"options", "delay_ms", "delay ms"},  {"options", "work", "work"},
+	{"options", "repeat", "repeat"},      {"options", "workers", "C"},
 	{NULL, "status", "status"},
 };
 
@@ -121,10 +116,10 @@ static void class_norm(const struct class_sets *c, size_t col, char *out,
 			 sizeof(v));
 		size_t same = 0;
 		for (size_t j = 0; j < c->n; j++)
-			same += strcmp(v, set_meta(&c->sets[j],
-						   class_cols[col][0],
-						   class_cols[col][1], w,
-						   sizeof(w))) == 0;
+			same += strcmp(v,
+				       set_meta(&c->sets[j], class_cols[col][0],
+						class_cols[col][1], w,
+						sizeof(w))) == 0;
 		if (same > best) {
 			best = same;
 			snprintf(out, len, "%s", v);
@@ -179,8 +174,9 @@ static void class_group_row(FILE *f, const struct class_page *p,
 	}
 	fputs("<tr><td>", f);
 	html_text(f, g->model);
-	fprintf(f, "</td><td>%d</td><td>%zu</td><td>%.2f</td>"
-		   "<td>%.2f&ndash;%.2f</td><td class=\"l\">",
+	fprintf(f,
+		"</td><td>%d</td><td>%zu</td><td>%.2f</td>"
+		"<td>%.2f&ndash;%.2f</td><td class=\"l\">",
 		g->workers, g->n, g->median, g->q1, g->q3);
 	html_printf(f, "%.2f %s", g->v[lo], p->sets->sets[g->who[lo]].name);
 	fputs("</td><td class=\"l\">", f);
@@ -195,13 +191,14 @@ static void class_outliers(FILE *f, const struct class_page *p,
 	int n = 0;
 	for (size_t i = 0; i < p->n_groups; i++) {
 		const struct class_group *g = &p->groups[i];
-		for (size_t j = 0; strcmp(g->workload, workload) == 0 && j < g->n;
-		     j++) {
+		for (size_t j = 0;
+		     strcmp(g->workload, workload) == 0 && j < g->n; j++) {
 			if (!class_is_outlier(g, g->v[j]))
 				continue;
-			fputs(n++ ? "" : "<p>Far from the class (red dots): "
-					 "look at these machines' cores, load "
-					 "and options.</p><ul class=\"notes\">",
+			fputs(n++ ? ""
+				  : "<p>Far from the class (red dots): "
+				    "look at these machines' cores, load "
+				    "and options.</p><ul class=\"notes\">",
 			      f);
 			fputs("<li>", f);
 			html_printf(f,
@@ -252,8 +249,9 @@ static int class_write(const char *path, const char *title,
 	html_text(f, title);
 	fprintf(f, "</h1>\n<p class=\"sub\">%zu result sets", p->sets->n);
 	if (p->sets->refused)
-		fprintf(f, "; %zu refused (not readable result sets: see the "
-			   "messages of concur class)",
+		fprintf(f,
+			"; %zu refused (not readable result sets: see the "
+			"messages of concur class)",
 			p->sets->refused);
 	fputs(".</p>\n", f);
 	class_machines(f, p->sets);

@@ -117,7 +117,8 @@ static int class_unpack(struct class_sets *c, const char *archive)
 		snprintf(c->tmp, sizeof(c->tmp), "/tmp/concur-class.XXXXXX");
 		if (!mkdtemp(c->tmp)) {
 			c->tmp[0] = '\0';
-			class_refuse(c, archive, "cannot make a temporary folder");
+			class_refuse(c, archive,
+				     "cannot make a temporary folder");
 			return 0;
 		}
 	}
@@ -128,12 +129,14 @@ static int class_unpack(struct class_sets *c, const char *archive)
 		return 0;
 	}
 	char *tar[] = {"tar", "-xzf", (char *)archive, "-C", into, NULL};
-	char *unzip[] = {"unzip", "-q", "-o", (char *)archive, "-d", into, NULL};
+	char *unzip[] = {"unzip", "-q", "-o", (char *)archive,
+			 "-d",	  into, NULL};
 	int zip = class_ends_with(archive, ".zip");
 	if (class_exec(zip ? unzip : tar) != 0) {
-		class_refuse(c, archive,
-			     zip ? "unzip cannot unpack it (is unzip installed?)"
-				 : "tar cannot unpack it");
+		class_refuse(
+			c, archive,
+			zip ? "unzip cannot unpack it (is unzip installed?)"
+			    : "tar cannot unpack it");
 		return 0;
 	}
 	if (class_find_set(into, 0, found, sizeof(found)) != 0) {

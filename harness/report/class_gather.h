@@ -19,8 +19,8 @@
 struct class_sets {
 	struct set *sets; /* the readable ones */
 	size_t n;
-	size_t refused;	  /* paths skipped, each said on stderr */
-	char tmp[64];	  /* where archives were unpacked ("": none) */
+	size_t refused; /* paths skipped, each said on stderr */
+	char tmp[64];	/* where archives were unpacked ("": none) */
 };
 
 /* Adds the sets found at path (a set, a folder of sets or archives, an
