@@ -100,8 +100,9 @@ START_TEST(run_writes_a_self_contained_report)
 			      !strstr(html, "@import") && !strstr(html, "src="),
 		      "the page loads something");
 	static const char *const sections[] = {
-		"id=\"verification\"", "id=\"settings\"", "id=\"summary\"",
-		"id=\"plots\"",	       "id=\"timeline\"", "id=\"notes\"",
+		"id=\"verification\"", "id=\"settings\"",
+		"id=\"summary\"",      "id=\"plots\"",
+		"id=\"timeline\"",     "id=\"notes\"",
 		"id=\"definitions\"",  "<svg class=\"plot\"",
 		"id=\"def-speedup\"",  "href=\"#def-speedup\""};
 	for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++)
