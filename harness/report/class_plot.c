@@ -56,8 +56,8 @@ static double cp_y(double v, double top)
 static void cp_axes(FILE *f, double top)
 {
 	double step = cp_step(top);
-	for (double t = 0; t <= top + 1e-9; t += step) {
-		double y = cp_y(t, top);
+	for (int k = 0; k * step <= top + 1e-9; k++) {
+		double t = k * step, y = cp_y(t, top);
 		fprintf(f,
 			"<line x1='%.0f' x2='%.0f' y1='%.1f' y2='%.1f' "
 			"stroke='#ddd'/><text x='%.0f' y='%.1f' "
