@@ -34,9 +34,11 @@ LIB_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(filter-out $(MAIN_SRC),$(SRCS)))
 MAIN_OBJ  := $(BUILD)/harness/main.o
 BIN       := $(BUILD)/concur
 
+# Tests: one Check suite per tests/<folder>/test_*.c (tests/README.md),
+# built as build/tests/test_NAME whatever its folder.
 TEST_SUPPORT := $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/support/*.c))
-TEST_SRCS := $(wildcard tests/test_*.c)
-TEST_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
+TEST_SRCS := $(wildcard tests/*/test_*.c)
+TEST_BINS := $(addprefix $(BUILD)/tests/,$(basename $(notdir $(TEST_SRCS))))
 TESTS     ?= $(notdir $(TEST_BINS))
 
 DEB_PACKAGES := $(shell sed 's/\#.*//' .ci/packages)
@@ -58,7 +60,9 @@ $(BIN): $(MAIN_OBJ) $(LIB_OBJS)
 # where the tests inject crashes and watch the kernel; build/concur has no
 # such hook anywhere.
 TEST_WRAP := -Wl,--wrap=task_execute,--wrap=task_compute,--wrap=kernel_advance
-$(BUILD)/tests/%: $(BUILD)/tests/%.o $(TEST_SUPPORT) $(LIB_OBJS)
+$(foreach src,$(TEST_SRCS),$(eval \
+  $(BUILD)/tests/$(basename $(notdir $(src))): $(BUILD)/$(src:.c=.o)))
+$(TEST_BINS): $(TEST_SUPPORT) $(LIB_OBJS)
 	$(CC) $(LDFLAGS) $(TEST_WRAP) -o $@ $^ $(CHECK_LIBS) $(LDLIBS)
 
 ## make run: install what is missing, build, run the main comparison.
@@ -84,7 +88,7 @@ deps:
 	  echo "  sudo apt-get install -y $$missing"; exit 1; \
 	fi
 
-## make test: build and run every test (one Check suite per tests/test_*.c).
+## make test: build and run every test (one Check suite per tests/*/test_*.c).
 test: $(BIN) $(TEST_BINS)
 	@CONCUR_BIN=$(BIN) BUILD=$(BUILD) tests/run-tests.sh $(addprefix $(BUILD)/tests/,$(TESTS))
 
@@ -147,7 +151,7 @@ fuzz: $(FUZZ_BIN)
 ## make soak: the server under mixed load for SOAK_SECONDS (default 300);
 ## reports answers, errors by kind, peak RSS, open fds at start and end.
 SOAK_SECONDS ?= 300
-$(BUILD)/soak: $(BUILD)/tests/soak.o $(TEST_SUPPORT) $(LIB_OBJS)
+$(BUILD)/soak: $(BUILD)/tests/server/soak.o $(TEST_SUPPORT) $(LIB_OBJS)
 	$(CC) $(LDFLAGS) $(TEST_WRAP) -o $@ $^ $(LDLIBS)
 soak: $(BUILD)/soak
 	$(BUILD)/soak $(SOAK_SECONDS)
