@@ -89,7 +89,9 @@ static struct batch *mixed_bag(void)
 	return b;
 }
 
-/* A fake model: a script under tests/e2e/fake-models/. */
+#define FAKES "tests/e2e/fake-models/" /* scripts that misbehave */
+
+/* A fake model: a script under FAKES. */
 static struct model fake(const char *name, const char *command)
 {
 	struct model m = {.name = name,
@@ -181,7 +183,7 @@ START_TEST(garbage_is_recorded_per_task)
 	/* More tasks than a pipe holds: the program never reads its batch,
 	 * and the harness must not block writing it. */
 	struct batch *b = zero_work_batch(20000);
-	struct model m = fake("fake-garbage", "tests/e2e/fake-models/garbage.sh");
+	struct model m = fake("fake-garbage", FAKES "garbage.sh");
 	struct run_opts o = run_opts_default();
 	struct run_stats stats = {0};
 	o.workers = 2;
@@ -213,7 +215,7 @@ END_TEST
 START_TEST(crash_leaves_the_rest_crashed)
 {
 	struct batch *b = zero_work_batch(5);
-	struct model m = fake("fake-crash", "tests/e2e/fake-models/crash.sh");
+	struct model m = fake("fake-crash", FAKES "crash.sh");
 	struct run_opts o = run_opts_default();
 	struct run_stats stats = {0};
 	o.stats = &stats;
@@ -251,7 +253,7 @@ START_TEST(hang_is_killed_with_its_children)
 	close(fd);
 	setenv("CONCUR_FAKE_PIDFILE", pidfile, 1);
 	struct batch *b = zero_work_batch(3);
-	struct model m = fake("fake-hang", "tests/e2e/fake-models/hang.sh");
+	struct model m = fake("fake-hang", FAKES "hang.sh");
 	struct run_opts o = run_opts_default();
 	struct run_stats stats = {0};
 	o.stats = &stats;
@@ -287,7 +289,7 @@ END_TEST
 START_TEST(missing_program_is_unavailable)
 {
 	struct batch *b = zero_work_batch(2);
-	struct model m = fake("fake-missing", "tests/e2e/fake-models/none.py");
+	struct model m = fake("fake-missing", FAKES "none.py");
 	struct run_opts o = run_opts_default();
 	struct run_stats stats = {0};
 	o.stats = &stats;
@@ -305,7 +307,7 @@ END_TEST
 START_TEST(the_run_goes_on_after_a_crash)
 {
 	struct batch *b = zero_work_batch(4);
-	struct model crash = fake("fake-crash", "tests/e2e/fake-models/crash.sh");
+	struct model crash = fake("fake-crash", FAKES "crash.sh");
 	struct run_opts o = run_opts_default();
 	ck_assert_int_eq(model_run(&crash, b, &o), 0);
 	batch_reset_results(b);
