@@ -36,7 +36,9 @@ BIN       := $(BUILD)/concur
 
 # Tests: one Check suite per tests/<folder>/test_*.c (tests/README.md),
 # built as build/tests/test_NAME whatever its folder.
-TEST_SUPPORT := $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/support/*.c))
+TEST_RUNNER  := $(BUILD)/tests/support/runner.o
+TEST_SUPPORT := $(filter-out $(TEST_RUNNER),\
+	$(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/support/*.c)))
 TEST_SRCS := $(wildcard tests/*/test_*.c)
 TEST_BINS := $(addprefix $(BUILD)/tests/,$(basename $(notdir $(TEST_SRCS))))
 TESTS     ?= $(notdir $(TEST_BINS))
@@ -62,7 +64,7 @@ $(BIN): $(MAIN_OBJ) $(LIB_OBJS)
 TEST_WRAP := -Wl,--wrap=task_execute,--wrap=task_compute,--wrap=kernel_advance
 $(foreach src,$(TEST_SRCS),$(eval \
   $(BUILD)/tests/$(basename $(notdir $(src))): $(BUILD)/$(src:.c=.o)))
-$(TEST_BINS): $(TEST_SUPPORT) $(LIB_OBJS)
+$(TEST_BINS): $(TEST_RUNNER) $(TEST_SUPPORT) $(LIB_OBJS)
 	$(CC) $(LDFLAGS) $(TEST_WRAP) -o $@ $^ $(CHECK_LIBS) $(LDLIBS)
 
 ## make run: install what is missing, build, run the main comparison.
@@ -152,7 +154,7 @@ fuzz: $(FUZZ_BIN)
 ## reports answers, errors by kind, peak RSS, open fds at start and end.
 SOAK_SECONDS ?= 300
 $(BUILD)/soak: $(BUILD)/tests/server/soak.o $(TEST_SUPPORT) $(LIB_OBJS)
-	$(CC) $(LDFLAGS) $(TEST_WRAP) -o $@ $^ $(LDLIBS)
+	$(CC) $(LDFLAGS) $(TEST_WRAP) -o $@ $^ $(CHECK_LIBS) $(LDLIBS)
 soak: $(BUILD)/soak
 	$(BUILD)/soak $(SOAK_SECONDS)
 

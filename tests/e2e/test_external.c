@@ -24,6 +24,7 @@
 #include "harness/external/python.h"
 #include "harness/external/dispatch.h"
 #include "models/model.h"
+#include "tests/support/runner.h"
 #include "tests/support/support.h"
 
 /* ---- Helpers ------------------------------------------------------------ */
@@ -320,29 +321,21 @@ START_TEST(the_run_goes_on_after_a_crash)
 }
 END_TEST
 
-int main(void)
+Suite *test_suite(void)
 {
 	Suite *s = suite_create("external");
-	TCase *py = tcase_create("py-* models");
+	TCase *py = runner_tcase(s, "py-* models", 120);
 	tcase_add_unchecked_fixture(py, support_server_up, support_server_down);
-	tcase_set_timeout(py, 120);
 	tcase_add_loop_test(py, py_model_matches_sequential, 0,
 			    (int)(sizeof(py_models) / sizeof(py_models[0])));
 	tcase_add_test(py, python_from_command_line_is_checked);
-	suite_add_tcase(s, py);
 
-	TCase *fakes = tcase_create("programs that misbehave");
-	tcase_set_timeout(fakes, 60);
+	TCase *fakes = runner_tcase(s, "programs that misbehave", 60);
 	tcase_add_test(fakes, garbage_is_recorded_per_task);
 	tcase_add_test(fakes, crash_leaves_the_rest_crashed);
 	tcase_add_test(fakes, hang_is_killed_with_its_children);
 	tcase_add_test(fakes, missing_program_is_unavailable);
 	tcase_add_test(fakes, the_run_goes_on_after_a_crash);
-	suite_add_tcase(s, fakes);
 
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return s;
 }

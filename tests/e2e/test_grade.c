@@ -17,6 +17,7 @@
 
 #include "harness/external/python.h"
 #include "models/model.h"
+#include "tests/support/runner.h"
 #include "tests/support/support.h"
 
 static char out[64 * 1024], err[16 * 1024];
@@ -202,22 +203,16 @@ START_TEST(bad_sanitize_exits_2_before_building)
 }
 END_TEST
 
-int main(void)
+Suite *test_suite(void)
 {
 	choose_builtin();
 	Suite *s = suite_create("grade");
-	TCase *tc = tcase_create("check-model");
-	tcase_set_timeout(tc, 240);
+	TCase *tc = runner_tcase(s, "check-model", 240);
 	tcase_add_loop_test(tc, bad_model_exits_2_listing_the_models, 0,
 			    (int)(sizeof(bad) / sizeof(bad[0])));
 	tcase_add_test(tc, bad_sanitize_exits_2_before_building);
 	tcase_add_test(tc, untouched_skeleton_fails_with_the_lost_task_hint);
 	tcase_add_test(tc, solution_passes_and_is_timed_against_threads);
 	tcase_add_test(tc, every_builtin_model_passes);
-	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return s;
 }

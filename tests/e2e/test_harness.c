@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "harness/run/measure.h"
+#include "tests/support/runner.h"
 #include "tests/support/support.h"
 
 #define BIG_MIB 300
@@ -123,17 +124,11 @@ START_TEST(ctrl_c_leaves_a_partial_set_and_no_process)
 }
 END_TEST
 
-int main(void)
+Suite *test_suite(void)
 {
 	Suite *s = suite_create("harness");
-	TCase *tc = tcase_create("measuring");
-	tcase_set_timeout(tc, 60);
+	TCase *tc = runner_tcase(s, "measuring", 60);
 	tcase_add_test(tc, a_small_run_after_a_large_one_has_a_small_peak);
 	tcase_add_test(tc, ctrl_c_leaves_a_partial_set_and_no_process);
-	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return s;
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "tests/support/lesson_check.h"
+#include "tests/support/runner.h"
 #include "tests/support/support.h"
 
 #define OUT_MAX (256 * 1024)
@@ -119,21 +120,15 @@ START_TEST(prediction_is_compared_with_the_run)
 }
 END_TEST
 
-int main(void)
+Suite *test_suite(void)
 {
 	Suite *s = suite_create("lessons");
-	TCase *tc = tcase_create("the lesson runner");
-	tcase_set_timeout(tc, 180);
+	TCase *tc = runner_tcase(s, "the lesson runner", 180);
 	tcase_add_test(tc, list_names_every_lesson);
 	tcase_add_loop_test(tc, bad_input_exits_2, 0,
 			    (int)(sizeof(bad_args) / sizeof(bad_args[0])));
 	tcase_add_loop_test(tc, lesson_runs_and_its_numbers_match_its_run, 1,
 			    11);
 	tcase_add_test(tc, prediction_is_compared_with_the_run);
-	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return s;
 }

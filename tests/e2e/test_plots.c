@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "tests/support/runner.h"
 #include "tests/support/support.h"
 
 #define TASKS 6
@@ -399,10 +400,10 @@ START_TEST(without_gnuplot_plot_says_how_to_get_it)
 }
 END_TEST
 
-int main(void)
+Suite *test_suite(void)
 {
 	Suite *s = suite_create("plots");
-	TCase *files = tcase_create("files");
+	TCase *files = runner_tcase(s, "files", 30);
 	tcase_add_unchecked_fixture(files, sweep_up, sweep_down);
 	tcase_add_test(files, runs_csv_has_one_row_per_measured_run);
 	tcase_add_test(files, summary_csv_has_one_row_per_case);
@@ -412,11 +413,5 @@ int main(void)
 			    0, N_PICTURES);
 	tcase_add_test(files, a_set_with_only_the_baseline_still_plots);
 	tcase_add_test(files, without_gnuplot_plot_says_how_to_get_it);
-	tcase_set_timeout(files, 30);
-	suite_add_tcase(s, files);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return s;
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "tests/support/fuzz_drive.h"
+#include "tests/support/runner.h"
 
 #define CORPUS "tests/fuzz/corpus"
 
@@ -56,16 +57,10 @@ START_TEST(every_corpus_input_keeps_the_invariants)
 }
 END_TEST
 
-int main(void)
+Suite *test_suite(void)
 {
 	Suite *s = suite_create("fuzz_corpus");
-	TCase *tc = tcase_create("replay");
-	tcase_set_timeout(tc, 120);
+	TCase *tc = runner_tcase(s, "replay", 120);
 	tcase_add_test(tc, every_corpus_input_keeps_the_invariants);
-	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return s;
 }

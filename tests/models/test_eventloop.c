@@ -29,6 +29,7 @@
 #include "harness/run/verify.h"
 #include "models/model.h"
 #include "tests/support/faults.h"
+#include "tests/support/runner.h"
 
 static char server_url[128];
 static pid_t server_pid;
@@ -313,27 +314,16 @@ START_TEST(hybrid_mixed_matches_sequential)
 }
 END_TEST
 
-static Suite *eventloop_suite(void)
+Suite *test_suite(void)
 {
 	Suite *s = suite_create("eventloop");
-	TCase *tc = tcase_create("eventloop");
+	TCase *tc = runner_tcase(s, "eventloop", 60);
 	tcase_add_unchecked_fixture(tc, suite_setup, suite_teardown);
-	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, eventloop_2000_in_flight_match_sequential);
 	tcase_add_test(tc, eventloop_is_one_thread);
 	tcase_add_test(tc, eventloop_refuses_c_beyond_descriptor_limit);
 	tcase_add_test(tc, eventloop_out_of_descriptors_mid_run_is_recorded);
 	tcase_add_test(tc, hybrid_loop_serves_fetches_while_pool_computes);
 	tcase_add_test(tc, hybrid_mixed_matches_sequential);
-	suite_add_tcase(s, tc);
 	return s;
-}
-
-int main(void)
-{
-	SRunner *sr = srunner_create(eventloop_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -21,6 +21,7 @@
 #include "harness/external/dispatch.h"
 #include "models/model.h"
 #include "tests/support/faults.h"
+#include "tests/support/runner.h"
 #include "tests/support/support.h"
 
 /* A compute batch of n tasks of `work` units each. */
@@ -286,12 +287,11 @@ START_TEST(spawn_cost_gives_ordered_positive_figures)
 }
 END_TEST
 
-int main(void)
+Suite *test_suite(void)
 {
 	fetch_global_init(); /* as concur's main does, before any thread */
 	Suite *s = suite_create("pool");
-	TCase *tc = tcase_create("pool models");
-	tcase_set_timeout(tc, 60);
+	TCase *tc = runner_tcase(s, "pool models", 60);
 	tcase_add_loop_test(tc, pool_models_match_sequential_on_compute, 0, 3);
 	tcase_add_test(tc, threads_start_the_pool_they_were_asked_for);
 	tcase_add_test(tc, threads_fit_a_thousand_threads);
@@ -302,10 +302,5 @@ int main(void)
 	tcase_add_test(tc, processes_leave_no_child_behind);
 	tcase_add_test(tc, gil_has_one_holder_and_starves_nobody);
 	tcase_add_test(tc, spawn_cost_gives_ordered_positive_figures);
-	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return s;
 }

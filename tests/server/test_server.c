@@ -18,6 +18,7 @@
 #include "common/fetch.h"
 #include "harness/server/serve.h"
 #include "tests/support/rawsock.h"
+#include "tests/support/runner.h"
 #include "tests/support/support.h"
 
 /* Fetches a path of the suite's server with a fresh handle. */
@@ -345,12 +346,11 @@ START_TEST(sigterm_and_sigint_stop_it_cleanly)
 }
 END_TEST
 
-static Suite *server_suite(void)
+Suite *test_suite(void)
 {
 	Suite *s = suite_create("server");
-	TCase *tc = tcase_create("endpoints");
+	TCase *tc = runner_tcase(s, "endpoints", 60);
 	tcase_add_unchecked_fixture(tc, support_server_up, support_server_down);
-	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, bytes_body_follows_the_documented_rule);
 	tcase_add_test(tc, the_largest_body_is_streamed_whole);
 	tcase_add_test(tc, delay_waits_and_combines_with_bytes_and_status);
@@ -365,15 +365,5 @@ static Suite *server_suite(void)
 	tcase_add_test(tc, an_idle_keep_alive_connection_is_closed);
 	tcase_add_test(tc, bad_command_lines_exit_2_with_one_line);
 	tcase_add_test(tc, sigterm_and_sigint_stop_it_cleanly);
-	suite_add_tcase(s, tc);
 	return s;
-}
-
-int main(void)
-{
-	SRunner *sr = srunner_create(server_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

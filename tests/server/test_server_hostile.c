@@ -20,6 +20,7 @@
 #include "harness/bench/rawclient.h"
 #include "harness/server/serve.h"
 #include "tests/support/rawsock.h"
+#include "tests/support/runner.h"
 #include "tests/support/support.h"
 
 #define MARGIN_S 2.0 /* slack on every deadline: loaded CI machines */
@@ -307,12 +308,11 @@ START_TEST(out_of_descriptors_accept_pauses_and_recovers)
 }
 END_TEST
 
-int main(void)
+Suite *test_suite(void)
 {
 	Suite *s = suite_create("server_hostile");
-	TCase *tc = tcase_create("hostile");
+	TCase *tc = runner_tcase(s, "hostile", 60);
 	tcase_add_unchecked_fixture(tc, support_server_up, support_server_down);
-	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, garbage_gets_400_and_a_close);
 	tcase_add_test(tc, an_oversized_head_gets_431_and_a_close);
 	tcase_add_test(tc, smuggling_headers_get_400_and_a_close);
@@ -324,10 +324,5 @@ int main(void)
 		tc, slowloris_gets_408_or_a_close_within_the_header_deadline);
 	tcase_add_test(tc, two_thousand_delayed_connections_are_all_answered);
 	tcase_add_test(tc, out_of_descriptors_accept_pauses_and_recovers);
-	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return s;
 }
