@@ -29,13 +29,13 @@
 
 /* ---- Helpers ------------------------------------------------------------ */
 
-/* Is there a Python for the py-* models? Fails the test under CI=true. */
 /* How the program ended, as the harness reported it. */
 static int ext_status(const struct run_stats *s)
 {
 	return (int)run_stats_get(s, "external_status", -1);
 }
 
+/* Is there a Python for the py-* models? Fails the test under CI=true. */
 static int have_python(void)
 {
 	char why[512];
@@ -46,16 +46,6 @@ static int have_python(void)
 		      "CI needs the py-* models: %s", why);
 	fprintf(stderr, "test_external: py-* tests skipped: %s\n", why);
 	return 0;
-}
-
-static void set_url(struct batch *b, size_t i, const char *path)
-{
-	char url[512];
-	if (strncmp(path, "http", 4) == 0)
-		snprintf(url, sizeof(url), "%s", path);
-	else
-		snprintf(url, sizeof(url), "%s%s", support_server_url, path);
-	ck_assert_int_eq(batch_set_url(b, i, url), 0);
 }
 
 /* Every kind of task and every fault, in one batch of 12. */
@@ -75,7 +65,7 @@ static struct batch *mixed_bag(void)
 	ck_assert_ptr_nonnull(b);
 	for (size_t i = 0; i < n_fetch; i++) {
 		b->tasks[i].type = TASK_FETCH;
-		set_url(b, i, fetches[i]);
+		support_set_url(b, i, fetches[i]);
 	}
 	for (size_t i = n_fetch; i < n_fetch + 3; i++) { /* 1 or 2 units */
 		b->tasks[i].type = TASK_COMPUTE;
@@ -85,7 +75,8 @@ static struct batch *mixed_bag(void)
 	for (size_t i = n_fetch + 3; i < b->n; i++) {
 		b->tasks[i].type = TASK_MIXED;
 		b->tasks[i].work = 1;
-		set_url(b, i, i % 2 ? "/bytes/100" : "/delay/10?bytes=777");
+		support_set_url(b, i,
+				i % 2 ? "/bytes/100" : "/delay/10?bytes=777");
 	}
 	return b;
 }
@@ -100,18 +91,6 @@ static struct model fake(const char *name, const char *command)
 			  .flags = MODEL_EXTERNAL,
 			  .command = command};
 	return m;
-}
-
-/* n compute tasks of 0 units: task i's right checksum is i ^ SEED_MIX. */
-static struct batch *zero_work_batch(size_t n)
-{
-	struct batch *b = batch_new(n);
-	ck_assert_ptr_nonnull(b);
-	for (size_t i = 0; i < n; i++) {
-		b->tasks[i].type = TASK_COMPUTE;
-		b->tasks[i].seed = i;
-	}
-	return b;
 }
 
 /* No child of this test process is left a zombie. */
@@ -144,11 +123,7 @@ START_TEST(py_model_matches_sequential)
 	ck_assert_int_eq(model_run(m, b, &o), 0);
 	double wall = clock_now() - b->t0;
 
-	struct verify_report rep;
-	support_verify(b, o.fetch.timeout_ms, &rep);
-	ck_assert_msg(verify_ok(&rep) && rep.timing == 0,
-		      "%s: %zu wrong, %zu timing; %s", m->name, rep.wrong,
-		      rep.timing, rep.n_lines ? rep.lines[0] : "");
+	support_assert_reference(b, o.fetch.timeout_ms, m->name);
 	ck_assert_str_eq(external_status_name(ext_status(&stats)), "ok");
 	/* The program's own run time lies inside the harness's wall time;
 	 * the rest is start-up. The /hang task alone takes the timeout. */
@@ -183,7 +158,7 @@ START_TEST(garbage_is_recorded_per_task)
 {
 	/* More tasks than a pipe holds: the program never reads its batch,
 	 * and the harness must not block writing it. */
-	struct batch *b = zero_work_batch(20000);
+	struct batch *b = support_compute_batch(20000, 0);
 	struct model m = fake("fake-garbage", FAKES "garbage.sh");
 	struct run_opts o = run_opts_default();
 	struct run_stats stats = {0};
@@ -192,6 +167,7 @@ START_TEST(garbage_is_recorded_per_task)
 	ck_assert_int_eq(external_run(&m, b, &o), 0);
 
 	ck_assert_int_eq(b->results[0].kind, RESULT_OK);
+	/* 0 units: the checksum is the seed (0) ^ KERNEL_SEED_MIX. */
 	ck_assert_uint_eq(b->results[0].checksum, KERNEL_SEED_MIX);
 	static const char *const why[] = {
 		NULL,	     "status 1234",	"unknown kind",
@@ -215,7 +191,7 @@ END_TEST
 
 START_TEST(crash_leaves_the_rest_crashed)
 {
-	struct batch *b = zero_work_batch(5);
+	struct batch *b = support_compute_batch(5, 0);
 	struct model m = fake("fake-crash", FAKES "crash.sh");
 	struct run_opts o = run_opts_default();
 	struct run_stats stats = {0};
@@ -253,7 +229,7 @@ START_TEST(hang_is_killed_with_its_children)
 	ck_assert_int_ge(fd, 0);
 	close(fd);
 	setenv("CONCUR_FAKE_PIDFILE", pidfile, 1);
-	struct batch *b = zero_work_batch(3);
+	struct batch *b = support_compute_batch(3, 0);
 	struct model m = fake("fake-hang", FAKES "hang.sh");
 	struct run_opts o = run_opts_default();
 	struct run_stats stats = {0};
@@ -289,7 +265,7 @@ END_TEST
 
 START_TEST(missing_program_is_unavailable)
 {
-	struct batch *b = zero_work_batch(2);
+	struct batch *b = support_compute_batch(2, 0);
 	struct model m = fake("fake-missing", FAKES "none.py");
 	struct run_opts o = run_opts_default();
 	struct run_stats stats = {0};
@@ -307,7 +283,7 @@ END_TEST
 
 START_TEST(the_run_goes_on_after_a_crash)
 {
-	struct batch *b = zero_work_batch(4);
+	struct batch *b = support_compute_batch(4, 0);
 	struct model crash = fake("fake-crash", FAKES "crash.sh");
 	struct run_opts o = run_opts_default();
 	ck_assert_int_eq(model_run(&crash, b, &o), 0);

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "harness/run/measure.h"
+#include "tests/support/files.h"
 #include "tests/support/runner.h"
 #include "tests/support/support.h"
 
@@ -76,14 +77,13 @@ static int file_lines(const char *path)
 
 START_TEST(ctrl_c_leaves_a_partial_set_and_no_process)
 {
-	char out[] = "/tmp/concur-interrupt-XXXXXX";
-	ck_assert_ptr_nonnull(mkdtemp(out));
+	char out[64];
+	files_tmp_dir(out, sizeof(out), "interrupt");
 	pid_t pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
 		setpgid(0, 0); /* its own group, as a shell job would be */
-		char *bin = getenv("CONCUR_BIN");
-		execl(bin ? bin : "build/concur", "concur", "run", "--models",
+		execl(support_bin(), "concur", "run", "--models",
 		      "sequential,threads,processes", "--workloads", "compute",
 		      "--workers", "1,2", "--tasks", "4", "--work", "400",
 		      "--repeat", "3", "--quiet", "--no-plot", "--label", "t",
@@ -118,9 +118,7 @@ START_TEST(ctrl_c_leaves_a_partial_set_and_no_process)
 			 "partial");
 	json_decref(root);
 	ck_assert_int_ge(file_lines(runs), 2);
-	char cmd[4300];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", out);
-	ck_assert_int_eq(system(cmd), 0);
+	files_rm_dir(out);
 }
 END_TEST
 

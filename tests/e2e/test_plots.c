@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "tests/support/files.h"
 #include "tests/support/runner.h"
 #include "tests/support/support.h"
 
@@ -51,30 +52,6 @@ static const char tasks_header[] =
 
 /* ---- reading files ---- */
 
-/* The whole file, NUL-terminated (free it), or NULL. */
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return NULL;
-	size_t cap = 1 << 16, n = 0;
-	char *buf = malloc(cap);
-	size_t got;
-	while (buf && (got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-		n += got;
-		if (n + 1 == cap) {
-			char *grown = realloc(buf, cap *= 2);
-			if (!grown)
-				free(buf);
-			buf = grown;
-		}
-	}
-	fclose(f);
-	if (buf)
-		buf[n] = '\0';
-	return buf;
-}
-
 static int count_char(const char *s, size_t len, char c)
 {
 	int n = 0;
@@ -90,7 +67,7 @@ static int check_csv(const char *name, const char *header)
 {
 	char path[4300];
 	snprintf(path, sizeof(path), "%s/%s", set_dir, name);
-	char *text = slurp(path);
+	char *text = files_read(path, NULL);
 	ck_assert_msg(text != NULL, "%s is missing", path);
 	size_t hlen = strlen(header);
 	ck_assert_msg(strncmp(text, header, hlen) == 0 && text[hlen] == '\n',
@@ -334,7 +311,7 @@ START_TEST(each_picture_has_its_title_axes_and_models)
 	snprintf(path, sizeof(path), "%s/%s.png", set_dir, p->name);
 	ck_assert_msg(access(path, R_OK) == 0, "%s is missing", path);
 	snprintf(path, sizeof(path), "%s/%s.svg", set_dir, p->name);
-	char *svg = slurp(path);
+	char *svg = files_read(path, NULL);
 	ck_assert_msg(svg != NULL, "%s is missing", path);
 	ck_assert_msg(strstr(svg, p->title) != NULL, "%s has no title '%s'",
 		      path, p->title);
@@ -374,7 +351,7 @@ START_TEST(a_set_with_only_the_baseline_still_plots)
 	snprintf(path, sizeof(path), "%s/scaling.svg", base_dir);
 	ck_assert_msg(access(path, F_OK) != 0, "%s drawn from nothing", path);
 	snprintf(path, sizeof(path), "%s/gnuplot.log", base_dir);
-	char *log = slurp(path);
+	char *log = files_read(path, NULL);
 	ck_assert_msg(log && strstr(log, "nothing to plot"),
 		      "gnuplot.log does not say why scaling is missing");
 	free(log);
@@ -383,16 +360,15 @@ END_TEST
 
 START_TEST(without_gnuplot_plot_says_how_to_get_it)
 {
-	const char *bin = getenv("CONCUR_BIN");
 	char cmd[8800];
 	snprintf(cmd, sizeof(cmd),
 		 "PATH=/nonexistent %s plot %s </dev/null >/dev/null 2>%s/err",
-		 bin ? bin : "build/concur", base_dir, out_dir);
+		 support_bin(), base_dir, out_dir);
 	int status = system(cmd);
 	ck_assert_int_eq(WEXITSTATUS(status), 1);
 	char path[4300];
 	snprintf(path, sizeof(path), "%s/err", out_dir);
-	char *err = slurp(path);
+	char *err = files_read(path, NULL);
 	ck_assert_msg(err && strstr(err, "gnuplot-nox") &&
 			      strstr(err, "concur plot"),
 		      "no advice on getting gnuplot: %s", err ? err : "");

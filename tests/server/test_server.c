@@ -15,7 +15,6 @@
 #include <zlib.h>
 
 #include "common/clock.h"
-#include "common/fetch.h"
 #include "harness/server/serve.h"
 #include "tests/support/rawsock.h"
 #include "tests/support/runner.h"
@@ -25,14 +24,7 @@
 static void get(const char *path, long timeout_ms, struct result *r)
 {
 	char url[512];
-	snprintf(url, sizeof(url), "%s%s", support_server_url, path);
-	struct fetch_opts o = {.connect_timeout_ms = 2000,
-			       .timeout_ms = timeout_ms};
-	CURL *h = fetch_handle_new();
-	ck_assert_ptr_nonnull(h);
-	memset(r, 0, sizeof(*r));
-	fetch_blocking(h, url, &o, r);
-	curl_easy_cleanup(h);
+	support_fetch(support_url(url, sizeof(url), path), timeout_ms, r);
 }
 
 /* The CRC-32 of an n-byte body by the rule in server.h, computed here
@@ -254,11 +246,9 @@ END_TEST
 START_TEST(an_idle_keep_alive_connection_is_closed)
 {
 	struct server_opts o = server_opts_default();
-	o.quiet = 1;
 	o.idle_timeout_s = 0.3;
-	pid_t pid;
 	char url[128];
-	ck_assert_int_eq(server_spawn(&o, &pid, url, sizeof(url)), 0);
+	pid_t pid = support_server_start(o, url, sizeof(url));
 	int fd = rawsock_connect(rawsock_port(url));
 	const char *req = "GET /bytes/2 HTTP/1.1\r\nHost: t\r\n\r\n";
 	ck_assert_int_eq(rawsock_send(fd, req, strlen(req)), 0);
@@ -319,7 +309,6 @@ END_TEST
 
 START_TEST(sigterm_and_sigint_stop_it_cleanly)
 {
-	const char *bin = getenv("CONCUR_BIN");
 	static const int sigs[] = {SIGTERM, SIGINT};
 	for (int k = 0; k < 2; k++) {
 		int p[2];
@@ -327,8 +316,7 @@ START_TEST(sigterm_and_sigint_stop_it_cleanly)
 		pid_t pid = fork();
 		if (pid == 0) {
 			dup2(p[1], 1);
-			execl(bin ? bin : "build/concur", "concur", "serve",
-			      NULL);
+			execl(support_bin(), "concur", "serve", NULL);
 			_exit(127);
 		}
 		close(p[1]);
