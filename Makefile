@@ -79,9 +79,8 @@ $(foreach src,$(TEST_SRCS),$(eval \
 $(TEST_BINS): $(TEST_RUNNER) $(TEST_SUPPORT) $(LIB_OBJS)
 	$(LINK_TEST)
 
-## make teacher: build/teacher/concur, which also has the exercise's
-##   answer (model `solution`); `make check-model MODEL=solution` uses it.
-teacher: $(TEACHER)/concur $(TEACHER)/tests/test_conformance
+# The teacher's build (make teacher): registry.c compiled again, to
+# register the answer as well.
 $(TEACHER)/models/registry.o: models/registry.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -DCONCUR_TEACHER $(CFLAGS) -c $< -o $@
@@ -159,6 +158,10 @@ check-model:
 	  $(CM_DIR)/concur $(CM_DIR)/tests/test_conformance >/dev/null
 	@$(CM_DIR)/concur grade "$(MODEL)" $(if $(SANITIZE),--sanitize $(SANITIZE)) \
 	  --conformance $(CM_DIR)/tests/test_conformance $(if $(GRADE_OUT),--out $(GRADE_OUT))
+
+## make teacher: build/teacher/concur, which also has the exercise's
+##   answer (model `solution`); `make check-model MODEL=solution` uses it.
+teacher: $(TEACHER)/concur $(TEACHER)/tests/test_conformance
 
 ## make bench: fixed cases, each a ratio; writes results/bench-latest.csv.
 bench: $(BIN)

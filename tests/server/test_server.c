@@ -27,6 +27,15 @@ static void get(const char *path, long timeout_ms, struct result *r)
 	support_fetch(support_url(url, sizeof(url), path), timeout_ms, r);
 }
 
+/* Fetches path and checks the kind of result the fetch named it. */
+static void get_expecting(const char *path, long timeout_ms,
+			  enum result_kind want, struct result *r)
+{
+	get(path, timeout_ms, r);
+	ck_assert_msg(r->kind == want, "%s: %s: %s", path,
+		      result_kind_name(r->kind), r->message);
+}
+
 /* The CRC-32 of an n-byte body by the rule in server.h, computed here
  * independently: byte i is 'a' + (i * 7 + n) % 26. */
 static uint32_t expected_crc(size_t n)
@@ -202,9 +211,7 @@ END_TEST
 START_TEST(fault_reset_is_recorded_as_reset)
 {
 	struct result r;
-	get("/reset", 5000, &r);
-	ck_assert_msg(r.kind == RESULT_RESET, "%s: %s",
-		      result_kind_name(r.kind), r.message);
+	get_expecting("/reset", 5000, RESULT_RESET, &r);
 	assert_serving();
 }
 END_TEST
@@ -212,9 +219,7 @@ END_TEST
 START_TEST(fault_truncate_is_recorded_as_truncated)
 {
 	struct result r;
-	get("/truncate/1000", 5000, &r);
-	ck_assert_msg(r.kind == RESULT_TRUNCATED, "%s: %s",
-		      result_kind_name(r.kind), r.message);
+	get_expecting("/truncate/1000", 5000, RESULT_TRUNCATED, &r);
 	ck_assert_uint_eq(r.bytes, 500); /* half of what was promised */
 	assert_serving();
 }
@@ -223,9 +228,7 @@ END_TEST
 START_TEST(fault_hang_is_recorded_as_timeout)
 {
 	struct result r;
-	get("/hang", 300, &r);
-	ck_assert_msg(r.kind == RESULT_TIMEOUT, "%s: %s",
-		      result_kind_name(r.kind), r.message);
+	get_expecting("/hang", 300, RESULT_TIMEOUT, &r);
 	assert_serving();
 }
 END_TEST
