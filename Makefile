@@ -74,6 +74,8 @@ $(BIN): $(MAIN_OBJ) $(LIB_OBJS)
 # such hook anywhere.
 TEST_WRAP := -Wl,--wrap=task_execute,--wrap=task_compute,--wrap=kernel_advance
 LINK_TEST  = $(CC) $(LDFLAGS) $(TEST_WRAP) -o $@ $^ $(CHECK_LIBS) $(LDLIBS)
+# Each binary from its own object, e.g. build/tests/test_pool from
+# build/tests/models/test_pool.o, plus the runner (main) and support.
 $(foreach src,$(TEST_SRCS),$(eval \
   $(BUILD)/tests/$(basename $(notdir $(src))): $(BUILD)/$(src:.c=.o)))
 $(TEST_BINS): $(TEST_RUNNER) $(TEST_SUPPORT) $(LIB_OBJS)
