@@ -7,6 +7,7 @@
 #include <check.h>
 #include <string.h>
 
+#include "tests/support/runner.h"
 #include "tests/support/support.h"
 
 struct bad_case {
@@ -104,18 +105,12 @@ START_TEST(models_lists_the_registry)
 }
 END_TEST
 
-int main(void)
+Suite *test_suite(void)
 {
 	Suite *s = suite_create("cli");
-	TCase *tc = tcase_create("cli");
-	tcase_set_timeout(tc, 30);
+	TCase *tc = runner_tcase(s, "cli", 30);
 	tcase_add_loop_test(tc, bad_input_exits_2_with_one_line, 0, (int)N_BAD);
 	tcase_add_test(tc, help_and_version_exit_0);
 	tcase_add_test(tc, models_lists_the_registry);
-	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return s;
 }

@@ -15,24 +15,26 @@
 #include <zlib.h>
 
 #include "common/clock.h"
-#include "common/fetch.h"
 #include "harness/server/route.h"
 #include "harness/server/serve.h"
 #include "tests/support/rawsock.h"
+#include "tests/support/runner.h"
 #include "tests/support/support.h"
 
 /* Fetches a path of the suite's server with a fresh handle. */
 static void get(const char *path, long timeout_ms, struct result *r)
 {
 	char url[512];
-	snprintf(url, sizeof(url), "%s%s", support_server_url, path);
-	struct fetch_opts o = {.connect_timeout_ms = 2000,
-			       .timeout_ms = timeout_ms};
-	CURL *h = fetch_handle_new();
-	ck_assert_ptr_nonnull(h);
-	memset(r, 0, sizeof(*r));
-	fetch_blocking(h, url, &o, r);
-	curl_easy_cleanup(h);
+	support_fetch(support_url(url, sizeof(url), path), timeout_ms, r);
+}
+
+/* Fetches path and checks the kind of result the fetch named it. */
+static void get_expecting(const char *path, long timeout_ms,
+			  enum result_kind want, struct result *r)
+{
+	get(path, timeout_ms, r);
+	ck_assert_msg(r->kind == want, "%s: %s: %s", path,
+		      result_kind_name(r->kind), r->message);
 }
 
 /* The CRC-32 of an n-byte body by the rule in route.h, computed here
@@ -210,9 +212,7 @@ END_TEST
 START_TEST(fault_reset_is_recorded_as_reset)
 {
 	struct result r;
-	get("/reset", 5000, &r);
-	ck_assert_msg(r.kind == RESULT_RESET, "%s: %s",
-		      result_kind_name(r.kind), r.message);
+	get_expecting("/reset", 5000, RESULT_RESET, &r);
 	assert_serving();
 }
 END_TEST
@@ -220,9 +220,7 @@ END_TEST
 START_TEST(fault_truncate_is_recorded_as_truncated)
 {
 	struct result r;
-	get("/truncate/1000", 5000, &r);
-	ck_assert_msg(r.kind == RESULT_TRUNCATED, "%s: %s",
-		      result_kind_name(r.kind), r.message);
+	get_expecting("/truncate/1000", 5000, RESULT_TRUNCATED, &r);
 	ck_assert_uint_eq(r.bytes, 500); /* half of what was promised */
 	assert_serving();
 }
@@ -231,9 +229,7 @@ END_TEST
 START_TEST(fault_hang_is_recorded_as_timeout)
 {
 	struct result r;
-	get("/hang", 300, &r);
-	ck_assert_msg(r.kind == RESULT_TIMEOUT, "%s: %s",
-		      result_kind_name(r.kind), r.message);
+	get_expecting("/hang", 300, RESULT_TIMEOUT, &r);
 	assert_serving();
 }
 END_TEST
@@ -254,11 +250,9 @@ END_TEST
 START_TEST(an_idle_keep_alive_connection_is_closed)
 {
 	struct server_opts o = server_opts_default();
-	o.quiet = 1;
 	o.idle_timeout_s = 0.3;
-	pid_t pid;
 	char url[128];
-	ck_assert_int_eq(server_spawn(&o, &pid, url, sizeof(url)), 0);
+	pid_t pid = support_server_start(o, url, sizeof(url));
 	int fd = rawsock_connect(rawsock_port(url));
 	const char *req = "GET /bytes/2 HTTP/1.1\r\nHost: t\r\n\r\n";
 	ck_assert_int_eq(rawsock_send(fd, req, strlen(req)), 0);
@@ -319,7 +313,6 @@ END_TEST
 
 START_TEST(sigterm_and_sigint_stop_it_cleanly)
 {
-	const char *bin = getenv("CONCUR_BIN");
 	static const int sigs[] = {SIGTERM, SIGINT};
 	for (int k = 0; k < 2; k++) {
 		int p[2];
@@ -327,8 +320,7 @@ START_TEST(sigterm_and_sigint_stop_it_cleanly)
 		pid_t pid = fork();
 		if (pid == 0) {
 			dup2(p[1], 1);
-			execl(bin ? bin : "build/concur", "concur", "serve",
-			      NULL);
+			execl(support_bin(), "concur", "serve", NULL);
 			_exit(127);
 		}
 		close(p[1]);
@@ -346,12 +338,11 @@ START_TEST(sigterm_and_sigint_stop_it_cleanly)
 }
 END_TEST
 
-static Suite *server_suite(void)
+Suite *test_suite(void)
 {
 	Suite *s = suite_create("server");
-	TCase *tc = tcase_create("endpoints");
+	TCase *tc = runner_tcase(s, "endpoints", 60);
 	tcase_add_unchecked_fixture(tc, support_server_up, support_server_down);
-	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, bytes_body_follows_the_documented_rule);
 	tcase_add_test(tc, the_largest_body_is_streamed_whole);
 	tcase_add_test(tc, delay_waits_and_combines_with_bytes_and_status);
@@ -366,15 +357,5 @@ static Suite *server_suite(void)
 	tcase_add_test(tc, an_idle_keep_alive_connection_is_closed);
 	tcase_add_test(tc, bad_command_lines_exit_2_with_one_line);
 	tcase_add_test(tc, sigterm_and_sigint_stop_it_cleanly);
-	suite_add_tcase(s, tc);
 	return s;
-}
-
-int main(void)
-{
-	SRunner *sr = srunner_create(server_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

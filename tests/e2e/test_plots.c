@@ -18,6 +18,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "tests/support/files.h"
+#include "tests/support/runner.h"
 #include "tests/support/support.h"
 
 #define TASKS 6
@@ -50,30 +52,6 @@ static const char tasks_header[] =
 
 /* ---- reading files ---- */
 
-/* The whole file, NUL-terminated (free it), or NULL. */
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return NULL;
-	size_t cap = 1 << 16, n = 0;
-	char *buf = malloc(cap);
-	size_t got;
-	while (buf && (got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-		n += got;
-		if (n + 1 == cap) {
-			char *grown = realloc(buf, cap *= 2);
-			if (!grown)
-				free(buf);
-			buf = grown;
-		}
-	}
-	fclose(f);
-	if (buf)
-		buf[n] = '\0';
-	return buf;
-}
-
 static int count_char(const char *s, size_t len, char c)
 {
 	int n = 0;
@@ -89,7 +67,7 @@ static int check_csv(const char *name, const char *header)
 {
 	char path[4300];
 	snprintf(path, sizeof(path), "%s/%s", set_dir, name);
-	char *text = slurp(path);
+	char *text = files_read(path, NULL);
 	ck_assert_msg(text != NULL, "%s is missing", path);
 	size_t hlen = strlen(header);
 	ck_assert_msg(strncmp(text, header, hlen) == 0 && text[hlen] == '\n',
@@ -333,7 +311,7 @@ START_TEST(each_picture_has_its_title_axes_and_models)
 	snprintf(path, sizeof(path), "%s/%s.png", set_dir, p->name);
 	ck_assert_msg(access(path, R_OK) == 0, "%s is missing", path);
 	snprintf(path, sizeof(path), "%s/%s.svg", set_dir, p->name);
-	char *svg = slurp(path);
+	char *svg = files_read(path, NULL);
 	ck_assert_msg(svg != NULL, "%s is missing", path);
 	ck_assert_msg(strstr(svg, p->title) != NULL, "%s has no title '%s'",
 		      path, p->title);
@@ -373,7 +351,7 @@ START_TEST(a_set_with_only_the_baseline_still_plots)
 	snprintf(path, sizeof(path), "%s/scaling.svg", base_dir);
 	ck_assert_msg(access(path, F_OK) != 0, "%s drawn from nothing", path);
 	snprintf(path, sizeof(path), "%s/gnuplot.log", base_dir);
-	char *log = slurp(path);
+	char *log = files_read(path, NULL);
 	ck_assert_msg(log && strstr(log, "nothing to plot"),
 		      "gnuplot.log does not say why scaling is missing");
 	free(log);
@@ -382,16 +360,15 @@ END_TEST
 
 START_TEST(without_gnuplot_plot_says_how_to_get_it)
 {
-	const char *bin = getenv("CONCUR_BIN");
 	char cmd[8800];
 	snprintf(cmd, sizeof(cmd),
 		 "PATH=/nonexistent %s plot %s </dev/null >/dev/null 2>%s/err",
-		 bin ? bin : "build/concur", base_dir, out_dir);
+		 support_bin(), base_dir, out_dir);
 	int status = system(cmd);
 	ck_assert_int_eq(WEXITSTATUS(status), 1);
 	char path[4300];
 	snprintf(path, sizeof(path), "%s/err", out_dir);
-	char *err = slurp(path);
+	char *err = files_read(path, NULL);
 	ck_assert_msg(err && strstr(err, "gnuplot-nox") &&
 			      strstr(err, "concur plot"),
 		      "no advice on getting gnuplot: %s", err ? err : "");
@@ -399,10 +376,10 @@ START_TEST(without_gnuplot_plot_says_how_to_get_it)
 }
 END_TEST
 
-int main(void)
+Suite *test_suite(void)
 {
 	Suite *s = suite_create("plots");
-	TCase *files = tcase_create("files");
+	TCase *files = runner_tcase(s, "files", 30);
 	tcase_add_unchecked_fixture(files, sweep_up, sweep_down);
 	tcase_add_test(files, runs_csv_has_one_row_per_measured_run);
 	tcase_add_test(files, summary_csv_has_one_row_per_case);
@@ -412,11 +389,5 @@ int main(void)
 			    0, N_PICTURES);
 	tcase_add_test(files, a_set_with_only_the_baseline_still_plots);
 	tcase_add_test(files, without_gnuplot_plot_says_how_to_get_it);
-	tcase_set_timeout(files, 30);
-	suite_add_tcase(s, files);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return s;
 }

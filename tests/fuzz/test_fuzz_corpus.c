@@ -12,24 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tests/support/files.h"
 #include "tests/support/fuzz_drive.h"
+#include "tests/support/runner.h"
 
 #define CORPUS "tests/fuzz/corpus"
-
-/* Reads a whole file; NULL when it cannot. */
-static uint8_t *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	long size = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	uint8_t *buf = malloc(size > 0 ? (size_t)size : 1);
-	*len = buf ? fread(buf, 1, (size_t)(size > 0 ? size : 0), f) : 0;
-	fclose(f);
-	return buf;
-}
 
 START_TEST(every_corpus_input_keeps_the_invariants)
 {
@@ -44,7 +31,7 @@ START_TEST(every_corpus_input_keeps_the_invariants)
 		char path[512];
 		snprintf(path, sizeof(path), "%s/%s", CORPUS, e->d_name);
 		size_t len;
-		uint8_t *data = slurp(path, &len);
+		uint8_t *data = (uint8_t *)files_read(path, &len);
 		ck_assert_msg(data != NULL, "cannot read %s", path);
 		answered += fuzz_drive(data, len); /* aborts on a broken one */
 		free(data);
@@ -56,16 +43,10 @@ START_TEST(every_corpus_input_keeps_the_invariants)
 }
 END_TEST
 
-int main(void)
+Suite *test_suite(void)
 {
 	Suite *s = suite_create("fuzz_corpus");
-	TCase *tc = tcase_create("replay");
-	tcase_set_timeout(tc, 120);
+	TCase *tc = runner_tcase(s, "replay", 120);
 	tcase_add_test(tc, every_corpus_input_keeps_the_invariants);
-	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return s;
 }

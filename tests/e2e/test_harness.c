@@ -15,6 +15,8 @@
 #include <unistd.h>
 
 #include "harness/run/measure.h"
+#include "tests/support/files.h"
+#include "tests/support/runner.h"
 #include "tests/support/support.h"
 
 #define BIG_MIB 300
@@ -77,14 +79,13 @@ static int file_lines(const char *path)
 
 START_TEST(ctrl_c_leaves_a_partial_set_and_no_process)
 {
-	char out[] = "/tmp/concur-interrupt-XXXXXX";
-	ck_assert_ptr_nonnull(mkdtemp(out));
+	char out[64];
+	files_tmp_dir(out, sizeof(out), "interrupt");
 	pid_t pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
 		setpgid(0, 0); /* its own group, as a shell job would be */
-		char *bin = getenv("CONCUR_BIN");
-		execl(bin ? bin : "build/concur", "concur", "run", "--models",
+		execl(support_bin(), "concur", "run", "--models",
 		      "sequential,threads,processes", "--workloads", "compute",
 		      "--workers", "1,2", "--tasks", "4", "--work", "400",
 		      "--repeat", "3", "--quiet", "--no-plot", "--label", "t",
@@ -119,23 +120,15 @@ START_TEST(ctrl_c_leaves_a_partial_set_and_no_process)
 			 "partial");
 	json_decref(root);
 	ck_assert_int_ge(file_lines(runs), 2);
-	char cmd[4300];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", out);
-	ck_assert_int_eq(system(cmd), 0);
+	files_rm_dir(out);
 }
 END_TEST
 
-int main(void)
+Suite *test_suite(void)
 {
 	Suite *s = suite_create("harness");
-	TCase *tc = tcase_create("measuring");
-	tcase_set_timeout(tc, 60);
+	TCase *tc = runner_tcase(s, "measuring", 60);
 	tcase_add_test(tc, a_small_run_after_a_large_one_has_a_small_peak);
 	tcase_add_test(tc, ctrl_c_leaves_a_partial_set_and_no_process);
-	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return s;
 }

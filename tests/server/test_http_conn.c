@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "harness/server/http_conn.h"
+#include "tests/support/runner.h"
 
 static const struct http_limits limits = {.header_timeout_s = 10,
 					  .idle_timeout_s = 30};
@@ -203,10 +204,10 @@ START_TEST(a_client_that_stops_reading_is_closed_after_the_idle_timeout)
 }
 END_TEST
 
-int main(void)
+Suite *test_suite(void)
 {
 	Suite *s = suite_create("http_conn");
-	TCase *tc = tcase_create("state machine");
+	TCase *tc = runner_tcase(s, "state machine", 0);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, pipelined_requests_are_answered_in_order);
 	tcase_add_test(tc, the_head_cap_is_exact);
@@ -222,10 +223,5 @@ int main(void)
 	tcase_add_test(
 		tc,
 		a_client_that_stops_reading_is_closed_after_the_idle_timeout);
-	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return s;
 }

@@ -17,7 +17,10 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "tests/support/files.h"
 #include "tests/support/lesson_check.h"
+#include "tests/support/runner.h"
+#include "tests/support/support.h"
 
 #define MAX_BLOCKS 64
 #define SECTION_EXERCISE 11 /* "Write your own model" */
@@ -97,11 +100,10 @@ END_TEST
  * the lesson number it runs, or 0. */
 static int rewrite(const char *cmd, const char *tmp, char *out, size_t len)
 {
-	const char *bin = getenv("CONCUR_BIN"), *build = getenv("BUILD");
+	const char *build = getenv("BUILD");
 	int lesson = 0;
 	if (strncmp(cmd, "build/concur ", 13) == 0) {
-		int n = snprintf(out, len, "%s %s", bin ? bin : "build/concur",
-				 cmd + 13);
+		int n = snprintf(out, len, "%s %s", support_bin(), cmd + 13);
 		if (sscanf(cmd + 13, "lesson %d", &lesson) == 1)
 			snprintf(out + n, len - (size_t)n,
 				 " --quick --no-pause --out %s", tmp);
@@ -145,24 +147,14 @@ static int write_script(const struct block *b, const char *tmp,
 
 static char out[256 * 1024];
 
-static void slurp(const char *path, char *buf, size_t len)
-{
-	FILE *f = fopen(path, "r");
-	size_t n = f ? fread(buf, 1, len - 1, f) : 0;
-	buf[n] = '\0';
-	if (f)
-		fclose(f);
-}
-
 START_TEST(tested_block_runs)
 {
 	ck_assert_int_eq(read_tutorial(), 0);
 	if ((size_t)_i >= n_blocks)
 		return; /* fewer blocks than the loop's upper bound */
 	const struct block *b = &blocks[_i];
-	char tmp[] = "/tmp/concur-tutorial-XXXXXX", script[128], log[128],
-	     cmd[512];
-	ck_assert_ptr_nonnull(mkdtemp(tmp));
+	char tmp[64], script[128], log[128], cmd[512];
+	files_tmp_dir(tmp, sizeof(tmp), "tutorial");
 	snprintf(script, sizeof(script), "%s/block.sh", tmp);
 	snprintf(log, sizeof(log), "%s/stdout", tmp);
 	int lesson = write_script(b, tmp, script);
@@ -170,7 +162,7 @@ START_TEST(tested_block_runs)
 		 script, log, tmp);
 	int status = system(cmd);
 	int rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-	slurp(log, out, sizeof(out));
+	files_read_into(log, out, sizeof(out));
 	if (b->must_fail)
 		ck_assert_msg(
 			rc > 0 && strstr(out, "hint: "),
@@ -184,23 +176,16 @@ START_TEST(tested_block_runs)
 		const char *problem = lesson_check(lesson, out);
 		ck_assert_msg(!problem, "TUTORIAL.md:%d: %s", b->line, problem);
 	}
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
-	ck_assert_int_eq(system(cmd), 0);
+	files_rm_dir(tmp);
 }
 END_TEST
 
-int main(void)
+Suite *test_suite(void)
 {
 	Suite *s = suite_create("tutorial");
-	TCase *tc = tcase_create("TUTORIAL.md");
-	tcase_set_timeout(tc, 240);
+	TCase *tc = runner_tcase(s, "TUTORIAL.md", 240);
 	tcase_add_test(tc, every_lesson_has_a_tested_block);
 	read_tutorial();
 	tcase_add_loop_test(tc, tested_block_runs, 0, (int)n_blocks);
-	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return s;
 }

@@ -16,6 +16,7 @@
 #include "common/clock.h"
 #include "harness/external/dispatch.h"
 #include "models/model.h"
+#include "tests/support/runner.h"
 #include "tests/support/support.h"
 
 struct scenario {
@@ -25,16 +26,6 @@ struct scenario {
 	long timeout_ms;
 	void (*build)(struct batch *b, size_t i);
 };
-
-static void url_of(struct batch *b, size_t i, const char *path)
-{
-	char url[512];
-	if (strncmp(path, "http", 4) == 0)
-		snprintf(url, sizeof(url), "%s", path);
-	else
-		snprintf(url, sizeof(url), "%s%s", support_server_url, path);
-	ck_assert_int_eq(batch_set_url(b, i, url), 0);
-}
 
 /* Mixed delays and sizes, 404 and 503, a refused port, a timeout. */
 static void build_fetch(struct batch *b, size_t i)
@@ -47,7 +38,7 @@ static void build_fetch(struct batch *b, size_t i)
 		"/delay/5000",	      "/delay/5?bytes=333",
 	};
 	b->tasks[i].type = TASK_FETCH;
-	url_of(b, i, paths[i % (sizeof(paths) / sizeof(paths[0]))]);
+	support_set_url(b, i, paths[i % (sizeof(paths) / sizeof(paths[0]))]);
 }
 
 /* The server's faults: a reset, a truncated body, an answer that never
@@ -57,7 +48,7 @@ static void build_faults(struct batch *b, size_t i)
 	static const char *const paths[] = {"/reset", "/truncate/1000", "/hang",
 					    "/bytes/10", "/drip/5?ms=10"};
 	b->tasks[i].type = TASK_FETCH;
-	url_of(b, i, paths[i % 5]);
+	support_set_url(b, i, paths[i % 5]);
 }
 
 static void build_compute(struct batch *b, size_t i)
@@ -77,7 +68,7 @@ static void build_mixed(struct batch *b, size_t i)
 		snprintf(path, sizeof(path), "/status/503");
 	else
 		snprintf(path, sizeof(path), "/delay/20?bytes=%zu", i * 100);
-	url_of(b, i, path);
+	support_set_url(b, i, path);
 }
 
 /* Alternating fetch and compute, for the edge cases. */
@@ -86,7 +77,7 @@ static void build_both(struct batch *b, size_t i)
 	if (i % 2)
 		build_compute(b, i);
 	else
-		url_of(b, i, "/delay/5?bytes=64");
+		support_set_url(b, i, "/delay/5?bytes=64");
 }
 
 static const struct scenario scenarios[] = {
@@ -109,21 +100,20 @@ static size_t n_tested;
 /* The models under test: CONCUR_MODELS if set, else every non-exercise. */
 static void choose_models(void)
 {
+	const char *only = getenv("CONCUR_MODELS");
+	if (!only || !only[0]) {
+		n_tested = support_models(tested, 64, MODEL_EXERCISE);
+		return;
+	}
 	size_t n;
 	const struct model *const *all = model_list(&n);
-	const char *only = getenv("CONCUR_MODELS");
+	char pad[256];
+	snprintf(pad, sizeof(pad), ",%s,", only);
 	for (size_t i = 0; i < n && n_tested < 64; i++) {
-		if (only && only[0]) {
-			char pad[256];
-			snprintf(pad, sizeof(pad), ",%s,", only);
-			char key[80];
-			snprintf(key, sizeof(key), ",%s,", all[i]->name);
-			if (!strstr(pad, key))
-				continue;
-		} else if (all[i]->flags & MODEL_EXERCISE) {
-			continue;
-		}
-		tested[n_tested++] = all[i];
+		char key[80];
+		snprintf(key, sizeof(key), ",%s,", all[i]->name);
+		if (strstr(pad, key))
+			tested[n_tested++] = all[i];
 	}
 }
 
@@ -144,12 +134,9 @@ START_TEST(model_matches_reference)
 	b->t0 = clock_now();
 	ck_assert_msg(model_run(m, b, &o) == 0, "%s could not run '%s'",
 		      m->name, sc->name);
-	struct verify_report rep;
-	support_verify(b, sc->timeout_ms, &rep);
-	ck_assert_msg(rep.wrong == 0 && rep.crashed == 0 && rep.timing == 0,
-		      "%s on '%s': %zu wrong, %zu crashed, %zu timing; %s",
-		      m->name, sc->name, rep.wrong, rep.crashed, rep.timing,
-		      rep.n_lines ? rep.lines[0] : "");
+	char who[256];
+	snprintf(who, sizeof(who), "%s on '%s'", m->name, sc->name);
+	support_assert_reference(b, sc->timeout_ms, who);
 	for (size_t i = 0; i < b->n; i++) {
 		const struct result *r = &b->results[i];
 		ck_assert_msg(r->worker >= 0 && r->end >= r->start,
@@ -161,13 +148,13 @@ START_TEST(model_matches_reference)
 }
 END_TEST
 
-int main(void)
+Suite *test_suite(void)
 {
 	/* `concur grade` names its checks after the scenarios. */
 	if (getenv("CONCUR_LIST_SCENARIOS")) {
 		for (size_t i = 0; i < N_SCENARIOS; i++)
 			printf("%s\n", scenarios[i].name);
-		return 0;
+		exit(0);
 	}
 	choose_models();
 	if (n_tested == 0) {
@@ -175,18 +162,12 @@ int main(void)
 			"conformance: no model matches CONCUR_MODELS="
 			"'%s'\n",
 			getenv("CONCUR_MODELS"));
-		return 1;
+		exit(1);
 	}
 	Suite *s = suite_create("conformance");
-	TCase *tc = tcase_create("every model, every scenario");
+	TCase *tc = runner_tcase(s, "every model, every scenario", 120);
 	tcase_add_unchecked_fixture(tc, support_server_up, support_server_down);
-	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, model_matches_reference, 0,
 			    (int)(n_tested * N_SCENARIOS));
-	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return s;
 }

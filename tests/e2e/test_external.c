@@ -24,17 +24,18 @@
 #include "harness/external/python.h"
 #include "harness/external/dispatch.h"
 #include "models/model.h"
+#include "tests/support/runner.h"
 #include "tests/support/support.h"
 
 /* ---- Helpers ------------------------------------------------------------ */
 
-/* Is there a Python for the py-* models? Fails the test under CI=true. */
 /* How the program ended, as the harness reported it. */
 static int ext_status(const struct run_stats *s)
 {
 	return (int)run_stats_get(s, "external_status", -1);
 }
 
+/* Is there a Python for the py-* models? Fails the test under CI=true. */
 static int have_python(void)
 {
 	char why[512];
@@ -45,16 +46,6 @@ static int have_python(void)
 		      "CI needs the py-* models: %s", why);
 	fprintf(stderr, "test_external: py-* tests skipped: %s\n", why);
 	return 0;
-}
-
-static void set_url(struct batch *b, size_t i, const char *path)
-{
-	char url[512];
-	if (strncmp(path, "http", 4) == 0)
-		snprintf(url, sizeof(url), "%s", path);
-	else
-		snprintf(url, sizeof(url), "%s%s", support_server_url, path);
-	ck_assert_int_eq(batch_set_url(b, i, url), 0);
 }
 
 /* Every kind of task and every fault, in one batch of 12. */
@@ -74,7 +65,7 @@ static struct batch *mixed_bag(void)
 	ck_assert_ptr_nonnull(b);
 	for (size_t i = 0; i < n_fetch; i++) {
 		b->tasks[i].type = TASK_FETCH;
-		set_url(b, i, fetches[i]);
+		support_set_url(b, i, fetches[i]);
 	}
 	for (size_t i = n_fetch; i < n_fetch + 3; i++) { /* 1 or 2 units */
 		b->tasks[i].type = TASK_COMPUTE;
@@ -84,12 +75,15 @@ static struct batch *mixed_bag(void)
 	for (size_t i = n_fetch + 3; i < b->n; i++) {
 		b->tasks[i].type = TASK_MIXED;
 		b->tasks[i].work = 1;
-		set_url(b, i, i % 2 ? "/bytes/100" : "/delay/10?bytes=777");
+		support_set_url(b, i,
+				i % 2 ? "/bytes/100" : "/delay/10?bytes=777");
 	}
 	return b;
 }
 
-/* A fake model: a script under tests/fake-models/. */
+#define FAKES "tests/e2e/fake-models/" /* scripts that misbehave */
+
+/* A fake model: a script under FAKES. */
 static struct model fake(const char *name, const char *command)
 {
 	struct model m = {.name = name,
@@ -97,18 +91,6 @@ static struct model fake(const char *name, const char *command)
 			  .flags = MODEL_EXTERNAL,
 			  .command = command};
 	return m;
-}
-
-/* n compute tasks of 0 units: task i's right checksum is i ^ SEED_MIX. */
-static struct batch *zero_work_batch(size_t n)
-{
-	struct batch *b = batch_new(n);
-	ck_assert_ptr_nonnull(b);
-	for (size_t i = 0; i < n; i++) {
-		b->tasks[i].type = TASK_COMPUTE;
-		b->tasks[i].seed = i;
-	}
-	return b;
 }
 
 /* No child of this test process is left a zombie. */
@@ -141,11 +123,7 @@ START_TEST(py_model_matches_sequential)
 	ck_assert_int_eq(model_run(m, b, &o), 0);
 	double wall = clock_now() - b->t0;
 
-	struct verify_report rep;
-	support_verify(b, o.fetch.timeout_ms, &rep);
-	ck_assert_msg(verify_ok(&rep) && rep.timing == 0,
-		      "%s: %zu wrong, %zu timing; %s", m->name, rep.wrong,
-		      rep.timing, rep.n_lines ? rep.lines[0] : "");
+	support_assert_reference(b, o.fetch.timeout_ms, m->name);
 	ck_assert_str_eq(external_status_name(ext_status(&stats)), "ok");
 	/* The program's own run time lies inside the harness's wall time;
 	 * the rest is start-up. The /hang task alone takes the timeout. */
@@ -180,8 +158,8 @@ START_TEST(garbage_is_recorded_per_task)
 {
 	/* More tasks than a pipe holds: the program never reads its batch,
 	 * and the harness must not block writing it. */
-	struct batch *b = zero_work_batch(20000);
-	struct model m = fake("fake-garbage", "tests/fake-models/garbage.sh");
+	struct batch *b = support_compute_batch(20000, 0);
+	struct model m = fake("fake-garbage", FAKES "garbage.sh");
 	struct run_opts o = run_opts_default();
 	struct run_stats stats = {0};
 	o.workers = 2;
@@ -189,6 +167,7 @@ START_TEST(garbage_is_recorded_per_task)
 	ck_assert_int_eq(external_run(&m, b, &o), 0);
 
 	ck_assert_int_eq(b->results[0].kind, RESULT_OK);
+	/* 0 units: the checksum is the seed (0) ^ KERNEL_SEED_MIX. */
 	ck_assert_uint_eq(b->results[0].checksum, KERNEL_SEED_MIX);
 	static const char *const why[] = {
 		NULL,	     "status 1234",	"unknown kind",
@@ -212,8 +191,8 @@ END_TEST
 
 START_TEST(crash_leaves_the_rest_crashed)
 {
-	struct batch *b = zero_work_batch(5);
-	struct model m = fake("fake-crash", "tests/fake-models/crash.sh");
+	struct batch *b = support_compute_batch(5, 0);
+	struct model m = fake("fake-crash", FAKES "crash.sh");
 	struct run_opts o = run_opts_default();
 	struct run_stats stats = {0};
 	o.stats = &stats;
@@ -250,8 +229,8 @@ START_TEST(hang_is_killed_with_its_children)
 	ck_assert_int_ge(fd, 0);
 	close(fd);
 	setenv("CONCUR_FAKE_PIDFILE", pidfile, 1);
-	struct batch *b = zero_work_batch(3);
-	struct model m = fake("fake-hang", "tests/fake-models/hang.sh");
+	struct batch *b = support_compute_batch(3, 0);
+	struct model m = fake("fake-hang", FAKES "hang.sh");
 	struct run_opts o = run_opts_default();
 	struct run_stats stats = {0};
 	o.stats = &stats;
@@ -286,8 +265,8 @@ END_TEST
 
 START_TEST(missing_program_is_unavailable)
 {
-	struct batch *b = zero_work_batch(2);
-	struct model m = fake("fake-missing", "tests/fake-models/none.py");
+	struct batch *b = support_compute_batch(2, 0);
+	struct model m = fake("fake-missing", FAKES "none.py");
 	struct run_opts o = run_opts_default();
 	struct run_stats stats = {0};
 	o.stats = &stats;
@@ -304,43 +283,32 @@ END_TEST
 
 START_TEST(the_run_goes_on_after_a_crash)
 {
-	struct batch *b = zero_work_batch(4);
-	struct model crash = fake("fake-crash", "tests/fake-models/crash.sh");
+	struct batch *b = support_compute_batch(4, 0);
+	struct model crash = fake("fake-crash", FAKES "crash.sh");
 	struct run_opts o = run_opts_default();
 	ck_assert_int_eq(model_run(&crash, b, &o), 0);
-	batch_reset_results(b);
-	const struct model *seq = model_find("sequential");
-	b->t0 = clock_now();
-	ck_assert_int_eq(model_run(seq, b, &o), 0);
+	ck_assert_int_eq(support_run("sequential", b, &o), 0);
 	for (size_t i = 0; i < b->n; i++)
 		ck_assert_uint_eq(b->results[i].checksum, kernel_run(i, 0));
 	batch_free(b);
 }
 END_TEST
 
-int main(void)
+Suite *test_suite(void)
 {
 	Suite *s = suite_create("external");
-	TCase *py = tcase_create("py-* models");
+	TCase *py = runner_tcase(s, "py-* models", 120);
 	tcase_add_unchecked_fixture(py, support_server_up, support_server_down);
-	tcase_set_timeout(py, 120);
 	tcase_add_loop_test(py, py_model_matches_sequential, 0,
 			    (int)(sizeof(py_models) / sizeof(py_models[0])));
 	tcase_add_test(py, python_from_command_line_is_checked);
-	suite_add_tcase(s, py);
 
-	TCase *fakes = tcase_create("programs that misbehave");
-	tcase_set_timeout(fakes, 60);
+	TCase *fakes = runner_tcase(s, "programs that misbehave", 60);
 	tcase_add_test(fakes, garbage_is_recorded_per_task);
 	tcase_add_test(fakes, crash_leaves_the_rest_crashed);
 	tcase_add_test(fakes, hang_is_killed_with_its_children);
 	tcase_add_test(fakes, missing_program_is_unavailable);
 	tcase_add_test(fakes, the_run_goes_on_after_a_crash);
-	suite_add_tcase(s, fakes);
 
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return s;
 }

@@ -6,6 +6,7 @@
 #include "harness/bench/bench.h"
 #include "harness/cli/cli.h"
 #include "harness/run/stats.h"
+#include "tests/support/runner.h"
 
 START_TEST(median_min_max_of_odd_and_even_counts)
 {
@@ -72,19 +73,14 @@ START_TEST(worker_lists_and_doubling_ranges)
 }
 END_TEST
 
-int main(void)
+Suite *test_suite(void)
 {
 	Suite *s = suite_create("stats");
-	TCase *tc = tcase_create("stats");
+	TCase *tc = runner_tcase(s, "stats", 0);
 	tcase_add_test(tc, median_min_max_of_odd_and_even_counts);
 	tcase_add_test(tc, percentiles_interpolate_like_numpy);
 	tcase_add_test(tc, a_cold_first_run_is_an_outlier);
 	tcase_add_test(tc, bench_targets_are_read_as_bounds);
 	tcase_add_test(tc, worker_lists_and_doubling_ranges);
-	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return s;
 }

@@ -21,42 +21,17 @@
 #include "harness/external/dispatch.h"
 #include "models/model.h"
 #include "tests/support/faults.h"
+#include "tests/support/runner.h"
 #include "tests/support/support.h"
-
-/* A compute batch of n tasks of `work` units each. */
-static struct batch *compute_batch(size_t n, uint32_t work)
-{
-	struct batch *b = batch_new(n);
-	ck_assert_ptr_nonnull(b);
-	for (size_t i = 0; i < n; i++) {
-		b->tasks[i].type = TASK_COMPUTE;
-		b->tasks[i].seed = i * 31 + 7;
-		b->tasks[i].work = work;
-	}
-	return b;
-}
 
 /* Runs model `name` at C workers; returns run()'s status. */
 static int run_model(const char *name, struct batch *b, int workers,
 		     struct run_stats *stats)
 {
-	const struct model *m = model_find(name);
-	ck_assert_msg(m != NULL, "model %s is not registered", name);
 	struct run_opts o = run_opts_default();
 	o.workers = workers;
 	o.stats = stats;
-	b->t0 = clock_now();
-	return model_run(m, b, &o);
-}
-
-/* Every result equals the sequential reference's. */
-static void assert_matches_reference(const struct batch *b, const char *who)
-{
-	struct verify_report rep;
-	support_verify(b, 5000, &rep);
-	ck_assert_msg(verify_ok(&rep) && rep.timing == 0,
-		      "%s: %zu wrong, %zu crashed; %s", who, rep.wrong,
-		      rep.crashed, rep.n_lines ? rep.lines[0] : "");
+	return support_run(name, b, &o);
 }
 
 /* Built with -fsanitize=address or thread (GCC defines these; clang's
@@ -83,11 +58,11 @@ START_TEST(pool_models_match_sequential_on_compute)
 	} edges[] = {{1, 5}, {3, 9}, {16, 3}, {4, 0}, {4, 1}};
 	const char *name = pool_models[_i];
 	for (size_t e = 0; e < sizeof(edges) / sizeof(edges[0]); e++) {
-		struct batch *b = compute_batch(edges[e].tasks, 2);
+		struct batch *b = support_compute_batch(edges[e].tasks, 2);
 		struct run_stats stats = {0};
 		ck_assert_int_eq(run_model(name, b, edges[e].workers, &stats),
 				 0);
-		assert_matches_reference(b, name);
+		support_assert_reference(b, 5000, name);
 		size_t want = (size_t)edges[e].workers < edges[e].tasks
 				      ? (size_t)edges[e].workers
 				      : edges[e].tasks;
@@ -101,7 +76,7 @@ END_TEST
 
 START_TEST(threads_start_the_pool_they_were_asked_for)
 {
-	struct batch *b = compute_batch(40, 1);
+	struct batch *b = support_compute_batch(40, 1);
 	struct run_stats stats = {0};
 	ck_assert_int_eq(run_model("threads", b, 8, &stats), 0);
 	ck_assert_int_eq(stats.workers_started, 8);
@@ -110,7 +85,7 @@ START_TEST(threads_start_the_pool_they_were_asked_for)
 	for (size_t i = 0; i < b->n; i++)
 		ck_assert(b->results[i].worker >= 0 &&
 			  b->results[i].worker < 8);
-	assert_matches_reference(b, "threads");
+	support_assert_reference(b, 5000, "threads");
 	batch_free(b);
 }
 END_TEST
@@ -118,7 +93,7 @@ END_TEST
 /* The small explicit stack lets a thousand threads start. */
 START_TEST(threads_fit_a_thousand_threads)
 {
-	struct batch *b = compute_batch(1000, 0);
+	struct batch *b = support_compute_batch(1000, 0);
 	struct run_stats stats = {0};
 	ck_assert_int_eq(run_model("threads", b, 1000, &stats), 0);
 	ck_assert_int_eq(stats.workers_started, 1000);
@@ -134,7 +109,7 @@ START_TEST(threads_go_on_with_fewer_when_a_limit_is_hit)
 {
 	if (running_under_sanitizer())
 		return; /* sanitizers reserve terabytes of address space */
-	struct batch *b = compute_batch(5000, 0);
+	struct batch *b = support_compute_batch(5000, 0);
 	struct run_stats stats = {0};
 	struct rlimit rl;
 	FILE *f = fopen("/proc/self/status", "r");
@@ -173,7 +148,7 @@ static void assert_no_child_left(void)
  * finishes the rest, and every child has been reaped. */
 static void crash_one(int workers, long task)
 {
-	struct batch *b = compute_batch(12, 1);
+	struct batch *b = support_compute_batch(12, 1);
 	struct run_stats stats = {0};
 	faults_crash_task(task);
 	int rc = run_model("processes", b, workers, &stats);
@@ -212,11 +187,11 @@ END_TEST
 
 START_TEST(processes_leave_no_child_behind)
 {
-	struct batch *b = compute_batch(20, 1);
+	struct batch *b = support_compute_batch(20, 1);
 	struct run_stats stats = {0};
 	ck_assert_int_eq(run_model("processes", b, 4, &stats), 0);
 	assert_no_child_left();
-	assert_matches_reference(b, "processes");
+	support_assert_reference(b, 5000, "processes");
 	ck_assert(run_stats_get(&stats, "replacements", -1) == 0);
 	batch_free(b);
 }
@@ -233,7 +208,7 @@ END_TEST
  * interval. */
 START_TEST(gil_has_one_holder_and_starves_nobody)
 {
-	struct batch *b = compute_batch(GIL_THREADS, 40);
+	struct batch *b = support_compute_batch(GIL_THREADS, 40);
 	struct run_stats stats = {0};
 	const struct model *m = model_find("gil");
 	struct run_opts o = run_opts_default();
@@ -264,7 +239,7 @@ START_TEST(gil_has_one_holder_and_starves_nobody)
 	}
 	ck_assert(run_stats_get(&stats, "handovers", 0) >= GIL_THREADS - 1);
 	ck_assert(lock_wait > 0);
-	assert_matches_reference(b, "gil");
+	support_assert_reference(b, 5000, "gil");
 	batch_free(b);
 }
 END_TEST
@@ -286,12 +261,11 @@ START_TEST(spawn_cost_gives_ordered_positive_figures)
 }
 END_TEST
 
-int main(void)
+Suite *test_suite(void)
 {
 	fetch_global_init(); /* as concur's main does, before any thread */
 	Suite *s = suite_create("pool");
-	TCase *tc = tcase_create("pool models");
-	tcase_set_timeout(tc, 60);
+	TCase *tc = runner_tcase(s, "pool models", 60);
 	tcase_add_loop_test(tc, pool_models_match_sequential_on_compute, 0, 3);
 	tcase_add_test(tc, threads_start_the_pool_they_were_asked_for);
 	tcase_add_test(tc, threads_fit_a_thousand_threads);
@@ -302,10 +276,5 @@ int main(void)
 	tcase_add_test(tc, processes_leave_no_child_behind);
 	tcase_add_test(tc, gil_has_one_holder_and_starves_nobody);
 	tcase_add_test(tc, spawn_cost_gives_ordered_positive_figures);
-	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return s;
 }

@@ -16,6 +16,7 @@
 #include "common/clock.h"
 #include "harness/run/measure.h"
 #include "models/model.h"
+#include "tests/support/runner.h"
 #include "tests/support/support.h"
 
 /* ---- a model that deadlocks ---------------------------------------------- */
@@ -162,19 +163,13 @@ START_TEST(concur_run_stops_a_hung_model_and_goes_on)
 }
 END_TEST
 
-int main(void)
+Suite *test_suite(void)
 {
 	Suite *s = suite_create("watchdog");
-	TCase *tc = tcase_create("watchdog");
-	tcase_set_timeout(tc, 120);
+	TCase *tc = runner_tcase(s, "watchdog", 120);
 	tcase_add_unchecked_fixture(tc, support_server_up, support_server_down);
 	tcase_add_test(tc, a_deadlocked_model_is_killed_and_its_tasks_recorded);
 	tcase_add_test(tc, a_run_without_limit_is_not_stopped);
 	tcase_add_test(tc, concur_run_stops_a_hung_model_and_goes_on);
-	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return s;
 }

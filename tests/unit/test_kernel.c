@@ -4,6 +4,7 @@
 #include <check.h>
 
 #include "common/kernel.h"
+#include "tests/support/runner.h"
 
 START_TEST(kernel_matches_the_documented_values)
 {
@@ -33,17 +34,12 @@ START_TEST(kernel_depends_on_the_seed)
 }
 END_TEST
 
-int main(void)
+Suite *test_suite(void)
 {
 	Suite *s = suite_create("kernel");
-	TCase *tc = tcase_create("kernel");
+	TCase *tc = runner_tcase(s, "kernel", 0);
 	tcase_add_test(tc, kernel_matches_the_documented_values);
 	tcase_add_test(tc, kernel_in_slices_equals_kernel_in_one_go);
 	tcase_add_test(tc, kernel_depends_on_the_seed);
-	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return s;
 }

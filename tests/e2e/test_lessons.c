@@ -12,26 +12,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tests/support/files.h"
 #include "tests/support/lesson_check.h"
+#include "tests/support/runner.h"
 #include "tests/support/support.h"
 
 #define OUT_MAX (256 * 1024)
 
 static char out[OUT_MAX], err[16384];
-
-/* A fresh directory for result sets, removed by rm_dir. */
-static void tmp_dir(char *dir, size_t len)
-{
-	snprintf(dir, len, "/tmp/concur-lessons-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-}
-
-static void rm_dir(const char *dir)
-{
-	char cmd[512];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
-}
 
 START_TEST(list_names_every_lesson)
 {
@@ -78,7 +66,7 @@ START_TEST(lesson_runs_and_its_numbers_match_its_run)
 {
 	int n = _i;
 	char dir[64], args[256];
-	tmp_dir(dir, sizeof(dir));
+	files_tmp_dir(dir, sizeof(dir), "lessons");
 	snprintf(args, sizeof(args), "lesson %d --quick%s --out %s", n,
 		 n == 1 ? "" : " --no-pause", dir);
 	int rc = support_concur(args, out, sizeof(out), err, sizeof(err));
@@ -90,14 +78,14 @@ START_TEST(lesson_runs_and_its_numbers_match_its_run)
 	ck_assert_msg(strstr(out, "What"), "no explanation: %s", out);
 	const char *problem = lesson_check(n, out);
 	ck_assert_msg(problem == NULL, "%s\n--- output ---\n%s", problem, out);
-	rm_dir(dir);
+	files_rm_dir(dir);
 }
 END_TEST
 
 START_TEST(prediction_is_compared_with_the_run)
 {
 	char dir[64], args[256];
-	tmp_dir(dir, sizeof(dir));
+	files_tmp_dir(dir, sizeof(dir), "lessons");
 	snprintf(args, sizeof(args), "lesson 1 --quick --predict 0.25 --out %s",
 		 dir);
 	int rc = support_concur(args, out, sizeof(out), err, sizeof(err));
@@ -115,25 +103,19 @@ START_TEST(prediction_is_compared_with_the_run)
 	ck_assert_msg(fabs(pct - (0.25 - wall) / wall * 100) <= 0.6,
 		      "off by %g%%, expected %g%%", pct,
 		      (0.25 - wall) / wall * 100);
-	rm_dir(dir);
+	files_rm_dir(dir);
 }
 END_TEST
 
-int main(void)
+Suite *test_suite(void)
 {
 	Suite *s = suite_create("lessons");
-	TCase *tc = tcase_create("the lesson runner");
-	tcase_set_timeout(tc, 180);
+	TCase *tc = runner_tcase(s, "the lesson runner", 180);
 	tcase_add_test(tc, list_names_every_lesson);
 	tcase_add_loop_test(tc, bad_input_exits_2, 0,
 			    (int)(sizeof(bad_args) / sizeof(bad_args[0])));
 	tcase_add_loop_test(tc, lesson_runs_and_its_numbers_match_its_run, 1,
 			    11);
 	tcase_add_test(tc, prediction_is_compared_with_the_run);
-	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return s;
 }

@@ -11,15 +11,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "common/clock.h"
 #include "common/procfs.h"
-#include "common/fetch.h"
 #include "harness/bench/rawclient.h"
 #include "harness/server/serve.h"
 #include "tests/support/rawsock.h"
+#include "tests/support/runner.h"
 #include "tests/support/support.h"
 
 #define MARGIN_S 2.0 /* slack on every deadline: loaded CI machines */
@@ -29,22 +30,9 @@ static int port(void)
 	return rawsock_port(support_server_url);
 }
 
-static void assert_serving_at(const char *base)
-{
-	char url[300];
-	snprintf(url, sizeof(url), "%s/bytes/10", base);
-	struct fetch_opts o = {.connect_timeout_ms = 2000, .timeout_ms = 5000};
-	struct result r;
-	CURL *h = fetch_handle_new();
-	fetch_blocking(h, url, &o, &r);
-	curl_easy_cleanup(h);
-	ck_assert_msg(r.kind == RESULT_OK && r.bytes == 10,
-		      "server no longer answers: %s", r.message);
-}
-
 static void assert_serving(void)
 {
-	assert_serving_at(support_server_url);
+	support_assert_serving(support_server_url);
 }
 
 /* Sends bytes, expects `status` and then the server's close. */
@@ -152,12 +140,10 @@ END_TEST
 
 START_TEST(clients_that_leave_before_their_answer_are_forgotten)
 {
-	struct server_opts o = server_opts_default();
-	o.quiet = 1;
-	pid_t pid;
 	char url[128];
-	ck_assert_int_eq(server_spawn(&o, &pid, url, sizeof(url)), 0);
-	assert_serving_at(url);
+	pid_t pid =
+		support_server_start(server_opts_default(), url, sizeof(url));
+	support_assert_serving(url);
 	int before = open_fds(pid);
 	static const char *const reqs[] = {
 		"GET /delay/300 HTTP/1.1\r\n\r\n", "GET /hang HTTP/1.1\r\n\r\n",
@@ -173,7 +159,7 @@ START_TEST(clients_that_leave_before_their_answer_are_forgotten)
 	while (open_fds(pid) > before && clock_now() < give_up)
 		usleep(50 * 1000);
 	ck_assert_int_eq(open_fds(pid), before);
-	assert_serving_at(url);
+	support_assert_serving(url);
 	server_stop(pid);
 	assert_serving();
 }
@@ -202,11 +188,9 @@ static double slowloris(int fd, char *buf, size_t cap, bool *closed)
 START_TEST(slowloris_gets_408_or_a_close_within_the_header_deadline)
 {
 	struct server_opts o = server_opts_default();
-	o.quiet = 1;
 	o.header_timeout_s = 1;
-	pid_t pid;
 	char url[128];
-	ck_assert_int_eq(server_spawn(&o, &pid, url, sizeof(url)), 0);
+	pid_t pid = support_server_start(o, url, sizeof(url));
 	int fd = rawsock_connect(rawsock_port(url));
 	char buf[4096] = "";
 	bool closed = false;
@@ -221,7 +205,7 @@ START_TEST(slowloris_gets_408_or_a_close_within_the_header_deadline)
 	close(fd);
 	ck_assert_msg(rawsock_status(buf) == 408 && closed, "got: %s", buf);
 	ck_assert_double_le(clock_now() - t0, 1 + MARGIN_S);
-	assert_serving_at(url);
+	support_assert_serving(url);
 	server_stop(pid);
 	assert_serving();
 }
@@ -307,12 +291,11 @@ START_TEST(out_of_descriptors_accept_pauses_and_recovers)
 }
 END_TEST
 
-int main(void)
+Suite *test_suite(void)
 {
 	Suite *s = suite_create("server_hostile");
-	TCase *tc = tcase_create("hostile");
+	TCase *tc = runner_tcase(s, "hostile", 60);
 	tcase_add_unchecked_fixture(tc, support_server_up, support_server_down);
-	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, garbage_gets_400_and_a_close);
 	tcase_add_test(tc, an_oversized_head_gets_431_and_a_close);
 	tcase_add_test(tc, smuggling_headers_get_400_and_a_close);
@@ -324,10 +307,5 @@ int main(void)
 		tc, slowloris_gets_408_or_a_close_within_the_header_deadline);
 	tcase_add_test(tc, two_thousand_delayed_connections_are_all_answered);
 	tcase_add_test(tc, out_of_descriptors_accept_pauses_and_recovers);
-	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return s;
 }

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
  * test_grade.c - `make check-model` and the grade file it writes: every
- * built-in model and the reference solution pass; the untouched exercise
- * fails with the hint that points at its mistake (and does not crash);
- * the grade file parses as Gradescope's results.json and its scores add
- * up; bad MODEL and SANITIZE values are one clear line and exit 2.
+ * built-in model passes, and so does the exercise's answer, which only the
+ * teacher's build has; the untouched exercise fails with the hint that
+ * points at its mistake (and does not crash); the grade file parses as
+ * Gradescope's results.json and its scores add up; bad MODEL and SANITIZE
+ * values are one clear line and exit 2.
  */
 #include <check.h>
 #include <jansson.h>
@@ -17,28 +18,33 @@
 
 #include "harness/external/python.h"
 #include "models/model.h"
+#include "tests/support/files.h"
+#include "tests/support/runner.h"
 #include "tests/support/support.h"
 
 static char out[64 * 1024], err[16 * 1024];
 static char grade_dir[64]; /* the last grade()'s directory */
 
-static void remove_grade_dir(void)
+/* The teacher's build beside the one under test ($BUILD/teacher/concur,
+ * which `make test` builds): the only one that has the model `solution`. */
+static const char *teacher_bin(void)
 {
-	char cmd[128];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", grade_dir);
-	ck_assert_int_eq(system(cmd), 0);
+	static char path[4200];
+	const char *build = getenv("BUILD");
+	snprintf(path, sizeof(path), "%s/teacher/concur",
+		 build && build[0] ? build : "build");
+	return path;
 }
 
-/* `concur grade NAME --quick` into a fresh directory; returns the exit
+/* `BIN grade NAME --quick` into a fresh directory; returns the exit
  * status and leaves the grade file's path in json. */
-static int grade(const char *name, char *json, size_t len)
+static int grade(const char *bin, const char *name, char *json, size_t len)
 {
 	char args[512];
-	snprintf(grade_dir, sizeof(grade_dir), "/tmp/concur-grade-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(grade_dir));
+	files_tmp_dir(grade_dir, sizeof(grade_dir), "grade");
 	snprintf(json, len, "%s/results.json", grade_dir);
 	snprintf(args, sizeof(args), "grade %s --quick --out %s", name, json);
-	return support_concur(args, out, sizeof(out), err, sizeof(err));
+	return support_run_bin(bin, args, out, sizeof(out), err, sizeof(err));
 }
 
 /* Parses the grade file; checks its layout and that the scores add up.
@@ -80,28 +86,57 @@ static int check_grade_file(const char *path, double *score)
 START_TEST(untouched_skeleton_fails_with_the_lost_task_hint)
 {
 	char json[256];
-	int rc = grade("student", json, sizeof(json));
+	int rc = grade(support_bin(), "student", json, sizeof(json));
 	ck_assert_msg(rc == 1, "exit %d, not 1: %s %s", rc, out, err);
 	ck_assert_msg(strstr(out, "hint: A task was lost"), "no hint: %s", out);
 	ck_assert_msg(strstr(out, "SANITIZE=thread"), "no race advice: %s",
 		      out);
+	/* The hint names the skeleton's TODOs by their functions (numbers
+	 * would go stale when a TODO is added): they must still be there. */
+	char *skeleton = files_read("models/exercises/student.c", NULL);
+	ck_assert_ptr_nonnull(skeleton);
+	static const char *const todo_in[] = {"queue_push", "queue_pop",
+					      "student_consumer"};
+	for (size_t k = 0; k < sizeof(todo_in) / sizeof(todo_in[0]); k++)
+		ck_assert_msg(
+			strstr(out, todo_in[k]) && strstr(skeleton, todo_in[k]),
+			"%s: not in the hint or not in student.c", todo_in[k]);
+	free(skeleton);
 	double score;
 	ck_assert_int_gt(check_grade_file(json, &score), 0);
 	ck_assert(score < 5);
-	remove_grade_dir();
+	files_rm_dir(grade_dir);
 }
 END_TEST
 
 START_TEST(solution_passes_and_is_timed_against_threads)
 {
 	char json[256];
-	int rc = grade("solution", json, sizeof(json));
+	int rc = grade(teacher_bin(), "solution", json, sizeof(json));
 	ck_assert_msg(rc == 0, "exit %d: %s %s", rc, out, err);
 	ck_assert_msg(strstr(out, "speed ratio"), "no speed ratio: %s", out);
 	double score;
 	ck_assert_int_eq(check_grade_file(json, &score), 0);
 	ck_assert(score >= 8);
-	remove_grade_dir();
+	files_rm_dir(grade_dir);
+}
+END_TEST
+
+/* Students' concur neither lists nor grades the answer; the teacher's
+ * lists it next to the exercise. */
+START_TEST(the_solution_is_only_in_the_teachers_build)
+{
+	ck_assert_int_eq(support_concur("models", out, sizeof(out), NULL, 0),
+			 0);
+	ck_assert_ptr_nonnull(strstr(out, "student"));
+	ck_assert_msg(!strstr(out, "solution"), "listed: %s", out);
+	ck_assert_int_eq(
+		support_concur("grade solution", NULL, 0, err, sizeof(err)), 2);
+	ck_assert_msg(strstr(err, "unknown model 'solution'"), "%s", err);
+	ck_assert_int_eq(support_run_bin(teacher_bin(), "models", out,
+					 sizeof(out), NULL, 0),
+			 0);
+	ck_assert_msg(strstr(out, "solution"), "not listed: %s", out);
 }
 END_TEST
 
@@ -112,28 +147,20 @@ static size_t n_builtin;
 
 static void choose_builtin(void)
 {
-	size_t n;
-	const struct model *const *all = model_list(&n);
 	const char *ci = getenv("CI");
 	char why[512];
 	int python = (ci && !strcmp(ci, "true")) ||
 		     python_find(NULL, why, sizeof(why)) != NULL;
-	for (size_t i = 0; i < n && n_builtin < 32; i++) {
-		if (all[i]->flags & MODEL_EXERCISE)
-			continue;
-		if ((all[i]->flags & MODEL_EXTERNAL) && !python)
-			continue;
-		builtin[n_builtin++] = all[i];
-	}
+	n_builtin = support_models(
+		builtin, 32, MODEL_EXERCISE | (python ? 0 : MODEL_EXTERNAL));
 }
 
 /* Three grades at a time: they mostly wait on the server's delays, and
  * the conformance suite's timeouts leave a wide margin. */
 START_TEST(every_builtin_model_passes)
 {
-	char dir[] = "/tmp/concur-grade-all-XXXXXX", cmd[8192];
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	const char *bin = getenv("CONCUR_BIN");
+	char dir[64], cmd[8192];
+	files_tmp_dir(dir, sizeof(dir), "grade-all");
 	int k = snprintf(cmd, sizeof(cmd), "printf '%%s\\n'");
 	for (size_t i = 0; i < n_builtin; i++)
 		k += snprintf(cmd + k, sizeof(cmd) - (size_t)k, " %s",
@@ -141,7 +168,7 @@ START_TEST(every_builtin_model_passes)
 	snprintf(cmd + k, sizeof(cmd) - (size_t)k,
 		 " | xargs -P 3 -I{} sh -c '%s grade {} --quick --out "
 		 "%s/{}/results.json >%s/{}.out 2>&1; echo $? >%s/{}.rc'",
-		 bin ? bin : "build/concur", dir, dir, dir);
+		 support_bin(), dir, dir, dir);
 	ck_assert_int_eq(system(cmd), 0);
 	for (size_t i = 0; i < n_builtin; i++) {
 		const char *name = builtin[i]->name;
@@ -153,19 +180,14 @@ START_TEST(every_builtin_model_passes)
 			      name);
 		fclose(f);
 		snprintf(path, sizeof(path), "%s/%s.out", dir, name);
-		f = fopen(path, "r");
-		size_t n = f ? fread(out, 1, sizeof(out) - 1, f) : 0;
-		out[n] = '\0';
-		if (f)
-			fclose(f);
+		files_read_into(path, out, sizeof(out));
 		ck_assert_msg(rc == 0, "check-model %s: exit %d:\n%s", name, rc,
 			      out);
 		snprintf(path, sizeof(path), "%s/%s/results.json", dir, name);
 		double score;
 		ck_assert_int_eq(check_grade_file(path, &score), 0);
 	}
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
+	files_rm_dir(dir);
 }
 END_TEST
 
@@ -202,22 +224,17 @@ START_TEST(bad_sanitize_exits_2_before_building)
 }
 END_TEST
 
-int main(void)
+Suite *test_suite(void)
 {
 	choose_builtin();
 	Suite *s = suite_create("grade");
-	TCase *tc = tcase_create("check-model");
-	tcase_set_timeout(tc, 240);
+	TCase *tc = runner_tcase(s, "check-model", 240);
 	tcase_add_loop_test(tc, bad_model_exits_2_listing_the_models, 0,
 			    (int)(sizeof(bad) / sizeof(bad[0])));
 	tcase_add_test(tc, bad_sanitize_exits_2_before_building);
 	tcase_add_test(tc, untouched_skeleton_fails_with_the_lost_task_hint);
 	tcase_add_test(tc, solution_passes_and_is_timed_against_threads);
+	tcase_add_test(tc, the_solution_is_only_in_the_teachers_build);
 	tcase_add_test(tc, every_builtin_model_passes);
-	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return s;
 }

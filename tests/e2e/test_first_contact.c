@@ -15,12 +15,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* A fresh temporary directory for one test; path receives it. */
-static void make_tmpdir(char *path, size_t len)
-{
-	snprintf(path, len, "/tmp/concur-first-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(path));
-}
+#include "tests/support/files.h"
+#include "tests/support/runner.h"
 
 /* Runs cmd through sh; its stdout and stderr go to out (truncated).
  * Returns the exit status, or -1. */
@@ -62,7 +58,7 @@ static int fresh_make_run(const char *dir, int uid, char *out, size_t len)
 START_TEST(make_run_works_the_first_time_on_a_fresh_machine)
 {
 	char dir[64], out[16384], path[128];
-	make_tmpdir(dir, sizeof(dir));
+	files_tmp_dir(dir, sizeof(dir), "first");
 	int rc = fresh_make_run(dir, 0, out, sizeof(out));
 	ck_assert_msg(rc == 0, "make run exited %d:\n%s", rc, out);
 	/* It installed, then built with the libraries' flags, then ran. */
@@ -73,16 +69,14 @@ START_TEST(make_run_works_the_first_time_on_a_fresh_machine)
 	ck_assert_msg(strstr(out, "threads") != NULL, "no table:\n%s", out);
 	snprintf(path, sizeof(path), "%s/out/latest/runs.csv", dir);
 	ck_assert_int_eq(access(path, R_OK), 0);
-	char cmd[256];
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	ck_assert_int_eq(system(cmd), 0);
+	files_rm_dir(dir);
 }
 END_TEST
 
 START_TEST(make_run_without_root_names_the_install_line_and_stops)
 {
 	char dir[64], out[16384], path[128];
-	make_tmpdir(dir, sizeof(dir));
+	files_tmp_dir(dir, sizeof(dir), "first");
 	int rc = fresh_make_run(dir, 1000, out, sizeof(out));
 	ck_assert_int_ne(rc, 0);
 	ck_assert_msg(strstr(out, "sudo apt-get install -y ") != NULL &&
@@ -92,9 +86,7 @@ START_TEST(make_run_without_root_names_the_install_line_and_stops)
 	ck_assert_int_ne(access(path, F_OK), 0); /* nothing built */
 	snprintf(path, sizeof(path), "%s/apt.log", dir);
 	ck_assert_int_ne(access(path, F_OK), 0); /* apt-get never ran */
-	char cmd[256];
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	ck_assert_int_eq(system(cmd), 0);
+	files_rm_dir(dir);
 }
 END_TEST
 
@@ -104,7 +96,7 @@ END_TEST
 START_TEST(an_install_elsewhere_finds_its_data)
 {
 	char dir[64], out[16384], cmd[8192];
-	make_tmpdir(dir, sizeof(dir));
+	files_tmp_dir(dir, sizeof(dir), "first");
 	const char *build = getenv("BUILD") ? getenv("BUILD") : "build";
 	snprintf(cmd, sizeof(cmd),
 		 "make -s install BUILD=%s PREFIX=/opt/concur-x "
@@ -125,8 +117,7 @@ START_TEST(an_install_elsewhere_finds_its_data)
 	struct stat st;
 	ck_assert_msg(stat(png, &st) == 0 && st.st_size > 0, "no plot:\n%s",
 		      out);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	ck_assert_int_eq(system(cmd), 0);
+	files_rm_dir(dir);
 }
 END_TEST
 
@@ -135,7 +126,7 @@ END_TEST
 START_TEST(compare_lists_the_settings_that_differ_first)
 {
 	char dir[64], out[16384], cmd[8192];
-	make_tmpdir(dir, sizeof(dir));
+	files_tmp_dir(dir, sizeof(dir), "first");
 	const char *bin =
 		getenv("CONCUR_BIN") ? getenv("CONCUR_BIN") : "build/concur";
 	const char *common = "--models threads --workloads compute --work 1 "
@@ -154,25 +145,18 @@ START_TEST(compare_lists_the_settings_that_differ_first)
 			      repeat < table,
 		      "%s", out);
 	ck_assert_msg(strstr(out, "options.work:") == NULL, "%s", out);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	ck_assert_int_eq(system(cmd), 0);
+	files_rm_dir(dir);
 }
 END_TEST
 
-int main(void)
+Suite *test_suite(void)
 {
 	Suite *s = suite_create("first_contact");
-	TCase *tc = tcase_create("first_contact");
-	tcase_set_timeout(tc, 600);
+	TCase *tc = runner_tcase(s, "first_contact", 600);
 	tcase_add_test(tc, make_run_works_the_first_time_on_a_fresh_machine);
 	tcase_add_test(tc,
 		       make_run_without_root_names_the_install_line_and_stops);
 	tcase_add_test(tc, an_install_elsewhere_finds_its_data);
 	tcase_add_test(tc, compare_lists_the_settings_that_differ_first);
-	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return s;
 }

@@ -12,22 +12,11 @@
 #include <unistd.h>
 
 #include "common/clock.h"
+#include "tests/support/files.h"
+#include "tests/support/runner.h"
 #include "tests/support/support.h"
 
 static char out_dir[64];
-
-static void make_out_dir(void)
-{
-	snprintf(out_dir, sizeof(out_dir), "/tmp/concur-baseline-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(out_dir));
-}
-
-static void remove_out_dir(void)
-{
-	char cmd[128];
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", out_dir);
-	ck_assert_int_eq(system(cmd), 0);
-}
 
 /* Does file (in the latest set) have a line matching the grep regex? */
 static int latest_has(const char *file, const char *regex)
@@ -43,7 +32,7 @@ static int latest_has(const char *file, const char *regex)
  * seconds, and every file says the baseline is an estimate. */
 START_TEST(an_expensive_baseline_not_asked_for_is_sampled)
 {
-	make_out_dir();
+	files_tmp_dir(out_dir, sizeof(out_dir), "baseline");
 	char args[512], out[16384], err[4096];
 	snprintf(args, sizeof(args),
 		 "run --models eventloop --workloads fetch --tasks 400 "
@@ -64,7 +53,7 @@ START_TEST(an_expensive_baseline_not_asked_for_is_sampled)
 	ck_assert(
 		latest_has("runs.csv", "^fetch,sequential,1,0,400,.*,[0-9]+$"));
 	ck_assert(!latest_has("runs.csv", "^fetch,sequential,.*,0$"));
-	remove_out_dir();
+	files_rm_dir(out_dir);
 }
 END_TEST
 
@@ -72,7 +61,7 @@ END_TEST
  * more than the automatic limit (40 x 200 ms = 8 s > 5 s). */
 START_TEST(a_baseline_asked_for_is_timed_in_full)
 {
-	make_out_dir();
+	files_tmp_dir(out_dir, sizeof(out_dir), "baseline");
 	char args[512], out[16384], err[4096];
 	snprintf(args, sizeof(args),
 		 "run --models sequential,threads --workloads fetch --tasks 40 "
@@ -84,13 +73,13 @@ START_TEST(a_baseline_asked_for_is_timed_in_full)
 	ck_assert(latest_has("summary.csv", "^fetch,threads,40,.*,measured$"));
 	ck_assert(latest_has("runs.csv", "^fetch,sequential,1,0,40,.*,0$"));
 	ck_assert(latest_has("meta.json", "\"tasks_timed\": 40"));
-	remove_out_dir();
+	files_rm_dir(out_dir);
 }
 END_TEST
 
 START_TEST(baseline_none_leaves_speedup_empty)
 {
-	make_out_dir();
+	files_tmp_dir(out_dir, sizeof(out_dir), "baseline");
 	char args[512], out[16384], err[4096];
 	snprintf(args, sizeof(args),
 		 "run --models threads --workloads compute --tasks 4 --work 1 "
@@ -105,7 +94,7 @@ START_TEST(baseline_none_leaves_speedup_empty)
 	ck_assert(
 		latest_has("summary.csv", "^compute,threads,2,([^,]*,){15},,"));
 	ck_assert(latest_has("summary.csv", ",none$"));
-	remove_out_dir();
+	files_rm_dir(out_dir);
 }
 END_TEST
 
@@ -121,19 +110,13 @@ START_TEST(a_bad_baseline_is_a_usage_error)
 }
 END_TEST
 
-int main(void)
+Suite *test_suite(void)
 {
 	Suite *s = suite_create("baseline");
-	TCase *tc = tcase_create("baseline");
-	tcase_set_timeout(tc, 120);
+	TCase *tc = runner_tcase(s, "baseline", 120);
 	tcase_add_test(tc, an_expensive_baseline_not_asked_for_is_sampled);
 	tcase_add_test(tc, a_baseline_asked_for_is_timed_in_full);
 	tcase_add_test(tc, baseline_none_leaves_speedup_empty);
 	tcase_add_test(tc, a_bad_baseline_is_a_usage_error);
-	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return s;
 }

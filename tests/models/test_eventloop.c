@@ -24,67 +24,12 @@
 #include <unistd.h>
 
 #include "common/clock.h"
-#include "common/fetch.h"
-#include "harness/server/serve.h"
-#include "harness/run/verify.h"
 #include "models/model.h"
 #include "tests/support/faults.h"
-
-static char server_url[128];
-static pid_t server_pid;
-
-static void suite_setup(void)
-{
-	struct server_opts so = server_opts_default();
-	so.quiet = 1;
-	fetch_global_init();
-	if (server_spawn(&so, &server_pid, server_url, sizeof(server_url)))
-		abort();
-}
-
-static void suite_teardown(void)
-{
-	server_stop(server_pid);
-}
+#include "tests/support/runner.h"
+#include "tests/support/support.h"
 
 /* ---- helpers -------------------------------------------------------------- */
-
-/* n tasks: fetch path_fmt (with %zu = the index modulo 64) on the server. */
-static struct batch *fetch_batch(size_t n, const char *path_fmt)
-{
-	struct batch *b = batch_new(n);
-	ck_assert_ptr_nonnull(b);
-	for (size_t i = 0; i < n; i++) {
-		char path[128], url[256];
-		snprintf(path, sizeof(path), path_fmt, i % 64);
-		snprintf(url, sizeof(url), "%s%s", server_url, path);
-		b->tasks[i].type = TASK_FETCH;
-		ck_assert_int_eq(batch_set_url(b, i, url), 0);
-	}
-	return b;
-}
-
-static int run_model(const char *name, struct batch *b, struct run_opts *o)
-{
-	const struct model *m = model_find(name);
-	ck_assert_ptr_nonnull(m);
-	batch_reset_results(b);
-	b->t0 = clock_now();
-	return m->run(b, o);
-}
-
-/* b's results equal model_sequential's on the same batch (delays cut). */
-static void assert_same_as_sequential(const struct batch *b)
-{
-	struct batch *ref = verify_reference_batch(b, 60000);
-	struct run_opts o = run_opts_default();
-	ck_assert_int_eq(run_model("sequential", ref, &o), 0);
-	struct verify_report rep;
-	verify_results(ref, b, &rep);
-	ck_assert_msg(verify_ok(&rep) && rep.timing == 0, "%zu wrong: %s",
-		      rep.wrong, rep.n_lines ? rep.lines[0] : "");
-	batch_free(ref);
-}
 
 /* Threads in this process right now. */
 static int thread_count(void)
@@ -154,13 +99,13 @@ static void spy_end(void)
 START_TEST(eventloop_2000_in_flight_match_sequential)
 {
 	/* 2,000 waits of 1 s: sequentially 2,000 s; all at once about 1 s. */
-	struct batch *b = fetch_batch(2000, "/delay/1000?bytes=%zu");
+	struct batch *b = support_fetch_batch(2000, "/delay/1000?bytes=%zu");
 	struct run_opts o = run_opts_default();
 	o.workers = 2000;
 	o.trace = true;
 	spy_begin();
 	double t = clock_now();
-	int rc = run_model("eventloop", b, &o);
+	int rc = support_run("eventloop", b, &o);
 	t = clock_now() - t;
 	spy_end();
 	ck_assert_int_eq(rc, 0);
@@ -168,7 +113,7 @@ START_TEST(eventloop_2000_in_flight_match_sequential)
 	ck_assert_msg(t < 60.0, "took %.1f s: not concurrent", t);
 	for (size_t i = 0; i < b->n; i++)
 		ck_assert_int_eq(b->results[i].worker, 0);
-	assert_same_as_sequential(b);
+	support_assert_reference(b, o.fetch.timeout_ms, "eventloop");
 	batch_free(b);
 }
 END_TEST
@@ -176,20 +121,20 @@ END_TEST
 START_TEST(eventloop_is_one_thread)
 {
 	/* Numeric 127.0.0.1 URLs: libcurl needs no resolver thread. */
-	ck_assert_ptr_nonnull(strstr(server_url, "://127.0.0.1:"));
-	struct batch *b = fetch_batch(300, "/delay/200?bytes=%zu");
+	ck_assert_ptr_nonnull(strstr(support_server_url, "://127.0.0.1:"));
+	struct batch *b = support_fetch_batch(300, "/delay/200?bytes=%zu");
 	struct run_opts o = run_opts_default();
 	o.workers = 300;
 	o.trace = true;
 	/* 1, or 2 under ThreadSanitizer, which runs a thread of its own. */
 	int before = thread_count();
 	spy_begin();
-	ck_assert_int_eq(run_model("eventloop", b, &o), 0);
+	ck_assert_int_eq(support_run("eventloop", b, &o), 0);
 	spy_end();
 	ck_assert_int_eq(spy.samples, 600); /* a start and a done per task */
 	ck_assert_int_eq(spy.max_threads, before);
 	ck_assert_int_eq(thread_count(), before);
-	assert_same_as_sequential(b);
+	support_assert_reference(b, o.fetch.timeout_ms, "eventloop");
 	batch_free(b);
 }
 END_TEST
@@ -199,11 +144,11 @@ START_TEST(eventloop_refuses_c_beyond_descriptor_limit)
 	/* This test runs in its own forked process: the limit dies with it. */
 	struct rlimit rl = {.rlim_cur = 256, .rlim_max = 256};
 	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
-	struct batch *b = fetch_batch(10, "/bytes/%zu");
+	struct batch *b = support_fetch_batch(10, "/bytes/%zu");
 	struct run_opts o = run_opts_default();
 	o.workers = 1000;
-	ck_assert_int_eq(run_model("eventloop", b, &o), -1);
-	ck_assert_int_eq(run_model("hybrid", b, &o), -1);
+	ck_assert_int_eq(support_run("eventloop", b, &o), -1);
+	ck_assert_int_eq(support_run("hybrid", b, &o), -1);
 	for (size_t i = 0; i < b->n; i++)
 		ck_assert_int_eq(b->results[i].kind, RESULT_NOT_RUN);
 	batch_free(b);
@@ -217,7 +162,7 @@ START_TEST(eventloop_out_of_descriptors_mid_run_is_recorded)
 	 * failed, and none is left unrun. */
 	struct rlimit rl = {.rlim_cur = 200, .rlim_max = 200};
 	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
-	struct batch *b = fetch_batch(50, "/delay/100?bytes=%zu");
+	struct batch *b = support_fetch_batch(50, "/delay/100?bytes=%zu");
 	int fd, last = -1;
 	while ((fd = open("/dev/null", O_RDONLY)) >= 0)
 		last = fd;
@@ -225,7 +170,7 @@ START_TEST(eventloop_out_of_descriptors_mid_run_is_recorded)
 		close(last - k);
 	struct run_opts o = run_opts_default();
 	o.workers = 50;
-	ck_assert_int_eq(run_model("eventloop", b, &o), 0);
+	ck_assert_int_eq(support_run("eventloop", b, &o), 0);
 	size_t ok = 0, no_socket = 0;
 	for (size_t i = 0; i < b->n; i++) {
 		const struct result *r = &b->results[i];
@@ -267,7 +212,7 @@ static void block_until_fetch_done(void *arg)
 
 START_TEST(hybrid_loop_serves_fetches_while_pool_computes)
 {
-	struct batch *b = fetch_batch(21, "/delay/50?bytes=%zu");
+	struct batch *b = support_fetch_batch(21, "/delay/50?bytes=%zu");
 	b->tasks[0].type = TASK_COMPUTE; /* handed to the pool first */
 	b->tasks[0].work = 2;
 	struct hook_state h = {0};
@@ -277,7 +222,7 @@ START_TEST(hybrid_loop_serves_fetches_while_pool_computes)
 	o.trace = true;
 	faults_before_compute(block_until_fetch_done, &h);
 	spy_begin();
-	int rc = run_model("hybrid", b, &o);
+	int rc = support_run("hybrid", b, &o);
 	spy_end();
 	faults_before_compute(NULL, NULL);
 	ck_assert_int_eq(rc, 0);
@@ -285,14 +230,14 @@ START_TEST(hybrid_loop_serves_fetches_while_pool_computes)
 	ck_assert_int_eq(h.calls, 1);
 	ck_assert_int_eq(b->results[0].worker, 1); /* pool thread 1 */
 	ck_assert_int_eq(b->results[1].worker, 0); /* the loop */
-	assert_same_as_sequential(b);
+	support_assert_reference(b, o.fetch.timeout_ms, "hybrid");
 	batch_free(b);
 }
 END_TEST
 
 START_TEST(hybrid_mixed_matches_sequential)
 {
-	struct batch *b = fetch_batch(40, "/delay/20?bytes=%zu");
+	struct batch *b = support_fetch_batch(40, "/delay/20?bytes=%zu");
 	for (size_t i = 0; i < b->n; i++) {
 		b->tasks[i].type = i % 4 == 3 ? TASK_COMPUTE : TASK_MIXED;
 		b->tasks[i].work = 3;
@@ -301,39 +246,28 @@ START_TEST(hybrid_mixed_matches_sequential)
 	struct run_opts o = run_opts_default();
 	o.workers = 10;
 	o.cpu_workers = 3;
-	ck_assert_int_eq(run_model("hybrid", b, &o), 0);
+	ck_assert_int_eq(support_run("hybrid", b, &o), 0);
 	for (size_t i = 0; i < b->n; i++) {
 		ck_assert_int_ge(b->results[i].worker, 1);
 		ck_assert_int_le(b->results[i].worker, 3);
 	}
-	assert_same_as_sequential(b);
-	ck_assert_int_eq(run_model("eventloop", b, &o), 0);
-	assert_same_as_sequential(b);
+	support_assert_reference(b, o.fetch.timeout_ms, "hybrid");
+	ck_assert_int_eq(support_run("eventloop", b, &o), 0);
+	support_assert_reference(b, o.fetch.timeout_ms, "eventloop");
 	batch_free(b);
 }
 END_TEST
 
-static Suite *eventloop_suite(void)
+Suite *test_suite(void)
 {
 	Suite *s = suite_create("eventloop");
-	TCase *tc = tcase_create("eventloop");
-	tcase_add_unchecked_fixture(tc, suite_setup, suite_teardown);
-	tcase_set_timeout(tc, 60);
+	TCase *tc = runner_tcase(s, "eventloop", 60);
+	tcase_add_unchecked_fixture(tc, support_server_up, support_server_down);
 	tcase_add_test(tc, eventloop_2000_in_flight_match_sequential);
 	tcase_add_test(tc, eventloop_is_one_thread);
 	tcase_add_test(tc, eventloop_refuses_c_beyond_descriptor_limit);
 	tcase_add_test(tc, eventloop_out_of_descriptors_mid_run_is_recorded);
 	tcase_add_test(tc, hybrid_loop_serves_fetches_while_pool_computes);
 	tcase_add_test(tc, hybrid_mixed_matches_sequential);
-	suite_add_tcase(s, tc);
 	return s;
-}
-
-int main(void)
-{
-	SRunner *sr = srunner_create(eventloop_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -17,32 +17,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "tests/support/files.h"
+#include "tests/support/runner.h"
 #include "tests/support/support.h"
-
-static void make_tmpdir(char *path, size_t len)
-{
-	snprintf(path, len, "/tmp/concur-sets-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(path));
-}
-
-static void remove_tree(const char *dir)
-{
-	char cmd[512];
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	ck_assert_int_eq(system(cmd), 0);
-}
-
-/* Reads a whole small file into buf ("" when it cannot be read). */
-static void slurp(const char *path, char *buf, size_t len)
-{
-	buf[0] = '\0';
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return;
-	size_t n = fread(buf, 1, len - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-}
 
 /* Counts the entries of dir that start with a digit (result sets). */
 static int count_sets(const char *dir, char names[][256], int max)
@@ -69,7 +46,7 @@ static const char *concur_bin(void)
 START_TEST(runs_started_together_never_share_a_set)
 {
 	char dir[64], cmd[4096];
-	make_tmpdir(dir, sizeof(dir));
+	files_tmp_dir(dir, sizeof(dir), "sets");
 	int used = snprintf(cmd, sizeof(cmd), "true");
 	for (int k = 1; k <= 4; k++)
 		used += snprintf(cmd + used, sizeof(cmd) - (size_t)used,
@@ -86,7 +63,7 @@ START_TEST(runs_started_together_never_share_a_set)
 	for (int i = 0; i < 4; i++) {
 		char path[2400], text[8192];
 		snprintf(path, sizeof(path), "%s/%s/meta.json", dir, names[i]);
-		slurp(path, text, sizeof(text));
+		files_read_into(path, text, sizeof(text));
 		ck_assert_msg(strstr(text, "\"status\": \"complete\"") != NULL,
 			      "%s: %s", names[i], text);
 		const char *t = strstr(text, "\"tasks\": ");
@@ -102,7 +79,7 @@ START_TEST(runs_started_together_never_share_a_set)
 	}
 	for (int k = 1; k <= 4; k++)
 		ck_assert_int_eq(seen[k], 1);
-	remove_tree(dir);
+	files_rm_dir(dir);
 }
 END_TEST
 
@@ -111,7 +88,7 @@ END_TEST
 START_TEST(a_set_says_running_from_the_start)
 {
 	char dir[64], cmd[1024], path[300], text[8192] = "";
-	make_tmpdir(dir, sizeof(dir));
+	files_tmp_dir(dir, sizeof(dir), "sets");
 	snprintf(cmd, sizeof(cmd),
 		 "%s run --models threads --workloads fetch --tasks 2 "
 		 "--delay 1500 --workers 1 --repeat 1 --no-plot --quiet "
@@ -121,20 +98,20 @@ START_TEST(a_set_says_running_from_the_start)
 	snprintf(path, sizeof(path), "%s/latest/meta.json", dir);
 	for (int i = 0; i < 50 && !text[0]; i++) {
 		usleep(100 * 1000);
-		slurp(path, text, sizeof(text));
+		files_read_into(path, text, sizeof(text));
 	}
 	ck_assert_msg(strstr(text, "\"status\": \"running\"") != NULL, "'%s'",
 		      text);
 	/* Wait for it to end (its set becomes complete). */
 	for (int i = 0; i < 200; i++) {
-		slurp(path, text, sizeof(text));
+		files_read_into(path, text, sizeof(text));
 		if (strstr(text, "\"complete\""))
 			break;
 		usleep(100 * 1000);
 	}
 	ck_assert_msg(strstr(text, "\"status\": \"complete\"") != NULL, "%s",
 		      text);
-	remove_tree(dir);
+	files_rm_dir(dir);
 }
 END_TEST
 
@@ -143,11 +120,11 @@ END_TEST
 START_TEST(a_set_that_cannot_be_written_is_partial)
 {
 	char dir[64], out[16384], err[8192], args[512], text[8192], path[300];
-	make_tmpdir(dir, sizeof(dir));
+	files_tmp_dir(dir, sizeof(dir), "sets");
 	if (mount("tmpfs", dir, "tmpfs", 0, "size=24k") != 0) {
 		printf("skipped: cannot mount a tmpfs here (needs root): %s\n",
 		       strerror(errno));
-		remove_tree(dir);
+		files_rm_dir(dir);
 		return;
 	}
 	snprintf(args, sizeof(args),
@@ -161,20 +138,20 @@ START_TEST(a_set_that_cannot_be_written_is_partial)
 			      strstr(err, "marked partial") != NULL,
 		      "%s", err);
 	snprintf(path, sizeof(path), "%s/r/latest/meta.json", dir);
-	slurp(path, text, sizeof(text));
+	files_read_into(path, text, sizeof(text));
 	ck_assert_msg(strstr(text, "\"status\": \"partial\"") != NULL &&
 			      strstr(text, "\"reason\": \"tasks.csv: No space "
 					   "left on device\"") != NULL,
 		      "%s", text);
 	ck_assert_int_eq(umount(dir), 0);
-	remove_tree(dir);
+	files_rm_dir(dir);
 }
 END_TEST
 
 START_TEST(a_latest_that_is_not_a_link_is_reported_and_kept)
 {
 	char dir[64], out[8192], err[8192], args[512], path[300];
-	make_tmpdir(dir, sizeof(dir));
+	files_tmp_dir(dir, sizeof(dir), "sets");
 	snprintf(path, sizeof(path), "%s/latest", dir);
 	ck_assert_int_eq(mkdir(path, 0755), 0);
 	snprintf(args, sizeof(args),
@@ -187,23 +164,17 @@ START_TEST(a_latest_that_is_not_a_link_is_reported_and_kept)
 	struct stat st;
 	ck_assert_int_eq(lstat(path, &st), 0);
 	ck_assert(S_ISDIR(st.st_mode));
-	remove_tree(dir);
+	files_rm_dir(dir);
 }
 END_TEST
 
-int main(void)
+Suite *test_suite(void)
 {
 	Suite *s = suite_create("result_sets");
-	TCase *tc = tcase_create("result_sets");
-	tcase_set_timeout(tc, 120);
+	TCase *tc = runner_tcase(s, "result_sets", 120);
 	tcase_add_test(tc, runs_started_together_never_share_a_set);
 	tcase_add_test(tc, a_set_says_running_from_the_start);
 	tcase_add_test(tc, a_set_that_cannot_be_written_is_partial);
 	tcase_add_test(tc, a_latest_that_is_not_a_link_is_reported_and_kept);
-	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return s;
 }
