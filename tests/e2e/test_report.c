@@ -20,6 +20,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "tests/support/runner.h"
+
 static char dir[64]; /* this run's temporary folder */
 static char set_a[256], set_b[256];
 
@@ -268,11 +270,10 @@ START_TEST(chromium_draws_the_report_and_the_class_page)
 }
 END_TEST
 
-int main(void)
+Suite *test_suite(void)
 {
 	Suite *s = suite_create("report");
-	TCase *tc = tcase_create("report");
-	tcase_set_timeout(tc, 600);
+	TCase *tc = runner_tcase(s, "report", 600);
 	tcase_add_unchecked_fixture(tc, make_sets, remove_sets);
 	tcase_add_test(tc, run_writes_a_self_contained_report);
 	tcase_add_test(tc, report_compares_with_another_set);
@@ -280,11 +281,5 @@ int main(void)
 	tcase_add_test(tc, compare_says_when_the_runs_are_too_few);
 	tcase_add_test(tc, class_page_gathers_twenty_one_machines);
 	tcase_add_test(tc, chromium_draws_the_report_and_the_class_page);
-	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_set_fork_status(sr, CK_NOFORK);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return s;
 }

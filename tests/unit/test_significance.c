@@ -4,6 +4,7 @@
 #include <check.h>
 #include <math.h>
 
+#include "tests/support/runner.h"
 #include "harness/report/significance.h"
 
 START_TEST(u_counts_the_pairs_where_a_is_larger)
@@ -113,11 +114,7 @@ static Suite *significance_suite(void)
 	return s;
 }
 
-int main(void)
+Suite *test_suite(void)
 {
-	SRunner *sr = srunner_create(significance_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return significance_suite();
 }
