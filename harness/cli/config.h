@@ -49,8 +49,9 @@ struct run_config {
 	const char *label;	/* name of the result set */
 	const char *python;	/* --python */
 	bool trace, quiet, plot;
-	bool models_all;	     /* --models all (the default) */
-	bool no_baseline;	     /* lessons: do not time the baseline (its
+	bool report;	  /* report.html beside the plots (--no-report) */
+	bool models_all;  /* --models all (the default) */
+	bool no_baseline; /* lessons: do not time the baseline (its
 				   speedup columns stay empty) */
 	enum baseline_mode baseline; /* --baseline */
 	char *cmdline;		     /* the whole command line, for meta.json */
