@@ -15,7 +15,13 @@ extern const struct model model_processes;
 extern const struct model model_eventloop;
 extern const struct model model_gil;
 extern const struct model model_hybrid;
-extern const struct model model_student, model_solution; /* exercises */
+extern const struct model model_student; /* the classroom exercise */
+#ifdef CONCUR_TEACHER
+/* Its answer, in the teacher's build only (build/teacher/concur, which
+ * `make teacher` and `make check-model MODEL=solution` compile with
+ * -DCONCUR_TEACHER): the students' concur neither lists nor runs it. */
+extern const struct model model_solution;
+#endif
 
 /* An external model: models/python/NAME.py, run by the harness
  * (harness/external/dispatch.h).
@@ -60,7 +66,9 @@ static const struct model *const registry[] = {
 		  "results gathered",
 		  0),
 	&model_student,
+#ifdef CONCUR_TEACHER
 	&model_solution,
+#endif
 };
 
 #define REGISTRY_SIZE (sizeof(registry) / sizeof(registry[0]))

@@ -35,6 +35,7 @@ void config_defaults(struct run_config *c)
 	c->out_dir = "results";
 	c->plot = true;
 	c->skew_seed = 1;
+	c->report = true;
 }
 
 void config_usage(void)
@@ -87,7 +88,9 @@ void config_usage(void)
 	       "results)\n"
 	       "  --label NAME          name of the result set (default: the "
 	       "workloads)\n"
-	       "  --no-plot             do not draw the plots\n"
+	       "  --no-plot             do not draw the plots (nor "
+	       "report.html)\n"
+	       "  --no-report           do not write report.html\n"
 	       "  --baseline HOW        how the sequential baseline is timed: "
 	       "full, sample\n"
 	       "                        (the first tasks, scaled), none, or "
@@ -208,6 +211,7 @@ enum {
 	OPT_OUT,
 	OPT_LABEL,
 	OPT_NO_PLOT,
+	OPT_NO_REPORT,
 	OPT_PLOT,
 	OPT_PYTHON,
 	OPT_MODEL_TIMEOUT,
@@ -241,6 +245,7 @@ static const struct option config_options[] = {
 	{"out", required_argument, 0, OPT_OUT},
 	{"label", required_argument, 0, OPT_LABEL},
 	{"no-plot", no_argument, 0, OPT_NO_PLOT},
+	{"no-report", no_argument, 0, OPT_NO_REPORT},
 	{"plot", no_argument, 0, OPT_PLOT},
 	{"python", required_argument, 0, OPT_PYTHON},
 	{"model-timeout", required_argument, 0, OPT_MODEL_TIMEOUT},
@@ -339,6 +344,9 @@ static int config_option(int opt, const char *arg, struct run_config *c)
 		return 0;
 	case OPT_NO_PLOT:
 		c->plot = false;
+		return 0;
+	case OPT_NO_REPORT:
+		c->report = false;
 		return 0;
 	case OPT_PLOT:
 		c->plot = true;

@@ -54,8 +54,9 @@ struct run_config {
 	bool skew;		/* --skew: uneven task costs, same total */
 	long skew_seed;		/* --skew=SEED (default 1) */
 	bool trace, quiet, plot;
-	bool models_all;	     /* --models all (the default) */
-	bool no_baseline;	     /* lessons: do not time the baseline (its
+	bool report;	  /* report.html beside the plots (--no-report) */
+	bool models_all;  /* --models all (the default) */
+	bool no_baseline; /* lessons: do not time the baseline (its
 				   speedup columns stay empty) */
 	enum baseline_mode baseline; /* --baseline */
 	char *cmdline;		     /* the whole command line, for meta.json */
