@@ -37,6 +37,15 @@ LIB_OBJS  := $(patsubst %.c,$(BUILD)/%.o,\
 MAIN_OBJ  := $(BUILD)/harness/main.o
 BIN       := $(BUILD)/concur
 
+# The MPI models: one program, concur-mpi, built only where Open MPI's
+# mpicc is (models/mpi/; `concur models` says how to get it otherwise).
+# It links the same common/ objects every model uses.
+MPICC      ?= $(shell command -v mpicc 2>/dev/null)
+MPI_BIN    := $(BUILD)/concur-mpi
+MPI_OBJS   := $(patsubst %.c,$(BUILD)/%.o,$(wildcard models/mpi/*.c))
+MPI_COMMON := $(patsubst %,$(BUILD)/common/%.o,task options execute fetch kernel)
+MPI_IF     := $(if $(MPICC),$(MPI_BIN))
+
 # Tests: one Check suite per tests/<folder>/test_*.c (tests/README.md),
 # built as build/tests/test_NAME whatever its folder. The slow ones (more
 # than about half a minute each) are left out by `make test-quick`.
@@ -61,7 +70,7 @@ DEV_PACKAGES := $(shell sed 's/\#.*//' .ci/packages-dev)
 .PHONY: all run test test-quick asan tsan clean install deps deps-dev deps-bench bench \
 	format format-check lint help fuzz soak check-deps check-model teacher
 
-all: $(BIN)
+all: $(BIN) $(MPI_IF)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -69,6 +78,13 @@ $(BUILD)/%.o: %.c
 
 $(BIN): $(MAIN_OBJ) $(LIB_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/models/mpi/%.o: models/mpi/%.c
+	@mkdir -p $(dir $@)
+	$(MPICC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+$(MPI_BIN): $(MPI_OBJS) $(MPI_COMMON)
+	$(MPICC) $(LDFLAGS) -o $@ $^ $(PKG_LDLIBS) -lpthread -lm
 
 # Test binaries route three common/ calls through tests/support/faults.c,
 # where the tests inject crashes and watch the kernel; build/concur has no
@@ -104,7 +120,7 @@ RUN_ARGS ?= --models all --workloads fetch,compute --workers 1,4,16 \
 # flags when it started, before deps could install the libraries, so on a
 # fresh machine they would be empty (undefined references at link time).
 run: deps
-	@$(MAKE) --no-print-directory $(BIN)
+	@$(MAKE) --no-print-directory all
 	$(BIN) run $(RUN_ARGS)
 
 ## make deps: install missing Debian packages (as root), else say how.
@@ -137,7 +153,7 @@ define install_missing
 endef
 
 ## make test: build and run every test (one Check suite per tests/*/test_*.c).
-test: $(BIN) $(TEST_BINS) teacher
+test: $(BIN) $(MPI_IF) $(TEST_BINS) teacher
 	@CONCUR_BIN=$(BIN) BUILD=$(BUILD) tests/run-tests.sh $(addprefix $(BUILD)/tests/,$(TESTS))
 
 ## make test-quick: the same without the slow suites (SLOW_TESTS).
@@ -189,7 +205,7 @@ teacher: $(TEACHER)/concur $(TEACHER)/tests/test_conformance
 # The peers are installed first, as make run installs its packages, so a
 # newcomer's bench does not silently skip their rows.
 bench: deps-bench
-	@$(MAKE) --no-print-directory $(BIN)
+	@$(MAKE) --no-print-directory all
 	$(BIN) bench $(BENCH_ARGS)
 
 ## make fuzz: libFuzzer over the server's request handling (clang), for
@@ -224,6 +240,7 @@ install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(datadir)/plots \
 	  $(DESTDIR)$(datadir)/models/python
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/concur
+	$(if $(MPI_IF),install -m 755 $(MPI_BIN) $(DESTDIR)$(PREFIX)/bin/concur-mpi)
 	install -m 644 plots/*.gp $(DESTDIR)$(datadir)/plots/ 2>/dev/null || true
 	install -m 644 models/python/*.py $(DESTDIR)$(datadir)/models/python/ 2>/dev/null || true
 
@@ -242,11 +259,14 @@ format-check:
 # flags strerror and friends the CLI calls before any thread exists), and
 # valist.Uninitialized, a false positive of clang 14 on glibc's va_list.
 TIDY_CHECKS = -*,bugprone-*,clang-analyzer-*,concurrency-*,-bugprone-easily-swappable-parameters,-bugprone-reserved-identifier,-clang-analyzer-security.insecureAPI.DeprecatedOrUnsafeBufferHandling,-clang-analyzer-valist.Uninitialized,-bugprone-narrowing-conversions,-concurrency-mt-unsafe,-bugprone-assignment-in-if-condition
+# models/mpi/ needs Open MPI's headers: linted only where mpicc is.
+MPI_CFLAGS = $(if $(MPICC),$(shell $(MPICC) -showme:compile 2>/dev/null))
+LINT_C = $(filter %.c,$(if $(MPICC),$(C_FILES),$(filter-out models/mpi/%,$(C_FILES))))
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
-	  --inline-suppr --std=c11 -I. $(filter %.c,$(C_FILES))
+	  --inline-suppr --std=c11 -I. $(LINT_C)
 	clang-tidy --quiet --warnings-as-errors='*' --checks='$(TIDY_CHECKS)' \
-	  $(filter %.c,$(C_FILES)) -- $(CPPFLAGS) -std=gnu11 $(PKG_CFLAGS)
+	  $(LINT_C) -- $(CPPFLAGS) -std=gnu11 $(PKG_CFLAGS) $(MPI_CFLAGS)
 
 clean:
 	rm -rf build

@@ -35,6 +35,15 @@ extern const struct model model_solution;
 			       .command = "models/python/" NAME ".py"})
 /* NOLINTEND(bugprone-macro-parentheses) */
 
+/* An MPI model: build/concur-mpi (models/mpi/), started by mpirun as C
+ * working ranks plus MANAGERS (harness/external/mpi.h). */
+#define MPI_MODEL(NAME, SUMMARY, MANAGERS)                                     \
+	(&(const struct model){.name = NAME,                                   \
+			       .summary = SUMMARY,                             \
+			       .flags = MODEL_EXTERNAL | MODEL_MPI,            \
+			       .command = "concur-mpi",                        \
+			       .manager_ranks = MANAGERS})
+
 static const struct model *const registry[] = {
 	&model_sequential,
 	&model_threads,
@@ -50,6 +59,12 @@ static const struct model *const registry[] = {
 		     COMPUTE_ON_WORKERS),
 	PYTHON_MODEL("py-asyncio", "Python: asyncio + aiohttp, C in flight",
 		     COMPUTE_ONE_AT_A_TIME),
+	MPI_MODEL("mpi", "MPI: a task farm, rank 0 hands out tasks to C ranks",
+		  1),
+	MPI_MODEL("mpi-static",
+		  "MPI: C ranks, equal blocks scattered, "
+		  "results gathered",
+		  0),
 	&model_student,
 #ifdef CONCUR_TEACHER
 	&model_solution,

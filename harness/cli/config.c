@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "harness/cli/cli.h"
+#include "harness/cli/cluster.h"
 
 void config_defaults(struct run_config *c)
 {
@@ -33,6 +34,7 @@ void config_defaults(struct run_config *c)
 	c->switch_interval_ms = 5.0;
 	c->out_dir = "results";
 	c->plot = true;
+	c->skew_seed = 1;
 	c->report = true;
 }
 
@@ -66,6 +68,16 @@ void config_usage(void)
 	       "  --cpu-workers N       hybrid's compute pool (default: "
 	       "cores)\n"
 	       "  --switch-interval MS  gil's switch interval (default 5)\n"
+	       "  --skew[=SEED]         uneven task costs: work and delays "
+	       "drawn from a Pareto\n"
+	       "                        (shape 1.5, seed 1), the same total\n"
+	       "Beyond one machine (the MPI models):\n"
+	       "  --hosts H:S,...       hosts and their slots, for mpirun "
+	       "--host\n"
+	       "  --hostfile FILE       or mpirun's hostfile\n"
+	       "  --listen ADDR         the embedded server's address "
+	       "(default 127.0.0.1);\n"
+	       "                        one every host can reach\n"
 	       "Where the URLs come from (default: the embedded server):\n"
 	       "  --url-file FILE       one URL a line, # comments\n"
 	       "  --server URL          a concur server already running\n"
@@ -206,6 +218,10 @@ enum {
 	OPT_BASELINE,
 	OPT_TRACE,
 	OPT_QUIET,
+	OPT_HOSTS,
+	OPT_HOSTFILE,
+	OPT_LISTEN,
+	OPT_SKEW,
 	OPT_HELP
 };
 
@@ -236,6 +252,10 @@ static const struct option config_options[] = {
 	{"baseline", required_argument, 0, OPT_BASELINE},
 	{"trace", no_argument, 0, OPT_TRACE},
 	{"quiet", no_argument, 0, OPT_QUIET},
+	{"hosts", required_argument, 0, OPT_HOSTS},
+	{"hostfile", required_argument, 0, OPT_HOSTFILE},
+	{"listen", required_argument, 0, OPT_LISTEN},
+	{"skew", optional_argument, 0, OPT_SKEW},
 	{"help", no_argument, 0, OPT_HELP},
 	{0, 0, 0, 0},
 };
@@ -337,6 +357,19 @@ static int config_option(int opt, const char *arg, struct run_config *c)
 	case OPT_TRACE:
 		c->trace = true;
 		return 0;
+	case OPT_HOSTS:
+		c->hosts = arg;
+		return cluster_check_hosts(arg);
+	case OPT_HOSTFILE:
+		c->hostfile = arg;
+		return cluster_check_hostfile(arg);
+	case OPT_LISTEN:
+		c->listen = arg;
+		return cluster_check_listen(arg);
+	case OPT_SKEW:
+		c->skew = true;
+		return arg ? cli_long("--skew", arg, 0, 1L << 30, &c->skew_seed)
+			   : 0;
 	case OPT_QUIET:
 		c->quiet = true;
 		return 0;
@@ -382,6 +415,15 @@ int config_parse_run(int argc, char **argv, struct run_config *c)
 		cli_error("--url-file and --server cannot be used together");
 		return -1;
 	}
+	if (c->hosts && c->hostfile) {
+		cli_error("--hosts and --hostfile cannot be used together");
+		return -1;
+	}
+	if (c->listen && (c->url_file || c->server_url)) {
+		cli_error("--listen is for the embedded server: not with "
+			  "--url-file or --server");
+		return -1;
+	}
 	if (c->url_file && access(c->url_file, R_OK) != 0) {
 		cli_error("--url-file: cannot read '%s'", c->url_file);
 		return -1;
@@ -402,6 +444,8 @@ struct run_opts config_run_opts(const struct run_config *c, int workers)
 	o.trace = c->trace;
 	o.python = c->python;
 	o.model_timeout_s = c->model_timeout_s;
+	o.hosts = c->hosts;
+	o.hostfile = c->hostfile;
 	return o;
 }
 

@@ -48,6 +48,11 @@ struct run_config {
 	const char *out_dir;	/* results/ */
 	const char *label;	/* name of the result set */
 	const char *python;	/* --python */
+	const char *hosts;	/* --hosts: MPI models across machines */
+	const char *hostfile;	/* --hostfile */
+	const char *listen;	/* --listen: the embedded server's address */
+	bool skew;		/* --skew: uneven task costs, same total */
+	long skew_seed;		/* --skew=SEED (default 1) */
 	bool trace, quiet, plot;
 	bool report;	  /* report.html beside the plots (--no-report) */
 	bool models_all;  /* --models all (the default) */

@@ -51,7 +51,9 @@ double sweep_ideal(const struct sweep *s, const struct sweep_group *g,
 	double d = (double)c->delay_ms / 1e3;
 	if (g->workload != TASK_COMPUTE && !s->server_url[0])
 		return NAN; /* real URLs: no known delay */
-	double rounds = ceil(n / workers);
+	/* Even tasks take whole rounds; --skew's uneven ones at best
+	 * share the total out perfectly. */
+	double rounds = c->skew ? n / workers : ceil(n / workers);
 	if (g->workload == TASK_FETCH)
 		return rounds * d;
 	double u = sweep_unit(s, g, baseline_s);
