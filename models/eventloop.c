@@ -178,4 +178,5 @@ const struct model model_eventloop = {
 	.name = "eventloop",
 	.summary = "one thread, a libev loop driving libcurl: asyncio in C",
 	.run = eventloop_run,
+	.compute = COMPUTE_ONE_AT_A_TIME,
 };

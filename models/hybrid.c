@@ -32,8 +32,8 @@
 #include "common/clock.h"
 #include "common/evcurl.h"
 #include "common/execute.h"
-#include "common/threadpool.h"
 #include "models/model.h"
+#include "models/threads.h"
 
 /* Tasks the feeder starts per loop iteration; see eventloop.c. */
 #define FEED_BATCH 500
@@ -212,7 +212,7 @@ static void hybrid_fetch_done(void *arg, size_t i)
 
 /* ---- set-up and tear-down ------------------------------------------------ */
 
-/* Starts up to P pool threads (common/threadpool.h). Returns 0, or -1
+/* Starts up to P pool threads (models/threads.h). Returns 0, or -1
  * (said on stderr) if not even one could be started. */
 static int pool_start(struct hybrid_state *hs, int n_threads)
 {
@@ -235,9 +235,9 @@ static int pool_start(struct hybrid_state *hs, int n_threads)
 		p->threads[k].hs = hs;
 	}
 	/* Fewer than asked: the run goes on with those (reported). */
-	p->n_threads = threadpool_start(p->tids, n_threads, pool_thread_main,
-					p->threads, sizeof(*p->threads),
-					"hybrid", hs->opts->stats);
+	p->n_threads =
+		threads_start(p->tids, n_threads, pool_thread_main, p->threads,
+			      sizeof(*p->threads), "hybrid", hs->opts->stats);
 	return p->n_threads > 0 ? 0 : -1;
 }
 
@@ -249,7 +249,7 @@ static void pool_stop(struct hybrid_state *hs)
 	p->stop = true;
 	pthread_cond_broadcast(&p->work);
 	pthread_mutex_unlock(&p->lock);
-	threadpool_join(p->tids, p->n_threads);
+	threads_join(p->tids, p->n_threads);
 	if (hs->loop)
 		ev_async_stop(hs->loop, &p->wake);
 	free(p->todo);
@@ -318,4 +318,5 @@ const struct model model_hybrid = {
 	.name = "hybrid",
 	.summary = "a libev loop for fetches, a thread pool for compute",
 	.run = hybrid_run,
+	.compute = COMPUTE_ON_POOL,
 };

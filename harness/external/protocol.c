@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * external_protocol.c - the JSON of the external-model protocol
+ * protocol.c - the JSON of the external-model protocol
  * (models/README.md): the batch out, the result lines in, and what is left
  * to say when the program has ended.
  *
@@ -315,15 +315,4 @@ void ext_proto_finish(struct ext_run *x, int wstatus, double timeout_s)
 	if (!x->have_run_s && st == EXTERNAL_BAD_OUTPUT)
 		fprintf(stderr, "concur: %s reported no run time\n",
 			x->m->name);
-}
-
-const char *external_status_name(int status)
-{
-	static const char *const names[] = {
-		"ok",	  "unavailable", "bad_output",
-		"failed", "crashed",	 "timed_out",
-	};
-	if (status < 0 || (size_t)status >= sizeof(names) / sizeof(names[0]))
-		return "unknown";
-	return names[status];
 }

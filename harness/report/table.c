@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: MIT
 /* table.c - the terminal table: one block per workload, one row per case. */
+#include "harness/report/table.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "harness/cli/cli.h"
-#include "harness/report/result_set.h"
 
 /* A value or "-" when there is none, right-aligned in width. */
 static void table_num(char *buf, size_t len, double v, const char *fmt)
@@ -28,8 +29,16 @@ static void table_header(const struct sweep *s, size_t g, int colour)
 		printf(", %ld ms delay, %ld bytes", c->delay_ms, c->bytes);
 	if (grp->workload != TASK_FETCH)
 		printf(", %ld units of compute", grp->work);
-	printf(", %d runs per case, baseline %s\n", c->repeat,
-	       grp->baseline->name);
+	printf(", %d runs per case, ", c->repeat);
+	if (grp->how == BASELINE_NONE)
+		printf("no baseline (--baseline none): no speedup\n");
+	else if (grp->how == BASELINE_SAMPLE)
+		printf("baseline %s estimated from its first %zu tasks, scaled "
+		       "x%.0f (--baseline full to time it all)\n",
+		       grp->baseline->name, grp->sample->n,
+		       (double)grp->batch->n / (double)grp->sample->n);
+	else
+		printf("baseline %s\n", grp->baseline->name);
 	if (grp->python)
 		printf("  (wall s is the program's own run time; start-up is "
 		       "the interpreter's, outside it; CPU and memory include "
@@ -126,7 +135,7 @@ static void table_notes(const struct sweep *s)
 {
 	for (size_t i = 0; i < s->n_records; i++) {
 		const struct run_record *r = &s->records[i];
-		if (r->rep != 0 || !r->m.stats.note[0])
+		if ((r->rep != 0 && !r->m.timed_out) || !r->m.stats.note[0])
 			continue;
 		printf("note: %s %s C=%d: %s\n", r->model->name,
 		       task_type_name(s->groups[r->group].workload), r->workers,
@@ -150,7 +159,7 @@ static void table_wrong(const struct sweep *s)
 	}
 }
 
-void report_table(const struct sweep *s)
+void table_print(const struct sweep *s)
 {
 	int colour = cli_colour(STDOUT_FILENO);
 	for (size_t g = 0; g < s->n_groups; g++) {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * server_route.c - the endpoints of `concur serve`: a request target in, a
+ * route.c - the endpoints of `concur serve`: a request target in, a
  * plan out (status, body size, delay, fault).
  *
  * The lesson: keep the decision (what to answer) apart from the doing
@@ -17,8 +17,6 @@
 #include <http_parser.h>
 #include <stdio.h>
 #include <string.h>
-
-#include "harness/server/serve.h"
 
 /* The numbers a target may carry, in its path or its query string. */
 enum route_param {
@@ -211,7 +209,7 @@ void route_plan(const char *target, size_t len, struct route_plan *p)
  * Computed from the offset, so a body is generated piece by piece as the
  * socket takes it, never held whole in memory.
  */
-void server_fill_body(char *buf, size_t len, size_t offset, size_t n)
+void route_fill_body(char *buf, size_t len, size_t offset, size_t n)
 {
 	unsigned phase = (unsigned)(((offset % 26) * 7 + n % 26) % 26);
 	for (size_t k = 0; k < len; k++) {
