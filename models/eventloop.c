@@ -135,13 +135,14 @@ static int eventloop_run(struct batch *batch, const struct run_opts *opts)
 		fprintf(stderr, "eventloop: --workers must be at least 1\n");
 		return -1;
 	}
-	/* One socket per transfer in flight: refuse a C the process could
-	 * not hold, before starting anything. */
-	if (evcurl_reserve_fds(opts->workers, "eventloop", &saved_fds) != 0)
-		return -1;
+	/* One socket per transfer in flight (C, or fewer when there are
+	 * fewer fetches): refuse what the process could not hold, before
+	 * starting anything. */
 	size_t n_fetch = count_fetches(batch);
 	int slots =
 		n_fetch < (size_t)opts->workers ? (int)n_fetch : opts->workers;
+	if (evcurl_reserve_fds(slots, "eventloop", &saved_fds) != 0)
+		return -1;
 	ls.loop = evcurl_default_loop();
 	if (!ls.loop) {
 		fprintf(stderr, "eventloop: cannot create the libev loop\n");

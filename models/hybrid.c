@@ -280,11 +280,11 @@ static int hybrid_run(struct batch *batch, const struct run_opts *opts)
 				"at least 1\n");
 		return -1;
 	}
-	if (evcurl_reserve_fds(opts->workers, "hybrid", &saved_fds) != 0)
-		return -1;
 	size_t n_fetch = count_fetches(batch);
 	int slots =
 		n_fetch < (size_t)opts->workers ? (int)n_fetch : opts->workers;
+	if (evcurl_reserve_fds(slots, "hybrid", &saved_fds) != 0)
+		return -1;
 	hs.loop = evcurl_default_loop();
 	if (!hs.loop) {
 		fprintf(stderr, "hybrid: cannot create the libev loop\n");

@@ -152,6 +152,12 @@ static int config_models(struct run_config *c, const char *text)
 				  items[i], model_names());
 			return -1;
 		}
+		for (size_t j = 0; j < c->n_models; j++)
+			if (c->models[j] == m) {
+				cli_error("--models: '%s' is listed twice",
+					  items[i]);
+				return -1;
+			}
 		c->models[c->n_models++] = m;
 	}
 	return 0;
@@ -329,15 +335,25 @@ static int config_option(int opt, const char *arg, struct run_config *c)
 		c->server_url = arg;
 		return 0;
 	case OPT_OUT:
+		if (!arg[0]) {
+			cli_error("--out: the directory name is empty");
+			return -1;
+		}
 		c->out_dir = arg;
 		return 0;
 	case OPT_BASELINE:
 		return config_baseline(c, arg);
 	case OPT_LABEL:
 		if (!arg[0] || strpbrk(arg, "/ \t\n")) {
-			cli_error("--label: '%s' must be a non-empty name "
+			cli_error("--label: '%.40s' must be a non-empty name "
 				  "without '/' or spaces",
 				  arg);
+			return -1;
+		}
+		if (strlen(arg) > CONFIG_LABEL_MAX) {
+			cli_error("--label: '%.20s...' is longer than %d "
+				  "characters",
+				  arg, CONFIG_LABEL_MAX);
 			return -1;
 		}
 		c->label = arg;

@@ -15,6 +15,9 @@
 #define CONFIG_MAX_MODELS 32
 #define CONFIG_MAX_WORKERS 64
 
+/* The longest --label: it names the result set's directory. */
+#define CONFIG_LABEL_MAX 63
+
 /* --baseline: how the baseline (sequential, py-sequential) is timed. */
 enum baseline_mode {
 	BASELINE_AUTO,	 /* full when asked for or cheap, else sample */

@@ -39,6 +39,16 @@
  * exited while something else (a grandchild) still holds its stdout. */
 #define EXT_TICK_MS 100
 
+/* Where the running program's process group is published, or NULL
+ * (external_publish_group). A global because external_run's signature is
+ * every model's; it is set once in the measured child, before any run. */
+static volatile pid_t *ext_group_slot;
+
+void external_publish_group(volatile pid_t *slot)
+{
+	ext_group_slot = slot;
+}
+
 const char *external_status_name(int status)
 {
 	static const char *const names[] = {
@@ -146,6 +156,8 @@ static int ext_spawn(struct ext_run *x, char *const argv[], char *why,
 		_exit(127);
 	}
 	setpgid(x->pid, x->pid); /* here too: whichever side runs first */
+	if (ext_group_slot)
+		*ext_group_slot = x->pid;
 	close(in[0]);
 	close(out[1]);
 	close(err[1]);
@@ -275,6 +287,8 @@ static void ext_reap(struct ext_run *x, int *wstatus, struct rusage *ru)
 	}
 	/* A hung program, or what a finished one left behind in its group. */
 	kill(-x->pid, SIGKILL);
+	if (ext_group_slot)
+		*ext_group_slot = 0; /* ended: nothing left for the parent */
 	while (wait4(x->pid, wstatus, 0, ru) < 0 && errno == EINTR)
 		;
 }

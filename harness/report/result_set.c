@@ -97,7 +97,7 @@ static int result_set_make_unique_dir(struct sweep *s, const char *stamp,
 int result_set_open(struct sweep *s)
 {
 	const struct run_config *c = s->config;
-	char label[64], stamp[32];
+	char label[CONFIG_LABEL_MAX + 1], stamp[32];
 	if (c->label)
 		snprintf(label, sizeof(label), "%s", c->label);
 	else

@@ -14,7 +14,8 @@
 #include "models/model.h"
 
 struct measurement {
-	double wall_s;	    /* model_run, set-up included */
+	double wall_s;	    /* model_run, set-up included; NAN when the
+			       model could not run or the child died */
 	struct usage usage; /* the child's own, from wait4 */
 	long peak_rss_kib;  /* the child's peak + its workers' (processes) */
 	long start_rss_kib; /* the child's resident set as the model began */

@@ -174,7 +174,7 @@ static int run_references(struct sweep *s)
 		/* Under --model-timeout the reference has the same limit;
 		 * tasks it could not finish are then compared as timeouts. */
 		if (measure_run(seq, g->reference, &o, &m) != 0 ||
-		    (m.model_rc != 0 && !m.timed_out)) {
+		    (m.model_rc != 0 && !m.timed_out && !m.interrupted)) {
 			cli_error(
 				"run: the sequential reference could not run");
 			return -1;

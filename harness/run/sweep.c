@@ -102,11 +102,12 @@ static void sweep_fill_case(struct sweep *s, struct case_summary *cs,
 {
 	double wall[256] = {0}, rss[256] = {0}, user[256] = {0}, sys[256] = {0},
 	       setup[256] = {0};
-	size_t k = n < 256 ? n : 256;
+	size_t k = n < 256 ? n : 256, ran = 0;
 	cs->verified = true;
 	cs->timing_diffs = 0;
 	for (size_t i = 0; i < k; i++) {
-		wall[i] = r[i]->m.wall_s;
+		if (!isnan(r[i]->m.wall_s)) /* NAN: the run did not happen */
+			wall[ran++] = r[i]->m.wall_s;
 		rss[i] = (double)r[i]->m.peak_rss_kib;
 		user[i] = r[i]->m.usage.user_s;
 		sys[i] = r[i]->m.usage.system_s;
@@ -119,7 +120,7 @@ static void sweep_fill_case(struct sweep *s, struct case_summary *cs,
 		cs->verified = cs->verified && verify_ok(&r[i]->verify);
 		cs->timing_diffs += (long)r[i]->verify.timing;
 	}
-	cs->wall = stats_spread(wall, k);
+	cs->wall = stats_spread(wall, ran);
 	cs->rss_kib = stats_spread(rss, k).median;
 	cs->user_s = stats_spread(user, k).median;
 	cs->sys_s = stats_spread(sys, k).median;
@@ -132,8 +133,8 @@ static void sweep_fill_case(struct sweep *s, struct case_summary *cs,
 		sweep_median_of(r, k, offsetof(struct run_record, lat_p99));
 	cs->lat_max =
 		sweep_median_of(r, k, offsetof(struct run_record, lat_max));
-	cs->noisy = k > 1 && cs->wall.max / cs->wall.min > STATS_NOISY_RATIO;
-	cs->first_outlier = stats_first_is_outlier(wall, k);
+	cs->noisy = ran > 1 && cs->wall.max / cs->wall.min > STATS_NOISY_RATIO;
+	cs->first_outlier = stats_first_is_outlier(wall, ran);
 	cs->real_workers = r[0]->m.stats.workers_started;
 	long errors = 0;
 	for (int kind = 0; kind < RESULT_KIND_COUNT; kind++) {

@@ -26,6 +26,46 @@ static int url_is_valid(const char *url)
 	return ok;
 }
 
+/* The longest line of a URL file, newline excluded: a URL must fit the
+ * 4096-byte buffer workload_build writes it into. */
+#define URL_LINE_MAX 4095
+
+/* Reads one line, newline excluded, into buf (URL_LINE_MAX + 1 bytes).
+ * Returns its length, -1 at end of file, or -2 when it is longer than
+ * URL_LINE_MAX (reading stops there: /dev/zero has no end of line). */
+static long url_read_line(FILE *f, char *buf)
+{
+	size_t n = 0;
+	int c;
+	while ((c = getc(f)) != EOF && c != '\n') {
+		if (n == URL_LINE_MAX)
+			return -2;
+		buf[n++] = (char)c;
+	}
+	if (c == EOF && n == 0)
+		return -1;
+	buf[n] = '\0';
+	return (long)n;
+}
+
+/* s as it may be shown in one line of an error: at most 60 bytes, and
+ * control or non-ASCII bytes as \xNN, so a binary file cannot write to
+ * the terminal through us. */
+static void url_quote(const char *s, char *out, size_t len)
+{
+	size_t o = 0;
+	for (size_t i = 0; s[i] && i < 60 && o + 5 < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x20 || c >= 0x7f)
+			o += (size_t)snprintf(out + o, len - o, "\\x%02x", c);
+		else
+			out[o++] = (char)c;
+	}
+	out[o] = '\0';
+	if (s[0] && strlen(s) > 60 && o + 4 < len)
+		strcat(out, "...");
+}
+
 /* Strips a comment and surrounding blanks in place. */
 static char *url_line_trim(char *line)
 {
@@ -61,17 +101,33 @@ int url_file_read(const char *path, struct url_list *out)
 		cli_error("--url-file: cannot read '%s'", path);
 		return -1;
 	}
-	char buf[4096];
+	char buf[URL_LINE_MAX + 1], shown[256];
 	int lineno = 0, rc = 0;
-	while (rc == 0 && fgets(buf, sizeof(buf), f)) {
+	long len;
+	while (rc == 0 && (len = url_read_line(f, buf)) != -1) {
 		lineno++;
+		if (len == -2) {
+			cli_error("--url-file: %s:%d: the line is longer than "
+				  "%d bytes",
+				  path, lineno, URL_LINE_MAX);
+			rc = -1;
+			break;
+		}
+		if (memchr(buf, '\0', (size_t)len)) {
+			cli_error("--url-file: %s:%d: a NUL byte (is it a "
+				  "text file?)",
+				  path, lineno);
+			rc = -1;
+			break;
+		}
 		char *url = url_line_trim(buf);
 		if (!*url)
 			continue;
 		if (!url_is_valid(url)) {
+			url_quote(url, shown, sizeof(shown));
 			cli_error("--url-file: %s:%d: '%s' is not an http(s) "
 				  "URL",
-				  path, lineno, url);
+				  path, lineno, shown);
 			rc = -1;
 		} else if (url_list_push(out, url) != 0) {
 			cli_error("--url-file: out of memory");

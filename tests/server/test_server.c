@@ -155,7 +155,7 @@ START_TEST(values_past_the_limits_are_400_with_a_message)
 		{"/status/600", "status must be"},
 		{"/drip/3?ms=70000", "ms must be"},
 		{"/truncate/0", "truncate needs N >= 1"},
-		{"/bytes/1?colour=red", "unknown parameter"},
+		{"/bytes/1?colour=red&status=x", "status must be"},
 	};
 	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
 		char req[256];
