@@ -57,6 +57,13 @@ static inline uint64_t kernel_read(const struct kernel *k)
 	return k->state;
 }
 
+/* The seconds one unit takes on this machine: the fastest of `reps` timed
+ * runs of a few units each (about 5 ms a run). The fastest, not the
+ * median: other work on the machine only ever slows a run down, so the
+ * minimum is the closest to what the kernel itself costs, and an ideal
+ * built on it is never slower than what a run can reach. */
+double kernel_unit_seconds(int reps);
+
 /* The whole task in one call: `units` units from `seed`. */
 static inline uint64_t kernel_run(uint64_t seed, uint64_t units)
 {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * limits.c - naming the limit that stopped a thread or a fork.
+ * limits.c - the size of a pool; naming the limit that stopped a thread or
+ * a fork.
  *
  * Each check compares what is in use now with a limit; "near" allows a few
  * tasks of slack, since other programs start and stop threads too.
@@ -200,4 +201,13 @@ void limits_report(const char *model, const char *call, int err, int started,
 		memcpy(stats->note, note, n);
 		stats->note[n] = '\0';
 	}
+}
+
+int limits_pool_size(int workers, size_t n)
+{
+	if (n == 0)
+		return 0;
+	if (workers < 1)
+		workers = 1;
+	return (size_t)workers > n ? (int)n : workers;
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * limits.h - why a thread or a process could not be created.
+ * limits.h - how many workers a pool starts, and why a thread or a process
+ * could not be created.
  *
  * pthread_create() and fork() fail with EAGAIN (or ENOMEM) for several
  * different reasons, and the error number does not say which. A model that
@@ -23,6 +24,11 @@
 #include <stddef.h>
 
 #include "common/options.h"
+
+/* The number of workers a run of n tasks at C workers starts: C, but never
+ * more than n (a worker with no task would only cost its creation), and at
+ * least 1 when there is work. */
+int limits_pool_size(int workers, size_t n);
 
 /* Writes into buf the names of the limits that most likely made the
  * creation of a thread or process fail with err, e.g. "RLIMIT_NPROC

@@ -415,16 +415,17 @@ int eventloop_run_with(struct batch *batch, const struct run_opts *opts,
 		fprintf(stderr, "%s: --workers must be at least 1\n", model);
 		return -1;
 	}
-	/* One socket per transfer in flight: refuse a C the process could
-	 * not hold, before starting anything (common/fd_limit.h). */
-	if (fd_limit_reserve(opts->workers, model, &saved_fds) != 0)
-		return -1;
 	/* One slot per fetch at most: slots beyond that are waste. */
 	size_t n_fetch = 0;
 	for (size_t i = 0; i < batch->n; i++)
 		n_fetch += batch->tasks[i].type != TASK_COMPUTE;
 	int slots =
 		n_fetch < (size_t)opts->workers ? (int)n_fetch : opts->workers;
+	/* One socket per transfer in flight (C, or fewer when there are
+	 * fewer fetches): refuse what the process could not hold, before
+	 * starting anything (common/fd_limit.h). */
+	if (fd_limit_reserve(slots, model, &saved_fds) != 0)
+		return -1;
 	s.loop = default_loop_fresh();
 	if (!s.loop) {
 		fprintf(stderr, "%s: cannot create the libev loop\n", model);
@@ -458,4 +459,5 @@ const struct model model_eventloop = {
 	.name = "eventloop",
 	.summary = "one thread, a libev loop driving libcurl: asyncio in C",
 	.run = eventloop_run,
+	.compute = COMPUTE_ONE_AT_A_TIME,
 };

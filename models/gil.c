@@ -3,7 +3,7 @@
  * gil.c - the threads model under a simulated Global Interpreter Lock, as
  * CPython has had it since 3.2.
  *
- * The lesson: the same pool of threads as models/threads.c, but a thread
+ * The lesson: the pool of models/threads.c, run as it is, but a thread
  * must hold one global lock to compute, so compute runs on one core at a
  * time however many threads there are, while fetches (which release the
  * lock around the blocking I/O, as CPython does around socket calls) still
@@ -19,7 +19,8 @@
  *
  * Watch for: the convoy. A thread coming back from I/O must wait for the
  * lock, up to a switch interval, behind a thread that computes: look at
- * the wait column in the timeline (tasks.csv's lock_wait_s), and at the hand-over count in the summary.
+ * the wait column in the timeline (tasks.csv's lock_wait_s), and at the
+ * hand-over count in the summary.
  *
  * Run it:  build/concur run --models threads,gil --workloads compute
  *          --workers 4   and see threads scale with the cores, gil not;
@@ -29,14 +30,14 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
-#include <stdlib.h>
+#include <string.h>
 
 #include "common/clock.h"
 #include "common/execute.h"
 #include "common/fetch.h"
 #include "common/kernel.h"
-#include "common/threadpool.h"
 #include "models/model.h"
+#include "models/threads.h"
 
 /* The holder checks for a drop request every GIL_SLICE iterations: 1/100
  * of a unit, about 10 us. CPython checks every few bytecodes; what
@@ -46,35 +47,28 @@
  * nothing measurable. */
 #define GIL_SLICE (KERNEL_ITERS_PER_UNIT / 100)
 
-/* The lock itself. */
-struct gil {
+/* ---- state ---- */
+
+/* The lock: all the gil model adds to the threads model's state. On
+ * gil_run's stack; every thread of the pool points to it until the join. */
+struct gil_state {
 	pthread_mutex_t mutex;	  /* guards the fields below it */
 	pthread_cond_t released;  /* signalled when the lock is dropped */
 	pthread_cond_t taken;	  /* signalled when the lock is taken */
-	bool locked;		  /* guarded by mutex */
-	int holder;		  /* last holder, -1 at first; by mutex */
-	unsigned long switches;	  /* takes so far; guarded by mutex */
-	long handovers;		  /* takes by a new thread; by mutex */
-	atomic_bool drop_request; /* set by a waiter, polled by the holder */
+	bool locked;		  /* guarded by g->mutex */
+	int holder;		  /* last holder, -1 at first; guarded by
+				     g->mutex */
+	unsigned long switches;	  /* takes so far; guarded by g->mutex */
+	long handovers;		  /* takes by a new thread; guarded by
+				     g->mutex */
+	atomic_bool drop_request; /* shared: set by a waiter, polled by the
+				     holder */
 	double interval_s;	  /* read-only: the switch interval */
 };
 
-/* What all the threads share. */
-struct gil_pool {
-	struct batch *batch;	     /* result slots: one writer each */
-	const struct run_opts *opts; /* read-only */
-	atomic_size_t next;	     /* the next task index to hand out */
-	struct gil gil;
-};
+/* ---- the lock ---- */
 
-struct gil_worker {
-	struct gil_pool *pool;
-	int id;
-};
-
-/* ---- the lock --------------------------------------------------------- */
-
-static int gil_init(struct gil *g, const struct run_opts *o)
+static int gil_init(struct gil_state *g, const struct run_opts *o)
 {
 	pthread_condattr_t ca;
 	pthread_condattr_init(&ca);
@@ -97,7 +91,7 @@ static int gil_init(struct gil *g, const struct run_opts *o)
 	return rc;
 }
 
-static void gil_destroy(struct gil *g)
+static void gil_destroy(struct gil_state *g)
 {
 	pthread_cond_destroy(&g->taken);
 	pthread_cond_destroy(&g->released);
@@ -117,7 +111,7 @@ static struct timespec gil_deadline(double after_s)
 /* Takes the lock; returns the seconds spent waiting. A waiter that sleeps
  * a whole interval while nobody else took the lock (switches unchanged)
  * asks the holder to drop it, then keeps waiting. */
-static double gil_take(struct gil *g, int worker)
+static double gil_take(struct gil_state *g, int worker)
 {
 	double t0 = clock_now();
 	pthread_mutex_lock(&g->mutex);
@@ -143,7 +137,7 @@ static double gil_take(struct gil *g, int worker)
 /* Drops the lock. `forced`: because a waiter asked; then, like CPython's
  * FORCE_SWITCHING, wait until another thread has taken it. The asker is
  * still waiting (only taking the lock ends a wait), so this ends. */
-static void gil_drop(struct gil *g, int worker, bool forced)
+static void gil_drop(struct gil_state *g, int worker, bool forced)
 {
 	pthread_mutex_lock(&g->mutex);
 	g->locked = false;
@@ -153,11 +147,11 @@ static void gil_drop(struct gil *g, int worker, bool forced)
 	pthread_mutex_unlock(&g->mutex);
 }
 
-/* ---- a task under the lock -------------------------------------------- */
+/* ---- the worker ---- */
 
 /* The kernel in slices, dropping the lock whenever a waiter asks. Called
  * and returns with the lock held; adds its waits to r->wait. */
-static uint64_t gil_kernel(struct gil *g, int worker, uint64_t seed,
+static uint64_t gil_kernel(struct gil_state *g, int worker, uint64_t seed,
 			   uint64_t units, struct result *r)
 {
 	struct kernel k;
@@ -176,26 +170,28 @@ static uint64_t gil_kernel(struct gil *g, int worker, uint64_t seed,
 	return kernel_read(&k);
 }
 
-/* Like task_execute(), with the lock: taken to start the task (CPython
- * runs the caller's code under it), dropped around the fetch, held for the
- * compute, dropped when the task is done so that every wait belongs to a
- * task. The compute half follows task_compute(): same seed, same kinds. */
-static void gil_execute(struct gil_pool *pool, size_t i, CURL *h, int worker)
+/* What a thread of the threads model's pool does with task i here
+ * (threads_task_fn): task_execute(), with the lock. Taken to start the
+ * task (CPython runs the caller's code under it), dropped around the
+ * fetch, held for the compute, dropped when the task is done so that
+ * every wait belongs to a task. The compute half follows task_compute():
+ * same seed, same kinds. */
+static void gil_execute(void *arg, struct batch *b, size_t i, CURL *h,
+			const struct run_opts *opts, int worker)
 {
-	struct batch *b = pool->batch;
+	struct gil_state *g = arg;
 	const struct task *t = &b->tasks[i];
 	struct result *r = &b->results[i];
-	struct gil *g = &pool->gil;
 
 	r->worker = worker;
 	r->wait = 0;
 	r->start = clock_now() - b->t0;
-	trace_event(pool->opts, "gil", worker, i, "start", r);
+	trace_event(opts, "gil", worker, i, "start", r);
 	r->wait += gil_take(g, worker);
 	if (t->type != TASK_COMPUTE) {
 		gil_drop(g, worker, false); /* Py_BEGIN_ALLOW_THREADS */
 		if (h)
-			fetch_blocking(h, t->url, &pool->opts->fetch, r);
+			fetch_blocking(h, t->url, &opts->fetch, r);
 		else {
 			r->kind = RESULT_OTHER;
 			result_set_message(r, "no HTTP handle");
@@ -210,64 +206,31 @@ static void gil_execute(struct gil_pool *pool, size_t i, CURL *h, int worker)
 	}
 	gil_drop(g, worker, false);
 	r->end = clock_now() - b->t0;
-	trace_event(pool->opts, "gil", worker, i, "done", r);
+	trace_event(opts, "gil", worker, i, "done", r);
 }
 
-/* ---- the pool --------------------------------------------------------- */
-
-static void *gil_worker_main(void *arg)
-{
-	struct gil_worker *w = arg;
-	struct gil_pool *pool = w->pool;
-	CURL *h = fetch_handle_new(); /* this thread's, for the whole run */
-	for (;;) {
-		/* The same counter as the threads model, so the lock is the
-		 * only difference between the two. */
-		size_t i = atomic_fetch_add_explicit(&pool->next, 1,
-						     memory_order_relaxed);
-		if (i >= pool->batch->n)
-			break;
-		gil_execute(pool, i, h, w->id);
-	}
-	if (h)
-		curl_easy_cleanup(h);
-	return NULL;
-}
+/* ---- the run function ---- */
 
 static int gil_run(struct batch *batch, const struct run_opts *opts)
 {
-	struct gil_pool pool = {.batch = batch, .opts = opts};
-	atomic_init(&pool.next, 0);
-	int want = threadpool_size(opts->workers, batch->n); /* C > N: N */
-	pthread_t *tids = calloc((size_t)want + 1, sizeof(*tids));
-	struct gil_worker *ws = calloc((size_t)want + 1, sizeof(*ws));
-	if (!tids || !ws || gil_init(&pool.gil, opts) != 0) {
-		fprintf(stderr, "gil: cannot set up %d threads\n", want);
-		free(tids);
-		free(ws);
+	struct gil_state g;
+	int rc = gil_init(&g, opts);
+	if (rc != 0) {
+		fprintf(stderr, "gil: cannot set up the lock: %s\n",
+			strerror(rc));
 		return -1;
 	}
-	for (int i = 0; i < want; i++)
-		ws[i] = (struct gil_worker){.pool = &pool, .id = i};
-
-	double setup_start = clock_now();
-	int started = threadpool_start(tids, want, gil_worker_main, ws,
-				       sizeof(*ws), "gil", opts->stats);
-	if (opts->stats) {
-		opts->stats->setup_s = clock_now() - setup_start;
-		opts->stats->workers_started = started;
-	}
-	threadpool_join(tids, started);
+	/* The threads model's pool and counter, each task under the lock. */
+	rc = threads_pool_run(batch, opts, "gil", gil_execute, &g);
 	/* After the join: no thread touches the lock any more. */
-	run_stats_set(opts->stats, "handovers", (double)pool.gil.handovers);
-	gil_destroy(&pool.gil);
-	free(tids);
-	free(ws);
-	return started > 0 || want == 0 ? 0 : -1;
+	run_stats_set(opts->stats, "handovers", (double)g.handovers);
+	gil_destroy(&g);
+	return rc;
 }
 
 const struct model model_gil = {
 	.name = "gil",
 	.summary = "threads under a simulated GIL (CPython 3.2+ new GIL)",
 	.run = gil_run,
+	.compute = COMPUTE_ONE_AT_A_TIME,
 };

@@ -28,9 +28,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "common/threadpool.h"
 #include "models/eventloop.h"
 #include "models/model.h"
+#include "models/threads.h"
 
 /* ---- state ---- */
 
@@ -120,7 +120,7 @@ static void hybrid_async_cb(struct ev_loop *loop, ev_async *w, int revents)
 /* ---- the run function ---- */
 
 /* The loop's offload->start: the queues, the ev_async, and up to P pool
- * threads (common/threadpool.h). Returns 0, or -1 (said on stderr) if
+ * threads (models/threads.h). Returns 0, or -1 (said on stderr) if
  * not even one thread could be started. */
 static int hybrid_start(void *arg, struct eventloop_state *el,
 			struct ev_loop *loop)
@@ -147,7 +147,7 @@ static int hybrid_start(void *arg, struct eventloop_state *el,
 		hs->workers[k].hs = hs;
 	}
 	/* Fewer than asked: the run goes on with those (reported). */
-	hs->n_threads = threadpool_start(
+	hs->n_threads = threads_start(
 		hs->tids, n_threads, hybrid_worker_main, hs->workers,
 		sizeof(*hs->workers), "hybrid", hs->opts->stats);
 	return hs->n_threads > 0 ? 0 : -1;
@@ -162,7 +162,7 @@ static void hybrid_stop(void *arg)
 	hs->stop = true;
 	pthread_cond_broadcast(&hs->work);
 	pthread_mutex_unlock(&hs->lock);
-	threadpool_join(hs->tids, hs->n_threads);
+	threads_join(hs->tids, hs->n_threads);
 	ev_async_stop(hs->loop, &hs->wake);
 	free(hs->todo);
 	free(hs->done);
@@ -194,4 +194,5 @@ const struct model model_hybrid = {
 	.name = "hybrid",
 	.summary = "a libev loop for fetches, a thread pool for compute",
 	.run = hybrid_run,
+	.compute = COMPUTE_ON_POOL,
 };

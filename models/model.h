@@ -28,6 +28,19 @@ enum model_flags {
 	MODEL_EXERCISE = 1 << 0, /* student work: left out of `all` */
 	MODEL_EXTERNAL = 1 << 1, /* a program run through the protocol in
 				    models/README.md, not a C function */
+	MODEL_MPI = 1 << 2,	 /* external, started as ranks by `mpirun`
+				    (harness/external/mpi.h) */
+};
+
+/* Where a model computes: what bounds how many compute tasks run at once.
+ * The harness derives each model's ideal time and efficiency from it. */
+enum model_compute {
+	COMPUTE_ON_WORKERS = 0, /* each of the C workers computes its own
+				   tasks: up to min(C, cores) at once */
+	COMPUTE_ONE_AT_A_TIME,	/* one thread computes at a time (a single
+				   loop or thread, or a lock around it) */
+	COMPUTE_ON_POOL,	/* a pool of --cpu-workers threads apart from
+				   the C fetches, which go on meanwhile */
 };
 
 /* Runs the batch; see the error policy above. */
@@ -39,8 +52,11 @@ struct model {
 	model_run_fn run;    /* NULL for external models: the harness runs
 				those (harness/external/dispatch.h) */
 	unsigned flags;	     /* enum model_flags */
+	enum model_compute compute; /* where it computes (0: its workers) */
 	const char *command; /* external models: the program, relative to the
 				data directory, e.g. "models/python/x.py" */
+	int manager_ranks;   /* MPI models: ranks started besides the C that
+				do work (the task farm's rank 0) */
 };
 
 /* The registry (models/registry.c). */

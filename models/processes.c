@@ -38,7 +38,6 @@
 #include "common/execute.h"
 #include "common/fetch.h"
 #include "common/limits.h"
-#include "common/threadpool.h"
 #include "models/model.h"
 
 /* Atomics work between processes only when they are lock-free: a locked
@@ -46,48 +45,60 @@
 _Static_assert(ATOMIC_LONG_LOCK_FREE == 2 && ATOMIC_INT_LOCK_FREE == 2,
 	       "shared-memory atomics must be lock-free");
 
+/* ---- state ---- */
+
 /* A task's state, in the shared mapping. Any other value w + 1 means
  * "running on worker w". */
 enum {
-	PROCS_FREE = 0,
-	PROCS_DONE = -1
+	PROCESSES_FREE = 0,
+	PROCESSES_DONE = -1
 };
 
-/* The parent's view of the pool. The pointers marked "shared" point into
- * the one MAP_SHARED mapping; every child inherits them at fork and sees
- * the same memory behind them. Everything else is the parent's own (a
- * child has a stale copy it never uses). */
-struct procs_pool {
+/* The parent's view of the pool, on processes_run's stack. The pointers
+ * marked "shared" point into the one MAP_SHARED mapping; every child
+ * inherits them at fork and sees the same memory behind them. Everything
+ * marked "the parent's" is the parent's own (a child has a stale copy it
+ * never uses). */
+struct processes_state {
 	struct batch *batch;	     /* read-only */
 	const struct run_opts *opts; /* read-only */
-	void *map;		     /* the shared mapping */
-	size_t map_len;
-	atomic_size_t *next;	/* shared: the next task index to hand out */
-	atomic_int *state;	/* shared: n task states */
-	struct result *results; /* shared: n results, copied back at the end */
-	pid_t *pids;		/* by worker id; 0 once reaped */
-	int size;     /* C: workers at once, and replacements allowed */
-	int ids_used; /* worker ids given so far (replacements get new ids) */
-	int live;     /* forked and not yet reaped */
-	pid_t pgid;   /* the workers' process group; 0 when none is alive */
-	pid_t parent; /* our pid, for the children's death check */
-	long replacements;
-	long rss_kib; /* sum of the reaped workers' peak RSS */
+	void *map;		     /* read-only: the shared mapping */
+	size_t map_len;		     /* read-only */
+	atomic_size_t *next;	     /* shared: in the MAP_SHARED mapping;
+					the next task index to hand out */
+	atomic_int *state;	     /* shared: in the MAP_SHARED mapping;
+					n task states */
+	struct result *results;	     /* shared: in the MAP_SHARED mapping;
+					n results, copied back at the end */
+	int size;		     /* read-only: C, workers at once and
+					replacements allowed */
+	pid_t parent;		     /* read-only: our pid, for the
+					children's death check */
+	pid_t *pids;		     /* the parent's: by worker id; 0 once
+					reaped */
+	int ids_used;		     /* the parent's: worker ids given so
+					far (replacements get new ids) */
+	int live;		     /* the parent's: forked, not reaped */
+	pid_t pgid;		     /* the parent's: the workers' process
+					group; 0 when none is alive */
+	long replacements;	     /* the parent's */
+	long rss_kib;		     /* the parent's: sum of the reaped
+					workers' peak RSS */
 };
 
-/* ---- the shared mapping ------------------------------------------------ */
-
-static size_t procs_align(size_t off, size_t a)
+/* The shared mapping is made once, before the first fork. */
+static size_t processes_align(size_t off, size_t a)
 {
 	return (off + a - 1) / a * a;
 }
 
 /* One mapping: [counter][n states][n results]. Results start not_run. */
-static int procs_map(struct procs_pool *p)
+static int processes_map(struct processes_state *p)
 {
 	size_t n = p->batch->n;
-	size_t off_state = procs_align(sizeof(atomic_size_t), 16);
-	size_t off_res = procs_align(off_state + n * sizeof(atomic_int), 64);
+	size_t off_state = processes_align(sizeof(atomic_size_t), 16);
+	size_t off_res =
+		processes_align(off_state + n * sizeof(atomic_int), 64);
 	p->map_len = off_res + (n ? n : 1) * sizeof(struct result);
 	p->map = mmap(NULL, p->map_len, PROT_READ | PROT_WRITE,
 		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -100,17 +111,18 @@ static int procs_map(struct procs_pool *p)
 	p->results = (struct result *)((char *)p->map + off_res);
 	atomic_init(p->next, 0);
 	for (size_t i = 0; i < n; i++) {
-		atomic_init(&p->state[i], PROCS_FREE);
+		atomic_init(&p->state[i], PROCESSES_FREE);
 		p->results[i].kind = RESULT_NOT_RUN;
 		p->results[i].worker = -1;
 	}
 	return 0;
 }
 
-/* ---- the worker (child) ----------------------------------------------- */
+/* ---- the worker ---- */
 
-/* Runs in the child until no task is left; never returns. */
-static void procs_worker_main(struct procs_pool *p, int id)
+/* Runs in the child, a forked copy of the parent, until no task is left;
+ * never returns. */
+static void processes_worker_main(struct processes_state *p, int id)
 {
 	/* Die with the parent (Ctrl-C kills only the foreground group). */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -131,19 +143,22 @@ static void procs_worker_main(struct procs_pool *p, int id)
 			break;
 		atomic_store(&p->state[i], id + 1);
 		task_execute(&view, i, h, p->opts, "processes", id);
-		atomic_store(&p->state[i], PROCS_DONE);
+		atomic_store(&p->state[i], PROCESSES_DONE);
 	}
 	if (h)
 		curl_easy_cleanup(h);
 	_exit(0); /* not exit(): no atexit handlers, no stdio flush */
 }
 
-/* ---- the parent: fork, reap, replace ----------------------------------- */
+/* ---- the run function ---- */
+
+/* The parent's side: fork the workers, reap them, replace the ones that
+ * crashed. */
 
 /* Forks worker `id`. All workers join one process group so that wait4 can
  * wait for "any of them" without reaping the harness's other children
  * (the test server). Returns 0, or an errno value. */
-static int procs_spawn(struct procs_pool *p, int id)
+static int processes_spawn(struct processes_state *p, int id)
 {
 	pid_t pid = fork();
 	if (pid < 0)
@@ -152,7 +167,7 @@ static int procs_spawn(struct procs_pool *p, int id)
 		/* The first worker leads a new group (pgid 0 = our pid). */
 		if (setpgid(0, p->pgid) != 0)
 			_exit(127);
-		procs_worker_main(p, id);
+		processes_worker_main(p, id);
 	}
 	/* Both sides call setpgid, so the child is in the group before
 	 * either goes on, whichever runs first. */
@@ -165,8 +180,8 @@ static int procs_spawn(struct procs_pool *p, int id)
 }
 
 /* A worker died: whatever task it was running is crashed, not lost. */
-static void procs_mark_crashed(struct procs_pool *p, int id, pid_t pid,
-			       int status)
+static void processes_mark_crashed(struct processes_state *p, int id, pid_t pid,
+				   int status)
 {
 	for (size_t i = 0; i < p->batch->n; i++) {
 		if (atomic_load(&p->state[i]) != id + 1)
@@ -188,7 +203,7 @@ static void procs_mark_crashed(struct procs_pool *p, int id, pid_t pid,
 					   "worker %d (pid %d) exited "
 					   "with status %d",
 					   id, (int)pid, WEXITSTATUS(status));
-		atomic_store(&p->state[i], PROCS_DONE);
+		atomic_store(&p->state[i], PROCESSES_DONE);
 		trace_event(p->opts, "processes", id, i, "done", r);
 	}
 }
@@ -196,12 +211,12 @@ static void procs_mark_crashed(struct procs_pool *p, int id, pid_t pid,
 /* After a crash: a new worker, while tasks remain and replacements are
  * left (at most C in a run, so a task that always crashes cannot make the
  * run go on forever). */
-static void procs_replace(struct procs_pool *p)
+static void processes_replace(struct processes_state *p)
 {
 	if (p->replacements >= p->size || atomic_load(p->next) >= p->batch->n)
 		return;
 	int id = p->ids_used;
-	int err = procs_spawn(p, id);
+	int err = processes_spawn(p, id);
 	if (err != 0) {
 		limits_report("processes", "fork (replacement)", err, p->live,
 			      p->size, p->opts->stats);
@@ -212,7 +227,7 @@ static void procs_replace(struct procs_pool *p)
 }
 
 /* Waits for one worker of the group to end and deals with it. */
-static int procs_reap_one(struct procs_pool *p)
+static int processes_reap_one(struct processes_state *p)
 {
 	int status;
 	struct rusage ru;
@@ -233,19 +248,19 @@ static int procs_reap_one(struct procs_pool *p)
 	if (--p->live == 0)
 		p->pgid = 0; /* the group is gone; a new worker leads anew */
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		procs_mark_crashed(p, id, pid, status);
-		procs_replace(p);
+		processes_mark_crashed(p, id, pid, status);
+		processes_replace(p);
 	}
 	return 0;
 }
 
 /* A task claimed (counter past it) but still free: its worker was killed
  * between the claim and marking it running. */
-static void procs_sweep_lost(struct procs_pool *p)
+static void processes_sweep_lost(struct processes_state *p)
 {
 	size_t claimed = atomic_load(p->next);
 	for (size_t i = 0; i < claimed && i < p->batch->n; i++) {
-		if (atomic_load(&p->state[i]) != PROCS_FREE)
+		if (atomic_load(&p->state[i]) != PROCESSES_FREE)
 			continue;
 		p->results[i].kind = RESULT_CRASHED;
 		result_set_message(&p->results[i], "its worker died before "
@@ -254,11 +269,11 @@ static void procs_sweep_lost(struct procs_pool *p)
 }
 
 /* Forks the first C workers; returns how many were started. */
-static int procs_start(struct procs_pool *p)
+static int processes_start(struct processes_state *p)
 {
 	int started = 0;
 	for (; started < p->size; started++) {
-		int err = procs_spawn(p, started);
+		int err = processes_spawn(p, started);
 		if (err != 0) {
 			limits_report("processes", "fork", err, started,
 				      p->size, p->opts->stats);
@@ -269,31 +284,30 @@ static int procs_start(struct procs_pool *p)
 	return started;
 }
 
-static int procs_run(struct batch *batch, const struct run_opts *opts)
+static int processes_run(struct batch *batch, const struct run_opts *opts)
 {
-	struct procs_pool p = {
+	struct processes_state p = {
 		.batch = batch, .opts = opts, .parent = getpid()};
 	/* C > N: only N workers; the rest would find nothing to do. */
-	p.size = threadpool_size(opts->workers, batch->n);
+	p.size = limits_pool_size(opts->workers, batch->n);
 	p.pids = calloc(2 * (size_t)p.size + 1, sizeof(*p.pids));
-	if (!p.pids || procs_map(&p) != 0) {
+	if (!p.pids || processes_map(&p) != 0) {
 		free(p.pids);
 		return -1;
 	}
 	double setup_start = clock_now();
-	int started = procs_start(&p);
+	int started = processes_start(&p);
 	if (opts->stats)
 		opts->stats->setup_s = clock_now() - setup_start;
 	while (p.live > 0)
-		if (procs_reap_one(&p) != 0)
+		if (processes_reap_one(&p) != 0)
 			break;
-	procs_sweep_lost(&p);
+	processes_sweep_lost(&p);
 	memcpy(batch->results, p.results, batch->n * sizeof(struct result));
 	munmap(p.map, p.map_len);
 	free(p.pids);
-	if (opts->stats) {
+	if (opts->stats)
 		opts->stats->workers_started = started;
-	}
 	run_stats_set(opts->stats, "workers_rss_kib", (double)p.rss_kib);
 	run_stats_set(opts->stats, "replacements", (double)p.replacements);
 	return started > 0 || p.size == 0 ? 0 : -1;
@@ -302,5 +316,6 @@ static int procs_run(struct batch *batch, const struct run_opts *opts)
 const struct model model_processes = {
 	.name = "processes",
 	.summary = "a pool of C fork()ed workers sharing one mmap'd area",
-	.run = procs_run,
+	.run = processes_run,
+	.compute = COMPUTE_ON_WORKERS,
 };

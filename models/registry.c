@@ -15,18 +15,34 @@ extern const struct model model_processes;
 extern const struct model model_eventloop;
 extern const struct model model_gil;
 extern const struct model model_hybrid;
-extern const struct model model_student, model_solution; /* exercises */
+extern const struct model model_student; /* the classroom exercise */
+#ifdef CONCUR_TEACHER
+/* Its answer, in the teacher's build only (build/teacher/concur, which
+ * `make teacher` and `make check-model MODEL=solution` compile with
+ * -DCONCUR_TEACHER): the students' concur neither lists nor runs it. */
+extern const struct model model_solution;
+#endif
 
 /* An external model: models/python/NAME.py, run by the harness
  * (harness/external/dispatch.h).
  * NAME is pasted into a string literal, so it cannot be parenthesised. */
 /* NOLINTBEGIN(bugprone-macro-parentheses) */
-#define PYTHON_MODEL(NAME, SUMMARY)                                            \
+#define PYTHON_MODEL(NAME, SUMMARY, COMPUTE)                                   \
 	(&(const struct model){.name = NAME,                                   \
 			       .summary = SUMMARY,                             \
 			       .flags = MODEL_EXTERNAL,                        \
+			       .compute = COMPUTE,                             \
 			       .command = "models/python/" NAME ".py"})
 /* NOLINTEND(bugprone-macro-parentheses) */
+
+/* An MPI model: build/concur-mpi (models/mpi/), started by mpirun as C
+ * working ranks plus MANAGERS (harness/external/mpi.h). */
+#define MPI_MODEL(NAME, SUMMARY, MANAGERS)                                     \
+	(&(const struct model){.name = NAME,                                   \
+			       .summary = SUMMARY,                             \
+			       .flags = MODEL_EXTERNAL | MODEL_MPI,            \
+			       .command = "concur-mpi",                        \
+			       .manager_ranks = MANAGERS})
 
 static const struct model *const registry[] = {
 	&model_sequential,
@@ -35,12 +51,24 @@ static const struct model *const registry[] = {
 	&model_eventloop,
 	&model_gil,
 	&model_hybrid,
-	PYTHON_MODEL("py-sequential", "Python: a plain loop, the baseline"),
-	PYTHON_MODEL("py-threads", "Python: a pool of C threads, one GIL"),
-	PYTHON_MODEL("py-processes", "Python: a pool of C processes"),
-	PYTHON_MODEL("py-asyncio", "Python: asyncio + aiohttp, C in flight"),
+	PYTHON_MODEL("py-sequential", "Python: a plain loop, the baseline",
+		     COMPUTE_ONE_AT_A_TIME),
+	PYTHON_MODEL("py-threads", "Python: a pool of C threads, one GIL",
+		     COMPUTE_ONE_AT_A_TIME),
+	PYTHON_MODEL("py-processes", "Python: a pool of C processes",
+		     COMPUTE_ON_WORKERS),
+	PYTHON_MODEL("py-asyncio", "Python: asyncio + aiohttp, C in flight",
+		     COMPUTE_ONE_AT_A_TIME),
+	MPI_MODEL("mpi", "MPI: a task farm, rank 0 hands out tasks to C ranks",
+		  1),
+	MPI_MODEL("mpi-static",
+		  "MPI: C ranks, equal blocks scattered, "
+		  "results gathered",
+		  0),
 	&model_student,
+#ifdef CONCUR_TEACHER
 	&model_solution,
+#endif
 };
 
 #define REGISTRY_SIZE (sizeof(registry) / sizeof(registry[0]))

@@ -13,13 +13,16 @@
  * Run it:  build/concur run --models sequential --tasks 20 --delay 100
  *          and see about 20 x 100 ms of wall time and almost no CPU time.
  */
+#include <stdio.h>
+
 #include "common/clock.h"
 #include "common/execute.h"
 #include "common/fetch.h"
 #include "models/model.h"
 
-#include <stdio.h>
+/* ---- the run function ---- */
 
+/* No state to share and no worker: the caller's thread runs every task. */
 static int sequential_run(struct batch *batch, const struct run_opts *opts)
 {
 	double setup_start = clock_now();
@@ -43,4 +46,5 @@ const struct model model_sequential = {
 	.name = "sequential",
 	.summary = "one task after another on one thread: the baseline",
 	.run = sequential_run,
+	.compute = COMPUTE_ONE_AT_A_TIME,
 };

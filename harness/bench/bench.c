@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * bench.c - `concur bench`: runs the cases in the table below against the
- * embedded server and writes results/bench-latest.csv atomically. A case
+ * embedded server and writes results/bench-latest.csv (replaced whole). A case
  * measures; it fails only when results are wrong.
  */
 #include "harness/bench/bench.h"
@@ -13,28 +13,26 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "harness/report/file_replace.h"
+#include "harness/bench/gil.h"
+#include "harness/bench/loop.h"
+#include "harness/bench/models.h"
+#include "harness/bench/python.h"
+#include "harness/bench/mpi.h"
+#include "harness/bench/server.h"
 #include "harness/cli/cli.h"
-#include "harness/run/measure.h"
+#include "harness/report/file_replace.h"
 #include "harness/server/serve.h"
-#include "harness/run/stats.h"
-#include "harness/run/verify.h"
-
-extern const struct bench_case bench_case_io, bench_case_cpu, bench_case_spawn,
-	bench_case_gil_cpu, bench_case_gil_io, bench_case_mixed;
-extern const struct bench_case bench_case_c10k, bench_case_throughput;
-extern const struct bench_case bench_case_server;
-extern const struct bench_case bench_case_python_io, bench_case_python_cpu,
-	bench_case_python_throughput;
 
 /* Every case, in the order they run. */
 static const struct bench_case *const bench_cases[] = {
-	&bench_case_io,		&bench_case_cpu,
-	&bench_case_spawn,	&bench_case_c10k,
-	&bench_case_throughput, &bench_case_gil_cpu,
-	&bench_case_gil_io,	&bench_case_mixed,
-	&bench_case_server,	&bench_case_python_io,
-	&bench_case_python_cpu, &bench_case_python_throughput,
+	&bench_case_io,		 &bench_case_cpu,
+	&bench_case_spawn,	 &bench_case_c10k,
+	&bench_case_throughput,	 &bench_case_gil_cpu,
+	&bench_case_gil_io,	 &bench_case_mixed,
+	&bench_case_server,	 &bench_case_python_io,
+	&bench_case_python_cpu,	 &bench_case_python_throughput,
+	&bench_case_mpi_io,	 &bench_case_mpi_cpu,
+	&bench_case_mpi_latency, &bench_case_skew,
 };
 
 #define N_CASES (sizeof(bench_cases) / sizeof(bench_cases[0]))
@@ -80,91 +78,27 @@ void bench_add_row(struct bench_ctx *ctx, const struct bench_row *row)
 	fflush(stdout);
 }
 
-double bench_median(const double *v, size_t n)
-{
-	return stats_spread(v, n).median;
-}
-
-struct batch *bench_fetch_batch(const struct bench_ctx *ctx, size_t n,
-				const char *path)
-{
-	struct batch *b = batch_new(n);
-	char url[512];
-	snprintf(url, sizeof(url), "%s%s", ctx->server_url, path);
-	for (size_t i = 0; b && i < n; i++) {
-		b->tasks[i].type = TASK_FETCH;
-		if (batch_set_url(b, i, url) != 0) {
-			batch_free(b);
-			return NULL;
-		}
-	}
-	return b;
-}
-
-struct batch *bench_reference(struct bench_ctx *ctx, const struct batch *b)
-{
-	struct batch *ref = verify_reference_batch(b, 60000);
-	struct run_opts o = run_opts_default();
-	o.workers = 1;
-	struct measurement m;
-	if (!ref || measure_run(model_find("sequential"), ref, &o, &m) != 0) {
-		batch_free(ref);
-		ctx->wrong = 1;
-		return NULL;
-	}
-	return ref;
-}
-
-double bench_time_model(struct bench_ctx *ctx, const struct model *m,
-			struct batch *batch, const struct batch *ref,
-			int workers)
-{
-	struct run_opts o = run_opts_default();
-	o.workers = workers;
-	o.fetch.timeout_ms = 60000;
-	struct measurement meas;
-	batch_reset_results(batch);
-	if (measure_run(m, batch, &o, &meas) != 0 || meas.model_rc != 0)
-		goto wrong;
-	if (ref) {
-		struct verify_report rep;
-		verify_results(ref, batch, &rep);
-		if (!verify_ok(&rep) || rep.timing)
-			goto wrong;
-	} else {
-		for (size_t i = 0; i < batch->n; i++)
-			if (batch->results[i].kind != RESULT_OK)
-				goto wrong;
-	}
-	return meas.wall_s; /* external models: their own run time */
-wrong:
-	fprintf(stderr, "bench: %s at C=%d gave wrong results\n", m->name,
-		workers);
-	ctx->wrong = 1;
-	return -1;
-}
-
 static int bench_write_csv(const struct bench_ctx *ctx, const char *path)
 {
-	struct atomic_file a = {0};
+	struct file_replace out = {0};
 	mkdir("results", 0755);
-	if (atomic_open(&a, path) != 0)
+	if (file_replace_open(&out, path) != 0)
 		return -1;
-	fprintf(a.f, "case,model,workers,measured,reference,ratio,target,met,"
-		     "unit\n");
+	fprintf(out.f, "case,model,workers,measured,reference,ratio,target,met,"
+		       "unit\n");
 	for (size_t i = 0; i < ctx->n_rows; i++) {
 		const struct bench_row *r = &ctx->rows[i];
-		fprintf(a.f, "%s,%s,%d,%.6g,", r->case_name, r->model,
+		fprintf(out.f, "%s,%s,%d,%.6g,", r->case_name, r->model,
 			r->workers, r->measured);
 		if (!isnan(r->reference))
-			fprintf(a.f, "%.6g", r->reference);
-		fputc(',', a.f);
+			fprintf(out.f, "%.6g", r->reference);
+		fputc(',', out.f);
 		if (!isnan(r->ratio))
-			fprintf(a.f, "%.4f", r->ratio);
-		fprintf(a.f, ",%s,%s,%s\n", r->target, bench_met_word(r),
+			fprintf(out.f, "%.4f", r->ratio);
+		fprintf(out.f, ",%s,%s,%s\n", r->target, bench_met_word(r),
 			r->unit);
 	}
-	return atomic_commit(&a);
+	return file_replace_commit(&out);
 }
 
 static void bench_usage(void)

@@ -1,18 +1,22 @@
 // SPDX-License-Identifier: MIT
 /*
- * bench_gil.c - the cases of the GIL and mixed-work lessons:
+ * gil.c - the cases of the GIL and mixed-work lessons:
  *   gil-cpu  speedup of gil at C = 2, 4, 8 (a GIL allows none: <= 1.1),
  *            threads beside it (>= 0.95 x cores)
  *   gil-io   gil time / threads time on 1,000 x /delay/100 at C = 100:
  *            waits release the lock, so <= 1.10
- *   mixed    200 x (50 ms fetch + 20 ms compute) at C = 50 vs the ideal
- *            max(ceil(N/C) x delay, serial compute / min(cpu workers, cores))
+ *   mixed    200 x (50 ms fetch + 20 units of compute) at C = 50 vs each
+ *            model's ideal (harness/run/sweep.h), with the unit measured
  */
+#include "harness/bench/gil.h"
+
+#include "common/kernel.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "harness/bench/bench.h"
+#include "harness/bench/kit.h"
 
 static int bench_gil_cpu(struct bench_ctx *ctx)
 {
@@ -67,6 +71,23 @@ static int bench_gil_io(struct bench_ctx *ctx)
 	return rc;
 }
 
+/* The mixed ideal of model m (as harness/run/sweep.h defines it): with
+ * the unit of compute measured now, not the nominal 1 ms. */
+static double bench_mixed_ideal(const struct bench_ctx *ctx,
+				const struct model *m, size_t tasks,
+				int workers, double delay_s, double compute_s)
+{
+	double par = m->compute == COMPUTE_ONE_AT_A_TIME ? 1
+		     : m->compute == COMPUTE_ON_POOL	 ? ctx->cores
+		     : workers < ctx->cores		 ? workers
+							 : ctx->cores;
+	double slot =
+		ceil((double)tasks / workers) *
+		(delay_s + (m->compute == COMPUTE_ON_POOL ? 0 : compute_s));
+	double all = (double)tasks * compute_s / par;
+	return slot > all ? slot : all;
+}
+
 static int bench_mixed(struct bench_ctx *ctx)
 {
 	static const char *const names[] = {"hybrid", "threads", "processes",
@@ -74,23 +95,21 @@ static int bench_mixed(struct bench_ctx *ctx)
 	const struct model *m[BENCH_MAX_MODELS];
 	size_t n = bench_models(names, 5, m);
 	size_t tasks = ctx->quick ? 50 : 200;
-	const int workers = 50;
+	const int workers = 50, units = 20;
 	struct batch *b = bench_fetch_batch(ctx, tasks, "/delay/50?bytes=256");
 	for (size_t i = 0; b && i < tasks; i++) {
 		b->tasks[i].type = TASK_MIXED;
-		b->tasks[i].work = 20;
+		b->tasks[i].work = units;
 	}
 	struct batch *ref = b ? bench_reference(ctx, b) : NULL;
 	double med[BENCH_MAX_MODELS];
 	int rc = -1;
 	if (ref && bench_alternate(ctx, m, n, b, ref, workers, med) == 0) {
-		/* cpu workers: hybrid's pool defaults to the core count; the
-		 * others compute on their C workers; either way, at most the
-		 * cores. */
-		double fetch = ceil((double)tasks / workers) * 0.050;
-		double compute = (double)tasks * 0.020 / ctx->cores;
-		double ideal = fetch > compute ? fetch : compute;
+		/* hybrid's pool defaults to the core count. */
+		double compute_s = units * kernel_unit_seconds(15);
 		for (size_t i = 0; i < n; i++) {
+			double ideal = bench_mixed_ideal(
+				ctx, m[i], tasks, workers, 0.050, compute_s);
 			struct bench_row row = {
 				"mixed", m[i]->name,	 workers, med[i],
 				ideal,	 med[i] / ideal, "",	  "s"};

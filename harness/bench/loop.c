@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * bench_loop.c - the event loop's two claims, measured:
+ * loop.c - the event loop's two claims, measured:
  *   c10k        10,000 fetches of /delay/1000 at C = 10,000, on one thread:
  *               rows c10k (ratio = eventloop time / the raw epoll client's
  *               time, same server, same run), c10k-ideal (/ 1.0 s) and
@@ -11,6 +11,8 @@
  *               embedded server's CPU share while each client ran
  * Runs of the clients alternate, so drift hits all alike.
  */
+#include "harness/bench/loop.h"
+
 #include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
@@ -21,9 +23,9 @@
 
 #include "common/clock.h"
 #include "common/procfs.h"
-#include "harness/bench/bench.h"
-#include "harness/run/measure.h"
+#include "harness/bench/kit.h"
 #include "harness/bench/rawclient.h"
+#include "harness/run/measure.h"
 #include "harness/run/verify.h"
 
 #define LOOP_MAX_CLIENTS 8
@@ -125,7 +127,7 @@ out:
 	return rc;
 }
 
-/* ---- throughput ------------------------------------------------------------ */
+/* ---- throughput ---------------------------------------------------------- */
 
 /* Writes the -K config for the curl tool: each URL, its body discarded. */
 static int loop_curl_config(const struct bench_ctx *ctx, long n,

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * bench_python.c - the cases of the Python side-by-side lesson, each
+ * python.c - the cases of the Python side-by-side lesson, each
  * timed by the program's own run time (start-up left out):
  *   python-io          1,000 x /delay/100 at C = 100 for py-threads,
  *                      py-processes and py-asyncio: time / ideal (1.0 s),
@@ -12,11 +12,13 @@
  *                      rate / py-asyncio's, target >= 5
  * Without a Python that imports aiohttp, the cases say so and add no row.
  */
+#include "harness/bench/python.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "harness/bench/bench.h"
+#include "harness/bench/kit.h"
 #include "harness/external/python.h"
 
 /* Is there a Python? Asked once, here in the harness's process: every

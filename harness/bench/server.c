@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * bench_server.c - the `server` case: is `concur serve` fast enough that it
+ * server.c - the `server` case: is `concur serve` fast enough that it
  * is never the bottleneck of a measurement?
  *   concur-serve       wrk, 100 connections, GET of a 64-byte body, against
  *                      concur serve and against nginx (one worker, the
@@ -14,6 +14,8 @@
  * wrk and nginx are bench-only dependencies; without them the rows that
  * need them are left out, with a note.
  */
+#include "harness/bench/server.h"
+
 #include <errno.h>
 #include <math.h>
 #include <signal.h>
@@ -25,9 +27,10 @@
 #include <unistd.h>
 
 #include "common/clock.h"
-#include "harness/bench/bench.h"
-#include "harness/bench/rawclient.h"
 #include "common/procfs.h"
+#include "harness/bench/kit.h"
+#include "harness/bench/rawclient.h"
+#include "harness/server/route.h"
 #include "harness/server/serve.h"
 
 #define WRK_CONNECTIONS 100
@@ -64,7 +67,7 @@ static double wrk_rps(const char *url, int seconds, long *errors)
 static int nginx_config(const char *dir, int port)
 {
 	char body[BODY_BYTES + 1], path[512];
-	server_fill_body(body, BODY_BYTES, 0, BODY_BYTES);
+	route_fill_body(body, BODY_BYTES, 0, BODY_BYTES);
 	body[BODY_BYTES] = '\0';
 	snprintf(path, sizeof(path), "%s/nginx.conf", dir);
 	FILE *f = fopen(path, "w");
@@ -139,8 +142,10 @@ static int bench_wrk(struct bench_ctx *ctx, const char *concur_url)
 		return 0;
 	pid_t nginx = nginx_start(dir, port);
 	if (nginx < 0) {
-		fprintf(stderr, "bench server: nginx or wrk missing (make deps "
-				"installs the bench peers); row skipped\n");
+		fprintf(stderr,
+			"bench server: nginx or wrk missing (make bench "
+			"installs them as root; otherwise: sudo apt-get "
+			"install -y wrk nginx-light); row skipped\n");
 		return 0;
 	}
 	snprintf(nginx_url, sizeof(nginx_url), "http://127.0.0.1:%d/", port);

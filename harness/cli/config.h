@@ -15,6 +15,17 @@
 #define CONFIG_MAX_MODELS 32
 #define CONFIG_MAX_WORKERS 64
 
+/* The longest --label: it names the result set's directory. */
+#define CONFIG_LABEL_MAX 63
+
+/* --baseline: how the baseline (sequential, py-sequential) is timed. */
+enum baseline_mode {
+	BASELINE_AUTO,	 /* full when asked for or cheap, else sample */
+	BASELINE_FULL,	 /* the whole batch, every repetition */
+	BASELINE_SAMPLE, /* the first tasks only, scaled to the batch */
+	BASELINE_NONE,	 /* not timed: no speedup column */
+};
+
 struct run_config {
 	const struct model *models[CONFIG_MAX_MODELS];
 	size_t n_models;
@@ -40,11 +51,18 @@ struct run_config {
 	const char *out_dir;	/* results/ */
 	const char *label;	/* name of the result set */
 	const char *python;	/* --python */
+	const char *hosts;	/* --hosts: MPI models across machines */
+	const char *hostfile;	/* --hostfile */
+	const char *listen;	/* --listen: the embedded server's address */
+	bool skew;		/* --skew: uneven task costs, same total */
+	long skew_seed;		/* --skew=SEED (default 1) */
 	bool trace, quiet, plot;
+	bool report;	  /* report.html beside the plots (--no-report) */
 	bool models_all;  /* --models all (the default) */
 	bool no_baseline; /* lessons: do not time the baseline (its
 				   speedup columns stay empty) */
-	char *cmdline;	  /* the whole command line, for meta.json */
+	enum baseline_mode baseline; /* --baseline */
+	char *cmdline;		     /* the whole command line, for meta.json */
 };
 
 /* Fills c from `concur run` arguments (argv[0] is "run"). Returns 0, 1 when
@@ -56,6 +74,9 @@ void config_defaults(struct run_config *c);
 
 /* Prints `concur run --help`. */
 void config_usage(void);
+
+/* The run_opts a model gets under this config at C = workers. */
+struct run_opts config_run_opts(const struct run_config *c, int workers);
 
 /* Does this config include an external (py-*) model? */
 bool config_has_external(const struct run_config *c);

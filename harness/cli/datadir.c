@@ -1,5 +1,10 @@
 // SPDX-License-Identifier: MIT
-/* datadir.c - the source tree when run from it, else the installed data. */
+/*
+ * datadir.c - where the data is: the source tree when run from it, else
+ * PREFIX/share/concur found from the program's own place (PREFIX/bin), so
+ * an install works whatever PREFIX the program was built with; the
+ * built-in CONCUR_DATADIR last.
+ */
 #include "harness/cli/datadir.h"
 
 #include <libgen.h>
@@ -33,12 +38,24 @@ const char *concur_datadir(void)
 		exe[len] = '\0';
 		/* build/concur (or build/asan/concur): look upwards. */
 		char *d = dirname(exe);
+		char bin_parent[4096];
+		snprintf(bin_parent, sizeof(bin_parent), "%s", d);
 		for (int up = 0; up < 3 && strcmp(d, "/") != 0; up++) {
 			d = dirname(d);
 			if (datadir_is_tree(d)) {
 				snprintf(dir, sizeof(dir), "%s", d);
 				return dir;
 			}
+		}
+		/* PREFIX/bin/concur: PREFIX/share/concur. */
+		char *prefix = dirname(bin_parent);
+		char installed[4096];
+		int n = snprintf(installed, sizeof(installed),
+				 "%s/share/concur", prefix);
+		if (n > 0 && (size_t)n < sizeof(installed) &&
+		    datadir_is_tree(installed)) {
+			snprintf(dir, sizeof(dir), "%s", installed);
+			return dir;
 		}
 	}
 	snprintf(dir, sizeof(dir), "%s", CONCUR_DATADIR);

@@ -14,14 +14,15 @@
  * killed for its time limit leaves them `timeout`.
  *
  * Errors: external_run returns 0 when the program ran (whatever became of
- * it: see the figure "external_status" and the results) and -1 when it could not
- * start at all (no interpreter, no such file): then every task is left
- * not_run with the reason, and the model is "unavailable".
+ * it: see the figure "external_status" and the results) and -1 when it
+ * could not start at all (no interpreter, no such file): then every task
+ * is left not_run with the reason, and the model is "unavailable".
  */
 #ifndef CONCUR_EXTERNAL_H
 #define CONCUR_EXTERNAL_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "models/model.h"
 
@@ -43,8 +44,8 @@ const char *external_status_name(int status);
  * (the program's own run time, the model's wall time in tables),
  * startup_s (the harness's wall time minus that), external_status, and
  * from wait4, which include the start-up, tree_user_s, tree_sys_s and
- * largest_rss_kib (the peak RSS of the largest process). Task start/end are seconds since the program's own
- * start of its measured run. */
+ * largest_rss_kib (the peak RSS of the largest process). Task start/end
+ * are seconds since the program's own start of its measured run. */
 int external_run(const struct model *m, struct batch *b,
 		 const struct run_opts *o);
 
@@ -59,5 +60,12 @@ int external_available(const struct model *m, const struct run_opts *o,
  * model_timeout_s itself. */
 double external_default_timeout(const struct batch *b,
 				const struct run_opts *o);
+
+/* Makes external_run write the process group of the program it runs into
+ * *slot (0 once the group is ended), for a parent that must end the group
+ * itself when the caller of external_run dies first: Ctrl-C or a kill
+ * takes the caller, and the program's own workers (a Python pool) would
+ * live on, re-parented to init. NULL: publish nowhere. */
+void external_publish_group(volatile pid_t *slot);
 
 #endif

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * external_protocol.h - the two sides of the external-model protocol
- * (models/README.md), private to harness/external/external.c: the batch written as
- * one JSON document, and the JSON lines read back, each checked before it
+ * protocol.h - the two sides of the external-model protocol
+ * (models/README.md), private to external.c: the batch written as one
+ * JSON document, and the JSON lines read back, each checked before it
  * becomes a result.
  *
  * Errors: ext_proto_begin returns 0 or -1 (out of memory). A bad line is
@@ -36,7 +36,7 @@ struct ext_run {
 	char *doc;
 	size_t doc_len, doc_sent;
 
-	/* What came back (external_protocol.c). */
+	/* What came back (protocol.c). */
 	char line[EXT_LINE_MAX]; /* the line being assembled */
 	size_t line_len;
 	int line_too_long;	 /* skipping to the next newline */

@@ -21,7 +21,7 @@
 
 #include "common/clock.h"
 #include "harness/cli/cli.h"
-#include "harness/commands.h"
+#include "harness/grade/grade_report.h"
 #include "harness/report/result_set.h"
 
 struct grade_test *grade_add(struct grade *g, const char *name, double score,
@@ -222,7 +222,8 @@ static const struct {
 		    "worker ever ran it. In a queue-fed pool, check that pop "
 		    "hands out indices until the queue is closed AND empty, "
 		    "that every popped index reaches task_execute, and that "
-		    "every push succeeds (student.c TODOs 1, 2 and 4)."},
+		    "every push succeeds (in student.c: the TODOs of "
+		    "queue_push, queue_pop and student_consumer)."},
 	{HINT_ORDER, "Results out of order: a task's slot holds another "
 		     "task's result. Run task i into batch->results[i] (pass "
 		     "the index you popped to task_execute), and make sure "
@@ -371,7 +372,7 @@ int grade_main(int argc, char **argv)
 	char copy[4200];
 	snprintf(copy, sizeof(copy), "%s", g.out);
 	snprintf(g.dir, sizeof(g.dir), "%s", dirname(copy));
-	if (report_mkdirs(g.dir) != 0) {
+	if (result_set_mkdirs(g.dir) != 0) {
 		cli_error("grade: cannot create '%s'", g.dir);
 		return EXIT_USAGE;
 	}

@@ -61,11 +61,8 @@ struct grade {
 struct grade_test *grade_add(struct grade *g, const char *name, double score,
 			     double max_score, const char *output);
 
-/* The speed check (harness/grade/grade_report.c): the model and threads on one
- * small batch of fetches and computes, run as `concur run` runs them. */
-void grade_speed(struct grade *g);
-
-/* Writes g->out; 0 or -1 after one line. */
-int grade_write(const struct grade *g, double elapsed_s);
+/* `concur grade MODEL [--out FILE] [--conformance BIN] [--sanitize S]
+ * [--quick]`: what `make check-model` runs; returns the exit status. */
+int grade_main(int argc, char **argv);
 
 #endif

@@ -5,6 +5,8 @@
  * batch, in the same run, so the ratio does not depend on whose laptop
  * ran it) and the grade file, written with jansson.
  */
+#include "harness/grade/grade_report.h"
+
 #include <jansson.h>
 #include <math.h>
 #include <signal.h>
@@ -12,9 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "harness/report/file_replace.h"
 #include "harness/cli/cli.h"
-#include "harness/grade/grade.h"
+#include "harness/report/file_replace.h"
 #include "harness/run/measure.h"
 #include "harness/run/run.h"
 
@@ -178,12 +179,12 @@ int grade_write(const struct grade *g, double elapsed_s)
 			  "execution_time", elapsed_s, "output",
 			  g->hint_text[0] ? g->hint_text : "every check passed",
 			  "stdout_visibility", "visible", "tests", tests);
-	struct atomic_file a = {0};
+	struct file_replace out = {0};
 	int rc = -1;
-	if (root && atomic_open(&a, g->out) == 0) {
-		json_dumpf(root, a.f, JSON_INDENT(2));
-		fputc('\n', a.f);
-		rc = atomic_commit(&a);
+	if (root && file_replace_open(&out, g->out) == 0) {
+		json_dumpf(root, out.f, JSON_INDENT(2));
+		fputc('\n', out.f);
+		rc = file_replace_commit(&out);
 	}
 	json_decref(root);
 	if (rc != 0)

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: MIT
 /*
- * lessons_cost.c - lessons 9 and 10: what a worker costs, and how to
+ * cost.c - lessons 9 and 10: what a worker costs, and how to
  * measure any of this without fooling yourself.
  */
+#include "harness/lessons/cost.h"
+
 #include <math.h>
 #include <stdio.h>
 
 #include "common/spawn_cost.h"
-#include "harness/lessons/lesson.h"
+#include "harness/lessons/kit.h"
 
 /* Prints the spawn benchmark's figures (common/spawn_cost.c, the code
  * behind `concur bench --cases spawn`); returns fork's median in us, or

@@ -1,15 +1,17 @@
 // SPDX-License-Identifier: MIT
 /*
- * lessons_cpu.c - lessons 5 and 6: work that keeps the CPU busy. Threads
+ * cpu.c - lessons 5 and 6: work that keeps the CPU busy. Threads
  * and processes use every core, the event loop cannot; under a global
  * interpreter lock threads cannot either, which is the Python text's claim
  * about CPython threads, tested here in C and, when Python is there, in
  * CPython itself.
  */
+#include "harness/lessons/cpu.h"
+
 #include <math.h>
 #include <stdio.h>
 
-#include "harness/lessons/lesson.h"
+#include "harness/lessons/kit.h"
 #include "harness/run/run.h"
 
 /* C for the CPU lessons: one worker per core (two on a one-core machine,

@@ -1,17 +1,18 @@
 // SPDX-License-Identifier: MIT
 /*
- * lessons_io.c - lessons 1 and 2: where the time of a fetch goes, and how
- * threads win it back. (Lessons 3 and 4, the other ways of waiting, are in
- * lessons_wait.c.)
+ * io.c - lessons 1 and 2: where the time of a fetch goes, and how threads
+ * win it back. (Lessons 3 and 4, the other ways of waiting, are in wait.c.)
  *
  * Each lesson is a plan (the experiment, sized for this machine) and an
- * explanation that reads the run's own numbers; harness/lessons/lesson.c asks for
- * the prediction and compares it.
+ * explanation that reads the run's own numbers; lesson.c asks for the
+ * prediction and compares it.
  */
+#include "harness/lessons/io.h"
+
 #include <math.h>
 #include <stdio.h>
 
-#include "harness/lessons/lesson.h"
+#include "harness/lessons/kit.h"
 
 /* ---- Lesson 1: waiting ---- */
 

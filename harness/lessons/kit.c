@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
- * lesson_kit.c - what every lesson uses: a plan with sensible defaults,
+ * kit.c - what every lesson uses: a plan with sensible defaults,
  * a sweep run like `concur run` with a terminal chart, finding a case in
  * the results, and printing numbers and explanations in one form.
  */
+#include "harness/lessons/kit.h"
+
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -12,9 +14,8 @@
 #include <unistd.h>
 
 #include "harness/cli/cli.h"
-#include "harness/lessons/lesson.h"
-#include "harness/report/plot.h"
 #include "harness/external/python.h"
+#include "harness/report/plot.h"
 #include "harness/run/run.h"
 #include "harness/run/stats.h"
 

@@ -11,8 +11,10 @@
  * The runner states the question, takes the student's prediction (it
  * waits only when standard input is a terminal), lets the lesson run and
  * explain its experiment, then puts the prediction next to what happened.
- * The lessons themselves are in harness/lessons_*.c.
+ * The lessons themselves are in io.c, wait.c, cpu.c, mixed.c and cost.c.
  */
+#include "harness/lessons/lesson.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
@@ -22,8 +24,12 @@
 #include <unistd.h>
 
 #include "harness/cli/cli.h"
-#include "harness/commands.h"
-#include "harness/lessons/lesson.h"
+#include "harness/lessons/cost.h"
+#include "harness/lessons/cpu.h"
+#include "harness/lessons/io.h"
+#include "harness/lessons/kit.h"
+#include "harness/lessons/mixed.h"
+#include "harness/lessons/wait.h"
 
 static const struct lesson *const lessons[] = {
 	&lesson_waiting,    &lesson_threads_io, &lesson_processes_io,

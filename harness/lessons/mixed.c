@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: MIT
 /*
- * lessons_mixed.c - lessons 7 and 8: tasks that wait and then compute.
+ * mixed.c - lessons 7 and 8: tasks that wait and then compute.
  * Which model overlaps both (asyncio's run_in_executor, here hybrid), and
  * how many workers a pool needs, checked against Little's law.
  */
+#include "harness/lessons/mixed.h"
+
 #include <math.h>
 #include <stdio.h>
 
-#include "harness/lessons/lesson.h"
+#include "harness/lessons/kit.h"
 
 /* ---- Lesson 7: mixed work ---- */
 

@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: MIT
 /*
- * lessons_wait.c - lessons 3 and 4: other ways to wait. Processes wait as
+ * wait.c - lessons 3 and 4: other ways to wait. Processes wait as
  * well as threads, at a price in memory and creation time; an event loop
  * waits for thousands of transfers on one thread.
  */
+#include "harness/lessons/wait.h"
+
 #include <math.h>
 #include <stdio.h>
 
-#include "harness/lessons/lesson.h"
+#include "harness/lessons/cost.h"
+#include "harness/lessons/kit.h"
 
 /* ---- Lesson 3: processes for I/O ---- */
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* atomic.c - temp file + rename. */
+/* file_replace.c - a file replaced whole: temp file + rename. */
 #include "harness/report/file_replace.h"
 
 #include <stdlib.h>
@@ -7,32 +7,32 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int atomic_open(struct atomic_file *a, const char *path)
+int file_replace_open(struct file_replace *r, const char *path)
 {
-	snprintf(a->path, sizeof(a->path), "%s", path);
-	snprintf(a->tmp, sizeof(a->tmp), "%s.tmp.XXXXXX", path);
-	int fd = mkstemp(a->tmp);
+	snprintf(r->path, sizeof(r->path), "%s", path);
+	snprintf(r->tmp, sizeof(r->tmp), "%s.tmp.XXXXXX", path);
+	int fd = mkstemp(r->tmp);
 	if (fd < 0)
 		return -1;
 	fchmod(fd, 0644); /* mkstemp makes it 0600; results are for sharing */
-	a->f = fdopen(fd, "w");
-	if (!a->f) {
+	r->f = fdopen(fd, "w");
+	if (!r->f) {
 		close(fd);
-		unlink(a->tmp);
+		unlink(r->tmp);
 		return -1;
 	}
 	return 0;
 }
 
-int atomic_commit(struct atomic_file *a)
+int file_replace_commit(struct file_replace *r)
 {
-	int failed = ferror(a->f);
-	failed |= fflush(a->f) != 0;
-	failed |= fsync(fileno(a->f)) != 0;
-	failed |= fclose(a->f) != 0;
-	a->f = NULL;
-	if (failed || rename(a->tmp, a->path) != 0) {
-		unlink(a->tmp);
+	int failed = ferror(r->f);
+	failed |= fflush(r->f) != 0;
+	failed |= fsync(fileno(r->f)) != 0;
+	failed |= fclose(r->f) != 0;
+	r->f = NULL;
+	if (failed || rename(r->tmp, r->path) != 0) {
+		unlink(r->tmp);
 		return -1;
 	}
 	return 0;

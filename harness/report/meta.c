@@ -5,14 +5,15 @@
 #include <curl/curl.h>
 #include <ev.h>
 #include <jansson.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "harness/report/file_replace.h"
 #include "harness/cli/datadir.h"
+#include "harness/report/file_replace.h"
 
 void meta_cpu_model(char *buf, size_t len)
 {
@@ -101,6 +102,30 @@ static json_t *meta_options(const struct run_config *c)
 		"trace", c->trace);
 }
 
+/* How each group's baseline was timed: what every speedup is relative
+ * to. */
+static json_t *meta_baselines(const struct sweep *s)
+{
+	json_t *list = json_array();
+	for (size_t i = 0; list && i < s->n_groups; i++) {
+		const struct sweep_group *g = &s->groups[i];
+		json_t *o = json_pack(
+			"{s:s, s:b, s:s, s:s, s:I, s:I}", "workload",
+			task_type_name(g->workload), "python", g->python,
+			"model", g->baseline->name, "how",
+			sweep_baseline_how(g), "tasks", (json_int_t)g->batch->n,
+			"tasks_timed",
+			(json_int_t)(g->how == BASELINE_SAMPLE ? g->sample->n
+				     : g->how == BASELINE_NONE ? 0
+							       : g->batch->n));
+		if (o && !isnan(g->estimate_s))
+			json_object_set_new(o, "guessed_full_s",
+					    json_real(g->estimate_s));
+		json_array_append_new(list, o);
+	}
+	return list;
+}
+
 int meta_write(const struct sweep *s, const char *status)
 {
 	char date[64];
@@ -116,14 +141,21 @@ int meta_write(const struct sweep *s, const char *status)
 		(json_int_t)s->n_records, "results_verified", !s->wrong);
 	if (!root)
 		return -1;
+	json_object_set_new(root, "baselines", meta_baselines(s));
+	if (s->unit_s > 0)
+		json_object_set_new(root, "kernel_unit_ms",
+				    json_real(s->unit_s * 1e3));
+	if (s->write_error[0])
+		json_object_set_new(root, "reason",
+				    json_string(s->write_error));
 	char path[4200];
 	snprintf(path, sizeof(path), "%s/meta.json", s->dir);
-	struct atomic_file a = {0};
+	struct file_replace out = {0};
 	int rc = -1;
-	if (atomic_open(&a, path) == 0) {
-		json_dumpf(root, a.f, JSON_INDENT(2) | JSON_SORT_KEYS);
-		fputc('\n', a.f);
-		rc = atomic_commit(&a);
+	if (file_replace_open(&out, path) == 0) {
+		json_dumpf(root, out.f, JSON_INDENT(2) | JSON_SORT_KEYS);
+		fputc('\n', out.f);
+		rc = file_replace_commit(&out);
 	}
 	json_decref(root);
 	return rc;

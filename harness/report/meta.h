@@ -8,8 +8,9 @@
 
 #include "harness/run/sweep.h"
 
-/* Writes <dir>/meta.json atomically; status is "running", "complete" or
- * "partial". 0 or -1. */
+/* Writes <dir>/meta.json, replaced whole; status is "running", "complete"
+ * or "partial" (then "reason" says why when a file could not be written:
+ * s->write_error). 0 or -1. */
 int meta_write(const struct sweep *s, const char *status);
 
 /* The CPU model as lscpu reports it ("Model name"), into buf. */

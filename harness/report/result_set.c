@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-/* report.c - the result set's files, written atomically after each run. */
+/* result_set.c - the result set's files, rewritten after each run; a set
+ * that could not be written whole says so. */
 #include "harness/report/result_set.h"
 
 #include <errno.h>
@@ -11,12 +12,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "harness/report/file_replace.h"
 #include "harness/cli/cli.h"
+#include "harness/report/file_replace.h"
 #include "harness/report/meta.h"
 #include "harness/report/plot.h"
+#include "harness/report/report.h"
+#include "harness/report/table.h"
 
-int report_mkdirs(const char *path)
+int result_set_mkdirs(const char *path)
 {
 	char buf[4096];
 	snprintf(buf, sizeof(buf), "%s", path);
@@ -31,13 +34,23 @@ int report_mkdirs(const char *path)
 	return mkdir(buf, 0755) != 0 && errno != EEXIST ? -1 : 0;
 }
 
-/* results/latest -> the newest set (a relative link, replaced atomically). */
-static void report_link_latest(const struct sweep *s)
+/* results/latest -> the newest set (a relative link, replaced by one
+ * rename). Something else by that name is the user's: left alone, and
+ * said. */
+static void result_set_link_latest(const struct sweep *s)
 {
 	char link[4200], tmp[4300];
 	const char *base = strrchr(s->dir, '/');
 	base = base ? base + 1 : s->dir;
 	snprintf(link, sizeof(link), "%s/latest", s->config->out_dir);
+	struct stat st;
+	if (lstat(link, &st) == 0 && !S_ISLNK(st.st_mode)) {
+		fprintf(stderr,
+			"concur: %s is not a symbolic link, so it is left as "
+			"it is and does not point to this set\n",
+			link);
+		return;
+	}
 	snprintf(tmp, sizeof(tmp), "%s/.latest.%d", s->config->out_dir,
 		 (int)getpid());
 	unlink(tmp);
@@ -45,8 +58,8 @@ static void report_link_latest(const struct sweep *s)
 		unlink(tmp);
 }
 
-static void report_default_label(const struct run_config *c, char *buf,
-				 size_t len)
+static void result_set_default_label(const struct run_config *c, char *buf,
+				     size_t len)
 {
 	size_t used = 0;
 	buf[0] = '\0';
@@ -56,35 +69,55 @@ static void report_default_label(const struct run_config *c, char *buf,
 					 task_type_name(c->workloads[i]));
 }
 
-int report_open_dir(struct sweep *s)
+/* Makes s->dir = OUT/STAMP-LABEL, or STAMP-LABEL-2, -3, ... when that
+ * exists: mkdir either makes a new directory or fails, so two runs, even
+ * two processes started in the same second, never share a set. */
+static int result_set_make_unique_dir(struct sweep *s, const char *stamp,
+				      const char *label)
 {
 	const struct run_config *c = s->config;
-	char label[64], stamp[32];
+	if (result_set_mkdirs(c->out_dir) != 0)
+		return -1;
+	for (int k = 1; k < 1000; k++) {
+		if (k == 1)
+			snprintf(s->dir, sizeof(s->dir), "%s/%s-%s", c->out_dir,
+				 stamp, label);
+		else
+			snprintf(s->dir, sizeof(s->dir), "%s/%s-%s-%d",
+				 c->out_dir, stamp, label, k);
+		if (mkdir(s->dir, 0755) == 0)
+			return 0;
+		if (errno != EEXIST)
+			return -1;
+	}
+	errno = EEXIST;
+	return -1;
+}
+
+int result_set_open(struct sweep *s)
+{
+	const struct run_config *c = s->config;
+	char label[CONFIG_LABEL_MAX + 1], stamp[32];
 	if (c->label)
 		snprintf(label, sizeof(label), "%s", c->label);
 	else
-		report_default_label(c, label, sizeof(label));
+		result_set_default_label(c, label, sizeof(label));
 	time_t now = time(NULL);
 	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", localtime(&now));
-	snprintf(s->dir, sizeof(s->dir), "%s/%s-%s", c->out_dir, stamp, label);
-	char probe[4200];
-	snprintf(probe, sizeof(probe), "%s/.probe", s->dir);
-	FILE *f = NULL;
-	if (report_mkdirs(s->dir) == 0)
-		f = fopen(probe, "w");
-	if (!f) {
+	/* meta.json at once, saying "running": the set is never an empty
+	 * directory that results/latest points to. */
+	if (result_set_make_unique_dir(s, stamp, label) != 0 ||
+	    meta_write(s, "running") != 0) {
 		cli_error("--out: cannot write results under '%s': %s",
 			  c->out_dir, strerror(errno));
 		return -1;
 	}
-	fclose(f);
-	unlink(probe);
-	report_link_latest(s);
+	result_set_link_latest(s);
 	return 0;
 }
 
-void report_keep_tasks(struct sweep *s, const struct run_record *r,
-		       const struct batch *b)
+void result_set_keep_tasks(struct sweep *s, const struct run_record *r,
+			   const struct batch *b)
 {
 	struct kept_tasks *k = NULL;
 	for (size_t i = 0; i < s->n_kept; i++)
@@ -111,7 +144,7 @@ void report_keep_tasks(struct sweep *s, const struct run_record *r,
 	k->n = b->n;
 }
 
-void report_free(struct sweep *s)
+void result_set_free(struct sweep *s)
 {
 	for (size_t i = 0; i < s->n_kept; i++)
 		free(s->kept[i].results);
@@ -127,7 +160,7 @@ static void csv_num(FILE *f, double v, const char *fmt)
 
 /* Every figure the model reported, as "name=value;name=value": the
  * harness knows none of them by name (common/options.h). */
-static void report_figures(const struct run_stats *st, FILE *f)
+static void result_set_figures(const struct run_stats *st, FILE *f)
 {
 	fputc(',', f);
 	for (int i = 0; i < st->n_figures; i++)
@@ -135,12 +168,12 @@ static void report_figures(const struct run_stats *st, FILE *f)
 			st->figures[i].value);
 }
 
-static const char *report_group_name(const struct sweep *s, size_t g)
+static const char *result_set_group_name(const struct sweep *s, size_t g)
 {
 	return task_type_name(s->groups[g].workload);
 }
 
-static void report_runs_csv(const struct sweep *s, FILE *f)
+static void result_set_runs_csv(const struct sweep *s, FILE *f)
 {
 	fprintf(f, "workload,model,workers,rep,tasks,work,wall_s,user_s,"
 		   "sys_s,peak_rss_kib,vol_csw,invol_csw,setup_s,"
@@ -148,14 +181,15 @@ static void report_runs_csv(const struct sweep *s, FILE *f)
 		   "lat_p95_ms,lat_p99_ms,lat_max_ms");
 	for (int k = 0; k < RESULT_KIND_COUNT; k++)
 		fprintf(f, ",%s", result_kind_name((enum result_kind)k));
-	fprintf(f, ",verified,wrong,timing_diffs,startup_s,figures\n");
+	fprintf(f, ",verified,wrong,timing_diffs,startup_s,figures,"
+		   "sample_tasks\n");
 	for (size_t i = 0; i < s->n_records; i++) {
 		const struct run_record *r = &s->records[i];
 		const struct sweep_group *g = &s->groups[r->group];
 		fprintf(f,
 			"%s,%s,%d,%d,%zu,%ld,%.6f,%.6f,%.6f,%ld,%ld,%ld,"
 			"%.6f,%d,%ld,%.6f,",
-			report_group_name(s, r->group), r->model->name,
+			result_set_group_name(s, r->group), r->model->name,
 			r->workers, r->rep, g->batch->n, g->work, r->m.wall_s,
 			r->m.usage.user_s, r->m.usage.system_s,
 			r->m.peak_rss_kib, r->m.usage.vol_csw,
@@ -175,25 +209,26 @@ static void report_runs_csv(const struct sweep *s, FILE *f)
 		fprintf(f, ",%s,%zu,%zu,", verify_ok(&r->verify) ? "yes" : "no",
 			r->verify.wrong + r->verify.crashed, r->verify.timing);
 		csv_num(f, run_stats_get(&r->m.stats, "startup_s", 0), "%.6f");
-		report_figures(&r->m.stats, f);
-		fputc('\n', f);
+		result_set_figures(&r->m.stats, f);
+		fprintf(f, ",%zu\n", r->sample_tasks);
 	}
 }
 
-static void report_summary_csv(const struct sweep *s, FILE *f)
+static void result_set_summary_csv(const struct sweep *s, FILE *f)
 {
 	fprintf(f, "workload,model,workers,tasks,work,runs,wall_median_s,"
 		   "wall_min_s,wall_max_s,user_s,sys_s,peak_rss_kib,setup_s,"
 		   "lat_p50_ms,lat_p95_ms,lat_p99_ms,lat_max_ms,errors,"
 		   "speedup,efficiency,ideal_s,ratio_to_ideal,noisy,"
-		   "first_outlier,verified,timing_diffs,workers_started\n");
+		   "first_outlier,verified,timing_diffs,workers_started,"
+		   "baseline\n");
 	for (size_t i = 0; i < s->n_cases; i++) {
 		const struct case_summary *c = &s->cases[i];
 		const struct sweep_group *g = &s->groups[c->group];
 		fprintf(f,
 			"%s,%s,%d,%zu,%ld,%zu,%.6f,%.6f,%.6f,%.6f,%.6f,%.0f,"
 			"%.6f,",
-			report_group_name(s, c->group), c->model->name,
+			result_set_group_name(s, c->group), c->model->name,
 			c->workers, g->batch->n, g->work, c->wall.n,
 			c->wall.median, c->wall.min, c->wall.max, c->user_s,
 			c->sys_s, c->rss_kib, c->setup_s);
@@ -212,14 +247,14 @@ static void report_summary_csv(const struct sweep *s, FILE *f)
 		csv_num(f, c->ideal_s, "%.6f");
 		fputc(',', f);
 		csv_num(f, c->ratio_ideal, "%.4f");
-		fprintf(f, ",%s,%s,%s,%ld,%d\n", c->noisy ? "yes" : "no",
+		fprintf(f, ",%s,%s,%s,%ld,%d,%s\n", c->noisy ? "yes" : "no",
 			c->first_outlier ? "yes" : "no",
 			c->verified ? "yes" : "no", c->timing_diffs,
-			c->real_workers);
+			c->real_workers, sweep_baseline_how(g));
 	}
 }
 
-static void report_tasks_csv(const struct sweep *s, FILE *f)
+static void result_set_tasks_csv(const struct sweep *s, FILE *f)
 {
 	fprintf(f, "workload,model,workers,task,worker,start_s,end_s,kind,"
 		   "lock_wait_s\n");
@@ -230,56 +265,73 @@ static void report_tasks_csv(const struct sweep *s, FILE *f)
 			if (r->kind == RESULT_NOT_RUN)
 				continue;
 			fprintf(f, "%s,%s,%d,%zu,%d,%.6f,%.6f,%s,%.6f\n",
-				report_group_name(s, k->group), k->model->name,
-				k->workers, t, r->worker, r->start, r->end,
-				result_kind_name(r->kind), r->wait);
+				result_set_group_name(s, k->group),
+				k->model->name, k->workers, t, r->worker,
+				r->start, r->end, result_kind_name(r->kind),
+				r->wait);
 		}
 	}
 }
 
-/* Writes dir/name atomically with fn. */
-static int report_file(const struct sweep *s, const char *name,
-		       void (*fn)(const struct sweep *, FILE *))
+/* Writes dir/name with fn, replacing it whole (file_replace.h). The first
+ * failure is kept, with its reason, in s->write_error. */
+static int result_set_file(struct sweep *s, const char *name,
+			   void (*fn)(const struct sweep *, FILE *))
 {
 	char path[4200];
 	snprintf(path, sizeof(path), "%s/%s", s->dir, name);
-	struct atomic_file a = {0};
-	if (atomic_open(&a, path) != 0)
-		return -1;
-	fn(s, a.f);
-	return atomic_commit(&a);
-}
-
-int report_write_runs(struct sweep *s)
-{
-	if (sweep_summarize(s) != 0)
-		return -1;
-	int rc = report_file(s, "runs.csv", report_runs_csv);
-	rc |= report_file(s, "summary.csv", report_summary_csv);
-	rc |= report_file(s, "tasks.csv", report_tasks_csv);
-	rc |= meta_write(s, "running");
-	if (rc != 0)
-		cli_error("run: cannot write the results in %s", s->dir);
-	return rc ? -1 : 0;
-}
-
-int report_finish(struct sweep *s)
-{
-	if (sweep_summarize(s) != 0)
-		return 1;
-	report_table(s);
-	int rc = report_file(s, "runs.csv", report_runs_csv);
-	rc |= report_file(s, "summary.csv", report_summary_csv);
-	rc |= report_file(s, "tasks.csv", report_tasks_csv);
-	rc |= meta_write(s, s->partial ? "partial" : "complete");
-	if (rc != 0) {
-		cli_error("run: cannot write the results in %s", s->dir);
-		return 1;
+	struct file_replace out = {0};
+	errno = 0;
+	int rc = file_replace_open(&out, path);
+	if (rc == 0) {
+		fn(s, out.f);
+		rc = file_replace_commit(&out);
 	}
+	if (rc != 0 && !s->write_error[0])
+		snprintf(s->write_error, sizeof(s->write_error), "%s: %s", name,
+			 errno ? strerror(errno) : "write failed");
+	return rc;
+}
+
+/* Every file of the set, meta.json last with the status: `status` when
+ * the others were written, else "partial" with the reason. */
+static int result_set_files(struct sweep *s, const char *status)
+{
+	int rc = result_set_file(s, "runs.csv", result_set_runs_csv);
+	rc |= result_set_file(s, "summary.csv", result_set_summary_csv);
+	rc |= result_set_file(s, "tasks.csv", result_set_tasks_csv);
+	rc |= meta_write(s, s->write_error[0] ? "partial" : status);
+	/* Said once, at the end (the sweep stops at the first failure). */
+	if (rc != 0 && strcmp(status, "running") != 0)
+		fprintf(stderr,
+			"concur: cannot write the results in %s: %s; the set "
+			"is marked partial\n",
+			s->dir,
+			s->write_error[0] ? s->write_error : "meta.json");
+	return rc;
+}
+
+int result_set_write(struct sweep *s)
+{
+	if (sweep_summarize(s) != 0)
+		return -1;
+	return result_set_files(s, "running") ? -1 : 0;
+}
+
+int result_set_finish(struct sweep *s)
+{
+	if (sweep_summarize(s) != 0)
+		return 1;
+	table_print(s);
+	if (result_set_files(s, s->partial ? "partial" : "complete") != 0)
+		return 1;
 	printf("\nresults: %s/ (runs.csv, summary.csv, tasks.csv, meta.json)\n",
 	       s->dir);
-	if (s->config->plot && s->n_records > 0 && !s->partial)
+	if (s->config->plot && s->n_records > 0 && !s->partial) {
 		plot_result_set(s->dir, 0);
+		if (s->config->report)
+			report_write(s->dir, NULL);
+	}
 	if (s->partial) {
 		fprintf(stderr, "concur: interrupted; the results so far are "
 				"saved and marked partial\n");

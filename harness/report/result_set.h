@@ -1,36 +1,37 @@
 // SPDX-License-Identifier: MIT
 /*
- * report.h - what `concur run` leaves behind: the terminal table and the
- * result set <out>/<timestamp>-<label>/ with runs.csv, summary.csv,
- * tasks.csv and meta.json (columns in results/README.md), every file
- * written atomically as each run finishes, and results/latest pointing at
- * the newest set.
+ * result_set.h - what `concur run` leaves behind: the result set
+ * <out>/<timestamp>-<label>/ with runs.csv, summary.csv, tasks.csv and
+ * meta.json (columns in results/README.md), every file replaced whole
+ * (file_replace.h) as each run finishes, results/latest pointing at the
+ * newest set, and at the end the table (table.h) and the plots.
+ *
+ * Errors: 0 or -1 after one line on stderr, except result_set_finish,
+ * which returns the exit status of the run.
  */
-#ifndef CONCUR_REPORT_H
-#define CONCUR_REPORT_H
+#ifndef CONCUR_RESULT_SET_H
+#define CONCUR_RESULT_SET_H
 
 #include "harness/run/sweep.h"
 
-/* mkdir -p path; 0 or -1 (errno set). */
-int report_mkdirs(const char *path);
+/* mkdir -p path; 0 or -1 (errno set, nothing printed). */
+int result_set_mkdirs(const char *path);
 
 /* Creates the result set's directory and checks it is writable, before
  * anything is measured. 0, or -1 after one line (exit 2). */
-int report_open_dir(struct sweep *s);
+int result_set_open(struct sweep *s);
 
 /* Keeps one run's per-task results for tasks.csv (the timeline). */
-void report_keep_tasks(struct sweep *s, const struct run_record *r,
-		       const struct batch *b);
+void result_set_keep_tasks(struct sweep *s, const struct run_record *r,
+			   const struct batch *b);
 
 /* Rewrites runs.csv, summary.csv, tasks.csv and meta.json; 0 or -1. */
-int report_write_runs(struct sweep *s);
+int result_set_write(struct sweep *s);
 
 /* Final files, the table, the plots; returns the exit status. */
-int report_finish(struct sweep *s);
+int result_set_finish(struct sweep *s);
 
-/* Prints the table of a summarized sweep on stdout. */
-void report_table(const struct sweep *s);
-
-void report_free(struct sweep *s);
+/* Frees the kept per-task results. */
+void result_set_free(struct sweep *s);
 
 #endif

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: MIT
 /* table.c - the terminal table: one block per workload, one row per case. */
+#include "harness/report/table.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "harness/cli/cli.h"
-#include "harness/report/result_set.h"
 
 /* A value or "-" when there is none, right-aligned in width. */
 static void table_num(char *buf, size_t len, double v, const char *fmt)
@@ -28,8 +29,16 @@ static void table_header(const struct sweep *s, size_t g, int colour)
 		printf(", %ld ms delay, %ld bytes", c->delay_ms, c->bytes);
 	if (grp->workload != TASK_FETCH)
 		printf(", %ld units of compute", grp->work);
-	printf(", %d runs per case, baseline %s\n", c->repeat,
-	       grp->baseline->name);
+	printf(", %d runs per case, ", c->repeat);
+	if (grp->how == BASELINE_NONE)
+		printf("no baseline (--baseline none): no speedup\n");
+	else if (grp->how == BASELINE_SAMPLE)
+		printf("baseline %s estimated from its first %zu tasks, scaled "
+		       "x%.0f (--baseline full to time it all)\n",
+		       grp->baseline->name, grp->sample->n,
+		       (double)grp->batch->n / (double)grp->sample->n);
+	else
+		printf("baseline %s\n", grp->baseline->name);
 	if (grp->python)
 		printf("  (wall s is the program's own run time; start-up is "
 		       "the interpreter's, outside it; CPU and memory include "
@@ -44,10 +53,14 @@ static void table_header(const struct sweep *s, size_t g, int colour)
 
 static void table_row(const struct case_summary *cs, int colour)
 {
-	char wall[40], ideal[16], ratio[16], speed[16], eff[16], p50[16],
-		p99[16];
-	snprintf(wall, sizeof(wall), "%.3f (%.3f-%.3f)", cs->wall.median,
-		 cs->wall.min, cs->wall.max);
+	char wall[40], per_s[16], ideal[16], ratio[16], speed[16], eff[16],
+		p50[16], p99[16];
+	if (isnan(cs->wall.median)) /* no run of the case happened */
+		snprintf(wall, sizeof(wall), "-");
+	else
+		snprintf(wall, sizeof(wall), "%.3f (%.3f-%.3f)",
+			 cs->wall.median, cs->wall.min, cs->wall.max);
+	table_num(per_s, sizeof(per_s), cs->tasks_per_s, "%.1f");
 	table_num(ideal, sizeof(ideal), cs->ideal_s, "%.3f");
 	table_num(ratio, sizeof(ratio), cs->ratio_ideal, "%.2f");
 	table_num(speed, sizeof(speed), cs->speedup, "%.2f");
@@ -60,11 +73,11 @@ static void table_row(const struct case_summary *cs, int colour)
 		on = cs->verified ? "\033[32m" : "\033[31;1m";
 		off = "\033[0m";
 	}
-	printf("  %-14s %5d %21s %8.1f %7s %8s %7s %5s %6.2f %8.1f %7s %7s "
+	printf("  %-14s %5d %21s %8s %7s %8s %7s %5s %6.2f %8.1f %7s %7s "
 	       "%4ld %10.1f %s%s%s%s%s\n",
-	       cs->model->name, cs->workers, wall, cs->tasks_per_s, ideal,
-	       ratio, speed, eff, cs->user_s + cs->sys_s, cs->rss_kib / 1024.0,
-	       p50, p99, cs->errors, cs->setup_s * 1e3, on, mark, off,
+	       cs->model->name, cs->workers, wall, per_s, ideal, ratio, speed,
+	       eff, cs->user_s + cs->sys_s, cs->rss_kib / 1024.0, p50, p99,
+	       cs->errors, cs->setup_s * 1e3, on, mark, off,
 	       cs->noisy ? " noisy" : "",
 	       cs->first_outlier ? " first-run-outlier" : "");
 }
@@ -91,8 +104,9 @@ static void table_warnings(const struct sweep *s)
 			       "(timing, not wrong)\n",
 			       cs->model->name, w, cs->workers,
 			       cs->timing_diffs);
-		if (cs->real_workers > 0 && cs->real_workers < cs->workers &&
-		    cs->workers <= (int)s->groups[cs->group].batch->n)
+		/* Fewer than asked: a limit was hit, or C > N (every model
+		 * caps C at the number of tasks). */
+		if (cs->real_workers > 0 && cs->real_workers < cs->workers)
 			printf("note: %s C=%d really ran %d workers\n",
 			       cs->model->name, cs->workers, cs->real_workers);
 	}
@@ -121,7 +135,7 @@ static void table_notes(const struct sweep *s)
 {
 	for (size_t i = 0; i < s->n_records; i++) {
 		const struct run_record *r = &s->records[i];
-		if (r->rep != 0 || !r->m.stats.note[0])
+		if ((r->rep != 0 && !r->m.timed_out) || !r->m.stats.note[0])
 			continue;
 		printf("note: %s %s C=%d: %s\n", r->model->name,
 		       task_type_name(s->groups[r->group].workload), r->workers,
@@ -145,7 +159,7 @@ static void table_wrong(const struct sweep *s)
 	}
 }
 
-void report_table(const struct sweep *s)
+void table_print(const struct sweep *s)
 {
 	int colour = cli_colour(STDOUT_FILENO);
 	for (size_t g = 0; g < s->n_groups; g++) {

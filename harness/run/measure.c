@@ -1,16 +1,24 @@
 // SPDX-License-Identifier: MIT
-/* measure.c - one run of one model in a fresh child, measured by wait4. */
+/*
+ * measure.c - one run of one model in a fresh child, measured by wait4,
+ * under a watchdog: a run that passes its time limit is killed with its
+ * whole process group, and its unfinished tasks are recorded.
+ */
 #include "harness/run/measure.h"
 
 #include <errno.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "harness/external/dispatch.h"
+#include "harness/external/external.h"
 
 volatile int measure_stop_requested;
 
@@ -20,6 +28,7 @@ struct measure_shared {
 	long self_rss_kib;
 	long start_rss_kib;
 	int model_rc;
+	pid_t program_group; /* an external program's, while it runs */
 	struct run_stats stats;
 	struct result results[]; /* n slots */
 };
@@ -37,6 +46,26 @@ static long measure_rss_now_kib(void)
 	return rss * (sysconf(_SC_PAGESIZE) / 1024);
 }
 
+/* Tasks that failed for want of a file descriptor (EMFILE, from socket()
+ * or libcurl) are said once, with the limit, in the run's note: one line
+ * under the table rather than only a wrong result per task. */
+static void measure_note_fd_limit(const struct batch *b, struct run_stats *st)
+{
+	const char *emfile = strerror(EMFILE);
+	size_t n = 0;
+	for (size_t i = 0; i < b->n; i++)
+		if (b->results[i].kind != RESULT_OK &&
+		    strstr(b->results[i].message, emfile))
+			n++;
+	struct rlimit rl;
+	if (n == 0 || st->note[0] || getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return;
+	snprintf(st->note, sizeof(st->note),
+		 "%zu task(s) found no free file descriptor: RLIMIT_NOFILE "
+		 "is %llu (ulimit -n); raise it or lower --workers",
+		 n, (unsigned long long)rl.rlim_cur);
+}
+
 /* In the child: run, time it, report, and leave without returning into
  * the harness (no atexit handlers, no stdio flushed twice). */
 static void measure_child(const struct model *m, struct batch *b,
@@ -47,8 +76,15 @@ static void measure_child(const struct model *m, struct batch *b,
 	 * stop a model that hangs. */
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
+	/* A group of its own, so the watchdog can kill the run and every
+	 * process it started that did not leave the group. */
+	setpgid(0, 0);
+	/* A background group that writes a --trace line to a terminal with
+	 * `stty tostop` would be stopped, not killed: never stop. */
+	signal(SIGTTOU, SIG_IGN);
 	struct run_opts opts = *o;
 	opts.stats = &sh->stats;
+	external_publish_group(&sh->program_group);
 	b->results = sh->results;
 	sh->start_rss_kib = measure_rss_now_kib();
 	b->t0 = clock_now();
@@ -59,16 +95,85 @@ static void measure_child(const struct model *m, struct batch *b,
 	_exit(0);
 }
 
-/* Waits for the child; passes a Ctrl-C on to it, then reaps it. */
-static pid_t measure_wait(pid_t pid, int *status, struct rusage *ru)
+/* SIGALRM: only interrupts wait4 (no SA_RESTART); the loop below looks
+ * at the clock. */
+static void measure_on_alarm(int sig)
 {
+	(void)sig;
+}
+
+/* Arms a one-shot SIGALRM in limit_s seconds (0: none). */
+static void measure_arm(double limit_s)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = measure_on_alarm;
+	sigaction(SIGALRM, &sa, NULL);
+	struct itimerval it = {0};
+	if (limit_s > 0) {
+		it.it_value.tv_sec = (time_t)limit_s;
+		it.it_value.tv_usec =
+			(suseconds_t)((limit_s - (double)(time_t)limit_s) *
+				      1e6);
+		if (it.it_value.tv_sec == 0 && it.it_value.tv_usec == 0)
+			it.it_value.tv_usec = 1;
+	}
+	setitimer(ITIMER_REAL, &it, NULL);
+}
+
+/* Kills the run: its process group, then the child itself (in case it had
+ * not made its group yet). */
+static void measure_kill(pid_t pid)
+{
+	kill(-pid, SIGKILL);
+	kill(pid, SIGKILL);
+}
+
+/* Waits for the child; passes a Ctrl-C on to it; kills it when the
+ * deadline (0: none) passes; then reaps it. *timed_out says which. */
+static pid_t measure_wait(pid_t pid, double deadline, int *status,
+			  struct rusage *ru, int *timed_out)
+{
+	measure_arm(deadline > 0 ? deadline - clock_now() : 0);
 	for (;;) {
 		pid_t got = wait4(pid, status, 0, ru);
-		if (got == pid || errno != EINTR)
+		if (got == pid || errno != EINTR) {
+			measure_arm(0);
 			return got;
+		}
 		if (measure_stop_requested)
 			kill(pid, SIGTERM);
+		if (deadline > 0 && clock_now() >= deadline && !*timed_out) {
+			*timed_out = 1;
+			measure_kill(pid);
+		} else if (deadline > 0 && !*timed_out) {
+			measure_arm(deadline - clock_now());
+		}
 	}
+}
+
+/* After the watchdog: a task that had started is `timeout`, ending when
+ * the run was killed (wall_s after its start), one that had not is
+ * `not_run`, both saying why. Returns how many there were. */
+static size_t measure_mark_unfinished(struct batch *b, double limit_s,
+				      double wall_s)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < b->n; i++) {
+		struct result *r = &b->results[i];
+		if (r->kind != RESULT_NOT_RUN)
+			continue;
+		n++;
+		if (r->worker >= 0) {
+			r->kind = RESULT_TIMEOUT;
+			r->end = wall_s;
+		}
+		result_set_message(r,
+				   "the watchdog stopped the run after %.1f s "
+				   "(--model-timeout)",
+				   limit_s);
+	}
+	return n;
 }
 
 int measure_run(const struct model *m, struct batch *b,
@@ -84,6 +189,7 @@ int measure_run(const struct model *m, struct batch *b,
 	memcpy(sh->results, b->results, b->n * sizeof(struct result));
 	sh->model_rc = -1;
 	fflush(NULL);
+	double forked = clock_now();
 	pid_t pid = fork();
 	if (pid < 0) {
 		munmap(sh, size);
@@ -91,16 +197,34 @@ int measure_run(const struct model *m, struct batch *b,
 	}
 	if (pid == 0)
 		measure_child(m, b, o, sh);
+	setpgid(pid, pid); /* as the child does: whichever runs first */
 
 	int status = 0;
 	struct rusage ru;
 	memset(&ru, 0, sizeof(ru));
-	if (measure_wait(pid, &status, &ru) != pid) {
+	/* The harness's own limit on top of an external model's, which the
+	 * protocol enforces itself with finer results: only a program that
+	 * ignores it meets this one. */
+	double limit = o->model_timeout_s;
+	if (limit > 0 && (m->flags & MODEL_EXTERNAL))
+		limit += MEASURE_EXTERNAL_GRACE_S;
+	double deadline = limit > 0 ? clock_now() + limit : 0;
+	pid_t got = measure_wait(pid, deadline, &status, &ru, &out->timed_out);
+	/* The child died (Ctrl-C, a kill, the watchdog) while an external
+	 * program ran: end the program's group, or its workers would live
+	 * on. */
+	if (sh->program_group > 0)
+		kill(-sh->program_group, SIGKILL);
+	if (got != pid) {
 		munmap(sh, size);
 		return -1;
 	}
 	out->usage = usage_from_rusage(&ru);
 	out->wall_s = sh->wall_s;
+	/* A run the watchdog killed lasted until it died, as near as the
+	 * parent can tell. */
+	if (out->timed_out)
+		out->wall_s = clock_now() - forked;
 	out->model_rc = sh->model_rc;
 	out->stats = sh->stats;
 	/* wait4's ru_maxrss is the largest of the child and its reaped
@@ -113,14 +237,19 @@ int measure_run(const struct model *m, struct batch *b,
 	/* An external model's wall time is the run time it measured itself;
 	 * its interpreter's start-up is reported apart, and its memory is
 	 * its own program's peak (the child here only waited). */
-	if (m->flags & MODEL_EXTERNAL) {
+	if ((m->flags & MODEL_EXTERNAL) && !out->timed_out) {
 		out->wall_s = run_stats_get(&sh->stats, "program_run_s", 0);
 		out->peak_rss_kib =
 			(long)run_stats_get(&sh->stats, "largest_rss_kib", 0);
 	}
 	out->interrupted = measure_stop_requested;
 	memcpy(b->results, sh->results, b->n * sizeof(struct result));
-	if (WIFSIGNALED(status) && !out->interrupted) {
+	measure_note_fd_limit(b, &out->stats);
+	if (out->timed_out) {
+		out->limit_s = limit;
+		out->unfinished =
+			measure_mark_unfinished(b, limit, out->wall_s);
+	} else if (WIFSIGNALED(status) && !out->interrupted) {
 		out->died_signal = WTERMSIG(status);
 		for (size_t i = 0; i < b->n; i++) {
 			struct result *r = &b->results[i];
@@ -131,6 +260,10 @@ int measure_run(const struct model *m, struct batch *b,
 					   strsignal(out->died_signal));
 		}
 	}
+	/* A model that could not run, or a child that died, measured
+	 * nothing: no wall time, rather than a 0 that becomes "inf tasks/s". */
+	if (!out->timed_out && (out->model_rc != 0 || out->died_signal))
+		out->wall_s = NAN;
 	munmap(sh, size);
 	return 0;
 }

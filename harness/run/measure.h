@@ -14,19 +14,29 @@
 #include "models/model.h"
 
 struct measurement {
-	double wall_s;	    /* model_run, set-up included */
+	double wall_s;	    /* model_run, set-up included; NAN when the
+			       model could not run or the child died */
 	struct usage usage; /* the child's own, from wait4 */
 	long peak_rss_kib;  /* the child's peak + its workers' (processes) */
 	long start_rss_kib; /* the child's resident set as the model began */
 	struct run_stats stats;
-	int model_rc;	 /* what model_run returned */
-	int died_signal; /* the run's process died of this signal, or 0 */
-	int interrupted; /* SIGINT/SIGTERM reached the harness */
+	int model_rc;	   /* what model_run returned */
+	int died_signal;   /* the run's process died of this signal, or 0 */
+	int interrupted;   /* SIGINT/SIGTERM reached the harness */
+	int timed_out;	   /* the watchdog killed the run */
+	double limit_s;	   /* the limit it passed, when timed_out */
+	size_t unfinished; /* tasks the watchdog's kill left unfinished */
 };
 
-/* Runs m on b (results are written into b->results) in a forked child.
- * Returns 0 when a measurement was made, -1 when the child could not be
- * started. Tasks left unfinished by a child that died are `crashed`. */
+/* Seconds the watchdog adds to an external model's own time limit. */
+#define MEASURE_EXTERNAL_GRACE_S 10.0
+
+/* Runs m on b (results are written into b->results) in a forked child,
+ * killed with its process group if it runs past o->model_timeout_s (0: no
+ * limit). Returns 0 when a measurement was made, -1 when the child could
+ * not be started. Tasks left unfinished by a child that died are
+ * `crashed`; by one the watchdog stopped, `timeout` (started) or
+ * `not_run`. */
 int measure_run(const struct model *m, struct batch *b,
 		const struct run_opts *o, struct measurement *out);
 

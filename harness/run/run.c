@@ -4,10 +4,10 @@
  *
  * Order of work: check every option and the results directory (nothing is
  * measured before all is known to be right); start the embedded server;
- * build each batch and its cheap sequential reference; then measure, with
- * runs of different models interleaved so drift in the machine hits all
- * alike; after every run the result files are rewritten atomically, so
- * Ctrl-C keeps what was measured.
+ * build each batch and its cheap sequential reference; then measure, in
+ * passes that interleave the models (passes.c); after every run the
+ * result files are rewritten, so Ctrl-C keeps what was measured; at the
+ * end, the table and the plots (harness/report/result_set.c).
  */
 #include "harness/run/run.h"
 
@@ -19,13 +19,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/kernel.h"
 #include "harness/cli/cli.h"
+#include "harness/cli/cluster.h"
+#include "harness/cli/progress.h"
 #include "harness/external/external.h"
 #include "harness/external/python.h"
-#include "harness/cli/progress.h"
 #include "harness/report/result_set.h"
-#include "harness/server/serve.h"
+#include "harness/run/passes.h"
 #include "harness/run/workload.h"
+#include "harness/server/serve.h"
 
 static void run_on_signal(int sig)
 {
@@ -42,9 +45,64 @@ static void run_catch_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
-static int run_is_python(const struct model *m)
+/* A full baseline run up to this long (guessed) is always measured. */
+#define BASELINE_FULL_MAX_S 5.0
+/* A sampled baseline aims at about this long a run. */
+#define BASELINE_SAMPLE_S 2.0
+/* ... and never runs fewer tasks than this (or the batch). */
+#define BASELINE_SAMPLE_MIN 4
+
+/* Was model m asked for by name (or by `all`)? */
+static bool run_asked_for(const struct run_config *c, const struct model *m)
 {
-	return strncmp(m->name, "py-", 3) == 0;
+	for (size_t i = 0; i < c->n_models; i++)
+		if (c->models[i] == m)
+			return true;
+	return false;
+}
+
+/* What one full run of g's baseline would cost, guessed from the delay,
+ * the measured unit (C) or 0.1 s a unit (CPython takes about 0.08);
+ * NAN with real URLs, whose delays are unknown. */
+static double run_baseline_estimate(const struct sweep *s,
+				    const struct sweep_group *g)
+{
+	const struct run_config *c = s->config;
+	if (g->workload != TASK_COMPUTE && !s->server_url[0])
+		return NAN;
+	double u = g->python ? 0.1 : (s->unit_s > 0 ? s->unit_s : 0.001);
+	double d = g->workload == TASK_COMPUTE ? 0 : (double)c->delay_ms / 1e3;
+	double w = g->workload == TASK_FETCH ? 0 : (double)g->work;
+	return (double)g->batch->n * (d + w * u);
+}
+
+/* Chooses how g's baseline is timed (--baseline, results/README.md) and
+ * makes the sample batches when it is sampled. */
+static int run_choose_baseline(struct sweep *s, struct sweep_group *g)
+{
+	const struct run_config *c = s->config;
+	size_t n = g->batch->n;
+	g->estimate_s = run_baseline_estimate(s, g);
+	g->how = c->no_baseline ? BASELINE_NONE : c->baseline;
+	if (g->how == BASELINE_AUTO)
+		g->how = run_asked_for(c, g->baseline) ||
+					 g->estimate_s <= BASELINE_FULL_MAX_S
+				 ? BASELINE_FULL
+				 : BASELINE_SAMPLE;
+	if (g->how != BASELINE_SAMPLE)
+		return 0;
+	size_t k = n / 10; /* real URLs: a tenth */
+	if (!isnan(g->estimate_s) && g->estimate_s > 0)
+		k = (size_t)ceil((double)n * BASELINE_SAMPLE_S / g->estimate_s);
+	if (k < BASELINE_SAMPLE_MIN)
+		k = BASELINE_SAMPLE_MIN;
+	if (k >= n) {
+		g->how = BASELINE_FULL;
+		return 0;
+	}
+	g->sample = workload_head(g->batch, k);
+	g->sample_reference = workload_head(g->reference, k);
+	return g->sample && g->sample_reference ? 0 : -1;
 }
 
 /* Adds a group (batch + reference slot) for a workload. */
@@ -71,6 +129,8 @@ static int run_add_group(struct sweep *s, enum task_type w, bool python,
 		.work = g->work,
 		.base_url = s->server_url[0] ? s->server_url : NULL,
 		.urls = urls,
+		.skew = c->skew,
+		.skew_seed = c->skew_seed,
 	};
 	g->batch = workload_build(&spec);
 	if (!g->batch)
@@ -87,7 +147,7 @@ static int run_build_groups(struct sweep *s, const struct url_list *urls)
 	const struct run_config *c = s->config;
 	bool any_c = false, any_py = false;
 	for (size_t i = 0; i < c->n_models; i++) {
-		if (run_is_python(c->models[i]))
+		if (sweep_python_model(c->models[i]))
 			any_py = true;
 		else
 			any_c = true;
@@ -101,20 +161,6 @@ static int run_build_groups(struct sweep *s, const struct url_list *urls)
 	return 0;
 }
 
-struct run_opts run_opts_for(const struct run_config *c, int workers)
-{
-	struct run_opts o = run_opts_default();
-	o.workers = workers;
-	o.cpu_workers = c->cpu_workers;
-	o.switch_interval_ms = c->switch_interval_ms;
-	o.fetch.timeout_ms = c->timeout_ms;
-	o.fetch.connect_timeout_ms = c->connect_timeout_ms;
-	o.trace = c->trace;
-	o.python = c->python;
-	o.model_timeout_s = c->model_timeout_s;
-	return o;
-}
-
 /* The reference: the baseline's C sibling (sequential) on the shortened
  * batch, run once, in a child like every run. */
 static int run_references(struct sweep *s)
@@ -122,172 +168,40 @@ static int run_references(struct sweep *s)
 	const struct model *seq = model_find("sequential");
 	for (size_t i = 0; i < s->n_groups; i++) {
 		struct sweep_group *g = &s->groups[i];
-		struct run_opts o = run_opts_for(s->config, 1);
+		struct run_opts o = config_run_opts(s->config, 1);
 		o.trace = false;
 		struct measurement m;
+		/* Under --model-timeout the reference has the same limit;
+		 * tasks it could not finish are then compared as timeouts. */
 		if (measure_run(seq, g->reference, &o, &m) != 0 ||
-		    m.model_rc != 0) {
+		    (m.model_rc != 0 && !m.timed_out && !m.interrupted)) {
 			cli_error(
 				"run: the sequential reference could not run");
 			return -1;
 		}
 		if (m.interrupted)
 			return -1;
+		if (m.timed_out)
+			fprintf(stderr,
+				"concur: the sequential reference passed the "
+				"time limit of %.1f s; its unfinished tasks "
+				"count as timeouts\n",
+				m.limit_s);
 	}
 	return 0;
 }
 
-/* Latency percentiles and kind counts of one run. */
-static void run_describe(const struct batch *b, struct run_record *r)
+/* --listen 0.0.0.0 or :: takes every address, and no client can connect
+ * to it: the URL names this machine instead ("http://HOSTNAME:PORT"). */
+static int run_url_by_name(char *url, size_t len)
 {
-	double *lat = calloc(b->n ? b->n : 1, sizeof(double));
-	size_t k = 0;
-	for (size_t i = 0; i < b->n; i++) {
-		const struct result *res = &b->results[i];
-		r->kinds[res->kind]++;
-		r->wait_s += res->wait;
-		if (lat && res->kind != RESULT_NOT_RUN)
-			lat[k++] = res->end - res->start;
-	}
-	r->lat_p50 = lat ? stats_percentile(lat, k, 50) : NAN;
-	r->lat_p95 = lat ? stats_percentile(lat, k, 95) : NAN;
-	r->lat_p99 = lat ? stats_percentile(lat, k, 99) : NAN;
-	r->lat_max = lat ? stats_percentile(lat, k, 100) : NAN;
-	free(lat);
-}
-
-static struct run_record *run_new_record(struct sweep *s)
-{
-	if (s->n_records == s->cap_records) {
-		size_t cap = s->cap_records ? s->cap_records * 2 : 64;
-		struct run_record *grown =
-			realloc(s->records, cap * sizeof(*grown));
-		if (!grown)
-			return NULL;
-		s->records = grown;
-		s->cap_records = cap;
-	}
-	struct run_record *r = &s->records[s->n_records];
-	memset(r, 0, sizeof(*r));
-	return r;
-}
-
-/* An external model's time limit: ten times the case's ideal plus 30 s.
- * Before the baseline has a time, compute is guessed at 0.2 s a unit
- * (CPython runs a unit in about 0.08 s). */
-static double run_model_timeout(struct sweep *s, size_t gi,
-				const struct model *m, int workers)
-{
-	const struct sweep_group *g = &s->groups[gi];
-	double guess = (double)g->batch->n *
-		       ((double)s->config->delay_ms / 1e3 + 0.2 * g->work);
-	double base = NAN;
-	if (sweep_summarize(s) == 0)
-		for (size_t i = 0; i < s->n_cases; i++)
-			if (s->cases[i].group == gi &&
-			    s->cases[i].model == g->baseline)
-				base = s->cases[i].wall.median;
-	double ideal =
-		sweep_ideal(s, g, m, workers, isnan(base) ? guess : base);
-	if (isnan(ideal))
-		ideal = guess;
-	return 10.0 * ideal + 30.0;
-}
-
-/* One run of one case; kept unless it is a warm-up. Returns -1 when the
- * run could not happen or the user interrupted it. */
-static int run_one(struct sweep *s, size_t gi, const struct model *m,
-		   int workers, int rep, bool warmup, struct progress *p)
-{
-	struct sweep_group *g = &s->groups[gi];
-	struct run_opts o = run_opts_for(s->config, workers);
-	if ((m->flags & MODEL_EXTERNAL) && o.model_timeout_s <= 0)
-		o.model_timeout_s = run_model_timeout(s, gi, m, workers);
-	struct run_record *r = run_new_record(s);
-	if (!r)
+	char host[256] = "", *port = strrchr(url, ':');
+	if (gethostname(host, sizeof(host) - 1) != 0 || !port)
 		return -1;
-	batch_reset_results(g->batch);
-	progress_start(p, m->name, task_type_name(g->workload), workers, rep,
-		       warmup);
-	if (measure_run(m, g->batch, &o, &r->m) != 0)
-		return -1;
-	if (r->m.interrupted) {
-		s->partial = true;
-		return -1;
-	}
-	progress_done(p, r->m.wall_s);
-	if (warmup)
-		return 0;
-	r->group = gi;
-	r->model = m;
-	r->workers = workers;
-	r->rep = rep;
-	verify_results(g->reference, g->batch, &r->verify);
-	run_describe(g->batch, r);
-	s->n_records++;
-	if (!verify_ok(&r->verify))
-		s->wrong = true;
-	report_keep_tasks(s, r, g->batch);
-	return report_write_runs(s);
-}
-
-/* The models of a group: its baseline first, then the others. */
-static size_t run_group_models(const struct sweep *s, size_t gi,
-			       const struct model **out)
-{
-	const struct sweep_group *g = &s->groups[gi];
-	size_t n = 0;
-	out[n++] = g->baseline;
-	for (size_t i = 0; i < s->config->n_models; i++) {
-		const struct model *m = s->config->models[i];
-		if (m != g->baseline && run_is_python(m) == g->python)
-			out[n++] = m;
-	}
-	return n;
-}
-
-/* One pass over every case of a group: the baseline once, the others at
- * each C, models alternated. */
-static int run_pass(struct sweep *s, size_t gi, int rep, bool warmup,
-		    struct progress *p)
-{
-	const struct model *models[CONFIG_MAX_MODELS + 1];
-	size_t n = run_group_models(s, gi, models);
-	if (!s->config->no_baseline &&
-	    run_one(s, gi, models[0], 1, rep, warmup, p) != 0)
-		return -1;
-	for (size_t w = 0; w < s->config->n_workers; w++)
-		for (size_t i = 1; i < n; i++)
-			if (run_one(s, gi, models[i], s->config->workers[w],
-				    rep, warmup, p) != 0)
-				return -1;
+	char tail[16];
+	snprintf(tail, sizeof(tail), "%s", port);
+	snprintf(url, len, "http://%s%s", host, tail);
 	return 0;
-}
-
-static int run_sweep(struct sweep *s, struct progress *p)
-{
-	for (size_t gi = 0; gi < s->n_groups; gi++) {
-		for (int w = 0; w < s->config->warmup; w++)
-			if (run_pass(s, gi, w, true, p) != 0)
-				return -1;
-		for (int rep = 0; rep < s->config->repeat; rep++)
-			if (run_pass(s, gi, rep, false, p) != 0)
-				return -1;
-	}
-	return 0;
-}
-
-static size_t run_count(const struct sweep *s)
-{
-	size_t total = 0;
-	const struct model *models[CONFIG_MAX_MODELS + 1];
-	for (size_t gi = 0; gi < s->n_groups; gi++) {
-		size_t n = run_group_models(s, gi, models);
-		size_t base = s->config->no_baseline ? 0 : 1;
-		total += (base + (n - 1) * s->config->n_workers) *
-			 (size_t)(s->config->repeat + s->config->warmup);
-	}
-	return total;
 }
 
 static int run_start_server(struct sweep *s)
@@ -306,8 +220,14 @@ static int run_start_server(struct sweep *s)
 	struct server_opts so = server_opts_default();
 	so.quiet = 1;
 	so.port = 0;
-	return server_spawn(&so, &s->server_pid, s->server_url,
-			    sizeof(s->server_url));
+	if (c->listen)
+		so.listen_addr = c->listen;
+	if (server_spawn(&so, &s->server_pid, s->server_url,
+			 sizeof(s->server_url)) != 0)
+		return -1;
+	return c->listen && cluster_is_wildcard(c->listen)
+		       ? run_url_by_name(s->server_url, sizeof(s->server_url))
+		       : 0;
 }
 
 /* Drops model i from the list. */
@@ -329,8 +249,8 @@ int run_check_models(struct run_config *c)
 	 * probing again. */
 	if (!c->python && config_has_external(c))
 		c->python = python_find(NULL, why, sizeof(why));
-	struct run_opts o = run_opts_for(c, 1);
-	bool told = false;
+	struct run_opts o = config_run_opts(c, 1);
+	int told = 0; /* bit 0: py-* said, bit 1: MPI said */
 	for (size_t i = 0; i < c->n_models;) {
 		const struct model *m = c->models[i];
 		if (!(m->flags & MODEL_EXTERNAL) ||
@@ -345,15 +265,33 @@ int run_check_models(struct run_config *c)
 				  why);
 			return -1;
 		}
-		if (!told && !c->quiet)
+		bool mpi = m->flags & MODEL_MPI;
+		if (!(told & (1 << mpi)) && !c->quiet)
 			fprintf(stderr,
-				"concur: the py-* models are "
+				"concur: the %s models are "
 				"unavailable and left out: %s\n",
-				why);
-		told = true;
+				mpi ? "MPI" : "py-*", why);
+		told |= 1 << mpi;
 		run_drop_model(c, i);
 	}
 	return 0;
+}
+
+static int run_choose_baselines(struct sweep *s)
+{
+	for (size_t i = 0; i < s->n_groups; i++)
+		if (run_choose_baseline(s, &s->groups[i]) != 0)
+			return -1;
+	return 0;
+}
+
+/* Does any workload compute (compute or mixed)? */
+static bool run_has_compute(const struct run_config *c)
+{
+	for (size_t w = 0; w < c->n_workloads; w++)
+		if (c->workloads[w] != TASK_FETCH)
+			return true;
+	return false;
 }
 
 int run_execute(struct run_config *c, struct sweep *s)
@@ -362,11 +300,15 @@ int run_execute(struct run_config *c, struct sweep *s)
 	s->config = c;
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	s->cores = cores > 0 ? (int)cores : 1;
+	/* The ideals use the measured unit of compute, not the nominal one
+	 * (about 75 ms: 15 timed runs of 5 units). */
+	if (run_has_compute(c))
+		s->unit_s = kernel_unit_seconds(15);
 	s->started = (double)time(NULL);
 	int rc = EXIT_USAGE;
 	if (c->url_file && url_file_read(c->url_file, &s->urls) != 0)
 		return rc;
-	if (run_check_models(c) != 0 || report_open_dir(s) != 0)
+	if (run_check_models(c) != 0 || result_set_open(s) != 0)
 		return rc;
 	rc = 1;
 	run_catch_signals();
@@ -374,17 +316,19 @@ int run_execute(struct run_config *c, struct sweep *s)
 		cli_error("run: the embedded server did not start");
 		return rc;
 	}
-	if (run_build_groups(s, &s->urls) != 0 || run_references(s) != 0) {
+	if (run_build_groups(s, &s->urls) != 0 || run_references(s) != 0 ||
+	    run_choose_baselines(s) != 0) {
 		if (!measure_stop_requested)
 			return rc;
 		s->partial = true;
 	}
 	struct progress p;
-	progress_init(&p, run_count(s), c->quiet);
-	if (!s->partial && run_sweep(s, &p) != 0 && !s->partial)
+	progress_init(&p, passes_count(s), c->quiet);
+	if (!s->partial && passes_run(s, &p) != 0 && !s->partial &&
+	    !s->write_error[0])
 		cli_error("run: a run could not be started");
 	progress_end(&p);
-	return report_finish(s);
+	return result_set_finish(s);
 }
 
 void run_release(struct sweep *s)
@@ -395,9 +339,11 @@ void run_release(struct sweep *s)
 	for (size_t i = 0; i < s->n_groups; i++) {
 		batch_free(s->groups[i].batch);
 		batch_free(s->groups[i].reference);
+		batch_free(s->groups[i].sample);
+		batch_free(s->groups[i].sample_reference);
 	}
 	s->n_groups = 0;
-	report_free(s);
+	result_set_free(s);
 	free(s->records);
 	free(s->cases);
 	s->records = NULL;

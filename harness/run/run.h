@@ -17,9 +17,6 @@ int run_main(int argc, char **argv);
 int run_execute(struct run_config *c, struct sweep *s);
 void run_release(struct sweep *s);
 
-/* The run_opts a model gets for this config at C = workers. */
-struct run_opts run_opts_for(const struct run_config *c, int workers);
-
 /* Checks that every chosen model can run here (external ones need their
  * interpreter); 0, or -1 after one line. */
 int run_check_models(struct run_config *c);

@@ -6,25 +6,41 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int sweep_is_hybrid(const struct model *m)
-{
-	return strcmp(m->name, "hybrid") == 0;
-}
-
 static double sweep_min(double a, double b)
 {
 	return a < b ? a : b;
 }
 
-/* Serial compute time of the group: the baseline's time minus its waits. */
-static double sweep_serial_compute(const struct sweep *s,
-				   const struct sweep_group *g,
-				   double baseline_s)
+/* How many compute tasks model m runs at once with C = workers. */
+static double sweep_compute_parallelism(const struct sweep *s,
+					const struct model *m, int workers)
 {
-	if (g->workload == TASK_COMPUTE)
-		return baseline_s;
-	double waits = (double)g->batch->n * (double)s->config->delay_ms / 1e3;
-	return baseline_s > waits ? baseline_s - waits : 0.0;
+	switch (m->compute) {
+	case COMPUTE_ONE_AT_A_TIME:
+		return 1;
+	case COMPUTE_ON_POOL:
+		return sweep_min(s->config->cpu_workers, s->cores);
+	case COMPUTE_ON_WORKERS:
+	default:
+		return sweep_min(workers, s->cores);
+	}
+}
+
+/* Seconds per unit of compute in group g: measured in C; in Python
+ * derived from the baseline (its time minus its waits), or NAN. */
+static double sweep_unit(const struct sweep *s, const struct sweep_group *g,
+			 double baseline_s)
+{
+	if (!g->python && s->unit_s > 0)
+		return s->unit_s;
+	double n = (double)g->batch->n, work = (double)g->work;
+	if (isnan(baseline_s) || n * work <= 0)
+		return work <= 0 ? 0 : NAN;
+	double waits = g->workload == TASK_COMPUTE
+			       ? 0
+			       : n * (double)s->config->delay_ms / 1e3;
+	double compute = baseline_s - waits;
+	return compute > 0 ? compute / (n * work) : NAN;
 }
 
 double sweep_ideal(const struct sweep *s, const struct sweep_group *g,
@@ -32,21 +48,42 @@ double sweep_ideal(const struct sweep *s, const struct sweep_group *g,
 {
 	const struct run_config *c = s->config;
 	double n = (double)g->batch->n;
-	double fetch_ideal = ceil(n / workers) * (double)c->delay_ms / 1e3;
+	double d = (double)c->delay_ms / 1e3;
 	if (g->workload != TASK_COMPUTE && !s->server_url[0])
 		return NAN; /* real URLs: no known delay */
+	/* Even tasks take whole rounds; --skew's uneven ones at best
+	 * share the total out perfectly. */
+	double rounds = c->skew ? n / workers : ceil(n / workers);
 	if (g->workload == TASK_FETCH)
-		return fetch_ideal;
-	if (isnan(baseline_s))
+		return rounds * d;
+	double u = sweep_unit(s, g, baseline_s);
+	if (isnan(u))
 		return NAN;
-	/* Compute spreads over at most min(cpu workers, cores) cores; the
-	 * models without a separate pool compute on their C workers. */
-	int cpu = sweep_is_hybrid(m) ? c->cpu_workers : workers;
-	double compute_ideal = sweep_serial_compute(s, g, baseline_s) /
-			       sweep_min(cpu, s->cores);
+	double wu = (double)g->work * u;
+	double compute = n * wu / sweep_compute_parallelism(s, m, workers);
 	if (g->workload == TASK_COMPUTE)
-		return compute_ideal;
-	return fetch_ideal > compute_ideal ? fetch_ideal : compute_ideal;
+		return compute;
+	double per_slot =
+		rounds * (d + (m->compute == COMPUTE_ON_POOL ? 0 : wu));
+	return per_slot > compute ? per_slot : compute;
+}
+
+/* What the efficiency divides the speedup by: the most the model could
+ * gain here. Fetch: C waits at once. Compute: the tasks it computes at
+ * once. Mixed: its ideal speed-up, the baseline's ideal over its own. */
+static double sweep_parallelism(const struct sweep *s,
+				const struct case_summary *cs, double base)
+{
+	const struct sweep_group *g = &s->groups[cs->group];
+	if (cs->model == g->baseline)
+		return 1;
+	if (g->workload == TASK_FETCH)
+		return cs->workers;
+	if (g->workload == TASK_COMPUTE)
+		return sweep_compute_parallelism(s, cs->model, cs->workers);
+	double serial = sweep_ideal(s, g, g->baseline, 1, base);
+	double mine = sweep_ideal(s, g, cs->model, cs->workers, base);
+	return serial / mine;
 }
 
 /* The median of one field over a case's records. */
@@ -65,11 +102,12 @@ static void sweep_fill_case(struct sweep *s, struct case_summary *cs,
 {
 	double wall[256] = {0}, rss[256] = {0}, user[256] = {0}, sys[256] = {0},
 	       setup[256] = {0};
-	size_t k = n < 256 ? n : 256;
+	size_t k = n < 256 ? n : 256, ran = 0;
 	cs->verified = true;
 	cs->timing_diffs = 0;
 	for (size_t i = 0; i < k; i++) {
-		wall[i] = r[i]->m.wall_s;
+		if (!isnan(r[i]->m.wall_s)) /* NAN: the run did not happen */
+			wall[ran++] = r[i]->m.wall_s;
 		rss[i] = (double)r[i]->m.peak_rss_kib;
 		user[i] = r[i]->m.usage.user_s;
 		sys[i] = r[i]->m.usage.system_s;
@@ -82,7 +120,7 @@ static void sweep_fill_case(struct sweep *s, struct case_summary *cs,
 		cs->verified = cs->verified && verify_ok(&r[i]->verify);
 		cs->timing_diffs += (long)r[i]->verify.timing;
 	}
-	cs->wall = stats_spread(wall, k);
+	cs->wall = stats_spread(wall, ran);
 	cs->rss_kib = stats_spread(rss, k).median;
 	cs->user_s = stats_spread(user, k).median;
 	cs->sys_s = stats_spread(sys, k).median;
@@ -95,8 +133,8 @@ static void sweep_fill_case(struct sweep *s, struct case_summary *cs,
 		sweep_median_of(r, k, offsetof(struct run_record, lat_p99));
 	cs->lat_max =
 		sweep_median_of(r, k, offsetof(struct run_record, lat_max));
-	cs->noisy = k > 1 && cs->wall.max / cs->wall.min > STATS_NOISY_RATIO;
-	cs->first_outlier = stats_first_is_outlier(wall, k);
+	cs->noisy = ran > 1 && cs->wall.max / cs->wall.min > STATS_NOISY_RATIO;
+	cs->first_outlier = stats_first_is_outlier(wall, ran);
 	cs->real_workers = r[0]->m.stats.workers_started;
 	long errors = 0;
 	for (int kind = 0; kind < RESULT_KIND_COUNT; kind++) {
@@ -143,20 +181,17 @@ static void sweep_derive(struct sweep *s, struct case_summary *cs)
 	const struct sweep_group *g = &s->groups[cs->group];
 	double base = sweep_baseline(s, cs->group);
 	cs->speedup = base / cs->wall.median;
-	int cpu = sweep_is_hybrid(cs->model) ? s->config->cpu_workers
-					     : cs->workers;
-	double per = g->workload == TASK_FETCH ? cs->workers
-					       : sweep_min(cpu, s->cores);
-	if (cs->model == g->baseline)
-		per = 1;
-	cs->efficiency = cs->speedup / per;
+	cs->efficiency = cs->speedup / sweep_parallelism(s, cs, base);
+	/* A Python baseline's compute is what the unit is derived from:
+	 * its own "ideal" would be itself. */
+	bool self_ideal = cs->model == g->baseline && g->python &&
+			  g->workload != TASK_FETCH;
 	cs->ideal_s =
-		cs->model == g->baseline && g->workload != TASK_FETCH
-			? NAN
-			: sweep_ideal(s, g, cs->model,
-				      cs->model == g->baseline ? 1
-							       : cs->workers,
-				      base);
+		self_ideal ? NAN
+			   : sweep_ideal(s, g, cs->model,
+					 cs->model == g->baseline ? 1
+								  : cs->workers,
+					 base);
 	cs->ratio_ideal = cs->wall.median / cs->ideal_s;
 }
 

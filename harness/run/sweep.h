@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 #include <sys/types.h>
 
 #include "common/task.h"
@@ -18,16 +19,27 @@
 #include "harness/run/verify.h"
 #include "harness/run/workload.h"
 
+/* Is m one of the py-* models? They go in a group of their own. */
+static inline bool sweep_python_model(const struct model *m)
+{
+	return strncmp(m->name, "py-", 3) == 0;
+}
+
 /* A batch and everything that is compared on it. C models and Python
  * models run different amounts of compute (--py-work), so they get
  * different groups, each with its own baseline. */
 struct sweep_group {
 	enum task_type workload;
-	long work;		      /* kernel units per task */
-	struct batch *batch;	      /* the timed batch */
-	struct batch *reference;      /* its results: the reference */
-	const struct model *baseline; /* sequential or py-sequential */
-	bool python;		      /* the py-* models' group */
+	long work;			/* kernel units per task */
+	struct batch *batch;		/* the timed batch */
+	struct batch *reference;	/* its results: the reference */
+	const struct model *baseline;	/* sequential or py-sequential */
+	bool python;			/* the py-* models' group */
+	enum baseline_mode how;		/* FULL, SAMPLE or NONE (never AUTO) */
+	struct batch *sample;		/* SAMPLE: the first tasks of batch */
+	struct batch *sample_reference; /* and of reference */
+	double estimate_s; /* what one full baseline run would cost, as
+			      guessed before it ran; NAN when unknown */
 };
 
 /* One measured run. */
@@ -41,6 +53,9 @@ struct run_record {
 	size_t kinds[RESULT_KIND_COUNT];
 	double lat_p50, lat_p95, lat_p99, lat_max; /* seconds */
 	double wait_s;				   /* sum of the tasks' waits */
+	size_t sample_tasks; /* a sampled baseline: tasks it ran (its wall and
+				CPU times are scaled by batch->n / this);
+				0: the whole batch */
 };
 
 /* One case: the records of one (group, model, C). */
@@ -81,6 +96,8 @@ struct kept_tasks {
 struct sweep {
 	struct run_config *config;
 	int cores;
+	double unit_s;	      /* one unit of compute in C, measured at the start
+			  (kernel_unit_seconds); 0: not measured */
 	char server_url[256]; /* empty with --url-file */
 	pid_t server_pid;     /* the embedded server, 0 if none */
 	struct url_list urls; /* --url-file's URLs */
@@ -92,16 +109,38 @@ struct sweep {
 	size_t n_cases;
 	struct kept_tasks kept[SWEEP_MAX_KEPT];
 	size_t n_kept;
-	bool partial;	/* interrupted before the end */
-	bool wrong;	/* some result differed or crashed */
-	char dir[4096]; /* the result set's directory */
-	double started; /* wall clock (time(NULL)) of the start */
+	bool partial;	       /* interrupted before the end */
+	bool wrong;	       /* some result differed or crashed */
+	char write_error[256]; /* the first file that could not be written
+				  and why ("tasks.csv: No space left on
+				  device"); empty while all went well */
+	char dir[4096];	       /* the result set's directory */
+	double started;	       /* wall clock (time(NULL)) of the start */
 };
+
+/* How the group's baseline was timed, as the CSV and meta.json say it:
+ * "measured", "estimated" (a sample scaled to the batch) or "none". */
+static inline const char *sweep_baseline_how(const struct sweep_group *g)
+{
+	return g->how == BASELINE_SAMPLE ? "estimated"
+	       : g->how == BASELINE_NONE ? "none"
+					 : "measured";
+}
 
 /* Recomputes sweep->cases from the records. */
 int sweep_summarize(struct sweep *s);
 
-/* The ideal time of a case, or NAN. */
+/* The ideal time of a case, or NAN: the time the model would take if
+ * nothing but its waits and its compute cost anything, given where it
+ * computes (models/model.h: enum model_compute). With n tasks, C workers,
+ * a wait of d and compute of w units of u seconds each:
+ *   fetch    ceil(n / C) x d
+ *   compute  n x w x u / P,  P = how many compute at once: min(C, cores),
+ *            1, or min(cpu workers, cores)
+ *   mixed    max(ceil(n / C) x (d + w x u), n x w x u / P); a model with
+ *            a compute pool frees its fetch slot at once: d alone.
+ * u is measured, never the nominal 1 ms: in C by timing the kernel at the
+ * start of the run; in Python from the baseline's compute time. */
 double sweep_ideal(const struct sweep *s, const struct sweep_group *g,
 		   const struct model *m, int workers, double baseline_s);
 

@@ -17,8 +17,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "harness/server/serve.h"
-
 /* Writes the fixed part of an answer: status line, headers, and for a
  * message (errors) the text body. Generated body bytes come after. */
 void http_answer_build(struct http_conn *c, int status, const char *message,
@@ -74,30 +72,17 @@ const char *http_answer_error_text(int status)
 	}
 }
 
-size_t http_conn_peek(const struct http_conn *c, char *buf, size_t cap)
+void http_answer_copy(const struct http_conn *c, uint64_t offset, char *buf,
+		      size_t n)
 {
-	if (c->state != HTTP_WRITING || c->sent >= c->released)
-		return 0;
-	uint64_t avail = c->released - c->sent;
-	size_t n = avail < cap ? (size_t)avail : cap;
 	size_t k = 0;
-	if (c->sent < c->out_len) { /* the fixed part first */
-		k = c->out_len - (size_t)c->sent;
+	if (offset < c->out_len) { /* the fixed part first */
+		k = c->out_len - (size_t)offset;
 		if (k > n)
 			k = n;
-		memcpy(buf, c->out + c->sent, k);
+		memcpy(buf, c->out + offset, k);
 	}
 	if (k < n) /* then generated body bytes, from their offset */
-		server_fill_body(buf + k, n - k, c->sent + k - c->out_len,
-				 c->body_n);
-	return n;
-}
-
-const char *http_state_name(enum http_state s)
-{
-	static const char *const names[] = {
-		"reading",   "waiting", "hanging", "writing",
-		"lingering", "closed",	"reset",
-	};
-	return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
+		route_fill_body(buf + k, n - k, offset + k - c->out_len,
+				c->body_n);
 }

@@ -17,6 +17,12 @@ void http_answer_build(struct http_conn *c, int status, const char *message,
 /* Bytes the whole answer has: the fixed part plus the body to send. */
 uint64_t http_answer_total(const struct http_conn *c);
 
+/* Copies n bytes of the answer, from byte `offset` of it on, into buf: the
+ * fixed part, then body bytes generated from their offset. The caller
+ * keeps offset + n within http_answer_total. */
+void http_answer_copy(const struct http_conn *c, uint64_t offset, char *buf,
+		      size_t n);
+
 /* The text of an error answer (400, 413, 414, 431). */
 const char *http_answer_error_text(int status);
 

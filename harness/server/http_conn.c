@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * http_conn.c - one HTTP/1.1 connection: bytes in, an answer out, as a
- * state machine with no sockets (see http_conn.h for the states).
+ * state machine with no sockets (see http_conn.h for the states). The
+ * parser's callbacks are in http_request.c, an answer's bytes in
+ * http_answer.c.
  *
  * The lesson: an event-loop server is a set of small state machines that
  * never block. Each call does a little work, says what it waits for next
@@ -23,76 +25,7 @@
 #include <string.h>
 
 #include "harness/server/http_answer.h"
-
-/* ---- parser callbacks: they only record; decisions come after ---- */
-
-static int conn_on_message_begin(http_parser *p)
-{
-	struct http_conn *c = p->data;
-	c->target_len = 0;
-	c->head_done = false;
-	c->body_bytes = 0;
-	c->error_status = 0;
-	return 0;
-}
-
-/* Stops the parser with an answer to give (414, 413, 400). */
-static int conn_refuse(http_parser *p, int status)
-{
-	struct http_conn *c = p->data;
-	c->error_status = status;
-	http_parser_pause(p, 1);
-	return 0;
-}
-
-static int conn_on_url(http_parser *p, const char *at, size_t len)
-{
-	struct http_conn *c = p->data;
-	if (len > (size_t)(HTTP_TARGET_MAX - c->target_len))
-		return conn_refuse(p, 414);
-	memcpy(c->target + c->target_len, at, len);
-	c->target_len = (uint16_t)(c->target_len + len);
-	return 0;
-}
-
-static int conn_on_headers_complete(http_parser *p)
-{
-	struct http_conn *c = p->data;
-	c->head_done = true;
-	/* http-parser 2.9.4 already rejects both of these; the check states
-	 * the rule here too, where a reader looks for it. */
-	if (p->uses_transfer_encoding && (p->flags & F_CONTENTLENGTH))
-		return conn_refuse(p, 400);
-	if ((p->flags & F_CONTENTLENGTH) && p->content_length > HTTP_BODY_MAX)
-		return conn_refuse(p, 413);
-	return 0;
-}
-
-static int conn_on_body(http_parser *p, const char *at, size_t len)
-{
-	(void)at; /* a GET or HEAD body means nothing here: count, drop */
-	struct http_conn *c = p->data;
-	c->body_bytes += len;
-	if (c->body_bytes > HTTP_BODY_MAX)
-		return conn_refuse(p, 413);
-	return 0;
-}
-
-/* A whole request is in: pause, so the answer goes out before the parser
- * reads the next (pipelined) request. */
-static int conn_on_message_complete(http_parser *p)
-{
-	http_parser_pause(p, 1);
-	return 0;
-}
-
-static const http_parser_settings conn_settings = {
-	.on_message_begin = conn_on_message_begin,
-	.on_url = conn_on_url,
-	.on_headers_complete = conn_on_headers_complete,
-	.on_body = conn_on_body,
-	.on_message_complete = conn_on_message_complete,
-};
+#include "harness/server/http_request.h"
 
 /* ---- the answer's course ---- */
 
@@ -202,8 +135,8 @@ static size_t conn_parse(struct http_conn *c, const char *data, size_t len,
 			if (chunk > HTTP_HEAD_MAX - c->head_bytes)
 				chunk = HTTP_HEAD_MAX - c->head_bytes;
 		}
-		size_t n = http_parser_execute(&c->parser, &conn_settings,
-					       data + pos, chunk);
+		size_t n = http_parser_execute(
+			&c->parser, &http_request_settings, data + pos, chunk);
 		if (!c->head_done)
 			c->head_bytes += (uint32_t)n;
 		pos += n;
@@ -311,9 +244,13 @@ void http_conn_input(struct http_conn *c, const char *data, size_t len,
 
 void http_conn_eof(struct http_conn *c)
 {
-	if (c->state == HTTP_WRITING)
-		c->close_after = true; /* finish the answer, then close */
-	else if (c->state != HTTP_RESET)
+	/* A client may half-close once its request is sent (HTTP/1.1
+	 * allows it, and `shutdown(SHUT_WR)` clients do): finish the answer,
+	 * then close. Had it really gone, writing the answer fails then. */
+	if (c->state == HTTP_WRITING || c->state == HTTP_WAITING) {
+		c->close_after = true;
+		c->peer_eof = true;
+	} else if (c->state != HTTP_RESET)
 		c->state = HTTP_CLOSED; /* nobody is left to answer */
 }
 
@@ -369,6 +306,16 @@ void http_conn_sent(struct http_conn *c, size_t n, bool blocked, double now)
 	c->blocked = blocked;
 }
 
+size_t http_conn_peek(const struct http_conn *c, char *buf, size_t cap)
+{
+	if (c->state != HTTP_WRITING || c->sent >= c->released)
+		return 0;
+	uint64_t avail = c->released - c->sent;
+	size_t n = avail < cap ? (size_t)avail : cap;
+	http_answer_copy(c, c->sent, buf, n);
+	return n;
+}
+
 struct http_want http_conn_want(const struct http_conn *c)
 {
 	struct http_want w = {.state = c->state, .deadline = c->deadline};
@@ -382,7 +329,8 @@ struct http_want http_conn_want(const struct http_conn *c)
 	case HTTP_HANGING:
 		/* Reading lets us see the client leave; a full stash stops
 		 * it, so a pipelining client cannot make us buffer more. */
-		w.read = c->stash_len - c->stash_off < HTTP_STASH_MAX;
+		w.read = c->stash_len - c->stash_off < HTTP_STASH_MAX &&
+			 !c->peer_eof; /* EOF reads again and again */
 		break;
 	case HTTP_WRITING:
 		w.write = c->sent < c->released;
@@ -392,4 +340,13 @@ struct http_want http_conn_want(const struct http_conn *c)
 		break;
 	}
 	return w;
+}
+
+const char *http_state_name(enum http_state s)
+{
+	static const char *const names[] = {
+		"reading",   "waiting", "hanging", "writing",
+		"lingering", "closed",	"reset",
+	};
+	return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
 }

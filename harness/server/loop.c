@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * server.c - the socket layer of `concur serve`: one thread, one libev
+ * loop.c - the socket layer of `concur serve`: one thread, one libev
  * loop, one listening socket, and per connection an ev_io, an ev_timer
  * and an http_conn state machine (http_conn.h) that decides everything.
  *

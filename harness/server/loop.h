@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * server_loop.h - the two halves of running `concur serve`, split so that
- * server_spawn can tell its parent the port between them: open the
- * listening socket, then serve on it until SIGTERM or SIGINT.
+ * loop.h - serving on a listening socket (listen.h) until SIGTERM or
+ * SIGINT: the socket layer of `concur serve`. Opening the socket and
+ * serving on it are two steps, so that server_spawn can tell its parent
+ * the port between them.
  *
  * Errors: 0 or -1, with one line on stderr saying why.
  */
@@ -10,10 +11,6 @@
 #define CONCUR_SERVER_LOOP_H
 
 #include "harness/server/serve.h"
-
-/* A listening, non-blocking socket on o->listen_addr:o->port (port 0:
- * ephemeral); *port receives the real port. Returns the fd or -1. */
-int server_listen(const struct server_opts *o, int *port);
 
 /* Blocks SIGTERM and SIGINT, so that from now on they wait for the
  * loop (which reads them from a signalfd) instead of killing the process.

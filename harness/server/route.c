@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * server_route.c - the endpoints of `concur serve`: a request target in, a
+ * route.c - the endpoints of `concur serve`: a request target in, a
  * plan out (status, body size, delay, fault).
  *
  * The lesson: keep the decision (what to answer) apart from the doing
@@ -17,8 +17,6 @@
 #include <http_parser.h>
 #include <stdio.h>
 #include <string.h>
-
-#include "harness/server/serve.h"
 
 /* The numbers a target may carry, in its path or its query string. */
 enum route_param {
@@ -115,8 +113,10 @@ static int route_set(struct route_plan *p, enum route_param which,
 	return 0;
 }
 
-/* "delay=10&bytes=5": each pair sets a parameter; empty pairs are skipped.
- * Returns 0, or -1 when the plan became a 400. */
+/* "delay=10&bytes=5": each pair sets a parameter; empty pairs and
+ * parameters we do not know ("?run=3", a cache-buster) are skipped, as
+ * httpbin-like servers do; a bad value of a known one is a 400 that names
+ * it. Returns 0, or -1 when the plan became a 400. */
 static int route_query(struct route_plan *p, const char *q, size_t len)
 {
 	size_t i = 0;
@@ -134,12 +134,8 @@ static int route_query(struct route_plan *p, const char *q, size_t len)
 			if (strlen(params[k].name) == klen &&
 			    memcmp(params[k].name, pair, klen) == 0)
 				which = (enum route_param)k;
-		if (which == P_NONE) {
-			route_error(p, 400,
-				    "unknown parameter; the known ones "
-				    "are delay, bytes, status, ms");
-			return -1;
-		}
+		if (which == P_NONE)
+			continue;
 		size_t vlen = eq ? plen - klen - 1 : 0;
 		if (route_set(p, which, eq ? eq + 1 : pair, vlen) != 0)
 			return -1;
@@ -213,7 +209,7 @@ void route_plan(const char *target, size_t len, struct route_plan *p)
  * Computed from the offset, so a body is generated piece by piece as the
  * socket takes it, never held whole in memory.
  */
-void server_fill_body(char *buf, size_t len, size_t offset, size_t n)
+void route_fill_body(char *buf, size_t len, size_t offset, size_t n)
 {
 	unsigned phase = (unsigned)(((offset % 26) * 7 + n % 26) % 26);
 	for (size_t k = 0; k < len; k++) {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * server_route.h - what `concur serve` answers to a request target: the
+ * route.h - what `concur serve` answers to a request target: the
  * endpoints and their limits, as a plain function from a target string to
  * a plan. No sockets, no clock, no allocation: the connection state
  * machine (http_conn.h) carries the plan out.
@@ -31,7 +31,7 @@ enum route_fault {
 /* The answer to one request, decided before any of it is sent. */
 struct route_plan {
 	int status;	   /* HTTP status */
-	uint64_t body_n;   /* size of the server_fill_body() body */
+	uint64_t body_n;   /* size of the route_fill_body() body */
 	uint32_t delay_ms; /* wait this long before answering */
 	uint32_t drip_ms;  /* FAULT_DRIP: gap between body bytes */
 	enum route_fault fault;
@@ -40,5 +40,11 @@ struct route_plan {
 
 /* Fills *plan for a request target such as "/delay/50?bytes=1024". */
 void route_plan(const char *target, size_t len, struct route_plan *plan);
+
+/* The deterministic body of /bytes/N: byte i of a body of size n is
+ * 'a' + (i * 7 + n) % 26 (in Python: bytes(97 + (i * 7 + n) % 26 for i in
+ * range(n))), so checksums are known in advance.
+ * Fills buf[0..len) with bytes offset..offset+len of the body of size n. */
+void route_fill_body(char *buf, size_t len, size_t offset, size_t n);
 
 #endif

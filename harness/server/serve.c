@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * server_cli.c - `concur serve` from the command line (server_main), and
- * as a child process of `concur run` (server_spawn, server_stop).
+ * serve.c - `concur serve` from the command line (server_main), and as a
+ * child process of `concur run` (server_spawn, server_stop). The socket it
+ * listens on is opened in listen.c, the loop that serves it is loop.c.
  *
  * The lesson: a child process is the simplest way to run a server next to
  * the code that measures it. The child binds port 0 (the kernel picks a
@@ -13,21 +14,21 @@
  * atexit handlers.
  */
 #define _GNU_SOURCE /* pipe2 */
-#include <arpa/inet.h>
+#include "harness/server/serve.h"
+
 #include <errno.h>
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "common/clock.h"
+#include "harness/server/listen.h"
 #include "harness/server/loop.h"
 
 struct server_opts server_opts_default(void)
@@ -70,6 +71,7 @@ static const char serve_usage[] =
 	"  /status/CODE        answer with status CODE (200..599)\n"
 	"  Each combines with ?delay=MS, ?bytes=N, ?status=CODE, joined by &:\n"
 	"  /delay/50?bytes=1024, /status/503?delay=10, /bytes/10?status=201\n"
+	"  (other parameters are ignored, as httpbin does)\n"
 	"Faults:\n"
 	"  /reset              the request is read, then the connection is\n"
 	"                      reset (RST, SO_LINGER 0): no answer\n"
@@ -112,8 +114,9 @@ static double serve_number(const char *name, const char *text, double lo,
 	if (errno || end == text || *end || v < lo || v > hi ||
 	    (integer && v != (double)(long)v)) {
 		fprintf(stderr,
-			"concur serve: %s must be %s %g..%g, not '%s'\n", name,
-			integer ? "an integer" : "a number", lo, hi, text);
+			"concur serve: %s must be %s %.10g..%.10g, not '%s'\n",
+			name, integer ? "an integer" : "a number", lo, hi,
+			text);
 		exit(2);
 	}
 	return v;
@@ -152,71 +155,6 @@ static int serve_parse(int argc, char **argv, struct server_opts *o)
 		}
 	}
 	return 0;
-}
-
-/* The address as a sockaddr; -1 when it is neither IPv4 nor IPv6. */
-static int serve_addr(const char *text, int port, struct sockaddr_storage *ss,
-		      socklen_t *len)
-{
-	struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
-	struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
-	memset(ss, 0, sizeof(*ss));
-	if (inet_pton(AF_INET, text, &a4->sin_addr) == 1) {
-		a4->sin_family = AF_INET;
-		a4->sin_port = htons((uint16_t)port);
-		*len = sizeof(*a4);
-		return 0;
-	}
-	if (inet_pton(AF_INET6, text, &a6->sin6_addr) == 1) {
-		a6->sin6_family = AF_INET6;
-		a6->sin6_port = htons((uint16_t)port);
-		*len = sizeof(*a6);
-		return 0;
-	}
-	return -1;
-}
-
-int server_listen(const struct server_opts *o, int *port)
-{
-	struct sockaddr_storage ss;
-	socklen_t len;
-	if (serve_addr(o->listen_addr, o->port, &ss, &len) != 0) {
-		fprintf(stderr,
-			"concur serve: --listen '%s' is not an IPv4 or "
-			"IPv6 address\n",
-			o->listen_addr);
-		return -1;
-	}
-	int fd = socket(ss.ss_family,
-			SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0) {
-		perror("concur serve: socket");
-		return -1;
-	}
-	int one = 1; /* restart at once on a port left in TIME_WAIT */
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(fd, (struct sockaddr *)&ss, len) != 0) {
-		fprintf(stderr,
-			"concur serve: cannot listen on %s port %d: "
-			"%s\n",
-			o->listen_addr, o->port,
-			errno == EADDRINUSE ? "the port is taken"
-					    : strerror(errno));
-		close(fd);
-		return -1;
-	}
-	/* The backlog holds connections the kernel completed but we have
-	 * not accepted yet; Linux silently caps it at net.core.somaxconn. */
-	if (listen(fd, o->backlog) != 0 ||
-	    getsockname(fd, (struct sockaddr *)&ss, &len) != 0) {
-		perror("concur serve: listen");
-		close(fd);
-		return -1;
-	}
-	*port = ntohs(ss.ss_family == AF_INET
-			      ? ((struct sockaddr_in *)&ss)->sin_port
-			      : ((struct sockaddr_in6 *)&ss)->sin6_port);
-	return fd;
 }
 
 /* "http://127.0.0.1:8080" or "http://[::1]:8080". */

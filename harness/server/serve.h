@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * server.h - `concur serve`, the embedded HTTP/1.1 test server.
+ * serve.h - `concur serve`, the embedded HTTP/1.1 test server.
  *
  * A libev event-loop program with httpbin-like endpoints (/delay/MS,
  * /bytes/N, /status/CODE, combinable: /delay/50?bytes=1024) and fault
@@ -12,8 +12,8 @@
  * Errors: functions return 0 or -1 and say why on stderr; server_main
  * returns the process exit status (2 for bad usage).
  */
-#ifndef CONCUR_SERVER_H
-#define CONCUR_SERVER_H
+#ifndef CONCUR_SERVE_H
+#define CONCUR_SERVE_H
 
 #include <stddef.h>
 #include <sys/types.h>
@@ -41,11 +41,5 @@ int server_spawn(const struct server_opts *o, pid_t *pid, char *url,
 
 /* Stops a spawned server and reaps it. */
 void server_stop(pid_t pid);
-
-/* The deterministic body of /bytes/N: byte i of a body of size n is
- * 'a' + (i * 7 + n) % 26 (in Python: bytes(97 + (i * 7 + n) % 26 for i in
- * range(n))), so checksums are known in advance.
- * Fills buf[0..len) with bytes offset..offset+len of the body of size n. */
-void server_fill_body(char *buf, size_t len, size_t offset, size_t n);
 
 #endif

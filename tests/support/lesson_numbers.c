@@ -3,8 +3,8 @@
  * lesson_numbers.c - each lesson's numbers, recomputed from its result
  * sets with the sizes of --quick. The formulas are written out again here
  * on purpose, from the CSV columns (results/README.md), not shared with
- * harness/lessons_*.c: a lesson that derives a number wrongly disagrees
- * with this file.
+ * the lessons in harness/lessons/: a lesson that derives a number wrongly
+ * disagrees with this file.
  */
 #include <math.h>
 #include <stdio.h>

@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: MIT
+/*
+ * kit.c - what the bench cases measure with: batches, the sequential
+ * reference, one timed run as `concur run` makes it (a fresh child, the
+ * results checked), and runs of several models alternated.
+ */
+#include "harness/bench/kit.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "harness/run/measure.h"
+#include "harness/run/stats.h"
+#include "harness/run/verify.h"
+
+double bench_median(const double *v, size_t n)
+{
+	return stats_spread(v, n).median;
+}
+
+struct batch *bench_fetch_batch(const struct bench_ctx *ctx, size_t n,
+				const char *path)
+{
+	struct batch *b = batch_new(n);
+	char url[512];
+	snprintf(url, sizeof(url), "%s%s", ctx->server_url, path);
+	for (size_t i = 0; b && i < n; i++) {
+		b->tasks[i].type = TASK_FETCH;
+		if (batch_set_url(b, i, url) != 0) {
+			batch_free(b);
+			return NULL;
+		}
+	}
+	return b;
+}
+
+struct batch *bench_compute_batch(size_t n, uint32_t work)
+{
+	struct batch *b = batch_new(n);
+	for (size_t i = 0; b && i < n; i++) {
+		b->tasks[i].type = TASK_COMPUTE;
+		b->tasks[i].seed = i;
+		b->tasks[i].work = work;
+	}
+	return b;
+}
+
+struct batch *bench_reference(struct bench_ctx *ctx, const struct batch *b)
+{
+	struct batch *ref = verify_reference_batch(b, 60000);
+	struct run_opts o = run_opts_default();
+	o.workers = 1;
+	struct measurement m;
+	if (!ref || measure_run(model_find("sequential"), ref, &o, &m) != 0) {
+		batch_free(ref);
+		ctx->wrong = 1;
+		return NULL;
+	}
+	return ref;
+}
+
+double bench_time_model(struct bench_ctx *ctx, const struct model *m,
+			struct batch *batch, const struct batch *ref,
+			int workers)
+{
+	struct run_opts o = run_opts_default();
+	o.workers = workers;
+	o.fetch.timeout_ms = 60000;
+	struct measurement meas;
+	batch_reset_results(batch);
+	if (measure_run(m, batch, &o, &meas) != 0 || meas.model_rc != 0)
+		goto wrong;
+	if (ref) {
+		struct verify_report rep;
+		verify_results(ref, batch, &rep);
+		if (!verify_ok(&rep) || rep.timing)
+			goto wrong;
+	} else {
+		for (size_t i = 0; i < batch->n; i++)
+			if (batch->results[i].kind != RESULT_OK)
+				goto wrong;
+	}
+	return meas.wall_s; /* external models: their own run time */
+wrong:
+	fprintf(stderr, "bench: %s at C=%d gave wrong results\n", m->name,
+		workers);
+	ctx->wrong = 1;
+	return -1;
+}
+
+/* The registered models among names (a model not built yet is skipped). */
+size_t bench_models(const char *const *names, size_t n,
+		    const struct model **out)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n && k < BENCH_MAX_MODELS; i++) {
+		const struct model *m = model_find(names[i]);
+		if (m)
+			out[k++] = m;
+	}
+	return k;
+}
+
+/* Times each model `repeat` times, alternating; medians into med[]. */
+int bench_alternate(struct bench_ctx *ctx, const struct model **m, size_t n,
+		    struct batch *b, const struct batch *ref, int workers,
+		    double *med)
+{
+	double t[BENCH_MAX_MODELS][64];
+	int reps = ctx->repeat < 64 ? ctx->repeat : 64;
+	for (int r = 0; r < reps; r++)
+		for (size_t i = 0; i < n; i++) {
+			int c = strcmp(m[i]->name, "sequential") ? workers : 1;
+			t[i][r] = bench_time_model(ctx, m[i], b, ref, c);
+			if (t[i][r] < 0)
+				return -1;
+		}
+	for (size_t i = 0; i < n; i++)
+		med[i] = bench_median(t[i], (size_t)reps);
+	return 0;
+}
+
+int bench_io_rows(struct bench_ctx *ctx, const char *case_name,
+		  const char *const *names, size_t n_names, const char *target)
+{
+	const struct model *m[BENCH_MAX_MODELS];
+	size_t n = bench_models(names, n_names, m);
+	size_t tasks = ctx->quick ? 200 : 1000;
+	const int workers = 100;
+	struct batch *b = bench_fetch_batch(ctx, tasks, "/delay/100");
+	struct batch *ref = b ? bench_reference(ctx, b) : NULL;
+	double med[BENCH_MAX_MODELS];
+	int rc = -1;
+	if (ref && bench_alternate(ctx, m, n, b, ref, workers, med) == 0) {
+		double ideal = ceil((double)tasks / workers) * 0.100;
+		for (size_t i = 0; i < n; i++) {
+			struct bench_row row = {
+				"",    m[i]->name,     workers, med[i],
+				ideal, med[i] / ideal, "",	"s"};
+			row.case_name = case_name;
+			snprintf(row.target, sizeof(row.target), "%s", target);
+			bench_add_row(ctx, &row);
+		}
+		rc = 0;
+	}
+	batch_free(b);
+	batch_free(ref);
+	return rc;
+}

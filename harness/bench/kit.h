@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: MIT
+/*
+ * kit.h - what the bench cases measure with: batches of fetches or
+ * computes, the sequential reference, one run timed as `concur run` times
+ * it, and several models' runs alternated, so drift hits all alike.
+ *
+ * Errors: functions that build return NULL on failure; functions that
+ * time return a negative time, or -1, and set ctx->wrong when results
+ * were wrong.
+ */
+#ifndef CONCUR_BENCH_KIT_H
+#define CONCUR_BENCH_KIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "harness/bench/bench.h"
+#include "models/model.h"
+
+/* The most models one case compares. */
+#define BENCH_MAX_MODELS 8
+
+/* Runs model m on the batch at C = workers in a fresh child (as `concur
+ * run` does), checks every result against ref (or, when ref is NULL, that
+ * every task ended ok), and returns the wall time in seconds; negative,
+ * and ctx->wrong set, when results were wrong. Most cases use it. */
+double bench_time_model(struct bench_ctx *ctx, const struct model *m,
+			struct batch *batch, const struct batch *ref,
+			int workers);
+
+/* The sequential reference of a batch (delays shortened; see verify.h);
+ * NULL on failure. Free with batch_free. */
+struct batch *bench_reference(struct bench_ctx *ctx, const struct batch *b);
+
+/* A batch of n fetches of server_url + path ("/delay/100"). */
+struct batch *bench_fetch_batch(const struct bench_ctx *ctx, size_t n,
+				const char *path);
+
+/* Times each model `repeat` times, runs of different models alternated,
+ * and writes each model's median wall time into med[] (sequential always
+ * runs at C = 1). 0, or -1 when a result was wrong. */
+int bench_alternate(struct bench_ctx *ctx, const struct model **models,
+		    size_t n, struct batch *b, const struct batch *ref,
+		    int workers, double *med);
+
+/* The io case's measurement for a list of models: 1,000 fetches of
+ * /delay/100 at C = 100 (200 with --quick), one row per model with ratio
+ * = median / ideal and the given target. 0, or -1 on wrong results. */
+int bench_io_rows(struct bench_ctx *ctx, const char *case_name,
+		  const char *const *names, size_t n_names, const char *target);
+
+/* The registered models among names (a model not built is skipped). */
+size_t bench_models(const char *const *names, size_t n,
+		    const struct model **out);
+
+/* A batch of n compute tasks of `work` units (seeds 0..n-1). */
+struct batch *bench_compute_batch(size_t n, uint32_t work);
+
+/* Median of v[0..n). */
+double bench_median(const double *v, size_t n);
+
+#endif

@@ -1,0 +1,10 @@
+// SPDX-License-Identifier: MIT
+/* cpu.h - lessons 5 and 6: work that keeps the CPU busy, and the GIL. */
+#ifndef CONCUR_LESSON_CPU_H
+#define CONCUR_LESSON_CPU_H
+
+#include "harness/lessons/lesson.h"
+
+extern const struct lesson lesson_cpu_bound, lesson_gil;
+
+#endif

@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: MIT
+/*
+ * kit.h - what every lesson uses: a plan with concur's defaults, a sweep
+ * run as `concur run` runs it with a terminal chart, finding a case in the
+ * results, and printing numbers and explanations in one form.
+ */
+#ifndef CONCUR_LESSON_KIT_H
+#define CONCUR_LESSON_KIT_H
+
+#include <stdbool.h>
+
+#include "harness/cli/config.h"
+#include "harness/lessons/lesson.h"
+#include "harness/run/sweep.h"
+
+/* A plan with concur's defaults, the lesson's label, quiet progress off a
+ * terminal, plots left to the lesson (they are drawn with a terminal
+ * chart by lesson_sweep). */
+void lesson_plan_defaults(struct lesson_ctx *ctx, struct run_config *c);
+
+/* Adds models by name to c; a model this build does not have is left out
+ * with a note on stdout. Returns how many were missing. */
+int lesson_add_models(struct run_config *c, const char *const *names);
+
+/* Sets c's sweep of C from a list ending in 0 (values above 64 are
+ * dropped, duplicates kept out). */
+void lesson_set_workers(struct run_config *c, const int *workers);
+
+/* Runs c as `concur run` would (table, result set), then draws the plots
+ * with a terminal chart. The result set is named lesson-N[-part]. Returns
+ * run_execute's status; *s must be released with run_release. */
+int lesson_sweep(struct lesson_ctx *ctx, struct run_config *c, const char *part,
+		 struct sweep *s);
+
+/* What a lesson says about a finished sweep. */
+typedef void (*lesson_explain_fn)(struct lesson_ctx *ctx,
+				  const struct sweep *s);
+
+/* The usual lesson: adds the models (NULL-ended) to ctx->plan, runs it
+ * with lesson_sweep, explains when it completed. Returns the status. */
+int lesson_run_plan(struct lesson_ctx *ctx, const char *const *models,
+		    const char *part, lesson_explain_fn explain);
+
+/* The case of (model, workload, C) in s, or NULL. workers 0: the first
+ * case of that model and workload. */
+const struct case_summary *lesson_case(const struct sweep *s, const char *model,
+				       enum task_type w, int workers);
+
+/* What one more worker costs between C = lo and C = hi: peak RSS in KiB
+ * (what = 'm') or set-up time in microseconds ('s'), from the two cases'
+ * medians: (value(hi) - value(lo)) / (hi - lo). NAN when a case is
+ * missing. */
+double lesson_per_worker(const struct sweep *s, const char *model,
+			 enum task_type w, int lo, int hi, char what);
+
+/* The median over the records of a case of: handovers (what = 'h'), lock
+ * wait in seconds ('l'), or wall time of the first repetition ('f'). */
+double lesson_record_median(const struct sweep *s, const char *model,
+			    enum task_type w, int workers, char what);
+
+/* Prints "  measured: NAME = VALUE UNIT" (VALUE with 4 significant
+ * digits; "nan" when it could not be measured). Returns value. */
+double lesson_measured(const char *name, double value, const char *unit);
+
+/* Prints a paragraph of explanation, indented and wrapped at 76 columns. */
+void lesson_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Prints a section heading ("What happened", ...). */
+void lesson_heading(const char *title);
+
+/* Can the py-* models run here? True when they are in this build and a
+ * Python with aiohttp is found; otherwise says why and that the Python
+ * part is skipped. Under CI=true a missing Python is an error: *required
+ * is set and the caller fails the lesson. */
+bool lesson_python(struct lesson_ctx *ctx, bool *required);
+
+/* The load average over the last minute, or NAN. */
+double lesson_load(void);
+
+#endif

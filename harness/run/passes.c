@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: MIT
+/*
+ * passes.c - the measured runs of a sweep, in passes. A pass runs every
+ * case of a group once: the baseline at C = 1, then each model at each C,
+ * models alternated, so drift in the machine (a warming CPU, a neighbour's
+ * load) hits all of them alike instead of the last one. Warm-up passes
+ * come first and are not kept.
+ *
+ * After each kept run: its results are verified against the group's
+ * reference, described (latency percentiles, kinds), recorded, and the
+ * result set rewritten, so Ctrl-C keeps what was measured.
+ */
+#include "harness/run/passes.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness/external/external.h"
+#include "harness/report/result_set.h"
+
+/* Latency percentiles and kind counts of one run. */
+static void pass_describe(const struct batch *b, struct run_record *r)
+{
+	double *lat = calloc(b->n ? b->n : 1, sizeof(double));
+	size_t k = 0;
+	for (size_t i = 0; i < b->n; i++) {
+		const struct result *res = &b->results[i];
+		r->kinds[res->kind]++;
+		r->wait_s += res->wait;
+		/* A task of a killed run may have a start and no end. */
+		if (lat && res->kind != RESULT_NOT_RUN &&
+		    res->end >= res->start)
+			lat[k++] = res->end - res->start;
+	}
+	r->lat_p50 = lat ? stats_percentile(lat, k, 50) : NAN;
+	r->lat_p95 = lat ? stats_percentile(lat, k, 95) : NAN;
+	r->lat_p99 = lat ? stats_percentile(lat, k, 99) : NAN;
+	r->lat_max = lat ? stats_percentile(lat, k, 100) : NAN;
+	free(lat);
+}
+
+static struct run_record *pass_new_record(struct sweep *s)
+{
+	if (s->n_records == s->cap_records) {
+		size_t cap = s->cap_records ? s->cap_records * 2 : 64;
+		struct run_record *grown =
+			realloc(s->records, cap * sizeof(*grown));
+		if (!grown)
+			return NULL;
+		s->records = grown;
+		s->cap_records = cap;
+	}
+	struct run_record *r = &s->records[s->n_records];
+	memset(r, 0, sizeof(*r));
+	return r;
+}
+
+/* A run's time limit (the watchdog's, measure.h): ten times the case's
+ * ideal, plus one fetch timeout (a task may legitimately wait that long),
+ * plus a margin: 30 s for external models, whose interpreter starts
+ * inside it, 10 s for C models. Before the baseline has a time, the
+ * ideal is guessed: every fetch waiting its whole timeout, and compute
+ * at 0.01 s a unit in C (10x the unit), 0.2 s in Python (CPython runs a
+ * unit in about 0.08 s). */
+static double pass_model_timeout(struct sweep *s, size_t gi,
+				 const struct model *m, int workers)
+{
+	const struct sweep_group *g = &s->groups[gi];
+	const struct run_config *c = s->config;
+	bool external = m->flags & MODEL_EXTERNAL;
+	double fetch_s = (double)c->timeout_ms / 1e3;
+	double guess = (double)g->batch->n *
+		       (fetch_s + (external ? 0.2 : 0.01) * (double)g->work);
+	double base = NAN;
+	if (sweep_summarize(s) == 0)
+		for (size_t i = 0; i < s->n_cases; i++)
+			if (s->cases[i].group == gi &&
+			    s->cases[i].model == g->baseline)
+				base = s->cases[i].wall.median;
+	double ideal =
+		sweep_ideal(s, g, m, workers, isnan(base) ? guess : base);
+	if (isnan(ideal))
+		ideal = guess;
+	return 10.0 * ideal + fetch_s + (external ? 30.0 : 10.0);
+}
+
+/* The watchdog killed run r: say so now and in the table's notes; its
+ * unfinished tasks are the model's failure, not timing noise, so the run
+ * does not verify and concur exits 1. The sweep goes on. */
+static void pass_watchdog_fired(struct sweep *s, struct run_record *r)
+{
+	const char *w = task_type_name(s->groups[r->group].workload);
+	size_t unfinished = r->m.unfinished;
+	r->verify.wrong += unfinished;
+	r->verify.timing -=
+		unfinished < r->verify.timing ? unfinished : r->verify.timing;
+	if (r->verify.n_lines < VERIFY_MAX_LINES)
+		snprintf(r->verify.lines[r->verify.n_lines++],
+			 sizeof(r->verify.lines[0]),
+			 "%zu tasks unfinished when the watchdog stopped the "
+			 "run",
+			 unfinished);
+	snprintf(r->m.stats.note, sizeof(r->m.stats.note),
+		 "stopped by the watchdog after %.1f s (run %d); set the "
+		 "limit with --model-timeout",
+		 r->m.limit_s, r->rep + 1);
+	fprintf(stderr,
+		"concur: %s %s C=%d ran past its time limit of %.1f s and was "
+		"killed with its process group; the sweep goes on\n",
+		r->model->name, w, r->workers, r->m.limit_s);
+}
+
+/* One run of one case; kept unless it is a warm-up. Returns -1 when the
+ * run could not happen or the user interrupted it. */
+/* A sampled baseline ran k of the batch's n tasks: its times are scaled
+ * to the whole batch, an estimate the table, CSV and meta.json say is
+ * one. Latencies are per task and stay as measured. */
+static void pass_scale_sample(struct run_record *r, size_t n, size_t k)
+{
+	double scale = (double)n / (double)k;
+	r->sample_tasks = k;
+	r->m.wall_s *= scale;
+	r->m.usage.user_s *= scale;
+	r->m.usage.system_s *= scale;
+}
+
+static int pass_one_run(struct sweep *s, size_t gi, const struct model *m,
+			int workers, int rep, bool warmup, struct progress *p)
+{
+	struct sweep_group *g = &s->groups[gi];
+	/* A sampled baseline runs the first tasks only (run.c). */
+	bool sampled = m == g->baseline && g->how == BASELINE_SAMPLE;
+	struct batch *batch = sampled ? g->sample : g->batch;
+	const struct batch *reference =
+		sampled ? g->sample_reference : g->reference;
+	struct run_opts o = config_run_opts(s->config, workers);
+	if (o.model_timeout_s <= 0)
+		o.model_timeout_s = pass_model_timeout(s, gi, m, workers);
+	struct run_record *r = pass_new_record(s);
+	if (!r)
+		return -1;
+	batch_reset_results(batch);
+	progress_start(p, m->name, task_type_name(g->workload), workers, rep,
+		       warmup);
+	if (measure_run(m, batch, &o, &r->m) != 0)
+		return -1;
+	if (r->m.interrupted) {
+		s->partial = true;
+		return -1;
+	}
+	progress_done(p, r->m.wall_s);
+	if (warmup)
+		return 0;
+	r->group = gi;
+	r->model = m;
+	r->workers = workers;
+	r->rep = rep;
+	verify_results(reference, batch, &r->verify);
+	if (run_stats_get(&r->m.stats, "external_status", -1) ==
+	    EXTERNAL_TIMED_OUT)
+		verify_model_hung(&r->verify, r->m.stats.note);
+	if (sampled)
+		pass_scale_sample(r, g->batch->n, batch->n);
+	if (r->m.timed_out)
+		pass_watchdog_fired(s, r);
+	pass_describe(batch, r);
+	s->n_records++;
+	if (!verify_ok(&r->verify))
+		s->wrong = true;
+	result_set_keep_tasks(s, r, batch);
+	return result_set_write(s);
+}
+
+/* The models of a group: its baseline first, then the others. */
+static size_t pass_group_models(const struct sweep *s, size_t gi,
+				const struct model **out)
+{
+	const struct sweep_group *g = &s->groups[gi];
+	size_t n = 0;
+	out[n++] = g->baseline;
+	for (size_t i = 0; i < s->config->n_models; i++) {
+		const struct model *m = s->config->models[i];
+		if (m != g->baseline && sweep_python_model(m) == g->python)
+			out[n++] = m;
+	}
+	return n;
+}
+
+/* One pass over every case of a group: the baseline once, the others at
+ * each C, models alternated. */
+static int pass_over_group(struct sweep *s, size_t gi, int rep, bool warmup,
+			   struct progress *p)
+{
+	const struct model *models[CONFIG_MAX_MODELS + 1];
+	size_t n = pass_group_models(s, gi, models);
+	if (s->groups[gi].how != BASELINE_NONE &&
+	    pass_one_run(s, gi, models[0], 1, rep, warmup, p) != 0)
+		return -1;
+	for (size_t w = 0; w < s->config->n_workers; w++)
+		for (size_t i = 1; i < n; i++)
+			if (pass_one_run(s, gi, models[i],
+					 s->config->workers[w], rep, warmup,
+					 p) != 0)
+				return -1;
+	return 0;
+}
+
+int passes_run(struct sweep *s, struct progress *p)
+{
+	for (size_t gi = 0; gi < s->n_groups; gi++) {
+		for (int w = 0; w < s->config->warmup; w++)
+			if (pass_over_group(s, gi, w, true, p) != 0)
+				return -1;
+		for (int rep = 0; rep < s->config->repeat; rep++)
+			if (pass_over_group(s, gi, rep, false, p) != 0)
+				return -1;
+	}
+	return 0;
+}
+
+size_t passes_count(const struct sweep *s)
+{
+	size_t total = 0;
+	const struct model *models[CONFIG_MAX_MODELS + 1];
+	for (size_t gi = 0; gi < s->n_groups; gi++) {
+		size_t n = pass_group_models(s, gi, models);
+		size_t base = s->groups[gi].how == BASELINE_NONE ? 0 : 1;
+		total += (base + (n - 1) * s->config->n_workers) *
+			 (size_t)(s->config->repeat + s->config->warmup);
+	}
+	return total;
+}
