@@ -194,9 +194,10 @@ struct hook_state {
 	int timed_out; /* guarded by spy.lock */
 };
 
-/* Before each compute (tests/support/faults.h): the first compute waits until the loop has finished a
- * fetch. If the loop were blocked (computing itself, or waiting for the
- * pool), no fetch would finish: the bounded wait then fails the test. */
+/* Before each compute (tests/support/faults.h): the first compute waits
+ * until the loop has finished a fetch. If the loop were blocked (computing
+ * itself, or waiting for the pool), no fetch would finish: the bounded
+ * wait then fails the test. */
 static void block_until_fetch_done(void *arg)
 {
 	struct hook_state *h = arg;
