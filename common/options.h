@@ -65,6 +65,9 @@ struct run_opts {
 				    after this; 0: derived */
 	const char *python;	 /* .py programs: the interpreter; NULL: the
 				    harness chooses */
+	const char *hosts;	 /* models that span machines: "host:slots,..."
+				 (mpirun --host); NULL: this machine */
+	const char *hostfile;	 /* or a file of hosts (mpirun --hostfile) */
 };
 
 /* Options with the defaults documented in `concur run --help`. */

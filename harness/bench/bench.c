@@ -18,6 +18,7 @@
 #include "harness/bench/models.h"
 #include "harness/bench/python.h"
 #include "harness/bench/memory.h"
+#include "harness/bench/mpi.h"
 #include "harness/bench/server.h"
 #include "harness/cli/cli.h"
 #include "harness/report/file_replace.h"
@@ -25,12 +26,14 @@
 
 /* Every case, in the order they run. */
 static const struct bench_case *const bench_cases[] = {
-	&bench_case_io,		&bench_case_cpu,
-	&bench_case_spawn,	&bench_case_c10k,
-	&bench_case_throughput, &bench_case_gil_cpu,
-	&bench_case_gil_io,	&bench_case_mixed,
-	&bench_case_server,	&bench_case_python_io,
-	&bench_case_python_cpu, &bench_case_python_throughput,
+	&bench_case_io,		 &bench_case_cpu,
+	&bench_case_spawn,	 &bench_case_c10k,
+	&bench_case_throughput,	 &bench_case_gil_cpu,
+	&bench_case_gil_io,	 &bench_case_mixed,
+	&bench_case_server,	 &bench_case_python_io,
+	&bench_case_python_cpu,	 &bench_case_python_throughput,
+	&bench_case_mpi_io,	 &bench_case_mpi_cpu,
+	&bench_case_mpi_latency, &bench_case_skew,
 	&bench_case_memory,
 };
 

@@ -16,6 +16,7 @@
 #include "harness/report/file_replace.h"
 #include "harness/report/meta.h"
 #include "harness/report/plot.h"
+#include "harness/report/report.h"
 #include "harness/report/table.h"
 
 int result_set_mkdirs(const char *path)
@@ -96,7 +97,7 @@ static int result_set_make_unique_dir(struct sweep *s, const char *stamp,
 int result_set_open(struct sweep *s)
 {
 	const struct run_config *c = s->config;
-	char label[64], stamp[32];
+	char label[CONFIG_LABEL_MAX + 1], stamp[32];
 	if (c->label)
 		snprintf(label, sizeof(label), "%s", c->label);
 	else
@@ -336,8 +337,11 @@ int result_set_finish(struct sweep *s)
 		return 1;
 	printf("\nresults: %s/ (runs.csv, summary.csv, tasks.csv, meta.json)\n",
 	       s->dir);
-	if (s->config->plot && s->n_records > 0 && !s->partial)
+	if (s->config->plot && s->n_records > 0 && !s->partial) {
 		plot_result_set(s->dir, 0);
+		if (s->config->report)
+			report_write(s->dir, NULL);
+	}
 	if (s->partial) {
 		fprintf(stderr, "concur: interrupted; the results so far are "
 				"saved and marked partial\n");

@@ -54,15 +54,19 @@ static void table_header(const struct sweep *s, size_t g, int colour)
 static void table_row(const struct sweep *s, const struct case_summary *cs,
 		      int colour)
 {
-	char wall[40], ideal[16], ratio[16], speed[16], eff[16], p50[16],
-		p99[16], p[16];
+	char wall[40], per_s[16], ideal[16], ratio[16], speed[16], eff[16],
+		p50[16], p99[16], p[16];
 	/* P means nothing where nothing is computed. */
 	table_num(p, sizeof(p),
 		  s->groups[cs->group].workload == TASK_FETCH ? NAN
 							      : cs->p_compute,
 		  "%.0f");
-	snprintf(wall, sizeof(wall), "%.3f (%.3f-%.3f)", cs->wall.median,
-		 cs->wall.min, cs->wall.max);
+	if (isnan(cs->wall.median)) /* no run of the case happened */
+		snprintf(wall, sizeof(wall), "-");
+	else
+		snprintf(wall, sizeof(wall), "%.3f (%.3f-%.3f)",
+			 cs->wall.median, cs->wall.min, cs->wall.max);
+	table_num(per_s, sizeof(per_s), cs->tasks_per_s, "%.1f");
 	table_num(ideal, sizeof(ideal), cs->ideal_s, "%.3f");
 	table_num(ratio, sizeof(ratio), cs->ratio_ideal, "%.2f");
 	table_num(speed, sizeof(speed), cs->speedup, "%.2f");
@@ -75,11 +79,11 @@ static void table_row(const struct sweep *s, const struct case_summary *cs,
 		on = cs->verified ? "\033[32m" : "\033[31;1m";
 		off = "\033[0m";
 	}
-	printf("  %-14s %5d %3s %21s %8.1f %7s %8s %7s %5s %6.2f %8.1f %7s "
-	       "%7s %4ld %10.1f %s%s%s%s%s\n",
-	       cs->model->name, cs->workers, p, wall, cs->tasks_per_s, ideal,
-	       ratio, speed, eff, cs->user_s + cs->sys_s, cs->pss_kib / 1024.0,
-	       p50, p99, cs->errors, cs->setup_s * 1e3, on, mark, off,
+	printf("  %-14s %5d %3s %21s %8s %7s %8s %7s %5s %6.2f %8.1f %7s %7s "
+	       "%4ld %10.1f %s%s%s%s%s\n",
+	       cs->model->name, cs->workers, p, wall, per_s, ideal, ratio,
+	       speed, eff, cs->user_s + cs->sys_s, cs->pss_kib / 1024.0, p50,
+	       p99, cs->errors, cs->setup_s * 1e3, on, mark, off,
 	       cs->noisy ? " noisy" : "",
 	       cs->first_outlier ? " first-run-outlier" : "");
 }
@@ -150,8 +154,9 @@ static void table_warnings(const struct sweep *s)
 			       "(timing, not wrong)\n",
 			       cs->model->name, w, cs->workers,
 			       cs->timing_diffs);
-		if (cs->real_workers > 0 && cs->real_workers < cs->workers &&
-		    cs->workers <= (int)s->groups[cs->group].batch->n)
+		/* Fewer than asked: a limit was hit, or C > N (every model
+		 * caps C at the number of tasks). */
+		if (cs->real_workers > 0 && cs->real_workers < cs->workers)
 			printf("note: %s C=%d really ran %d workers\n",
 			       cs->model->name, cs->workers, cs->real_workers);
 	}

@@ -17,7 +17,8 @@
 #include "models/model.h"
 
 struct measurement {
-	double wall_s;		 /* model_run, set-up included */
+	double wall_s;		 /* model_run, set-up included; NAN when the
+				    model could not run or the child died */
 	struct usage usage;	 /* the child's own, from wait4 */
 	struct tree_memory tree; /* the process tree's peaks: PSS, USS, RSS */
 	long peak_rss_kib;	 /* the older RSS figure: the child's peak + its

@@ -50,7 +50,9 @@ double sweep_ideal(const struct sweep *s, const struct sweep_group *g,
 	double d = (double)c->delay_ms / 1e3;
 	if (g->workload != TASK_COMPUTE && !s->server_url[0])
 		return NAN; /* real URLs: no known delay */
-	double rounds = ceil(n / workers);
+	/* Even tasks take whole rounds; --skew's uneven ones at best
+	 * share the total out perfectly. */
+	double rounds = c->skew ? n / workers : ceil(n / workers);
 	if (g->workload == TASK_FETCH)
 		return rounds * d;
 	double u = sweep_unit(s, g, baseline_s);
@@ -99,11 +101,12 @@ static void sweep_fill_case(struct sweep *s, struct case_summary *cs,
 {
 	double wall[256] = {0}, rss[256] = {0}, user[256] = {0}, sys[256] = {0},
 	       setup[256] = {0}, pss[256] = {0}, uss[256] = {0};
-	size_t k = n < 256 ? n : 256;
+	size_t k = n < 256 ? n : 256, ran = 0;
 	cs->verified = true;
 	cs->timing_diffs = 0;
 	for (size_t i = 0; i < k; i++) {
-		wall[i] = r[i]->m.wall_s;
+		if (!isnan(r[i]->m.wall_s)) /* NAN: the run did not happen */
+			wall[ran++] = r[i]->m.wall_s;
 		rss[i] = (double)r[i]->m.peak_rss_kib;
 		pss[i] = (double)r[i]->m.tree.pss_kib;
 		uss[i] = (double)r[i]->m.tree.uss_kib;
@@ -118,7 +121,7 @@ static void sweep_fill_case(struct sweep *s, struct case_summary *cs,
 		cs->verified = cs->verified && verify_ok(&r[i]->verify);
 		cs->timing_diffs += (long)r[i]->verify.timing;
 	}
-	cs->wall = stats_spread(wall, k);
+	cs->wall = stats_spread(wall, ran);
 	cs->rss_kib = stats_spread(rss, k).median;
 	cs->pss_kib = stats_spread(pss, k).median;
 	cs->uss_kib = stats_spread(uss, k).median;
@@ -137,8 +140,8 @@ static void sweep_fill_case(struct sweep *s, struct case_summary *cs,
 		sweep_median_of(r, k, offsetof(struct run_record, lat_p99));
 	cs->lat_max =
 		sweep_median_of(r, k, offsetof(struct run_record, lat_max));
-	cs->noisy = k > 1 && cs->wall.max / cs->wall.min > STATS_NOISY_RATIO;
-	cs->first_outlier = stats_first_is_outlier(wall, k);
+	cs->noisy = ran > 1 && cs->wall.max / cs->wall.min > STATS_NOISY_RATIO;
+	cs->first_outlier = stats_first_is_outlier(wall, ran);
 	cs->real_workers = r[0]->m.stats.workers_started;
 	long errors = 0;
 	for (int kind = 0; kind < RESULT_KIND_COUNT; kind++) {
