@@ -17,6 +17,7 @@
 #include "harness/bench/loop.h"
 #include "harness/bench/models.h"
 #include "harness/bench/python.h"
+#include "harness/bench/memory.h"
 #include "harness/bench/mpi.h"
 #include "harness/bench/server.h"
 #include "harness/cli/cli.h"
@@ -33,6 +34,7 @@ static const struct bench_case *const bench_cases[] = {
 	&bench_case_python_cpu,	 &bench_case_python_throughput,
 	&bench_case_mpi_io,	 &bench_case_mpi_cpu,
 	&bench_case_mpi_latency, &bench_case_skew,
+	&bench_case_memory,
 };
 
 #define N_CASES (sizeof(bench_cases) / sizeof(bench_cases[0]))

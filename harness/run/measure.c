@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/procfs.h"
 #include "harness/external/dispatch.h"
 #include "harness/external/external.h"
 
@@ -27,6 +28,7 @@ struct measure_shared {
 	double wall_s;
 	long self_rss_kib;
 	long start_rss_kib;
+	struct proc_memory end; /* the child's own, as the model returned */
 	int model_rc;
 	pid_t program_group; /* an external program's, while it runs */
 	struct run_stats stats;
@@ -91,6 +93,10 @@ static void measure_child(const struct model *m, struct batch *b,
 	sh->model_rc = model_run(m, b, &opts);
 	sh->wall_s = clock_now() - b->t0;
 	sh->self_rss_kib = usage_self().max_rss_kib;
+	/* One last look of its own, for a run shorter than the sampler's
+	 * interval (the workers are reaped by now). */
+	if (proc_memory_read(getpid(), &sh->end) != 0)
+		memset(&sh->end, 0, sizeof(sh->end));
 	fflush(NULL);
 	_exit(0);
 }
@@ -176,6 +182,20 @@ static size_t measure_mark_unfinished(struct batch *b, double limit_s,
 	return n;
 }
 
+/* The child's own last look counts as one more sample of the tree. */
+static void measure_tree_end(struct measurement *out,
+			     const struct proc_memory *end)
+{
+	if (end->pss_kib <= 0)
+		return;
+	struct tree_memory last = {.pss_kib = end->pss_kib,
+				   .uss_kib = end->uss_kib,
+				   .rss_kib = end->rss_kib,
+				   .processes = 1};
+	tree_memory_merge(&out->tree, &last);
+	out->tree.samples++;
+}
+
 int measure_run(const struct model *m, struct batch *b,
 		const struct run_opts *o, struct measurement *out)
 {
@@ -198,6 +218,7 @@ int measure_run(const struct model *m, struct batch *b,
 	if (pid == 0)
 		measure_child(m, b, o, sh);
 	setpgid(pid, pid); /* as the child does: whichever runs first */
+	struct tree_sampler *sampler = tree_sampler_start(pid);
 
 	int status = 0;
 	struct rusage ru;
@@ -210,6 +231,7 @@ int measure_run(const struct model *m, struct batch *b,
 		limit += MEASURE_EXTERNAL_GRACE_S;
 	double deadline = limit > 0 ? clock_now() + limit : 0;
 	pid_t got = measure_wait(pid, deadline, &status, &ru, &out->timed_out);
+	tree_sampler_stop(sampler, &out->tree);
 	/* The child died (Ctrl-C, a kill, the watchdog) while an external
 	 * program ran: end the program's group, or its workers would live
 	 * on. */
@@ -219,6 +241,7 @@ int measure_run(const struct model *m, struct batch *b,
 		munmap(sh, size);
 		return -1;
 	}
+	measure_tree_end(out, &sh->end);
 	out->usage = usage_from_rusage(&ru);
 	out->wall_s = sh->wall_s;
 	/* A run the watchdog killed lasted until it died, as near as the

@@ -27,6 +27,25 @@ static int latest_has(const char *file, const char *regex)
 	return system(cmd) == 0;
 }
 
+/* runs.csv's sample_tasks of the first run of model (by the header's
+ * column name), or -1. */
+static long latest_sample_tasks(const char *model)
+{
+	char cmd[512];
+	snprintf(cmd, sizeof(cmd),
+		 "awk -F, 'NR==1{for(i=1;i<=NF;i++)if($i==\"sample_tasks\")c=i}"
+		 " NR>1&&$2==\"%s\"{print $c; exit}' %s/latest/runs.csv",
+		 model, out_dir);
+	FILE *p = popen(cmd, "r");
+	long v = -1;
+	if (p) {
+		if (fscanf(p, "%ld", &v) != 1)
+			v = -1;
+		pclose(p);
+	}
+	return v;
+}
+
 /* 400 fetches of 500 ms: timed in full, the baseline alone would take
  * 200 s a repetition. Not asked for, it is sampled: the run takes
  * seconds, and every file says the baseline is an estimate. */
@@ -48,11 +67,10 @@ START_TEST(an_expensive_baseline_not_asked_for_is_sampled)
 				  "first") != NULL,
 		      "%s", out);
 	ck_assert(latest_has("summary.csv",
-			     "^fetch,eventloop,400,.*,estimated$"));
+			     "^fetch,eventloop,400,.*,estimated,"));
 	ck_assert(latest_has("meta.json", "\"how\": \"estimated\""));
-	ck_assert(
-		latest_has("runs.csv", "^fetch,sequential,1,0,400,.*,[0-9]+$"));
-	ck_assert(!latest_has("runs.csv", "^fetch,sequential,.*,0$"));
+	long k = latest_sample_tasks("sequential");
+	ck_assert_msg(k > 0 && k < 400, "sample_tasks %ld", k);
 	files_rm_dir(out_dir);
 }
 END_TEST
@@ -70,8 +88,8 @@ START_TEST(a_baseline_asked_for_is_timed_in_full)
 		 out_dir);
 	int rc = support_concur(args, out, sizeof(out), err, sizeof(err));
 	ck_assert_msg(rc == 0, "exit %d\n%s", rc, err);
-	ck_assert(latest_has("summary.csv", "^fetch,threads,40,.*,measured$"));
-	ck_assert(latest_has("runs.csv", "^fetch,sequential,1,0,40,.*,0$"));
+	ck_assert(latest_has("summary.csv", "^fetch,threads,40,.*,measured,"));
+	ck_assert(latest_sample_tasks("sequential") == 0);
 	ck_assert(latest_has("meta.json", "\"tasks_timed\": 40"));
 	files_rm_dir(out_dir);
 }
@@ -93,7 +111,7 @@ START_TEST(baseline_none_leaves_speedup_empty)
 	/* speedup and efficiency: empty cells. */
 	ck_assert(
 		latest_has("summary.csv", "^compute,threads,2,([^,]*,){15},,"));
-	ck_assert(latest_has("summary.csv", ",none$"));
+	ck_assert(latest_has("summary.csv", ",none,"));
 	files_rm_dir(out_dir);
 }
 END_TEST

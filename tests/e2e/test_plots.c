@@ -40,13 +40,16 @@ static const char runs_header[] =
 	"peak_rss_kib,vol_csw,invol_csw,setup_s,workers_started,handovers,"
 	"lock_wait_s,lat_p50_ms,lat_p95_ms,lat_p99_ms,lat_max_ms,ok,"
 	"http_error,refused,timeout,dns,reset,truncated,crashed,not_run,"
-	"other,verified,wrong,timing_diffs,startup_s,figures,sample_tasks";
+	"other,verified,wrong,timing_diffs,startup_s,figures,sample_tasks,"
+	"peak_pss_kib,peak_uss_kib,tree_rss_kib,processes,mem_samples,"
+	"sampler_cpu_s,compute_at_once";
 static const char summary_header[] =
 	"workload,model,workers,tasks,work,runs,wall_median_s,wall_min_s,"
 	"wall_max_s,user_s,sys_s,peak_rss_kib,setup_s,lat_p50_ms,lat_p95_ms,"
 	"lat_p99_ms,lat_max_ms,errors,speedup,efficiency,ideal_s,"
 	"ratio_to_ideal,noisy,first_outlier,verified,timing_diffs,"
-	"workers_started,baseline";
+	"workers_started,baseline,peak_pss_kib,peak_uss_kib,processes,"
+	"compute_at_once";
 static const char tasks_header[] =
 	"workload,model,workers,task,worker,start_s,end_s,kind,lock_wait_s";
 
