@@ -69,6 +69,9 @@ struct run_opts {
 				    harness chooses */
 	enum shared_sync sync;	 /* shared tasks: how the workers keep the
 				    counter right (--sync) */
+	const char *hosts;	 /* models that span machines: "host:slots,..."
+				 (mpirun --host); NULL: this machine */
+	const char *hostfile;	 /* or a file of hosts (mpirun --hostfile) */
 };
 
 /* Options with the defaults documented in `concur run --help`. */

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "harness/cli/cli.h"
+#include "harness/cli/cluster.h"
 
 void config_defaults(struct run_config *c)
 {
@@ -33,6 +34,8 @@ void config_defaults(struct run_config *c)
 	c->switch_interval_ms = 5.0;
 	c->out_dir = "results";
 	c->plot = true;
+	c->skew_seed = 1;
+	c->report = true;
 }
 
 void config_usage(void)
@@ -72,6 +75,16 @@ void config_usage(void)
 	       "atomic, sharded,\n"
 	       "                        sharded-packed, sharded-padded, "
 	       "deadlock, ordered\n"
+	       "  --skew[=SEED]         uneven task costs: work and delays "
+	       "drawn from a Pareto\n"
+	       "                        (shape 1.5, seed 1), the same total\n"
+	       "Beyond one machine (the MPI models):\n"
+	       "  --hosts H:S,...       hosts and their slots, for mpirun "
+	       "--host\n"
+	       "  --hostfile FILE       or mpirun's hostfile\n"
+	       "  --listen ADDR         the embedded server's address "
+	       "(default 127.0.0.1);\n"
+	       "                        one every host can reach\n"
 	       "Where the URLs come from (default: the embedded server):\n"
 	       "  --url-file FILE       one URL a line, # comments\n"
 	       "  --server URL          a concur server already running\n"
@@ -82,7 +95,9 @@ void config_usage(void)
 	       "results)\n"
 	       "  --label NAME          name of the result set (default: the "
 	       "workloads)\n"
-	       "  --no-plot             do not draw the plots\n"
+	       "  --no-plot             do not draw the plots (nor "
+	       "report.html)\n"
+	       "  --no-report           do not write report.html\n"
 	       "  --baseline HOW        how the sequential baseline is timed: "
 	       "full, sample\n"
 	       "                        (the first tasks, scaled), none, or "
@@ -144,6 +159,12 @@ static int config_models(struct run_config *c, const char *text)
 				  items[i], model_names());
 			return -1;
 		}
+		for (size_t j = 0; j < c->n_models; j++)
+			if (c->models[j] == m) {
+				cli_error("--models: '%s' is listed twice",
+					  items[i]);
+				return -1;
+			}
 		c->models[c->n_models++] = m;
 	}
 	return 0;
@@ -206,12 +227,17 @@ enum {
 	OPT_OUT,
 	OPT_LABEL,
 	OPT_NO_PLOT,
+	OPT_NO_REPORT,
 	OPT_PLOT,
 	OPT_PYTHON,
 	OPT_MODEL_TIMEOUT,
 	OPT_BASELINE,
 	OPT_TRACE,
 	OPT_QUIET,
+	OPT_HOSTS,
+	OPT_HOSTFILE,
+	OPT_LISTEN,
+	OPT_SKEW,
 	OPT_HELP
 };
 
@@ -236,12 +262,17 @@ static const struct option config_options[] = {
 	{"out", required_argument, 0, OPT_OUT},
 	{"label", required_argument, 0, OPT_LABEL},
 	{"no-plot", no_argument, 0, OPT_NO_PLOT},
+	{"no-report", no_argument, 0, OPT_NO_REPORT},
 	{"plot", no_argument, 0, OPT_PLOT},
 	{"python", required_argument, 0, OPT_PYTHON},
 	{"model-timeout", required_argument, 0, OPT_MODEL_TIMEOUT},
 	{"baseline", required_argument, 0, OPT_BASELINE},
 	{"trace", no_argument, 0, OPT_TRACE},
 	{"quiet", no_argument, 0, OPT_QUIET},
+	{"hosts", required_argument, 0, OPT_HOSTS},
+	{"hostfile", required_argument, 0, OPT_HOSTFILE},
+	{"listen", required_argument, 0, OPT_LISTEN},
+	{"skew", optional_argument, 0, OPT_SKEW},
 	{"help", no_argument, 0, OPT_HELP},
 	{0, 0, 0, 0},
 };
@@ -315,6 +346,10 @@ static int config_option(int opt, const char *arg, struct run_config *c)
 		c->server_url = arg;
 		return 0;
 	case OPT_OUT:
+		if (!arg[0]) {
+			cli_error("--out: the directory name is empty");
+			return -1;
+		}
 		c->out_dir = arg;
 		return 0;
 	case OPT_BASELINE:
@@ -327,15 +362,24 @@ static int config_option(int opt, const char *arg, struct run_config *c)
 		return -1;
 	case OPT_LABEL:
 		if (!arg[0] || strpbrk(arg, "/ \t\n")) {
-			cli_error("--label: '%s' must be a non-empty name "
+			cli_error("--label: '%.40s' must be a non-empty name "
 				  "without '/' or spaces",
 				  arg);
+			return -1;
+		}
+		if (strlen(arg) > CONFIG_LABEL_MAX) {
+			cli_error("--label: '%.20s...' is longer than %d "
+				  "characters",
+				  arg, CONFIG_LABEL_MAX);
 			return -1;
 		}
 		c->label = arg;
 		return 0;
 	case OPT_NO_PLOT:
 		c->plot = false;
+		return 0;
+	case OPT_NO_REPORT:
+		c->report = false;
 		return 0;
 	case OPT_PLOT:
 		c->plot = true;
@@ -346,6 +390,19 @@ static int config_option(int opt, const char *arg, struct run_config *c)
 	case OPT_TRACE:
 		c->trace = true;
 		return 0;
+	case OPT_HOSTS:
+		c->hosts = arg;
+		return cluster_check_hosts(arg);
+	case OPT_HOSTFILE:
+		c->hostfile = arg;
+		return cluster_check_hostfile(arg);
+	case OPT_LISTEN:
+		c->listen = arg;
+		return cluster_check_listen(arg);
+	case OPT_SKEW:
+		c->skew = true;
+		return arg ? cli_long("--skew", arg, 0, 1L << 30, &c->skew_seed)
+			   : 0;
 	case OPT_QUIET:
 		c->quiet = true;
 		return 0;
@@ -391,6 +448,15 @@ int config_parse_run(int argc, char **argv, struct run_config *c)
 		cli_error("--url-file and --server cannot be used together");
 		return -1;
 	}
+	if (c->hosts && c->hostfile) {
+		cli_error("--hosts and --hostfile cannot be used together");
+		return -1;
+	}
+	if (c->listen && (c->url_file || c->server_url)) {
+		cli_error("--listen is for the embedded server: not with "
+			  "--url-file or --server");
+		return -1;
+	}
 	if (c->url_file && access(c->url_file, R_OK) != 0) {
 		cli_error("--url-file: cannot read '%s'", c->url_file);
 		return -1;
@@ -412,6 +478,8 @@ struct run_opts config_run_opts(const struct run_config *c, int workers)
 	o.python = c->python;
 	o.model_timeout_s = c->model_timeout_s;
 	o.sync = c->sync;
+	o.hosts = c->hosts;
+	o.hostfile = c->hostfile;
 	return o;
 }
 

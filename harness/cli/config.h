@@ -16,6 +16,9 @@
 #define CONFIG_MAX_MODELS 32
 #define CONFIG_MAX_WORKERS 64
 
+/* The longest --label: it names the result set's directory. */
+#define CONFIG_LABEL_MAX 63
+
 /* --baseline: how the baseline (sequential, py-sequential) is timed. */
 enum baseline_mode {
 	BASELINE_AUTO,	 /* full when asked for or cheap, else sample */
@@ -50,9 +53,15 @@ struct run_config {
 	const char *out_dir;	/* results/ */
 	const char *label;	/* name of the result set */
 	const char *python;	/* --python */
+	const char *hosts;	/* --hosts: MPI models across machines */
+	const char *hostfile;	/* --hostfile */
+	const char *listen;	/* --listen: the embedded server's address */
+	bool skew;		/* --skew: uneven task costs, same total */
+	long skew_seed;		/* --skew=SEED (default 1) */
 	bool trace, quiet, plot;
-	bool models_all;	     /* --models all (the default) */
-	bool no_baseline;	     /* lessons: do not time the baseline (its
+	bool report;	  /* report.html beside the plots (--no-report) */
+	bool models_all;  /* --models all (the default) */
+	bool no_baseline; /* lessons: do not time the baseline (its
 				   speedup columns stay empty) */
 	enum baseline_mode baseline; /* --baseline */
 	char *cmdline;		     /* the whole command line, for meta.json */

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "common/shared.h"
+#include "harness/external/external.h"
 #include "harness/report/result_set.h"
 
 /* Latency percentiles and kind counts of one run. */
@@ -29,7 +30,9 @@ static void pass_describe(const struct batch *b, struct run_record *r)
 		const struct result *res = &b->results[i];
 		r->kinds[res->kind]++;
 		r->wait_s += res->wait;
-		if (lat && res->kind != RESULT_NOT_RUN)
+		/* A task of a killed run may have a start and no end. */
+		if (lat && res->kind != RESULT_NOT_RUN &&
+		    res->end >= res->start)
 			lat[k++] = res->end - res->start;
 	}
 	r->lat_p50 = lat ? stats_percentile(lat, k, 50) : NAN;
@@ -184,6 +187,9 @@ static int pass_one_run(struct sweep *s, size_t gi, const struct model *m,
 	r->workers = workers;
 	r->rep = rep;
 	verify_results(reference, batch, &r->verify);
+	if (run_stats_get(&r->m.stats, "external_status", -1) ==
+	    EXTERNAL_TIMED_OUT)
+		verify_model_hung(&r->verify, r->m.stats.note);
 	if (sampled)
 		pass_scale_sample(r, g->batch->n, batch->n);
 	if (r->m.timed_out)

@@ -22,6 +22,7 @@
 #include "common/kernel.h"
 #include "common/shared.h"
 #include "harness/cli/cli.h"
+#include "harness/cli/cluster.h"
 #include "harness/cli/progress.h"
 #include "harness/external/external.h"
 #include "harness/external/python.h"
@@ -136,6 +137,8 @@ static int run_add_group(struct sweep *s, enum task_type w, bool python,
 		.work = g->work,
 		.base_url = s->server_url[0] ? s->server_url : NULL,
 		.urls = urls,
+		.skew = c->skew,
+		.skew_seed = c->skew_seed,
 	};
 	g->batch = workload_build(&spec);
 	if (!g->batch)
@@ -184,7 +187,7 @@ static int run_references(struct sweep *s)
 		/* Under --model-timeout the reference has the same limit;
 		 * tasks it could not finish are then compared as timeouts. */
 		if (measure_run(seq, g->reference, &o, &m) != 0 ||
-		    (m.model_rc != 0 && !m.timed_out)) {
+		    (m.model_rc != 0 && !m.timed_out && !m.interrupted)) {
 			cli_error(
 				"run: the sequential reference could not run");
 			return -1;
@@ -198,6 +201,19 @@ static int run_references(struct sweep *s)
 				"count as timeouts\n",
 				m.limit_s);
 	}
+	return 0;
+}
+
+/* --listen 0.0.0.0 or :: takes every address, and no client can connect
+ * to it: the URL names this machine instead ("http://HOSTNAME:PORT"). */
+static int run_url_by_name(char *url, size_t len)
+{
+	char host[256] = "", *port = strrchr(url, ':');
+	if (gethostname(host, sizeof(host) - 1) != 0 || !port)
+		return -1;
+	char tail[16];
+	snprintf(tail, sizeof(tail), "%s", port);
+	snprintf(url, len, "http://%s%s", host, tail);
 	return 0;
 }
 
@@ -217,8 +233,14 @@ static int run_start_server(struct sweep *s)
 	struct server_opts so = server_opts_default();
 	so.quiet = 1;
 	so.port = 0;
-	return server_spawn(&so, &s->server_pid, s->server_url,
-			    sizeof(s->server_url));
+	if (c->listen)
+		so.listen_addr = c->listen;
+	if (server_spawn(&so, &s->server_pid, s->server_url,
+			 sizeof(s->server_url)) != 0)
+		return -1;
+	return c->listen && cluster_is_wildcard(c->listen)
+		       ? run_url_by_name(s->server_url, sizeof(s->server_url))
+		       : 0;
 }
 
 /* Drops model i from the list. */
@@ -241,7 +263,7 @@ int run_check_models(struct run_config *c)
 	if (!c->python && config_has_external(c))
 		c->python = python_find(NULL, why, sizeof(why));
 	struct run_opts o = config_run_opts(c, 1);
-	bool told = false;
+	int told = 0; /* bit 0: py-* said, bit 1: MPI said */
 	for (size_t i = 0; i < c->n_models;) {
 		const struct model *m = c->models[i];
 		if (!(m->flags & MODEL_EXTERNAL) ||
@@ -256,12 +278,13 @@ int run_check_models(struct run_config *c)
 				  why);
 			return -1;
 		}
-		if (!told && !c->quiet)
+		bool mpi = m->flags & MODEL_MPI;
+		if (!(told & (1 << mpi)) && !c->quiet)
 			fprintf(stderr,
-				"concur: the py-* models are "
+				"concur: the %s models are "
 				"unavailable and left out: %s\n",
-				why);
-		told = true;
+				mpi ? "MPI" : "py-*", why);
+		told |= 1 << mpi;
 		run_drop_model(c, i);
 	}
 	return 0;

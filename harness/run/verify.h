@@ -42,6 +42,10 @@ struct batch *verify_reference_batch(const struct batch *b, long timeout_ms);
 void verify_results(const struct batch *ref, const struct batch *got,
 		    struct verify_report *rep);
 
+/* The model itself hung (a program killed at its time limit): the tasks
+ * it left as timeouts are wrong, not timing; why is said as a line. */
+void verify_model_hung(struct verify_report *rep, const char *why);
+
 /* Is the report clean (nothing wrong, nothing crashed)? */
 static inline int verify_ok(const struct verify_report *rep)
 {
