@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "common/shared.h"
+
 /* Timeouts for one HTTP transfer. */
 struct fetch_opts {
 	long connect_timeout_ms; /* TCP connect */
@@ -65,6 +67,8 @@ struct run_opts {
 				    after this; 0: derived */
 	const char *python;	 /* .py programs: the interpreter; NULL: the
 				    harness chooses */
+	enum shared_sync sync;	 /* shared tasks: how the workers keep the
+				    counter right (--sync) */
 	const char *hosts;	 /* models that span machines: "host:slots,..."
 				 (mpirun --host); NULL: this machine */
 	const char *hostfile;	 /* or a file of hosts (mpirun --hostfile) */

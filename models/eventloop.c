@@ -28,6 +28,7 @@
 #include "common/conn_reuse.h"
 #include "common/default_loop.h"
 #include "common/execute.h"
+#include "common/shared.h"
 #include "common/fd_limit.h"
 #include "common/feed_batch.h"
 #include "common/fetch.h"
@@ -251,11 +252,14 @@ void eventloop_compute(const struct eventloop_state *s, size_t i, int worker)
 {
 	const struct task *t = &s->batch->tasks[i];
 	struct result *r = &s->batch->results[i];
-	if (t->type == TASK_COMPUTE) {
+	if (!task_fetches(t)) { /* it starts here */
 		r->start = clock_now() - s->batch->t0;
 		trace_event(s->opts, s->model, worker, i, "start", r);
 	}
-	task_compute(t, r);
+	if (t->type == TASK_SHARED) /* one thread: no lock, and no race */
+		shared_task_run(s->batch->shared, t, r, 0, NULL, NULL);
+	else
+		task_compute(t, r);
 	r->worker = worker;
 	r->end = clock_now() - s->batch->t0;
 }
@@ -279,7 +283,7 @@ static void eventloop_start_task(struct eventloop_state *s, size_t i)
 {
 	const struct task *t = &s->batch->tasks[i];
 	struct result *r = &s->batch->results[i];
-	if (t->type == TASK_COMPUTE) {
+	if (!task_fetches(t)) {
 		eventloop_run_compute(s, i);
 		return;
 	}
@@ -295,7 +299,7 @@ static int eventloop_can_start(const struct eventloop_state *s)
 {
 	if (s->next >= s->batch->n)
 		return 0;
-	return s->batch->tasks[s->next].type == TASK_COMPUTE || s->free != NULL;
+	return !task_fetches(&s->batch->tasks[s->next]) || s->free != NULL;
 }
 
 /* Arms the feeder for the next loop iteration if there is work for it. */
@@ -418,7 +422,7 @@ int eventloop_run_with(struct batch *batch, const struct run_opts *opts,
 	/* One slot per fetch at most: slots beyond that are waste. */
 	size_t n_fetch = 0;
 	for (size_t i = 0; i < batch->n; i++)
-		n_fetch += batch->tasks[i].type != TASK_COMPUTE;
+		n_fetch += task_fetches(&batch->tasks[i]);
 	int slots =
 		n_fetch < (size_t)opts->workers ? (int)n_fetch : opts->workers;
 	/* One socket per transfer in flight (C, or fewer when there are
@@ -452,7 +456,15 @@ out:
 
 static int eventloop_run(struct batch *batch, const struct run_opts *opts)
 {
-	return eventloop_run_with(batch, opts, "eventloop", NULL);
+	/* Shared tasks: one thread updates the counter, so no lock is needed
+	 * and no update is lost (--sync is moot here). */
+	batch->shared =
+		shared_batch_has(batch) ? shared_state_new(1, SYNC_NONE) : NULL;
+	int rc = eventloop_run_with(batch, opts, "eventloop", NULL);
+	shared_finish(batch);
+	shared_state_free(batch->shared);
+	batch->shared = NULL;
+	return rc;
 }
 
 const struct model model_eventloop = {

@@ -147,9 +147,9 @@ static int hybrid_start(void *arg, struct eventloop_state *el,
 		hs->workers[k].hs = hs;
 	}
 	/* Fewer than asked: the run goes on with those (reported). */
-	hs->n_threads = threads_start(
-		hs->tids, n_threads, hybrid_worker_main, hs->workers,
-		sizeof(*hs->workers), "hybrid", hs->opts->stats);
+	hs->n_threads = threads_start(hs->tids, n_threads, hybrid_worker_main,
+				      hs->workers, sizeof(*hs->workers),
+				      "hybrid", hs->opts->stats);
 	return hs->n_threads > 0 ? 0 : -1;
 }
 
@@ -194,5 +194,6 @@ const struct model model_hybrid = {
 	.name = "hybrid",
 	.summary = "a libev loop for fetches, a thread pool for compute",
 	.run = hybrid_run,
+	.flags = MODEL_NO_SHARED,
 	.compute = COMPUTE_ON_POOL,
 };

@@ -47,8 +47,8 @@ void config_usage(void)
 	       "What to run:\n"
 	       "  --models all|LIST     models to compare (default all; see "
 	       "`concur models`)\n"
-	       "  --workloads LIST      fetch, compute, mixed (default "
-	       "fetch,compute)\n"
+	       "  --workloads LIST      fetch, compute, mixed, shared "
+	       "(default fetch,compute)\n"
 	       "  --workers LIST        concurrency C: 1,2,4 or 1-64x2 "
 	       "(default "
 	       "1,4,16)\n"
@@ -59,7 +59,8 @@ void config_usage(void)
 	       "1024)\n"
 	       "  --work UNITS          kernel units per compute task, ~1 ms "
 	       "each "
-	       "(default 10)\n"
+	       "(default 10);\n"
+	       "                        shared: 10,000 increments each\n"
 	       "  --py-work UNITS       units for the py-* models (default: "
 	       "--work)\n"
 	       "  --timeout MS          whole-transfer timeout (default "
@@ -68,6 +69,12 @@ void config_usage(void)
 	       "  --cpu-workers N       hybrid's compute pool (default: "
 	       "cores)\n"
 	       "  --switch-interval MS  gil's switch interval (default 5)\n"
+	       "  --sync HOW            how shared tasks keep their counter "
+	       "right: mutex\n"
+	       "                        (default), none (the race), spin, "
+	       "atomic, sharded,\n"
+	       "                        sharded-packed, sharded-padded, "
+	       "deadlock, ordered\n"
 	       "  --skew[=SEED]         uneven task costs: work and delays "
 	       "drawn from a Pareto\n"
 	       "                        (shape 1.5, seed 1), the same total\n"
@@ -180,9 +187,11 @@ static int config_workloads(struct run_config *c, const char *text)
 			t = TASK_COMPUTE;
 		else if (strcmp(items[i], "mixed") == 0)
 			t = TASK_MIXED;
+		else if (strcmp(items[i], "shared") == 0)
+			t = TASK_SHARED;
 		else {
 			cli_error("--workloads: unknown workload '%s' (valid: "
-				  "fetch, compute, mixed)",
+				  "fetch, compute, mixed, shared)",
 				  items[i]);
 			return -1;
 		}
@@ -210,6 +219,7 @@ enum {
 	OPT_CONNECT_TIMEOUT,
 	OPT_CPU_WORKERS,
 	OPT_SWITCH,
+	OPT_SYNC,
 	OPT_URL_FILE,
 	OPT_SERVER,
 	OPT_REPEAT,
@@ -244,6 +254,7 @@ static const struct option config_options[] = {
 	{"connect-timeout", required_argument, 0, OPT_CONNECT_TIMEOUT},
 	{"cpu-workers", required_argument, 0, OPT_CPU_WORKERS},
 	{"switch-interval", required_argument, 0, OPT_SWITCH},
+	{"sync", required_argument, 0, OPT_SYNC},
 	{"url-file", required_argument, 0, OPT_URL_FILE},
 	{"server", required_argument, 0, OPT_SERVER},
 	{"repeat", required_argument, 0, OPT_REPEAT},
@@ -343,6 +354,12 @@ static int config_option(int opt, const char *arg, struct run_config *c)
 		return 0;
 	case OPT_BASELINE:
 		return config_baseline(c, arg);
+	case OPT_SYNC:
+		if (shared_sync_parse(arg, &c->sync) == 0)
+			return 0;
+		cli_error("--sync: '%s' is not one of %s", arg,
+			  shared_sync_names());
+		return -1;
 	case OPT_LABEL:
 		if (!arg[0] || strpbrk(arg, "/ \t\n")) {
 			cli_error("--label: '%.40s' must be a non-empty name "
@@ -460,6 +477,7 @@ struct run_opts config_run_opts(const struct run_config *c, int workers)
 	o.trace = c->trace;
 	o.python = c->python;
 	o.model_timeout_s = c->model_timeout_s;
+	o.sync = c->sync;
 	o.hosts = c->hosts;
 	o.hostfile = c->hostfile;
 	return o;

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "common/shared.h"
 #include "common/task.h"
 #include "models/model.h"
 
@@ -29,7 +30,7 @@ enum baseline_mode {
 struct run_config {
 	const struct model *models[CONFIG_MAX_MODELS];
 	size_t n_models;
-	enum task_type workloads[3];
+	enum task_type workloads[4];
 	size_t n_workloads;
 	int workers[CONFIG_MAX_WORKERS]; /* the sweep of C */
 	size_t n_workers;
@@ -45,6 +46,7 @@ struct run_config {
 	int warmup;	 /* unmeasured runs per case first */
 	int cpu_workers; /* hybrid's pool */
 	double switch_interval_ms;
+	enum shared_sync sync;	/* --sync: the shared workload's strategy */
 	double model_timeout_s; /* external models; 0: derived */
 	const char *url_file;	/* real URLs instead of the embedded server */
 	const char *server_url; /* a server already running */

@@ -25,9 +25,15 @@ static void table_header(const struct sweep *s, size_t g, int colour)
 	printf("\n%s%s%s%s: %zu tasks", colour ? "\033[1m" : "",
 	       task_type_name(grp->workload), grp->python ? " (Python)" : "",
 	       colour ? "\033[0m" : "", grp->batch->n);
-	if (grp->workload != TASK_COMPUTE && s->server_url[0])
+	bool fetches =
+		grp->workload == TASK_FETCH || grp->workload == TASK_MIXED;
+	if (fetches && s->server_url[0])
 		printf(", %ld ms delay, %ld bytes", c->delay_ms, c->bytes);
-	if (grp->workload != TASK_FETCH)
+	if (grp->workload == TASK_SHARED)
+		printf(", %ld increments each, --sync %s",
+		       grp->work * SHARED_INCREMENTS_PER_UNIT,
+		       shared_sync_name(c->sync));
+	else if (grp->workload != TASK_FETCH)
 		printf(", %ld units of compute", grp->work);
 	printf(", %d runs per case, ", c->repeat);
 	if (grp->how == BASELINE_NONE)

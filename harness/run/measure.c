@@ -160,7 +160,9 @@ static pid_t measure_wait(pid_t pid, double deadline, int *status,
 
 /* After the watchdog: a task that had started is `timeout`, ending when
  * the run was killed (wall_s after its start), one that had not is
- * `not_run`, both saying why. Returns how many there were. */
+ * `not_run`, both saying why; a started task whose worker had left a
+ * message in its slot (what it waited for) keeps it. Returns how many
+ * there were. */
 static size_t measure_mark_unfinished(struct batch *b, double limit_s,
 				      double wall_s)
 {
@@ -174,10 +176,18 @@ static size_t measure_mark_unfinished(struct batch *b, double limit_s,
 			r->kind = RESULT_TIMEOUT;
 			r->end = wall_s;
 		}
-		result_set_message(r,
-				   "the watchdog stopped the run after %.1f s "
-				   "(--model-timeout)",
-				   limit_s);
+		/* A worker may have said what it was waiting for (a lock of
+		 * common/shared.c): keep its words. */
+		char said[RESULT_MESSAGE_MAX];
+		snprintf(said, sizeof(said), "%s", r->message);
+		if (r->worker >= 0 && said[0])
+			result_set_message(r, "%s (watchdog, %.1f s)", said,
+					   limit_s);
+		else
+			result_set_message(r,
+					   "the watchdog stopped the run after "
+					   "%.1f s (--model-timeout)",
+					   limit_s);
 	}
 	return n;
 }

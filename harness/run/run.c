@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "common/kernel.h"
+#include "common/shared.h"
 #include "harness/cli/cli.h"
 #include "harness/cli/cluster.h"
 #include "harness/cli/progress.h"
@@ -45,6 +46,10 @@ static void run_catch_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
+/* One increment of the shared counter by one thread, guessed: a few ns
+ * with no one to compete with (the baseline's case). */
+#define RUN_INCREMENT_GUESS_S 5e-9
+
 /* A full baseline run up to this long (guessed) is always measured. */
 #define BASELINE_FULL_MAX_S 5.0
 /* A sampled baseline aims at about this long a run. */
@@ -68,6 +73,9 @@ static double run_baseline_estimate(const struct sweep *s,
 				    const struct sweep_group *g)
 {
 	const struct run_config *c = s->config;
+	if (g->workload == TASK_SHARED)
+		return (double)g->batch->n * (double)g->work *
+		       SHARED_INCREMENTS_PER_UNIT * RUN_INCREMENT_GUESS_S;
 	if (g->workload != TASK_COMPUTE && !s->server_url[0])
 		return NAN;
 	double u = g->python ? 0.1 : (s->unit_s > 0 ? s->unit_s : 0.001);
@@ -153,9 +161,14 @@ static int run_build_groups(struct sweep *s, const struct url_list *urls)
 			any_c = true;
 	}
 	for (size_t w = 0; w < c->n_workloads; w++) {
+		bool shared = c->workloads[w] == TASK_SHARED;
 		if (any_c && run_add_group(s, c->workloads[w], false, urls))
 			return -1;
-		if (any_py && run_add_group(s, c->workloads[w], true, urls))
+		if (any_py && shared && !c->quiet)
+			fprintf(stderr, "concur: the py-* models run no shared "
+					"workload; left out of it\n");
+		if (any_py && !shared &&
+		    run_add_group(s, c->workloads[w], true, urls))
 			return -1;
 	}
 	return 0;
@@ -289,7 +302,8 @@ static int run_choose_baselines(struct sweep *s)
 static bool run_has_compute(const struct run_config *c)
 {
 	for (size_t w = 0; w < c->n_workloads; w++)
-		if (c->workloads[w] != TASK_FETCH)
+		if (c->workloads[w] == TASK_COMPUTE ||
+		    c->workloads[w] == TASK_MIXED)
 			return true;
 	return false;
 }

@@ -48,6 +48,8 @@ double sweep_ideal(const struct sweep *s, const struct sweep_group *g,
 	const struct run_config *c = s->config;
 	double n = (double)g->batch->n;
 	double d = (double)c->delay_ms / 1e3;
+	if (g->workload == TASK_SHARED)
+		return NAN; /* what it costs is the lesson: no ideal */
 	if (g->workload != TASK_COMPUTE && !s->server_url[0])
 		return NAN; /* real URLs: no known delay */
 	/* Even tasks take whole rounds; --skew's uneven ones at best
@@ -78,7 +80,7 @@ static double sweep_parallelism(const struct sweep *s,
 		return 1;
 	if (g->workload == TASK_FETCH)
 		return cs->workers;
-	if (g->workload == TASK_COMPUTE)
+	if (g->workload == TASK_COMPUTE || g->workload == TASK_SHARED)
 		return sweep_compute_at_once(s, cs->model, cs->workers);
 	double serial = sweep_ideal(s, g, g->baseline, 1, base);
 	double mine = sweep_ideal(s, g, cs->model, cs->workers, base);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/shared.h"
 #include "harness/cli/cli.h"
 
 /* Is this an http(s) URL libcurl can parse? */
@@ -244,7 +245,10 @@ struct batch *workload_build(const struct workload_spec *spec)
 		t->type = spec->type;
 		t->seed = i;
 		t->work = (uint32_t)work[i];
-		if (spec->type == TASK_COMPUTE)
+		if (spec->type == TASK_SHARED) /* increments, not units */
+			t->work = (uint32_t)(work[i] *
+					     SHARED_INCREMENTS_PER_UNIT);
+		if (!task_fetches(t))
 			continue;
 		if (workload_url(spec, i, delay[i], url, sizeof(url)) != 0 ||
 		    batch_set_url(b, i, url) != 0)

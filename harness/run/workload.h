@@ -2,7 +2,8 @@
 /*
  * workload.h - turning options into a batch: fetches of the embedded
  * server's /delay/MS?bytes=N, compute tasks of W units, mixed tasks (both),
- * or the URLs of a --url-file.
+ * shared tasks of W x 10,000 increments of one counter, or the URLs of a
+ * --url-file.
  *
  * Errors: functions return 0 or -1 after one line on stderr.
  */
@@ -31,7 +32,8 @@ struct workload_spec {
 	size_t tasks;	      /* N (for url lists: cycles through them) */
 	long delay_ms;	      /* per fetch, on the embedded server */
 	long bytes;	      /* per fetch */
-	long work;	      /* kernel units per compute (and mixed) task */
+	long work;	      /* kernel units per compute (and mixed) task;
+				 shared: units of SHARED_INCREMENTS_PER_UNIT */
 	const char *base_url; /* "http://127.0.0.1:PORT", or NULL */
 	const struct url_list *urls; /* used when base_url is NULL */
 	bool skew;		     /* uneven costs (workload_skew) */
