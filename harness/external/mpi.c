@@ -9,25 +9,26 @@
 #include <string.h>
 #include <unistd.h>
 
-/* The first executable `name` on PATH, into buf, with its links
- * resolved: mpirun finds Open MPI's prefix from its own path, and through
- * Debian's /bin -> usr/bin link that prefix would be "/", which it
- * refuses. */
+/* The first executable `name` on PATH, into buf, in a folder whose links
+ * are resolved: mpirun finds Open MPI's prefix from its own path, and
+ * through Debian's /bin -> usr/bin link that prefix would be "/", which
+ * it refuses. (The name itself stays: mpirun is a link to orterun, and
+ * says so in its messages when called by that name.) */
 static int mpi_which(const char *name, char *buf, size_t len)
 {
 	const char *path = getenv("PATH");
-	char found[PATH_MAX];
+	char dir[PATH_MAX], real[PATH_MAX];
 	if (!path || !*path)
 		path = "/usr/local/bin:/usr/bin:/bin";
 	while (*path) {
-		size_t dir = strcspn(path, ":");
-		int n = snprintf(buf, len, "%.*s/%s", (int)dir, path, name);
-		if (n > 0 && (size_t)n < len && access(buf, X_OK) == 0 &&
-		    realpath(buf, found) && strlen(found) < len) {
-			memcpy(buf, found, strlen(found) + 1);
+		size_t n = strcspn(path, ":");
+		snprintf(dir, sizeof(dir), "%.*s", (int)n, path);
+		int k = realpath(dir, real)
+				? snprintf(buf, len, "%s/%s", real, name)
+				: -1;
+		if (k > 0 && (size_t)k < len && access(buf, X_OK) == 0)
 			return 0;
-		}
-		path += dir + (path[dir] == ':');
+		path += n + (path[n] == ':');
 	}
 	return -1;
 }
@@ -204,7 +205,9 @@ int mpi_said_summary(const struct mpi_said *s, char *out, size_t len)
 {
 	/* A rank that died is named in one line; anything else, Open MPI
 	 * explains in its first paragraph. */
-	const char *p = strstr(s->held, "mpirun noticed that");
+	const char *p = strstr(s->held, " noticed that process");
+	while (p && p > s->held && p[-1] != '\n') /* "mpirun noticed ..." */
+		p--;
 	if (!p) {
 		p = s->held;
 		while (*p == '-' || *p == '\n' || *p == ' ') {
