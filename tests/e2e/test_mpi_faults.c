@@ -60,8 +60,9 @@ static int proc_stat_state(pid_t pid, char *state, pid_t *ppid,
 	files_read_into(path, text, sizeof(text)); /* "" when it is gone */
 	const char *p = strrchr(text, ')'); /* the name may hold spaces */
 	int pp = 0;
-	if (!p || sscanf(p + 2, "%c %d %*s %*s %*s %*s %*s %*s %*s %*s %*s "
-				"%*s %*s %*s %*s %*s %*s %*s %*s %llu",
+	if (!p || sscanf(p + 2,
+			 "%c %d %*s %*s %*s %*s %*s %*s %*s %*s %*s "
+			 "%*s %*s %*s %*s %*s %*s %*s %*s %llu",
 			 state, &pp, start) != 3)
 		return -1;
 	*ppid = pp;
@@ -123,8 +124,9 @@ static unsigned long tcp_inode(unsigned port)
 	while (f && !inode && fgets(line, sizeof(line), f)) {
 		unsigned local = 0;
 		unsigned long ino = 0;
-		if (sscanf(line, " %*d: %*x:%x %*x:%*x %*x %*x:%*x %*x:%*x %*x "
-				 "%*u %*u %lu",
+		if (sscanf(line,
+			   " %*d: %*x:%x %*x:%*x %*x %*x:%*x %*x:%*x %*x "
+			   "%*u %*u %lu",
 			   &local, &ino) == 2 &&
 		    local == port)
 			inode = ino;
@@ -239,7 +241,8 @@ START_TEST(a_rank_killed_mid_task_crashes_its_task_and_keeps_the_rest)
 		ck_assert_msg(r->kind == RESULT_OK || r->kind == RESULT_CRASHED,
 			      "task %zu: %s", i, result_kind_name(r->kind));
 		if (r->kind == RESULT_OK) {
-			ck_assert_uint_eq(r->checksum, ref->results[i].checksum);
+			ck_assert_uint_eq(r->checksum,
+					  ref->results[i].checksum);
 			ok++;
 		}
 	}
@@ -315,8 +318,8 @@ Suite *test_suite(void)
 {
 	Suite *s = suite_create("mpi_faults");
 	TCase *tc = runner_tcase(s, "faults", 240);
-	tcase_add_test(tc,
-		       a_rank_killed_mid_task_crashes_its_task_and_keeps_the_rest);
+	tcase_add_test(
+		tc, a_rank_killed_mid_task_crashes_its_task_and_keeps_the_rest);
 	tcase_add_test(tc, an_unreachable_host_is_one_line_and_the_run_goes_on);
 	tcase_add_test(tc, a_missing_mpirun_is_one_line);
 	return s;
