@@ -3,6 +3,8 @@
 #include "harness/external/mpi.h"
 
 #include <libgen.h>
+#include <math.h>
+#include <sys/wait.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -137,6 +139,43 @@ int mpi_latency_argv(const char *btl, struct mpi_launch *l, char *why,
 	l->argv[k + 3] = "--latency";
 	l->argv[k + 4] = NULL;
 	return 0;
+}
+
+/* Runs argv, reads {"latency_us": X} from its stdout; NAN on failure. */
+static double mpi_run_latency(char *const argv[])
+{
+	int fd[2];
+	if (pipe(fd) != 0)
+		return NAN;
+	pid_t pid = fork();
+	if (pid == 0) {
+		dup2(fd[1], STDOUT_FILENO);
+		close(fd[0]);
+		close(fd[1]);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	close(fd[1]);
+	char buf[256] = "";
+	ssize_t got = pid > 0 ? read(fd[0], buf, sizeof(buf) - 1) : -1;
+	close(fd[0]);
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+	double us = NAN;
+	if (got <= 0 || sscanf(buf, "{\"latency_us\": %lf}", &us) != 1)
+		return NAN;
+	return us;
+}
+
+double mpi_latency_us(const char *btl, char *why, size_t len)
+{
+	struct mpi_launch l;
+	if (mpi_latency_argv(btl, &l, why, len) != 0)
+		return NAN;
+	double us = mpi_run_latency(l.argv);
+	if (isnan(us))
+		snprintf(why, len, "the ping-pong over %s did not report", btl);
+	return us;
 }
 
 /* ---- What mpirun says --------------------------------------------------- */

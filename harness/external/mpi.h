@@ -61,6 +61,11 @@ int mpi_launch_argv(const struct model *m, const struct run_opts *o, size_t n,
 int mpi_latency_argv(const char *btl, struct mpi_launch *l, char *why,
 		     size_t len);
 
+/* The one-way latency of an 8-byte message over BTL, in microseconds:
+ * one `mpirun -np 2 ... concur-mpi --latency` run (OSU-style, see
+ * models/mpi/pingpong.c). NAN with the reason in why on failure. */
+double mpi_latency_us(const char *btl, char *why, size_t len);
+
 /* What mpirun writes on its stderr (the harness reads it through a
  * pipe). The ranks' own lines (--trace's "[mpi w3] ...", "concur-mpi:
  * ...") pass through to ours as they come; Open MPI's messages (boxes of

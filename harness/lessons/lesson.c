@@ -21,9 +21,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "harness/cli/cli.h"
+#include "harness/lessons/beyond.h"
 #include "harness/lessons/cost.h"
 #include "harness/lessons/cpu.h"
 #include "harness/lessons/io.h"
@@ -35,7 +37,7 @@ static const struct lesson *const lessons[] = {
 	&lesson_waiting,    &lesson_threads_io, &lesson_processes_io,
 	&lesson_event_loop, &lesson_cpu_bound,	&lesson_gil,
 	&lesson_mixed,	    &lesson_how_many,	&lesson_worker_price,
-	&lesson_honest,
+	&lesson_honest,	    &lesson_beyond,
 };
 
 #define N_LESSONS ((int)(sizeof(lessons) / sizeof(lessons[0])))
@@ -117,12 +119,19 @@ static int lesson_parse(int argc, char **argv, struct lesson_args *a)
 	return 0;
 }
 
-/* Lesson number from text, or 0. */
+/* Lesson number from text, or 0. A word of three letters or more names
+ * the lesson whose title starts with it ("beyond"), so a tutorial can
+ * name a lesson that the table may renumber. */
 static int lesson_number(const char *text)
 {
 	char *end;
 	errno = 0;
 	long n = strtol(text, &end, 10);
+	if (strlen(text) >= 3 && isalpha((unsigned char)text[0]))
+		for (int i = 0; i < N_LESSONS; i++)
+			if (strncasecmp(lessons[i]->title, text,
+					strlen(text)) == 0)
+				return i + 1;
 	if (text[0] == '\0' || *end != '\0' || errno || n < 1 || n > N_LESSONS)
 		return 0;
 	return (int)n;
