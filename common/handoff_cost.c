@@ -97,7 +97,8 @@ static double handoff_pipes(int n)
 		double t0 = clock_now();
 		int i = 0;
 		for (; i < n; i++)
-			if (write(to[1], msg, 8) != 8 || read(from[0], msg, 8) != 8)
+			if (write(to[1], msg, 8) != 8 ||
+			    read(from[0], msg, 8) != 8)
 				break;
 		s = i == n ? clock_now() - t0 : -1;
 	} else {

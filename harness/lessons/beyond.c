@@ -136,8 +136,8 @@ static void beyond_pay_explain(struct lesson_ctx *ctx, const struct sweep *s)
 	}
 	const struct case_summary *mc =
 		lesson_case(s, "mpi", TASK_COMPUTE, cores);
-	double setup = lesson_measured("mpi_setup_s", mc ? mc->setup_s : NAN,
-				       "s");
+	double setup =
+		lesson_measured("mpi_setup_s", mc ? mc->setup_s : NAN, "s");
 	double even = lesson_measured(
 		"break_even_serial_s",
 		cores > 1 ? setup * cores / (cores - 1) : NAN, "s");
@@ -227,9 +227,11 @@ static int beyond_weak(struct lesson_ctx *ctx, const struct sweep *strong,
 	int rc = lesson_sweep(ctx, &w, "weak", &s);
 	const struct case_summary *one =
 		lesson_case(strong, model, TASK_COMPUTE, 1);
-	const struct case_summary *big = lesson_case(&s, model, TASK_COMPUTE, c);
+	const struct case_summary *big =
+		lesson_case(&s, model, TASK_COMPUTE, c);
 	if (rc == 0 && one && big) {
-		lesson_heading("Weak scaling: the batch grows with the workers");
+		lesson_heading(
+			"Weak scaling: the batch grows with the workers");
 		double e = lesson_measured("weak_efficiency",
 					   one->wall.median / big->wall.median,
 					   "");
@@ -270,7 +272,8 @@ static int beyond_skew(struct lesson_ctx *ctx)
 	k.n_workloads = 1;
 	struct sweep s;
 	int rc = lesson_sweep(ctx, &k, "skew", &s);
-	const struct case_summary *dyn = lesson_case(&s, "mpi", TASK_COMPUTE, c);
+	const struct case_summary *dyn =
+		lesson_case(&s, "mpi", TASK_COMPUTE, c);
 	const struct case_summary *st =
 		lesson_case(&s, "mpi-static", TASK_COMPUTE, c);
 	if (rc == 0 && dyn && st) {
@@ -280,27 +283,41 @@ static int beyond_skew(struct lesson_ctx *ctx)
 					   "x");
 		double xd = lesson_measured("dynamic_x_ideal", dyn->ratio_ideal,
 					    "x");
-		double xs = lesson_measured("static_x_ideal", st->ratio_ideal,
-					    "x");
+		double xs =
+			lesson_measured("static_x_ideal", st->ratio_ideal, "x");
 		double ra = lesson_measured(
 			"static_over_dynamic_after_launch",
 			(st->wall.median - st->setup_s) /
 				(dyn->wall.median - dyn->setup_s),
 			"x");
+		double cpu = lesson_measured("farm_cpu_over_static",
+					     (dyn->user_s + dyn->sys_s) /
+						     (st->user_s + st->sys_s),
+					     "x");
 		lesson_say("%ld tasks whose costs follow a heavy tail (--skew: "
 			   "a few tasks hold much of the work, the total is "
 			   "the same) on %d ranks: the static split (equal "
 			   "blocks, scattered up front) took %.2f times as "
-			   "long as the task farm, %.2fx its ideal against "
-			   "%.2fx. The ideal is max(total / C, the heaviest "
-			   "task): no split beats the longest task. A block "
-			   "that drew the heavy tasks keeps its rank busy "
-			   "while the others idle; the farm hands work to "
-			   "whoever is free (the threads model's atomic "
-			   "counter does the same in shared memory). Leave "
-			   "the launch out and the static split took %.2f "
-			   "times as long.",
-			   k.tasks, c, r, xs, xd, ra);
+			   "long as the task farm (%.2f leaving the launch "
+			   "out), %.2fx its ideal against %.2fx. The ideal is "
+			   "max(total / C, the heaviest task): no split beats "
+			   "the longest task. A block that drew the heavy "
+			   "tasks keeps its rank busy while the others idle; "
+			   "the farm hands work to whoever is free (the "
+			   "threads model's atomic counter does the same in "
+			   "shared memory).",
+			   k.tasks, c, r, ra, xs, xd);
+		lesson_say("%s The farm used %.2f times the CPU of the static "
+			   "split: its manager rank waits for results by "
+			   "polling (yielding, but still running), and on %d "
+			   "cores it takes CPU from the %d working ranks. "
+			   "Where ranks have cores to themselves (a cluster) "
+			   "that manager costs a core, not the workers' time.",
+			   r < 1 ? "Here the static split won: the farm's "
+				   "price was higher than the imbalance it "
+				   "evens out."
+				 : "The farm won.",
+			   cpu, ctx->cores, c);
 	}
 	run_release(&s);
 	return rc;
@@ -330,8 +347,8 @@ static int beyond_run(struct lesson_ctx *ctx)
 		rc = beyond_skew(ctx);
 	else if (rc == 0)
 		lesson_say("Part 4 (a task farm against a static split on "
-			   "skewed tasks) needs the MPI models: skipped. "
-			   "Install %s.",
+			   "skewed tasks) needs the MPI models: skipped. To "
+			   "run it: %s.",
 			   MPI_INSTALL_HINT);
 	return rc;
 }

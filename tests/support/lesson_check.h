@@ -26,7 +26,7 @@ int lesson_measured_value(const char *out, const char *key, double *v);
 struct lc {
 	int n;
 	const char *out;
-	struct csv sum[2], runs[2]; /* per result set, in printed order */
+	struct csv sum[3], runs[3]; /* per result set, in printed order */
 	int sets;
 	int cores;
 	const char *err; /* the first problem, or NULL */
@@ -60,5 +60,8 @@ int lc_knee(struct lc *l, const char *w, const char *m, int *best_c);
 void lc_spawn(struct lc *l);
 /* Runs the checks of lesson l->n (lesson_numbers.c). */
 void lc_lesson(struct lc *l);
+/* The checks of "Beyond one machine", whatever its number
+ * (lesson_beyond.c). */
+void lc_beyond(struct lc *l);
 
 #endif
