@@ -222,7 +222,7 @@ START_TEST(a_rank_killed_mid_task_crashes_its_task_and_keeps_the_rest)
 	struct run_opts o = run_opts_default();
 	struct run_stats stats = {0};
 	o.workers = WORKERS;
-	o.fetch.timeout_ms = 120 * 1000; /* the kill ends it, not a timeout */
+	o.fetch.timeout_ms = 120000L; /* the kill ends it, not a timeout */
 	o.model_timeout_s = 150;
 	o.stats = &stats;
 	ck_assert_int_eq(support_run("sequential", ref, &o), 0);

@@ -45,6 +45,9 @@ static void lb_pay(struct lc *l, int c)
 		lc_expect(l, key, lc_sum(l, 0, w[k], "threads", c, "speedup"),
 			  1e-3);
 	}
+	lc_expect(l, "mpi_fetch_cpu_s", lc_cpu(l, 0, "fetch", "mpi", c), 2e-3);
+	lc_expect(l, "threads_fetch_cpu_s", lc_cpu(l, 0, "fetch", "threads", c),
+		  2e-3);
 	double setup = lc_sum(l, 0, "compute", "mpi", c, "setup_s");
 	lc_expect(l, "mpi_setup_s", setup, 1e-4);
 	if (c > 1)
