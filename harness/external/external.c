@@ -254,23 +254,6 @@ static void ext_drain(struct ext_run *x)
 	}
 }
 
-/* Reads what is there of the program's stderr (mpirun's, for the MPI
- * models) and hands it to the filter; closes it at end of file. */
-static void ext_drain_said(struct ext_run *x)
-{
-	char buf[4096];
-	ssize_t n;
-	while ((n = read(x->err_fd, buf, sizeof(buf))) > 0 ||
-	       (n < 0 && errno == EINTR))
-		if (n > 0)
-			mpi_said_bytes(x->said, buf, (size_t)n);
-	if (n == 0 || (n < 0 && errno != EAGAIN)) {
-		mpi_said_bytes(x->said, NULL, 0);
-		close(x->err_fd);
-		x->err_fd = -1;
-	}
-}
-
 /* Has the program exited? Leaves it unreaped (WNOWAIT): while it is a
  * zombie its pid, and so its process group id, cannot be reused, which
  * makes the kill(-pid) in ext_reap safe. */
@@ -305,7 +288,7 @@ static void ext_pump(struct ext_run *x)
 		if (x->in_fd >= 0 && p[2].revents)
 			ext_feed(x);
 		if (p[1].revents)
-			ext_drain_said(x);
+			mpi_said_read(x->said, &x->err_fd);
 		if (p[0].revents)
 			ext_drain(x);
 		else if (ext_exited(x)) {
@@ -410,7 +393,7 @@ int external_run(const struct model *m, struct batch *b,
 	memset(&ru, 0, sizeof(ru));
 	ext_reap(&x, &wstatus, &ru);
 	if (x.err_fd >= 0) /* the group is gone: what is left of it */
-		ext_drain_said(&x);
+		mpi_said_read(x.said, &x.err_fd);
 	if (x.err_fd >= 0) { /* still held open by a stray: stop here */
 		mpi_said_bytes(x.said, NULL, 0);
 		close(x.err_fd);

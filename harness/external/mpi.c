@@ -2,6 +2,7 @@
 /* mpi.c - the mpirun command line of the MPI models (see mpi.h). */
 #include "harness/external/mpi.h"
 
+#include <errno.h>
 #include <libgen.h>
 #include <math.h>
 #include <sys/wait.h>
@@ -219,6 +220,21 @@ void mpi_said_bytes(struct mpi_said *s, const char *buf, size_t n)
 		} else if (s->line_len < sizeof(s->line)) {
 			s->line[s->line_len++] = buf[k];
 		}
+	}
+}
+
+void mpi_said_read(struct mpi_said *s, int *fd)
+{
+	char buf[4096];
+	ssize_t n;
+	while ((n = read(*fd, buf, sizeof(buf))) > 0 ||
+	       (n < 0 && errno == EINTR))
+		if (n > 0)
+			mpi_said_bytes(s, buf, (size_t)n);
+	if (n == 0 || (n < 0 && errno != EAGAIN)) {
+		mpi_said_bytes(s, NULL, 0);
+		close(*fd);
+		*fd = -1;
 	}
 }
 

@@ -83,6 +83,10 @@ struct mpi_said {
 /* Takes n bytes of mpirun's stderr; (NULL, 0) at end of file. */
 void mpi_said_bytes(struct mpi_said *s, const char *buf, size_t n);
 
+/* Reads what is there now on *fd (non-blocking) into s; at end of file
+ * closes it and sets *fd to -1. */
+void mpi_said_read(struct mpi_said *s, int *fd);
+
 /* One line saying why the job failed, into out: the line naming a rank
  * that died, else Open MPI's first paragraph (empty when it said
  * nothing). Returns 1 when what it said names a rank, that is, ranks had
