@@ -24,18 +24,22 @@
 #include <unistd.h>
 
 #include "harness/cli/cli.h"
+#include "harness/lessons/amdahl.h"
 #include "harness/lessons/cost.h"
 #include "harness/lessons/cpu.h"
 #include "harness/lessons/io.h"
 #include "harness/lessons/kit.h"
+#include "harness/lessons/locks.h"
 #include "harness/lessons/mixed.h"
+#include "harness/lessons/race.h"
 #include "harness/lessons/wait.h"
 
 static const struct lesson *const lessons[] = {
-	&lesson_waiting,    &lesson_threads_io, &lesson_processes_io,
-	&lesson_event_loop, &lesson_cpu_bound,	&lesson_gil,
-	&lesson_mixed,	    &lesson_how_many,	&lesson_worker_price,
-	&lesson_honest,
+	&lesson_waiting,       &lesson_threads_io, &lesson_processes_io,
+	&lesson_event_loop,    &lesson_cpu_bound,  &lesson_gil,
+	&lesson_mixed,	       &lesson_how_many,   &lesson_worker_price,
+	&lesson_honest,	       &lesson_data_race,  &lesson_lock_price,
+	&lesson_false_sharing, &lesson_deadlock,   &lesson_amdahl,
 };
 
 #define N_LESSONS ((int)(sizeof(lessons) / sizeof(lessons[0])))
