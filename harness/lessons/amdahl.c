@@ -74,8 +74,9 @@ static void amdahl_save(const char *dir, double s, int points)
 	struct file_replace out = {0};
 	if (file_replace_open(&out, path) != 0)
 		return;
-	fprintf(out.f, "workload,model,serial_fraction,points\n"
-		       "compute,threads,%.6f,%d\n",
+	fprintf(out.f,
+		"workload,model,serial_fraction,points\n"
+		"compute,threads,%.6f,%d\n",
 		s, points);
 	if (file_replace_commit(&out) == 0)
 		plot_result_set(dir, 0); /* again, with the fitted curve */
@@ -167,24 +168,25 @@ static int amdahl_scaled(struct lesson_ctx *ctx, double t1, double sf)
 			rc ? NULL : lesson_case(&s, "threads", TASK_COMPUTE, p);
 		if (cs) {
 			snprintf(key, sizeof(key), "scaled_speedup_%d", p);
-			double g = lesson_measured(key, p * t1 / cs->wall.median,
-						   "x");
+			double g = lesson_measured(
+				key, p * t1 / cs->wall.median, "x");
 			snprintf(key, sizeof(key), "gustafson_%d", p);
-			double want = lesson_measured(key, p - sf * (p - 1),
-						      "x");
-			lesson_say("%d threads ran %d times the batch (%ld "
-				   "tasks) in %.3f s, against %.3f s for one "
-				   "thread on the base batch: a scaled speedup "
-				   "of %.2f. Gustafson's law with the same s "
-				   "says %.2f%s. Amdahl fixes the work and asks "
-				   "how much faster; Gustafson fixes the time "
-				   "and asks how much more work: with the work "
-				   "growing, the serial part shrinks in "
-				   "proportion, and more cores keep paying.",
-				   p, p, c.tasks, cs->wall.median, t1, g, want,
-				   sf >= 0 && sf < 1 ? ""
-						     : " (from an s that is no "
-						       "fraction: no prediction)");
+			double want =
+				lesson_measured(key, p - sf * (p - 1), "x");
+			lesson_say(
+				"%d threads ran %d times the batch (%ld "
+				"tasks) in %.3f s, against %.3f s for one "
+				"thread on the base batch: a scaled speedup "
+				"of %.2f. Gustafson's law with the same s "
+				"says %.2f%s. Amdahl fixes the work and asks "
+				"how much faster; Gustafson fixes the time "
+				"and asks how much more work: with the work "
+				"growing, the serial part shrinks in "
+				"proportion, and more cores keep paying.",
+				p, p, c.tasks, cs->wall.median, t1, g, want,
+				sf >= 0 && sf < 1 ? ""
+						  : " (from an s that is no "
+						    "fraction: no prediction)");
 		}
 		run_release(&s);
 	}

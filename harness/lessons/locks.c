@@ -23,12 +23,12 @@
 static double locks_beats(const char *name, const struct sweep *sa,
 			  const struct sweep *sb, int c)
 {
-	const struct case_summary *a = lesson_case(sa, "threads", TASK_SHARED,
-						   c);
-	const struct case_summary *b = lesson_case(sb, "threads", TASK_SHARED,
-						   c);
-	return lesson_measured(
-		name, a && b && a->wall.max < b->wall.min ? 1 : 0, "");
+	const struct case_summary *a =
+		lesson_case(sa, "threads", TASK_SHARED, c);
+	const struct case_summary *b =
+		lesson_case(sb, "threads", TASK_SHARED, c);
+	return lesson_measured(name,
+			       a && b && a->wall.max < b->wall.min ? 1 : 0, "");
 }
 
 /* Runs threads with each sync in turn, the same plan otherwise. 0 when
@@ -62,8 +62,8 @@ static const enum shared_sync lock_syncs[] = {SYNC_MUTEX, SYNC_SPIN,
 static void lock_plan(struct lesson_ctx *ctx)
 {
 	struct run_config *c = &ctx->plan;
-	state_plan(ctx, c, SYNC_MUTEX, ctx->quick ? 8 : 16, ctx->quick ? 20 : 40,
-		   3);
+	state_plan(ctx, c, SYNC_MUTEX, ctx->quick ? 8 : 16,
+		   ctx->quick ? 20 : 40, 3);
 	int workers[] = {1, ctx->cores, 4 * ctx->cores, 0};
 	lesson_set_workers(c, workers);
 	snprintf(ctx->ask, sizeof(ctx->ask),
@@ -115,10 +115,11 @@ static void lock_explain(struct lesson_ctx *ctx, struct sweep *sw)
 	double sharded = locks_beats("sharded_beats_mutex", &sw[3], &sw[0], c);
 	double atomic = locks_beats("atomic_beats_mutex", &sw[2], &sw[0], c);
 	if (sharded && atomic)
-		lesson_say("Every run of the sharded counter and of the atomic "
-			   "one beat every run of the mutex: no noise of these "
-			   "runs explains that. Shown. The cheapest lock is the "
-			   "one not taken.");
+		lesson_say(
+			"Every run of the sharded counter and of the atomic "
+			"one beat every run of the mutex: no noise of these "
+			"runs explains that. Shown. The cheapest lock is the "
+			"one not taken.");
 	else
 		lesson_say("Not shown this time: the %s's runs and the mutex's "
 			   "overlap, so the difference is within the noise of "

@@ -40,21 +40,22 @@ static void race_models(const struct sweep *s, int c)
 {
 	double gil = lesson_measured("lost_gil", state_lost(s, "gil", c, 'm'),
 				     "increments");
-	double proc = lesson_measured(
-		"lost_processes", state_lost(s, "processes", c, 'm'),
-		"increments");
-	double loop = lesson_measured(
-		"lost_eventloop", state_lost(s, "eventloop", c, 'm'),
-		"increments");
+	double proc = lesson_measured("lost_processes",
+				      state_lost(s, "processes", c, 'm'),
+				      "increments");
+	double loop = lesson_measured("lost_eventloop",
+				      state_lost(s, "eventloop", c, 'm'),
+				      "increments");
 	lesson_say("%s", loop == 0 ? "The event loop lost nothing: one "
 				     "thread runs every task, one after "
 				     "another, so no read and write of the "
 				     "counter can interleave. No threads, "
 				     "no data race."
-		   : isnan(loop)   ? "The event loop did not run here."
-				   : "The event loop lost updates, which one "
-				     "thread cannot do: that is a bug in "
-				     "concur, please report it.");
+			 : isnan(loop)
+				 ? "The event loop did not run here."
+				 : "The event loop lost updates, which one "
+				   "thread cannot do: that is a bug in "
+				   "concur, please report it.");
 	if (gil > 0)
 		lesson_say("The simulated GIL (switching every 0.1 ms here, "
 			   "not CPython's 5 ms, so that a switch falls inside "
@@ -85,15 +86,14 @@ static void race_explain(struct lesson_ctx *ctx, const struct sweep *s)
 	int c = ctx->plan.workers[0], hi = ctx->plan.workers[1];
 	lesson_heading("What happened");
 	double total = lesson_measured("increments", state_total(s), "");
-	ctx->actual = lesson_measured("lost_threads",
-				      state_lost(s, "threads", c, 'm'),
-				      "increments");
-	double lo = lesson_measured("lost_threads_fewest",
-				    state_lost(s, "threads", c, 'l'),
-				    "increments");
-	double most = lesson_measured("lost_threads_most",
-				      state_lost(s, "threads", c, 'h'),
-				      "increments");
+	ctx->actual = lesson_measured(
+		"lost_threads", state_lost(s, "threads", c, 'm'), "increments");
+	double lo =
+		lesson_measured("lost_threads_fewest",
+				state_lost(s, "threads", c, 'l'), "increments");
+	double most =
+		lesson_measured("lost_threads_most",
+				state_lost(s, "threads", c, 'h'), "increments");
 	double many = lesson_measured("lost_threads_many",
 				      state_lost(s, "threads", hi, 'm'),
 				      "increments");
@@ -113,17 +113,19 @@ static void race_explain(struct lesson_ctx *ctx, const struct sweep *s)
 			   "it like any wrong result: the run exits 1.",
 			   c, ctx->actual, total, ctx->plan.repeat,
 			   ctx->actual / total * 100, hi, many);
-		lesson_say("%s", lo != most
-				 ? "The loss changed from run to run: it "
-				   "depends on where the kernel switched the "
-				   "threads, which no run controls. A test "
-				   "that passed once proves nothing."
-				 : "The loss was the same in every run here: "
-				   "the threads yield at fixed points and, on a "
-				   "quiet machine, fall into the same rhythm. "
-				   "It still depends on the scheduling: run "
-				   "the lesson while the machine is busy and "
-				   "watch it change.");
+		lesson_say(
+			"%s",
+			lo != most
+				? "The loss changed from run to run: it "
+				  "depends on where the kernel switched the "
+				  "threads, which no run controls. A test "
+				  "that passed once proves nothing."
+				: "The loss was the same in every run here: "
+				  "the threads yield at fixed points and, on a "
+				  "quiet machine, fall into the same rhythm. "
+				  "It still depends on the scheduling: run "
+				  "the lesson while the machine is busy and "
+				  "watch it change.");
 		if (lo != most)
 			printf("  (from %.0f to %.0f lost over the runs)\n", lo,
 			       most);
@@ -184,7 +186,8 @@ static int deadlock_waits(const struct sweep *s)
 		for (size_t l = 0; l < s->records[i].verify.n_lines; l++)
 			if (strstr(s->records[i].verify.lines[l],
 				   "waits for")) {
-				printf("    %s\n", s->records[i].verify.lines[l]);
+				printf("    %s\n",
+				       s->records[i].verify.lines[l]);
 				n++;
 			}
 	return n;
@@ -193,10 +196,10 @@ static int deadlock_waits(const struct sweep *s)
 static void deadlock_explain(struct lesson_ctx *ctx, const struct sweep *dl,
 			     const struct sweep *ok)
 {
-	const struct case_summary *d = lesson_case(dl, "threads", TASK_SHARED,
-						   2);
-	const struct case_summary *o = lesson_case(ok, "threads", TASK_SHARED,
-						   2);
+	const struct case_summary *d =
+		lesson_case(dl, "threads", TASK_SHARED, 2);
+	const struct case_summary *o =
+		lesson_case(ok, "threads", TASK_SHARED, 2);
 	if (!d || !o)
 		return;
 	lesson_heading("What happened");

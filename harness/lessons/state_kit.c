@@ -118,10 +118,14 @@ static int state_tsan_path(char *path, size_t len)
 static bool state_tsan_line(const char *line)
 {
 	static const char *const keep[] = {
-		"WARNING: ThreadSanitizer", "Cycle in lock order",
-		"acquired here",	    "Write of size",
-		"Read of size",		    "Previous write",
-		"Previous read",	    " shared_add_",
+		"WARNING: ThreadSanitizer",
+		"Cycle in lock order",
+		"acquired here",
+		"Write of size",
+		"Read of size",
+		"Previous write",
+		"Previous read",
+		" shared_add_",
 		"SUMMARY:",
 	};
 	for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++)
