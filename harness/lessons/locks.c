@@ -100,13 +100,20 @@ static void lock_explain(struct lesson_ctx *ctx, struct sweep *sw)
 	ctx->actual = r[3];
 	lesson_say("With %d thread%s, a counter guarded by a mutex took %.1f "
 		   "million increments a second; with one thread alone %.1f, "
-		   "and with %d threads %.1f. Every increment takes the lock "
-		   "and gives it back, and when another thread holds it the "
-		   "line holding the lock travels between the cores (or the "
-		   "waiter sleeps in the kernel): more threads do not add "
-		   "throughput, they fight.",
+		   "and with %d threads %.1f. %s",
 		   c, c == 1 ? "" : "s", rate[0][1], rate[0][0], many,
-		   rate[0][2]);
+		   rate[0][2],
+		   rate[0][1] < rate[0][0]
+			   ? "Every increment takes the lock and gives it "
+			     "back, and when another thread holds it the line "
+			     "holding the lock travels between the cores (or "
+			     "the waiter sleeps in the kernel): more threads "
+			     "do not add throughput, they fight."
+			   : "More threads did not slow the mutex down here: "
+			     "on a busy machine they seldom ran at the same "
+			     "moment, so the lock was seldom contended. On a "
+			     "quiet one, the line holding the lock travels "
+			     "between the cores at every increment.");
 	lesson_say("At %d threads: the spin lock reached %.2f times the "
 		   "mutex's throughput, one atomic add %.2f times, the sharded "
 		   "counter %.2f times. The sharded counter touches shared "

@@ -133,8 +133,8 @@ static void race_explain(struct lesson_ctx *ctx, const struct sweep *s)
 	race_models(s, c);
 	lesson_heading("What ThreadSanitizer says");
 	if (state_tsan("threads", SYNC_NONE, "data race"))
-		lesson_say("ThreadSanitizer saw the race in a run too small "
-			   "to lose anything: it watches every access, not "
+		lesson_say("ThreadSanitizer saw the race in a small run, "
+			   "whatever it lost: it watches every access, not "
 			   "the result. The two lines it names are the read "
 			   "and the write of shared_add_none in "
 			   "common/shared.c.");

@@ -151,11 +151,11 @@ int state_tsan(const char *model, enum shared_sync sync, const char *kind)
 	 * after the run. */
 	snprintf(cmd, sizeof(cmd),
 		 "'%s' run --models %s --workloads shared --sync %s "
-		 "--workers 2 --tasks 8 --work 1 --repeat 1 --baseline none "
+		 "--workers 2 --tasks 16 --work 2 --repeat 1 --baseline none "
 		 "--no-plot --quiet --out '%s' 2>&1; rm -rf '%s'",
 		 bin, model, shared_sync_name(sync), tmp, tmp);
 	printf("  $ build/tsan/concur run --models %s --workloads shared "
-	       "--sync %s --workers 2 --tasks 8 --work 1 ...\n",
+	       "--sync %s --workers 2 --tasks 16 --work 2 ...\n",
 	       model, shared_sync_name(sync));
 	fflush(stdout);
 	FILE *p = popen(cmd, "r");
