@@ -23,8 +23,8 @@ static double lc_lost_extreme(struct lc *l, const char *m, int c, int most)
 	return v;
 }
 
-static double lc_increments(struct lc *l, int set, const char *w,
-			    const char *m, int c)
+static double lc_increments(struct lc *l, int set, const char *w, const char *m,
+			    int c)
 {
 	return lc_sum(l, set, w, m, c, "tasks") *
 	       lc_sum(l, set, w, m, c, "work") * 10000;
@@ -35,10 +35,10 @@ static void lc_data_race(struct lc *l)
 	int c = l->cores > 1 ? l->cores : 2;
 	lc_expect(l, "increments", lc_increments(l, 0, "shared", "threads", c),
 		  0);
-	lc_expect(l, "lost_threads",
-		  lc_runs_median(l, 0, "shared", "threads", c, "lost_updates",
-				 0),
-		  0.5);
+	lc_expect(
+		l, "lost_threads",
+		lc_runs_median(l, 0, "shared", "threads", c, "lost_updates", 0),
+		0.5);
 	lc_expect(l, "lost_threads_fewest", lc_lost_extreme(l, "threads", c, 0),
 		  0);
 	lc_expect(l, "lost_threads_most", lc_lost_extreme(l, "threads", c, 1),
@@ -139,9 +139,8 @@ static double lc_serial_fraction(struct lc *l)
 	double num = 0, den = 0;
 	for (size_t i = 0; i < n; i++) {
 		int p = cs[i] < l->cores ? cs[i] : l->cores;
-		double x = 1.0 / p,
-		       y = 1 / lc_sum(l, 0, "compute", "threads", cs[i],
-				      "speedup");
+		double x = 1.0 / p, y = 1 / lc_sum(l, 0, "compute", "threads",
+						   cs[i], "speedup");
 		num += (1 - x) * (y - x);
 		den += (1 - x) * (1 - x);
 	}
@@ -168,7 +167,8 @@ static void lc_amdahl(struct lc *l)
 	for (int p = 2, set = 1; p <= c && set < l->sets; p *= 2, set++) {
 		char key[64];
 		snprintf(key, sizeof(key), "scaled_speedup_%d", p);
-		lc_expect(l, key, p * t1 / lc_wall(l, set, "compute", "threads", p),
+		lc_expect(l, key,
+			  p * t1 / lc_wall(l, set, "compute", "threads", p),
 			  1e-4);
 		snprintf(key, sizeof(key), "gustafson_%d", p);
 		lc_expect(l, key, p - s * (p - 1), 2e-3 * p);
@@ -176,8 +176,7 @@ static void lc_amdahl(struct lc *l)
 }
 
 static void (*const lc_state_lessons[5])(struct lc *) = {
-	lc_data_race, lc_lock_price, lc_false_sharing,
-	lc_deadlock,  lc_amdahl,
+	lc_data_race, lc_lock_price, lc_false_sharing, lc_deadlock, lc_amdahl,
 };
 
 void lc_lesson_state(struct lc *l)
