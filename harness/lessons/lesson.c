@@ -11,7 +11,8 @@
  * The runner states the question, takes the student's prediction (it
  * waits only when standard input is a terminal), lets the lesson run and
  * explain its experiment, then puts the prediction next to what happened.
- * The lessons themselves are in io.c, wait.c, cpu.c, mixed.c and cost.c.
+ * The lessons themselves are in io.c, wait.c, cpu.c, mixed.c, cost.c,
+ * race.c, locks.c and amdahl.c.
  */
 #include "harness/lessons/lesson.h"
 
