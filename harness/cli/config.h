@@ -48,6 +48,8 @@ struct run_config {
 	const char *out_dir;	/* results/ */
 	const char *label;	/* name of the result set */
 	const char *python;	/* --python */
+	const char *py_start;	/* --py-start: fork, spawn, forkserver or
+				   NULL (Python's default) */
 	bool trace, quiet, plot;
 	bool models_all;	     /* --models all (the default) */
 	bool no_baseline;	     /* lessons: do not time the baseline (its

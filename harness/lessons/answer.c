@@ -194,7 +194,7 @@ static void answer_against_expected(const struct lesson *l,
 	a->against = j->expected;
 	printf("  expected on this machine: %.4g %s (from %s)\n", j->expected,
 	       l->unit, j->expected_how);
-	a->grade = d == 0 ? "close to what this machine should give"
+	a->grade = d == 0   ? "close to what this machine should give"
 		   : d == 1 ? "right order"
 			    : "off";
 	printf("  verdict: %s\n", a->grade);
@@ -232,7 +232,8 @@ void answer_grade(const struct lesson *l, const struct lesson_ctx *ctx,
 		       a->predicted, l->unit, ctx->actual, l->unit,
 		       a->predicted - ctx->actual, l->unit);
 	else if (!isnan(ctx->actual))
-		printf("  prediction: %g %s; the run: %.4g %s; off by %+.0f%%\n",
+		printf("  prediction: %g %s; the run: %.4g %s; off by "
+		       "%+.0f%%\n",
 		       a->predicted, l->unit, ctx->actual, l->unit,
 		       ctx->actual != 0 ? (a->predicted - ctx->actual) /
 						  ctx->actual * 100
@@ -255,11 +256,10 @@ static json_t *answer_values(const struct lesson_ctx *ctx)
 	json_t *list = json_array();
 	for (size_t i = 0; list && i < ctx->n_values; i++) {
 		const struct lesson_value *v = &ctx->values[i];
-		json_array_append_new(list,
-				      json_pack("{s:s, s:o, s:s}", "name",
-						v->name, "value",
-						answer_num(v->value), "unit",
-						v->unit));
+		json_array_append_new(list, json_pack("{s:s, s:o, s:s}", "name",
+						      v->name, "value",
+						      answer_num(v->value),
+						      "unit", v->unit));
 	}
 	return list;
 }
@@ -282,8 +282,7 @@ static json_t *answer_doc(const struct lesson *l, const struct lesson_ctx *ctx,
 			    a->given ? json_string(a->from) : json_null());
 	json_object_set_new(doc, "measured_value", answer_num(ctx->actual));
 	json_object_set_new(doc, "expected_value", answer_num(j->expected));
-	json_object_set_new(doc, "expected_from",
-			    json_string(j->expected_how));
+	json_object_set_new(doc, "expected_from", json_string(j->expected_how));
 	json_object_set_new(doc, "run_shows_claim", json_boolean(!j->invalid));
 	json_object_set_new(doc, "why_not", json_string(j->why));
 	json_object_set_new(doc, "widest_spread", answer_num(j->spread));

@@ -37,11 +37,12 @@ void judge_fail(struct lesson_ctx *ctx, bool noise, const char *fmt, ...)
 	va_end(ap);
 	j->invalid = true;
 	j->noise = j->noise || noise;
+	j->steady = j->steady || !noise;
 }
 
 bool judge_retry_helps(const struct lesson_ctx *ctx)
 {
-	return ctx->judge.invalid && ctx->judge.noise;
+	return ctx->judge.invalid && ctx->judge.noise && !ctx->judge.steady;
 }
 
 void judge_expect(struct lesson_ctx *ctx, double value, const char *fmt, ...)
@@ -49,8 +50,8 @@ void judge_expect(struct lesson_ctx *ctx, double value, const char *fmt, ...)
 	ctx->judge.expected = value;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(ctx->judge.expected_how, sizeof(ctx->judge.expected_how),
-		  fmt, ap);
+	vsnprintf(ctx->judge.expected_how, sizeof(ctx->judge.expected_how), fmt,
+		  ap);
 	va_end(ap);
 }
 
@@ -145,10 +146,11 @@ double judge_free_cores(int cores)
 double judge_probe(struct lesson_ctx *ctx, double need)
 {
 	double free_cores = judge_free_cores(ctx->cores);
+	ctx->judge.free_cores = free_cores;
 	printf("  this machine, now: %.2f of its %d cores free (a %.0f ms "
 	       "probe); load average %.2f\n",
 	       free_cores, ctx->cores, PROBE_S * 1e3, lesson_load());
-	if (!(free_cores >= JUDGE_CORES_SHARE * need))
+	if (need > 0 && !(free_cores >= JUDGE_CORES_SHARE * need))
 		judge_fail(ctx, false,
 			   "only %.2f of the %.0f cores the claim needs were "
 			   "free when the run ended",

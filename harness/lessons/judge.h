@@ -38,7 +38,7 @@ void judge_reset(struct lesson_ctx *ctx);
 void judge_fail(struct lesson_ctx *ctx, bool noise, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* Is another attempt worth it (some failure was noise)? */
+/* Is another attempt worth it (every failure was noise)? */
 bool judge_retry_helps(const struct lesson_ctx *ctx);
 
 /* The value this machine should give when nothing else runs, and where
@@ -60,9 +60,10 @@ bool judge_cores(struct lesson_ctx *ctx, const struct case_summary *cs,
  * something else runs. */
 double judge_free_cores(int cores);
 
-/* Probes the free cores now, prints them with the load average, and
- * fails the judgement when fewer than JUDGE_CORES_SHARE x `need` were
- * free. Returns what it measured. */
+/* Probes the free cores now, prints them with the load average, keeps
+ * them in ctx->judge.free_cores, and fails the judgement when fewer than
+ * JUDGE_CORES_SHARE x `need` were free (need 0: never). Returns what it
+ * measured. */
 double judge_probe(struct lesson_ctx *ctx, double need);
 
 /* Was the machine busy before the lesson began (1-minute load average at

@@ -212,6 +212,22 @@ double lesson_record_median(const struct sweep *s, const char *model,
 	return stats_spread(v, n).median;
 }
 
+double lesson_figure(const struct sweep *s, const char *model, enum task_type w,
+		     int workers, const char *name)
+{
+	double v[256];
+	size_t n = 0;
+	for (size_t i = 0; i < s->n_records && n < 256; i++) {
+		const struct run_record *r = &s->records[i];
+		double x = run_stats_get(&r->m.stats, name, NAN);
+		if (s->groups[r->group].workload == w &&
+		    strcmp(r->model->name, model) == 0 &&
+		    r->workers == workers && !isnan(x))
+			v[n++] = x;
+	}
+	return n ? stats_spread(v, n).median : NAN;
+}
+
 /* The lesson whose values lesson_measured keeps (lesson_keep_values). */
 static struct lesson_ctx *kit_values;
 

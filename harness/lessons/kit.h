@@ -72,6 +72,11 @@ double lesson_per_worker(const struct sweep *s, const char *model,
 double lesson_record_median(const struct sweep *s, const char *model,
 			    enum task_type w, int workers, char what);
 
+/* The median over the records of a case of the figure `name` a model
+ * reported (run_stats: "pool_start_s", ...); NAN when none did. */
+double lesson_figure(const struct sweep *s, const char *model, enum task_type w,
+		     int workers, const char *name);
+
 /* Prints "  measured: NAME = VALUE UNIT" (VALUE with 4 significant
  * digits; "nan" when it could not be measured) and keeps it for
  * lesson.json. Returns value. */

@@ -40,17 +40,19 @@ struct lesson;
 /* A lesson's judgement of its own run (judge.c), made before the student's
  * prediction is judged. Reset before each attempt. */
 struct lesson_judge {
-	bool invalid;	 /* the run cannot show the claim */
-	bool noise;	 /* some cause comes and goes: another attempt may
-			    show the claim */
-	char why[400];	 /* why, in words ("threads kept 1.2 cores busy,
+	bool invalid;		/* the run cannot show the claim */
+	bool noise;		/* some cause comes and goes (a wide spread) */
+	bool steady;		/* some cause stays (the cores were taken all
+			    along): another attempt would not help */
+	char why[400];		/* why, in words ("threads kept 1.2 cores busy,
 			    not the 2 the claim needs") */
-	double expected; /* the value this machine should give, from its
+	double expected;	/* the value this machine should give, from its
 			    cores and its measured unit of compute; NAN:
 			    no such value */
 	char expected_how[200]; /* where expected comes from, in words */
 	double spread;		/* the widest max/min - 1 among the cases
 				   the claim uses, baseline included */
+	double free_cores;	/* the probe's last reading (judge.h), or 0 */
 };
 
 /* One lesson run: options, the plan, what happened. Owned by the runner;
