@@ -29,12 +29,12 @@
 
 /* One of the three runs. */
 struct convoy_run {
-	const char *name;	/* "alone", "gil", "threads" */
-	const char *model;	/* the model it runs */
-	size_t computes;	/* compute tasks first, then the fetches */
-	struct batch *b;	/* its tasks and results, owned */
-	double fetch_ms;	/* median fetch latency */
-	bool ok;		/* ran and matched the reference */
+	const char *name;  /* "alone", "gil", "threads" */
+	const char *model; /* the model it runs */
+	size_t computes;   /* compute tasks first, then the fetches */
+	struct batch *b;   /* its tasks and results, owned */
+	double fetch_ms;   /* median fetch latency */
+	bool ok;	   /* ran and matched the reference */
 };
 
 /* computes tasks of `work` units, then CONVOY_FETCHES fetches. */
@@ -65,8 +65,8 @@ static void convoy_measure(const struct run_config *c, struct convoy_run *r,
 	struct measurement me;
 	struct batch *ref = verify_reference_batch(r->b, c->timeout_ms);
 	struct run_opts seq = config_run_opts(c, 1);
-	r->ok = ref && measure_run(model_find("sequential"), ref, &seq, &me) ==
-				 0 &&
+	r->ok = ref &&
+		measure_run(model_find("sequential"), ref, &seq, &me) == 0 &&
 		measure_run(model_find(r->model), r->b, &o, &me) == 0 &&
 		me.model_rc == 0;
 	double lat[CONVOY_FETCHES];
@@ -77,8 +77,8 @@ static void convoy_measure(const struct run_config *c, struct convoy_run *r,
 		r->ok = verify_ok(&rep);
 	}
 	for (size_t i = r->computes; r->ok && i < r->b->n; i++)
-		lat[n++] = (r->b->results[i].end - r->b->results[i].start) *
-			   1e3;
+		lat[n++] =
+			(r->b->results[i].end - r->b->results[i].start) * 1e3;
 	r->fetch_ms = n ? stats_spread(lat, n).median : NAN;
 	batch_free(ref);
 }
@@ -111,11 +111,11 @@ static void convoy_save(const struct lesson_ctx *ctx,
 static void convoy_explain(const struct convoy_run *r, double interval_ms,
 			   size_t computes)
 {
-	double alone = lesson_measured("convoy_fetch_alone", r[0].fetch_ms,
-				       "ms");
+	double alone =
+		lesson_measured("convoy_fetch_alone", r[0].fetch_ms, "ms");
 	double gil = lesson_measured("convoy_fetch_gil", r[1].fetch_ms, "ms");
-	double thr = lesson_measured("convoy_fetch_threads", r[2].fetch_ms,
-				     "ms");
+	double thr =
+		lesson_measured("convoy_fetch_threads", r[2].fetch_ms, "ms");
 	double extra = gil - alone;
 	if (extra > 2.5 * interval_ms)
 		lesson_say("A fetch of %d ms took %.1f ms alone and %.1f ms "
@@ -167,8 +167,7 @@ void lesson_gil_convoy(struct lesson_ctx *ctx, const char *server_url)
 	for (size_t k = 0; ok && k < 3; k++) {
 		runs[k].b = convoy_batch(server_url, runs[k].computes, work);
 		if (runs[k].b)
-			convoy_measure(c, &runs[k],
-				       (int)runs[k].computes + 1);
+			convoy_measure(c, &runs[k], (int)runs[k].computes + 1);
 		ok = runs[k].b && runs[k].ok;
 	}
 	if (ok) {

@@ -143,8 +143,8 @@ static void py_start_measure(const struct sweep *s, struct sweep_group *g,
 		run[n] = me.wall_s;
 		pool[n] = run_stats_get(&me.stats, "pool_start_s", NAN);
 		us[n] = run_stats_get(&me.stats, "pickle_us_per_task", NAN);
-		bytes[n] = run_stats_get(&me.stats, "pickle_bytes_per_task",
-					 NAN);
+		bytes[n] =
+			run_stats_get(&me.stats, "pickle_bytes_per_task", NAN);
 		n++;
 	}
 	row->ok = row->ok && n > 0;
@@ -176,16 +176,21 @@ static void py_start_explain(const struct py_start_row *rows, int workers,
 			   "when it is quieter.",
 			   spawn->pool_s * 1e3, fork->pool_s * 1e3, workers);
 	else
-		lesson_say("fork copies the parent as it is, so a worker is ready "
-		   "almost at once (%.0f ms for all %d); spawn starts a fresh "
-		   "interpreter that imports the program again (%.0f ms, "
-		   "%.1f times as long); forkserver forks each worker from a "
-		   "small server started once (%.0f ms). Linux used fork by "
-		   "default up to Python 3.13 and forkserver from 3.14; "
-		   "macOS and Windows use spawn, so the same program starts "
-		   "slower there.",
-		   fork->pool_s * 1e3, workers, spawn->pool_s * 1e3,
-		   spawn->pool_s / fork->pool_s, rows[1].pool_s * 1e3);
+		lesson_say(
+			"fork copies the parent as it is, so a worker is ready "
+			"almost at once (%.0f ms for all %d); spawn starts a "
+			"fresh "
+			"interpreter that imports the program again (%.0f ms, "
+			"%.1f times as long); forkserver forks each worker "
+			"from a "
+			"small server started once (%.0f ms). Linux used fork "
+			"by "
+			"default up to Python 3.13 and forkserver from 3.14; "
+			"macOS and Windows use spawn, so the same program "
+			"starts "
+			"slower there.",
+			fork->pool_s * 1e3, workers, spawn->pool_s * 1e3,
+			spawn->pool_s / fork->pool_s, rows[1].pool_s * 1e3);
 	lesson_say("Every task goes to a worker and every result comes back "
 		   "pickled: %.0f bytes and %.0f us a task here, against "
 		   "%.0f ms of compute per task, so pickling is not what "
@@ -201,8 +206,9 @@ void lesson_py_start(struct lesson_ctx *ctx, struct sweep *s, int workers)
 	if (!g || !model_find("py-processes"))
 		return;
 	lesson_heading("How Python starts its worker processes");
-	struct py_start_row rows[3] = {
-		{.method = "fork"}, {.method = "forkserver"}, {.method = "spawn"}};
+	struct py_start_row rows[3] = {{.method = "fork"},
+				       {.method = "forkserver"},
+				       {.method = "spawn"}};
 	printf("  %-11s %8s %14s %16s %12s\n", "start", "run s",
 	       "pool ready ms", "pickle us/task", "bytes/task");
 	for (int i = 0; i < 3; i++) {
