@@ -117,8 +117,7 @@ START_TEST(piped_prediction_is_read_line_by_line)
 	ck_assert_str_eq(
 		json_string_value(json_object_get(doc, "prediction_from")),
 		"standard input");
-	ck_assert_str_eq(json_string_value(json_object_get(doc, "verdict")),
-			 v);
+	ck_assert_str_eq(json_string_value(json_object_get(doc, "verdict")), v);
 	json_decref(doc);
 	rm_dir(dir);
 }
@@ -128,8 +127,8 @@ START_TEST(lesson_json_holds_every_measured_value)
 {
 	char dir[64], args[256];
 	tmp_dir(dir, sizeof(dir));
-	snprintf(args, sizeof(args),
-		 "lesson 2 --quick --predict 0.1 --out %s", dir);
+	snprintf(args, sizeof(args), "lesson 2 --quick --predict 0.1 --out %s",
+		 dir);
 	ck_assert_int_eq(run_piped("", args, dir), 0);
 	json_t *doc = saved_json(out);
 	ck_assert_msg(doc, "no lesson.json saved: %s", out);
@@ -150,8 +149,7 @@ START_TEST(lesson_json_holds_every_measured_value)
 			      "%s: printed %g, saved %g", name, said, kept);
 	}
 	ck_assert(json_is_boolean(json_object_get(doc, "run_shows_claim")));
-	ck_assert_int_eq(json_integer_value(json_object_get(doc, "lesson")),
-			 2);
+	ck_assert_int_eq(json_integer_value(json_object_get(doc, "lesson")), 2);
 	json_decref(doc);
 	rm_dir(dir);
 }
@@ -168,8 +166,7 @@ START_TEST(repeat_sets_the_runs_per_case)
 	ck_assert_msg(strstr(out, " runs per case"), "%s", out);
 	json_t *doc = saved_json(out);
 	ck_assert_ptr_nonnull(doc);
-	ck_assert_int_ge(json_integer_value(json_object_get(doc, "repeat")),
-			 3);
+	ck_assert_int_ge(json_integer_value(json_object_get(doc, "repeat")), 3);
 	ck_assert(json_is_null(json_object_get(doc, "prediction")));
 	json_decref(doc);
 	const char *problem = lesson_check(1, out);
@@ -256,12 +253,12 @@ START_TEST(right_prediction_is_never_marked_wrong_beside_a_hog)
 	hog_stop(hog);
 	ck_assert_msg(rc == 0, "lesson %d exited %d: %s", n, rc, err);
 	verdict_of(out, v, sizeof(v));
-	ck_assert_msg(strcmp(v, "close") == 0 ||
-			      strcmp(v,
-				     "close to what this machine should give") ==
-				      0,
-		      "lesson %d marked the right prediction %g '%s':\n%s", n,
-		      right, v, out);
+	ck_assert_msg(
+		strcmp(v, "close") == 0 ||
+			strcmp(v, "close to what this machine should give") ==
+				0,
+		"lesson %d marked the right prediction %g '%s':\n%s", n, right,
+		v, out);
 	/* Either the run shows the claim, or it says it cannot. */
 	json_t *doc = saved_json(out);
 	ck_assert_ptr_nonnull(doc);

@@ -14,6 +14,7 @@
 #include "harness/lessons/convoy.h"
 #include "harness/lessons/judge.h"
 #include "harness/lessons/kit.h"
+#include "harness/lessons/lockview.h"
 #include "harness/lessons/cpython.h"
 #include "harness/run/run.h"
 
@@ -281,7 +282,7 @@ static void gil_short_interval(const struct lesson_ctx *ctx,
 		lesson_say("Ten times shorter turns, about ten times the "
 			   "hand-overs, and no speed-up: shorter turns make "
 			   "every thread progress more evenly (see where the "
-			   "lock moves in the timeline PNG); they never add "
+			   "lock moves in lock.png, below); they never add "
 			   "parallelism.");
 	else
 		lesson_say("Only %.1f times as often, not the ten times the "
@@ -388,6 +389,7 @@ static int gil_run(struct lesson_ctx *ctx)
 	ctx->judge = part1;
 	gil_explain(ctx, &a, rc == 0 ? &b : NULL);
 	lesson_gil_convoy(ctx, a.server_url);
+	lesson_gil_lockview(ctx, cpu_workers_for(ctx));
 	run_release(&b);
 	run_release(&a);
 	return rc;
