@@ -71,14 +71,16 @@ static int run_piped(const char *input, const char *args, const char *dir)
 /* The lesson.json the output says it saved; NULL when none. */
 static json_t *saved_json(const char *output)
 {
-	const char *p = strstr(output, "  saved: ");
-	while (p && !strstr(p, "lesson.json"))
-		p = strstr(p + 1, "  saved: ");
-	if (!p)
+	char path[4096] = "";
+	for (const char *p = strstr(output, "  saved: "); p;
+	     p = strstr(p + 1, "  saved: ")) {
+		p += strlen("  saved: ");
+		int len = (int)strcspn(p, "\n");
+		if (len > 11 && strncmp(p + len - 11, "lesson.json", 11) == 0)
+			snprintf(path, sizeof(path), "%.*s", len, p);
+	}
+	if (!path[0])
 		return NULL;
-	char path[4096];
-	p += strlen("  saved: ");
-	snprintf(path, sizeof(path), "%.*s", (int)strcspn(p, "\n"), p);
 	json_error_t e;
 	return json_load_file(path, 0, &e);
 }

@@ -123,7 +123,7 @@ static void *probe_spin(void *arg)
 
 double judge_free_cores(int cores)
 {
-	struct probe probes[PROBE_MAX_THREADS];
+	struct probe probes[PROBE_MAX_THREADS] = {{0}};
 	pthread_t th[PROBE_MAX_THREADS];
 	int n = cores < PROBE_MAX_THREADS ? cores : PROBE_MAX_THREADS, started;
 	double t0 = clock_now();

@@ -57,8 +57,7 @@ static int lockview_trace(const struct run_config *c, struct batch *b,
 
 /* Turns the trace's takes and drops into rows of lock.csv; returns the
  * hand-overs (a take by another thread than the last holder). */
-static long lockview_rows(const char *trace_path, double interval_ms,
-			  FILE *csv)
+static long lockview_rows(const char *trace_path, double interval_ms, FILE *csv)
 {
 	FILE *f = fopen(trace_path, "r");
 	double taken[LOCKVIEW_WORKERS_MAX] = {0};
