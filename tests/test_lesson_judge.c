@@ -3,7 +3,8 @@
  * test_lesson_judge.c - a lesson judges its run before it judges the
  * student: a prediction piped in is read line by line, `--repeat R` runs
  * R runs per case, lesson.json holds the prediction, every measured value
- * and the verdict the terminal showed, and, beside a CPU hog (a child
+ * and the verdict the terminal showed, `--py-start` reaches py-processes,
+ * and, beside a CPU hog (a child
  * spinning on one core), lessons 5, 6 and 8 never mark a right prediction
  * wrong: either the run shows the claim, or it says it cannot and grades
  * against what this machine should give.
@@ -177,19 +178,52 @@ START_TEST(repeat_sets_the_runs_per_case)
 }
 END_TEST
 
-static const char *const bad_repeat[] = {
-	"lesson 1 --repeat 0",
-	"lesson 1 --repeat x",
-	"lesson 1 --repeat",
-	"lesson 1 --repeat 51",
+static const char *const bad_args[] = {
+	"lesson 1 --repeat 0",	"lesson 1 --repeat x",	  "lesson 1 --repeat",
+	"lesson 1 --repeat 51", "run --py-start threads", "run --py-start",
 };
 
-START_TEST(bad_repeat_exits_2)
+START_TEST(bad_input_exits_2)
 {
-	int rc = support_concur(bad_repeat[_i], out, sizeof(out), err,
+	int rc = support_concur(bad_args[_i], out, sizeof(out), err,
 				sizeof(err));
-	ck_assert_msg(rc == 2, "'concur %s' exited %d", bad_repeat[_i], rc);
+	ck_assert_msg(rc == 2, "'concur %s' exited %d", bad_args[_i], rc);
 	ck_assert_msg(strncmp(err, "concur: ", 8) == 0, "%s", err);
+}
+END_TEST
+
+/* py-processes under a start method: the batch says it, the program
+ * reports its pool's start and pickling as figures, meta.json keeps it. */
+START_TEST(py_start_reaches_py_processes)
+{
+	char dir[64], args[512], path[256];
+	tmp_dir(dir, sizeof(dir));
+	snprintf(args, sizeof(args),
+		 "run --models py-processes --workloads compute --work 1 "
+		 "--tasks 2 --workers 2 --py-start spawn --baseline none "
+		 "--repeat 1 --no-plot --quiet --out %s",
+		 dir);
+	int rc = support_concur(args, out, sizeof(out), err, sizeof(err));
+	if (rc == 2 && strstr(err, "unavailable")) {
+		rm_dir(dir); /* no Python with aiohttp here */
+		return;
+	}
+	ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
+	snprintf(path, sizeof(path), "%s/latest/runs.csv", dir);
+	slurp(path, out, sizeof(out));
+	ck_assert_msg(strstr(out, "pool_start_s=") &&
+			      strstr(out, "pickle_us_per_task=") &&
+			      strstr(out, "pickle_bytes_per_task="),
+		      "no start-up figures in runs.csv: %s", out);
+	snprintf(path, sizeof(path), "%s/latest/meta.json", dir);
+	json_error_t e;
+	json_t *meta = json_load_file(path, 0, &e);
+	ck_assert_ptr_nonnull(meta);
+	json_t *opt = json_object_get(meta, "options");
+	ck_assert_str_eq(json_string_value(json_object_get(opt, "py_start")),
+			 "spawn");
+	json_decref(meta);
+	rm_dir(dir);
 }
 END_TEST
 
@@ -284,8 +318,9 @@ int main(void)
 	tcase_add_test(tc, piped_prediction_is_read_line_by_line);
 	tcase_add_test(tc, lesson_json_holds_every_measured_value);
 	tcase_add_test(tc, repeat_sets_the_runs_per_case);
-	tcase_add_loop_test(tc, bad_repeat_exits_2, 0,
-			    (int)(sizeof(bad_repeat) / sizeof(bad_repeat[0])));
+	tcase_add_loop_test(tc, bad_input_exits_2, 0,
+			    (int)(sizeof(bad_args) / sizeof(bad_args[0])));
+	tcase_add_test(tc, py_start_reaches_py_processes);
 	tcase_add_loop_test(
 		tc, right_prediction_is_never_marked_wrong_beside_a_hog, 0,
 		(int)(sizeof(hog_lessons) / sizeof(hog_lessons[0])));
