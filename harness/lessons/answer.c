@@ -113,6 +113,12 @@ static int answer_distance(const struct lesson *l, double predicted,
 	return factor <= close ? 0 : factor <= order ? 1 : 2;
 }
 
+/* A difference of percentages is in points. */
+static const char *answer_points(const struct lesson *l)
+{
+	return strcmp(l->unit, "%") == 0 ? "points" : l->unit;
+}
+
 /* "within 25%", "within a factor of 2", "within 5 points". */
 static void answer_tolerance(const struct lesson *l, int level, char *buf,
 			     size_t len)
@@ -120,7 +126,7 @@ static void answer_tolerance(const struct lesson *l, int level, char *buf,
 	if (l->grading == GRADE_DIFFERENCE) {
 		double close = l->close > 0 ? l->close : 5;
 		snprintf(buf, len, "within %g %s", level ? 3 * close : close,
-			 l->unit);
+			 answer_points(l));
 		return;
 	}
 	double close = l->close > 0 ? l->close : 1.25;
@@ -230,7 +236,7 @@ void answer_grade(const struct lesson *l, const struct lesson_ctx *ctx,
 		printf("  prediction: %g %s; the run: %.4g %s; off by %+.1f "
 		       "%s\n",
 		       a->predicted, l->unit, ctx->actual, l->unit,
-		       a->predicted - ctx->actual, l->unit);
+		       a->predicted - ctx->actual, answer_points(l));
 	else if (!isnan(ctx->actual))
 		printf("  prediction: %g %s; the run: %.4g %s; off by "
 		       "%+.0f%%\n",
