@@ -30,22 +30,47 @@ endif
 SRCS      := $(wildcard common/*.c models/*.c models/exercises/*.c harness/*.c \
 	harness/*/*.c)
 MAIN_SRC  := harness/main.c
-LIB_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(filter-out $(MAIN_SRC),$(SRCS)))
+# The exercise's answer: only in the teacher's build (make teacher).
+SOLUTION_SRC := models/exercises/solution.c
+LIB_OBJS  := $(patsubst %.c,$(BUILD)/%.o,\
+	$(filter-out $(MAIN_SRC) $(SOLUTION_SRC),$(SRCS)))
 MAIN_OBJ  := $(BUILD)/harness/main.o
 BIN       := $(BUILD)/concur
 
-TEST_SUPPORT := $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/support/*.c))
-TEST_SRCS := $(wildcard tests/test_*.c)
-TEST_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
+# The MPI models: one program, concur-mpi, built only where Open MPI's
+# mpicc is (models/mpi/; `concur models` says how to get it otherwise).
+# It links the same common/ objects every model uses.
+MPICC      ?= $(shell command -v mpicc 2>/dev/null)
+MPI_BIN    := $(BUILD)/concur-mpi
+MPI_OBJS   := $(patsubst %.c,$(BUILD)/%.o,$(wildcard models/mpi/*.c))
+MPI_COMMON := $(patsubst %,$(BUILD)/common/%.o,task options execute fetch kernel shared)
+MPI_IF     := $(if $(MPICC),$(MPI_BIN))
+
+# Tests: one Check suite per tests/<folder>/test_*.c (tests/README.md),
+# built as build/tests/test_NAME whatever its folder. The slow ones (more
+# than about half a minute each) are left out by `make test-quick`.
+TEST_RUNNER  := $(BUILD)/tests/support/runner.o
+TEST_SUPPORT := $(filter-out $(TEST_RUNNER),\
+	$(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/support/*.c)))
+TEST_SRCS := $(wildcard tests/*/test_*.c)
+TEST_BINS := $(addprefix $(BUILD)/tests/,$(basename $(notdir $(TEST_SRCS))))
 TESTS     ?= $(notdir $(TEST_BINS))
+SLOW_TESTS := test_conformance test_grade test_lessons test_tutorial \
+	test_first_contact test_baseline test_lesson_judge
+
+# The teacher's build: concur with the exercise's answer registered (as
+# model `solution`), and the conformance suite that can grade it.
+TEACHER      := $(BUILD)/teacher
+TEACHER_OBJS := $(filter-out $(BUILD)/models/registry.o,$(LIB_OBJS)) \
+	$(TEACHER)/models/registry.o $(SOLUTION_SRC:%.c=$(BUILD)/%.o)
 
 DEB_PACKAGES := $(shell sed 's/\#.*//' .ci/packages)
 DEV_PACKAGES := $(shell sed 's/\#.*//' .ci/packages-dev)
 
-.PHONY: all run test asan tsan clean install deps deps-dev deps-bench bench format format-check lint help fuzz soak \
-	check-deps check-model
+.PHONY: all run test test-quick asan tsan clean install deps deps-dev deps-bench bench \
+	format format-check lint help fuzz soak check-deps check-model teacher
 
-all: $(BIN)
+all: $(BIN) $(MPI_IF)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -54,12 +79,36 @@ $(BUILD)/%.o: %.c
 $(BIN): $(MAIN_OBJ) $(LIB_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+$(BUILD)/models/mpi/%.o: models/mpi/%.c
+	@mkdir -p $(dir $@)
+	$(MPICC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+$(MPI_BIN): $(MPI_OBJS) $(MPI_COMMON)
+	$(MPICC) $(LDFLAGS) -o $@ $^ $(PKG_LDLIBS) -lpthread -lm
+
 # Test binaries route three common/ calls through tests/support/faults.c,
 # where the tests inject crashes and watch the kernel; build/concur has no
 # such hook anywhere.
 TEST_WRAP := -Wl,--wrap=task_execute,--wrap=task_compute,--wrap=kernel_advance
-$(BUILD)/tests/%: $(BUILD)/tests/%.o $(TEST_SUPPORT) $(LIB_OBJS)
-	$(CC) $(LDFLAGS) $(TEST_WRAP) -o $@ $^ $(CHECK_LIBS) $(LDLIBS)
+LINK_TEST  = $(CC) $(LDFLAGS) $(TEST_WRAP) -o $@ $^ $(CHECK_LIBS) $(LDLIBS)
+# Each binary from its own object, e.g. build/tests/test_pool from
+# build/tests/models/test_pool.o, plus the runner (main) and support.
+$(foreach src,$(TEST_SRCS),$(eval \
+  $(BUILD)/tests/$(basename $(notdir $(src))): $(BUILD)/$(src:.c=.o)))
+$(TEST_BINS): $(TEST_RUNNER) $(TEST_SUPPORT) $(LIB_OBJS)
+	$(LINK_TEST)
+
+# The teacher's build (make teacher): registry.c compiled again, to
+# register the answer as well.
+$(TEACHER)/models/registry.o: models/registry.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -DCONCUR_TEACHER $(CFLAGS) -c $< -o $@
+$(TEACHER)/concur: $(MAIN_OBJ) $(TEACHER_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(TEACHER)/tests/test_conformance: $(BUILD)/tests/conformance/test_conformance.o \
+	  $(TEST_RUNNER) $(TEST_SUPPORT) $(TEACHER_OBJS)
+	@mkdir -p $(dir $@)
+	$(LINK_TEST)
 
 ## make run: install what is missing, build, run the main comparison.
 # Chosen to teach in about two minutes on 2 cores: I/O where the waits
@@ -71,7 +120,7 @@ RUN_ARGS ?= --models all --workloads fetch,compute --workers 1,4,16 \
 # flags when it started, before deps could install the libraries, so on a
 # fresh machine they would be empty (undefined references at link time).
 run: deps
-	@$(MAKE) --no-print-directory $(BIN)
+	@$(MAKE) --no-print-directory all
 	$(BIN) run $(RUN_ARGS)
 
 ## make deps: install missing Debian packages (as root), else say how.
@@ -103,9 +152,14 @@ define install_missing
 	fi
 endef
 
-## make test: build and run every test (one Check suite per tests/test_*.c).
-test: $(BIN) $(TEST_BINS)
+## make test: build and run every test (one Check suite per tests/*/test_*.c).
+test: $(BIN) $(MPI_IF) $(TEST_BINS) teacher
 	@CONCUR_BIN=$(BIN) BUILD=$(BUILD) tests/run-tests.sh $(addprefix $(BUILD)/tests/,$(TESTS))
+
+## make test-quick: the same without the slow suites (SLOW_TESTS).
+test-quick:
+	@$(MAKE) --no-print-directory \
+	  TESTS="$(filter-out $(SLOW_TESTS),$(notdir $(TEST_BINS)))" test
 
 ## make asan: the tests under AddressSanitizer + UndefinedBehaviorSanitizer.
 asan:
@@ -131,21 +185,27 @@ CM_SAN_thread := thread
 CM_SAN_address := address,undefined
 CM_SAN_undefined := undefined
 CM_BUILD = $(CM_BUILD_$(SANITIZE))
+# The exercise's answer is graded with the teacher's build, which has it.
+CM_DIR = $(CM_BUILD)$(if $(filter solution,$(MODEL)),/teacher)
 check-model:
 	@case "$(SANITIZE)" in ""|thread|address|undefined) ;; *) \
 	  echo "check-model: SANITIZE must be thread, address or undefined, not '$(SANITIZE)'" >&2; \
 	  exit 2;; esac
 	@$(MAKE) --no-print-directory $(if $(SANITIZE),BUILD=$(CM_BUILD) \
 	  SAN=$(CM_SAN_$(SANITIZE)) CFLAGS="-O1 -g") \
-	  $(CM_BUILD)/concur $(CM_BUILD)/tests/test_conformance >/dev/null
-	@$(CM_BUILD)/concur grade "$(MODEL)" $(if $(SANITIZE),--sanitize $(SANITIZE)) \
-	  --conformance $(CM_BUILD)/tests/test_conformance $(if $(GRADE_OUT),--out $(GRADE_OUT))
+	  $(CM_DIR)/concur $(CM_DIR)/tests/test_conformance >/dev/null
+	@$(CM_DIR)/concur grade "$(MODEL)" $(if $(SANITIZE),--sanitize $(SANITIZE)) \
+	  --conformance $(CM_DIR)/tests/test_conformance $(if $(GRADE_OUT),--out $(GRADE_OUT))
+
+## make teacher: build/teacher/concur, which also has the exercise's
+##   answer (model `solution`); `make check-model MODEL=solution` uses it.
+teacher: $(TEACHER)/concur $(TEACHER)/tests/test_conformance
 
 ## make bench: fixed cases, each a ratio; writes results/bench-latest.csv.
 # The peers are installed first, as make run installs its packages, so a
 # newcomer's bench does not silently skip their rows.
 bench: deps-bench
-	@$(MAKE) --no-print-directory $(BIN)
+	@$(MAKE) --no-print-directory all
 	$(BIN) bench $(BENCH_ARGS)
 
 ## make fuzz: libFuzzer over the server's request handling (clang), for
@@ -170,8 +230,8 @@ fuzz: $(FUZZ_BIN)
 ## make soak: the server under mixed load for SOAK_SECONDS (default 300);
 ## reports answers, errors by kind, peak RSS, open fds at start and end.
 SOAK_SECONDS ?= 300
-$(BUILD)/soak: $(BUILD)/tests/soak.o $(TEST_SUPPORT) $(LIB_OBJS)
-	$(CC) $(LDFLAGS) $(TEST_WRAP) -o $@ $^ $(LDLIBS)
+$(BUILD)/soak: $(BUILD)/tests/server/soak.o $(TEST_SUPPORT) $(LIB_OBJS)
+	$(LINK_TEST)
 soak: $(BUILD)/soak
 	$(BUILD)/soak $(SOAK_SECONDS)
 
@@ -180,6 +240,7 @@ install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(datadir)/plots \
 	  $(DESTDIR)$(datadir)/models/python
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/concur
+	$(if $(MPI_IF),install -m 755 $(MPI_BIN) $(DESTDIR)$(PREFIX)/bin/concur-mpi)
 	install -m 644 plots/*.gp $(DESTDIR)$(datadir)/plots/ 2>/dev/null || true
 	install -m 644 models/python/*.py $(DESTDIR)$(datadir)/models/python/ 2>/dev/null || true
 
@@ -198,11 +259,14 @@ format-check:
 # flags strerror and friends the CLI calls before any thread exists), and
 # valist.Uninitialized, a false positive of clang 14 on glibc's va_list.
 TIDY_CHECKS = -*,bugprone-*,clang-analyzer-*,concurrency-*,-bugprone-easily-swappable-parameters,-bugprone-reserved-identifier,-clang-analyzer-security.insecureAPI.DeprecatedOrUnsafeBufferHandling,-clang-analyzer-valist.Uninitialized,-bugprone-narrowing-conversions,-concurrency-mt-unsafe,-bugprone-assignment-in-if-condition
+# models/mpi/ needs Open MPI's headers: linted only where mpicc is.
+MPI_CFLAGS = $(if $(MPICC),$(shell $(MPICC) -showme:compile 2>/dev/null))
+LINT_C = $(filter %.c,$(if $(MPICC),$(C_FILES),$(filter-out models/mpi/%,$(C_FILES))))
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
-	  --inline-suppr --std=c11 -I. $(filter %.c,$(C_FILES))
+	  --inline-suppr --std=c11 -I. $(LINT_C)
 	clang-tidy --quiet --warnings-as-errors='*' --checks='$(TIDY_CHECKS)' \
-	  $(filter %.c,$(C_FILES)) -- $(CPPFLAGS) -std=gnu11 $(PKG_CFLAGS)
+	  $(LINT_C) -- $(CPPFLAGS) -std=gnu11 $(PKG_CFLAGS) $(MPI_CFLAGS)
 
 clean:
 	rm -rf build

@@ -7,6 +7,7 @@
 #include "common/clock.h"
 #include "common/fetch.h"
 #include "common/kernel.h"
+#include "common/shared.h"
 
 int task_needs_compute(const struct task *t, const struct result *r)
 {
@@ -35,7 +36,9 @@ void task_execute(struct batch *b, size_t i, CURL *h, const struct run_opts *o,
 	r->worker = worker;
 	r->start = clock_now() - b->t0;
 	trace_event(o, model, worker, i, "start", r);
-	if (t->type != TASK_COMPUTE) {
+	if (t->type == TASK_SHARED) /* NULL: sched_yield at yield points */
+		shared_task_run(b->shared, t, r, worker, NULL, NULL);
+	else if (task_fetches(t)) {
 		if (h)
 			fetch_blocking(h, t->url, &o->fetch, r);
 		else {

@@ -19,7 +19,9 @@
 
 /* Runs task i of the batch to completion on this thread, fetching with h
  * (the caller's handle; may be NULL if the batch has no fetches), and fills
- * its result including start, end and worker. Traces start and done. */
+ * its result including start, end and worker. A shared task adds to
+ * b->shared, by the strategy the model set it up with (common/shared.h).
+ * Traces start and done. */
 void task_execute(struct batch *b, size_t i, CURL *h, const struct run_opts *o,
 		  const char *model, int worker);
 

@@ -51,9 +51,20 @@ CURL *fetch_handle_new(void)
 	curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, fetch_socket_cb);
 	curl_easy_setopt(h, CURLOPT_USERAGENT, "concur/1");
 	curl_easy_setopt(h, CURLOPT_TCP_NODELAY, 1L);
-	/* Redirects are followed, as a browser or aiohttp would. */
+	/* Redirects are followed, as a browser or aiohttp would, but only
+	 * to http and https: a server must not send us to ftp:// or file://
+	 * (the URLs we are given are checked for the same two schemes). */
 	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
 	curl_easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
+#if LIBCURL_VERSION_NUM >= 0x075500 /* 7.85: the _STR options */
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+#else
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS,
+			 CURLPROTO_HTTP | CURLPROTO_HTTPS);
+	curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS,
+			 CURLPROTO_HTTP | CURLPROTO_HTTPS);
+#endif
 	return h;
 }
 

@@ -14,6 +14,7 @@ struct run_opts run_opts_default(void)
 		.cpu_workers = cores > 0 ? (int)cores : 1,
 		.switch_interval_ms = SWITCH_INTERVAL_DEFAULT_MS,
 		.fetch = {.connect_timeout_ms = 5000, .timeout_ms = 10000},
+		.sync = SYNC_MUTEX,
 	};
 	return o;
 }

@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "common/shared.h"
+
 /* Timeouts for one HTTP transfer. */
 struct fetch_opts {
 	long connect_timeout_ms; /* TCP connect */
@@ -69,6 +71,11 @@ struct run_opts {
 				     starts its workers (Python's "fork",
 				     "spawn", "forkserver"); NULL: the
 				     language's default */
+	enum shared_sync sync;	  /* shared tasks: how the workers keep the
+				    counter right (--sync) */
+	const char *hosts;	  /* models that span machines: "host:slots,..."
+				 (mpirun --host); NULL: this machine */
+	const char *hostfile;	  /* or a file of hosts (mpirun --hostfile) */
 };
 
 /* Options with the defaults documented in `concur run --help`. */

@@ -47,6 +47,8 @@ const char *task_type_name(enum task_type type)
 		return "compute";
 	case TASK_MIXED:
 		return "mixed";
+	case TASK_SHARED:
+		return "shared";
 	}
 	return "?";
 }

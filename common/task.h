@@ -20,6 +20,8 @@ enum task_type {
 	TASK_FETCH,   /* HTTP GET of url: status, bytes, CRC-32 of the body */
 	TASK_COMPUTE, /* `work` units of the kernel seeded by `seed` */
 	TASK_MIXED,   /* fetch url, then compute seeded by the body's CRC-32 */
+	TASK_SHARED,  /* `work` increments of the run's one shared counter
+			 (common/shared.h) */
 };
 
 /* How a task ended: one fixed list, spelled the same everywhere. */
@@ -41,7 +43,8 @@ enum result_kind {
 struct task {
 	enum task_type type;
 	const char *url; /* fetch and mixed; points into the batch's storage */
-	uint32_t work;	 /* compute and mixed: kernel units */
+	uint32_t work;	 /* compute and mixed: kernel units; shared:
+			    increments */
 	uint64_t seed;	 /* compute: the kernel's seed (the task's index) */
 };
 
@@ -61,19 +64,29 @@ struct result {
 	char message[RESULT_MESSAGE_MAX]; /* why, when kind is not ok */
 };
 
+struct shared_state;
+
 /* A batch: the tasks and one result slot per task. */
 struct batch {
 	size_t n;
 	struct task *tasks;
-	struct result *results; /* n slots, filled by the model */
-	double t0;		/* monotonic time the run started */
+	struct result *results;	     /* n slots, filled by the model */
+	double t0;		     /* monotonic time the run started */
+	struct shared_state *shared; /* what shared tasks add to: set by the
+					model for its run, in memory its
+					workers share; NULL otherwise */
 };
 
 /* The stable name of a result kind ("ok", "http_error", ...). */
 const char *result_kind_name(enum result_kind kind);
 /* Parses a name back; returns -1 when unknown. */
 int result_kind_parse(const char *name, enum result_kind *out);
-/* "fetch", "compute" or "mixed". */
+/* Does a task of this type fetch a URL (fetch and mixed)? */
+static inline int task_fetches(const struct task *t)
+{
+	return t->type == TASK_FETCH || t->type == TASK_MIXED;
+}
+/* "fetch", "compute", "mixed" or "shared". */
 const char *task_type_name(enum task_type type);
 
 /* Allocates a batch of n tasks with zeroed results; NULL on failure. */

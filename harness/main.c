@@ -7,6 +7,8 @@
  *     concur models   the models and what each teaches
  *     concur plot     the pictures of a result set
  *     concur compare  two result sets side by side
+ *     concur report   one result set on one HTML page
+ *     concur class    many machines' result sets on one HTML page
  *     concur bench    fixed benchmark cases (make bench)
  *     concur lesson   the lessons, step by step
  *     concur grade    check and grade one model (make check-model)
@@ -22,8 +24,10 @@
 #include "harness/external/external.h"
 #include "harness/grade/grade.h"
 #include "harness/lessons/lesson.h"
+#include "harness/report/class.h"
 #include "harness/report/compare.h"
 #include "harness/report/plot.h"
+#include "harness/report/report.h"
 #include "harness/run/run.h"
 #include "harness/server/serve.h"
 #include "models/model.h"
@@ -42,6 +46,8 @@ static const struct command commands[] = {
 	{"models", "list the models and what each teaches", models_main},
 	{"plot", "draw the plots of a result set", plot_main},
 	{"compare", "two result sets side by side", compare_main},
+	{"report", "one result set on one HTML page", report_main},
+	{"class", "many machines' result sets on one HTML page", class_main},
 	{"bench", "fixed benchmark cases (make bench)", bench_main},
 	{"lesson", "the lessons, step by step", lesson_main},
 	{"grade", "check and grade one model (make check-model)", grade_main},

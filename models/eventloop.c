@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * eventloop.c - one thread, one libev loop, up to C fetches in flight.
+ * eventloop.c - one thread, one libev loop driving libcurl's multi_socket
+ * API, up to C fetches in flight.
  *
  * The lesson: concurrency without threads. A fetch spends almost all its
  * time waiting, and a wait costs an event loop one socket and a few KiB,
@@ -13,164 +14,457 @@
  * is served and every transfer in flight stalls. The results show it
  * (--workloads compute: no speedup at any C); models/hybrid.c is the fix.
  *
- * How it is built: the libev default loop drives libcurl's multi_socket
- * API. That glue (one ev_io per socket, one ev_timer, the finished-transfer
- * drain) is in common/evcurl.c, shared with hybrid.c; this file decides
- * what runs when: a "feeder" starts tasks while fewer than C are in
- * flight, and each finished transfer frees its slot for the next.
- *
  * Run it:  build/concur run --models sequential,eventloop --tasks 200 \
  *              --workers 200 --delay 500
  *          and see about 0.5 s instead of 100 s, on one thread.
  */
+#include "models/eventloop.h"
+
+#include <curl/curl.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "common/clock.h"
-#include "common/evcurl.h"
+#include "common/conn_reuse.h"
+#include "common/default_loop.h"
 #include "common/execute.h"
+#include "common/shared.h"
+#include "common/fd_limit.h"
+#include "common/feed_batch.h"
+#include "common/fetch.h"
 #include "models/model.h"
 
-/* Tasks the feeder starts per loop iteration. Started all at once, 10,000
- * transfers make libcurl issue 10,000 connects before the loop sends a
- * single request, and every transfer's state (170 MB in all) is walked
- * twice. In batches, the first requests reach the server while later
- * connects are still being made, and a batch's state is likely still in
- * the cache when its sockets turn writable. Measured at 10,000 in flight
- * (8 alternated runs): median 2.69 s all at once, 2.22 s in batches of
- * 500; batches of 1,000 and 2,500 fell in between. */
-#define FEED_BATCH 500
+/* ---- state ---- */
 
-/* Global state of one run; lives on eventloop_run's stack. */
-struct loop_state {
-	struct batch *batch;
-	const struct run_opts *opts;
-	struct ev_loop *loop; /* the libev default loop */
-	struct evcurl ec;     /* libcurl's multi handle and C slots */
-	ev_timer feeder;      /* 0 s timer: starts tasks on the next turn */
-	size_t next;	      /* first task not yet started */
-	size_t finished;      /* tasks whose result is complete */
+/* Per transfer: one reusable easy handle (a "slot"). CURLOPT_PRIVATE
+ * points back here, so a finished easy handle leads to its task. */
+struct eventloop_transfer {
+	CURL *easy;	       /* owned by the slot, reused task after task */
+	struct fetch_state st; /* body bytes and CRC, filled by libcurl */
+	size_t task;	       /* the task it runs now */
+	struct eventloop_transfer *next_free; /* free list link when idle */
 };
 
-/* Completes task i: its compute half (if any) runs here, on the loop,
- * and blocks every transfer in flight until it returns. */
-static void loop_finish_task(struct loop_state *ls, size_t i)
+/* Per socket: the watcher libev polls, found again through
+ * curl_multi_assign(). Lives from libcurl's first request to watch the
+ * socket until CURL_POLL_REMOVE. */
+struct eventloop_socket {
+	ev_io io;		   /* fd and the events libcurl asked for */
+	struct eventloop_state *s; /* back to the whole */
+};
+
+/* Global: one run, on eventloop_run_with's stack. Loop thread only, but
+ * for the fields tagged read-only, which hybrid's pool threads read too;
+ * result i is the loop's except while an offload computes task i. */
+struct eventloop_state {
+	struct batch *batch;			 /* read-only */
+	const struct run_opts *opts;		 /* read-only */
+	const char *model;			 /* read-only: for messages */
+	const struct eventloop_offload *offload; /* read-only: NULL, or who
+						    computes instead */
+	struct ev_loop *loop;			 /* the libev default loop */
+	CURLM *multi;				 /* owned */
+	ev_timer timeout;			 /* libcurl's single timeout */
+	int running;				 /* transfers libcurl runs */
+	struct eventloop_transfer *slots;	 /* owned; n_slots of them */
+	int n_slots;
+	struct eventloop_transfer *free; /* idle slots */
+	struct conn_reuse reuse;	 /* connection settings */
+	ev_timer feeder; /* 0 s timer: starts tasks on the next turn */
+	size_t next;	 /* first task not yet started */
+	size_t finished; /* tasks whose result is complete */
+};
+
+/* ---- the exchange: libev watches, libcurl works ---- */
+
+/*
+ * libcurl does the HTTP but never waits. Through two callbacks it says
+ * which sockets to watch (CURLMOPT_SOCKETFUNCTION) and when to wake it if
+ * no socket is ready first (CURLMOPT_TIMERFUNCTION); we keep one ev_io per
+ * socket and one ev_timer, and hand whatever fires back to libcurl with
+ * curl_multi_socket_action(). In the order it happens:
+ *   1. A task's easy handle is added; libcurl asks for a 0 ms timeout, so
+ *      on the next iteration the timer fires and libcurl starts connecting.
+ *   2. libcurl asks us to watch the new socket: we start an ev_io. When it
+ *      is ready libcurl sends, receives, and may change what it wants
+ *      watched or stop (CURL_POLL_REMOVE).
+ *   3. After each curl_multi_socket_action, curl_multi_info_read lists the
+ *      finished transfers: each is classified and its slot freed.
+ * What it costs (perf, 10,000 x /delay/1000 in flight, libcurl 7.88): about
+ * 100 us of CPU per transfer, against 40 us for a bare epoll client
+ * (harness/bench/rawclient.c): the same TCP work, plus libcurl's own
+ * bookkeeping (its socket hash has 911 buckets, so with 10,000 sockets
+ * every lookup walks a chain), malloc, and first-touch page faults for the
+ * ~15 KiB each transfer holds.
+ */
+
+static void eventloop_fetch_done(struct eventloop_state *s, size_t i);
+
+/* Reads every finished transfer. Called after each socket_action. */
+static void eventloop_check_finished(struct eventloop_state *s)
 {
-	struct result *r = &ls->batch->results[i];
-	task_compute(&ls->batch->tasks[i], r);
-	r->end = clock_now() - ls->batch->t0;
-	trace_event(ls->opts, "eventloop", 0, i, "done", r);
-	if (++ls->finished == ls->batch->n)
-		ev_break(ls->loop, EVBREAK_ALL);
+	CURLMsg *msg;
+	int left;
+	while ((msg = curl_multi_info_read(s->multi, &left))) {
+		if (msg->msg != CURLMSG_DONE)
+			continue;
+		/* msg is only valid until curl_multi_remove_handle
+		 * (curl_multi_info_read(3)): copy what we need first. */
+		CURL *easy = msg->easy_handle;
+		CURLcode rc = msg->data.result;
+		struct eventloop_transfer *t = NULL;
+		curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&t);
+		fetch_finish(easy, rc, &t->st, &s->batch->results[t->task]);
+		curl_multi_remove_handle(s->multi, easy);
+		t->next_free = s->free;
+		s->free = t;
+		eventloop_fetch_done(s, t->task);
+	}
 }
 
-/* Starts task i: a compute task runs to completion right away; a fetch
- * is handed to libcurl and finishes in loop_fetch_done. */
-static void loop_start_task(struct loop_state *ls, size_t i)
+/* Tells libcurl what happened on fd (or CURL_SOCKET_TIMEOUT), then reads
+ * whatever finished. */
+static void eventloop_act(struct eventloop_state *s, curl_socket_t fd,
+			  int action)
 {
-	const struct task *t = &ls->batch->tasks[i];
-	struct result *r = &ls->batch->results[i];
-	r->worker = 0; /* the loop is the only worker */
-	r->start = clock_now() - ls->batch->t0;
-	trace_event(ls->opts, "eventloop", 0, i, "start", r);
-	/* A compute task is finished right here, and so is a fetch libcurl
-	 * could not start (the reason is in r); the others end in
-	 * loop_fetch_done. */
-	if (t->type == TASK_COMPUTE || evcurl_start(&ls->ec, i, t->url, r) != 0)
-		loop_finish_task(ls, i);
+	CURLMcode mc =
+		curl_multi_socket_action(s->multi, fd, action, &s->running);
+	/* BAD_SOCKET: an event for a socket libcurl already closed. Any
+	 * other error leaves the transfers to report their own failure. */
+	if (mc != CURLM_OK && mc != CURLM_BAD_SOCKET)
+		fprintf(stderr, "%s: curl_multi_socket_action: %s\n", s->model,
+			curl_multi_strerror(mc));
+	eventloop_check_finished(s);
 }
 
-/* Can the next task start now? A fetch needs a free slot. */
-static int loop_can_start(const struct loop_state *ls)
-{
-	if (ls->next >= ls->batch->n)
-		return 0;
-	return ls->batch->tasks[ls->next].type == TASK_COMPUTE ||
-	       evcurl_has_slot(&ls->ec);
-}
-
-/* Arms the feeder for the next loop iteration if there is work for it. */
-static void loop_kick(struct loop_state *ls)
-{
-	if (!ev_is_active(&ls->feeder) && loop_can_start(ls))
-		ev_timer_start(ls->loop, &ls->feeder);
-}
-
-/* libev: the feeder's turn. Starts up to FEED_BATCH tasks, then lets the
- * loop serve sockets before starting more. */
-static void feed_cb(struct ev_loop *loop, ev_timer *w, int revents)
+/* ev_timer (s->timeout): libcurl's timeout expired. */
+static void eventloop_timeout_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	(void)loop;
 	(void)revents;
-	struct loop_state *ls = container_of(w, struct loop_state, feeder);
-	for (int k = 0; k < FEED_BATCH && loop_can_start(ls); k++)
-		loop_start_task(ls, ls->next++);
-	loop_kick(ls);
+	struct eventloop_state *s =
+		container_of(w, struct eventloop_state, timeout);
+	eventloop_act(s, CURL_SOCKET_TIMEOUT, 0);
 }
 
-/* evcurl: task i's fetch ended and its result is filled; its slot is free
- * again, so the feeder may start the next task. */
-static void loop_fetch_done(void *arg, size_t i)
+/* CURLMOPT_TIMERFUNCTION: libcurl wants to be woken in timeout_ms (0: as
+ * soon as possible; -1: never). One timer, re-armed each time; libcurl
+ * must not be called from here (CURLMOPT_TIMERFUNCTION(3)). */
+static int eventloop_multi_timer_cb(CURLM *multi, long timeout_ms, void *arg)
 {
-	struct loop_state *ls = arg;
-	loop_finish_task(ls, i);
-	loop_kick(ls);
+	(void)multi;
+	struct eventloop_state *s = arg;
+	ev_timer_stop(s->loop, &s->timeout);
+	if (timeout_ms >= 0) {
+		ev_timer_set(&s->timeout, (double)timeout_ms / 1000.0, 0.0);
+		ev_timer_start(s->loop, &s->timeout);
+	}
+	return 0;
 }
 
-/* How many tasks fetch (fetch and mixed): slots beyond that are waste. */
-static size_t count_fetches(const struct batch *b)
+/* ev_io (started in eventloop_socket_cb): a socket libcurl watches is
+ * ready. */
+static void eventloop_io_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
-	size_t n = 0;
-	for (size_t i = 0; i < b->n; i++)
-		n += b->tasks[i].type != TASK_COMPUTE;
-	return n;
+	(void)loop;
+	struct eventloop_socket *sock =
+		container_of(w, struct eventloop_socket, io);
+	struct eventloop_state *s = sock->s;
+	int action = ((revents & EV_READ) ? CURL_CSELECT_IN : 0) |
+		     ((revents & EV_WRITE) ? CURL_CSELECT_OUT : 0);
+	/* From here on sock may be freed (CURL_POLL_REMOVE): use s and fd. */
+	eventloop_act(s, w->fd, action);
+}
+
+/* CURLMOPT_SOCKETFUNCTION: libcurl says what to watch on fd. sockp is what
+ * we gave curl_multi_assign for this socket, NULL until then
+ * (CURLMOPT_SOCKETFUNCTION(3)). */
+static int eventloop_socket_cb(CURL *easy, curl_socket_t fd, int what,
+			       void *arg, void *sockp)
+{
+	(void)easy;
+	struct eventloop_state *s = arg;
+	struct eventloop_socket *sock = sockp;
+
+	if (what == CURL_POLL_REMOVE) {
+		/* libcurl closes or reuses fd right after we return: the
+		 * watcher must be gone before, or epoll watches a stranger. */
+		if (sock) {
+			ev_io_stop(s->loop, &sock->io);
+			free(sock);
+		}
+		return 0;
+	}
+	if (!sock) {
+		sock = calloc(1, sizeof(*sock));
+		if (!sock)
+			return -1; /* libcurl then fails what is in flight */
+		sock->s = s;
+		ev_init(&sock->io, eventloop_io_cb);
+		curl_multi_assign(s->multi, fd, sock);
+	}
+	int events = ((what & CURL_POLL_IN) ? EV_READ : 0) |
+		     ((what & CURL_POLL_OUT) ? EV_WRITE : 0);
+	ev_io_stop(s->loop, &sock->io);
+	ev_io_set(&sock->io, fd, events);
+	ev_io_start(s->loop, &sock->io);
+	return 0;
+}
+
+/* ---- tasks: the feeder, the compute half, the end ---- */
+
+/* Hands task i's fetch to libcurl on a free slot (there must be one).
+ * Returns 0, or -1 when libcurl refused it; the reason is then in the
+ * task's result. */
+static int eventloop_add_transfer(struct eventloop_state *s, size_t i)
+{
+	struct eventloop_transfer *t = s->free;
+	struct result *r = &s->batch->results[i];
+	const char *url = s->batch->tasks[i].url;
+	t->task = i;
+	if (fetch_prepare(t->easy, url, &s->opts->fetch, &t->st) != 0) {
+		result_set_message(r, "cannot set URL %s", url);
+		goto refused;
+	}
+	curl_easy_setopt(t->easy, CURLOPT_PRIVATE, t);
+	CURLMcode mc = curl_multi_add_handle(s->multi, t->easy);
+	if (mc != CURLM_OK) {
+		result_set_message(r, "libcurl cannot start it: %s",
+				   curl_multi_strerror(mc));
+		goto refused;
+	}
+	s->free = t->next_free;
+	return 0;
+refused:
+	r->kind = RESULT_OTHER;
+	return -1;
+}
+
+void eventloop_task_done(struct eventloop_state *s, size_t i)
+{
+	struct result *r = &s->batch->results[i];
+	trace_event(s->opts, s->model, r->worker, i, "done", r);
+	if (++s->finished == s->batch->n)
+		ev_break(s->loop, EVBREAK_ALL);
+}
+
+void eventloop_compute(const struct eventloop_state *s, size_t i, int worker)
+{
+	const struct task *t = &s->batch->tasks[i];
+	struct result *r = &s->batch->results[i];
+	if (!task_fetches(t)) { /* it starts here */
+		r->start = clock_now() - s->batch->t0;
+		trace_event(s->opts, s->model, worker, i, "start", r);
+	}
+	if (t->type == TASK_SHARED) /* one thread: no lock, and no race */
+		shared_task_run(s->batch->shared, t, r, 0, NULL, NULL);
+	else
+		task_compute(t, r);
+	r->worker = worker;
+	r->end = clock_now() - s->batch->t0;
+}
+
+/* Task i's compute half runs here, on the loop, and blocks every transfer
+ * in flight until it returns: the hazard of this model. A model with an
+ * offload (hybrid.c) sends it to its pool instead. */
+static void eventloop_run_compute(struct eventloop_state *s, size_t i)
+{
+	if (s->offload) {
+		s->offload->submit(s->offload->arg, i);
+		return;
+	}
+	eventloop_compute(s, i, 0); /* the loop is worker 0 */
+	eventloop_task_done(s, i);
+}
+
+/* Starts task i: a compute task goes straight to its compute half; a
+ * fetch goes to libcurl and ends in eventloop_fetch_done. */
+static void eventloop_start_task(struct eventloop_state *s, size_t i)
+{
+	const struct task *t = &s->batch->tasks[i];
+	struct result *r = &s->batch->results[i];
+	if (!task_fetches(t)) {
+		eventloop_run_compute(s, i);
+		return;
+	}
+	r->worker = 0;
+	r->start = clock_now() - s->batch->t0;
+	trace_event(s->opts, s->model, 0, i, "start", r);
+	if (eventloop_add_transfer(s, i) != 0)
+		eventloop_fetch_done(s, i); /* could not start: reason in r */
+}
+
+/* Can the next task start now? A fetch needs a free slot. */
+static int eventloop_can_start(const struct eventloop_state *s)
+{
+	if (s->next >= s->batch->n)
+		return 0;
+	return !task_fetches(&s->batch->tasks[s->next]) || s->free != NULL;
+}
+
+/* Arms the feeder for the next loop iteration if there is work for it. */
+static void eventloop_kick(struct eventloop_state *s)
+{
+	if (!ev_is_active(&s->feeder) && eventloop_can_start(s))
+		ev_timer_start(s->loop, &s->feeder);
+}
+
+/* ev_timer (s->feeder): the feeder's turn. Starts up to FEED_BATCH tasks
+ * (common/feed_batch.h), then lets the loop serve sockets before more. */
+static void eventloop_feed_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	(void)loop;
+	(void)revents;
+	struct eventloop_state *s =
+		container_of(w, struct eventloop_state, feeder);
+	for (int k = 0; k < FEED_BATCH && eventloop_can_start(s); k++)
+		eventloop_start_task(s, s->next++);
+	eventloop_kick(s);
+}
+
+/* Task i's fetch ended (its result is filled) or could not start. A mixed
+ * task whose fetch succeeded still has its compute half; any other task
+ * is complete. Its slot is free again, so the feeder may start more. */
+static void eventloop_fetch_done(struct eventloop_state *s, size_t i)
+{
+	struct result *r = &s->batch->results[i];
+	if (task_needs_compute(&s->batch->tasks[i], r)) {
+		eventloop_run_compute(s, i);
+	} else {
+		r->end = clock_now() - s->batch->t0;
+		eventloop_task_done(s, i);
+	}
+	eventloop_kick(s);
+}
+
+/* ---- the run function ---- */
+
+/* Creates the multi handle and n_slots easy handles, and registers the two
+ * callbacks through which libcurl drives the loop. n_fetches chooses the
+ * connection settings (common/conn_reuse.h). Returns 0 or -1 (said). */
+static int eventloop_start(struct eventloop_state *s, int n_slots,
+			   size_t n_fetches)
+{
+	ev_init(&s->timeout, eventloop_timeout_cb);
+	s->multi = curl_multi_init();
+	s->slots = calloc((size_t)n_slots, sizeof(*s->slots));
+	if (!s->multi || !s->slots ||
+	    conn_reuse_init(&s->reuse, s->multi, n_slots, n_fetches) != 0)
+		goto fail;
+	for (int i = 0; i < n_slots; i++) {
+		struct eventloop_transfer *t = &s->slots[i];
+		t->easy = fetch_handle_new();
+		if (!t->easy)
+			goto fail;
+		conn_reuse_apply(&s->reuse, t->easy);
+		s->n_slots = i + 1;
+		t->next_free = s->free;
+		s->free = t;
+	}
+	curl_multi_setopt(s->multi, CURLMOPT_SOCKETFUNCTION,
+			  eventloop_socket_cb);
+	curl_multi_setopt(s->multi, CURLMOPT_SOCKETDATA, s);
+	curl_multi_setopt(s->multi, CURLMOPT_TIMERFUNCTION,
+			  eventloop_multi_timer_cb);
+	curl_multi_setopt(s->multi, CURLMOPT_TIMERDATA, s);
+	return 0;
+fail:
+	fprintf(stderr, "%s: cannot create %d transfers (out of memory)\n",
+		s->model, n_slots);
+	return -1;
+}
+
+/* Stops the watchers and frees what eventloop_start made. */
+static void eventloop_stop(struct eventloop_state *s)
+{
+	ev_timer_stop(s->loop, &s->timeout);
+	for (int i = 0; i < s->n_slots; i++) {
+		/* Removing a handle still in flight makes libcurl ask us to
+		 * stop watching its socket (eventloop_socket_cb frees it). */
+		curl_multi_remove_handle(s->multi, s->slots[i].easy);
+		curl_easy_cleanup(s->slots[i].easy);
+	}
+	curl_multi_cleanup(s->multi); /* NULL: returns at once */
+	conn_reuse_free(&s->reuse);   /* after the handles using it */
+	free(s->slots);
+}
+
+/* Runs the loop until the batch's last task is done: every callback above
+ * is called from ev_run. */
+static void eventloop_loop(struct eventloop_state *s)
+{
+	ev_timer_init(&s->feeder, eventloop_feed_cb, 0.0, 0.0);
+	/* Lowest priority: in each loop iteration the sockets and libcurl's
+	 * own timer are served first, so the transfers started last time
+	 * connect and send before the next batch is added. (Adding re-arms
+	 * libcurl's timer; run first, the feeder would keep cancelling it
+	 * and no connect would start until the last handle was added.) */
+	ev_set_priority(&s->feeder, EV_MINPRI);
+	eventloop_kick(s);
+	if (s->batch->n > 0)
+		ev_run(s->loop, 0);
+	ev_timer_stop(s->loop, &s->feeder);
+}
+
+int eventloop_run_with(struct batch *batch, const struct run_opts *opts,
+		       const char *model, const struct eventloop_offload *off)
+{
+	double setup_start = clock_now();
+	struct eventloop_state s = {
+		.batch = batch, .opts = opts, .model = model, .offload = off};
+	struct rlimit saved_fds;
+	int status = -1;
+
+	if (opts->workers < 1) {
+		fprintf(stderr, "%s: --workers must be at least 1\n", model);
+		return -1;
+	}
+	/* One slot per fetch at most: slots beyond that are waste. */
+	size_t n_fetch = 0;
+	for (size_t i = 0; i < batch->n; i++)
+		n_fetch += task_fetches(&batch->tasks[i]);
+	int slots =
+		n_fetch < (size_t)opts->workers ? (int)n_fetch : opts->workers;
+	/* One socket per transfer in flight (C, or fewer when there are
+	 * fewer fetches): refuse what the process could not hold, before
+	 * starting anything (common/fd_limit.h). */
+	if (fd_limit_reserve(slots, model, &saved_fds) != 0)
+		return -1;
+	s.loop = default_loop_fresh();
+	if (!s.loop) {
+		fprintf(stderr, "%s: cannot create the libev loop\n", model);
+		goto out;
+	}
+	if (eventloop_start(&s, slots > 0 ? slots : 1, n_fetch) != 0)
+		goto stop;
+	if (!off || off->start(off->arg, &s, s.loop) == 0) {
+		if (opts->stats) {
+			opts->stats->setup_s = clock_now() - setup_start;
+			opts->stats->workers_started = slots;
+		}
+		eventloop_loop(&s);
+		status = 0;
+	}
+	if (off)
+		off->stop(off->arg);
+stop:
+	eventloop_stop(&s);
+out:
+	fd_limit_restore(&saved_fds);
+	return status;
 }
 
 static int eventloop_run(struct batch *batch, const struct run_opts *opts)
 {
-	double setup_start = clock_now();
-	struct loop_state ls = {.batch = batch, .opts = opts};
-	struct rlimit saved_fds;
-
-	if (opts->workers < 1) {
-		fprintf(stderr, "eventloop: --workers must be at least 1\n");
-		return -1;
-	}
-	/* One socket per transfer in flight: refuse a C the process could
-	 * not hold, before starting anything. */
-	if (evcurl_reserve_fds(opts->workers, "eventloop", &saved_fds) != 0)
-		return -1;
-	size_t n_fetch = count_fetches(batch);
-	int slots =
-		n_fetch < (size_t)opts->workers ? (int)n_fetch : opts->workers;
-	ls.loop = evcurl_default_loop();
-	if (!ls.loop) {
-		fprintf(stderr, "eventloop: cannot create the libev loop\n");
-		goto fail;
-	}
-	if (evcurl_init(&ls.ec, ls.loop, slots > 0 ? slots : 1, n_fetch,
-			&opts->fetch, loop_fetch_done, &ls) != 0)
-		goto fail;
-	if (opts->stats) {
-		opts->stats->setup_s = clock_now() - setup_start;
-		opts->stats->workers_started = slots;
-	}
-	ev_timer_init(&ls.feeder, feed_cb, 0.0, 0.0);
-	/* Lowest priority: in each loop iteration the sockets and libcurl's
-	 * own timer are served first, so the transfers started last time
-	 * connect and send before the next batch is added. (Adding re-arms
-	 * libcurl's timer; run first, the feeder would keep cancelling it and
-	 * no connect would start until the last handle was added.) */
-	ev_set_priority(&ls.feeder, EV_MINPRI);
-	loop_kick(&ls);
-	if (batch->n > 0)
-		ev_run(ls.loop, 0);
-	ev_timer_stop(ls.loop, &ls.feeder);
-	evcurl_cleanup(&ls.ec);
-	evcurl_restore_fds(&saved_fds);
-	return 0;
-fail:
-	evcurl_restore_fds(&saved_fds);
-	return -1;
+	/* Shared tasks: one thread updates the counter, so no lock is needed
+	 * and no update is lost (--sync is moot here). */
+	batch->shared =
+		shared_batch_has(batch) ? shared_state_new(1, SYNC_NONE) : NULL;
+	int rc = eventloop_run_with(batch, opts, "eventloop", NULL);
+	shared_finish(batch);
+	shared_state_free(batch->shared);
+	batch->shared = NULL;
+	return rc;
 }
 
 const struct model model_eventloop = {

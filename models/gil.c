@@ -22,6 +22,10 @@
  * the wait column in the timeline (tasks.csv's lock_wait_s), and at the
  * hand-over count in the summary.
  *
+ * The GIL makes no Python statement atomic: under the shared workload
+ * with --sync none a switch can fall between the read and the write of
+ * `counter += 1` (gil_yield_cb), and updates are lost, as in CPython.
+ *
  * Run it:  build/concur run --models threads,gil --workloads compute
  *          --workers 4   and see threads scale with the cores, gil not;
  *          then --workloads fetch: both scale. With --trace, every take
@@ -37,6 +41,7 @@
 #include "common/execute.h"
 #include "common/fetch.h"
 #include "common/kernel.h"
+#include "common/shared.h"
 #include "models/model.h"
 #include "models/threads.h"
 
@@ -188,6 +193,29 @@ static uint64_t gil_kernel(struct gil_state *g, int worker, uint64_t seed,
 	return kernel_read(&k);
 }
 
+/* One thread's turn at a yield point of a shared task (common/shared.h). */
+struct gil_turn {
+	struct gil_state *g;
+	int worker;
+	struct result *r;
+};
+
+/* shared_yield_fn: a yield point is where CPython's eval loop would look
+ * at eval_breaker, between bytecodes, so a waiter's drop request is
+ * honoured here. Under --sync none this falls between the read and the
+ * write of `counter += 1`: the GIL does not make it atomic. Never while
+ * a lock of the state is held: a thread blocked on that lock would hold
+ * the GIL (CPython releases it inside lock.acquire; this does not). */
+static void gil_yield_cb(void *arg, bool locked)
+{
+	struct gil_turn *turn = arg;
+	if (locked ||
+	    !atomic_load_explicit(&turn->g->drop_request, memory_order_relaxed))
+		return;
+	gil_drop(turn->g, turn->worker, true);
+	turn->r->wait += gil_take(turn->g, turn->worker);
+}
+
 /* What a thread of the threads model's pool does with task i here
  * (threads_task_fn): task_execute(), with the lock. Taken to start the
  * task (CPython runs the caller's code under it), dropped around the
@@ -206,7 +234,10 @@ static void gil_execute(void *arg, struct batch *b, size_t i, CURL *h,
 	r->start = clock_now() - b->t0;
 	trace_event(opts, "gil", worker, i, "start", r);
 	r->wait += gil_take(g, worker);
-	if (t->type != TASK_COMPUTE) {
+	if (t->type == TASK_SHARED) {
+		struct gil_turn turn = {.g = g, .worker = worker, .r = r};
+		shared_task_run(b->shared, t, r, worker, gil_yield_cb, &turn);
+	} else if (task_fetches(t)) {
 		gil_drop(g, worker, false); /* Py_BEGIN_ALLOW_THREADS */
 		if (h)
 			fetch_blocking(h, t->url, &opts->fetch, r);

@@ -25,9 +25,13 @@
 
 /* Flags on a model. */
 enum model_flags {
-	MODEL_EXERCISE = 1 << 0, /* student work: left out of `all` */
-	MODEL_EXTERNAL = 1 << 1, /* a program run through the protocol in
+	MODEL_EXERCISE = 1 << 0,  /* student work: left out of `all` */
+	MODEL_EXTERNAL = 1 << 1,  /* a program run through the protocol in
 				    models/README.md, not a C function */
+	MODEL_MPI = 1 << 2,	  /* external, started as ranks by `mpirun`
+				    (harness/external/mpi.h) */
+	MODEL_NO_SHARED = 1 << 3, /* runs no shared workload: left out of
+				     it (common/shared.h) */
 };
 
 /* Where a model computes: what bounds how many compute tasks run at once.
@@ -53,6 +57,8 @@ struct model {
 	enum model_compute compute; /* where it computes (0: its workers) */
 	const char *command; /* external models: the program, relative to the
 				data directory, e.g. "models/python/x.py" */
+	int manager_ranks;   /* MPI models: ranks started besides the C that
+				do work (the task farm's rank 0) */
 };
 
 /* The registry (models/registry.c). */

@@ -8,7 +8,9 @@
  * wrote into the batch would never reach the parent. Only the pages of one
  * mmap(MAP_SHARED | MAP_ANONYMOUS) made before the fork are the same memory
  * in every process; the counter, the task states and the results live
- * there. The price is the fork and a copy of the page tables per worker;
+ * there, and so does the shared workload's counter, its locks made
+ * PTHREAD_PROCESS_SHARED (anywhere else, each worker would add to its own
+ * copy). The price is the fork and a copy of the page tables per worker;
  * the gift is isolation: a worker that crashes takes only its own task
  * down, and the parent sees it, records the task as `crashed` and starts a
  * replacement.
@@ -38,6 +40,7 @@
 #include "common/execute.h"
 #include "common/fetch.h"
 #include "common/limits.h"
+#include "common/shared.h"
 #include "models/model.h"
 
 /* Atomics work between processes only when they are lock-free: a locked
@@ -70,6 +73,9 @@ struct processes_state {
 					n task states */
 	struct result *results;	     /* shared: in the MAP_SHARED mapping;
 					n results, copied back at the end */
+	struct shared_state *shared; /* shared: in the MAP_SHARED mapping;
+					the shared workload's counter, or
+					NULL when the batch has none */
 	int size;		     /* read-only: C, workers at once and
 					replacements allowed */
 	pid_t parent;		     /* read-only: our pid, for the
@@ -92,14 +98,45 @@ static size_t processes_align(size_t off, size_t a)
 	return (off + a - 1) / a * a;
 }
 
-/* One mapping: [counter][n states][n results]. Results start not_run. */
+/* Slots of the shared counter: one per worker id, replacements too. */
+static int processes_slots(const struct processes_state *p)
+{
+	return 2 * p->size + 1;
+}
+
+/* The shared workload's counter, in the mapping: a counter anywhere else
+ * would be copied at fork, each worker adding to its own copy, and the
+ * parent would read 0. Its locks are made for use across processes. */
+static int processes_share(struct processes_state *p, size_t off_shared)
+{
+	p->shared = NULL;
+	if (!shared_batch_has(p->batch))
+		return 0;
+	p->shared = (struct shared_state *)((char *)p->map + off_shared);
+	int rc = shared_state_init(p->shared, processes_slots(p), p->opts->sync,
+				   true);
+	if (rc != 0) {
+		fprintf(stderr, "processes: shared counter: %s\n",
+			strerror(rc));
+		p->shared = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* One mapping: [counter][n states][n results][shared counter]. Results
+ * start not_run. */
 static int processes_map(struct processes_state *p)
 {
 	size_t n = p->batch->n;
 	size_t off_state = processes_align(sizeof(atomic_size_t), 16);
 	size_t off_res =
 		processes_align(off_state + n * sizeof(atomic_int), 64);
-	p->map_len = off_res + (n ? n : 1) * sizeof(struct result);
+	size_t off_shared = processes_align(
+		off_res + (n ? n : 1) * sizeof(struct result), 64);
+	p->map_len = off_shared;
+	if (shared_batch_has(p->batch))
+		p->map_len += shared_state_size(processes_slots(p));
 	p->map = mmap(NULL, p->map_len, PROT_READ | PROT_WRITE,
 		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (p->map == MAP_FAILED) {
@@ -114,6 +151,10 @@ static int processes_map(struct processes_state *p)
 		atomic_init(&p->state[i], PROCESSES_FREE);
 		p->results[i].kind = RESULT_NOT_RUN;
 		p->results[i].worker = -1;
+	}
+	if (processes_share(p, off_shared) != 0) {
+		munmap(p->map, p->map_len);
+		return -1;
 	}
 	return 0;
 }
@@ -137,6 +178,7 @@ static void processes_worker_main(struct processes_state *p, int id)
 	/* The same batch, but results go to the shared array. */
 	struct batch view = *p->batch;
 	view.results = p->results;
+	view.shared = p->shared;
 	for (;;) {
 		size_t i = atomic_fetch_add(p->next, 1);
 		if (i >= view.n)
@@ -304,6 +346,12 @@ static int processes_run(struct batch *batch, const struct run_opts *opts)
 			break;
 	processes_sweep_lost(&p);
 	memcpy(batch->results, p.results, batch->n * sizeof(struct result));
+	if (p.shared) { /* every worker is reaped: the total is final */
+		batch->shared = p.shared;
+		shared_finish(batch);
+		batch->shared = NULL;
+		shared_state_destroy(p.shared);
+	}
 	munmap(p.map, p.map_len);
 	free(p.pids);
 	if (opts->stats)

@@ -15,7 +15,13 @@ extern const struct model model_processes;
 extern const struct model model_eventloop;
 extern const struct model model_gil;
 extern const struct model model_hybrid;
-extern const struct model model_student, model_solution; /* exercises */
+extern const struct model model_student; /* the classroom exercise */
+#ifdef CONCUR_TEACHER
+/* Its answer, in the teacher's build only (build/teacher/concur, which
+ * `make teacher` and `make check-model MODEL=solution` compile with
+ * -DCONCUR_TEACHER): the students' concur neither lists nor runs it. */
+extern const struct model model_solution;
+#endif
 
 /* An external model: models/python/NAME.py, run by the harness
  * (harness/external/dispatch.h).
@@ -28,6 +34,15 @@ extern const struct model model_student, model_solution; /* exercises */
 			       .compute = COMPUTE,                             \
 			       .command = "models/python/" NAME ".py"})
 /* NOLINTEND(bugprone-macro-parentheses) */
+
+/* An MPI model: build/concur-mpi (models/mpi/), started by mpirun as C
+ * working ranks plus MANAGERS (harness/external/mpi.h). */
+#define MPI_MODEL(NAME, SUMMARY, MANAGERS)                                     \
+	(&(const struct model){.name = NAME,                                   \
+			       .summary = SUMMARY,                             \
+			       .flags = MODEL_EXTERNAL | MODEL_MPI,            \
+			       .command = "concur-mpi",                        \
+			       .manager_ranks = MANAGERS})
 
 static const struct model *const registry[] = {
 	&model_sequential,
@@ -44,8 +59,16 @@ static const struct model *const registry[] = {
 		     COMPUTE_ON_WORKERS),
 	PYTHON_MODEL("py-asyncio", "Python: asyncio + aiohttp, C in flight",
 		     COMPUTE_ONE_AT_A_TIME),
+	MPI_MODEL("mpi", "MPI: a task farm, rank 0 hands out tasks to C ranks",
+		  1),
+	MPI_MODEL("mpi-static",
+		  "MPI: C ranks, equal blocks scattered, "
+		  "results gathered",
+		  0),
 	&model_student,
+#ifdef CONCUR_TEACHER
 	&model_solution,
+#endif
 };
 
 #define REGISTRY_SIZE (sizeof(registry) / sizeof(registry[0]))

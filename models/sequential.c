@@ -18,6 +18,7 @@
 #include "common/clock.h"
 #include "common/execute.h"
 #include "common/fetch.h"
+#include "common/shared.h"
 #include "models/model.h"
 
 /* ---- the run function ---- */
@@ -36,8 +37,16 @@ static int sequential_run(struct batch *batch, const struct run_opts *opts)
 		opts->stats->setup_s = clock_now() - setup_start;
 		opts->stats->workers_started = 1;
 	}
+	/* The shared workload's counter: one thread, so any --sync is
+	 * right here (the reference is computed this way). */
+	batch->shared = shared_batch_has(batch)
+				? shared_state_new(1, opts->sync)
+				: NULL;
 	for (size_t i = 0; i < batch->n; i++)
 		task_execute(batch, i, h, opts, "sequential", 0);
+	shared_finish(batch);
+	shared_state_free(batch->shared);
+	batch->shared = NULL;
 	curl_easy_cleanup(h);
 	return 0;
 }

@@ -14,6 +14,9 @@
  * Watch for: a data race. Everything a thread touches is either its own
  * (its CURL handle, its result slots), read-only (the tasks, the options)
  * or atomic (the counter); `make tsan` checks that it stays that way.
+ * The shared workload breaks the rule on purpose: its counter is on the
+ * heap every thread sees, and --sync none adds to it with no lock at all
+ * (common/shared.c): the run loses updates and fails verification.
  *
  * Run it:  build/concur run --models sequential,threads --workers 8
  *          and see fetch wall time fall about 8 times, and compute wall
@@ -30,6 +33,7 @@
 #include "common/execute.h"
 #include "common/fetch.h"
 #include "common/limits.h"
+#include "common/shared.h"
 #include "common/thread_stack.h"
 #include "models/model.h"
 
@@ -127,6 +131,21 @@ void threads_join(pthread_t *tids, int n)
 		pthread_join(tids[i], NULL);
 }
 
+/* A batch with shared tasks gets its state for this run: a slot for each
+ * of the `want` threads, the strategy of --sync. Returns 0 or -1. */
+static int threads_share(struct batch *batch, const struct run_opts *opts,
+			 int want, const char *model)
+{
+	batch->shared = NULL;
+	if (!shared_batch_has(batch))
+		return 0;
+	batch->shared = shared_state_new(want, opts->sync);
+	if (batch->shared)
+		return 0;
+	fprintf(stderr, "%s: cannot set up the shared counter\n", model);
+	return -1;
+}
+
 int threads_pool_run(struct batch *batch, const struct run_opts *opts,
 		     const char *model, threads_task_fn task, void *arg)
 {
@@ -147,6 +166,13 @@ int threads_pool_run(struct batch *batch, const struct run_opts *opts,
 	}
 	for (int i = 0; i < want; i++)
 		ws[i] = (struct threads_worker){.s = &s, .id = i};
+	/* The shared workload's counter: on the heap, which every thread
+	 * of the process sees, so sharing it is passing a pointer. */
+	if (threads_share(batch, opts, want, model) != 0) {
+		free(tids);
+		free(ws);
+		return -1;
+	}
 
 	double setup_start = clock_now();
 	int started = threads_start(tids, want, threads_worker_main, ws,
@@ -158,6 +184,9 @@ int threads_pool_run(struct batch *batch, const struct run_opts *opts,
 	/* The threads already running take every task, however few they
 	 * are; only with none at all is the batch left not_run. */
 	threads_join(tids, started);
+	shared_finish(batch); /* after the join: the total is final */
+	shared_state_free(batch->shared);
+	batch->shared = NULL;
 	free(tids);
 	free(ws);
 	return started > 0 || want == 0 ? 0 : -1;

@@ -1,8 +1,9 @@
-# memory.gp - peak memory (resident set, MiB) vs workers, one panel per
-# workload: threads share one address space, so their peak barely grows
-# with C; every process of the processes model has its own, so its peak
-# grows with each worker. The baselines ran at C = 1 only (dotted level).
-# Reads summary.csv (peak_rss_kib: the median of the runs' peaks; how a
+# memory.gp - peak memory (PSS of the whole process tree, MiB) vs workers,
+# one panel per workload: threads share one address space, so their peak
+# barely grows with C; every process has its own pages too, so a model of
+# processes (C or Python) grows with each worker, by what the worker does
+# not share. The baselines ran at C = 1 only (dotted level).
+# Reads summary.csv (peak_pss_kib: the median of the runs' peaks; how a
 # peak is measured is in results/README.md).
 load system(sprintf("dirname '%s'", ARG0)).'/common.gp'
 
@@ -20,7 +21,7 @@ set xlabel 'workers C (log scale)'
 set ylabel 'peak memory (MiB, log scale)'
 do for [t in outputs] {
 	eval set_output(t, 'memory', panels_width(nw), 560)
-	eval panels(nw, 'Peak memory (resident set) vs workers')
+	eval panels(nw, 'Peak memory (PSS of the process tree) vs workers')
 	do for [i = 1:nw] {
 		w = word(workloads, i)
 		models = models_in(summary, w)
@@ -33,10 +34,10 @@ do for [t in outputs] {
 		set title w.' workload'
 		eval key_right(i == nw, nw)
 		plot for [m in others] select(summary, w, m) \
-			using 'workers':(mib(column('peak_rss_kib'))) \
+			using 'workers':(mib(column('peak_pss_kib'))) \
 			with linespoints lw 2 ps 1.2 lc rgb model_color(m) dt model_dt(m) pt model_pt(m) title m, \
 		     for [m in bases] select(summary, w, m) \
-			using (1):(mib(column('peak_rss_kib'))):(1):(cmax) \
+			using (1):(mib(column('peak_pss_kib'))):(1):(cmax) \
 			with xerrorbars lw 2 dt 3 ps 1.2 lc rgb model_color(m) pt model_pt(m) title (m.' (C = 1)')
 	}
 	unset multiplot

@@ -17,19 +17,35 @@
 #include "harness/bench/loop.h"
 #include "harness/bench/models.h"
 #include "harness/bench/python.h"
+#include "harness/bench/memory.h"
+#include "harness/bench/mpi.h"
 #include "harness/bench/server.h"
+#include "harness/bench/shared.h"
 #include "harness/cli/cli.h"
 #include "harness/report/file_replace.h"
 #include "harness/server/serve.h"
 
 /* Every case, in the order they run. */
 static const struct bench_case *const bench_cases[] = {
-	&bench_case_io,		&bench_case_cpu,
-	&bench_case_spawn,	&bench_case_c10k,
-	&bench_case_throughput, &bench_case_gil_cpu,
-	&bench_case_gil_io,	&bench_case_mixed,
-	&bench_case_server,	&bench_case_python_io,
-	&bench_case_python_cpu, &bench_case_python_throughput,
+	&bench_case_io,
+	&bench_case_cpu,
+	&bench_case_spawn,
+	&bench_case_c10k,
+	&bench_case_throughput,
+	&bench_case_gil_cpu,
+	&bench_case_gil_io,
+	&bench_case_mixed,
+	&bench_case_server,
+	&bench_case_python_io,
+	&bench_case_python_cpu,
+	&bench_case_python_throughput,
+	&bench_case_mpi_io,
+	&bench_case_mpi_cpu,
+	&bench_case_mpi_latency,
+	&bench_case_skew,
+	&bench_case_memory,
+	&bench_case_lock_cost,
+	&bench_case_false_sharing,
 };
 
 #define N_CASES (sizeof(bench_cases) / sizeof(bench_cases[0]))

@@ -8,8 +8,8 @@
  *
  * What a case is, and the rows it adds, are declared here; a case is a
  * function that measures (with the kit of kit.h) and adds rows. The cases
- * live in gil.c, loop.c, models.c, python.c and server.c, each with its
- * header, and are listed in the table in bench.c. A benchmark measures:
+ * live in gil.c, loop.c, models.c, python.c, server.c and shared.c, each
+ * with its header, and are listed in the table in bench.c. A benchmark measures:
  * it never fails because a target was missed, only when results are
  * wrong (the case returns -1).
  */

@@ -49,8 +49,8 @@ int cli_double(const char *flag, const char *text, double min, double max,
 		return -1;
 	}
 	if ((open_min ? v <= min : v < min) || v > max) {
-		cli_error("%s: %s is out of range (%s%g to %g)", flag, text,
-			  open_min ? "above " : "", min, max);
+		cli_error("%s: %s is out of range (%s%.10g to %.10g)", flag,
+			  text, open_min ? "above " : "", min, max);
 		return -1;
 	}
 	*out = v;
@@ -61,7 +61,8 @@ int cli_double(const char *flag, const char *text, double min, double max,
 static int cli_list_item(const char *flag, char *item, long min, long max,
 			 int *out, size_t cap, size_t *count)
 {
-	char *dash = strchr(item, '-');
+	/* A leading '-' is a sign ("-1": out of range), not a range. */
+	char *dash = strchr(item + (item[0] == '-'), '-');
 	long lo, hi, factor = 2;
 	if (!dash) {
 		if (cli_long(flag, item, min, max, &lo) != 0)

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "harness/cli/cli.h"
+#include "harness/cli/cluster.h"
 
 void config_defaults(struct run_config *c)
 {
@@ -33,6 +34,8 @@ void config_defaults(struct run_config *c)
 	c->switch_interval_ms = 5.0;
 	c->out_dir = "results";
 	c->plot = true;
+	c->skew_seed = 1;
+	c->report = true;
 }
 
 void config_usage(void)
@@ -44,8 +47,8 @@ void config_usage(void)
 	       "What to run:\n"
 	       "  --models all|LIST     models to compare (default all; see "
 	       "`concur models`)\n"
-	       "  --workloads LIST      fetch, compute, mixed (default "
-	       "fetch,compute)\n"
+	       "  --workloads LIST      fetch, compute, mixed, shared "
+	       "(default fetch,compute)\n"
 	       "  --workers LIST        concurrency C: 1,2,4 or 1-64x2 "
 	       "(default "
 	       "1,4,16)\n"
@@ -56,7 +59,8 @@ void config_usage(void)
 	       "1024)\n"
 	       "  --work UNITS          kernel units per compute task, ~1 ms "
 	       "each "
-	       "(default 10)\n"
+	       "(default 10);\n"
+	       "                        shared: 10,000 increments each\n"
 	       "  --py-work UNITS       units for the py-* models (default: "
 	       "--work)\n"
 	       "  --timeout MS          whole-transfer timeout (default "
@@ -65,6 +69,22 @@ void config_usage(void)
 	       "  --cpu-workers N       hybrid's compute pool (default: "
 	       "cores)\n"
 	       "  --switch-interval MS  gil's switch interval (default 5)\n"
+	       "  --sync HOW            how shared tasks keep their counter "
+	       "right: mutex\n"
+	       "                        (default), none (the race), spin, "
+	       "atomic, sharded,\n"
+	       "                        sharded-packed, sharded-padded, "
+	       "deadlock, ordered\n"
+	       "  --skew[=SEED]         uneven task costs: work and delays "
+	       "drawn from a Pareto\n"
+	       "                        (shape 1.5, seed 1), the same total\n"
+	       "Beyond one machine (the MPI models):\n"
+	       "  --hosts H:S,...       hosts and their slots, for mpirun "
+	       "--host\n"
+	       "  --hostfile FILE       or mpirun's hostfile\n"
+	       "  --listen ADDR         the embedded server's address "
+	       "(default 127.0.0.1);\n"
+	       "                        one every host can reach\n"
 	       "Where the URLs come from (default: the embedded server):\n"
 	       "  --url-file FILE       one URL a line, # comments\n"
 	       "  --server URL          a concur server already running\n"
@@ -75,7 +95,9 @@ void config_usage(void)
 	       "results)\n"
 	       "  --label NAME          name of the result set (default: the "
 	       "workloads)\n"
-	       "  --no-plot             do not draw the plots\n"
+	       "  --no-plot             do not draw the plots (nor "
+	       "report.html)\n"
+	       "  --no-report           do not write report.html\n"
 	       "  --baseline HOW        how the sequential baseline is timed: "
 	       "full, sample\n"
 	       "                        (the first tasks, scaled), none, or "
@@ -141,6 +163,12 @@ static int config_models(struct run_config *c, const char *text)
 				  items[i], model_names());
 			return -1;
 		}
+		for (size_t j = 0; j < c->n_models; j++)
+			if (c->models[j] == m) {
+				cli_error("--models: '%s' is listed twice",
+					  items[i]);
+				return -1;
+			}
 		c->models[c->n_models++] = m;
 	}
 	return 0;
@@ -163,9 +191,11 @@ static int config_workloads(struct run_config *c, const char *text)
 			t = TASK_COMPUTE;
 		else if (strcmp(items[i], "mixed") == 0)
 			t = TASK_MIXED;
+		else if (strcmp(items[i], "shared") == 0)
+			t = TASK_SHARED;
 		else {
 			cli_error("--workloads: unknown workload '%s' (valid: "
-				  "fetch, compute, mixed)",
+				  "fetch, compute, mixed, shared)",
 				  items[i]);
 			return -1;
 		}
@@ -193,6 +223,7 @@ enum {
 	OPT_CONNECT_TIMEOUT,
 	OPT_CPU_WORKERS,
 	OPT_SWITCH,
+	OPT_SYNC,
 	OPT_URL_FILE,
 	OPT_SERVER,
 	OPT_REPEAT,
@@ -200,6 +231,7 @@ enum {
 	OPT_OUT,
 	OPT_LABEL,
 	OPT_NO_PLOT,
+	OPT_NO_REPORT,
 	OPT_PLOT,
 	OPT_PYTHON,
 	OPT_PY_START,
@@ -207,6 +239,10 @@ enum {
 	OPT_BASELINE,
 	OPT_TRACE,
 	OPT_QUIET,
+	OPT_HOSTS,
+	OPT_HOSTFILE,
+	OPT_LISTEN,
+	OPT_SKEW,
 	OPT_HELP
 };
 
@@ -223,6 +259,7 @@ static const struct option config_options[] = {
 	{"connect-timeout", required_argument, 0, OPT_CONNECT_TIMEOUT},
 	{"cpu-workers", required_argument, 0, OPT_CPU_WORKERS},
 	{"switch-interval", required_argument, 0, OPT_SWITCH},
+	{"sync", required_argument, 0, OPT_SYNC},
 	{"url-file", required_argument, 0, OPT_URL_FILE},
 	{"server", required_argument, 0, OPT_SERVER},
 	{"repeat", required_argument, 0, OPT_REPEAT},
@@ -230,6 +267,7 @@ static const struct option config_options[] = {
 	{"out", required_argument, 0, OPT_OUT},
 	{"label", required_argument, 0, OPT_LABEL},
 	{"no-plot", no_argument, 0, OPT_NO_PLOT},
+	{"no-report", no_argument, 0, OPT_NO_REPORT},
 	{"plot", no_argument, 0, OPT_PLOT},
 	{"python", required_argument, 0, OPT_PYTHON},
 	{"py-start", required_argument, 0, OPT_PY_START},
@@ -237,6 +275,10 @@ static const struct option config_options[] = {
 	{"baseline", required_argument, 0, OPT_BASELINE},
 	{"trace", no_argument, 0, OPT_TRACE},
 	{"quiet", no_argument, 0, OPT_QUIET},
+	{"hosts", required_argument, 0, OPT_HOSTS},
+	{"hostfile", required_argument, 0, OPT_HOSTFILE},
+	{"listen", required_argument, 0, OPT_LISTEN},
+	{"skew", optional_argument, 0, OPT_SKEW},
 	{"help", no_argument, 0, OPT_HELP},
 	{0, 0, 0, 0},
 };
@@ -310,21 +352,40 @@ static int config_option(int opt, const char *arg, struct run_config *c)
 		c->server_url = arg;
 		return 0;
 	case OPT_OUT:
+		if (!arg[0]) {
+			cli_error("--out: the directory name is empty");
+			return -1;
+		}
 		c->out_dir = arg;
 		return 0;
 	case OPT_BASELINE:
 		return config_baseline(c, arg);
+	case OPT_SYNC:
+		if (shared_sync_parse(arg, &c->sync) == 0)
+			return 0;
+		cli_error("--sync: '%s' is not one of %s", arg,
+			  shared_sync_names());
+		return -1;
 	case OPT_LABEL:
 		if (!arg[0] || strpbrk(arg, "/ \t\n")) {
-			cli_error("--label: '%s' must be a non-empty name "
+			cli_error("--label: '%.40s' must be a non-empty name "
 				  "without '/' or spaces",
 				  arg);
+			return -1;
+		}
+		if (strlen(arg) > CONFIG_LABEL_MAX) {
+			cli_error("--label: '%.20s...' is longer than %d "
+				  "characters",
+				  arg, CONFIG_LABEL_MAX);
 			return -1;
 		}
 		c->label = arg;
 		return 0;
 	case OPT_NO_PLOT:
 		c->plot = false;
+		return 0;
+	case OPT_NO_REPORT:
+		c->report = false;
 		return 0;
 	case OPT_PLOT:
 		c->plot = true;
@@ -345,6 +406,19 @@ static int config_option(int opt, const char *arg, struct run_config *c)
 	case OPT_TRACE:
 		c->trace = true;
 		return 0;
+	case OPT_HOSTS:
+		c->hosts = arg;
+		return cluster_check_hosts(arg);
+	case OPT_HOSTFILE:
+		c->hostfile = arg;
+		return cluster_check_hostfile(arg);
+	case OPT_LISTEN:
+		c->listen = arg;
+		return cluster_check_listen(arg);
+	case OPT_SKEW:
+		c->skew = true;
+		return arg ? cli_long("--skew", arg, 0, 1L << 30, &c->skew_seed)
+			   : 0;
 	case OPT_QUIET:
 		c->quiet = true;
 		return 0;
@@ -390,6 +464,15 @@ int config_parse_run(int argc, char **argv, struct run_config *c)
 		cli_error("--url-file and --server cannot be used together");
 		return -1;
 	}
+	if (c->hosts && c->hostfile) {
+		cli_error("--hosts and --hostfile cannot be used together");
+		return -1;
+	}
+	if (c->listen && (c->url_file || c->server_url)) {
+		cli_error("--listen is for the embedded server: not with "
+			  "--url-file or --server");
+		return -1;
+	}
 	if (c->url_file && access(c->url_file, R_OK) != 0) {
 		cli_error("--url-file: cannot read '%s'", c->url_file);
 		return -1;
@@ -411,6 +494,9 @@ struct run_opts config_run_opts(const struct run_config *c, int workers)
 	o.python = c->python;
 	o.start_method = c->py_start;
 	o.model_timeout_s = c->model_timeout_s;
+	o.sync = c->sync;
+	o.hosts = c->hosts;
+	o.hostfile = c->hostfile;
 	return o;
 }
 

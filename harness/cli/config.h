@@ -9,11 +9,15 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "common/shared.h"
 #include "common/task.h"
 #include "models/model.h"
 
 #define CONFIG_MAX_MODELS 32
 #define CONFIG_MAX_WORKERS 64
+
+/* The longest --label: it names the result set's directory. */
+#define CONFIG_LABEL_MAX 63
 
 /* --baseline: how the baseline (sequential, py-sequential) is timed. */
 enum baseline_mode {
@@ -26,7 +30,7 @@ enum baseline_mode {
 struct run_config {
 	const struct model *models[CONFIG_MAX_MODELS];
 	size_t n_models;
-	enum task_type workloads[3];
+	enum task_type workloads[4];
 	size_t n_workloads;
 	int workers[CONFIG_MAX_WORKERS]; /* the sweep of C */
 	size_t n_workers;
@@ -42,6 +46,7 @@ struct run_config {
 	int warmup;	 /* unmeasured runs per case first */
 	int cpu_workers; /* hybrid's pool */
 	double switch_interval_ms;
+	enum shared_sync sync;	/* --sync: the shared workload's strategy */
 	double model_timeout_s; /* external models; 0: derived */
 	const char *url_file;	/* real URLs instead of the embedded server */
 	const char *server_url; /* a server already running */
@@ -50,9 +55,15 @@ struct run_config {
 	const char *python;	/* --python */
 	const char *py_start;	/* --py-start: fork, spawn, forkserver or
 				   NULL (Python's default) */
+	const char *hosts;	/* --hosts: MPI models across machines */
+	const char *hostfile;	/* --hostfile */
+	const char *listen;	/* --listen: the embedded server's address */
+	bool skew;		/* --skew: uneven task costs, same total */
+	long skew_seed;		/* --skew=SEED (default 1) */
 	bool trace, quiet, plot;
-	bool models_all;	     /* --models all (the default) */
-	bool no_baseline;	     /* lessons: do not time the baseline (its
+	bool report;	  /* report.html beside the plots (--no-report) */
+	bool models_all;  /* --models all (the default) */
+	bool no_baseline; /* lessons: do not time the baseline (its
 				   speedup columns stay empty) */
 	enum baseline_mode baseline; /* --baseline */
 	char *cmdline;		     /* the whole command line, for meta.json */

@@ -2,6 +2,7 @@
 /* progress.c - a bar with an ETA on a terminal, plain lines otherwise. */
 #include "harness/cli/progress.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -52,6 +53,9 @@ void progress_done(struct progress *p, double wall_s)
 		return;
 	if (p->tty)
 		progress_bar(p);
+	else if (isnan(wall_s)) /* measure.h: the run did not happen */
+		fprintf(stderr, "[%zu/%zu] %s: did not run\n", p->done,
+			p->total, p->current);
 	else
 		fprintf(stderr, "[%zu/%zu] %s: %.3f s\n", p->done, p->total,
 			p->current, wall_s);

@@ -19,6 +19,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,12 +31,23 @@
 
 #include "common/clock.h"
 #include "harness/cli/datadir.h"
+#include "harness/external/mpi.h"
 #include "harness/external/protocol.h"
 #include "harness/external/python.h"
 
 /* The poll loop wakes at least this often to see whether the program has
  * exited while something else (a grandchild) still holds its stdout. */
 #define EXT_TICK_MS 100
+
+/* Where the running program's process group is published, or NULL
+ * (external_publish_group). A global because external_run's signature is
+ * every model's; it is set once in the measured child, before any run. */
+static volatile pid_t *ext_group_slot;
+
+void external_publish_group(volatile pid_t *slot)
+{
+	ext_group_slot = slot;
+}
 
 const char *external_status_name(int status)
 {
@@ -77,6 +89,8 @@ int external_available(const struct model *m, const struct run_opts *o,
 		       char *why, size_t len)
 {
 	char path[4096];
+	if (m->flags & MODEL_MPI)
+		return mpi_available(m, why, len);
 	if (!m->command || ext_command_path(m, path, sizeof(path)) != 0) {
 		snprintf(why, len, "%s: no command", m->name);
 		return 0;
@@ -142,6 +156,8 @@ static int ext_spawn(struct ext_run *x, char *const argv[], char *why,
 		_exit(127);
 	}
 	setpgid(x->pid, x->pid); /* here too: whichever side runs first */
+	if (ext_group_slot)
+		*ext_group_slot = x->pid;
 	close(in[0]);
 	close(out[1]);
 	close(err[1]);
@@ -271,6 +287,8 @@ static void ext_reap(struct ext_run *x, int *wstatus, struct rusage *ru)
 	}
 	/* A hung program, or what a finished one left behind in its group. */
 	kill(-x->pid, SIGKILL);
+	if (ext_group_slot)
+		*ext_group_slot = 0; /* ended: nothing left for the parent */
 	while (wait4(x->pid, wstatus, 0, ru) < 0 && errno == EINTR)
 		;
 }
@@ -302,15 +320,21 @@ int external_run(const struct model *m, struct batch *b,
 	 * (EPIPE), not a signal that kills the harness. */
 	signal(SIGPIPE, SIG_IGN);
 
-	if (!m->command || ext_command_path(m, path, sizeof(path)) != 0 ||
-	    access(path, R_OK) != 0) {
+	char *argv[3] = {path, NULL, NULL};
+	char *const *args = argv;
+	struct mpi_launch mpi; /* MPI models: mpirun ... concur-mpi */
+	if (m->flags & MODEL_MPI) {
+		if (mpi_launch_argv(m, o, b->n, &mpi, why, sizeof(why)) != 0)
+			return ext_unavailable(&x, why);
+		args = mpi.argv;
+	} else if (!m->command ||
+		   ext_command_path(m, path, sizeof(path)) != 0 ||
+		   access(path, R_OK) != 0) {
 		snprintf(why, sizeof(why), "%s not found in %s",
 			 m->command ? m->command : "(no command)",
 			 concur_datadir());
 		return ext_unavailable(&x, why);
-	}
-	char *argv[3] = {path, NULL, NULL};
-	if (ext_is_python(path)) {
+	} else if (ext_is_python(path)) {
 		const char *python = ext_python(o, why, sizeof(why));
 		if (!python)
 			return ext_unavailable(&x, why);
@@ -325,7 +349,7 @@ int external_run(const struct model *m, struct batch *b,
 				 : external_default_timeout(b, o);
 	x.t_start = clock_now();
 	x.deadline = x.t_start + timeout;
-	if (ext_spawn(&x, argv, why, sizeof(why)) != 0) {
+	if (ext_spawn(&x, args, why, sizeof(why)) != 0) {
 		ext_proto_end(&x);
 		return ext_unavailable(&x, why);
 	}
@@ -344,8 +368,12 @@ int external_run(const struct model *m, struct batch *b,
 	if (o->stats) {
 		struct run_stats *s = o->stats;
 		struct usage u = usage_from_rusage(&ru);
+		/* An interpreter's start-up is not the model's; launching
+		 * MPI ranks is (it is what the model costs), so an MPI
+		 * model's time is the whole wall, start-up shown apart. */
+		bool whole = m->flags & MODEL_MPI;
 		run_stats_set(s, "program_run_s",
-			      x.have_run_s ? x.run_s : wall);
+			      x.have_run_s && !whole ? x.run_s : wall);
 		run_stats_set(s, "startup_s",
 			      x.have_run_s ? wall - x.run_s : 0);
 		run_stats_set(s, "tree_user_s", u.user_s);

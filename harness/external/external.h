@@ -22,6 +22,7 @@
 #define CONCUR_EXTERNAL_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "models/model.h"
 
@@ -59,5 +60,12 @@ int external_available(const struct model *m, const struct run_opts *o,
  * model_timeout_s itself. */
 double external_default_timeout(const struct batch *b,
 				const struct run_opts *o);
+
+/* Makes external_run write the process group of the program it runs into
+ * *slot (0 once the group is ended), for a parent that must end the group
+ * itself when the caller of external_run dies first: Ctrl-C or a kill
+ * takes the caller, and the program's own workers (a Python pool) would
+ * live on, re-parented to init. NULL: publish nowhere. */
+void external_publish_group(volatile pid_t *slot);
 
 #endif

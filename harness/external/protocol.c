@@ -39,6 +39,17 @@ static json_t *ext_task_json(const struct batch *b, size_t i)
 			 (json_int_t)t->work, "seed", seed);
 }
 
+/* The C the program is told: at least 1, and never more than the tasks
+ * (as the C models cap it: more workers would find nothing to do, and a
+ * Python pool would start an interpreter for each). */
+static int ext_workers(const struct ext_run *x)
+{
+	long c = x->o->workers > 0 ? x->o->workers : 1;
+	if ((size_t)c > x->b->n)
+		c = x->b->n > 0 ? (long)x->b->n : 1;
+	return (int)c;
+}
+
 static char *ext_batch_json(const struct ext_run *x)
 {
 	json_t *tasks = json_array();
@@ -52,7 +63,7 @@ static char *ext_batch_json(const struct ext_run *x)
 	json_t *doc = json_pack(
 		"{s:i, s:s, s:{s:i, s:f, s:f, s:I, s:b}, s:o}", "protocol",
 		EXT_PROTOCOL_VERSION, "model", x->m->name, "options", "workers",
-		o->workers > 0 ? o->workers : 1, "connect_timeout_s",
+		ext_workers(x), "connect_timeout_s",
 		o->fetch.connect_timeout_ms / 1000.0, "timeout_s",
 		o->fetch.timeout_ms / 1000.0, "kernel_iters_per_unit",
 		(json_int_t)KERNEL_ITERS_PER_UNIT, "trace", o->trace, "tasks",
@@ -116,7 +127,7 @@ static const char *ext_check(const struct ext_run *x, size_t i,
 			     char *why, size_t len)
 {
 	double wall = clock_now() - x->t_start;
-	int workers = x->o->workers > 0 ? x->o->workers : 1;
+	int workers = ext_workers(x);
 	if (result_kind_parse(f->kind, &r->kind) != 0 ||
 	    r->kind == RESULT_NOT_RUN)
 		snprintf(why, len, "unknown kind \"%.20s\"", f->kind);
@@ -205,7 +216,7 @@ static int ext_last_line(struct ext_run *x, json_t *line)
 {
 	double run_s, wall = clock_now() - x->t_start;
 	json_int_t workers = 0;
-	int max_workers = x->o->workers > 0 ? x->o->workers : 1;
+	int max_workers = ext_workers(x);
 	if (x->have_run_s ||
 	    json_unpack(line, "{s:F, s?I}", "run_s", &run_s, "workers",
 			&workers) != 0 ||

@@ -222,7 +222,8 @@ static const struct {
 		    "worker ever ran it. In a queue-fed pool, check that pop "
 		    "hands out indices until the queue is closed AND empty, "
 		    "that every popped index reaches task_execute, and that "
-		    "every push succeeds (student.c TODOs 1, 2 and 4)."},
+		    "every push succeeds (in student.c: the TODOs of "
+		    "queue_push, queue_pop and student_consumer)."},
 	{HINT_ORDER, "Results out of order: a task's slot holds another "
 		     "task's result. Run task i into batch->results[i] (pass "
 		     "the index you popped to task_execute), and make sure "

@@ -76,6 +76,33 @@ static void price_model(const struct sweep *s, const char *model,
 		"us");
 }
 
+/* A process's price in pages: what it shares and what it alone holds. */
+static void price_shared(const struct sweep *s, int lo, int hi)
+{
+	const struct case_summary *p =
+		lesson_case(s, "processes", TASK_FETCH, hi);
+	if (!p)
+		return;
+	double up = lesson_measured(
+		"uss_per_process",
+		lesson_per_worker(s, "processes", TASK_FETCH, lo, hi, 'u'),
+		"KiB");
+	double rss = lesson_measured("processes_rss_sum_mib", p->rss_kib / 1024,
+				     "MiB");
+	double pss =
+		lesson_measured("processes_pss_mib", p->pss_kib / 1024, "MiB");
+	lesson_say("A process's pages are of two kinds. The ones it shares "
+		   "with its parent and siblings since fork (the program, "
+		   "the libraries, the heap the parent wrote before forking) "
+		   "cost nothing more per worker: PSS divides them between "
+		   "the processes that map them. The ones it writes are its "
+		   "own (USS): %.0f KiB per extra process here. Adding up "
+		   "each process's RSS would have said %.1f MiB for the %d "
+		   "processes, against %.1f MiB of PSS: every shared page "
+		   "counted %d times.",
+		   up, rss, hi + 1, pss, hi + 1);
+}
+
 static void price_explain(struct lesson_ctx *ctx, const struct sweep *s)
 {
 	int lo = ctx->plan.workers[0], hi = ctx->plan.workers[1];
@@ -93,23 +120,26 @@ static void price_explain(struct lesson_ctx *ctx, const struct sweep *s)
 					     (double)ctx->plan.tasks * 1e6,
 				     "us");
 	lesson_say("Going from %d to %d workers in the models themselves: "
-		   "each thread added %.0f KiB of peak memory and %.0f us of "
-		   "set-up, each process %.0f KiB and %.0f us, each transfer "
-		   "in the event loop %.0f KiB; the loop spent %.0f us per "
+		   "each thread added %.0f KiB of peak memory (the PSS of the "
+		   "whole process tree) and %.0f us of set-up, each process "
+		   "%.0f KiB and %.0f us, each transfer in the event loop "
+		   "%.0f KiB; the loop spent %.0f us per "
 		   "transfer beyond the server's wait (connect, request, "
 		   "parse: the price of adding one to the loop).",
 		   lo, hi, kt, ut, kp, up, kl, per);
+	price_shared(s, lo, hi);
 	if (kp > kt && kt > kl)
 		lesson_say("The order is the lesson's: a process costs more "
 			   "than a thread, a thread more than a transfer. "
 			   "That is why servers that hold 10,000 connections "
 			   "use an event loop (see `concur serve`).");
 	else
-		lesson_say("The order here is not the expected process > "
-			   "thread > transfer: RSS is measured in pages and "
-			   "is noisy at these sizes; run the lesson without "
-			   "--quick, or compare at larger C with `concur run "
-			   "--workers 8,512 --no-plot`.");
+		lesson_say(
+			"The order here is not the expected process > "
+			"thread > transfer: memory is counted in pages "
+			"and is noisy at these sizes; run the lesson without "
+			"--quick, or compare at larger C with `concur run "
+			"--workers 8,512 --no-plot`.");
 }
 
 static int price_run(struct lesson_ctx *ctx)

@@ -188,7 +188,9 @@ double lesson_per_worker(const struct sweep *s, const char *model,
 	if (!a || !b || hi == lo)
 		return NAN;
 	if (what == 'm')
-		return (b->rss_kib - a->rss_kib) / (hi - lo);
+		return (b->pss_kib - a->pss_kib) / (hi - lo);
+	if (what == 'u')
+		return (b->uss_kib - a->uss_kib) / (hi - lo);
 	return (b->setup_s - a->setup_s) / (hi - lo) * 1e6;
 }
 

@@ -60,8 +60,9 @@ int lesson_run_plan(struct lesson_ctx *ctx, const char *const *models,
 const struct case_summary *lesson_case(const struct sweep *s, const char *model,
 				       enum task_type w, int workers);
 
-/* What one more worker costs between C = lo and C = hi: peak RSS in KiB
- * (what = 'm') or set-up time in microseconds ('s'), from the two cases'
+/* What one more worker costs between C = lo and C = hi: the process
+ * tree's peak PSS in KiB (what = 'm'), its peak USS in KiB ('u') or set-up
+ * time in microseconds ('s'), from the two cases'
  * medians: (value(hi) - value(lo)) / (hi - lo). NAN when a case is
  * missing. */
 double lesson_per_worker(const struct sweep *s, const char *model,

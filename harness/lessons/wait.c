@@ -29,8 +29,33 @@ static void processes_io_plan(struct lesson_ctx *ctx)
 	int hi = c->workers[1];
 	snprintf(ctx->ask, sizeof(ctx->ask),
 		 "%d processes and %d threads fetch the same %ld URLs. How "
-		 "many times more memory (peak RSS) will the processes use?",
+		 "many times more memory (the peak PSS of the whole process "
+		 "tree) will the processes use?",
 		 hi, hi, c->tasks);
+}
+
+/* Shared pages, with the run's numbers: what RSS, PSS and USS say about
+ * the same C processes. */
+static void processes_io_shared(const struct case_summary *p, int hi,
+				double uss_per)
+{
+	double rss = lesson_measured("processes_rss_sum_mib", p->rss_kib / 1024,
+				     "MiB");
+	double pss =
+		lesson_measured("processes_pss_mib", p->pss_kib / 1024, "MiB");
+	double uss =
+		lesson_measured("processes_uss_mib", p->uss_kib / 1024, "MiB");
+	double up = lesson_measured("uss_per_process", uss_per, "KiB");
+	lesson_say("Pages shared through fork (the program, libc, libcurl, "
+		   "whatever the parent had written before it forked) are in "
+		   "every worker's resident set. Adding up the RSS of the %d "
+		   "processes says %.1f MiB: each shared page counted once "
+		   "per process. The tree's PSS, which divides a shared page "
+		   "between the processes that map it, says %.1f MiB: what "
+		   "they really hold. Their private pages (USS) come to %.1f "
+		   "MiB, %.0f KiB more per extra worker: what one more "
+		   "process really costs, and what ending it frees.",
+		   hi + 1, rss, pss, uss, up);
 }
 
 static void processes_io_explain(struct lesson_ctx *ctx, const struct sweep *s)
@@ -46,7 +71,7 @@ static void processes_io_explain(struct lesson_ctx *ctx, const struct sweep *s)
 	double same = lesson_measured("wall_ratio_processes_to_threads",
 				      p->wall.median / t->wall.median, "x");
 	ctx->actual = lesson_measured("memory_ratio_processes_to_threads",
-				      p->rss_kib / t->rss_kib, "x");
+				      p->pss_kib / t->pss_kib, "x");
 	double kt = lesson_measured(
 		"kib_per_thread",
 		lesson_per_worker(s, "threads", TASK_FETCH, lo, hi, 'm'),
@@ -81,19 +106,16 @@ static void processes_io_explain(struct lesson_ctx *ctx, const struct sweep *s)
 			   same, t->wall.median, p->setup_s, p->wall.min,
 			   p->wall.max, t->wall.min, t->wall.max);
 	lesson_say("The price is elsewhere. Between C = %d and C = %d, each "
-		   "extra process added %.0f KiB of peak memory and each "
+		   "extra process added %.0f KiB of peak memory (PSS) and each "
 		   "extra thread %.0f KiB; starting one took %.0f us for a "
 		   "process and %.0f us for a thread.",
 		   lo, hi, kp, kt, sp, st);
 	if (kp > kt)
 		lesson_say("A process carries its own address space: page "
 			   "tables, its own copy of every page it writes, "
-			   "its own libcurl state. (Peak RSS adds up each "
-			   "worker's pages, counting the program and the "
-			   "libraries they share once per process, so the "
-			   "memory really used is lower.) What it buys is "
-			   "isolation: a "
-			   "crashed worker cannot corrupt the others.");
+			   "its own libcurl state. What it buys is "
+			   "isolation: a crashed worker cannot corrupt the "
+			   "others.");
 	else
 		lesson_say("Here a process did not cost more memory than a "
 			   "thread, against what the lesson expects: the "
@@ -101,6 +123,9 @@ static void processes_io_explain(struct lesson_ctx *ctx, const struct sweep *s)
 			   "this size. Try `concur run --models threads,"
 			   "processes --workloads fetch --workers 8,128 "
 			   "--tasks 128`.");
+	processes_io_shared(
+		p, hi,
+		lesson_per_worker(s, "processes", TASK_FETCH, lo, hi, 'u'));
 }
 
 static int processes_io_run(struct lesson_ctx *ctx)
@@ -233,7 +258,8 @@ static void event_loop_explain(struct lesson_ctx *ctx, const struct sweep *s)
 			   "less than a thread's %.1f KiB (process: %.1f "
 			   "KiB): at this size, libcurl's buffers per "
 			   "transfer weigh as much as a thread's touched "
-			   "stack, and RSS is noisy. The loop's advantage "
+			   "stack, and memory is counted in pages. The loop's "
+			   "advantage "
 			   "shows at tens of thousands in flight, where "
 			   "threads run out first.",
 			   kl, kt, kp);

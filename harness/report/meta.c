@@ -126,6 +126,43 @@ static json_t *meta_baselines(const struct sweep *s)
 	return list;
 }
 
+/* What the memory columns measure, and what C and P mean for each model
+ * of the set (models/model.h: enum model_compute). */
+static json_t *meta_measures(const struct sweep *s)
+{
+	static const char *const how[] = {
+		[COMPUTE_ON_WORKERS] = "C workers, each computing its own "
+				       "tasks: P = min(C, cores)",
+		[COMPUTE_ONE_AT_A_TIME] = "C tasks in flight, one computing "
+					  "at a time: P = 1",
+		[COMPUTE_ON_POOL] = "C fetches in flight plus a pool of "
+				    "cpu_workers threads: P = min(cpu_workers, "
+				    "cores), whatever C is",
+	};
+	json_t *models = json_object();
+	for (size_t i = 0; models && i < s->n_cases; i++) {
+		const struct model *m = s->cases[i].model;
+		json_object_set_new(models, m->name,
+				    json_string(how[m->compute]));
+	}
+	return json_pack(
+		"{s:s, s:s, s:s, s:s, s:f, s:o}", "peak_pss_kib",
+		"peak over the run of the process tree's proportional set size "
+		"(smaps_rollup Pss summed over the measured child and every "
+		"process under it; a shared page counts once)",
+		"peak_uss_kib",
+		"peak of the tree's unique set size (Private_Clean + "
+		"Private_Dirty summed)",
+		"tree_rss_kib",
+		"peak of the tree's resident sets summed (shared pages counted "
+		"once per process)",
+		"peak_rss_kib",
+		"older figure: the child's peak RSS plus its workers' "
+		"(processes), the largest process's (external models)",
+		"sample_interval_ms", TREE_MEMORY_INTERVAL_S * 1e3,
+		"compute_at_once", models);
+}
+
 int meta_write(const struct sweep *s, const char *status)
 {
 	char date[64];
@@ -142,6 +179,7 @@ int meta_write(const struct sweep *s, const char *status)
 	if (!root)
 		return -1;
 	json_object_set_new(root, "baselines", meta_baselines(s));
+	json_object_set_new(root, "measures", meta_measures(s));
 	if (s->unit_s > 0)
 		json_object_set_new(root, "kernel_unit_ms",
 				    json_real(s->unit_s * 1e3));

@@ -163,15 +163,33 @@ int plot_compare(const char *dir_a, const char *dir_b)
 	return 0;
 }
 
-/* Is dir a result set? Says why not (exit 2) when it is not. */
+/* Is dir a result set? Every CSV file the scripts read is there and opens
+ * with concur's header, or gnuplot would say so once per script. Says
+ * why not (exit 2) in one line. */
 static int plot_is_result_set(const char *dir)
 {
-	char probe[4200];
-	snprintf(probe, sizeof(probe), "%s/summary.csv", dir);
-	if (access(probe, R_OK) == 0)
-		return 1;
-	cli_error("plot: '%s' is not a result set (no summary.csv)", dir);
-	return 0;
+	static const char *const files[] = {"summary.csv", "runs.csv",
+					    "tasks.csv"};
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		char path[4200], line[64] = "";
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+		FILE *f = fopen(path, "r");
+		if (!f) {
+			cli_error("plot: '%s' is not a result set (no %s)", dir,
+				  files[i]);
+			return 0;
+		}
+		int ok = fgets(line, sizeof(line), f) &&
+			 strncmp(line, "workload,model,workers,", 23) == 0;
+		fclose(f);
+		if (!ok) {
+			cli_error("plot: '%s' is not a result set (%s has no "
+				  "concur header)",
+				  dir, files[i]);
+			return 0;
+		}
+	}
+	return 1;
 }
 
 static void plot_usage(void)

@@ -16,6 +16,7 @@
 #include "harness/report/file_replace.h"
 #include "harness/report/meta.h"
 #include "harness/report/plot.h"
+#include "harness/report/report.h"
 #include "harness/report/table.h"
 
 int result_set_mkdirs(const char *path)
@@ -96,7 +97,7 @@ static int result_set_make_unique_dir(struct sweep *s, const char *stamp,
 int result_set_open(struct sweep *s)
 {
 	const struct run_config *c = s->config;
-	char label[64], stamp[32];
+	char label[CONFIG_LABEL_MAX + 1], stamp[32];
 	if (c->label)
 		snprintf(label, sizeof(label), "%s", c->label);
 	else
@@ -181,7 +182,8 @@ static void result_set_runs_csv(const struct sweep *s, FILE *f)
 	for (int k = 0; k < RESULT_KIND_COUNT; k++)
 		fprintf(f, ",%s", result_kind_name((enum result_kind)k));
 	fprintf(f, ",verified,wrong,timing_diffs,startup_s,figures,"
-		   "sample_tasks\n");
+		   "sample_tasks,peak_pss_kib,peak_uss_kib,tree_rss_kib,"
+		   "processes,mem_samples,sampler_cpu_s,compute_at_once\n");
 	for (size_t i = 0; i < s->n_records; i++) {
 		const struct run_record *r = &s->records[i];
 		const struct sweep_group *g = &s->groups[r->group];
@@ -209,7 +211,13 @@ static void result_set_runs_csv(const struct sweep *s, FILE *f)
 			r->verify.wrong + r->verify.crashed, r->verify.timing);
 		csv_num(f, run_stats_get(&r->m.stats, "startup_s", 0), "%.6f");
 		result_set_figures(&r->m.stats, f);
-		fprintf(f, ",%zu\n", r->sample_tasks);
+		const struct tree_memory *t = &r->m.tree;
+		fprintf(f, ",%zu,%ld,%ld,%ld,%d,%ld,%.6f,%g\n", r->sample_tasks,
+			t->pss_kib, t->uss_kib, t->rss_kib, t->processes,
+			t->samples, t->sampler_cpu_s,
+			sweep_compute_at_once(
+				s, r->model,
+				r->model == g->baseline ? 1 : r->workers));
 	}
 }
 
@@ -220,7 +228,8 @@ static void result_set_summary_csv(const struct sweep *s, FILE *f)
 		   "lat_p50_ms,lat_p95_ms,lat_p99_ms,lat_max_ms,errors,"
 		   "speedup,efficiency,ideal_s,ratio_to_ideal,noisy,"
 		   "first_outlier,verified,timing_diffs,workers_started,"
-		   "baseline\n");
+		   "baseline,peak_pss_kib,peak_uss_kib,processes,"
+		   "compute_at_once\n");
 	for (size_t i = 0; i < s->n_cases; i++) {
 		const struct case_summary *c = &s->cases[i];
 		const struct sweep_group *g = &s->groups[c->group];
@@ -246,10 +255,12 @@ static void result_set_summary_csv(const struct sweep *s, FILE *f)
 		csv_num(f, c->ideal_s, "%.6f");
 		fputc(',', f);
 		csv_num(f, c->ratio_ideal, "%.4f");
-		fprintf(f, ",%s,%s,%s,%ld,%d,%s\n", c->noisy ? "yes" : "no",
+		fprintf(f, ",%s,%s,%s,%ld,%d,%s,%.0f,%.0f,%d,%g\n",
+			c->noisy ? "yes" : "no",
 			c->first_outlier ? "yes" : "no",
 			c->verified ? "yes" : "no", c->timing_diffs,
-			c->real_workers, sweep_baseline_how(g));
+			c->real_workers, sweep_baseline_how(g), c->pss_kib,
+			c->uss_kib, c->processes, c->p_compute);
 	}
 }
 
@@ -326,8 +337,11 @@ int result_set_finish(struct sweep *s)
 		return 1;
 	printf("\nresults: %s/ (runs.csv, summary.csv, tasks.csv, meta.json)\n",
 	       s->dir);
-	if (s->config->plot && s->n_records > 0 && !s->partial)
+	if (s->config->plot && s->n_records > 0 && !s->partial) {
 		plot_result_set(s->dir, 0);
+		if (s->config->report)
+			report_write(s->dir, NULL);
+	}
 	if (s->partial) {
 		fprintf(stderr, "concur: interrupted; the results so far are "
 				"saved and marked partial\n");

@@ -25,9 +25,15 @@ static void table_header(const struct sweep *s, size_t g, int colour)
 	printf("\n%s%s%s%s: %zu tasks", colour ? "\033[1m" : "",
 	       task_type_name(grp->workload), grp->python ? " (Python)" : "",
 	       colour ? "\033[0m" : "", grp->batch->n);
-	if (grp->workload != TASK_COMPUTE && s->server_url[0])
+	bool fetches =
+		grp->workload == TASK_FETCH || grp->workload == TASK_MIXED;
+	if (fetches && s->server_url[0])
 		printf(", %ld ms delay, %ld bytes", c->delay_ms, c->bytes);
-	if (grp->workload != TASK_FETCH)
+	if (grp->workload == TASK_SHARED)
+		printf(", %ld increments each, --sync %s",
+		       grp->work * SHARED_INCREMENTS_PER_UNIT,
+		       shared_sync_name(c->sync));
+	else if (grp->workload != TASK_FETCH)
 		printf(", %ld units of compute", grp->work);
 	printf(", %d runs per case, ", c->repeat);
 	if (grp->how == BASELINE_NONE)
@@ -43,20 +49,30 @@ static void table_header(const struct sweep *s, size_t g, int colour)
 		printf("  (wall s is the program's own run time; start-up is "
 		       "the interpreter's, outside it; CPU and memory include "
 		       "it)\n");
-	printf("  %-14s %5s %21s %8s %7s %8s %7s %5s %6s %8s %7s %7s %4s "
+	printf("  %-14s %5s %3s %21s %8s %7s %8s %7s %5s %6s %8s %7s %7s %4s "
 	       "%10s %s\n",
-	       "model", "C", "wall s (min-max)", "tasks/s", "ideal s",
-	       "x ideal", "speedup", "eff", "CPU s", "peak MiB", "p50 ms",
+	       "model", "C", "P", "wall s (min-max)", "tasks/s", "ideal s",
+	       "x ideal", "speedup", "eff", "CPU s", "PSS MiB", "p50 ms",
 	       "p99 ms", "errs", grp->python ? "start-up ms" : "setup ms",
 	       "ok");
 }
 
-static void table_row(const struct case_summary *cs, int colour)
+static void table_row(const struct sweep *s, const struct case_summary *cs,
+		      int colour)
 {
-	char wall[40], ideal[16], ratio[16], speed[16], eff[16], p50[16],
-		p99[16];
-	snprintf(wall, sizeof(wall), "%.3f (%.3f-%.3f)", cs->wall.median,
-		 cs->wall.min, cs->wall.max);
+	char wall[40], per_s[16], ideal[16], ratio[16], speed[16], eff[16],
+		p50[16], p99[16], p[16];
+	/* P means nothing where nothing is computed. */
+	table_num(p, sizeof(p),
+		  s->groups[cs->group].workload == TASK_FETCH ? NAN
+							      : cs->p_compute,
+		  "%.0f");
+	if (isnan(cs->wall.median)) /* no run of the case happened */
+		snprintf(wall, sizeof(wall), "-");
+	else
+		snprintf(wall, sizeof(wall), "%.3f (%.3f-%.3f)",
+			 cs->wall.median, cs->wall.min, cs->wall.max);
+	table_num(per_s, sizeof(per_s), cs->tasks_per_s, "%.1f");
 	table_num(ideal, sizeof(ideal), cs->ideal_s, "%.3f");
 	table_num(ratio, sizeof(ratio), cs->ratio_ideal, "%.2f");
 	table_num(speed, sizeof(speed), cs->speedup, "%.2f");
@@ -69,13 +85,57 @@ static void table_row(const struct case_summary *cs, int colour)
 		on = cs->verified ? "\033[32m" : "\033[31;1m";
 		off = "\033[0m";
 	}
-	printf("  %-14s %5d %21s %8.1f %7s %8s %7s %5s %6.2f %8.1f %7s %7s "
+	printf("  %-14s %5d %3s %21s %8s %7s %8s %7s %5s %6.2f %8.1f %7s %7s "
 	       "%4ld %10.1f %s%s%s%s%s\n",
-	       cs->model->name, cs->workers, wall, cs->tasks_per_s, ideal,
-	       ratio, speed, eff, cs->user_s + cs->sys_s, cs->rss_kib / 1024.0,
-	       p50, p99, cs->errors, cs->setup_s * 1e3, on, mark, off,
+	       cs->model->name, cs->workers, p, wall, per_s, ideal, ratio,
+	       speed, eff, cs->user_s + cs->sys_s, cs->pss_kib / 1024.0, p50,
+	       p99, cs->errors, cs->setup_s * 1e3, on, mark, off,
 	       cs->noisy ? " noisy" : "",
 	       cs->first_outlier ? " first-run-outlier" : "");
+}
+
+/* The models of the table that compute `where`, "a, b", into buf; how
+ * many. */
+static int table_models_computing(const struct sweep *s, int where, char *buf,
+				  size_t len)
+{
+	int n = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < s->n_cases; i++) {
+		const struct model *m = s->cases[i].model;
+		int seen = 0;
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = s->cases[j].model == m;
+		if (seen || (int)m->compute != where)
+			continue;
+		size_t used = strlen(buf);
+		snprintf(buf + used, len - used, "%s%s", n++ ? ", " : "",
+			 m->name);
+	}
+	return n;
+}
+
+/* What C, P and the memory column mean, with this table's models. */
+static void table_legend(const struct sweep *s)
+{
+	char names[512];
+	printf("C: tasks in flight at once. P: compute tasks at once (%d "
+	       "cores here):\n",
+	       s->cores);
+	if (table_models_computing(s, COMPUTE_ON_WORKERS, names, sizeof(names)))
+		printf("  min(C, cores): each worker computes its own (%s)\n",
+		       names);
+	if (table_models_computing(s, COMPUTE_ONE_AT_A_TIME, names,
+				   sizeof(names)))
+		printf("  1: one loop, thread or lock computes (%s)\n", names);
+	if (table_models_computing(s, COMPUTE_ON_POOL, names, sizeof(names)))
+		printf("  min(--cpu-workers, cores): a pool beside the C "
+		       "fetches, whatever C is (%s; --cpu-workers %d, by "
+		       "default the cores)\n",
+		       names, s->config->cpu_workers);
+	printf("PSS MiB: the peak of the whole process tree's proportional "
+	       "set size (a page shared by k processes counts 1/k in each); "
+	       "runs.csv also has USS and RSS.\n");
 }
 
 /* hyperfine-style warnings under the table. */
@@ -100,8 +160,9 @@ static void table_warnings(const struct sweep *s)
 			       "(timing, not wrong)\n",
 			       cs->model->name, w, cs->workers,
 			       cs->timing_diffs);
-		if (cs->real_workers > 0 && cs->real_workers < cs->workers &&
-		    cs->workers <= (int)s->groups[cs->group].batch->n)
+		/* Fewer than asked: a limit was hit, or C > N (every model
+		 * caps C at the number of tasks). */
+		if (cs->real_workers > 0 && cs->real_workers < cs->workers)
 			printf("note: %s C=%d really ran %d workers\n",
 			       cs->model->name, cs->workers, cs->real_workers);
 	}
@@ -161,9 +222,10 @@ void table_print(const struct sweep *s)
 		table_header(s, g, colour);
 		for (size_t i = 0; i < s->n_cases; i++)
 			if (s->cases[i].group == g)
-				table_row(&s->cases[i], colour);
+				table_row(s, &s->cases[i], colour);
 	}
 	printf("\n");
+	table_legend(s);
 	table_error_kinds(s);
 	table_warnings(s);
 	table_notes(s);

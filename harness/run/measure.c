@@ -7,15 +7,19 @@
 #include "harness/run/measure.h"
 
 #include <errno.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/procfs.h"
 #include "harness/external/dispatch.h"
+#include "harness/external/external.h"
 
 volatile int measure_stop_requested;
 
@@ -24,7 +28,9 @@ struct measure_shared {
 	double wall_s;
 	long self_rss_kib;
 	long start_rss_kib;
+	struct proc_memory end; /* the child's own, as the model returned */
 	int model_rc;
+	pid_t program_group; /* an external program's, while it runs */
 	struct run_stats stats;
 	struct result results[]; /* n slots */
 };
@@ -40,6 +46,26 @@ static long measure_rss_now_kib(void)
 		fclose(f);
 	}
 	return rss * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+/* Tasks that failed for want of a file descriptor (EMFILE, from socket()
+ * or libcurl) are said once, with the limit, in the run's note: one line
+ * under the table rather than only a wrong result per task. */
+static void measure_note_fd_limit(const struct batch *b, struct run_stats *st)
+{
+	const char *emfile = strerror(EMFILE);
+	size_t n = 0;
+	for (size_t i = 0; i < b->n; i++)
+		if (b->results[i].kind != RESULT_OK &&
+		    strstr(b->results[i].message, emfile))
+			n++;
+	struct rlimit rl;
+	if (n == 0 || st->note[0] || getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return;
+	snprintf(st->note, sizeof(st->note),
+		 "%zu task(s) found no free file descriptor: RLIMIT_NOFILE "
+		 "is %llu (ulimit -n); raise it or lower --workers",
+		 n, (unsigned long long)rl.rlim_cur);
 }
 
 /* In the child: run, time it, report, and leave without returning into
@@ -60,12 +86,17 @@ static void measure_child(const struct model *m, struct batch *b,
 	signal(SIGTTOU, SIG_IGN);
 	struct run_opts opts = *o;
 	opts.stats = &sh->stats;
+	external_publish_group(&sh->program_group);
 	b->results = sh->results;
 	sh->start_rss_kib = measure_rss_now_kib();
 	b->t0 = clock_now();
 	sh->model_rc = model_run(m, b, &opts);
 	sh->wall_s = clock_now() - b->t0;
 	sh->self_rss_kib = usage_self().max_rss_kib;
+	/* One last look of its own, for a run shorter than the sampler's
+	 * interval (the workers are reaped by now). */
+	if (proc_memory_read(getpid(), &sh->end) != 0)
+		memset(&sh->end, 0, sizeof(sh->end));
 	fflush(NULL);
 	_exit(0);
 }
@@ -129,7 +160,9 @@ static pid_t measure_wait(pid_t pid, double deadline, int *status,
 
 /* After the watchdog: a task that had started is `timeout`, ending when
  * the run was killed (wall_s after its start), one that had not is
- * `not_run`, both saying why. Returns how many there were. */
+ * `not_run`, both saying why; a started task whose worker had left a
+ * message in its slot (what it waited for) keeps it. Returns how many
+ * there were. */
 static size_t measure_mark_unfinished(struct batch *b, double limit_s,
 				      double wall_s)
 {
@@ -143,12 +176,34 @@ static size_t measure_mark_unfinished(struct batch *b, double limit_s,
 			r->kind = RESULT_TIMEOUT;
 			r->end = wall_s;
 		}
-		result_set_message(r,
-				   "the watchdog stopped the run after %.1f s "
-				   "(--model-timeout)",
-				   limit_s);
+		/* A worker may have said what it was waiting for (a lock of
+		 * common/shared.c): keep its words. */
+		char said[RESULT_MESSAGE_MAX];
+		snprintf(said, sizeof(said), "%s", r->message);
+		if (r->worker >= 0 && said[0])
+			result_set_message(r, "%s (watchdog, %.1f s)", said,
+					   limit_s);
+		else
+			result_set_message(r,
+					   "the watchdog stopped the run after "
+					   "%.1f s (--model-timeout)",
+					   limit_s);
 	}
 	return n;
+}
+
+/* The child's own last look counts as one more sample of the tree. */
+static void measure_tree_end(struct measurement *out,
+			     const struct proc_memory *end)
+{
+	if (end->pss_kib <= 0)
+		return;
+	struct tree_memory last = {.pss_kib = end->pss_kib,
+				   .uss_kib = end->uss_kib,
+				   .rss_kib = end->rss_kib,
+				   .processes = 1};
+	tree_memory_merge(&out->tree, &last);
+	out->tree.samples++;
 }
 
 int measure_run(const struct model *m, struct batch *b,
@@ -173,6 +228,7 @@ int measure_run(const struct model *m, struct batch *b,
 	if (pid == 0)
 		measure_child(m, b, o, sh);
 	setpgid(pid, pid); /* as the child does: whichever runs first */
+	struct tree_sampler *sampler = tree_sampler_start(pid);
 
 	int status = 0;
 	struct rusage ru;
@@ -184,15 +240,23 @@ int measure_run(const struct model *m, struct batch *b,
 	if (limit > 0 && (m->flags & MODEL_EXTERNAL))
 		limit += MEASURE_EXTERNAL_GRACE_S;
 	double deadline = limit > 0 ? clock_now() + limit : 0;
-	if (measure_wait(pid, deadline, &status, &ru, &out->timed_out) != pid) {
+	pid_t got = measure_wait(pid, deadline, &status, &ru, &out->timed_out);
+	tree_sampler_stop(sampler, &out->tree);
+	/* The child died (Ctrl-C, a kill, the watchdog) while an external
+	 * program ran: end the program's group, or its workers would live
+	 * on. */
+	if (sh->program_group > 0)
+		kill(-sh->program_group, SIGKILL);
+	if (got != pid) {
 		munmap(sh, size);
 		return -1;
 	}
+	measure_tree_end(out, &sh->end);
 	out->usage = usage_from_rusage(&ru);
 	out->wall_s = sh->wall_s;
-	/* A run killed before it could time itself lasted until it died,
-	 * as near as the parent can tell. */
-	if (out->timed_out || (WIFSIGNALED(status) && sh->wall_s == 0))
+	/* A run the watchdog killed lasted until it died, as near as the
+	 * parent can tell. */
+	if (out->timed_out)
 		out->wall_s = clock_now() - forked;
 	out->model_rc = sh->model_rc;
 	out->stats = sh->stats;
@@ -213,6 +277,7 @@ int measure_run(const struct model *m, struct batch *b,
 	}
 	out->interrupted = measure_stop_requested;
 	memcpy(b->results, sh->results, b->n * sizeof(struct result));
+	measure_note_fd_limit(b, &out->stats);
 	if (out->timed_out) {
 		out->limit_s = limit;
 		out->unfinished =
@@ -228,6 +293,10 @@ int measure_run(const struct model *m, struct batch *b,
 					   strsignal(out->died_signal));
 		}
 	}
+	/* A model that could not run, or a child that died, measured
+	 * nothing: no wall time, rather than a 0 that becomes "inf tasks/s". */
+	if (!out->timed_out && (out->model_rc != 0 || out->died_signal))
+		out->wall_s = NAN;
 	munmap(sh, size);
 	return 0;
 }

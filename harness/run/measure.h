@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
  * measure.h - one measured run: the model runs in a freshly forked child of
- * the harness, so wait4() gives that run's own CPU times, context switches
- * and peak RSS, and a peak from one run never leaks into the next. The
- * results come back through memory shared with the child.
+ * the harness, so wait4() gives that run's own CPU times and context
+ * switches (with every process it started and reaped), a sampler weighs its
+ * whole process tree's memory (tree_memory.h), and nothing from one run
+ * leaks into the next. The results come back through memory shared with
+ * the child.
  */
 #ifndef CONCUR_MEASURE_H
 #define CONCUR_MEASURE_H
@@ -11,12 +13,17 @@
 #include "common/clock.h"
 #include "common/options.h"
 #include "common/task.h"
+#include "harness/run/tree_memory.h"
 #include "models/model.h"
 
 struct measurement {
-	double wall_s;	    /* model_run, set-up included */
-	struct usage usage; /* the child's own, from wait4 */
-	long peak_rss_kib;  /* the child's peak + its workers' (processes) */
+	double wall_s;		 /* model_run, set-up included; NAN when the
+				    model could not run or the child died */
+	struct usage usage;	 /* the child's own, from wait4 */
+	struct tree_memory tree; /* the process tree's peaks: PSS, USS, RSS */
+	long peak_rss_kib;	 /* the older RSS figure: the child's peak + its
+			       workers' (processes), the largest process's
+			       (external models) */
 	long start_rss_kib; /* the child's resident set as the model began */
 	struct run_stats stats;
 	int model_rc;	   /* what model_run returned */

@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/shared.h"
+#include "harness/external/external.h"
 #include "harness/report/result_set.h"
 
 /* Latency percentiles and kind counts of one run. */
@@ -28,7 +30,9 @@ static void pass_describe(const struct batch *b, struct run_record *r)
 		const struct result *res = &b->results[i];
 		r->kinds[res->kind]++;
 		r->wait_s += res->wait;
-		if (lat && res->kind != RESULT_NOT_RUN)
+		/* A task of a killed run may have a start and no end. */
+		if (lat && res->kind != RESULT_NOT_RUN &&
+		    res->end >= res->start)
 			lat[k++] = res->end - res->start;
 	}
 	r->lat_p50 = lat ? stats_percentile(lat, k, 50) : NAN;
@@ -70,6 +74,11 @@ static double pass_model_timeout(struct sweep *s, size_t gi,
 	double fetch_s = (double)c->timeout_ms / 1e3;
 	double guess = (double)g->batch->n *
 		       (fetch_s + (external ? 0.2 : 0.01) * (double)g->work);
+	if (g->workload == TASK_SHARED) { /* 1 us an increment: contended */
+		fetch_s = 0;
+		guess = (double)g->batch->n * (double)g->work *
+			SHARED_INCREMENTS_PER_UNIT * 1e-6;
+	}
 	double base = NAN;
 	if (sweep_summarize(s) == 0)
 		for (size_t i = 0; i < s->n_cases; i++)
@@ -83,16 +92,39 @@ static double pass_model_timeout(struct sweep *s, size_t gi,
 	return 10.0 * ideal + fetch_s + (external ? 30.0 : 10.0);
 }
 
+/* The tasks a killed run was running whose worker said what it waited
+ * for (a lock: common/shared.c), first in the run's lines and on
+ * stderr: "worker 0 holds lock a, waits for lock b". */
+static void pass_watchdog_waits(struct run_record *r, const struct batch *b)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		const struct result *res = &b->results[i];
+		if (res->kind != RESULT_TIMEOUT ||
+		    !strstr(res->message, "waits for"))
+			continue;
+		fprintf(stderr, "concur: %s C=%d, task %zu: %s\n",
+			r->model->name, r->workers, i, res->message);
+		if (r->verify.n_lines < VERIFY_MAX_LINES - 1)
+			snprintf(r->verify.lines[r->verify.n_lines++],
+				 sizeof(r->verify.lines[0]), "task %zu: %s", i,
+				 res->message);
+	}
+}
+
 /* The watchdog killed run r: say so now and in the table's notes; its
  * unfinished tasks are the model's failure, not timing noise, so the run
  * does not verify and concur exits 1. The sweep goes on. */
-static void pass_watchdog_fired(struct sweep *s, struct run_record *r)
+static void pass_watchdog_fired(struct sweep *s, struct run_record *r,
+				const struct batch *b)
 {
 	const char *w = task_type_name(s->groups[r->group].workload);
 	size_t unfinished = r->m.unfinished;
 	r->verify.wrong += unfinished;
 	r->verify.timing -=
 		unfinished < r->verify.timing ? unfinished : r->verify.timing;
+	/* The first lines: what the stopped workers were waiting for. */
+	r->verify.n_lines = 0;
+	pass_watchdog_waits(r, b);
 	if (r->verify.n_lines < VERIFY_MAX_LINES)
 		snprintf(r->verify.lines[r->verify.n_lines++],
 			 sizeof(r->verify.lines[0]),
@@ -155,10 +187,13 @@ static int pass_one_run(struct sweep *s, size_t gi, const struct model *m,
 	r->workers = workers;
 	r->rep = rep;
 	verify_results(reference, batch, &r->verify);
+	if (run_stats_get(&r->m.stats, "external_status", -1) ==
+	    EXTERNAL_TIMED_OUT)
+		verify_model_hung(&r->verify, r->m.stats.note);
 	if (sampled)
 		pass_scale_sample(r, g->batch->n, batch->n);
 	if (r->m.timed_out)
-		pass_watchdog_fired(s, r);
+		pass_watchdog_fired(s, r, batch);
 	pass_describe(batch, r);
 	s->n_records++;
 	if (!verify_ok(&r->verify))
@@ -176,6 +211,8 @@ static size_t pass_group_models(const struct sweep *s, size_t gi,
 	out[n++] = g->baseline;
 	for (size_t i = 0; i < s->config->n_models; i++) {
 		const struct model *m = s->config->models[i];
+		if (g->workload == TASK_SHARED && (m->flags & MODEL_NO_SHARED))
+			continue; /* hybrid: no shared workload */
 		if (m != g->baseline && sweep_python_model(m) == g->python)
 			out[n++] = m;
 	}

@@ -20,7 +20,9 @@
 #include <unistd.h>
 
 #include "common/kernel.h"
+#include "common/shared.h"
 #include "harness/cli/cli.h"
+#include "harness/cli/cluster.h"
 #include "harness/cli/progress.h"
 #include "harness/external/external.h"
 #include "harness/external/python.h"
@@ -43,6 +45,10 @@ static void run_catch_signals(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 }
+
+/* One increment of the shared counter by one thread, guessed: a few ns
+ * with no one to compete with (the baseline's case). */
+#define RUN_INCREMENT_GUESS_S 5e-9
 
 /* A full baseline run up to this long (guessed) is always measured. */
 #define BASELINE_FULL_MAX_S 5.0
@@ -67,6 +73,9 @@ static double run_baseline_estimate(const struct sweep *s,
 				    const struct sweep_group *g)
 {
 	const struct run_config *c = s->config;
+	if (g->workload == TASK_SHARED)
+		return (double)g->batch->n * (double)g->work *
+		       SHARED_INCREMENTS_PER_UNIT * RUN_INCREMENT_GUESS_S;
 	if (g->workload != TASK_COMPUTE && !s->server_url[0])
 		return NAN;
 	double u = g->python ? 0.1 : (s->unit_s > 0 ? s->unit_s : 0.001);
@@ -128,6 +137,8 @@ static int run_add_group(struct sweep *s, enum task_type w, bool python,
 		.work = g->work,
 		.base_url = s->server_url[0] ? s->server_url : NULL,
 		.urls = urls,
+		.skew = c->skew,
+		.skew_seed = c->skew_seed,
 	};
 	g->batch = workload_build(&spec);
 	if (!g->batch)
@@ -150,9 +161,14 @@ static int run_build_groups(struct sweep *s, const struct url_list *urls)
 			any_c = true;
 	}
 	for (size_t w = 0; w < c->n_workloads; w++) {
+		bool shared = c->workloads[w] == TASK_SHARED;
 		if (any_c && run_add_group(s, c->workloads[w], false, urls))
 			return -1;
-		if (any_py && run_add_group(s, c->workloads[w], true, urls))
+		if (any_py && shared && !c->quiet)
+			fprintf(stderr, "concur: the py-* models run no shared "
+					"workload; left out of it\n");
+		if (any_py && !shared &&
+		    run_add_group(s, c->workloads[w], true, urls))
 			return -1;
 	}
 	return 0;
@@ -171,7 +187,7 @@ static int run_references(struct sweep *s)
 		/* Under --model-timeout the reference has the same limit;
 		 * tasks it could not finish are then compared as timeouts. */
 		if (measure_run(seq, g->reference, &o, &m) != 0 ||
-		    (m.model_rc != 0 && !m.timed_out)) {
+		    (m.model_rc != 0 && !m.timed_out && !m.interrupted)) {
 			cli_error(
 				"run: the sequential reference could not run");
 			return -1;
@@ -185,6 +201,19 @@ static int run_references(struct sweep *s)
 				"count as timeouts\n",
 				m.limit_s);
 	}
+	return 0;
+}
+
+/* --listen 0.0.0.0 or :: takes every address, and no client can connect
+ * to it: the URL names this machine instead ("http://HOSTNAME:PORT"). */
+static int run_url_by_name(char *url, size_t len)
+{
+	char host[256] = "", *port = strrchr(url, ':');
+	if (gethostname(host, sizeof(host) - 1) != 0 || !port)
+		return -1;
+	char tail[16];
+	snprintf(tail, sizeof(tail), "%s", port);
+	snprintf(url, len, "http://%s%s", host, tail);
 	return 0;
 }
 
@@ -204,8 +233,14 @@ static int run_start_server(struct sweep *s)
 	struct server_opts so = server_opts_default();
 	so.quiet = 1;
 	so.port = 0;
-	return server_spawn(&so, &s->server_pid, s->server_url,
-			    sizeof(s->server_url));
+	if (c->listen)
+		so.listen_addr = c->listen;
+	if (server_spawn(&so, &s->server_pid, s->server_url,
+			 sizeof(s->server_url)) != 0)
+		return -1;
+	return c->listen && cluster_is_wildcard(c->listen)
+		       ? run_url_by_name(s->server_url, sizeof(s->server_url))
+		       : 0;
 }
 
 /* Drops model i from the list. */
@@ -228,7 +263,7 @@ int run_check_models(struct run_config *c)
 	if (!c->python && config_has_external(c))
 		c->python = python_find(NULL, why, sizeof(why));
 	struct run_opts o = config_run_opts(c, 1);
-	bool told = false;
+	int told = 0; /* bit 0: py-* said, bit 1: MPI said */
 	for (size_t i = 0; i < c->n_models;) {
 		const struct model *m = c->models[i];
 		if (!(m->flags & MODEL_EXTERNAL) ||
@@ -243,12 +278,13 @@ int run_check_models(struct run_config *c)
 				  why);
 			return -1;
 		}
-		if (!told && !c->quiet)
+		bool mpi = m->flags & MODEL_MPI;
+		if (!(told & (1 << mpi)) && !c->quiet)
 			fprintf(stderr,
-				"concur: the py-* models are "
+				"concur: the %s models are "
 				"unavailable and left out: %s\n",
-				why);
-		told = true;
+				mpi ? "MPI" : "py-*", why);
+		told |= 1 << mpi;
 		run_drop_model(c, i);
 	}
 	return 0;
@@ -266,7 +302,8 @@ static int run_choose_baselines(struct sweep *s)
 static bool run_has_compute(const struct run_config *c)
 {
 	for (size_t w = 0; w < c->n_workloads; w++)
-		if (c->workloads[w] != TASK_FETCH)
+		if (c->workloads[w] == TASK_COMPUTE ||
+		    c->workloads[w] == TASK_MIXED)
 			return true;
 	return false;
 }

@@ -11,9 +11,8 @@ static double sweep_min(double a, double b)
 	return a < b ? a : b;
 }
 
-/* How many compute tasks model m runs at once with C = workers. */
-static double sweep_compute_parallelism(const struct sweep *s,
-					const struct model *m, int workers)
+double sweep_compute_at_once(const struct sweep *s, const struct model *m,
+			     int workers)
 {
 	switch (m->compute) {
 	case COMPUTE_ONE_AT_A_TIME:
@@ -49,16 +48,20 @@ double sweep_ideal(const struct sweep *s, const struct sweep_group *g,
 	const struct run_config *c = s->config;
 	double n = (double)g->batch->n;
 	double d = (double)c->delay_ms / 1e3;
+	if (g->workload == TASK_SHARED)
+		return NAN; /* what it costs is the lesson: no ideal */
 	if (g->workload != TASK_COMPUTE && !s->server_url[0])
 		return NAN; /* real URLs: no known delay */
-	double rounds = ceil(n / workers);
+	/* Even tasks take whole rounds; --skew's uneven ones at best
+	 * share the total out perfectly. */
+	double rounds = c->skew ? n / workers : ceil(n / workers);
 	if (g->workload == TASK_FETCH)
 		return rounds * d;
 	double u = sweep_unit(s, g, baseline_s);
 	if (isnan(u))
 		return NAN;
 	double wu = (double)g->work * u;
-	double compute = n * wu / sweep_compute_parallelism(s, m, workers);
+	double compute = n * wu / sweep_compute_at_once(s, m, workers);
 	if (g->workload == TASK_COMPUTE)
 		return compute;
 	double per_slot =
@@ -77,8 +80,8 @@ static double sweep_parallelism(const struct sweep *s,
 		return 1;
 	if (g->workload == TASK_FETCH)
 		return cs->workers;
-	if (g->workload == TASK_COMPUTE)
-		return sweep_compute_parallelism(s, cs->model, cs->workers);
+	if (g->workload == TASK_COMPUTE || g->workload == TASK_SHARED)
+		return sweep_compute_at_once(s, cs->model, cs->workers);
 	double serial = sweep_ideal(s, g, g->baseline, 1, base);
 	double mine = sweep_ideal(s, g, cs->model, cs->workers, base);
 	return serial / mine;
@@ -99,13 +102,16 @@ static void sweep_fill_case(struct sweep *s, struct case_summary *cs,
 			    const struct run_record **r, size_t n)
 {
 	double wall[256] = {0}, rss[256] = {0}, user[256] = {0}, sys[256] = {0},
-	       setup[256] = {0};
-	size_t k = n < 256 ? n : 256;
+	       setup[256] = {0}, pss[256] = {0}, uss[256] = {0};
+	size_t k = n < 256 ? n : 256, ran = 0;
 	cs->verified = true;
 	cs->timing_diffs = 0;
 	for (size_t i = 0; i < k; i++) {
-		wall[i] = r[i]->m.wall_s;
+		if (!isnan(r[i]->m.wall_s)) /* NAN: the run did not happen */
+			wall[ran++] = r[i]->m.wall_s;
 		rss[i] = (double)r[i]->m.peak_rss_kib;
+		pss[i] = (double)r[i]->m.tree.pss_kib;
+		uss[i] = (double)r[i]->m.tree.uss_kib;
 		user[i] = r[i]->m.usage.user_s;
 		sys[i] = r[i]->m.usage.system_s;
 		/* C models: building the pool (inside the wall time);
@@ -117,8 +123,14 @@ static void sweep_fill_case(struct sweep *s, struct case_summary *cs,
 		cs->verified = cs->verified && verify_ok(&r[i]->verify);
 		cs->timing_diffs += (long)r[i]->verify.timing;
 	}
-	cs->wall = stats_spread(wall, k);
+	cs->wall = stats_spread(wall, ran);
 	cs->rss_kib = stats_spread(rss, k).median;
+	cs->pss_kib = stats_spread(pss, k).median;
+	cs->uss_kib = stats_spread(uss, k).median;
+	cs->processes = r[0]->m.tree.processes;
+	cs->p_compute = sweep_compute_at_once(
+		s, cs->model,
+		cs->model == s->groups[cs->group].baseline ? 1 : cs->workers);
 	cs->user_s = stats_spread(user, k).median;
 	cs->sys_s = stats_spread(sys, k).median;
 	cs->setup_s = stats_spread(setup, k).median;
@@ -130,8 +142,8 @@ static void sweep_fill_case(struct sweep *s, struct case_summary *cs,
 		sweep_median_of(r, k, offsetof(struct run_record, lat_p99));
 	cs->lat_max =
 		sweep_median_of(r, k, offsetof(struct run_record, lat_max));
-	cs->noisy = k > 1 && cs->wall.max / cs->wall.min > STATS_NOISY_RATIO;
-	cs->first_outlier = stats_first_is_outlier(wall, k);
+	cs->noisy = ran > 1 && cs->wall.max / cs->wall.min > STATS_NOISY_RATIO;
+	cs->first_outlier = stats_first_is_outlier(wall, ran);
 	cs->real_workers = r[0]->m.stats.workers_started;
 	long errors = 0;
 	for (int kind = 0; kind < RESULT_KIND_COUNT; kind++) {

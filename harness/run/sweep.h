@@ -63,10 +63,14 @@ struct case_summary {
 	size_t group;
 	const struct model *model;
 	int workers;
-	struct spread wall;			   /* seconds */
-	double user_s, sys_s;			   /* medians */
-	double rss_kib;				   /* median of the peaks */
-	double setup_s;				   /* median */
+	struct spread wall;   /* seconds */
+	double user_s, sys_s; /* medians */
+	double pss_kib;	      /* median of the tree's PSS peaks */
+	double uss_kib;	      /* median of the tree's USS peaks */
+	double rss_kib;	      /* median of the older RSS figure */
+	int processes;	      /* the most processes in the tree (first run) */
+	double p_compute;     /* compute tasks at once: sweep_compute_at_once */
+	double setup_s;	      /* median */
 	double lat_p50, lat_p95, lat_p99, lat_max; /* medians, seconds */
 	long errors;			 /* non-ok tasks in the first run */
 	size_t kinds[RESULT_KIND_COUNT]; /* the first run's kinds */
@@ -129,6 +133,12 @@ static inline const char *sweep_baseline_how(const struct sweep_group *g)
 
 /* Recomputes sweep->cases from the records. */
 int sweep_summarize(struct sweep *s);
+
+/* How many compute tasks model m runs at once with C = workers, from
+ * where it computes (models/model.h): min(C, cores) on its workers, 1 one
+ * at a time, min(--cpu-workers, cores) on a pool. The table's P. */
+double sweep_compute_at_once(const struct sweep *s, const struct model *m,
+			     int workers);
 
 /* The ideal time of a case, or NAN: the time the model would take if
  * nothing but its waits and its compute cost anything, given where it

@@ -8,6 +8,9 @@
  * batch would take minutes sequentially.
  *
  * A task is right when kind, status, bytes and checksum all match. A
+ * shared task's checksum is the shared counter's final value, so a run
+ * that lost updates has every shared task wrong, said in one line:
+ * "1,734,211 of 2,000,000 increments: lost updates". A
  * difference that timing alone can explain (a `timeout` under load where
  * the reference had none) is counted apart and warned about; it is not a
  * wrong result.
@@ -28,6 +31,7 @@ struct verify_report {
 	size_t crashed; /* tasks whose worker died */
 	char lines[VERIFY_MAX_LINES][256]; /* the first differences, said */
 	size_t n_lines;
+	int shared_noted; /* a line says the shared counter's total */
 };
 
 /* A copy of b for the reference run: same tasks, delays under timeout_ms
@@ -37,6 +41,10 @@ struct batch *verify_reference_batch(const struct batch *b, long timeout_ms);
 /* Compares got with ref task by task. */
 void verify_results(const struct batch *ref, const struct batch *got,
 		    struct verify_report *rep);
+
+/* The model itself hung (a program killed at its time limit): the tasks
+ * it left as timeouts are wrong, not timing; why is said as a line. */
+void verify_model_hung(struct verify_report *rep, const char *why);
 
 /* Is the report clean (nothing wrong, nothing crashed)? */
 static inline int verify_ok(const struct verify_report *rep)

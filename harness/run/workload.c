@@ -3,10 +3,13 @@
 #include "harness/run/workload.h"
 
 #include <curl/curl.h>
+#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/shared.h"
 #include "harness/cli/cli.h"
 
 /* Is this an http(s) URL libcurl can parse? */
@@ -22,6 +25,46 @@ static int url_is_valid(const char *url)
 	curl_free(scheme);
 	curl_url_cleanup(u);
 	return ok;
+}
+
+/* The longest line of a URL file, newline excluded: a URL must fit the
+ * 4096-byte buffer workload_build writes it into. */
+#define URL_LINE_MAX 4095
+
+/* Reads one line, newline excluded, into buf (URL_LINE_MAX + 1 bytes).
+ * Returns its length, -1 at end of file, or -2 when it is longer than
+ * URL_LINE_MAX (reading stops there: /dev/zero has no end of line). */
+static long url_read_line(FILE *f, char *buf)
+{
+	size_t n = 0;
+	int c;
+	while ((c = getc(f)) != EOF && c != '\n') {
+		if (n == URL_LINE_MAX)
+			return -2;
+		buf[n++] = (char)c;
+	}
+	if (c == EOF && n == 0)
+		return -1;
+	buf[n] = '\0';
+	return (long)n;
+}
+
+/* s as it may be shown in one line of an error: at most 60 bytes, and
+ * control or non-ASCII bytes as \xNN, so a binary file cannot write to
+ * the terminal through us. */
+static void url_quote(const char *s, char *out, size_t len)
+{
+	size_t o = 0;
+	for (size_t i = 0; s[i] && i < 60 && o + 5 < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x20 || c >= 0x7f)
+			o += (size_t)snprintf(out + o, len - o, "\\x%02x", c);
+		else
+			out[o++] = (char)c;
+	}
+	out[o] = '\0';
+	if (s[0] && strlen(s) > 60 && o + 4 < len)
+		strcat(out, "...");
 }
 
 /* Strips a comment and surrounding blanks in place. */
@@ -59,17 +102,33 @@ int url_file_read(const char *path, struct url_list *out)
 		cli_error("--url-file: cannot read '%s'", path);
 		return -1;
 	}
-	char buf[4096];
+	char buf[URL_LINE_MAX + 1], shown[256];
 	int lineno = 0, rc = 0;
-	while (rc == 0 && fgets(buf, sizeof(buf), f)) {
+	long len;
+	while (rc == 0 && (len = url_read_line(f, buf)) != -1) {
 		lineno++;
+		if (len == -2) {
+			cli_error("--url-file: %s:%d: the line is longer than "
+				  "%d bytes",
+				  path, lineno, URL_LINE_MAX);
+			rc = -1;
+			break;
+		}
+		if (memchr(buf, '\0', (size_t)len)) {
+			cli_error("--url-file: %s:%d: a NUL byte (is it a "
+				  "text file?)",
+				  path, lineno);
+			rc = -1;
+			break;
+		}
 		char *url = url_line_trim(buf);
 		if (!*url)
 			continue;
 		if (!url_is_valid(url)) {
+			url_quote(url, shown, sizeof(shown));
 			cli_error("--url-file: %s:%d: '%s' is not an http(s) "
 				  "URL",
-				  path, lineno, url);
+				  path, lineno, shown);
 			rc = -1;
 		} else if (url_list_push(out, url) != 0) {
 			cli_error("--url-file: out of memory");
@@ -94,39 +153,115 @@ void url_list_free(struct url_list *list)
 	memset(list, 0, sizeof(*list));
 }
 
-/* The URL of task i. */
-static int workload_url(const struct workload_spec *s, size_t i, char *buf,
-			size_t len)
+/* The URL of task i, with its delay. */
+static int workload_url(const struct workload_spec *s, size_t i, long delay_ms,
+			char *buf, size_t len)
 {
 	if (!s->base_url) {
 		snprintf(buf, len, "%s", s->urls->urls[i % s->urls->n]);
 		return 0;
 	}
 	int n = snprintf(buf, len, "%s/delay/%ld?bytes=%ld", s->base_url,
-			 s->delay_ms, s->bytes);
+			 delay_ms, s->bytes);
 	return (n < 0 || (size_t)n >= len) ? -1 : 0;
+}
+
+/* splitmix64: a small seeded generator, the same on every machine. */
+static uint64_t skew_next(uint64_t *state)
+{
+	uint64_t z = (*state += 0x9E3779B97F4A7C15ULL);
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+	return z ^ (z >> 31);
+}
+
+void workload_skew(size_t n, long seed, long total, long *cost)
+{
+	double *w = malloc((n ? n : 1) * sizeof(double)), sum = 0;
+	uint64_t state = (uint64_t)seed;
+	for (size_t i = 0; i < n; i++) {
+		/* Inverse transform: u uniform in [0, 1) gives Pareto. */
+		double u =
+			(double)(skew_next(&state) >> 11) / 9007199254740992.0;
+		double x = pow(1.0 - u, -1.0 / 1.5);
+		if (w)
+			w[i] = x;
+		sum += x;
+		cost[i] = 0;
+	}
+	if (!w || n == 0) { /* out of memory: the even split */
+		for (size_t i = 0; i < n; i++)
+			cost[i] = total / (long)n + ((long)i < total % (long)n);
+		free(w);
+		return;
+	}
+	/* Floors first, then one more to the largest remainders until the
+	 * shares add up to the total exactly. */
+	long given = 0;
+	for (size_t i = 0; i < n; i++) {
+		double share = w[i] / sum * (double)total;
+		cost[i] = (long)floor(share);
+		w[i] = share - (double)cost[i];
+		given += cost[i];
+	}
+	for (; given < total; given++) {
+		size_t best = 0;
+		for (size_t i = 1; i < n; i++)
+			if (w[i] > w[best])
+				best = i;
+		cost[best]++;
+		w[best] = -1;
+	}
+	free(w);
+}
+
+/* Each task's work and delay: the spec's, or with --skew its share. */
+static int workload_costs(const struct workload_spec *spec, long *work,
+			  long *delay)
+{
+	for (size_t i = 0; i < spec->tasks; i++) {
+		work[i] = spec->work;
+		delay[i] = spec->delay_ms;
+	}
+	if (!spec->skew)
+		return 0;
+	long n = (long)spec->tasks;
+	workload_skew(spec->tasks, spec->skew_seed, n * spec->work, work);
+	workload_skew(spec->tasks, spec->skew_seed, n * spec->delay_ms, delay);
+	return 0;
 }
 
 struct batch *workload_build(const struct workload_spec *spec)
 {
 	struct batch *b = batch_new(spec->tasks);
-	if (!b)
-		return NULL;
+	size_t n = spec->tasks ? spec->tasks : 1;
+	long *work = calloc(n, sizeof(long)), *delay = calloc(n, sizeof(long));
+	if (!b || !work || !delay)
+		goto fail;
+	workload_costs(spec, work, delay);
 	char url[4096];
 	for (size_t i = 0; i < spec->tasks; i++) {
 		struct task *t = &b->tasks[i];
 		t->type = spec->type;
 		t->seed = i;
-		t->work = (uint32_t)spec->work;
-		if (spec->type == TASK_COMPUTE)
+		t->work = (uint32_t)work[i];
+		if (spec->type == TASK_SHARED) /* increments, not units */
+			t->work = (uint32_t)(work[i] *
+					     SHARED_INCREMENTS_PER_UNIT);
+		if (!task_fetches(t))
 			continue;
-		if (workload_url(spec, i, url, sizeof(url)) != 0 ||
-		    batch_set_url(b, i, url) != 0) {
-			batch_free(b);
-			return NULL;
-		}
+		if (workload_url(spec, i, delay[i], url, sizeof(url)) != 0 ||
+		    batch_set_url(b, i, url) != 0)
+			goto fail;
 	}
+	free(work);
+	free(delay);
 	return b;
+fail:
+	free(work);
+	free(delay);
+	batch_free(b);
+	return NULL;
 }
 
 struct batch *workload_head(const struct batch *b, size_t k)

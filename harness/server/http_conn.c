@@ -244,9 +244,13 @@ void http_conn_input(struct http_conn *c, const char *data, size_t len,
 
 void http_conn_eof(struct http_conn *c)
 {
-	if (c->state == HTTP_WRITING)
-		c->close_after = true; /* finish the answer, then close */
-	else if (c->state != HTTP_RESET)
+	/* A client may half-close once its request is sent (HTTP/1.1
+	 * allows it, and `shutdown(SHUT_WR)` clients do): finish the answer,
+	 * then close. Had it really gone, writing the answer fails then. */
+	if (c->state == HTTP_WRITING || c->state == HTTP_WAITING) {
+		c->close_after = true;
+		c->peer_eof = true;
+	} else if (c->state != HTTP_RESET)
 		c->state = HTTP_CLOSED; /* nobody is left to answer */
 }
 
@@ -325,7 +329,8 @@ struct http_want http_conn_want(const struct http_conn *c)
 	case HTTP_HANGING:
 		/* Reading lets us see the client leave; a full stash stops
 		 * it, so a pipelining client cannot make us buffer more. */
-		w.read = c->stash_len - c->stash_off < HTTP_STASH_MAX;
+		w.read = c->stash_len - c->stash_off < HTTP_STASH_MAX &&
+			 !c->peer_eof; /* EOF reads again and again */
 		break;
 	case HTTP_WRITING:
 		w.write = c->sent < c->released;

@@ -100,6 +100,7 @@ struct http_conn {
 	uint64_t released;  /* bytes allowed out so far (drip holds back) */
 	enum route_fault fault;
 	bool close_after; /* close once the answer is out */
+	bool peer_eof;	  /* the client half-closed: answer, read no more */
 	uint32_t drip_ms;
 	double drip_start; /* when the drip's head went out */
 	uint32_t requests; /* answers begun on this connection */

@@ -113,8 +113,10 @@ static int route_set(struct route_plan *p, enum route_param which,
 	return 0;
 }
 
-/* "delay=10&bytes=5": each pair sets a parameter; empty pairs are skipped.
- * Returns 0, or -1 when the plan became a 400. */
+/* "delay=10&bytes=5": each pair sets a parameter; empty pairs and
+ * parameters we do not know ("?run=3", a cache-buster) are skipped, as
+ * httpbin-like servers do; a bad value of a known one is a 400 that names
+ * it. Returns 0, or -1 when the plan became a 400. */
 static int route_query(struct route_plan *p, const char *q, size_t len)
 {
 	size_t i = 0;
@@ -132,12 +134,8 @@ static int route_query(struct route_plan *p, const char *q, size_t len)
 			if (strlen(params[k].name) == klen &&
 			    memcmp(params[k].name, pair, klen) == 0)
 				which = (enum route_param)k;
-		if (which == P_NONE) {
-			route_error(p, 400,
-				    "unknown parameter; the known ones "
-				    "are delay, bytes, status, ms");
-			return -1;
-		}
+		if (which == P_NONE)
+			continue;
 		size_t vlen = eq ? plen - klen - 1 : 0;
 		if (route_set(p, which, eq ? eq + 1 : pair, vlen) != 0)
 			return -1;

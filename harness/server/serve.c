@@ -71,6 +71,7 @@ static const char serve_usage[] =
 	"  /status/CODE        answer with status CODE (200..599)\n"
 	"  Each combines with ?delay=MS, ?bytes=N, ?status=CODE, joined by &:\n"
 	"  /delay/50?bytes=1024, /status/503?delay=10, /bytes/10?status=201\n"
+	"  (other parameters are ignored, as httpbin does)\n"
 	"Faults:\n"
 	"  /reset              the request is read, then the connection is\n"
 	"                      reset (RST, SO_LINGER 0): no answer\n"
@@ -113,8 +114,9 @@ static double serve_number(const char *name, const char *text, double lo,
 	if (errno || end == text || *end || v < lo || v > hi ||
 	    (integer && v != (double)(long)v)) {
 		fprintf(stderr,
-			"concur serve: %s must be %s %g..%g, not '%s'\n", name,
-			integer ? "an integer" : "a number", lo, hi, text);
+			"concur serve: %s must be %s %.10g..%.10g, not '%s'\n",
+			name, integer ? "an integer" : "a number", lo, hi,
+			text);
 		exit(2);
 	}
 	return v;

@@ -17,8 +17,11 @@
  * the queue wake *every* consumer (broadcast), or some sleep forever.
  *
  * Run it:  make check-model MODEL=solution
- *          build/concur run --models threads,solution --workers 8
- * Teachers: this file is the answer; hand out student.c.
+ *          make teacher
+ *          build/teacher/concur run --models threads,solution --workers 8
+ * Teachers: this file is the answer; hand out student.c. It is built only
+ * into the teacher's binary (build/teacher/concur, `make teacher`), so the
+ * students' build/concur neither lists nor runs it.
  */
 #include <pthread.h>
 #include <stdbool.h>

@@ -7,36 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The whole file, NUL-terminated; NULL when it cannot be read. */
-static char *csv_slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return NULL;
-	size_t cap = 1 << 16, len = 0;
-	char *buf = malloc(cap);
-	while (buf) {
-		len += fread(buf + len, 1, cap - len - 1, f);
-		if (len < cap - 1)
-			break;
-		cap *= 2;
-		char *grown = realloc(buf, cap);
-		if (!grown) {
-			free(buf);
-			buf = NULL;
-		}
-		buf = grown;
-	}
-	fclose(f);
-	if (buf)
-		buf[len] = '\0';
-	return buf;
-}
+#include "tests/support/files.h"
 
 int csv_load(const char *path, struct csv *c)
 {
 	memset(c, 0, sizeof(*c));
-	char *text = csv_slurp(path);
+	char *text = files_read(path, NULL);
 	if (!text)
 		return -1;
 	size_t lines = 0;

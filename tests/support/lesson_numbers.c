@@ -47,6 +47,21 @@ static void lc_threads_io(struct lc *l)
 		  lc_sum(l, 0, "fetch", "threads", top, "workers_started"), 0);
 }
 
+/* The shared-pages paragraph of lessons 3 and 9: RSS added up, the
+ * tree's PSS, and the USS one more process adds. */
+static void lc_shared_pages(struct lc *l, int lo, int hi)
+{
+	lc_expect(l, "processes_rss_sum_mib",
+		  lc_sum(l, 0, "fetch", "processes", hi, "peak_rss_kib") / 1024,
+		  1e-3);
+	lc_expect(l, "processes_pss_mib",
+		  lc_sum(l, 0, "fetch", "processes", hi, "peak_pss_kib") / 1024,
+		  1e-3);
+	lc_expect(l, "uss_per_process",
+		  lc_per(l, "fetch", "processes", lo, hi, "peak_uss_kib", 1),
+		  0.6);
+}
+
 static void lc_processes_io(struct lc *l)
 {
 	int cs[8];
@@ -58,14 +73,14 @@ static void lc_processes_io(struct lc *l)
 			  lc_wall(l, 0, "fetch", "threads", hi),
 		  1e-5);
 	lc_expect(l, "memory_ratio_processes_to_threads",
-		  lc_sum(l, 0, "fetch", "processes", hi, "peak_rss_kib") /
-			  lc_sum(l, 0, "fetch", "threads", hi, "peak_rss_kib"),
+		  lc_sum(l, 0, "fetch", "processes", hi, "peak_pss_kib") /
+			  lc_sum(l, 0, "fetch", "threads", hi, "peak_pss_kib"),
 		  1e-3);
 	lc_expect(l, "kib_per_thread",
-		  lc_per(l, "fetch", "threads", lo, hi, "peak_rss_kib", 1),
+		  lc_per(l, "fetch", "threads", lo, hi, "peak_pss_kib", 1),
 		  0.6);
 	lc_expect(l, "kib_per_process",
-		  lc_per(l, "fetch", "processes", lo, hi, "peak_rss_kib", 1),
+		  lc_per(l, "fetch", "processes", lo, hi, "peak_pss_kib", 1),
 		  0.6);
 	lc_expect(l, "setup_per_thread",
 		  lc_sum(l, 0, "fetch", "threads", hi, "setup_s") / hi * 1e6,
@@ -73,6 +88,7 @@ static void lc_processes_io(struct lc *l)
 	lc_expect(l, "setup_per_process",
 		  lc_sum(l, 0, "fetch", "processes", hi, "setup_s") / hi * 1e6,
 		  1.0 / hi + 0.01);
+	lc_shared_pages(l, lo, hi);
 }
 
 static void lc_event_loop(struct lc *l)
@@ -87,13 +103,13 @@ static void lc_event_loop(struct lc *l)
 		  1e-4);
 	lc_expect(l, "loop_cpu", lc_cpu(l, 0, "fetch", "eventloop", hi), 2e-6);
 	lc_expect(l, "kib_per_transfer_loop",
-		  lc_per(l, "fetch", "eventloop", lo, hi, "peak_rss_kib", 1),
+		  lc_per(l, "fetch", "eventloop", lo, hi, "peak_pss_kib", 1),
 		  0.6);
 	lc_expect(l, "kib_per_transfer_threads",
-		  lc_per(l, "fetch", "threads", lo, hi, "peak_rss_kib", 1),
+		  lc_per(l, "fetch", "threads", lo, hi, "peak_pss_kib", 1),
 		  0.6);
 	lc_expect(l, "kib_per_transfer_processes",
-		  lc_per(l, "fetch", "processes", lo, hi, "peak_rss_kib", 1),
+		  lc_per(l, "fetch", "processes", lo, hi, "peak_pss_kib", 1),
 		  0.6);
 	if (csv_find(&l->sum[0], 0, "fetch", "py-asyncio", hi) < 0)
 		return;
@@ -224,13 +240,14 @@ static void lc_worker_price(struct lc *l)
 		char key[64];
 		snprintf(key, sizeof(key), "kib_per_%s", what[i]);
 		lc_expect(l, key,
-			  lc_per(l, "fetch", m[i], lo, hi, "peak_rss_kib", 1),
+			  lc_per(l, "fetch", m[i], lo, hi, "peak_pss_kib", 1),
 			  0.6);
 		snprintf(key, sizeof(key), "setup_per_%s", what[i]);
 		lc_expect(l, key,
 			  lc_per(l, "fetch", m[i], lo, hi, "setup_s", 1e6),
 			  0.1);
 	}
+	lc_shared_pages(l, lo, hi);
 	lc_expect(l, "loop_us_per_transfer",
 		  (lc_wall(l, 0, "fetch", "eventloop", hi) -
 		   lc_sum(l, 0, "fetch", "eventloop", hi, "ideal_s")) /

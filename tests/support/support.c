@@ -1,18 +1,21 @@
 // SPDX-License-Identifier: MIT
-/* support.c - the server, the binary and the reference, for the tests. */
+/* support.c - the server, batches, runs, the reference and the binary,
+ * for the tests. */
 #include "tests/support/support.h"
 
-#include <signal.h>
+#include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/clock.h"
 #include "common/fetch.h"
-#include "harness/server/serve.h"
 #include "harness/external/dispatch.h"
-#include "models/model.h"
+#include "tests/support/files.h"
+
+/* ---- the server ---------------------------------------------------------- */
 
 char support_server_url[256];
 static pid_t support_server_pid;
@@ -36,40 +39,86 @@ void support_server_down(void)
 	support_server_pid = 0;
 }
 
-/* Reads a whole file into buf (NUL-terminated, truncated). */
-static void support_slurp(const char *path, char *buf, size_t len)
+pid_t support_server_start(struct server_opts o, char *url, size_t len)
 {
-	if (!buf)
-		return;
-	buf[0] = '\0';
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return;
-	size_t n = fread(buf, 1, len - 1, f);
-	buf[n] = '\0';
-	fclose(f);
+	pid_t pid;
+	o.quiet = 1;
+	ck_assert_msg(server_spawn(&o, &pid, url, len) == 0,
+		      "a server of the test's own did not start");
+	return pid;
 }
 
-int support_concur(const char *args, char *out, size_t out_len, char *err,
-		   size_t err_len)
+const char *support_url(char *buf, size_t len, const char *path)
 {
-	const char *bin = getenv("CONCUR_BIN");
-	char o_path[] = "/tmp/concur-test-out-XXXXXX";
-	char e_path[] = "/tmp/concur-test-err-XXXXXX";
-	int ofd = mkstemp(o_path), efd = mkstemp(e_path);
-	if (ofd < 0 || efd < 0)
-		return -1;
-	close(ofd);
-	close(efd);
-	char cmd[8192];
-	snprintf(cmd, sizeof(cmd), "%s %s </dev/null >%s 2>%s",
-		 bin ? bin : "build/concur", args, o_path, e_path);
-	int status = system(cmd);
-	support_slurp(o_path, out, out_len);
-	support_slurp(e_path, err, err_len);
-	unlink(o_path);
-	unlink(e_path);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	if (strncmp(path, "http", 4) == 0)
+		snprintf(buf, len, "%s", path);
+	else
+		snprintf(buf, len, "%s%s", support_server_url, path);
+	return buf;
+}
+
+void support_fetch(const char *url, long timeout_ms, struct result *r)
+{
+	struct fetch_opts o = {.connect_timeout_ms = 2000,
+			       .timeout_ms = timeout_ms};
+	CURL *h = fetch_handle_new();
+	ck_assert_ptr_nonnull(h);
+	memset(r, 0, sizeof(*r));
+	fetch_blocking(h, url, &o, r);
+	curl_easy_cleanup(h);
+}
+
+void support_assert_serving(const char *base)
+{
+	char url[512];
+	struct result r;
+	snprintf(url, sizeof(url), "%s/bytes/10", base);
+	support_fetch(url, 5000, &r);
+	ck_assert_msg(r.kind == RESULT_OK && r.bytes == 10,
+		      "server no longer answers: %s", r.message);
+}
+
+/* ---- batches and runs ---------------------------------------------------- */
+
+void support_set_url(struct batch *b, size_t i, const char *path)
+{
+	char url[512];
+	ck_assert_int_eq(
+		batch_set_url(b, i, support_url(url, sizeof(url), path)), 0);
+}
+
+struct batch *support_fetch_batch(size_t n, const char *path_fmt)
+{
+	struct batch *b = batch_new(n);
+	ck_assert_ptr_nonnull(b);
+	for (size_t i = 0; i < n; i++) {
+		char path[256];
+		snprintf(path, sizeof(path), path_fmt, i % 64);
+		b->tasks[i].type = TASK_FETCH;
+		support_set_url(b, i, path);
+	}
+	return b;
+}
+
+struct batch *support_compute_batch(size_t n, uint32_t work)
+{
+	struct batch *b = batch_new(n);
+	ck_assert_ptr_nonnull(b);
+	for (size_t i = 0; i < n; i++) {
+		b->tasks[i].type = TASK_COMPUTE;
+		b->tasks[i].seed = i;
+		b->tasks[i].work = work;
+	}
+	return b;
+}
+
+int support_run(const char *name, struct batch *b, const struct run_opts *o)
+{
+	const struct model *m = model_find(name);
+	ck_assert_msg(m != NULL, "model %s is not registered", name);
+	batch_reset_results(b);
+	b->t0 = clock_now();
+	return model_run(m, b, o);
 }
 
 void support_verify(const struct batch *b, long timeout_ms,
@@ -87,6 +136,66 @@ void support_verify(const struct batch *b, long timeout_ms,
 	}
 	verify_results(ref, b, rep);
 	batch_free(ref);
+}
+
+void support_assert_reference(const struct batch *b, long timeout_ms,
+			      const char *who)
+{
+	struct verify_report rep;
+	support_verify(b, timeout_ms, &rep);
+	ck_assert_msg(verify_ok(&rep) && rep.timing == 0,
+		      "%s: %zu wrong, %zu crashed, %zu timing; %s", who,
+		      rep.wrong, rep.crashed, rep.timing,
+		      rep.n_lines ? rep.lines[0] : "");
+}
+
+size_t support_models(const struct model **out, size_t cap, unsigned skip)
+{
+	size_t n, kept = 0;
+	const struct model *const *all = model_list(&n);
+	for (size_t i = 0; i < n && kept < cap; i++)
+		if (!(all[i]->flags & skip))
+			out[kept++] = all[i];
+	return kept;
+}
+
+/* ---- the binary ---------------------------------------------------------- */
+
+const char *support_bin(void)
+{
+	const char *bin = getenv("CONCUR_BIN");
+	return bin && bin[0] ? bin : "build/concur";
+}
+
+int support_run_bin(const char *bin, const char *args, char *out,
+		    size_t out_len, char *err, size_t err_len)
+{
+	char o_path[] = "/tmp/concur-test-out-XXXXXX";
+	char e_path[] = "/tmp/concur-test-err-XXXXXX";
+	int ofd = mkstemp(o_path), efd = mkstemp(e_path);
+	if (ofd >= 0)
+		close(ofd);
+	if (efd >= 0)
+		close(efd);
+	if (ofd < 0 || efd < 0)
+		return -1;
+	char cmd[8192];
+	snprintf(cmd, sizeof(cmd), "%s %s </dev/null >%s 2>%s", bin, args,
+		 o_path, e_path);
+	int status = system(cmd);
+	if (out)
+		files_read_into(o_path, out, out_len);
+	if (err)
+		files_read_into(e_path, err, err_len);
+	unlink(o_path);
+	unlink(e_path);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+int support_concur(const char *args, char *out, size_t out_len, char *err,
+		   size_t err_len)
+{
+	return support_run_bin(support_bin(), args, out, out_len, err, err_len);
 }
 
 int support_lines(const char *s)

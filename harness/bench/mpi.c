@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: MIT
+/*
+ * mpi.c - the MPI models held to their ideals, and the cost of a message:
+ *   mpi-io       1,000 x /delay/100 at C = 100 ranks (oversubscribed):
+ *                time / ideal, launch included
+ *   mpi-cpu      64 x 25 units at C = cores: speedup over sequential
+ *   mpi-latency  8-byte one-way latency, shared memory and TCP (us)
+ *   skew         48 compute tasks, Pareto costs (--skew's), same total:
+ *                mpi-static's time / mpi's (the static split's loss)
+ * Without Open MPI every case says so and adds no row.
+ */
+#include "harness/bench/mpi.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "harness/bench/kit.h"
+#include "harness/external/external.h"
+#include "harness/external/mpi.h"
+#include "harness/run/workload.h"
+
+/* Are the MPI models here? Says why not on stderr. */
+static int bench_have_mpi(const char *case_name)
+{
+	char why[512];
+	struct run_opts o = run_opts_default();
+	if (external_available(model_find("mpi"), &o, why, sizeof(why)))
+		return 1;
+	fprintf(stderr, "concur bench: %s skipped: %s\n", case_name, why);
+	return 0;
+}
+
+static int bench_mpi_io(struct bench_ctx *ctx)
+{
+	static const char *const names[] = {"mpi", "mpi-static"};
+	if (!bench_have_mpi("mpi-io"))
+		return 0;
+	return bench_io_rows(ctx, "mpi-io", names, 2, "<=1.25");
+}
+
+static int bench_mpi_cpu(struct bench_ctx *ctx)
+{
+	static const char *const names[] = {"sequential", "mpi", "mpi-static"};
+	if (!bench_have_mpi("mpi-cpu"))
+		return 0;
+	const struct model *m[BENCH_MAX_MODELS];
+	size_t n = bench_models(names, 3, m);
+	struct batch *b = bench_compute_batch(ctx->quick ? 16 : 64, 25);
+	struct batch *ref = b ? bench_reference(ctx, b) : NULL;
+	double med[BENCH_MAX_MODELS];
+	int rc = -1;
+	if (ref && bench_alternate(ctx, m, n, b, ref, ctx->cores, med) == 0) {
+		for (size_t i = 1; i < n; i++) {
+			struct bench_row row = {
+				"mpi-cpu", m[i]->name,	    ctx->cores, med[i],
+				med[0],	   med[0] / med[i], "",		"s"};
+			snprintf(row.target, sizeof(row.target), ">=%.2f",
+				 0.85 * ctx->cores);
+			bench_add_row(ctx, &row);
+		}
+		rc = 0;
+	}
+	batch_free(b);
+	batch_free(ref);
+	return rc;
+}
+
+/* Runs argv, reads {"latency_us": X} from its stdout. NAN on failure. */
+static double bench_run_latency(char *const argv[])
+{
+	int fd[2];
+	if (pipe(fd) != 0)
+		return NAN;
+	pid_t pid = fork();
+	if (pid == 0) {
+		dup2(fd[1], STDOUT_FILENO);
+		close(fd[0]);
+		close(fd[1]);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	close(fd[1]);
+	char buf[256] = "";
+	ssize_t got = pid > 0 ? read(fd[0], buf, sizeof(buf) - 1) : -1;
+	close(fd[0]);
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+	double us = NAN;
+	if (got <= 0 || sscanf(buf, "{\"latency_us\": %lf}", &us) != 1)
+		return NAN;
+	return us;
+}
+
+static int bench_mpi_latency(struct bench_ctx *ctx)
+{
+	static const char *const btl[] = {"self,vader", "self,tcp"};
+	static const char *const label[] = {"shared-memory", "tcp"};
+	if (!bench_have_mpi("mpi-latency"))
+		return 0;
+	for (int k = 0; k < 2; k++) {
+		struct mpi_launch l;
+		char why[512];
+		if (mpi_latency_argv(btl[k], &l, why, sizeof(why)) != 0)
+			return 0;
+		double v[64];
+		int reps = ctx->repeat < 64 ? ctx->repeat : 64;
+		for (int r = 0; r < reps; r++)
+			v[r] = bench_run_latency(l.argv);
+		bench_add_row(ctx,
+			      &(struct bench_row){"mpi-latency", label[k], 2,
+						  bench_median(v, (size_t)reps),
+						  NAN, NAN, "", "us"});
+	}
+	return 0;
+}
+
+/* 48 compute tasks of 40 units on average, --skew's costs (seed 1). */
+static struct batch *bench_skewed_batch(size_t n)
+{
+	struct batch *b = bench_compute_batch(n, 0);
+	long *cost = calloc(n, sizeof(long));
+	if (b && cost) {
+		workload_skew(n, 1, (long)n * 40, cost);
+		for (size_t i = 0; i < n; i++)
+			b->tasks[i].work = (uint32_t)cost[i];
+	}
+	free(cost);
+	return b;
+}
+
+static int bench_skew(struct bench_ctx *ctx)
+{
+	static const char *const names[] = {"mpi-static", "mpi"};
+	if (!bench_have_mpi("skew"))
+		return 0;
+	const struct model *m[BENCH_MAX_MODELS];
+	size_t n = bench_models(names, 2, m);
+	struct batch *b = bench_skewed_batch(ctx->quick ? 16 : 48);
+	struct batch *ref = b ? bench_reference(ctx, b) : NULL;
+	double med[BENCH_MAX_MODELS];
+	int rc = -1;
+	if (ref && n == 2 &&
+	    bench_alternate(ctx, m, n, b, ref, ctx->cores, med) == 0) {
+		bench_add_row(ctx,
+			      &(struct bench_row){"skew", "mpi-static/mpi",
+						  ctx->cores, med[0], med[1],
+						  med[0] / med[1], "", "s"});
+		rc = 0;
+	}
+	batch_free(b);
+	batch_free(ref);
+	return rc;
+}
+
+const struct bench_case bench_case_mpi_io = {
+	"mpi-io", "1,000 x /delay/100 at C = 100 ranks vs the ideal 1.0 s",
+	bench_mpi_io};
+const struct bench_case bench_case_mpi_cpu = {
+	"mpi-cpu", "64 x 25 ms compute at C = cores ranks: speedup",
+	bench_mpi_cpu};
+const struct bench_case bench_case_mpi_latency = {
+	"mpi-latency", "8-byte one-way latency: shared memory, TCP (us)",
+	bench_mpi_latency};
+const struct bench_case bench_case_skew = {
+	"skew", "48 skewed compute tasks: mpi-static time / mpi time",
+	bench_skew};

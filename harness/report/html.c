@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: MIT
+/* html.c - the shared parts of concur's HTML pages: the style sheet, the
+ * escaping, the definitions of the numbers, SVG pictures inlined. */
+#include "harness/report/html.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Large type for a projector, one column on a phone, black on white on
+ * paper; system fonts only, so nothing is fetched. */
+static const char html_style[] =
+	"body{font:18px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,"
+	"'DejaVu Sans',sans-serif;color:#111;background:#fff;margin:0 auto;"
+	"max-width:1200px;padding:0 1rem 2rem}\n"
+	"h1{font-size:2rem;margin:1rem 0 .25rem}h2{font-size:1.5rem;"
+	"border-bottom:3px solid #2a6fb0;margin-top:2.5rem}\n"
+	"h3{font-size:1.2rem}.sub{color:#444;margin:0 0 1rem}\n"
+	".banner{font-size:1.25rem;font-weight:600;padding:.6rem 1rem;"
+	"border-radius:6px;margin:1rem 0}.good{background:#e3f4e1;"
+	"border-left:8px solid #2d8a34}.bad{background:#fbe3e1;border-left:8px "
+	"solid #c0392b}.warn{background:#fff4d6;border-left:8px solid "
+	"#d59400}\n"
+	".scroll{overflow-x:auto}table{border-collapse:collapse;margin:.5rem "
+	"0 1rem;font-variant-numeric:tabular-nums}\n"
+	"th,td{padding:.3rem .6rem;border-bottom:1px solid #ccc;text-align:"
+	"right;white-space:nowrap}th{background:#eef3f8;vertical-align:bottom;"
+	"white-space:normal}table{font-size:.95rem}"
+	"\ntd:first-child,th:first-child,td.l,th.l{text-align:left}\n"
+	".odd{background:#ffe9a8;font-weight:700}tr.slower "
+	"td{background:#fdeeee}tr.faster td{background:#eaf6ea}\n"
+	"abbr{text-decoration:underline dotted;cursor:help}a{color:#1d5a94}\n"
+	"figure{margin:1.5rem 0;break-inside:avoid}figcaption{color:#333;"
+	"margin-top:.3rem}svg.plot{width:100%;height:auto;max-width:1100px;"
+	"border:1px solid #ddd}\n"
+	"dl.defs dt{font-weight:700;margin-top:.6rem}dl.defs dd{margin-left:"
+	"1.5rem}\n"
+	"ul.notes li{margin:.3rem 0}code{background:#f2f2f2;padding:0 .2rem;"
+	"overflow-wrap:anywhere}\nfooter{margin-top:3rem;color:#555;"
+	"font-size:.9rem}\n"
+	"@media (max-width:700px){body{font-size:16px}h1{font-size:1.5rem}}\n"
+	"@media print{body{font-size:11pt;max-width:none}h2{break-after:avoid}"
+	"a{color:#111}.scroll{overflow:visible}}\n";
+
+void html_begin(FILE *f, const char *title)
+{
+	fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+		   "<meta charset=\"utf-8\">\n<meta name=\"viewport\" "
+		   "content=\"width=device-width, initial-scale=1\">\n"
+		   "<title>");
+	html_text(f, title);
+	fprintf(f, "</title>\n<style>\n%s</style>\n</head>\n<body>\n",
+		html_style);
+}
+
+void html_end(FILE *f)
+{
+	fprintf(f,
+		"<footer>Written by concur %s. One self-contained file: "
+		"no script, nothing fetched; it opens offline and "
+		"prints.</footer>\n</body>\n</html>\n",
+		CONCUR_VERSION);
+}
+
+void html_text(FILE *f, const char *text)
+{
+	for (const char *p = text; *p; p++) {
+		switch (*p) {
+		case '&':
+			fputs("&amp;", f);
+			break;
+		case '<':
+			fputs("&lt;", f);
+			break;
+		case '>':
+			fputs("&gt;", f);
+			break;
+		case '"':
+			fputs("&quot;", f);
+			break;
+		case '\'':
+			fputs("&#39;", f);
+			break;
+		default:
+			fputc(*p, f);
+		}
+	}
+}
+
+void html_printf(FILE *f, const char *fmt, ...)
+{
+	char buf[8192];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	html_text(f, buf);
+}
+
+/* The terms every page may use: name, then definition. */
+static const char *const html_terms[][2] = {
+	{"C", "the concurrency asked for: threads, processes or requests in "
+	      "flight at once (--workers)"},
+	{"wall", "wall time: seconds from the start of the batch to its end, "
+		 "as a clock on the wall would show"},
+	{"median", "the middle run: half the runs were faster, half slower; "
+		   "one slow run does not move it"},
+	{"spread", "the fastest and the slowest run of the case"},
+	{"interval", "a 95% confidence interval: the range the true value "
+		     "lies in, 19 times out of 20, given these runs"},
+	{"speedup", "the baseline's median divided by this median: 2 means "
+		    "twice as fast as running the tasks one after another"},
+	{"efficiency", "speedup divided by the most this model could gain "
+		       "here (C for waiting, the cores for computing); 100% "
+		       "is its best"},
+	{"ideal", "the time a perfect model would take: the waits overlap "
+		  "fully and every core computes"},
+	{"x ideal", "median divided by the ideal time; 1.0 is perfect"},
+	{"peak MiB", "the most memory the run held at once (resident set)"},
+	{"verified", "every task's result matched the sequential reference"},
+	{"noisy", "the slowest run took over 1.5 times the fastest: the "
+		  "machine was busy with something else"},
+	{"baseline", "the sequential run every speedup is measured "
+		     "against; 'estimated' when only a sample was timed"},
+	{"p", "the p-value of the Mann-Whitney U test: the chance of runs "
+	      "this different if nothing had changed; under 0.05 counts "
+	      "as real"},
+	{"cores", "logical CPUs the machine had online"},
+};
+
+#define HTML_N_TERMS (sizeof(html_terms) / sizeof(html_terms[0]))
+
+static const char *html_definition(const char *term)
+{
+	for (size_t i = 0; i < HTML_N_TERMS; i++)
+		if (strcmp(html_terms[i][0], term) == 0)
+			return html_terms[i][1];
+	return "";
+}
+
+/* "x ideal" -> "x-ideal", for an id. */
+static void html_id(FILE *f, const char *term)
+{
+	for (const char *p = term; *p; p++)
+		fputc(*p == ' ' ? '-' : *p, f);
+}
+
+void html_term(FILE *f, const char *label, const char *term)
+{
+	fputs("<a href=\"#def-", f);
+	html_id(f, term);
+	fputs("\"><abbr title=\"", f);
+	html_text(f, html_definition(term));
+	fputs("\">", f);
+	html_text(f, label);
+	fputs("</abbr></a>", f);
+}
+
+void html_definitions(FILE *f)
+{
+	fputs("<h2 id=\"definitions\">What the numbers mean</h2>\n"
+	      "<dl class=\"defs\">\n",
+	      f);
+	for (size_t i = 0; i < HTML_N_TERMS; i++) {
+		fputs("<dt id=\"def-", f);
+		html_id(f, html_terms[i][0]);
+		fputs("\">", f);
+		html_text(f, html_terms[i][0]);
+		fputs("</dt><dd>", f);
+		html_text(f, html_terms[i][1]);
+		fputs("</dd>\n", f);
+	}
+	fputs("</dl>\n", f);
+}
+
+/* The whole file, NUL-terminated; NULL when it cannot be read. */
+static char *html_slurp(const char *path)
+{
+	FILE *in = fopen(path, "r");
+	if (!in)
+		return NULL;
+	char *buf = NULL;
+	size_t len = 0, cap = 0, got;
+	char chunk[65536];
+	while ((got = fread(chunk, 1, sizeof(chunk), in)) > 0) {
+		if (len + got + 1 > cap) {
+			cap = (len + got + 1) * 2;
+			char *grown = realloc(buf, cap);
+			if (!grown) {
+				free(buf);
+				fclose(in);
+				return NULL;
+			}
+			buf = grown;
+		}
+		memcpy(buf + len, chunk, got);
+		len += got;
+	}
+	fclose(in);
+	if (buf)
+		buf[len] = '\0';
+	return buf;
+}
+
+/* At p, one of the rewrites html_svg makes: returns how many bytes of the
+ * input it consumed (0: none applies). */
+static size_t html_svg_rewrite(FILE *f, const char *p, const char *prefix)
+{
+	static const char *const refs[] = {" id='", " id=\"", "href='#",
+					   "href=\"#", "url(#"};
+	if (strncmp(p, " xmlns", 6) == 0) { /* a namespace declaration */
+		const char *q = strpbrk(p + 6, "\"'");
+		const char *end = q ? strchr(q + 1, *q) : NULL;
+		return end ? (size_t)(end + 1 - p) : 0;
+	}
+	for (size_t i = 0; i < sizeof(refs) / sizeof(refs[0]); i++) {
+		size_t n = strlen(refs[i]);
+		if (strncmp(p, refs[i], n) == 0) {
+			fprintf(f, "%s%s", refs[i], prefix);
+			return n;
+		}
+	}
+	return 0;
+}
+
+int html_svg(FILE *f, const char *path, const char *prefix)
+{
+	char *svg = html_slurp(path);
+	const char *start = svg ? strstr(svg, "<svg") : NULL;
+	if (!start) {
+		free(svg);
+		fputs("<p class=\"banner warn\">This picture was not drawn "
+		      "(is gnuplot installed? see gnuplot.log).</p>\n",
+		      f);
+		return -1;
+	}
+	fputs("<svg class=\"plot\" role=\"img\"", f);
+	for (const char *p = start + 4; *p;) {
+		size_t used = html_svg_rewrite(f, p, prefix);
+		if (used == 0)
+			fputc(*p, f);
+		p += used ? used : 1;
+	}
+	fputc('\n', f);
+	free(svg);
+	return 0;
+}

@@ -1,0 +1,431 @@
+// SPDX-License-Identifier: MIT
+/*
+ * report.c - `concur report DIR`: report.html, a result set on one page
+ * that a teacher can project and a student can open on a phone. The page
+ * reads top to bottom as the run went: what was run on which machine, was
+ * every result right, the numbers, the pictures, what to be wary of, and
+ * (with --compare) how it stands against another set. Every number links
+ * to its definition at the end of the page (html.c).
+ */
+#include "harness/report/report.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness/cli/cli.h"
+#include "harness/report/compare.h"
+#include "harness/report/file_replace.h"
+#include "harness/report/html.h"
+#include "harness/report/set_load.h"
+#include "harness/report/significance.h"
+
+/* The pictures in the order a reader needs them, with what each shows. */
+static const char *const report_plots[][3] = {
+	{"wall", "Wall time per model",
+	 "At the largest C, one panel per workload. Bars are medians; the "
+	 "error bars span the fastest to the slowest run."},
+	{"scaling", "Wall time as C grows",
+	 "Log-log. The dashed line is the ideal, the dotted level the "
+	 "sequential baseline: a model that follows the dashed line gains "
+	 "all it can from more workers."},
+	{"speedup", "Speedup of the compute work",
+	 "Speedup against C; the ideal is min(C, cores), and the core count "
+	 "is marked: past it, more workers cannot compute more."},
+	{"memory", "Peak memory", "Peak resident memory (MiB) against C."},
+	{"latency", "Per-task latency",
+	 "p50, p95 and p99 of the time each task took, at the largest C."},
+};
+
+#define REPORT_N_PLOTS (sizeof(report_plots) / sizeof(report_plots[0]))
+
+static void report_row(FILE *f, const char *name, const char *value)
+{
+	fputs("<tr><th class=\"l\">", f);
+	html_text(f, name);
+	fputs("</th><td class=\"l\">", f);
+	html_text(f, value);
+	fputs("</td></tr>\n", f);
+}
+
+static void report_header(FILE *f, const struct set *s)
+{
+	char date[64], status[32], host[128], reason[512];
+	fputs("<h1>concur: ", f);
+	html_text(f, s->name);
+	fputs("</h1>\n<p class=\"sub\">", f);
+	html_printf(f, "Run on %s, %s. Status: %s.",
+		    set_meta(s, "machine", "host", host, sizeof(host)),
+		    set_meta(s, NULL, "date", date, sizeof(date)),
+		    set_meta(s, NULL, "status", status, sizeof(status)));
+	fputs("</p>\n", f);
+	long wrong = 0;
+	for (size_t i = 0; i < s->n; i++)
+		wrong += !s->cases[i].verified;
+	if (wrong)
+		fprintf(f,
+			"<p class=\"banner bad\" id=\"verification\">%ld "
+			"case(s) gave wrong results: a fast model that is "
+			"wrong is not faster. See the table.</p>\n",
+			wrong);
+	else
+		fputs("<p class=\"banner good\" id=\"verification\">Every "
+		      "result was verified: each model gave exactly the "
+		      "sequential reference's results.</p>\n",
+		      f);
+	if (strcmp(status, "complete") != 0) {
+		fputs("<p class=\"banner warn\">This set is not complete: ", f);
+		html_text(f,
+			  set_meta(s, NULL, "reason", reason, sizeof(reason)));
+		fputs(" The numbers below are what was measured before it "
+		      "stopped.</p>\n",
+		      f);
+	}
+}
+
+static void report_settings(FILE *f, const struct set *s)
+{
+	static const char *const rows[][3] = {
+		{"options", "models", "models"},
+		{"options", "workloads", "workloads"},
+		{"options", "workers", "C (workers)"},
+		{"options", "tasks", "tasks per batch"},
+		{"options", "delay_ms", "delay per fetch (ms)"},
+		{"options", "work", "compute per task (units)"},
+		{"options", "repeat", "runs per case (--repeat)"},
+		{"options", "warmup", "warm-up runs"},
+		{"machine", "cores", "cores"},
+		{"machine", "cpu_model", "CPU"},
+		{"machine", "kernel", "kernel"},
+		{"machine", "arch", "architecture"},
+		{"versions", "concur", "concur"},
+		{"versions", "git_commit", "commit"},
+		{"versions", "compiler", "compiler"},
+	};
+	char buf[1024];
+	fputs("<h2 id=\"settings\">What was run, and where</h2>\n<p>The "
+	      "command:</p>\n<p><code>",
+	      f);
+	html_text(f, set_meta(s, NULL, "command", buf, sizeof(buf)));
+	fputs("</code></p>\n<div class=\"scroll\"><table>\n", f);
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		report_row(
+			f, rows[i][2],
+			set_meta(s, rows[i][0], rows[i][1], buf, sizeof(buf)));
+	fputs("</table></div>\n", f);
+}
+
+/* A number, or an empty cell when there is none. */
+static void report_num(FILE *f, const char *fmt, double v)
+{
+	fputs("<td>", f);
+	if (!isnan(v))
+		fprintf(f, fmt, v);
+	fputs("</td>", f);
+}
+
+static void report_case(FILE *f, const struct set_case *c)
+{
+	double lo, hi;
+	int ci = significance_median_ci(c->walls, c->n_walls, 0.95, &lo, &hi);
+	fputs("<tr><td>", f);
+	html_text(f, c->model);
+	fprintf(f, "</td><td>%d</td><td>%.4f</td><td>%.4f&ndash;%.4f</td>",
+		c->workers, c->median, c->min, c->max);
+	if (ci == 0)
+		fprintf(f, "<td>%.4f&ndash;%.4f</td>", lo, hi);
+	else
+		fputs("<td title=\"a 95% interval of the median needs at "
+		      "least 6 runs\">needs 6 runs</td>",
+		      f);
+	report_num(f, "%.2f", c->speedup);
+	report_num(f, "%.0f%%", c->efficiency * 100);
+	report_num(f, "%.4f", c->ideal);
+	report_num(f, "%.2f", c->ratio_to_ideal);
+	report_num(f, "%.1f", c->peak_rss_kib / 1024);
+	fprintf(f, "<td>%s</td><td class=\"l\">%s%s</td></tr>\n",
+		c->verified ? "yes" : "<strong>NO</strong>",
+		c->noisy ? "noisy " : "",
+		c->first_outlier ? "first run slow" : "");
+}
+
+static void report_table_head(FILE *f)
+{
+	static const char *const cols[][2] = {
+		{"C", "C"},
+		{"median s", "median"},
+		{"fastest–slowest", "spread"},
+		{"95% interval", "interval"},
+		{"speedup", "speedup"},
+		{"efficiency", "efficiency"},
+		{"ideal s", "ideal"},
+		{"x ideal", "x ideal"},
+		{"peak MiB", "peak MiB"},
+		{"verified", "verified"},
+		{"notes", "noisy"},
+	};
+	fputs("<div class=\"scroll\"><table>\n<tr><th>model</th>", f);
+	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
+		fputs("<th>", f);
+		html_term(f, cols[i][0], cols[i][1]);
+		fputs("</th>", f);
+	}
+	fputs("</tr>\n", f);
+}
+
+static void report_summary(FILE *f, const struct set *s)
+{
+	fputs("<h2 id=\"summary\">The numbers</h2>\n<p>One row per model "
+	      "and C; times are wall times in seconds over the case's "
+	      "runs. Hover over or click a column's name for what it "
+	      "means.</p>\n",
+	      f);
+	for (size_t i = 0; i < s->n; i++) {
+		const struct set_case *c = &s->cases[i];
+		if (i > 0 && strcmp(c->workload, s->cases[i - 1].workload) == 0)
+			continue;
+		fputs("<h3>", f);
+		html_printf(f, "%s: %ld tasks, %ld runs per case, baseline %s",
+			    c->workload, c->tasks, c->runs,
+			    c->baseline[0] ? c->baseline : "measured");
+		fputs("</h3>\n", f);
+		report_table_head(f);
+		for (size_t j = i; j < s->n; j++)
+			if (strcmp(s->cases[j].workload, c->workload) == 0)
+				report_case(f, &s->cases[j]);
+		fputs("</table></div>\n", f);
+	}
+}
+
+/* One picture of the set, if gnuplot drew it. */
+static void report_figure(FILE *f, const struct set *s, const char *name,
+			  const char *title, const char *caption, int index)
+{
+	char path[4400], prefix[16];
+	snprintf(path, sizeof(path), "%s/%s.svg", s->dir, name);
+	if (access(path, R_OK) != 0)
+		return;
+	snprintf(prefix, sizeof(prefix), "f%d-", index);
+	fputs("<figure>\n<h3>", f);
+	html_text(f, title);
+	fputs("</h3>\n", f);
+	html_svg(f, path, prefix);
+	fputs("<figcaption>", f);
+	html_text(f, caption);
+	fputs("</figcaption>\n</figure>\n", f);
+}
+
+static void report_plots_section(FILE *f, const struct set *s)
+{
+	fputs("<h2 id=\"plots\">The pictures</h2>\n", f);
+	int index = 0;
+	for (size_t i = 0; i < REPORT_N_PLOTS; i++)
+		report_figure(f, s, report_plots[i][0], report_plots[i][1],
+			      report_plots[i][2], index++);
+	fputs("<h2 id=\"timeline\">Timelines: who ran what, when</h2>\n", f);
+	for (size_t i = 0; i < s->n; i++) {
+		const char *w = s->cases[i].workload;
+		if (i > 0 && strcmp(w, s->cases[i - 1].workload) == 0)
+			continue;
+		char name[64], title[96];
+		snprintf(name, sizeof(name), "timeline-%s", w);
+		snprintf(title, sizeof(title), "Timeline of the %s workload",
+			 w);
+		report_figure(f, s, name, title,
+			      "One run per model: each task is a bar from its "
+			      "start to its end, on the row of the worker that "
+			      "ran it. Red, hatched bars failed.",
+			      index++);
+	}
+}
+
+static void report_notes(FILE *f, const struct set *s)
+{
+	fputs("<h2 id=\"notes\">Notes and warnings</h2>\n<ul "
+	      "class=\"notes\">\n",
+	      f);
+	int n = 0;
+	for (size_t i = 0; i < s->n; i++) {
+		const struct set_case *c = &s->cases[i];
+		char what[160];
+		snprintf(what, sizeof(what), "%s %s C=%d", c->workload,
+			 c->model, c->workers);
+		if (c->noisy && ++n)
+			fprintf(f,
+				"<li><b>noisy</b>: %s: the slowest run took "
+				"%.2f&times; the fastest; the machine was "
+				"busy. Rerun with more --repeat on a quieter "
+				"machine.</li>\n",
+				what, c->max / c->min);
+		if (c->first_outlier && ++n)
+			fprintf(f,
+				"<li><b>first run slow</b>: %s: a cold cache "
+				"or a first connection; --warmup 1 leaves it "
+				"out.</li>\n",
+				what);
+		if (c->timing_diffs > 0 && ++n)
+			fprintf(f,
+				"<li><b>timing</b>: %s: %ld result(s) "
+				"differed for a timing reason (a timeout "
+				"under load).</li>\n",
+				what, c->timing_diffs);
+		if (strcmp(c->baseline, "estimated") == 0 && ++n)
+			fprintf(f,
+				"<li><b>estimated baseline</b>: %s: only a "
+				"sample of the batch was timed and scaled "
+				"(--baseline full times it all).</li>\n",
+				what);
+	}
+	if (n == 0)
+		fputs("<li>None: no noisy case, no slow first run, no timing "
+		      "difference.</li>\n",
+		      f);
+	fputs("</ul>\n", f);
+}
+
+static void report_diff_row(void *ctx, const char *setting, const char *a,
+			    const char *b)
+{
+	FILE *f = ctx;
+	fputs("<li><code>", f);
+	html_text(f, setting);
+	fputs("</code>: ", f);
+	html_printf(f, "%s here, %s there", b, a);
+	fputs("</li>\n", f);
+}
+
+static void report_compared_case(FILE *f, const struct set_case *x,
+				 const struct set_case *y)
+{
+	struct significance s = significance_compare(x->walls, x->n_walls,
+						     y->walls, y->n_walls);
+	const char *cls = s.verdict == SIG_B_SLOWER   ? "slower"
+			  : s.verdict == SIG_B_FASTER ? "faster"
+						      : "";
+	fprintf(f, "<tr class=\"%s\"><td>", cls);
+	html_printf(f, "%s %s", x->workload, x->model);
+	fprintf(f,
+		"</td><td>%d</td><td>%.4f</td><td>%.4f</td><td>%.2f</td>"
+		"<td>%.2f&ndash;%.2f</td><td>%.3f</td><td class=\"l\">",
+		x->workers, x->median, y->median, s.ratio, s.lo, s.hi, s.p);
+	static const char *const words[] = {"too few runs to tell",
+					    "no measurable difference",
+					    "faster here", "slower here"};
+	fprintf(f, "%s</td></tr>\n", words[s.verdict]);
+}
+
+/* This set (B) against other (A), as `concur compare OTHER DIR`. */
+static void report_compared(FILE *f, const struct set *s,
+			    const struct set *other)
+{
+	fputs("<h2 id=\"compared\">Compared with ", f);
+	html_text(f, other->name);
+	fputs("</h2>\n<p>Settings that differ (a ratio between different "
+	      "settings is not a speedup):</p>\n<ul class=\"notes\">\n",
+	      f);
+	if (compare_settings_each(other->meta, s->meta, report_diff_row, f) ==
+	    0)
+		fputs("<li>none: same options, machine and versions</li>\n", f);
+	fputs("</ul>\n<div class=\"scroll\"><table>\n<tr><th>case</th><th>", f);
+	html_term(f, "C", "C");
+	fputs("</th><th>there s</th><th>here s</th><th>here/there</th><th>", f);
+	html_term(f, "95% interval", "interval");
+	fputs("</th><th>", f);
+	html_term(f, "p", "p");
+	fputs("</th><th>verdict</th></tr>\n", f);
+	int too_few = 0;
+	for (size_t i = 0; i < other->n; i++) {
+		const struct set_case *x = &other->cases[i];
+		const struct set_case *y =
+			set_find(s, x->workload, x->model, x->workers);
+		if (!y)
+			continue;
+		report_compared_case(f, x, y);
+		too_few |= x->n_walls < 4 || y->n_walls < 4;
+	}
+	fputs("</table></div>\n", f);
+	if (too_few)
+		fputs("<p class=\"banner warn\">Some cases had fewer than 4 "
+		      "runs on a side: with 3 against 3 the smallest possible "
+		      "p is 0.10, so no test can call a change real. Rerun "
+		      "both with --repeat 5 or more.</p>\n",
+		      f);
+}
+
+int report_write(const char *dir, const char *other_dir)
+{
+	struct set s, other;
+	char why[512], path[4400];
+	if (set_load(dir, &s, why, sizeof(why)) != 0) {
+		cli_error("report: '%s' is not a result set: %s", dir, why);
+		return -1;
+	}
+	if (other_dir && set_load(other_dir, &other, why, sizeof(why)) != 0) {
+		cli_error("report: '%s' is not a result set: %s", other_dir,
+			  why);
+		set_free(&s);
+		return -1;
+	}
+	snprintf(path, sizeof(path), "%s/report.html", s.dir);
+	struct file_replace r;
+	int rc = file_replace_open(&r, path);
+	if (rc == 0) {
+		char title[300];
+		snprintf(title, sizeof(title), "concur: %s", s.name);
+		html_begin(r.f, title);
+		report_header(r.f, &s);
+		report_settings(r.f, &s);
+		report_summary(r.f, &s);
+		report_plots_section(r.f, &s);
+		report_notes(r.f, &s);
+		if (other_dir)
+			report_compared(r.f, &s, &other);
+		html_definitions(r.f);
+		html_end(r.f);
+		rc = file_replace_commit(&r);
+	}
+	if (rc != 0)
+		cli_error("report: cannot write %s", path);
+	else
+		printf("report:  %s\n", path);
+	if (other_dir)
+		set_free(&other);
+	set_free(&s);
+	return rc;
+}
+
+int report_main(int argc, char **argv)
+{
+	const char *dir = NULL, *other = NULL;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0) {
+			printf("usage: concur report DIR [--compare OTHER]\n"
+			       "Writes DIR/report.html: the result set on one "
+			       "self-contained page (inline\npictures, no "
+			       "script, nothing fetched). --compare adds how "
+			       "DIR stands against\nOTHER, as `concur compare "
+			       "OTHER DIR` judges it.\n");
+			return 0;
+		}
+		if (strcmp(argv[i], "--compare") == 0 && i + 1 < argc) {
+			other = argv[++i];
+		} else if (argv[i][0] == '-') {
+			cli_error("report: unknown option '%s'", argv[i]);
+			return EXIT_USAGE;
+		} else if (!dir) {
+			dir = argv[i];
+		} else {
+			cli_error("report: one result set at a time ('%s'); "
+				  "for many, concur class",
+				  argv[i]);
+			return EXIT_USAGE;
+		}
+	}
+	if (!dir) {
+		cli_error("report: which result set? (concur report DIR)");
+		return EXIT_USAGE;
+	}
+	return report_write(dir, other) == 0 ? 0 : EXIT_USAGE;
+}

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: MIT
+/*
+ * set_load.h - a result set read back from its files, for the commands
+ * that look at sets after the run: `concur report`, `concur class` and
+ * `concur compare`. Columns are found by their header names
+ * (results/README.md), so columns added at the end change nothing here.
+ *
+ * Errors: set_load returns 0, or -1 with one line in `why` naming what is
+ * wrong ("no summary.csv", "meta.json: not JSON"); nothing is printed.
+ */
+#ifndef CONCUR_SET_LOAD_H
+#define CONCUR_SET_LOAD_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/* One case of summary.csv, with its runs' wall times from runs.csv. */
+struct set_case {
+	char workload[32], model[64];
+	int workers;
+	long tasks, work, runs, errors, timing_diffs;
+	double median, min, max;			   /* wall time, s */
+	double speedup, efficiency, ideal, ratio_to_ideal; /* NAN: none */
+	double peak_rss_kib;
+	bool noisy, first_outlier, verified;
+	char baseline[16]; /* measured, estimated, none ("" when absent) */
+	double *walls;	   /* every measured run's wall_s */
+	size_t n_walls;
+};
+
+/* A result set: its cases in summary.csv's order and meta.json. */
+struct set {
+	char dir[4096];
+	const char *name; /* the last part of dir */
+	json_t *meta;	  /* owned */
+	struct set_case *cases;
+	size_t n;
+};
+
+/* Reads dir's summary.csv, runs.csv and meta.json. */
+int set_load(const char *dir, struct set *s, char *why, size_t len);
+
+void set_free(struct set *s);
+
+/* The case, or NULL. */
+const struct set_case *set_find(const struct set *s, const char *workload,
+				const char *model, int workers);
+
+/* meta.json's value at "section.key" as text ("" when absent); numbers
+ * are written as JSON, arrays as "a, b, c". buf holds the result. */
+const char *set_meta(const struct set *s, const char *section, const char *key,
+		     char *buf, size_t len);
+
+#endif

@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: MIT
+/*
+ * test_grade.c - `make check-model` and the grade file it writes: every
+ * built-in model passes, and so does the exercise's answer, which only the
+ * teacher's build has; the untouched exercise fails with the hint that
+ * points at its mistake (and does not crash); the grade file parses as
+ * Gradescope's results.json and its scores add up; bad MODEL and SANITIZE
+ * values are one clear line and exit 2.
+ */
+#include <check.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "harness/external/python.h"
+#include "models/model.h"
+#include "tests/support/files.h"
+#include "tests/support/runner.h"
+#include "tests/support/support.h"
+
+static char out[64 * 1024], err[16 * 1024];
+static char grade_dir[64]; /* the last grade()'s directory */
+
+/* The teacher's build beside the one under test ($BUILD/teacher/concur,
+ * which `make test` builds): the only one that has the model `solution`. */
+static const char *teacher_bin(void)
+{
+	static char path[4200];
+	const char *build = getenv("BUILD");
+	snprintf(path, sizeof(path), "%s/teacher/concur",
+		 build && build[0] ? build : "build");
+	return path;
+}
+
+/* `BIN grade NAME --quick` into a fresh directory; returns the exit
+ * status and leaves the grade file's path in json. */
+static int grade(const char *bin, const char *name, char *json, size_t len)
+{
+	char args[512];
+	files_tmp_dir(grade_dir, sizeof(grade_dir), "grade");
+	snprintf(json, len, "%s/results.json", grade_dir);
+	snprintf(args, sizeof(args), "grade %s --quick --out %s", name, json);
+	return support_run_bin(bin, args, out, sizeof(out), err, sizeof(err));
+}
+
+/* Parses the grade file; checks its layout and that the scores add up.
+ * Returns the number of checks that failed. */
+static int check_grade_file(const char *path, double *score)
+{
+	json_error_t e;
+	json_t *root = json_load_file(path, 0, &e);
+	ck_assert_msg(root, "%s does not parse: %s", path, e.text);
+	json_t *tests = json_object_get(root, "tests");
+	ck_assert(json_is_array(tests) && json_array_size(tests) >= 10);
+	ck_assert(json_is_string(json_object_get(root, "output")));
+	double sum = 0;
+	int failed = 0;
+	size_t i;
+	json_t *t;
+	json_array_foreach(tests, i, t)
+	{
+		json_t *s = json_object_get(t, "score");
+		json_t *m = json_object_get(t, "max_score");
+		ck_assert(json_is_string(json_object_get(t, "name")));
+		ck_assert(json_is_string(json_object_get(t, "output")));
+		ck_assert(json_is_number(s) && json_is_number(m));
+		ck_assert(json_number_value(s) >= 0 &&
+			  json_number_value(s) <= json_number_value(m));
+		sum += json_number_value(s);
+		if (strstr(json_string_value(json_object_get(t, "name")),
+			   "conformance") &&
+		    json_number_value(s) < json_number_value(m))
+			failed++;
+	}
+	*score = json_number_value(json_object_get(root, "score"));
+	ck_assert_msg(fabs(*score - sum) < 1e-9,
+		      "score %g, checks add up to %g", *score, sum);
+	json_decref(root);
+	return failed;
+}
+
+START_TEST(untouched_skeleton_fails_with_the_lost_task_hint)
+{
+	char json[256];
+	int rc = grade(support_bin(), "student", json, sizeof(json));
+	ck_assert_msg(rc == 1, "exit %d, not 1: %s %s", rc, out, err);
+	ck_assert_msg(strstr(out, "hint: A task was lost"), "no hint: %s", out);
+	ck_assert_msg(strstr(out, "SANITIZE=thread"), "no race advice: %s",
+		      out);
+	/* The hint names the skeleton's TODOs by their functions (numbers
+	 * would go stale when a TODO is added): they must still be there. */
+	char *skeleton = files_read("models/exercises/student.c", NULL);
+	ck_assert_ptr_nonnull(skeleton);
+	static const char *const todo_in[] = {"queue_push", "queue_pop",
+					      "student_consumer"};
+	for (size_t k = 0; k < sizeof(todo_in) / sizeof(todo_in[0]); k++)
+		ck_assert_msg(
+			strstr(out, todo_in[k]) && strstr(skeleton, todo_in[k]),
+			"%s: not in the hint or not in student.c", todo_in[k]);
+	free(skeleton);
+	double score;
+	ck_assert_int_gt(check_grade_file(json, &score), 0);
+	ck_assert(score < 5);
+	files_rm_dir(grade_dir);
+}
+END_TEST
+
+START_TEST(solution_passes_and_is_timed_against_threads)
+{
+	char json[256];
+	int rc = grade(teacher_bin(), "solution", json, sizeof(json));
+	ck_assert_msg(rc == 0, "exit %d: %s %s", rc, out, err);
+	ck_assert_msg(strstr(out, "speed ratio"), "no speed ratio: %s", out);
+	double score;
+	ck_assert_int_eq(check_grade_file(json, &score), 0);
+	ck_assert(score >= 8);
+	files_rm_dir(grade_dir);
+}
+END_TEST
+
+/* Students' concur neither lists nor grades the answer; the teacher's
+ * lists it next to the exercise. */
+START_TEST(the_solution_is_only_in_the_teachers_build)
+{
+	ck_assert_int_eq(support_concur("models", out, sizeof(out), NULL, 0),
+			 0);
+	ck_assert_ptr_nonnull(strstr(out, "student"));
+	ck_assert_msg(!strstr(out, "solution"), "listed: %s", out);
+	ck_assert_int_eq(
+		support_concur("grade solution", NULL, 0, err, sizeof(err)), 2);
+	ck_assert_msg(strstr(err, "unknown model 'solution'"), "%s", err);
+	ck_assert_int_eq(support_run_bin(teacher_bin(), "models", out,
+					 sizeof(out), NULL, 0),
+			 0);
+	ck_assert_msg(strstr(out, "solution"), "not listed: %s", out);
+}
+END_TEST
+
+/* The models `make check-model` must pass: every one that is not an
+ * exercise (Python ones only where Python can run them). */
+static const struct model *builtin[32];
+static size_t n_builtin;
+
+static void choose_builtin(void)
+{
+	const char *ci = getenv("CI");
+	char why[512];
+	int python = (ci && !strcmp(ci, "true")) ||
+		     python_find(NULL, why, sizeof(why)) != NULL;
+	n_builtin = support_models(
+		builtin, 32, MODEL_EXERCISE | (python ? 0 : MODEL_EXTERNAL));
+}
+
+/* Three grades at a time: they mostly wait on the server's delays, and
+ * the conformance suite's timeouts leave a wide margin. */
+START_TEST(every_builtin_model_passes)
+{
+	char dir[64], cmd[8192];
+	files_tmp_dir(dir, sizeof(dir), "grade-all");
+	int k = snprintf(cmd, sizeof(cmd), "printf '%%s\\n'");
+	for (size_t i = 0; i < n_builtin; i++)
+		k += snprintf(cmd + k, sizeof(cmd) - (size_t)k, " %s",
+			      builtin[i]->name);
+	snprintf(cmd + k, sizeof(cmd) - (size_t)k,
+		 " | xargs -P 3 -I{} sh -c '%s grade {} --quick --out "
+		 "%s/{}/results.json >%s/{}.out 2>&1; echo $? >%s/{}.rc'",
+		 support_bin(), dir, dir, dir);
+	ck_assert_int_eq(system(cmd), 0);
+	for (size_t i = 0; i < n_builtin; i++) {
+		const char *name = builtin[i]->name;
+		char path[512];
+		snprintf(path, sizeof(path), "%s/%s.rc", dir, name);
+		FILE *f = fopen(path, "r");
+		int rc = -1;
+		ck_assert_msg(f && fscanf(f, "%d", &rc) == 1, "%s: no status",
+			      name);
+		fclose(f);
+		snprintf(path, sizeof(path), "%s/%s.out", dir, name);
+		files_read_into(path, out, sizeof(out));
+		ck_assert_msg(rc == 0, "check-model %s: exit %d:\n%s", name, rc,
+			      out);
+		snprintf(path, sizeof(path), "%s/%s/results.json", dir, name);
+		double score;
+		ck_assert_int_eq(check_grade_file(path, &score), 0);
+	}
+	files_rm_dir(dir);
+}
+END_TEST
+
+static const char *const bad[][2] = {
+	{"grade", "MODEL=name"},
+	{"grade nosuch", "sequential"},
+	{"grade threads --bogus", "--bogus"},
+};
+
+START_TEST(bad_model_exits_2_listing_the_models)
+{
+	int rc = support_concur(bad[_i][0], out, sizeof(out), err, sizeof(err));
+	ck_assert_int_eq(rc, 2);
+	ck_assert_int_eq(support_lines(err), 1);
+	ck_assert_msg(strstr(err, bad[_i][1]), "%s: %s", bad[_i][0], err);
+}
+END_TEST
+
+START_TEST(bad_sanitize_exits_2_before_building)
+{
+	int rc = system("env -u MAKEFLAGS -u MAKELEVEL make -s "
+			"--no-print-directory check-model MODEL=solution "
+			"SANITIZE=memory >/dev/null 2>/tmp/concur-cm-err");
+	ck_assert(WIFEXITED(rc) && WEXITSTATUS(rc) == 2);
+	FILE *f = fopen("/tmp/concur-cm-err", "r");
+	ck_assert_ptr_nonnull(f);
+	char line[512] = "";
+	ck_assert_ptr_nonnull(fgets(line, sizeof(line), f));
+	fclose(f);
+	unlink("/tmp/concur-cm-err");
+	ck_assert_msg(strstr(line, "SANITIZE must be thread, address or "
+				   "undefined"),
+		      "%s", line);
+}
+END_TEST
+
+Suite *test_suite(void)
+{
+	choose_builtin();
+	Suite *s = suite_create("grade");
+	TCase *tc = runner_tcase(s, "check-model", 240);
+	tcase_add_loop_test(tc, bad_model_exits_2_listing_the_models, 0,
+			    (int)(sizeof(bad) / sizeof(bad[0])));
+	tcase_add_test(tc, bad_sanitize_exits_2_before_building);
+	tcase_add_test(tc, untouched_skeleton_fails_with_the_lost_task_hint);
+	tcase_add_test(tc, solution_passes_and_is_timed_against_threads);
+	tcase_add_test(tc, the_solution_is_only_in_the_teachers_build);
+	tcase_add_test(tc, every_builtin_model_passes);
+	return s;
+}

@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: MIT
+/*
+ * test_tutorial.c - TUTORIAL.md cannot go stale: its command blocks marked
+ * for testing are extracted and run, and every lesson section must have
+ * one.
+ *
+ * A marked block is fenced with the info string `sh test` (must succeed)
+ * or `sh test fails` (must exit non-zero, as `make check-model` does on
+ * the untouched exercise). Before running, `build/concur` becomes the
+ * binary under test, lesson commands get `--quick --no-pause --out TMP`
+ * (a lesson's numbers are then checked against its result set, as in
+ * test_lessons.c), and `make check-model` writes its grade file to TMP.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "tests/support/files.h"
+#include "tests/support/lesson_check.h"
+#include "tests/support/runner.h"
+#include "tests/support/support.h"
+
+#define MAX_BLOCKS 64
+#define SECTION_EXERCISE 11 /* "Write your own model" */
+
+struct block {
+	int section;	 /* lesson number, SECTION_EXERCISE, or 0 */
+	int must_fail;	 /* `sh test fails` */
+	int line;	 /* where it starts in TUTORIAL.md */
+	char text[2048]; /* the commands */
+};
+
+static struct block blocks[MAX_BLOCKS];
+static size_t n_blocks;
+
+/* The section a "## " heading opens. */
+static int section_of(const char *heading)
+{
+	int n;
+	if (sscanf(heading, "## Lesson %d", &n) == 1)
+		return n;
+	if (strstr(heading, "Write your own model"))
+		return SECTION_EXERCISE;
+	return 0;
+}
+
+/* Collects the marked blocks; -1 when there is no TUTORIAL.md here. */
+static int read_tutorial(void)
+{
+	FILE *f = fopen("TUTORIAL.md", "r");
+	if (!f)
+		return -1;
+	char line[1024];
+	int section = 0, lineno = 0;
+	struct block *b = NULL;
+	n_blocks = 0;
+	while (fgets(line, sizeof(line), f)) {
+		lineno++;
+		if (b && strncmp(line, "```", 3) == 0) {
+			b = NULL;
+		} else if (b) {
+			strncat(b->text, line,
+				sizeof(b->text) - strlen(b->text) - 1);
+		} else if (strncmp(line, "## ", 3) == 0) {
+			section = section_of(line);
+		} else if (strncmp(line, "```sh test", 10) == 0 &&
+			   n_blocks < MAX_BLOCKS) {
+			b = &blocks[n_blocks++];
+			memset(b, 0, sizeof(*b));
+			b->section = section;
+			b->must_fail = strstr(line + 10, "fails") != NULL;
+			b->line = lineno;
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
+START_TEST(every_lesson_has_a_tested_block)
+{
+	ck_assert_msg(read_tutorial() == 0,
+		      "cannot read TUTORIAL.md (run from the source tree)");
+	for (int s = 1; s <= SECTION_EXERCISE; s++) {
+		int found = 0;
+		for (size_t i = 0; i < n_blocks; i++)
+			found += blocks[i].section == s;
+		ck_assert_msg(found,
+			      "TUTORIAL.md: section %s %d has no block "
+			      "marked ```sh test",
+			      s == SECTION_EXERCISE ? "'Write your own model'"
+						    : "Lesson",
+			      s);
+	}
+}
+END_TEST
+
+/* Rewrites one command line for the test (see the top comment); returns
+ * the lesson number it runs, or 0. */
+static int rewrite(const char *cmd, const char *tmp, char *out, size_t len)
+{
+	const char *build = getenv("BUILD");
+	int lesson = 0;
+	if (strncmp(cmd, "build/concur ", 13) == 0) {
+		int n = snprintf(out, len, "%s %s", support_bin(), cmd + 13);
+		if (sscanf(cmd + 13, "lesson %d", &lesson) == 1)
+			snprintf(out + n, len - (size_t)n,
+				 " --quick --no-pause --out %s", tmp);
+	} else if (strncmp(cmd, "make check-model", 16) == 0) {
+		snprintf(out, len,
+			 "env -u MAKEFLAGS -u MAKELEVEL make -s "
+			 "--no-print-directory BUILD=%s %s GRADE_OUT=%s/grade."
+			 "json",
+			 build ? build : "build", cmd + 5, tmp);
+	} else {
+		snprintf(out, len, "%s", cmd);
+	}
+	return lesson;
+}
+
+/* Writes the block as a script; returns the lesson it runs when it runs
+ * exactly one, else 0. */
+static int write_script(const struct block *b, const char *tmp,
+			const char *path)
+{
+	FILE *f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	char copy[2048], cmd[4096];
+	snprintf(copy, sizeof(copy), "%s", b->text);
+	int lessons = 0, lesson = 0;
+	for (char *line = strtok(copy, "\n"); line; line = strtok(NULL, "\n")) {
+		while (*line == ' ')
+			line++;
+		if (!line[0] || line[0] == '#')
+			continue;
+		int n = rewrite(line, tmp, cmd, sizeof(cmd));
+		if (n) {
+			lessons++;
+			lesson = n;
+		}
+		fprintf(f, "%s\n", cmd);
+	}
+	fclose(f);
+	return lessons == 1 ? lesson : 0;
+}
+
+static char out[256 * 1024];
+
+START_TEST(tested_block_runs)
+{
+	ck_assert_int_eq(read_tutorial(), 0);
+	if ((size_t)_i >= n_blocks)
+		return; /* fewer blocks than the loop's upper bound */
+	const struct block *b = &blocks[_i];
+	char tmp[64], script[128], log[128], cmd[512];
+	files_tmp_dir(tmp, sizeof(tmp), "tutorial");
+	snprintf(script, sizeof(script), "%s/block.sh", tmp);
+	snprintf(log, sizeof(log), "%s/stdout", tmp);
+	int lesson = write_script(b, tmp, script);
+	snprintf(cmd, sizeof(cmd), "sh -e %s >%s 2>%s/stderr </dev/null",
+		 script, log, tmp);
+	int status = system(cmd);
+	int rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	files_read_into(log, out, sizeof(out));
+	if (b->must_fail)
+		ck_assert_msg(
+			rc > 0 && strstr(out, "hint: "),
+			"TUTORIAL.md:%d should fail with a hint; exit %d: "
+			"%s",
+			b->line, rc, out);
+	else
+		ck_assert_msg(rc == 0, "TUTORIAL.md:%d exited %d:\n%s\n%s",
+			      b->line, rc, b->text, out);
+	if (lesson) {
+		const char *problem = lesson_check(lesson, out);
+		ck_assert_msg(!problem, "TUTORIAL.md:%d: %s", b->line, problem);
+	}
+	files_rm_dir(tmp);
+}
+END_TEST
+
+Suite *test_suite(void)
+{
+	Suite *s = suite_create("tutorial");
+	TCase *tc = runner_tcase(s, "TUTORIAL.md", 240);
+	tcase_add_test(tc, every_lesson_has_a_tested_block);
+	read_tutorial();
+	tcase_add_loop_test(tc, tested_block_runs, 0, (int)n_blocks);
+	return s;
+}

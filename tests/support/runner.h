@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: MIT
+/*
+ * runner.h - the one `main` of every test suite (tests/support/runner.c).
+ * A suite file defines test_suite(), which builds its Check suite; the
+ * runner runs it (each test in a forked process, Check's default), prints
+ * Check's summary line, which tests/run-tests.sh adds up, and exits 0 when
+ * every test passed, else 1.
+ */
+#ifndef CONCUR_TEST_RUNNER_H
+#define CONCUR_TEST_RUNNER_H
+
+#include <check.h>
+
+/* Defined by each suite file: its tests. It may print one line and exit
+ * when the suite cannot be built. */
+Suite *test_suite(void);
+
+/* A new test case of s called name, with a time limit of timeout_s
+ * seconds for each of its tests (0: Check's default, 4 s); scaled by
+ * CK_TIMEOUT_MULTIPLIER, as every Check limit is. */
+TCase *runner_tcase(Suite *s, const char *name, double timeout_s);
+
+#endif
