@@ -67,7 +67,7 @@ TEACHER_OBJS := $(filter-out $(BUILD)/models/registry.o,$(LIB_OBJS)) \
 DEB_PACKAGES := $(shell sed 's/\#.*//' .ci/packages)
 DEV_PACKAGES := $(shell sed 's/\#.*//' .ci/packages-dev)
 
-.PHONY: all run test test-quick asan tsan clean install deps deps-dev deps-bench bench \
+.PHONY: all run test test-quick asan tsan tsan-concur clean install deps deps-dev deps-bench bench \
 	format format-check lint help fuzz soak check-deps check-model teacher
 
 all: $(BIN) $(MPI_IF)
@@ -170,6 +170,11 @@ TSAN_TESTS ?= test_conformance test_eventloop test_pool
 tsan:
 	CONCUR_TSAN=1 $(MAKE) BUILD=build/tsan SAN=thread CFLAGS="-O1 -g" \
 	  TESTS="$(TSAN_TESTS)" test
+
+## make tsan-concur: build/tsan/concur under ThreadSanitizer; lessons 11
+## and 14 run it to show its data-race and lock-order reports.
+tsan-concur:
+	$(MAKE) BUILD=build/tsan SAN=thread CFLAGS="-O1 -g" build/tsan/concur
 
 ## make check-model MODEL=name [SANITIZE=thread|address|undefined]: the
 ##   conformance suite against one model (exercises too), a hint when it

@@ -14,8 +14,8 @@
  * the terminal, or a pipe read line by line: answer.c), lets the lesson
  * run, judge (judge.c) and explain its experiment, then puts the
  * prediction next to what happened and saves both as lesson.json in the
- * result set. The lessons themselves are in io.c, wait.c, cpu.c, mixed.c
- * and cost.c.
+ * result set. The lessons themselves are in io.c, wait.c, cpu.c, mixed.c,
+ * cost.c, race.c, locks.c and amdahl.c.
  */
 #include "harness/lessons/lesson.h"
 
@@ -29,19 +29,23 @@
 
 #include "common/clock.h"
 #include "harness/cli/cli.h"
+#include "harness/lessons/amdahl.h"
 #include "harness/lessons/answer.h"
 #include "harness/lessons/cost.h"
 #include "harness/lessons/cpu.h"
 #include "harness/lessons/io.h"
 #include "harness/lessons/kit.h"
+#include "harness/lessons/locks.h"
 #include "harness/lessons/mixed.h"
+#include "harness/lessons/race.h"
 #include "harness/lessons/wait.h"
 
 static const struct lesson *const lessons[] = {
-	&lesson_waiting,    &lesson_threads_io, &lesson_processes_io,
-	&lesson_event_loop, &lesson_cpu_bound,	&lesson_gil,
-	&lesson_mixed,	    &lesson_how_many,	&lesson_worker_price,
-	&lesson_honest,
+	&lesson_waiting,       &lesson_threads_io, &lesson_processes_io,
+	&lesson_event_loop,    &lesson_cpu_bound,  &lesson_gil,
+	&lesson_mixed,	       &lesson_how_many,   &lesson_worker_price,
+	&lesson_honest,	       &lesson_data_race,  &lesson_lock_price,
+	&lesson_false_sharing, &lesson_deadlock,   &lesson_amdahl,
 };
 
 #define N_LESSONS ((int)(sizeof(lessons) / sizeof(lessons[0])))
