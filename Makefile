@@ -202,7 +202,8 @@ tsan:
 ## make check-model MODEL=name [SANITIZE=thread|address|undefined]: the
 ##   conformance suite against one model (exercises too), a hint when it
 ##   fails, its speed against threads, and a grade file (Gradescope's
-##   results.json layout) in results/check-model/NAME/ (or GRADE_OUT=FILE).
+##   results.json layout) in results/check-model/NAME/ (or GRADE_OUT=FILE),
+##   naming STUDENT=who, the machine and a hash of the model's source.
 SANITIZE ?=
 GRADE_OUT ?=
 CM_BUILD_  := $(BUILD)
@@ -223,7 +224,8 @@ check-model:
 	  SAN=$(CM_SAN_$(SANITIZE)) CFLAGS="-O1 -g") \
 	  $(CM_DIR)/concur $(CM_DIR)/tests/test_conformance >/dev/null
 	@$(CM_DIR)/concur grade "$(MODEL)" $(if $(SANITIZE),--sanitize $(SANITIZE)) \
-	  --conformance $(CM_DIR)/tests/test_conformance $(if $(GRADE_OUT),--out $(GRADE_OUT))
+	  --conformance $(CM_DIR)/tests/test_conformance $(if $(GRADE_OUT),--out $(GRADE_OUT)) \
+	  $(if $(STUDENT),--student "$(STUDENT)")
 
 ## make teacher: build/teacher/concur, which also has the exercise's
 ##   answer (model `solution`); `make check-model MODEL=solution` uses it.

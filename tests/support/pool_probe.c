@@ -30,13 +30,13 @@ static int armed_workers;
 static double armed_limit_s;
 
 static atomic_int sleeping, lock_waiting, ended_holding;
-static atomic_int started;    /* threads started since arm */
-static atomic_int waited;     /* threads that called cond_wait since arm */
-static atomic_int in_task;    /* barrier: tasks running now */
-static atomic_int most;	      /* barrier: the most at once */
-static atomic_bool gave_up;   /* barrier: gave up waiting */
-static atomic_uint epoch;     /* bumped by each arm */
-static _Thread_local int held;		/* mutexes this thread holds */
+static atomic_int started;     /* threads started since arm */
+static atomic_int waited;      /* threads that called cond_wait since arm */
+static atomic_int in_task;     /* barrier: tasks running now */
+static atomic_int most;	       /* barrier: the most at once */
+static atomic_bool gave_up;    /* barrier: gave up waiting */
+static atomic_uint epoch;      /* bumped by each arm */
+static _Thread_local int held; /* mutexes this thread holds */
 static _Thread_local unsigned seen_epoch; /* this thread's first wait */
 
 static void probe_nap(void)
@@ -111,8 +111,7 @@ static void *probe_thread(void *p)
 static void probe_gate(void)
 {
 	double until = clock_now() + armed_limit_s;
-	const atomic_int *count =
-		armed & PROBE_SPURIOUS ? &waited : &sleeping;
+	const atomic_int *count = armed & PROBE_SPURIOUS ? &waited : &sleeping;
 	while (atomic_load(count) < armed_workers && clock_now() < until)
 		probe_nap();
 }
