@@ -69,6 +69,11 @@ int pool_probe_lock_waiting(void)
 	return atomic_load(&lock_waiting);
 }
 
+int pool_probe_waited(void)
+{
+	return atomic_load(&waited);
+}
+
 int pool_probe_ended_holding(void)
 {
 	return atomic_load(&ended_holding);

@@ -46,6 +46,9 @@ void pool_probe_arm(unsigned flags, int workers, double limit_s);
 /* Threads asleep in pthread_cond_wait / waiting in pthread_mutex_lock. */
 int pool_probe_sleeping(void);
 int pool_probe_lock_waiting(void);
+/* Threads that called pthread_cond_wait since the arm (under
+ * PROBE_SPURIOUS: that were woken once for nothing). */
+int pool_probe_waited(void);
 /* Threads that returned from their start routine holding a mutex. */
 int pool_probe_ended_holding(void);
 /* The barrier: the most tasks that ran at once, and whether it gave up
