@@ -212,7 +212,10 @@ START_TEST(model_matches_reference)
 	snprintf(who, sizeof(who), "%s on '%s'", m->name, sc->name);
 	pool_probe_arm(m->flags & MODEL_EXERCISE ? sc->probe : 0, sc->workers,
 		       CONFORMANCE_GATE_S);
-	pool_probe_watch_start(who, CONFORMANCE_HANG_S);
+	/* An external model's threads are in another process, and CPython
+	 * computes ~80 times slower: only the suite's timeout bounds it. */
+	pool_probe_watch_start(
+		who, m->flags & MODEL_EXTERNAL ? 0 : CONFORMANCE_HANG_S);
 	b->t0 = clock_now();
 	int rc = model_run(m, b, &o);
 	pool_probe_watch_stop();

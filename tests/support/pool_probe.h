@@ -59,8 +59,8 @@ bool pool_probe_barrier_gave_up(void);
 /* A watchdog over the run, started after arming: it ends the test with a
  * message saying what the threads wait on when the run is still going
  * after hang_s seconds, and at once when a thread ended holding a lock
- * (the others would wait for that lock forever). stop() before checking
- * the results. */
+ * (the others would wait for that lock forever); hang_s 0: no limit of
+ * its own. stop() before checking the results. */
 void pool_probe_watch_start(const char *what, double hang_s);
 void pool_probe_watch_stop(void);
 
