@@ -194,7 +194,7 @@ void pool_probe_task_begin(void)
 		;
 	double until = clock_now() + armed_limit_s;
 	while (atomic_load(&most) < armed_workers && !atomic_load(&gave_up)) {
-		if (watch_hang_s > 0 && clock_now() >= until)
+		if (clock_now() >= until)
 			atomic_store(&gave_up, true);
 		probe_nap();
 	}
