@@ -56,7 +56,7 @@ TEST_SRCS := $(wildcard tests/*/test_*.c)
 TEST_BINS := $(addprefix $(BUILD)/tests/,$(basename $(notdir $(TEST_SRCS))))
 TESTS     ?= $(notdir $(TEST_BINS))
 SLOW_TESTS := test_conformance test_grade test_lessons test_tutorial \
-	test_first_contact test_baseline
+	test_first_contact test_baseline test_lesson_judge
 
 # The teacher's build: concur with the exercise's answer registered (as
 # model `solution`), and the conformance suite that can grade it.
