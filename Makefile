@@ -56,7 +56,7 @@ TEST_SRCS := $(wildcard tests/*/test_*.c)
 TEST_BINS := $(addprefix $(BUILD)/tests/,$(basename $(notdir $(TEST_SRCS))))
 TESTS     ?= $(notdir $(TEST_BINS))
 SLOW_TESTS := test_conformance test_grade test_lessons test_tutorial \
-	test_first_contact test_baseline
+	test_first_contact test_baseline test_lesson_judge
 
 # The teacher's build: concur with the exercise's answer registered (as
 # model `solution`), and the conformance suite that can grade it.
@@ -67,8 +67,9 @@ TEACHER_OBJS := $(filter-out $(BUILD)/models/registry.o,$(LIB_OBJS)) \
 DEB_PACKAGES := $(shell sed 's/\#.*//' .ci/packages)
 DEV_PACKAGES := $(shell sed 's/\#.*//' .ci/packages-dev)
 
-.PHONY: all run test test-quick asan tsan clean install deps deps-dev deps-bench bench \
-	format format-check lint help fuzz soak check-deps check-model teacher
+.PHONY: all run test test-quick asan tsan tsan-concur clean install deps deps-dev deps-bench bench \
+	format format-check lint help fuzz soak check-deps check-model teacher \
+	fixtures
 
 all: $(BIN) $(MPI_IF)
 
@@ -90,6 +91,10 @@ $(MPI_BIN): $(MPI_OBJS) $(MPI_COMMON)
 # where the tests inject crashes and watch the kernel; build/concur has no
 # such hook anywhere.
 TEST_WRAP := -Wl,--wrap=task_execute,--wrap=task_compute,--wrap=kernel_advance
+# ... and the pthread calls tests/support/pool_probe.c counts and steers.
+TEST_WRAP += -Wl,--wrap=pthread_create,--wrap=pthread_mutex_lock \
+	-Wl,--wrap=pthread_mutex_trylock,--wrap=pthread_mutex_unlock \
+	-Wl,--wrap=pthread_cond_wait
 LINK_TEST  = $(CC) $(LDFLAGS) $(TEST_WRAP) -o $@ $^ $(CHECK_LIBS) $(LDLIBS)
 # Each binary from its own object, e.g. build/tests/test_pool from
 # build/tests/models/test_pool.o, plus the runner (main) and support.
@@ -109,6 +114,29 @@ $(TEACHER)/tests/test_conformance: $(BUILD)/tests/conformance/test_conformance.o
 	  $(TEST_RUNNER) $(TEST_SUPPORT) $(TEACHER_OBJS)
 	@mkdir -p $(dir $@)
 	$(LINK_TEST)
+
+# The exercise's classic bugs, as fixtures the grading tests must catch:
+# the answer with one bug patched in (tests/e2e/fixtures/BUG.sed), built
+# as the teacher's concur and conformance suite in $(BUILD)/fixtures/BUG/.
+FIXTURES    := $(basename $(notdir $(wildcard tests/e2e/fixtures/*.sed)))
+FIXTURE_DIR := $(BUILD)/fixtures
+FIXTURE_BINS := $(foreach f,$(FIXTURES),$(FIXTURE_DIR)/$(f)/concur \
+	$(FIXTURE_DIR)/$(f)/tests/test_conformance)
+FIXTURE_OBJS = $(filter-out $(SOLUTION_SRC:%.c=$(BUILD)/%.o),$(TEACHER_OBJS))
+$(FIXTURE_DIR)/%/solution.c: $(SOLUTION_SRC) tests/e2e/fixtures/%.sed
+	@mkdir -p $(dir $@)
+	sed -f tests/e2e/fixtures/$*.sed $< >$@
+	@! cmp -s $< $@ || { echo "fixture $*: the patch no longer applies" >&2; exit 1; }
+$(FIXTURE_DIR)/%/solution.o: $(FIXTURE_DIR)/%/solution.c
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+$(FIXTURE_DIR)/%/concur: $(MAIN_OBJ) $(FIXTURE_OBJS) $(FIXTURE_DIR)/%/solution.o
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(FIXTURE_DIR)/%/tests/test_conformance: $(BUILD)/tests/conformance/test_conformance.o \
+	  $(TEST_RUNNER) $(TEST_SUPPORT) $(FIXTURE_OBJS) $(FIXTURE_DIR)/%/solution.o
+	@mkdir -p $(dir $@)
+	$(LINK_TEST)
+.SECONDARY: $(FIXTURES:%=$(FIXTURE_DIR)/%/solution.c) \
+	$(FIXTURES:%=$(FIXTURE_DIR)/%/solution.o)
 
 ## make run: install what is missing, build, run the main comparison.
 # Chosen to teach in about two minutes on 2 cores: I/O where the waits
@@ -153,7 +181,7 @@ define install_missing
 endef
 
 ## make test: build and run every test (one Check suite per tests/*/test_*.c).
-test: $(BIN) $(MPI_IF) $(TEST_BINS) teacher
+test: $(BIN) $(MPI_IF) $(TEST_BINS) teacher fixtures
 	@CONCUR_BIN=$(BIN) BUILD=$(BUILD) tests/run-tests.sh $(addprefix $(BUILD)/tests/,$(TESTS))
 
 ## make test-quick: the same without the slow suites (SLOW_TESTS).
@@ -171,10 +199,16 @@ tsan:
 	CONCUR_TSAN=1 $(MAKE) BUILD=build/tsan SAN=thread CFLAGS="-O1 -g" \
 	  TESTS="$(TSAN_TESTS)" test
 
+## make tsan-concur: build/tsan/concur under ThreadSanitizer; lessons 11
+## and 14 run it to show its data-race and lock-order reports.
+tsan-concur:
+	$(MAKE) BUILD=build/tsan SAN=thread CFLAGS="-O1 -g" build/tsan/concur
+
 ## make check-model MODEL=name [SANITIZE=thread|address|undefined]: the
 ##   conformance suite against one model (exercises too), a hint when it
 ##   fails, its speed against threads, and a grade file (Gradescope's
-##   results.json layout) in results/check-model/NAME/ (or GRADE_OUT=FILE).
+##   results.json layout) in results/check-model/NAME/ (or GRADE_OUT=FILE),
+##   naming STUDENT=who, the machine and a hash of the model's source.
 SANITIZE ?=
 GRADE_OUT ?=
 CM_BUILD_  := $(BUILD)
@@ -195,11 +229,16 @@ check-model:
 	  SAN=$(CM_SAN_$(SANITIZE)) CFLAGS="-O1 -g") \
 	  $(CM_DIR)/concur $(CM_DIR)/tests/test_conformance >/dev/null
 	@$(CM_DIR)/concur grade "$(MODEL)" $(if $(SANITIZE),--sanitize $(SANITIZE)) \
-	  --conformance $(CM_DIR)/tests/test_conformance $(if $(GRADE_OUT),--out $(GRADE_OUT))
+	  --conformance $(CM_DIR)/tests/test_conformance $(if $(GRADE_OUT),--out $(GRADE_OUT)) \
+	  $(if $(STUDENT),--student "$(STUDENT)")
 
 ## make teacher: build/teacher/concur, which also has the exercise's
 ##   answer (model `solution`); `make check-model MODEL=solution` uses it.
 teacher: $(TEACHER)/concur $(TEACHER)/tests/test_conformance
+
+## make fixtures: the exercise's answer with each classic bug patched in
+##   ($(BUILD)/fixtures/BUG/), which the grading tests must fail.
+fixtures: $(FIXTURE_BINS)
 
 ## make bench: fixed cases, each a ratio; writes results/bench-latest.csv.
 # The peers are installed first, as make run installs its packages, so a

@@ -19,7 +19,7 @@ struct fetch_opts {
 
 #define RUN_STATS_NOTE_MAX 160
 #define RUN_FIGURE_NAME_MAX 24
-#define RUN_FIGURES_MAX 8
+#define RUN_FIGURES_MAX 12
 
 /* A figure a model reports about its run, under a name the report prints
  * as it is: the gil's "handovers", the processes model's "replacements".
@@ -61,17 +61,21 @@ struct run_opts {
 	double switch_interval_ms; /* an interpreter lock's turn, as in
 				      sys.setswitchinterval */
 	struct fetch_opts fetch;
-	bool trace;		 /* print one line per task event */
-	struct run_stats *stats; /* may be NULL */
-	double model_timeout_s;	 /* programs run through the protocol: kill
+	bool trace;		  /* print one line per task event */
+	struct run_stats *stats;  /* may be NULL */
+	double model_timeout_s;	  /* programs run through the protocol: kill
 				    after this; 0: derived */
-	const char *python;	 /* .py programs: the interpreter; NULL: the
+	const char *python;	  /* .py programs: the interpreter; NULL: the
 				    harness chooses */
-	enum shared_sync sync;	 /* shared tasks: how the workers keep the
+	const char *start_method; /* programs with a process pool: how it
+				     starts its workers (Python's "fork",
+				     "spawn", "forkserver"); NULL: the
+				     language's default */
+	enum shared_sync sync;	  /* shared tasks: how the workers keep the
 				    counter right (--sync) */
-	const char *hosts;	 /* models that span machines: "host:slots,..."
+	const char *hosts;	  /* models that span machines: "host:slots,..."
 				 (mpirun --host); NULL: this machine */
-	const char *hostfile;	 /* or a file of hosts (mpirun --hostfile) */
+	const char *hostfile;	  /* or a file of hosts (mpirun --hostfile) */
 };
 
 /* Options with the defaults documented in `concur run --help`. */

@@ -28,7 +28,8 @@
  *
  * Run it:  build/concur run --models threads,gil --workloads compute
  *          --workers 4   and see threads scale with the cores, gil not;
- *          then --workloads fetch: both scale.
+ *          then --workloads fetch: both scale. With --trace, every take
+ *          and drop of the lock is a line: watch it change hands.
  */
 #include <errno.h>
 #include <stdatomic.h>
@@ -69,11 +70,13 @@ struct gil_state {
 	atomic_bool drop_request; /* shared: set by a waiter, polled by the
 				     holder */
 	double interval_s;	  /* read-only: the switch interval */
+	bool trace;		  /* read-only: say each take and drop */
+	double t0;		  /* read-only: the batch's start, for them */
 };
 
 /* ---- the lock ---- */
 
-static int gil_init(struct gil_state *g, const struct run_opts *o)
+static int gil_init(struct gil_state *g, const struct run_opts *o, double t0)
 {
 	pthread_condattr_t ca;
 	pthread_condattr_init(&ca);
@@ -93,7 +96,19 @@ static int gil_init(struct gil_state *g, const struct run_opts *o)
 	double ms = o->switch_interval_ms > 0 ? o->switch_interval_ms
 					      : SWITCH_INTERVAL_DEFAULT_MS;
 	g->interval_s = ms / 1000.0;
+	g->trace = o->trace;
+	g->t0 = t0;
 	return rc;
+}
+
+/* --trace: "[gil w1] takes the lock at 12.345 ms" (and "drops"), one
+ * line each, so a reader can draw who held the lock when. */
+static void gil_trace(const struct gil_state *g, int worker, const char *what,
+		      double at)
+{
+	if (g->trace)
+		fprintf(stderr, "[gil w%d] %s the lock at %.3f ms\n", worker,
+			what, (at - g->t0) * 1e3);
 }
 
 static void gil_destroy(struct gil_state *g)
@@ -136,7 +151,9 @@ static double gil_take(struct gil_state *g, int worker)
 	atomic_store(&g->drop_request, false); /* whoever asked got it */
 	pthread_cond_broadcast(&g->taken);     /* for a forced dropper */
 	pthread_mutex_unlock(&g->mutex);
-	return clock_now() - t0;
+	double now = clock_now();
+	gil_trace(g, worker, "takes", now);
+	return now - t0;
 }
 
 /* Drops the lock. `forced`: because a waiter asked; then, like CPython's
@@ -144,6 +161,7 @@ static double gil_take(struct gil_state *g, int worker)
  * still waiting (only taking the lock ends a wait), so this ends. */
 static void gil_drop(struct gil_state *g, int worker, bool forced)
 {
+	gil_trace(g, worker, "drops", clock_now());
 	pthread_mutex_lock(&g->mutex);
 	g->locked = false;
 	pthread_cond_signal(&g->released);
@@ -245,7 +263,7 @@ static void gil_execute(void *arg, struct batch *b, size_t i, CURL *h,
 static int gil_run(struct batch *batch, const struct run_opts *opts)
 {
 	struct gil_state g;
-	int rc = gil_init(&g, opts);
+	int rc = gil_init(&g, opts, batch->t0);
 	if (rc != 0) {
 		fprintf(stderr, "gil: cannot set up the lock: %s\n",
 			strerror(rc));

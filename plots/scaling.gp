@@ -29,14 +29,15 @@ do for [t in outputs] {
 		do for [m in models] { if (is_baseline(m)) { bases = bases.' '.m } }
 		# The ideal of each group. Compute's is drawn for every C (the
 		# baseline's time / min(C, cores)); the others' are the ideal_s
-		# of the cases (for fetch, one serves both groups).
+		# of the cases (for fetch, one serves both groups), and compute's
+		# too when the set has no baseline.
 		ideals = ideal_ref(w, 0)
 		if (ideals eq '' || w ne 'fetch') { ideals = ideals.' '.ideal_ref(w, 1) }
 		base_of(m) = real(value_of(w, m, 1, 'wall_median_s'))
 		set xrange [1:cmax > 1 ? cmax : 2]
 		set title w.' workload'.work_note(w)
 		eval key_right(i == nw, nw)
-		if (w eq 'compute') {
+		if (w eq 'compute' && strlen(bases) > 0) {
 			plot for [m in others] select(summary, w, m) \
 				using 'workers':'wall_median_s' \
 				with linespoints lw 2 ps 1.2 lc rgb model_color(m) dt model_dt(m) pt model_pt(m) title m, \

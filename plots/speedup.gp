@@ -4,8 +4,15 @@
 # count (the vertical line), flat after it. For mixed, the ideal comes from
 # each case's ideal time (the fetches overlap, the compute shares cores).
 # The py-* models are measured against py-sequential.
-# Reads summary.csv (workers, speedup, ideal_s) and meta.json (cores).
+# Reads summary.csv (workers, speedup, ideal_s) and meta.json (cores);
+# amdahl.csv, when the set has one (lesson 15 writes it: workload, model,
+# serial_fraction), adds Amdahl's curve fitted to the measured speedups:
+# 1 / (s + (1 - s) / min(C, cores)).
 load system(sprintf("dirname '%s'", ARG0)).'/common.gp'
+
+amdahl = dir.'/amdahl.csv'
+amdahl_s(w) = system(sprintf("awk -F, 'NR > 1 && $1 == \"%s\" {print $3; exit}' '%s' 2>/dev/null", w, amdahl))
+amdahl_curve(x, s) = 1 / (s + (1 - s) / ideal_compute(x))
 
 workloads = ''
 do for [w in workloads_in(summary)] { if (w ne 'fetch') { workloads = workloads.' '.w } }
@@ -41,10 +48,15 @@ do for [t in outputs] {
 		}
 		eval key_right(i == nw, nw)
 		if (w eq 'compute') {
+			fit_text = amdahl_s(w)
+			has_fit = strlen(fit_text) > 0
+			sf = has_fit ? real(fit_text) : 0
 			plot for [m in others] select(summary, w, m) \
 				using 'workers':'speedup' \
 				with linespoints lw 2 ps 1.2 lc rgb model_color(m) dt model_dt(m) pt model_pt(m) title m, \
-			     ideal_compute(x) with lines lw 1.5 dt 2 lc rgb '#000000' title 'ideal: min(C, cores)'
+			     ideal_compute(x) with lines lw 1.5 dt 2 lc rgb '#000000' title 'ideal: min(C, cores)', \
+			     (has_fit ? amdahl_curve(x, sf) : NaN) with lines lw 1.5 dt 4 lc rgb '#c0392b' \
+				title (has_fit ? sprintf('Amdahl fit, s = %.3f', sf) : '')
 		} else {
 			plot for [m in others] select(summary, w, m) \
 				using 'workers':'speedup' \

@@ -105,6 +105,10 @@ void config_usage(void)
 	       "                        when asked for in --models or under "
 	       "5 s, else sample)\n"
 	       "  --python PATH         the Python for the py-* models\n"
+	       "  --py-start METHOD     how py-processes starts its workers: "
+	       "fork, spawn or\n"
+	       "                        forkserver (default: this Python's "
+	       "own default)\n"
 	       "  --model-timeout S     a run's time limit, every model "
 	       "(default: 10x its ideal\n"
 	       "                        + a fetch timeout + 10 s; 30 s for "
@@ -230,6 +234,7 @@ enum {
 	OPT_NO_REPORT,
 	OPT_PLOT,
 	OPT_PYTHON,
+	OPT_PY_START,
 	OPT_MODEL_TIMEOUT,
 	OPT_BASELINE,
 	OPT_TRACE,
@@ -265,6 +270,7 @@ static const struct option config_options[] = {
 	{"no-report", no_argument, 0, OPT_NO_REPORT},
 	{"plot", no_argument, 0, OPT_PLOT},
 	{"python", required_argument, 0, OPT_PYTHON},
+	{"py-start", required_argument, 0, OPT_PY_START},
 	{"model-timeout", required_argument, 0, OPT_MODEL_TIMEOUT},
 	{"baseline", required_argument, 0, OPT_BASELINE},
 	{"trace", no_argument, 0, OPT_TRACE},
@@ -387,6 +393,16 @@ static int config_option(int opt, const char *arg, struct run_config *c)
 	case OPT_PYTHON:
 		c->python = arg;
 		return 0;
+	case OPT_PY_START:
+		if (strcmp(arg, "fork") != 0 && strcmp(arg, "spawn") != 0 &&
+		    strcmp(arg, "forkserver") != 0) {
+			cli_error("--py-start: '%s' is not fork, spawn or "
+				  "forkserver",
+				  arg);
+			return -1;
+		}
+		c->py_start = arg;
+		return 0;
 	case OPT_TRACE:
 		c->trace = true;
 		return 0;
@@ -476,6 +492,7 @@ struct run_opts config_run_opts(const struct run_config *c, int workers)
 	o.fetch.connect_timeout_ms = c->connect_timeout_ms;
 	o.trace = c->trace;
 	o.python = c->python;
+	o.start_method = c->py_start;
 	o.model_timeout_s = c->model_timeout_s;
 	o.sync = c->sync;
 	o.hosts = c->hosts;

@@ -53,6 +53,8 @@ struct run_config {
 	const char *out_dir;	/* results/ */
 	const char *label;	/* name of the result set */
 	const char *python;	/* --python */
+	const char *py_start;	/* --py-start: fork, spawn, forkserver or
+				   NULL (Python's default) */
 	const char *hosts;	/* --hosts: MPI models across machines */
 	const char *hostfile;	/* --hostfile */
 	const char *listen;	/* --listen: the embedded server's address */

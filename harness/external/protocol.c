@@ -71,6 +71,10 @@ static char *ext_batch_json(const struct ext_run *x)
 		tasks);
 	if (!doc)
 		return NULL;
+	if (o->start_method) /* optional: the program's default otherwise */
+		json_object_set_new(json_object_get(doc, "options"),
+				    "start_method",
+				    json_string(o->start_method));
 	char *text = json_dumps(doc, JSON_COMPACT);
 	json_decref(doc);
 	return text;
@@ -188,8 +192,27 @@ static void ext_result_line(struct ext_run *x, json_t *line, size_t i)
 	result_set_message(r, "%s", f.message);
 }
 
+/* The last line's optional "figures": {"name": number, ...}, kept as a C
+ * model's figures (names of lower-case letters, digits and '_'). */
+static void ext_figures(struct ext_run *x, json_t *figures)
+{
+	const char *name;
+	json_t *value;
+	json_object_foreach(figures, name, value)
+	{
+		size_t len = strlen(name);
+		if (json_is_number(value) && len > 0 &&
+		    len < RUN_FIGURE_NAME_MAX &&
+		    strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_") ==
+			    len)
+			run_stats_set(x->o->stats, name,
+				      json_number_value(value));
+	}
+}
+
 /* The last line: {"run_s": S} and, optionally, "workers": how many
- * threads, processes or slots the program started. Returns 0 or -1. */
+ * threads, processes or slots the program started, and "figures". Returns
+ * 0 or -1. */
 static int ext_last_line(struct ext_run *x, json_t *line)
 {
 	double run_s, wall = clock_now() - x->t_start;
@@ -203,6 +226,7 @@ static int ext_last_line(struct ext_run *x, json_t *line)
 		return -1;
 	x->run_s = run_s;
 	x->workers_started = (int)workers;
+	ext_figures(x, json_object_get(line, "figures"));
 	return 0;
 }
 

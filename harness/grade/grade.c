@@ -82,6 +82,15 @@ static bool grade_file_has(const char *path, const char *needle)
 /* The hint bits one failure message points at. */
 static unsigned grade_classify(const char *msg)
 {
+	if (strstr(msg, "ended holding a lock"))
+		return HINT_HELD;
+	if (strstr(msg, "hung:")) /* the watchdog says what threads wait on */
+		return strstr(msg, " 0 waiting for a lock") ? HINT_HANG
+							    : HINT_HELD;
+	if (strstr(msg, "empty but still open"))
+		return HINT_WAKEUP;
+	if (strstr(msg, "one at a time"))
+		return HINT_SERIAL;
 	if (strstr(msg, "got not_run"))
 		return HINT_LOST;
 	if (strstr(msg, "expected ok") && strstr(msg, "got ok"))
@@ -147,6 +156,8 @@ static void grade_tap_line(struct grade *g, const char *line, char names[][128],
 	}
 }
 
+static void grade_log_evidence(struct grade *g, const char *log);
+
 /* Runs the suite against the model and adds one check per scenario. */
 static int grade_conformance(struct grade *g)
 {
@@ -188,29 +199,37 @@ static int grade_conformance(struct grade *g)
 		g->failed = true;
 		g->hints |= HINT_CRASH;
 	}
+	grade_log_evidence(g, log);
+	return 0;
+}
+
+/* What the sanitizers (and the probes) left in the log. A TSan report
+ * fails its scenario with exit 66, read as a race; when the report is a
+ * lock left held rather than a race, say that instead. */
+static void grade_log_evidence(struct grade *g, const char *log)
+{
+	if (grade_file_has(log, "destroy of a locked mutex") ||
+	    grade_file_has(log, "returned holding"))
+		g->hints |= HINT_HELD;
 	if (grade_file_has(log, "ThreadSanitizer: data race"))
 		g->hints |= HINT_RACE;
+	else if (g->hints & HINT_HELD)
+		g->hints &= ~(unsigned)HINT_RACE;
 	if (grade_file_has(log, "ERROR: AddressSanitizer") ||
 	    grade_file_has(log, "ERROR: LeakSanitizer"))
 		g->hints |= HINT_MEMORY;
 	if (grade_file_has(log, "runtime error:"))
 		g->hints |= HINT_UB;
-	return 0;
 }
 
-/* A sanitizer's verdict as a check of its own, when one was asked. */
-static void grade_sanitizer_check(struct grade *g)
+/* A sanitizer's verdict. A report fails the scenario it came from (the
+ * sanitizer's exit status), so it is no check of its own: the score has
+ * the same checks, and the same scale, with and without a sanitizer. A
+ * report no scenario failed on still fails the grade. */
+static void grade_sanitizer_verdict(struct grade *g)
 {
-	if (!g->sanitize)
-		return;
-	unsigned bad = HINT_RACE | HINT_MEMORY | HINT_UB;
-	char name[96];
-	snprintf(name, sizeof(name), "sanitizer (%s): no report", g->sanitize);
-	bool clean = !(g->hints & bad);
-	grade_add(g, name, clean ? 1 : 0, 1,
-		  clean ? "no report in conformance.log"
-			: "a report: see conformance.log");
-	if (!clean)
+	unsigned bad = HINT_RACE | HINT_MEMORY | HINT_UB | HINT_HELD;
+	if (g->sanitize && (g->hints & bad))
 		g->failed = true;
 }
 
@@ -229,11 +248,33 @@ static const struct {
 		     "the index you popped to task_execute), and make sure "
 		     "no two workers take the same index (head and count "
 		     "change only under the lock)."},
-	{HINT_HANG, "A hang: a check ran out of time. Someone waits on a "
-		    "condition nobody signals: a consumer asleep on not_empty "
-		    "after the queue closed (close must broadcast), or the "
-		    "producer asleep on not_full with no consumer popping. "
-		    "Wait in a while loop that re-checks the condition."},
+	{HINT_HELD, "A lock is never released: a worker thread returned "
+		    "still holding the queue's mutex (or a sanitizer saw a "
+		    "locked mutex destroyed), so every other thread waits "
+		    "for it forever. Each return between pthread_mutex_lock "
+		    "and pthread_mutex_unlock must unlock first: look at the "
+		    "early returns of queue_pop and queue_push, the path "
+		    "taken when the queue is closed."},
+	{HINT_HANG, "A hang, most likely a lost wake-up: threads asleep in "
+		    "pthread_cond_wait that nobody wakes (the failed check "
+		    "says how many, and that none waits for a lock). Someone "
+		    "waits on a condition nobody signals again: when the "
+		    "queue closes, every sleeping consumer must wake to see "
+		    "it (pthread_cond_broadcast in queue_close, not "
+		    "pthread_cond_signal, which wakes one); or the producer "
+		    "sleeps on not_full with no consumer popping."},
+	{HINT_WAKEUP, "A consumer left too early: woken while the queue was "
+		      "empty but still open, it returned as if the queue were "
+		      "closed. A wake-up is only a hint (it can be spurious, "
+		      "or another consumer took the index first): wait in a "
+		      "while loop that re-checks the condition, not an if "
+		      "(in queue_pop: while (count == 0 && !closed) "
+		      "pthread_cond_wait(...))."},
+	{HINT_SERIAL, "Tasks ran one at a time: the consumer holds the "
+		      "queue's lock while it runs a task, so the other "
+		      "workers wait for the lock instead of working. Hold "
+		      "the lock only to take an index out of the queue; "
+		      "unlock, then call task_execute."},
 	{HINT_CRASH, "A crash: a check died of a signal or did not run; "
 		     "conformance.log has the details. To see where, run "
 		     "with AddressSanitizer: make check-model MODEL=%s "
@@ -256,10 +297,24 @@ static const struct {
 		     "check's output shows the first difference."},
 };
 
+/* A cause found explains its effects: a lock never released makes a
+ * hang; a consumer that left, a lost task; any cause, a differing result. */
+static unsigned grade_hint_causes(unsigned hints)
+{
+	if (hints & HINT_HELD)
+		hints &= ~(unsigned)HINT_HANG;
+	if (hints & HINT_WAKEUP)
+		hints &= ~(unsigned)HINT_LOST;
+	if (hints & (HINT_HELD | HINT_HANG | HINT_WAKEUP | HINT_SERIAL))
+		hints &= ~(unsigned)HINT_OTHER;
+	return hints;
+}
+
 /* Builds the hint text from the bits, and says how to look closer. */
 static void grade_hint(struct grade *g)
 {
 	size_t used = 0, len = sizeof(g->hint_text);
+	g->hints = grade_hint_causes(g->hints);
 	g->hint_text[0] = '\0';
 	for (size_t i = 0; i < sizeof(grade_hints) / sizeof(grade_hints[0]);
 	     i++) {
@@ -316,6 +371,35 @@ static void grade_default_bin(char *buf, size_t len)
 	snprintf(buf, len, "%s/tests/test_conformance", dirname(self));
 }
 
+#define GRADE_USAGE                                                            \
+	"concur grade MODEL [--out FILE] [--conformance BIN] "                 \
+	"[--sanitize S] [--student NAME] [--source FILE] [--quick]"
+
+static void grade_help(void)
+{
+	printf("usage: %s\n\n"
+	       "Checks one model the way the test suite does (the "
+	       "conformance\nscenarios), says what the mistake most likely "
+	       "is when one fails,\ntimes the model against threads, and "
+	       "writes a grade file in\nGradescope's results.json layout. "
+	       "`make check-model MODEL=name`\nbuilds and runs it.\n\n"
+	       "  --out FILE         the grade file (default "
+	       "results/check-model/MODEL/results.json)\n"
+	       "  --conformance BIN  the conformance suite (default: "
+	       "tests/test_conformance beside concur)\n"
+	       "  --sanitize S       the suite was built with sanitizer S "
+	       "(thread, address, undefined)\n"
+	       "  --student NAME     whose work (default $STUDENT, else "
+	       "$USER)\n"
+	       "  --source FILE      the model's source, hashed into the "
+	       "grade file\n                     (default "
+	       "models/exercises/MODEL.c when it exists)\n"
+	       "  --quick            a smaller speed batch\n\n"
+	       "Exit status: 0 every check passed, 1 a check failed, 2 bad "
+	       "usage.\n",
+	       GRADE_USAGE);
+}
+
 /* Parses the command line; 0, or -1 after one line. */
 static int grade_parse(int argc, char **argv, struct grade *g, const char **out,
 		       char *bin, size_t bin_len)
@@ -329,13 +413,16 @@ static int grade_parse(int argc, char **argv, struct grade *g, const char **out,
 			snprintf(bin, bin_len, "%s", argv[++i]);
 		else if (!strcmp(argv[i], "--sanitize") && value)
 			g->sanitize = argv[++i][0] ? argv[i] : NULL;
+		else if (!strcmp(argv[i], "--student") && value)
+			g->student = argv[++i];
+		else if (!strcmp(argv[i], "--source") && value)
+			g->source = argv[++i];
 		else if (!strcmp(argv[i], "--quick"))
 			g->quick = true;
 		else if (argv[i][0] == '-' || name) {
 			cli_error("grade: unexpected argument '%s' (usage: "
-				  "concur grade MODEL [--out FILE] "
-				  "[--conformance BIN] [--quick])",
-				  argv[i]);
+				  "%s)",
+				  argv[i], GRADE_USAGE);
 			return -1;
 		} else
 			name = argv[i];
@@ -359,6 +446,11 @@ int grade_main(int argc, char **argv)
 	const char *out = NULL;
 	char bin[4096];
 	grade_default_bin(bin, sizeof(bin));
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			grade_help();
+			return 0;
+		}
 	if (grade_parse(argc, argv, &g, &out, bin, sizeof(bin)) != 0)
 		return EXIT_USAGE;
 	g.conformance = bin;
@@ -379,7 +471,7 @@ int grade_main(int argc, char **argv)
 	double t0 = clock_now();
 	if (grade_conformance(&g) != 0)
 		return EXIT_USAGE;
-	grade_sanitizer_check(&g);
+	grade_sanitizer_verdict(&g);
 	grade_speed(&g);
 	grade_hint(&g);
 	grade_print(&g);

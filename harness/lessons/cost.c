@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "common/spawn_cost.h"
+#include "harness/lessons/judge.h"
 #include "harness/lessons/kit.h"
 
 /* Prints the spawn benchmark's figures (common/spawn_cost.c, the code
@@ -28,9 +29,15 @@ double lesson_spawn_cost(const struct lesson_ctx *ctx)
 		   t, sc.reps, f, f / t,
 		   f / t >= 2 ? "Fork copies the parent's page tables, a "
 				"thread only needs a stack."
-			      : "They should be further apart (fork copies "
-				"the parent's page tables, a thread only "
-				"needs a stack): this machine was busy.");
+		   : judge_machine_busy(ctx)
+			   ? "They should be further apart (fork copies the "
+			     "parent's page tables, a thread only needs a "
+			     "stack): this machine was busy, and a busy "
+			     "machine slows the thread's start as much."
+			   : "They should be further apart (fork copies the "
+			     "parent's page tables, a thread only needs a "
+			     "stack): this process is small, so its page "
+			     "tables are few.");
 	return f;
 }
 
@@ -172,6 +179,14 @@ static void honest_plan(struct lesson_ctx *ctx)
 		 c->tasks, ctx->cores, c->repeat);
 }
 
+/* The noise is this lesson's subject, so nothing here makes the run
+ * unable to show it; the probe says how busy the machine was. */
+static void honest_judge(struct lesson_ctx *ctx, const struct sweep *s)
+{
+	(void)s;
+	judge_probe(ctx, 0);
+}
+
 static double honest_spread(const struct case_summary *cs)
 {
 	return cs ? (cs->wall.max / cs->wall.min - 1) * 100 : NAN;
@@ -240,10 +255,15 @@ static void honest_explain(struct lesson_ctx *ctx, const struct sweep *s)
 		   gain < 1.15 ? "Past the core count nothing is gained: "
 				 "always say how many cores a result came "
 				 "from."
-			       : "More threads than cores still helped "
-				 "here, which CPU-bound work should not "
-				 "allow: something else held a core during "
-				 "some of the runs.");
+		   : ctx->judge.free_cores < 0.8 * ctx->cores
+			   ? "More threads than cores still helped here: "
+			     "something else held a core, and the "
+			     "scheduler shares the CPUs among threads, so "
+			     "more threads won a larger share of them."
+			   : "More threads than cores still helped here, "
+			     "which CPU-bound work should not allow on a "
+			     "quiet machine: one of the two met a busier "
+			     "moment (compare their min-max columns).");
 }
 
 static int honest_run(struct lesson_ctx *ctx)
@@ -258,4 +278,7 @@ const struct lesson lesson_honest = {
 	.unit = "%",
 	.plan = honest_plan,
 	.run = honest_run,
+	.judge = honest_judge,
+	.grading = GRADE_DIFFERENCE, /* a spread: by points, not ratio */
+	.close = 5,
 };

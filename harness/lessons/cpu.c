@@ -11,7 +11,11 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "harness/lessons/convoy.h"
+#include "harness/lessons/judge.h"
 #include "harness/lessons/kit.h"
+#include "harness/lessons/lockview.h"
+#include "harness/lessons/cpython.h"
 #include "harness/run/run.h"
 
 /* C for the CPU lessons: one worker per core (two on a one-core machine,
@@ -21,59 +25,34 @@ static int cpu_workers_for(const struct lesson_ctx *ctx)
 	return ctx->cores > 1 ? ctx->cores : 2;
 }
 
-/* A compute batch of about 4 tasks per core. */
+/* How many tasks compute at once at C = cw on this machine. */
+static double cpu_parallel(const struct lesson_ctx *ctx)
+{
+	int cw = cpu_workers_for(ctx);
+	return cw < ctx->cores ? cw : ctx->cores;
+}
+
+/* A compute batch of about 4 tasks per core, long enough (a tenth of a
+ * second or more per run, even --quick) that the scheduler's time slices
+ * do not decide the result. */
 static void cpu_plan_batch(struct lesson_ctx *ctx, struct run_config *c)
 {
 	int per = ctx->quick ? 2 : 4;
 	c->tasks = (long)per * cpu_workers_for(ctx);
-	c->work = ctx->quick ? 10 : 40;
+	c->work = ctx->quick ? 25 : 40;
 	c->py_work = 1; /* one unit is ~0.25 s in CPython */
 	c->workloads[0] = TASK_COMPUTE;
 	c->n_workloads = 1;
-	c->repeat = ctx->quick ? 1 : 2;
 }
 
-/* What the Python models did, next to the claim. */
-static void cpu_python(const struct sweep *s, int cw, int cores)
+/* The baseline must agree with itself and have had a core to itself:
+ * every speed-up divides by it. */
+static void cpu_judge_baseline(struct lesson_ctx *ctx, const struct sweep *s)
 {
-	const struct case_summary *pt =
-		lesson_case(s, "py-threads", TASK_COMPUTE, cw);
-	const struct case_summary *pp =
-		lesson_case(s, "py-processes", TASK_COMPUTE, cw);
-	if (!pt || !pp)
-		return;
-	double st = lesson_measured("py_threads_speedup", pt->speedup, "x");
-	double sp = lesson_measured("py_processes_speedup", pp->speedup, "x");
-	if (st < 1.2)
-		lesson_say("In CPython, %d threads ran the same kind of work "
-			   "%.2f times as fast as one loop: the GIL lets one "
-			   "thread run Python at a time, as the Python text "
-			   "says.",
-			   cw, st);
-	else if (cores > 1 && st < 0.7 * (cw < cores ? cw : cores))
-		lesson_say("In CPython, %d threads were %.2f times as fast as "
-			   "one loop: more than the GIL allows for pure "
-			   "computing, far less than the cores. On a run this "
-			   "short, noise on the py-sequential baseline does "
-			   "that; rerun without --quick before drawing a "
-			   "conclusion.",
-			   cw, st);
-	else
-		lesson_say("In this Python, threads sped CPU work up %.2f "
-			   "times, against the Python text's claim: is it a "
-			   "free-threaded build (python3.13t)?",
-			   st);
-	if (cores > 1 && sp >= 0.6 * (cw < cores ? cw : cores))
-		lesson_say("%d processes, each with its own interpreter and "
-			   "its own GIL, were %.2f times as fast: the way "
-			   "around the GIL for CPU work.",
-			   cw, sp);
-	else
-		lesson_say("%d processes were %.2f times as fast here: %s", cw,
-			   sp,
-			   cores == 1 ? "on one core no model can be faster."
-				      : "starting the interpreters took a "
-					"large part of this short run.");
+	const struct case_summary *seq =
+		lesson_case(s, "sequential", TASK_COMPUTE, 0);
+	judge_spread(ctx, seq, "the sequential baseline");
+	judge_cores(ctx, seq, 1, "the sequential baseline");
 }
 
 /* ---- Lesson 5: CPU-bound work ---- */
@@ -90,6 +69,58 @@ static void cpu_bound_plan(struct lesson_ctx *ctx)
 		 "this machine has %d core%s. How many times faster than "
 		 "one after another will %d threads compute %ld tasks?",
 		 ctx->cores, ctx->cores == 1 ? "" : "s", cw, c->tasks);
+}
+
+/* The claim: threads and processes each as fast as the cores allow. */
+static void cpu_bound_judge(struct lesson_ctx *ctx, const struct sweep *s)
+{
+	int cw = cpu_workers_for(ctx);
+	double p = cpu_parallel(ctx);
+	const struct case_summary *t =
+		lesson_case(s, "threads", TASK_COMPUTE, cw);
+	cpu_judge_baseline(ctx, s);
+	judge_spread(ctx, t, "the threads");
+	judge_spread(ctx, lesson_case(s, "processes", TASK_COMPUTE, cw),
+		     "the processes");
+	judge_cores(ctx, t, p, "the threads");
+	judge_expect(ctx, p, "%.0f core%s computing at once", p,
+		     p == 1 ? "" : "s");
+}
+
+/* The doubling of threads past the cores, said by its number. */
+static void cpu_bound_doubling(const struct lesson_ctx *ctx, int cw,
+			       double gain)
+{
+	if (gain >= 0.9 && gain <= 1.1)
+		lesson_say("Doubling the threads to %d changed the time by a "
+			   "factor of %.2f: past the number of cores, more "
+			   "threads only take turns.",
+			   2 * cw, gain);
+	else if (gain > 1.1 && (ctx->judge.invalid || judge_machine_busy(ctx)))
+		lesson_say("%d threads were %.2f times as fast as %d, which "
+			   "the cores alone cannot explain: the scheduler "
+			   "shares the CPUs among threads, not programs, so "
+			   "while another program runs, more threads win a "
+			   "larger share of the machine. On a quiet machine "
+			   "the factor is near 1.",
+			   2 * cw, gain, cw);
+	else if (gain > 1.1)
+		lesson_say("%d threads were %.2f times as fast as %d, which "
+			   "past the cores only noise can do: with %d tasks "
+			   "a thread, one slow moment weighs; look at the "
+			   "min-max column.",
+			   2 * cw, gain, cw, ctx->quick ? 2 : 4);
+	else if (gain >= 0.8)
+		lesson_say("%d threads took %.2f times as long as %d: past the "
+			   "cores, more threads only take turns, and each "
+			   "turn costs a little switching.",
+			   2 * cw, 1 / gain, cw);
+	else
+		lesson_say("%d threads took %.2f times as long as %d, more "
+			   "than switching between them costs: one of the two "
+			   "cases met a busier moment of this machine "
+			   "(compare their min-max columns).",
+			   2 * cw, 1 / gain, cw);
 }
 
 static void cpu_bound_explain(struct lesson_ctx *ctx, const struct sweep *s)
@@ -112,7 +143,7 @@ static void cpu_bound_explain(struct lesson_ctx *ctx, const struct sweep *s)
 	double se = lesson_measured("eventloop_speedup", e->speedup, "x");
 	double gain = lesson_measured("gain_beyond_cores",
 				      t->wall.median / t2->wall.median, "x");
-	double expect = cw < cores ? cw : cores;
+	double expect = cpu_parallel(ctx);
 	if (cores == 1)
 		lesson_say("This machine has one core, so no model can make "
 			   "CPU work faster here: threads ran %.2f times and "
@@ -120,6 +151,11 @@ static void cpu_bound_explain(struct lesson_ctx *ctx, const struct sweep *s)
 			   "another. Run this lesson on a machine with more "
 			   "cores to see the claim.",
 			   t->speedup, sp);
+	else if (ctx->judge.invalid)
+		lesson_say("Threads were %.2f and processes %.2f times as "
+			   "fast, where %d cores should give %.0f: this run "
+			   "cannot show the claim (%s).",
+			   t->speedup, sp, cores, expect, ctx->judge.why);
 	else if (t->speedup >= 0.7 * expect && sp >= 0.7 * expect)
 		lesson_say("%d threads were %.2f times and %d processes %.2f "
 			   "times as fast as one after another, close to the "
@@ -128,11 +164,13 @@ static void cpu_bound_explain(struct lesson_ctx *ctx, const struct sweep *s)
 			   cw, t->speedup, cw, sp, cores);
 	else
 		lesson_say("Threads were %.2f and processes %.2f times as "
-			   "fast, well below the %d cores this machine has: "
-			   "something else was using the CPUs (load average "
-			   "%.2f). The claim is not shown by this run; try "
-			   "again on a quiet machine.",
-			   t->speedup, sp, cores, lesson_load());
+			   "fast, where %d cores should give %.0f; the "
+			   "processes spent %.1f ms forking their workers of "
+			   "a %.3f s run. The slower one paid for its start "
+			   "or for a noisy moment: compare the min-max "
+			   "column.",
+			   t->speedup, sp, cores, expect, p->setup_s * 1e3,
+			   p->wall.median);
 	if (se < 1.3)
 		lesson_say("The event loop was %.2f times as fast: one thread "
 			   "computes one task at a time, however many it has "
@@ -141,13 +179,11 @@ static void cpu_bound_explain(struct lesson_ctx *ctx, const struct sweep *s)
 			   se);
 	else
 		lesson_say("The event loop was %.2f times as fast, which one "
-			   "thread cannot be: look at the CPU column.",
+			   "thread cannot be: the baseline it is divided by "
+			   "was slowed (compare their min-max columns).",
 			   se);
-	lesson_say("Doubling the threads to %d changed the time by a factor "
-		   "of %.2f: past the number of cores, more threads only "
-		   "take turns.",
-		   2 * cw, gain);
-	cpu_python(s, cw, cores);
+	cpu_bound_doubling(ctx, cw, gain);
+	lesson_cpython_speedups(ctx, s, cw);
 }
 
 static int cpu_bound_run(struct lesson_ctx *ctx)
@@ -161,8 +197,16 @@ static int cpu_bound_run(struct lesson_ctx *ctx)
 	static const char *const with_py[] = {"threads",      "processes",
 					      "eventloop",    "py-threads",
 					      "py-processes", NULL};
-	return lesson_run_plan(ctx, python ? with_py : c_only, NULL,
-			       cpu_bound_explain);
+	struct run_config *c = &ctx->plan;
+	lesson_add_models(c, python ? with_py : c_only);
+	struct sweep s;
+	int rc = lesson_sweep_judged(ctx, c, NULL, &s, cpu_bound_judge);
+	if (rc == 0) {
+		cpu_bound_explain(ctx, &s);
+		lesson_py_start(ctx, &s, cpu_workers_for(ctx));
+	}
+	run_release(&s);
+	return rc;
 }
 
 const struct lesson lesson_cpu_bound = {
@@ -171,6 +215,7 @@ const struct lesson lesson_cpu_bound = {
 	.unit = "x",
 	.plan = cpu_bound_plan,
 	.run = cpu_bound_run,
+	.judge = cpu_bound_judge,
 };
 
 /* ---- Lesson 6: the GIL ---- */
@@ -208,6 +253,49 @@ static void gil_part(const struct sweep *s, int cw, const char *tag,
 		lesson_measured(name, g ? l / (g->wall.median * cw) : NAN, "");
 }
 
+/* The claim: under the lock the threads are no faster than one loop. It
+ * rests on the baseline and the gil case; the threads beside them only
+ * show what the lock takes away, and the probe says how many cores the
+ * run could have had. */
+static void gil_judge(struct lesson_ctx *ctx, const struct sweep *s)
+{
+	cpu_judge_baseline(ctx, s);
+	judge_spread(ctx,
+		     lesson_case(s, "gil", TASK_COMPUTE, cpu_workers_for(ctx)),
+		     "the gil model");
+	judge_probe(ctx, 0);
+	judge_expect(ctx, 1, "one thread computing at a time");
+}
+
+/* What the 0.5 ms part showed, said by its numbers. */
+static void gil_short_interval(const struct lesson_ctx *ctx,
+			       const struct case_summary *g,
+			       const struct case_summary *g2, double h5,
+			       double h05)
+{
+	double often = h05 / h5;
+	lesson_say("At %.1f ms it changed hands %.0f times a second, %.1f "
+		   "times as often as at 5 ms, and the gil model was %.2f "
+		   "times as fast as one loop (%.2f at 5 ms).",
+		   GIL_SHORT_MS, h05, often, g2->speedup, g->speedup);
+	if (often >= 5)
+		lesson_say("Ten times shorter turns, about ten times the "
+			   "hand-overs, and no speed-up: shorter turns make "
+			   "every thread progress more evenly (see where the "
+			   "lock moves in lock.png, below); they never add "
+			   "parallelism.");
+	else
+		lesson_say("Only %.1f times as often, not the ten times the "
+			   "intervals suggest: a hand-over needs both threads "
+			   "on a core, the waiter to ask and the holder to "
+			   "notice, and with %.2f of %d cores free each also "
+			   "waits for the scheduler, whose time slices (a few "
+			   "ms) then set the pace, not the %.1f ms interval. "
+			   "It still adds no parallelism.",
+			   often, ctx->judge.free_cores, ctx->cores,
+			   GIL_SHORT_MS);
+}
+
 static void gil_explain(struct lesson_ctx *ctx, const struct sweep *a,
 			const struct sweep *b)
 {
@@ -226,7 +314,14 @@ static void gil_explain(struct lesson_ctx *ctx, const struct sweep *a,
 	gil_part(a, cw, "5ms", &h5, &w5);
 	if (g2)
 		gil_part(b, cw, "0.5ms", &h05, &w05);
-	if (g->speedup < 1.3 && ts > g->speedup * 1.3)
+	if (ctx->judge.invalid)
+		lesson_say("Under the lock, %d threads were %.2f times as "
+			   "fast as one after another, but this run cannot "
+			   "show the claim (%s): a lock cannot make threads "
+			   "faster than one loop, so a figure far from 1 here "
+			   "is the run's noise, not the model's.",
+			   cw, g->speedup, ctx->judge.why);
+	else if (g->speedup < 1.3 && ts > g->speedup * 1.3)
 		lesson_say("Under the lock, %d threads were %.2f times as "
 			   "fast as one after another, while the same threads "
 			   "without it were %.2f times as fast: only the "
@@ -237,11 +332,12 @@ static void gil_explain(struct lesson_ctx *ctx, const struct sweep *a,
 		lesson_say("Under the lock, %d threads were %.2f times as "
 			   "fast as one after another; but the same threads "
 			   "without it were only %.2f times as fast, so this "
-			   "run cannot show what the lock takes away: no "
-			   "second core was free (load average %.2f). The "
-			   "waiting still shows: each thread spent %.0f%% of "
-			   "its time waiting for the lock.",
-			   cw, g->speedup, ts, lesson_load(), w5 * 100);
+			   "run cannot show what the lock takes away: %.2f of "
+			   "the %d cores were free. The waiting still shows: "
+			   "each thread spent %.0f%% of its time waiting for "
+			   "the lock.",
+			   cw, g->speedup, ts, ctx->judge.free_cores,
+			   ctx->cores, w5 * 100);
 	else
 		lesson_say("Under the lock the threads were still %.2f times "
 			   "as fast, which a real GIL would not allow: look "
@@ -251,22 +347,16 @@ static void gil_explain(struct lesson_ctx *ctx, const struct sweep *a,
 		   "%.0f times a second: a holder gives it up when another "
 		   "thread has waited one interval.",
 		   h5);
-	if (g2) {
-		double longer = g2->wall.median / g->wall.median;
-		lesson_say("At %.1f ms it changed hands %.0f times a second "
-			   "(%.1f times as often) and the run took %.2f times "
-			   "as long. %s",
-			   GIL_SHORT_MS, h05, h05 / h5, longer,
-			   longer > 0.9 ? "Shorter turns make every thread "
-					  "progress more evenly (see the "
-					  "timeline PNG) and add hand-overs; "
-					  "they never add parallelism."
-					: "Shorter turns cannot make the work "
-					  "itself faster: a difference this "
-					  "large is this machine's noise (a "
-					  "short run on a busy machine).");
-	}
-	cpu_python(a, cw, ctx->cores);
+	if (g2)
+		gil_short_interval(ctx, g, g2, h5, h05);
+	lesson_cpython_speedups(ctx, a, cw);
+	lesson_say("Code that runs outside Python's bytecode can drop the "
+		   "GIL, as gil.c's fetches do: zlib, hashlib and numpy "
+		   "release it around their long loops, so threads calling "
+		   "them do compute in parallel. A free-threaded CPython "
+		   "(3.13t, PEP 703) has no GIL at all: there py-threads "
+		   "would scale like the C threads here, and code must lock "
+		   "its own shared data.");
 }
 
 static int gil_run(struct lesson_ctx *ctx)
@@ -281,21 +371,25 @@ static int gil_run(struct lesson_ctx *ctx)
 	struct run_config *c = &ctx->plan;
 	lesson_add_models(c, python ? with_py : c_only);
 	struct sweep a, b;
-	int rc = lesson_sweep(ctx, c, "5ms", &a);
+	int rc = lesson_sweep_judged(ctx, c, "5ms", &a, gil_judge);
 	if (rc != 0) {
 		run_release(&a);
 		return rc;
 	}
-	/* Part 2: the gil model alone at a shorter interval. */
+	/* Part 2: the gil model at a shorter interval, with its own
+	 * baseline (timed in the same minutes, and what its plots need). */
 	struct run_config c2 = *c;
 	c2.n_models = 0;
 	static const char *const gil_only[] = {"gil", NULL};
 	lesson_add_models(&c2, gil_only);
 	c2.switch_interval_ms = GIL_SHORT_MS;
-	c2.no_baseline = true;
 	c2.server_url = a.server_url; /* part 1's server, still running */
+	struct lesson_judge part1 = ctx->judge;
 	rc = lesson_sweep(ctx, &c2, "0.5ms", &b);
+	ctx->judge = part1;
 	gil_explain(ctx, &a, rc == 0 ? &b : NULL);
+	lesson_gil_convoy(ctx, a.server_url);
+	lesson_gil_lockview(ctx, cpu_workers_for(ctx));
 	run_release(&b);
 	run_release(&a);
 	return rc;
@@ -307,4 +401,5 @@ const struct lesson lesson_gil = {
 	.unit = "x",
 	.plan = gil_plan,
 	.run = gil_run,
+	.judge = gil_judge,
 };

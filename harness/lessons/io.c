@@ -12,6 +12,7 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "harness/lessons/judge.h"
 #include "harness/lessons/kit.h"
 
 /* ---- Lesson 1: waiting ---- */
@@ -30,6 +31,18 @@ static void waiting_plan(struct lesson_ctx *ctx)
 		 "how many seconds will %ld fetches take, one after another, "
 		 "when the server waits %ld ms before each answer?",
 		 c->tasks, c->delay_ms);
+}
+
+/* The claim rests on the sequential fetches alone; what they should take
+ * is the server's waits. */
+static void waiting_judge(struct lesson_ctx *ctx, const struct sweep *s)
+{
+	const struct case_summary *f =
+		lesson_case(s, "sequential", TASK_FETCH, 0);
+	judge_spread(ctx, f, "the sequential fetches");
+	judge_expect(ctx, (double)ctx->plan.tasks * ctx->plan.delay_ms / 1e3,
+		     "%ld waits of %ld ms", ctx->plan.tasks,
+		     ctx->plan.delay_ms);
 }
 
 static void waiting_explain(struct lesson_ctx *ctx, const struct sweep *s)
@@ -67,9 +80,16 @@ static void waiting_explain(struct lesson_ctx *ctx, const struct sweep *s)
 	else
 		lesson_say("The CPU worked %.3f s, %.0f%% of the wall time: "
 			   "more than a program that mostly waits should "
-			   "need. Is this machine busy (load average %.2f)? "
-			   "Run the lesson again when it is quiet.",
-			   cpu, share * 100, lesson_load());
+			   "need. %s",
+			   cpu, share * 100,
+			   judge_machine_busy(ctx)
+				   ? "This machine was busy before the lesson "
+				     "began (see the load average below), and "
+				     "a busy machine makes every step slower: "
+				     "run the lesson again when it is quiet."
+				   : "Each fetch also connects, sends and "
+				     "reads: on a short wait that work is a "
+				     "visible share.");
 	if (kshare > 0.8)
 		lesson_say("The compute batch is the opposite: its CPU time "
 			   "is %.0f%% of its wall time. Work that keeps the "
@@ -96,6 +116,7 @@ const struct lesson lesson_waiting = {
 	.unit = "s",
 	.plan = waiting_plan,
 	.run = waiting_run,
+	.judge = waiting_judge,
 };
 
 /* ---- Lesson 2: threads for I/O ---- */
@@ -112,7 +133,7 @@ static void threads_io_plan(struct lesson_ctx *ctx)
 	lesson_plan_defaults(ctx, c);
 	c->tasks = ctx->quick ? 12 : 32;
 	c->delay_ms = ctx->quick ? 20 : 40;
-	c->repeat = ctx->quick ? 1 : 2;
+	c->repeat = 2;
 	c->workloads[0] = TASK_FETCH;
 	c->n_workloads = 1;
 	static const int quick[] = {1, 4, 12, 24, 0};
@@ -145,6 +166,20 @@ static void threads_io_best(const struct sweep *s,
 			break;
 		}
 	}
+}
+
+/* The prediction's case must agree with itself; it should take its
+ * ideal, ceil(N / C) waits. */
+static void threads_io_judge(struct lesson_ctx *ctx, const struct sweep *s)
+{
+	int cp = threads_io_c(ctx);
+	const struct case_summary *at =
+		lesson_case(s, "threads", TASK_FETCH, cp);
+	judge_spread(ctx, at, "the threads at the predicted C");
+	long rounds = (ctx->plan.tasks + cp - 1) / cp;
+	judge_expect(ctx, (double)rounds * ctx->plan.delay_ms / 1e3,
+		     "ceil(%ld/%d) = %ld rounds of %ld ms", ctx->plan.tasks, cp,
+		     rounds, ctx->plan.delay_ms);
 }
 
 static void threads_io_explain(struct lesson_ctx *ctx, const struct sweep *s)
@@ -190,11 +225,16 @@ static void threads_io_explain(struct lesson_ctx *ctx, const struct sweep *s)
 	else
 		lesson_say("Here the time stopped falling early, at C = %.0f, "
 			   "long before C reached N = %ld: something else "
-			   "limits the overlap (the server, setting up "
-			   "connections, or a busy machine: load average "
-			   "%.2f). At C = %d the run took %.2f times the "
-			   "ideal.",
-			   kc, c->tasks, lesson_load(), cmax, over);
+			   "limits the overlap (%s). At C = %d the run took "
+			   "%.2f times the ideal.",
+			   kc, c->tasks,
+			   judge_machine_busy(ctx)
+				   ? "this machine was busy before the lesson "
+				     "began, so threads waited for a core as "
+				     "well as for the server"
+				   : "the server, or setting up a connection "
+				     "per thread",
+			   cmax, over);
 }
 
 static int threads_io_run(struct lesson_ctx *ctx)
@@ -209,4 +249,5 @@ const struct lesson lesson_threads_io = {
 	.unit = "s",
 	.plan = threads_io_plan,
 	.run = threads_io_run,
+	.judge = threads_io_judge,
 };

@@ -13,8 +13,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/clock.h"
 #include "harness/cli/cli.h"
 #include "harness/external/python.h"
+#include "harness/lessons/judge.h"
 #include "harness/report/plot.h"
 #include "harness/run/run.h"
 #include "harness/run/stats.h"
@@ -26,7 +28,9 @@ void lesson_plan_defaults(struct lesson_ctx *ctx, struct run_config *c)
 	c->out_dir = ctx->out_dir;
 	c->plot = false; /* drawn by lesson_sweep */
 	c->quiet = !isatty(STDERR_FILENO);
-	c->repeat = ctx->quick ? 1 : 3;
+	/* Two runs at least, the baseline's too, even in --quick: one run
+	 * cannot show its own noise (judge.h). */
+	c->repeat = ctx->quick ? 2 : 3;
 	c->cmdline = ctx->cmdline; /* owned by the runner */
 }
 
@@ -61,8 +65,9 @@ void lesson_set_workers(struct run_config *c, const int *workers)
 	}
 }
 
-int lesson_sweep(struct lesson_ctx *ctx, struct run_config *c, const char *part,
-		 struct sweep *s)
+/* Runs the sweep and draws its plots; the caller says what the set is. */
+static int kit_sweep(struct lesson_ctx *ctx, struct run_config *c,
+		     const char *part, struct sweep *s)
 {
 	if (part)
 		snprintf(ctx->label, sizeof(ctx->label), "lesson-%d-%s",
@@ -77,12 +82,88 @@ int lesson_sweep(struct lesson_ctx *ctx, struct run_config *c, const char *part,
 	fflush(stdout);
 	int rc = run_execute(c, s);
 	fflush(stdout); /* before gnuplot writes to the same stdout */
-	if (s->n_records > 0 && !s->partial) {
+	if (s->n_records > 0 && !s->partial)
 		plot_result_set(s->dir, 1);
-		printf("  result set: %s\n", s->dir);
-		ctx->parts++;
-	}
 	fflush(stdout);
+	return rc;
+}
+
+/* The set a lesson explains: printed, counted, and the first one kept
+ * for lesson.json. */
+static void kit_keep_set(struct lesson_ctx *ctx, const struct sweep *s)
+{
+	if (s->n_records == 0 || s->partial)
+		return;
+	printf("  result set: %s\n", s->dir);
+	if (ctx->parts++ == 0)
+		snprintf(ctx->first_set, sizeof(ctx->first_set), "%s", s->dir);
+	fflush(stdout);
+}
+
+int lesson_sweep(struct lesson_ctx *ctx, struct run_config *c, const char *part,
+		 struct sweep *s)
+{
+	int rc = kit_sweep(ctx, c, part, s);
+	kit_keep_set(ctx, s);
+	return rc;
+}
+
+/* The most attempts a judged sweep makes, and the time all of a lesson's
+ * attempts may take together (seconds since the lesson began). */
+#define KIT_ATTEMPTS_MAX 3
+#define KIT_BUDGET_QUICK_S 30.0
+#define KIT_BUDGET_FULL_S 180.0
+
+/* Is there time for one more attempt with `next` runs per case, when the
+ * last one took took_s with c->repeat? */
+static bool kit_time_for(const struct lesson_ctx *ctx,
+			 const struct run_config *c, int next, double took_s)
+{
+	double budget = ctx->quick ? KIT_BUDGET_QUICK_S : KIT_BUDGET_FULL_S;
+	double spent = clock_now() - ctx->started;
+	return spent + took_s * next / c->repeat <= budget;
+}
+
+int lesson_sweep_judged(struct lesson_ctx *ctx, struct run_config *c,
+			const char *part, struct sweep *s,
+			lesson_judge_fn judge)
+{
+	int base = c->repeat, rc;
+	for (int attempt = 1;; attempt++) {
+		double t0 = clock_now();
+		judge_reset(ctx);
+		rc = kit_sweep(ctx, c, part, s);
+		ctx->attempts++;
+		if (rc != 0 || s->n_records == 0 || s->partial)
+			return rc;
+		judge(ctx, s);
+		int next = c->repeat + base;
+		if (!judge_retry_helps(ctx) || attempt == KIT_ATTEMPTS_MAX ||
+		    !kit_time_for(ctx, c, next, clock_now() - t0))
+			break;
+		printf("  set aside: %s\n", s->dir);
+		lesson_say("This run cannot show the claim yet: %s. Noise "
+			   "comes and goes, so the experiment runs again, "
+			   "with %d runs per case instead of %d (attempt %d "
+			   "of at most %d).",
+			   ctx->judge.why, next, c->repeat, attempt + 1,
+			   KIT_ATTEMPTS_MAX);
+		run_release(s);
+		c->repeat = next;
+	}
+	kit_keep_set(ctx, s);
+	if (ctx->judge.invalid)
+		lesson_say("Judged before it is explained: this run cannot "
+			   "show the claim (%s). %s",
+			   ctx->judge.why,
+			   judge_retry_helps(ctx)
+				   ? "Running it again did not help within "
+				     "the lesson's time; `--repeat R` asks "
+				     "for more runs from the start."
+				   : "Running it again would not help while "
+				     "something else keeps the cores busy; "
+				     "the explanation below says what the "
+				     "numbers can still show.");
 	return rc;
 }
 
@@ -133,8 +214,55 @@ double lesson_record_median(const struct sweep *s, const char *model,
 	return stats_spread(v, n).median;
 }
 
+double lesson_figure(const struct sweep *s, const char *model, enum task_type w,
+		     int workers, const char *name)
+{
+	double v[256];
+	size_t n = 0;
+	for (size_t i = 0; i < s->n_records && n < 256; i++) {
+		const struct run_record *r = &s->records[i];
+		double x = run_stats_get(&r->m.stats, name, NAN);
+		if (s->groups[r->group].workload == w &&
+		    strcmp(r->model->name, model) == 0 &&
+		    r->workers == workers && !isnan(x))
+			v[n++] = x;
+	}
+	return n ? stats_spread(v, n).median : NAN;
+}
+
+/* The lesson whose values lesson_measured keeps (lesson_keep_values). */
+static struct lesson_ctx *kit_values;
+
+void lesson_keep_values(struct lesson_ctx *ctx)
+{
+	kit_values = ctx;
+}
+
+/* Adds one value to the attached lesson's list (dropped when out of
+ * memory: lesson.json is a record, the terminal has the line). */
+static void kit_keep_value(const char *name, double value, const char *unit)
+{
+	struct lesson_ctx *ctx = kit_values;
+	if (!ctx)
+		return;
+	if (ctx->n_values == ctx->cap_values) {
+		size_t cap = ctx->cap_values ? 2 * ctx->cap_values : 32;
+		struct lesson_value *grown =
+			realloc(ctx->values, cap * sizeof(*grown));
+		if (!grown)
+			return;
+		ctx->values = grown;
+		ctx->cap_values = cap;
+	}
+	struct lesson_value *v = &ctx->values[ctx->n_values++];
+	snprintf(v->name, sizeof(v->name), "%s", name);
+	snprintf(v->unit, sizeof(v->unit), "%s", unit);
+	v->value = value;
+}
+
 double lesson_measured(const char *name, double value, const char *unit)
 {
+	kit_keep_value(name, value, unit);
 	printf("  measured: %s = %.4g%s%s\n", name, value, unit[0] ? " " : "",
 	       unit);
 	return value;
@@ -165,7 +293,10 @@ int lesson_run_plan(struct lesson_ctx *ctx, const char *const *models,
 		return 1;
 	}
 	struct sweep s;
-	int rc = lesson_sweep(ctx, c, part, &s);
+	int rc = ctx->lesson && ctx->lesson->judge
+			 ? lesson_sweep_judged(ctx, c, part, &s,
+					       ctx->lesson->judge)
+			 : lesson_sweep(ctx, c, part, &s);
 	if (rc == 0)
 		explain(ctx, &s);
 	else

@@ -27,17 +27,31 @@ int lesson_add_models(struct run_config *c, const char *const *names);
 void lesson_set_workers(struct run_config *c, const int *workers);
 
 /* Runs c as `concur run` would (table, result set), then draws the plots
- * with a terminal chart. The result set is named lesson-N[-part]. Returns
- * run_execute's status; *s must be released with run_release. */
+ * with a terminal chart and prints "  result set: DIR". The result set is
+ * named lesson-N[-part]. Returns run_execute's status; *s must be
+ * released with run_release. */
 int lesson_sweep(struct lesson_ctx *ctx, struct run_config *c, const char *part,
 		 struct sweep *s);
+
+/* What judges a finished sweep (judge.h), filling ctx->judge. */
+typedef void (*lesson_judge_fn)(struct lesson_ctx *ctx, const struct sweep *s);
+
+/* lesson_sweep, judged: while `judge` finds the run noisy (judge.h) and
+ * the lesson's time budget allows, the experiment runs again with more
+ * repetitions; a set put aside is printed as "  set aside: DIR". The
+ * last attempt is the one kept and explained; ctx->judge says whether it
+ * shows the claim. Returns run_execute's status. */
+int lesson_sweep_judged(struct lesson_ctx *ctx, struct run_config *c,
+			const char *part, struct sweep *s,
+			lesson_judge_fn judge);
 
 /* What a lesson says about a finished sweep. */
 typedef void (*lesson_explain_fn)(struct lesson_ctx *ctx,
 				  const struct sweep *s);
 
 /* The usual lesson: adds the models (NULL-ended) to ctx->plan, runs it
- * with lesson_sweep, explains when it completed. Returns the status. */
+ * with lesson_sweep (lesson_sweep_judged when the lesson has a judge),
+ * explains when it completed. Returns the status. */
 int lesson_run_plan(struct lesson_ctx *ctx, const char *const *models,
 		    const char *part, lesson_explain_fn explain);
 
@@ -59,9 +73,20 @@ double lesson_per_worker(const struct sweep *s, const char *model,
 double lesson_record_median(const struct sweep *s, const char *model,
 			    enum task_type w, int workers, char what);
 
+/* The median over the records of a case of the figure `name` a model
+ * reported (run_stats: "pool_start_s", ...); NAN when none did. */
+double lesson_figure(const struct sweep *s, const char *model, enum task_type w,
+		     int workers, const char *name);
+
 /* Prints "  measured: NAME = VALUE UNIT" (VALUE with 4 significant
- * digits; "nan" when it could not be measured). Returns value. */
+ * digits; "nan" when it could not be measured) and keeps it for
+ * lesson.json. Returns value. */
 double lesson_measured(const char *name, double value, const char *unit);
+
+/* Where lesson_measured keeps its values: the lesson being run (one per
+ * process; the runner attaches it before the lesson and detaches it
+ * after, so that the lessons' many calls need not pass it). */
+void lesson_keep_values(struct lesson_ctx *ctx);
 
 /* Prints a paragraph of explanation, indented and wrapped at 76 columns. */
 void lesson_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -5,13 +5,17 @@
  *     concur lesson                     the list, one question each
  *     concur lesson 2                   lesson 2: predict, run, explain
  *     concur lesson 2 --predict 0.3     the prediction on the command line
+ *     echo 0.3 | concur lesson 2        the prediction read from a pipe
  *     concur lesson 2 --no-pause        no question asked (tests, scripts)
  *     concur lesson 2 --quick --out DIR a shorter experiment, saved in DIR
+ *     concur lesson 5 --repeat 5        more runs per case from the start
  *
- * The runner states the question, takes the student's prediction (it
- * waits only when standard input is a terminal), lets the lesson run and
- * explain its experiment, then puts the prediction next to what happened.
- * The lessons themselves are in io.c, wait.c, cpu.c, mixed.c and cost.c.
+ * The runner states the question, takes the student's prediction (from
+ * the terminal, or a pipe read line by line: answer.c), lets the lesson
+ * run, judge (judge.c) and explain its experiment, then puts the
+ * prediction next to what happened and saves both as lesson.json in the
+ * result set. The lessons themselves are in io.c, wait.c, cpu.c, mixed.c,
+ * cost.c, race.c, locks.c and amdahl.c.
  */
 #include "harness/lessons/lesson.h"
 
@@ -24,20 +28,27 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "common/clock.h"
 #include "harness/cli/cli.h"
+#include "harness/lessons/amdahl.h"
+#include "harness/lessons/answer.h"
 #include "harness/lessons/beyond.h"
 #include "harness/lessons/cost.h"
 #include "harness/lessons/cpu.h"
 #include "harness/lessons/io.h"
 #include "harness/lessons/kit.h"
+#include "harness/lessons/locks.h"
 #include "harness/lessons/mixed.h"
+#include "harness/lessons/race.h"
 #include "harness/lessons/wait.h"
 
 static const struct lesson *const lessons[] = {
-	&lesson_waiting,    &lesson_threads_io, &lesson_processes_io,
-	&lesson_event_loop, &lesson_cpu_bound,	&lesson_gil,
-	&lesson_mixed,	    &lesson_how_many,	&lesson_worker_price,
-	&lesson_honest,	    &lesson_beyond,
+	&lesson_waiting,       &lesson_threads_io, &lesson_processes_io,
+	&lesson_event_loop,    &lesson_cpu_bound,  &lesson_gil,
+	&lesson_mixed,	       &lesson_how_many,   &lesson_worker_price,
+	&lesson_honest,	       &lesson_data_race,  &lesson_lock_price,
+	&lesson_false_sharing, &lesson_deadlock,   &lesson_amdahl,
+	&lesson_beyond,
 };
 
 #define N_LESSONS ((int)(sizeof(lessons) / sizeof(lessons[0])))
@@ -48,6 +59,7 @@ struct lesson_args {
 	bool has_prediction;
 	double prediction;
 	bool no_pause, quick;
+	long repeat; /* --repeat, or 0 */
 	const char *out_dir;
 };
 
@@ -62,15 +74,20 @@ static void lesson_list(FILE *out)
 static void lesson_usage(void)
 {
 	printf("usage: concur lesson [N] [--predict VALUE] [--no-pause] "
-	       "[--quick] [--out DIR]\n"
+	       "[--quick] [--repeat R] [--out DIR]\n"
 	       "Without N: the list of lessons. With N: states the question, "
 	       "asks for a\nprediction, runs a small experiment on this "
 	       "machine and explains it.\n"
 	       "  --predict VALUE  your prediction (a number), instead of "
 	       "being asked\n"
-	       "  --no-pause       do not ask (also when stdin is not a "
-	       "terminal)\n"
+	       "                   (a pipe works too: echo 0.3 | concur "
+	       "lesson 2)\n"
+	       "  --no-pause       do not ask or read a prediction\n"
 	       "  --quick          a shorter experiment (for tests)\n"
+	       "  --repeat R       runs per case (default 3, 2 with --quick); "
+	       "a noisy\n"
+	       "                   run is repeated with more, within a "
+	       "bounded time\n"
 	       "  --out DIR        where the result set goes (default "
 	       "results)\n\n");
 	lesson_list(stdout);
@@ -96,9 +113,14 @@ static int lesson_parse(int argc, char **argv, struct lesson_args *a)
 				       &a->prediction) != 0)
 				return -1;
 			a->has_prediction = true;
+		} else if (strcmp(arg, "--repeat") == 0 && has_value) {
+			if (cli_long("--repeat", argv[++i], 1, 50,
+				     &a->repeat) != 0)
+				return -1;
 		} else if (strcmp(arg, "--out") == 0 && has_value) {
 			a->out_dir = argv[++i];
 		} else if (strcmp(arg, "--predict") == 0 ||
+			   strcmp(arg, "--repeat") == 0 ||
 			   strcmp(arg, "--out") == 0) {
 			cli_error("lesson: option '%s' needs a value", arg);
 			return -1;
@@ -137,60 +159,21 @@ static int lesson_number(const char *text)
 	return (int)n;
 }
 
-/* Asks on the terminal; true with *out when the student answered. */
-static bool lesson_ask(const struct lesson *l, double *out)
+static void lesson_ctx_init(struct lesson_ctx *ctx, const struct lesson *l,
+			    const struct lesson_args *a, int n)
 {
-	char line[128];
-	for (int tries = 0; tries < 3; tries++) {
-		printf("  your prediction, in %s (Enter to skip): ", l->unit);
-		fflush(stdout);
-		if (!fgets(line, sizeof(line), stdin))
-			return false;
-		line[strcspn(line, "\n")] = '\0';
-		if (line[0] == '\0')
-			return false;
-		char *end;
-		double v = strtod(line, &end);
-		while (*end == ' ')
-			end++;
-		if (end != line && *end == '\0' && isfinite(v)) {
-			*out = v;
-			return true;
-		}
-		printf("  '%s' is not a number; type one like 1.5\n", line);
-	}
-	return false;
-}
-
-/* The prediction next to what happened. */
-static void lesson_compare(const struct lesson *l, const struct lesson_ctx *c,
-			   double predicted)
-{
-	lesson_heading("Your prediction");
-	if (isnan(c->actual)) {
-		printf("  prediction: %g %s; the run did not measure it (the "
-		       "part was skipped)\n",
-		       predicted, l->unit);
-		return;
-	}
-	double off = c->actual != 0 ? (predicted - c->actual) / c->actual : NAN;
-	printf("  prediction: %g %s; the run: %.4g %s; off by %+.0f%%\n",
-	       predicted, l->unit, c->actual, l->unit, off * 100);
-	double factor =
-		predicted > 0 && c->actual > 0
-			? fmax(predicted / c->actual, c->actual / predicted)
-			: INFINITY;
-	if (factor <= 1.25)
-		lesson_say("Close: within 25%%. Your model of the machine "
-			   "held.");
-	else if (factor <= 2)
-		lesson_say("The right order of magnitude, off by less than "
-			   "a factor of 2. Which part of the explanation "
-			   "above did you not count on?");
-	else
-		lesson_say("Off by more than a factor of 2. Read the "
-			   "explanation again and find the quantity you "
-			   "guessed differently: that is this lesson.");
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->number = n;
+	ctx->lesson = l;
+	ctx->quick = a->quick;
+	ctx->repeat = (int)a->repeat;
+	ctx->out_dir = a->out_dir;
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	ctx->cores = cores > 0 ? (int)cores : 1;
+	ctx->actual = NAN;
+	ctx->judge.expected = NAN;
+	ctx->started = clock_now();
+	ctx->load_before = lesson_load();
 }
 
 static int lesson_start(const struct lesson_args *a, int n, int argc,
@@ -198,29 +181,28 @@ static int lesson_start(const struct lesson_args *a, int n, int argc,
 {
 	const struct lesson *l = lessons[n - 1];
 	struct lesson_ctx ctx;
-	memset(&ctx, 0, sizeof(ctx));
-	ctx.number = n;
-	ctx.quick = a->quick;
-	ctx.out_dir = a->out_dir;
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	ctx.cores = cores > 0 ? (int)cores : 1;
-	ctx.actual = NAN;
+	lesson_ctx_init(&ctx, l, a, n);
 	ctx.cmdline = cli_join_args(argc, argv);
 	l->plan(&ctx);
+	if (ctx.repeat > 0)
+		ctx.plan.repeat = ctx.repeat;
 	printf("Lesson %d: %s\n  %s\n\n", n, l->title, l->question);
 	lesson_say("Predict: %s", ctx.ask);
-	bool has = a->has_prediction;
-	double predicted = a->prediction;
-	if (has)
-		printf("  your prediction: %g %s\n", predicted, l->unit);
-	else if (!a->no_pause && isatty(STDIN_FILENO))
-		has = lesson_ask(l, &predicted);
+	struct answer answer = {.given = a->has_prediction,
+				.predicted = a->prediction,
+				.from = "command line"};
+	if (answer.given)
+		printf("  your prediction: %g %s\n", answer.predicted, l->unit);
 	else
-		printf("  (no prediction asked: --no-pause or no terminal)\n");
+		answer_ask(l, a->no_pause, &answer);
 	fflush(stdout);
+	lesson_keep_values(&ctx);
 	int rc = l->run(&ctx);
-	if (has)
-		lesson_compare(l, &ctx, predicted);
+	lesson_keep_values(NULL);
+	answer_grade(l, &ctx, &answer);
+	if (answer_save(l, &ctx, &answer) != 0 && rc == 0)
+		rc = 1;
+	free(ctx.values);
 	free(ctx.cmdline);
 	return rc;
 }

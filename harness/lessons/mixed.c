@@ -9,6 +9,7 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "harness/lessons/judge.h"
 #include "harness/lessons/kit.h"
 
 /* ---- Lesson 7: mixed work ---- */
@@ -50,6 +51,25 @@ static void mixed_model(const struct sweep *s, const char *model, int cw,
 	*busy = lesson_measured(
 		name, cs ? (cs->user_s + cs->sys_s) / cs->wall.median : NAN,
 		"");
+}
+
+/* The claim rests on the loop and hybrid agreeing with themselves, and on
+ * the cores hybrid's pool computes on; what to expect is the ratio of
+ * their ideals, from the measured unit of compute. */
+static void mixed_judge(struct lesson_ctx *ctx, const struct sweep *s)
+{
+	int cw = mixed_c(ctx);
+	const struct case_summary *h = lesson_case(s, "hybrid", TASK_MIXED, cw);
+	const struct case_summary *e =
+		lesson_case(s, "eventloop", TASK_MIXED, cw);
+	judge_spread(ctx, e, "the event loop");
+	judge_spread(ctx, h, "hybrid");
+	judge_probe(ctx, ctx->cores > 1 ? ctx->cores : 0);
+	if (h && e)
+		judge_expect(ctx, e->ideal_s / h->ideal_s,
+			     "their ideal times, %.3f and %.3f s, with the "
+			     "measured unit of %.2f ms",
+			     e->ideal_s, h->ideal_s, s->unit_s * 1e3);
 }
 
 static void mixed_explain(struct lesson_ctx *ctx, const struct sweep *s)
@@ -99,12 +119,21 @@ static void mixed_explain(struct lesson_ctx *ctx, const struct sweep *s)
 			   ctx->cores == 1
 				   ? "with one core, the pool has no second "
 				     "core to compute on."
+			   : ctx->judge.invalid
+				   ? ctx->judge.why
 				   : "the compute is too short against the "
 				     "waits to matter; raise --work.");
 	lesson_say("gil: %.2f times the ideal, %.2f cores busy: the fetches "
 		   "overlap (I/O releases the lock) but the compute is "
 		   "serialised, like CPython threads.",
 		   xg, bg);
+	lesson_say("A caveat for Python: run_in_executor's default executor "
+		   "is a ThreadPoolExecutor, so pure-Python compute sent there "
+		   "still runs under the GIL, one thread at a time: the gil "
+		   "line, not the hybrid one. To compute in parallel, pass a "
+		   "ProcessPoolExecutor (its tasks and results are pickled, "
+		   "lesson 5) or call code that releases the GIL (zlib, "
+		   "hashlib, numpy).");
 	lesson_say("threads: %.2f times the ideal with %.2f cores busy. %s "
 		   "processes took %.2f times the ideal, paying an address "
 		   "space each.",
@@ -131,6 +160,7 @@ const struct lesson lesson_mixed = {
 	.unit = "x",
 	.plan = mixed_plan,
 	.run = mixed_run,
+	.judge = mixed_judge,
 };
 
 /* ---- Lesson 8: how many workers? ---- */
@@ -144,7 +174,7 @@ static void how_many_plan(struct lesson_ctx *ctx)
 	c->tasks = ctx->quick ? 16 : 32;
 	c->delay_ms = ctx->quick ? 10 : 20;
 	c->work = ctx->quick ? 5 : 10;
-	c->repeat = ctx->quick ? 1 : 2;
+	c->repeat = 2;
 	c->workloads[0] = TASK_MIXED;
 	c->n_workloads = 1;
 	static const int quick[] = {1, 2, 4, 8, 16, 0};
@@ -177,6 +207,47 @@ static void how_many_knee(const struct sweep *s,
 		if (cs && cs->wall.median <= (*best)->wall.median * 1.1)
 			*knee = cs;
 	}
+}
+
+/* The knee of the ideal times: what this machine should give when
+ * nothing else runs (the measured unit of compute, its cores). */
+static int how_many_ideal_knee(const struct sweep *s)
+{
+	const struct run_config *c = s->config;
+	double best = INFINITY;
+	for (size_t i = 0; i < c->n_workers; i++) {
+		const struct case_summary *cs =
+			lesson_case(s, "threads", TASK_MIXED, c->workers[i]);
+		if (cs && cs->ideal_s < best)
+			best = cs->ideal_s;
+	}
+	for (size_t i = 0; i < c->n_workers; i++) {
+		const struct case_summary *cs =
+			lesson_case(s, "threads", TASK_MIXED, c->workers[i]);
+		if (cs && cs->ideal_s <= best * 1.1)
+			return cs->workers;
+	}
+	return 0;
+}
+
+/* The knee rests on the baseline (W) and on the cases around it; the
+ * compute needs every core. */
+static void how_many_judge(struct lesson_ctx *ctx, const struct sweep *s)
+{
+	const struct case_summary *best, *knee;
+	how_many_knee(s, &best, &knee);
+	judge_spread(ctx, lesson_case(s, "sequential", TASK_MIXED, 0),
+		     "the sequential baseline");
+	judge_spread(ctx, knee, "the threads at the knee");
+	if (best != knee)
+		judge_spread(ctx, best, "the fastest threads");
+	judge_probe(ctx, ctx->cores);
+	int k = how_many_ideal_knee(s);
+	if (k > 0)
+		judge_expect(ctx, k,
+			     "the knee of the ideal times: %d cores, a "
+			     "measured unit of %.2f ms",
+			     ctx->cores, s->unit_s * 1e3);
 }
 
 static void how_many_explain(struct lesson_ctx *ctx, const struct sweep *s)
@@ -219,13 +290,25 @@ static void how_many_explain(struct lesson_ctx *ctx, const struct sweep *s)
 			   "knee the cores are the limit: more threads only "
 			   "queue for them.",
 			   knee->workers, little);
+	else if (ctx->judge.invalid)
+		lesson_say("The time stopped falling at C = %d, far from the "
+			   "law's %.1f, in a run that cannot show the claim "
+			   "(%s).",
+			   knee->workers, little, ctx->judge.why);
 	else
 		lesson_say("The time stopped falling at C = %d, far from the "
-			   "law's %.1f: the run was noisy or the machine "
-			   "busy (load average %.2f); rerun it with more "
-			   "repetitions.",
-			   knee->workers, little, lesson_load());
-	if (p_top > p_knee * 1.2)
+			   "law's %.1f: a batch this short starts with every "
+			   "task waiting at once and ends with few left, so "
+			   "its knee strays from a steady stream's; `concur "
+			   "lesson 8 --repeat 5`, or more --tasks with `concur "
+			   "run`, tells noise from that.",
+			   knee->workers, little);
+	if (knee == top)
+		lesson_say("The time fell until the largest C tried (%d): the "
+			   "knee is not inside this sweep, so nothing here "
+			   "was past it.",
+			   cmax);
+	else if (p_top > p_knee * 1.2)
 		lesson_say("Past the knee the throughput no longer grows, so "
 			   "by the same law each task's time must: the median "
 			   "task took %.1f ms at C = %d and %.1f ms at C = %d. "
@@ -250,4 +333,6 @@ const struct lesson lesson_how_many = {
 	.unit = "threads",
 	.plan = how_many_plan,
 	.run = how_many_run,
+	.judge = how_many_judge,
+	.close = 2, /* the sweep doubles C: one step is close */
 };

@@ -14,6 +14,7 @@
 
 #include "harness/cli/cli.h"
 #include "harness/report/class_gather.h"
+#include "harness/report/class_lessons.h"
 #include "harness/report/class_plot.h"
 #include "harness/report/file_replace.h"
 #include "harness/report/html.h"
@@ -255,6 +256,7 @@ static int class_write(const char *path, const char *title,
 			p->sets->refused);
 	fputs(".</p>\n", f);
 	class_machines(f, p->sets);
+	class_lessons(f, p->sets);
 	for (size_t i = 0; i < p->n_groups; i++) {
 		size_t j = 0;
 		while (j < i && strcmp(p->groups[j].workload,

@@ -126,6 +126,20 @@ int plot_result_set(const char *dir, int terminal)
 	return rc;
 }
 
+int plot_one_script(const char *dir, const char *name)
+{
+	if (!plot_have_gnuplot() || !plot_path_ok(dir))
+		return -1;
+	char file[128], script[4200], log[4200];
+	snprintf(file, sizeof(file), "plots/%s.gp", name);
+	concur_data_path(script, sizeof(script), file);
+	snprintf(log, sizeof(log), "%s/gnuplot.log", dir);
+	if (plot_script(script, dir, "files", log) == 0)
+		return 0;
+	fprintf(stderr, "concur: gnuplot failed on %s (see %s)\n", script, log);
+	return -1;
+}
+
 int plot_compare(const char *dir_a, const char *dir_b)
 {
 	if (!plot_have_gnuplot()) {

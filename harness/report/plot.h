@@ -11,6 +11,11 @@
  * is missing or failed (it says how to get the plots). */
 int plot_result_set(const char *dir, int terminal);
 
+/* Draws one picture of the set in dir: plots/NAME.gp (a lesson's own
+ * data, written after the set's plots, such as lock.csv). 0 or -1 after
+ * saying why. */
+int plot_one_script(const char *dir, const char *name);
+
 /* Draws two result sets side by side (plots/compare.gp): writes
  * dir_b/compare.png and .svg. Returns 0 or -1 (after saying why). */
 int plot_compare(const char *dir_a, const char *dir_b);

@@ -118,10 +118,16 @@ static void pass_watchdog_fired(struct sweep *s, struct run_record *r,
 				const struct batch *b)
 {
 	const char *w = task_type_name(s->groups[r->group].workload);
+	/* Verification counted an unfinished task either as wrong already
+	 * (not_run against a result) or as timing (timeout): move the latter
+	 * to wrong, and count no task twice. */
 	size_t unfinished = r->m.unfinished;
-	r->verify.wrong += unfinished;
-	r->verify.timing -=
+	size_t move =
 		unfinished < r->verify.timing ? unfinished : r->verify.timing;
+	r->verify.timing -= move;
+	r->verify.wrong += move;
+	if (r->verify.wrong + r->verify.crashed < unfinished)
+		r->verify.wrong = unfinished - r->verify.crashed;
 	/* The first lines: what the stopped workers were waiting for. */
 	r->verify.n_lines = 0;
 	pass_watchdog_waits(r, b);

@@ -213,8 +213,8 @@ static int run_url_by_name(char *url, size_t len)
 		return -1;
 	char tail[16];
 	snprintf(tail, sizeof(tail), "%s", port);
-	snprintf(url, len, "http://%s%s", host, tail);
-	return 0;
+	int n = snprintf(url, len, "http://%s%s", host, tail);
+	return n >= 0 && (size_t)n < len ? 0 : -1; /* a name too long */
 }
 
 static int run_start_server(struct sweep *s)

@@ -88,6 +88,8 @@ static int verify_shared_total(struct verify_report *rep, const struct task *t,
 	if (t->type != TASK_SHARED || want->kind != RESULT_OK ||
 	    got->kind != RESULT_OK)
 		return 0;
+	if (!rep->shared_noted)
+		rep->lost = (int64_t)(want->checksum - got->checksum);
 	if (rep->shared_noted || rep->n_lines >= VERIFY_MAX_LINES)
 		return 1;
 	char have[32], total[32];

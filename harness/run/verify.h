@@ -19,6 +19,7 @@
 #define CONCUR_VERIFY_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "common/task.h"
 
@@ -32,6 +33,9 @@ struct verify_report {
 	char lines[VERIFY_MAX_LINES][256]; /* the first differences, said */
 	size_t n_lines;
 	int shared_noted; /* a line says the shared counter's total */
+	int64_t lost;	  /* shared: increments the counter lost (the
+			     reference's total minus this run's; negative
+			     when counted twice); 0 otherwise */
 };
 
 /* A copy of b for the reference run: same tasks, delays under timeout_ms

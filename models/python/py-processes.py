@@ -4,17 +4,30 @@
 
 The lesson: each process has its own interpreter and its own GIL, so C
 processes compute in parallel and CPU-bound work speeds up with the cores,
-as in the C processes model. The price: starting the interpreters, and
-every task and result is pickled through a pipe.
+as in the C processes model. The price: starting the workers, and every
+task and result is pickled through a pipe.
+
+How the workers start is the start method (the batch's
+options.start_method, from `concur run --py-start`): "fork" copies this
+process as it is (Linux's default up to Python 3.13; cheap, but unsafe
+once threads run), "spawn" starts a fresh interpreter that imports this
+file again (the default on macOS and Windows; the slowest), "forkserver"
+forks each worker from a small server started once (Linux's default from
+Python 3.14). We report how long the pool took to have all its workers
+ready (pool_start_s) and what pickling one task and its result costs
+(pickle_us_per_task, pickle_bytes_per_task), measured by pickling each
+once more here.
 
 Watch for: nothing is shared unless you ask. Each worker gets its number
 from a counter in shared memory (multiprocessing.Value), under its lock;
 a plain global would be copied into each process and never agree.
 
 Run it:  build/concur run --models py-sequential,py-processes
-         --workloads compute --work 2 --workers 2   and see a speedup near 2.
+         --workloads compute --work 2 --workers 2   and see a speedup near 2;
+         add --py-start spawn and compare the figures column of runs.csv.
 """
 import multiprocessing
+import pickle
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -27,12 +40,13 @@ worker = None
 fetcher = None
 
 
-def start_worker(counter, options):
+def start_worker(counter, ready, options):
     global worker, fetcher
+    fetcher = Fetcher(options)  # this process's connection, kept alive
     with counter.get_lock():  # the processes take numbers one at a time
         worker = counter.value
         counter.value += 1
-    fetcher = Fetcher(options)  # this process's connection, kept alive
+        ready.value = max(ready.value, time.monotonic())
 
 
 def run(task, options, t0):
@@ -41,26 +55,52 @@ def run(task, options, t0):
     return run_task(task, fetcher, options, t0, "py-processes", worker)
 
 
+def pickle_cost(obj):
+    """Seconds and bytes to pickle obj and unpickle it: what the pool
+    does to every task on its way out and every result on its way back."""
+    t = time.perf_counter()
+    data = pickle.dumps(obj)
+    pickle.loads(data)
+    return time.perf_counter() - t, len(data)
+
+
 def main():
     tasks, options = read_batch()
     t0 = time.monotonic()
-    counter = multiprocessing.Value("i", 0)
+    # None: this Python's default start method.
+    context = multiprocessing.get_context(options.get("start_method"))
+    counter = context.Value("i", 0)
+    ready = context.Value("d", 0.0)  # when the last worker was ready
+    finished = []  # (task, result): pickled again after the run
     with ProcessPoolExecutor(max_workers=options["workers"],
+                             mp_context=context,
                              initializer=start_worker,
-                             initargs=(counter, options)) as pool:
+                             initargs=(counter, ready, options)) as pool:
         futures = {pool.submit(run, task, options, t0): task
                    for task in tasks}
         for future in as_completed(futures):
             try:
-                write_result(future.result())
+                result = future.result()
             except BrokenProcessPool:
                 # A worker died: its task, and every one still queued,
                 # is reported crashed rather than lost.
                 result = new_result(futures[future])
                 result["kind"] = "crashed"
                 result["message"] = "a worker process died"
-                write_result(result)
-    write_done(time.monotonic() - t0, counter.value)
+            write_result(result)
+            finished.append((futures[future], result))
+    run_s = time.monotonic() - t0
+    # Outside the timed run: what pickling cost, measured once more.
+    pickled_s, pickled_bytes = 0.0, 0
+    for task, result in finished:
+        for obj in ((task, options, t0), result):
+            s, n = pickle_cost(obj)
+            pickled_s, pickled_bytes = pickled_s + s, pickled_bytes + n
+    count = max(len(finished), 1)
+    figures = {"pool_start_s": max(ready.value - t0, 0.0),
+               "pickle_us_per_task": pickled_s / count * 1e6,
+               "pickle_bytes_per_task": pickled_bytes / count}
+    write_done(run_s, counter.value, figures)
 
 
 if __name__ == "__main__":

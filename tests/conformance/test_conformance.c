@@ -7,6 +7,16 @@
  * CONCUR_MODELS environment variable (make check-model MODEL=student);
  * CONCUR_LIST_SCENARIOS=1 prints the scenarios' names, one a line, in the
  * order their tests run (for `concur grade`).
+ *
+ * The "pool:" scenarios are where a queue-fed pool's classic bugs show
+ * every time (tests/support/pool_probe.h sets them up for exercises):
+ * every consumer asleep on an empty queue when it closes (a close that
+ * signals instead of broadcasting leaves some asleep), a spurious wake-up
+ * for each (an `if` around the wait lets the consumer leave), and tasks
+ * that wait until C of them run at once (a pool that holds its lock while
+ * running a task never gets there). Every run has a watchdog: a hang ends
+ * in seconds, saying what the threads wait on, and a worker that ends
+ * holding a lock ends the run at once.
  */
 #include <check.h>
 #include <stdio.h>
@@ -17,16 +27,29 @@
 #include "harness/external/dispatch.h"
 #include "harness/external/external.h"
 #include "models/model.h"
+#include "tests/support/pool_probe.h"
 #include "tests/support/runner.h"
 #include "tests/support/support.h"
 
 struct scenario {
 	const char *name;
 	int workers;
+	unsigned probe; /* pool_probe.h's flags, for exercises */
 	size_t tasks;
 	long timeout_ms;
 	void (*build)(struct batch *b, size_t i);
 };
+
+/* How long a run may take before the watchdog calls it a hang, and how
+ * long the gate and the barrier wait for the workers; longer under a
+ * sanitizer, which slows threads down several times. */
+#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
+#define CONFORMANCE_HANG_S 20.0
+#define CONFORMANCE_GATE_S 6.0
+#else
+#define CONFORMANCE_HANG_S 10.0
+#define CONFORMANCE_GATE_S 3.0
+#endif
 
 /* Mixed delays and sizes, 404 and 503, a refused port, a timeout. */
 static void build_fetch(struct batch *b, size_t i)
@@ -82,15 +105,21 @@ static void build_both(struct batch *b, size_t i)
 }
 
 static const struct scenario scenarios[] = {
-	{"fetch: delays, sizes, 404, 503, refused, timeout", 4, 20, 800,
+	{"fetch: delays, sizes, 404, 503, refused, timeout", 4, 0, 20, 800,
 	 build_fetch},
-	{"faults: reset, truncated, hang, drip", 3, 10, 600, build_faults},
-	{"compute", 3, 10, 5000, build_compute},
-	{"mixed", 4, 8, 5000, build_mixed},
-	{"edge: C = 1", 1, 6, 5000, build_both},
-	{"edge: C > N", 16, 3, 5000, build_both},
-	{"edge: N = 0", 4, 0, 5000, build_both},
-	{"edge: N = 1", 4, 1, 5000, build_both},
+	{"faults: reset, truncated, hang, drip", 3, 0, 10, 600, build_faults},
+	{"compute", 3, 0, 10, 5000, build_compute},
+	{"mixed", 4, 0, 8, 5000, build_mixed},
+	{"edge: C = 1", 1, 0, 6, 5000, build_both},
+	{"edge: C > N", 16, 0, 3, 5000, build_both},
+	{"edge: N = 0", 4, 0, 0, 5000, build_both},
+	{"edge: N = 1", 4, 0, 1, 5000, build_both},
+	{"pool: more workers than tasks, then close", 8, PROBE_GATE, 2, 5000,
+	 build_both},
+	{"pool: many consumers on an empty queue", 8,
+	 PROBE_GATE | PROBE_SPURIOUS, 6, 5000, build_both},
+	{"pool: every worker takes part", 4, PROBE_BARRIER, 12, 5000,
+	 build_both},
 };
 
 #define N_SCENARIOS (sizeof(scenarios) / sizeof(scenarios[0]))
@@ -136,6 +165,35 @@ static void choose_models(void)
 	}
 }
 
+/* What the probes saw of an exercise's run, before the results are
+ * compared (so the message names the cause, not only the effect). */
+static void check_pool(const struct scenario *sc, const struct batch *b,
+		       const char *who)
+{
+	ck_assert_msg(pool_probe_ended_holding() == 0,
+		      "%s: a worker thread ended holding a lock: a path "
+		      "returns without pthread_mutex_unlock",
+		      who);
+	if (sc->probe & PROBE_BARRIER)
+		ck_assert_msg(!pool_probe_barrier_gave_up(),
+			      "%s: at most %d of %d workers ran a task at "
+			      "once, however long they waited: the pool runs "
+			      "tasks one at a time (parallelism far below C)",
+			      who, pool_probe_most_at_once(), sc->workers);
+	/* Only a consumer that was woken for nothing can have left on it
+	 * (a pool that never waits loses its tasks otherwise). */
+	if (!(sc->probe & PROBE_SPURIOUS) || pool_probe_waited() == 0)
+		return;
+	size_t lost = 0;
+	for (size_t i = 0; i < b->n; i++)
+		lost += b->results[i].kind == RESULT_NOT_RUN;
+	ck_assert_msg(lost == 0,
+		      "%s: %zu of %zu tasks never ran: consumers left after "
+		      "a wake-up that found the queue empty but still open "
+		      "(each woke once for nothing here, as POSIX allows)",
+		      who, lost, b->n);
+}
+
 /* One (model, scenario): run it, then compare with the reference. */
 START_TEST(model_matches_reference)
 {
@@ -150,11 +208,19 @@ START_TEST(model_matches_reference)
 	o.workers = sc->workers;
 	o.fetch.timeout_ms = sc->timeout_ms;
 	o.stats = &stats;
-	b->t0 = clock_now();
-	ck_assert_msg(model_run(m, b, &o) == 0, "%s could not run '%s'",
-		      m->name, sc->name);
 	char who[256];
 	snprintf(who, sizeof(who), "%s on '%s'", m->name, sc->name);
+	pool_probe_arm(m->flags & MODEL_EXERCISE ? sc->probe : 0, sc->workers,
+		       CONFORMANCE_GATE_S);
+	/* An external model's threads are in another process, and CPython
+	 * computes ~80 times slower: only the suite's timeout bounds it. */
+	pool_probe_watch_start(
+		who, m->flags & MODEL_EXTERNAL ? 0 : CONFORMANCE_HANG_S);
+	b->t0 = clock_now();
+	int rc = model_run(m, b, &o);
+	pool_probe_watch_stop();
+	ck_assert_msg(rc == 0, "%s could not run '%s'", m->name, sc->name);
+	check_pool(sc, b, who);
 	support_assert_reference(b, sc->timeout_ms, who);
 	for (size_t i = 0; i < b->n; i++) {
 		const struct result *r = &b->results[i];

@@ -5,7 +5,11 @@
  * teacher's build has; the untouched exercise fails with the hint that
  * points at its mistake (and does not crash); the grade file parses as
  * Gradescope's results.json and its scores add up; bad MODEL and SANITIZE
- * values are one clear line and exit 2.
+ * values are one clear line and exit 2. Each classic bug of the exercise
+ * (tests/e2e/fixtures/BUG.sed patched into the answer, built by `make
+ * fixtures`) fails, every time, with the hint that names it; the grade
+ * file says whose source it graded, where, and has the same checks with
+ * and without a sanitizer.
  */
 #include <check.h>
 #include <jansson.h>
@@ -142,6 +146,116 @@ END_TEST
 
 /* The models `make check-model` must pass: every one that is not an
  * exercise (Python ones only where Python can run them). */
+/* A classic bug, the check it must fail and the hint it must get; the
+ * hint it must not get (the effect its cause explains). */
+static const struct {
+	const char *bug, *check, *hint, *not_hint;
+} classic[] = {
+	{"signal-at-close", "FAIL conformance: pool: more workers than tasks",
+	 "hint: A hang, most likely a lost wake-up", "A lock is never"},
+	{"if-not-while", "FAIL conformance: pool: many consumers on an empty",
+	 "hint: A consumer left too early", "A task was lost"},
+	{"no-unlock-when-closed", "FAIL conformance: edge: C = 1",
+	 "hint: A lock is never released", "lost wake-up"},
+	{"lock-held-while-running",
+	 "FAIL conformance: pool: every worker takes part",
+	 "hint: Tasks ran one at a time", "differs from the sequential"},
+};
+
+START_TEST(each_classic_bug_fails_with_its_hint)
+{
+	const char *build = getenv("BUILD");
+	char dir[512], args[2048], json[256];
+	snprintf(dir, sizeof(dir), "%s/fixtures/%s",
+		 build && build[0] ? build : "build", classic[_i].bug);
+	files_tmp_dir(grade_dir, sizeof(grade_dir), "grade-bug");
+	snprintf(json, sizeof(json), "%s/results.json", grade_dir);
+	snprintf(args, sizeof(args),
+		 "grade solution --quick --out %s --conformance "
+		 "%s/tests/test_conformance --source %s/solution.c",
+		 json, dir, dir);
+	char bin[600];
+	snprintf(bin, sizeof(bin), "%s/concur", dir);
+	int rc = support_run_bin(bin, args, out, sizeof(out), err, sizeof(err));
+	ck_assert_msg(rc == 1, "%s: exit %d, not 1 (make fixtures?): %s %s",
+		      classic[_i].bug, rc, out, err);
+	ck_assert_msg(strstr(out, classic[_i].check), "%s: not '%s':\n%s",
+		      classic[_i].bug, classic[_i].check, out);
+	ck_assert_msg(strstr(out, classic[_i].hint), "%s: no '%s':\n%s",
+		      classic[_i].bug, classic[_i].hint, out);
+	ck_assert_msg(!strstr(out, classic[_i].not_hint), "%s: '%s':\n%s",
+		      classic[_i].bug, classic[_i].not_hint, out);
+	double score;
+	ck_assert_int_gt(check_grade_file(json, &score), 0);
+	files_rm_dir(grade_dir);
+}
+END_TEST
+
+/* The number of checks and the most they can score. */
+static void grade_scale(const char *path, size_t *n, double *max,
+			json_t **extra)
+{
+	json_t *root = json_load_file(path, 0, NULL);
+	ck_assert_ptr_nonnull(root);
+	json_t *tests = json_object_get(root, "tests"), *t;
+	size_t i;
+	*n = json_array_size(tests);
+	*max = 0;
+	json_array_foreach(tests, i, t) *max +=
+		json_number_value(json_object_get(t, "max_score"));
+	*extra = json_incref(json_object_get(root, "extra_data"));
+	json_decref(root);
+}
+
+/* The same checks under a sanitizer (here only said, not built: the
+ * scale is what is compared); the grade file names the student, the
+ * machine, its cores and the source's hash. */
+START_TEST(grade_file_names_the_student_and_keeps_its_scale)
+{
+	char json[256], args[512];
+	size_t n[2];
+	double max[2];
+	json_t *extra[2];
+	for (int k = 0; k < 2; k++) {
+		files_tmp_dir(grade_dir, sizeof(grade_dir), "grade-scale");
+		snprintf(json, sizeof(json), "%s/results.json", grade_dir);
+		snprintf(args, sizeof(args),
+			 "grade solution --quick --out %s --student ana%s",
+			 json, k ? " --sanitize thread" : "");
+		int rc = support_run_bin(teacher_bin(), args, out, sizeof(out),
+					 err, sizeof(err));
+		ck_assert_msg(rc == 0, "exit %d: %s %s", rc, out, err);
+		grade_scale(json, &n[k], &max[k], &extra[k]);
+		files_rm_dir(grade_dir);
+	}
+	ck_assert_uint_eq(n[0], n[1]);
+	ck_assert(fabs(max[0] - max[1]) < 1e-9);
+	json_t *e = extra[0];
+	ck_assert_str_eq(json_string_value(json_object_get(e, "student")),
+			 "ana");
+	ck_assert_int_eq(json_integer_value(json_object_get(e, "cores")),
+			 sysconf(_SC_NPROCESSORS_ONLN));
+	ck_assert(json_is_string(json_object_get(e, "machine")));
+	ck_assert_str_eq(json_string_value(json_object_get(e, "source")),
+			 "models/exercises/solution.c");
+	ck_assert_uint_eq(
+		strlen(json_string_value(json_object_get(e, "source_fnv1a64"))),
+		16);
+	json_decref(extra[0]);
+	json_decref(extra[1]);
+}
+END_TEST
+
+START_TEST(grade_help_is_usage_and_exit_0)
+{
+	ck_assert_int_eq(
+		support_concur("grade --help", out, sizeof(out), NULL, 0), 0);
+	ck_assert_msg(strstr(out, "usage: concur grade MODEL") &&
+			      strstr(out, "--student"),
+		      "%s", out);
+}
+END_TEST
+
 static const struct model *builtin[32];
 static size_t n_builtin;
 
@@ -236,5 +350,9 @@ Suite *test_suite(void)
 	tcase_add_test(tc, solution_passes_and_is_timed_against_threads);
 	tcase_add_test(tc, the_solution_is_only_in_the_teachers_build);
 	tcase_add_test(tc, every_builtin_model_passes);
+	tcase_add_test(tc, grade_help_is_usage_and_exit_0);
+	tcase_add_test(tc, grade_file_names_the_student_and_keeps_its_scale);
+	tcase_add_loop_test(tc, each_classic_bug_fails_with_its_hint, 0,
+			    (int)(sizeof(classic) / sizeof(classic[0])));
 	return s;
 }

@@ -18,6 +18,7 @@
 #include "tests/support/support.h"
 
 #define OUT_MAX (256 * 1024)
+#define N_LESSONS 15
 
 static char out[OUT_MAX], err[16384];
 
@@ -25,7 +26,7 @@ START_TEST(list_names_every_lesson)
 {
 	int rc = support_concur("lesson", out, sizeof(out), err, sizeof(err));
 	ck_assert_int_eq(rc, 0);
-	for (int n = 1; n <= 10; n++) {
+	for (int n = 1; n <= N_LESSONS; n++) {
 		char num[32];
 		snprintf(num, sizeof(num), "\n  %2d  ", n);
 		ck_assert_msg(strstr(out, num), "lesson %d not listed: %s", n,
@@ -34,6 +35,10 @@ START_TEST(list_names_every_lesson)
 	/* "Beyond one machine" is listed (its number is its place in the
 	 * table; a tutorial names it by title: `concur lesson beyond`). */
 	ck_assert_msg(strstr(out, "  Beyond one machine "), "%s", out);
+	/* ... as the last one, after the N_LESSONS numbered here. */
+	char next[32];
+	snprintf(next, sizeof(next), "\n  %2d  ", N_LESSONS + 2);
+	ck_assert_ptr_null(strstr(out, next));
 }
 END_TEST
 
@@ -135,7 +140,7 @@ Suite *test_suite(void)
 	tcase_add_loop_test(tc, bad_input_exits_2, 0,
 			    (int)(sizeof(bad_args) / sizeof(bad_args[0])));
 	tcase_add_loop_test(tc, lesson_runs_and_its_numbers_match_its_run, 1,
-			    11);
+			    N_LESSONS + 1);
 	tcase_add_test(tc, prediction_is_compared_with_the_run);
 	TCase *beyond = runner_tcase(s, "beyond", 240);
 	tcase_add_test(beyond,

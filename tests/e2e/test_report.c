@@ -226,6 +226,33 @@ START_TEST(class_page_gathers_twenty_one_machines)
 END_TEST
 
 /* Opens page in headless Chromium: a screenshot, and the DOM it built. */
+/* Two students answer lesson 1 (one right, one far off): the class page
+ * shows each prediction beside what the machine should give, what it
+ * measured and the verdict, read from the lesson.json in each set. */
+START_TEST(class_page_shows_the_lesson_predictions)
+{
+	char cmd[4096], out[65536];
+	snprintf(cmd, sizeof(cmd),
+		 "echo 0.4 | %s lesson 1 --quick --out %s/lessons/right && "
+		 "echo 30 | %s lesson 1 --quick --out %s/lessons/far && "
+		 "%s class --out %s/lessons.html %s/lessons",
+		 bin(), dir, bin(), dir, bin(), dir, dir);
+	int rc = run_sh(cmd, out, sizeof(out));
+	ck_assert_msg(rc == 0, "exit %d:\n%s", rc, out);
+	char path[300];
+	snprintf(path, sizeof(path), "%s/lessons.html", dir);
+	char *page = slurp(path);
+	ck_assert_ptr_nonnull(page);
+	ck_assert_msg(strstr(page, "predictions against each machine") &&
+			      strstr(page, "<h3>Lesson 1: ") &&
+			      strstr(page, "<td>0.4</td>") &&
+			      strstr(page, "<td>30</td>") &&
+			      strstr(page, ">close") && strstr(page, ">off<"),
+		      "%s", page);
+	free(page);
+}
+END_TEST
+
 START_TEST(chromium_draws_the_report_and_the_class_page)
 {
 	if (system("command -v chromium >/dev/null 2>&1") != 0) {
@@ -280,6 +307,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, compare_gives_an_interval_a_test_and_a_verdict);
 	tcase_add_test(tc, compare_says_when_the_runs_are_too_few);
 	tcase_add_test(tc, class_page_gathers_twenty_one_machines);
+	tcase_add_test(tc, class_page_shows_the_lesson_predictions);
 	tcase_add_test(tc, chromium_draws_the_report_and_the_class_page);
 	return s;
 }

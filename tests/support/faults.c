@@ -9,6 +9,7 @@
 #include "common/clock.h"
 #include "common/execute.h"
 #include "common/kernel.h"
+#include "tests/support/pool_probe.h"
 
 void __real_task_execute(struct batch *b, size_t i, CURL *h,
 			 const struct run_opts *o, const char *model,
@@ -48,7 +49,9 @@ void __wrap_task_execute(struct batch *b, size_t i, CURL *h,
 		trace_event(o, model, worker, i, "start", r);
 		raise(SIGKILL);
 	}
+	pool_probe_task_begin();
 	__real_task_execute(b, i, h, o, model, worker);
+	pool_probe_task_end();
 }
 
 void __wrap_task_compute(const struct task *t, struct result *r)

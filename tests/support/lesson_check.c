@@ -169,7 +169,7 @@ const char *lesson_check(int n, const char *out)
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	l.cores = cores > 0 ? (int)cores : 1;
 	const char *p = out;
-	while (l.sets < 3 && (p = strstr(p, "  result set: "))) {
+	while (l.sets < LC_MAX_SETS && (p = strstr(p, "  result set: "))) {
 		char dir[4096], path[4200];
 		p += strlen("  result set: ");
 		snprintf(dir, sizeof(dir), "%.*s", (int)strcspn(p, "\n"), p);
@@ -187,6 +187,8 @@ const char *lesson_check(int n, const char *out)
 		lc_beyond(&l);
 	else if (!l.err && n >= 1 && n <= 10)
 		lc_lesson(&l);
+	if (!l.err && n >= 11)
+		lc_lesson_state(&l);
 	if (!l.err && l.checked < 2)
 		lc_fail(&l,
 			"only %d measured numbers; an explanation needs "

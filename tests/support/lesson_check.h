@@ -22,11 +22,15 @@ int lesson_measured_value(const char *out, const char *key, double *v);
 
 /* ---- for tests/support/lesson_numbers.c: the recomputing kit ---- */
 
+/* Result sets a lesson may save (lesson 12: one per --sync). */
+#define LC_MAX_SETS 8
+
 /* One lesson output being checked. */
 struct lc {
 	int n;
 	const char *out;
-	struct csv sum[3], runs[3]; /* per result set, in printed order */
+	struct csv sum[LC_MAX_SETS], runs[LC_MAX_SETS]; /* per result set,
+							   in printed order */
 	int sets;
 	int cores;
 	const char *err; /* the first problem, or NULL */
@@ -63,5 +67,7 @@ void lc_lesson(struct lc *l);
 /* The checks of "Beyond one machine", whatever its number
  * (lesson_beyond.c). */
 void lc_beyond(struct lc *l);
+/* The same for lessons 11 to 15 (lesson_numbers_state.c). */
+void lc_lesson_state(struct lc *l);
 
 #endif
