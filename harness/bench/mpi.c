@@ -69,32 +69,6 @@ static int bench_mpi_cpu(struct bench_ctx *ctx)
 	return rc;
 }
 
-/* Runs argv, reads {"latency_us": X} from its stdout. NAN on failure. */
-static double bench_run_latency(char *const argv[])
-{
-	int fd[2];
-	if (pipe(fd) != 0)
-		return NAN;
-	pid_t pid = fork();
-	if (pid == 0) {
-		dup2(fd[1], STDOUT_FILENO);
-		close(fd[0]);
-		close(fd[1]);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	close(fd[1]);
-	char buf[256] = "";
-	ssize_t got = pid > 0 ? read(fd[0], buf, sizeof(buf) - 1) : -1;
-	close(fd[0]);
-	if (pid > 0)
-		waitpid(pid, NULL, 0);
-	double us = NAN;
-	if (got <= 0 || sscanf(buf, "{\"latency_us\": %lf}", &us) != 1)
-		return NAN;
-	return us;
-}
-
 static int bench_mpi_latency(struct bench_ctx *ctx)
 {
 	static const char *const btl[] = {"self,vader", "self,tcp"};
@@ -102,14 +76,11 @@ static int bench_mpi_latency(struct bench_ctx *ctx)
 	if (!bench_have_mpi("mpi-latency"))
 		return 0;
 	for (int k = 0; k < 2; k++) {
-		struct mpi_launch l;
 		char why[512];
-		if (mpi_latency_argv(btl[k], &l, why, sizeof(why)) != 0)
-			return 0;
 		double v[64];
 		int reps = ctx->repeat < 64 ? ctx->repeat : 64;
 		for (int r = 0; r < reps; r++)
-			v[r] = bench_run_latency(l.argv);
+			v[r] = mpi_latency_us(btl[k], why, sizeof(why));
 		bench_add_row(ctx,
 			      &(struct bench_row){"mpi-latency", label[k], 2,
 						  bench_median(v, (size_t)reps),

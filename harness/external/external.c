@@ -90,7 +90,7 @@ int external_available(const struct model *m, const struct run_opts *o,
 {
 	char path[4096];
 	if (m->flags & MODEL_MPI)
-		return mpi_available(m, why, len);
+		return mpi_available(why, len);
 	if (!m->command || ext_command_path(m, path, sizeof(path)) != 0) {
 		snprintf(why, len, "%s: no command", m->name);
 		return 0;
@@ -123,23 +123,26 @@ double external_default_timeout(const struct batch *b, const struct run_opts *o)
 
 /* ---- Starting it -------------------------------------------------------- */
 
-/* Forks and execs argv with pipes on its stdin and stdout; stderr is
- * ours. A third pipe, closed by a successful exec, carries exec's errno
- * back, so "could not start" is told apart from "started and failed". */
+/* Forks and execs argv with pipes on its stdin and stdout, and on its
+ * stderr when x->said wants it (else stderr is ours). A third pipe, closed
+ * by a successful exec, carries exec's errno back, so "could not start"
+ * is told apart from "started and failed". */
 static int ext_spawn(struct ext_run *x, char *const argv[], char *why,
 		     size_t len)
 {
-	int in[2], out[2], err[2];
+	int in[2], out[2], err[2], said[2] = {-1, -1};
 	if (pipe2(in, O_CLOEXEC) != 0)
 		goto fail;
 	if (pipe2(out, O_CLOEXEC) != 0)
 		goto fail_in;
 	if (pipe2(err, O_CLOEXEC) != 0)
 		goto fail_out;
+	if (x->said && pipe2(said, O_CLOEXEC) != 0)
+		goto fail_err;
 	pid_t parent = getpid();
 	x->pid = fork();
 	if (x->pid < 0)
-		goto fail_err;
+		goto fail_said;
 	if (x->pid == 0) {
 		/* The child: only async-signal-safe calls until exec. Its
 		 * own process group, and it dies if the harness dies. */
@@ -149,6 +152,8 @@ static int ext_spawn(struct ext_run *x, char *const argv[], char *why,
 			_exit(127);
 		dup2(in[0], STDIN_FILENO); /* dup2 clears FD_CLOEXEC */
 		dup2(out[1], STDOUT_FILENO);
+		if (said[1] >= 0)
+			dup2(said[1], STDERR_FILENO);
 		execv(argv[0], argv);
 		int e = errno;
 		if (write(err[1], &e, sizeof(e)) < 0)
@@ -161,8 +166,11 @@ static int ext_spawn(struct ext_run *x, char *const argv[], char *why,
 	close(in[0]);
 	close(out[1]);
 	close(err[1]);
+	if (said[1] >= 0)
+		close(said[1]);
 	x->in_fd = in[1];
 	x->out_fd = out[0];
+	x->err_fd = said[0];
 
 	int exec_errno = 0;
 	ssize_t got;
@@ -174,15 +182,26 @@ static int ext_spawn(struct ext_run *x, char *const argv[], char *why,
 		waitpid(x->pid, NULL, 0);
 		close(x->in_fd);
 		close(x->out_fd);
+		if (x->err_fd >= 0)
+			close(x->err_fd);
+		x->err_fd = -1;
 		snprintf(why, len, "cannot run %s: %s", argv[0],
 			 strerror(exec_errno));
 		return -1;
 	}
-	/* Neither pipe may block the loop. */
+	/* No pipe may block the loop. */
 	fcntl(x->in_fd, F_SETFL, fcntl(x->in_fd, F_GETFL) | O_NONBLOCK);
 	fcntl(x->out_fd, F_SETFL, fcntl(x->out_fd, F_GETFL) | O_NONBLOCK);
+	if (x->err_fd >= 0)
+		fcntl(x->err_fd, F_SETFL,
+		      fcntl(x->err_fd, F_GETFL) | O_NONBLOCK);
 	return 0;
 
+fail_said:
+	if (said[0] >= 0) {
+		close(said[0]);
+		close(said[1]);
+	}
 fail_err:
 	close(err[0]);
 	close(err[1]);
@@ -257,15 +276,19 @@ static void ext_pump(struct ext_run *x)
 			x->timed_out = 1;
 			return;
 		}
-		struct pollfd p[2] = {{.fd = x->out_fd, .events = POLLIN},
+		struct pollfd p[3] = {{.fd = x->out_fd, .events = POLLIN},
+				      {.fd = x->err_fd, .events = POLLIN},
 				      {.fd = x->in_fd, .events = POLLOUT}};
 		int ms = left * 1000 < EXT_TICK_MS ? (int)(left * 1000) + 1
 						   : EXT_TICK_MS;
-		int ready = poll(p, x->in_fd >= 0 ? 2 : 1, ms);
+		int ready =
+			poll(p, x->in_fd >= 0 ? 3 : 2, ms); /* fd -1: skipped */
 		if (ready < 0 && errno != EINTR)
 			return;
-		if (x->in_fd >= 0 && p[1].revents)
+		if (x->in_fd >= 0 && p[2].revents)
 			ext_feed(x);
+		if (p[1].revents)
+			mpi_said_read(x->said, &x->err_fd);
 		if (p[0].revents)
 			ext_drain(x);
 		else if (ext_exited(x)) {
@@ -314,7 +337,12 @@ static int ext_unavailable(struct ext_run *x, const char *why)
 int external_run(const struct model *m, struct batch *b,
 		 const struct run_opts *o)
 {
-	struct ext_run x = {.m = m, .b = b, .o = o, .in_fd = -1, .out_fd = -1};
+	struct ext_run x = {.m = m,
+			    .b = b,
+			    .o = o,
+			    .in_fd = -1,
+			    .out_fd = -1,
+			    .err_fd = -1};
 	char why[256] = "", path[4096];
 	/* Writing to a program that has exited must be an error we see
 	 * (EPIPE), not a signal that kills the harness. */
@@ -323,10 +351,12 @@ int external_run(const struct model *m, struct batch *b,
 	char *argv[3] = {path, NULL, NULL};
 	char *const *args = argv;
 	struct mpi_launch mpi; /* MPI models: mpirun ... concur-mpi */
+	struct mpi_said said = {.pass_all = o->trace};
 	if (m->flags & MODEL_MPI) {
 		if (mpi_launch_argv(m, o, b->n, &mpi, why, sizeof(why)) != 0)
 			return ext_unavailable(&x, why);
 		args = mpi.argv;
+		x.said = &said;
 	} else if (!m->command ||
 		   ext_command_path(m, path, sizeof(path)) != 0 ||
 		   access(path, R_OK) != 0) {
@@ -362,6 +392,12 @@ int external_run(const struct model *m, struct batch *b,
 	struct rusage ru;
 	memset(&ru, 0, sizeof(ru));
 	ext_reap(&x, &wstatus, &ru);
+	if (x.err_fd >= 0) /* the group is gone: what is left of it */
+		mpi_said_read(x.said, &x.err_fd);
+	if (x.err_fd >= 0) { /* still held open by a stray: stop here */
+		mpi_said_bytes(x.said, NULL, 0);
+		close(x.err_fd);
+	}
 	double wall = clock_now() - x.t_start;
 
 	ext_proto_finish(&x, wstatus, timeout);

@@ -2,24 +2,36 @@
 /* mpi.c - the mpirun command line of the MPI models (see mpi.h). */
 #include "harness/external/mpi.h"
 
+#include <errno.h>
 #include <libgen.h>
+#include <math.h>
+#include <sys/wait.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-/* The first executable `name` on PATH, into buf. */
+/* The first executable `name` on PATH, into buf, in a folder whose links
+ * are resolved: mpirun finds Open MPI's prefix from its own path, and
+ * through Debian's /bin -> usr/bin link that prefix would be "/", which
+ * it refuses. (The name itself stays: mpirun is a link to orterun, and
+ * says so in its messages when called by that name.) */
 static int mpi_which(const char *name, char *buf, size_t len)
 {
 	const char *path = getenv("PATH");
+	char dir[PATH_MAX], real[PATH_MAX];
 	if (!path || !*path)
 		path = "/usr/local/bin:/usr/bin:/bin";
 	while (*path) {
-		size_t dir = strcspn(path, ":");
-		int n = snprintf(buf, len, "%.*s/%s", (int)dir, path, name);
-		if (n > 0 && (size_t)n < len && access(buf, X_OK) == 0)
+		size_t n = strcspn(path, ":");
+		snprintf(dir, sizeof(dir), "%.*s", (int)n, path);
+		int k = realpath(dir, real)
+				? snprintf(buf, len, "%s/%s", real, name)
+				: -1;
+		if (k > 0 && (size_t)k < len && access(buf, X_OK) == 0)
 			return 0;
-		path += dir + (path[dir] == ':');
+		path += n + (path[n] == ':');
 	}
 	return -1;
 }
@@ -43,19 +55,18 @@ static int mpi_program(char *buf, size_t len)
 	return -1;
 }
 
-int mpi_available(const struct model *m, char *why, size_t len)
+int mpi_available(char *why, size_t len)
 {
 	char path[4096];
 	if (mpi_which("mpirun", path, sizeof(path)) != 0) {
-		snprintf(why, len, "%s: no mpirun on PATH: %s", m->name,
-			 MPI_INSTALL_HINT);
+		snprintf(why, len, "no mpirun on PATH: %s", MPI_INSTALL_HINT);
 		return 0;
 	}
 	if (mpi_program(path, sizeof(path)) != 0) {
 		snprintf(why, len,
-			 "%s: concur-mpi was not built (no mpicc when "
-			 "concur was built): %s",
-			 m->name, MPI_INSTALL_HINT);
+			 "concur-mpi was not built (no mpicc when concur was "
+			 "built): %s",
+			 MPI_INSTALL_HINT);
 		return 0;
 	}
 	return 1;
@@ -72,7 +83,7 @@ int mpi_ranks(const struct model *m, int workers, size_t n)
 int mpi_launch_argv(const struct model *m, const struct run_opts *o, size_t n,
 		    struct mpi_launch *l, char *why, size_t len)
 {
-	if (!mpi_available(m, why, len) ||
+	if (!mpi_available(why, len) ||
 	    mpi_which("mpirun", l->mpirun, sizeof(l->mpirun)) != 0 ||
 	    mpi_program(l->program, sizeof(l->program)) != 0)
 		return -1;
@@ -129,4 +140,137 @@ int mpi_latency_argv(const char *btl, struct mpi_launch *l, char *why,
 	l->argv[k + 3] = "--latency";
 	l->argv[k + 4] = NULL;
 	return 0;
+}
+
+/* Runs argv, reads {"latency_us": X} from its stdout; NAN on failure. */
+static double mpi_run_latency(char *const argv[])
+{
+	int fd[2];
+	if (pipe(fd) != 0)
+		return NAN;
+	pid_t pid = fork();
+	if (pid == 0) {
+		dup2(fd[1], STDOUT_FILENO);
+		close(fd[0]);
+		close(fd[1]);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	close(fd[1]);
+	char buf[256] = "";
+	ssize_t got = pid > 0 ? read(fd[0], buf, sizeof(buf) - 1) : -1;
+	close(fd[0]);
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+	double us = NAN;
+	if (got <= 0 || sscanf(buf, "{\"latency_us\": %lf}", &us) != 1)
+		return NAN;
+	return us;
+}
+
+double mpi_latency_us(const char *btl, char *why, size_t len)
+{
+	struct mpi_launch l;
+	if (mpi_latency_argv(btl, &l, why, len) != 0)
+		return NAN;
+	double us = mpi_run_latency(l.argv);
+	if (isnan(us))
+		snprintf(why, len, "the ping-pong over %s did not report", btl);
+	return us;
+}
+
+/* ---- What mpirun says --------------------------------------------------- */
+
+/* A line of the ranks' own: --trace's "[mpi w3] ..." or "[mpi-static w0]
+ * ...", and concur-mpi's own errors. */
+static int mpi_line_is_ours(const char *line, size_t n)
+{
+	return (n >= 4 && memcmp(line, "[mpi", 4) == 0) ||
+	       (n >= 11 && memcmp(line, "concur-mpi:", 11) == 0);
+}
+
+static void mpi_said_line(struct mpi_said *s)
+{
+	if (s->pass_all || mpi_line_is_ours(s->line, s->line_len)) {
+		fprintf(stderr, "%.*s\n", (int)s->line_len, s->line);
+		return;
+	}
+	size_t room = sizeof(s->held) - 1 - s->held_len;
+	size_t n = s->line_len + 1 < room ? s->line_len + 1 : room;
+	memcpy(s->held + s->held_len, s->line, n ? n - 1 : 0);
+	if (n) {
+		s->held[s->held_len + n - 1] = '\n';
+		s->held_len += n;
+	}
+	s->held[s->held_len] = '\0';
+}
+
+void mpi_said_bytes(struct mpi_said *s, const char *buf, size_t n)
+{
+	if (!buf) { /* end of file: a last line without its newline */
+		if (s->line_len > 0)
+			mpi_said_line(s);
+		s->line_len = 0;
+		return;
+	}
+	for (size_t k = 0; k < n; k++) {
+		if (buf[k] == '\n') {
+			mpi_said_line(s);
+			s->line_len = 0;
+		} else if (s->line_len < sizeof(s->line)) {
+			s->line[s->line_len++] = buf[k];
+		}
+	}
+}
+
+void mpi_said_read(struct mpi_said *s, int *fd)
+{
+	char buf[4096];
+	ssize_t n;
+	while ((n = read(*fd, buf, sizeof(buf))) > 0 ||
+	       (n < 0 && errno == EINTR))
+		if (n > 0)
+			mpi_said_bytes(s, buf, (size_t)n);
+	if (n == 0 || (n < 0 && errno != EAGAIN)) {
+		mpi_said_bytes(s, NULL, 0);
+		close(*fd);
+		*fd = -1;
+	}
+}
+
+/* Appends the text from p up to the end of its paragraph (a blank line or
+ * a line of dashes) to out as one line, spaces collapsed. */
+static void mpi_paragraph(const char *p, char *out, size_t len)
+{
+	size_t used = 0;
+	for (; *p && used + 1 < len; p++) {
+		if (*p == '\n' && (p[1] == '\n' || p[1] == '-' || !p[1]))
+			break;
+		char c = *p == '\n' || *p == '\t' ? ' ' : *p;
+		if (c == ' ' && (used == 0 || out[used - 1] == ' '))
+			continue;
+		out[used++] = c;
+	}
+	while (used > 0 && out[used - 1] == ' ')
+		used--;
+	out[used] = '\0';
+}
+
+int mpi_said_summary(const struct mpi_said *s, char *out, size_t len)
+{
+	/* A rank that died is named in one line; anything else, Open MPI
+	 * explains in its first paragraph. */
+	const char *p = strstr(s->held, " noticed that process");
+	while (p && p > s->held && p[-1] != '\n') /* "mpirun noticed ..." */
+		p--;
+	if (!p) {
+		p = s->held;
+		while (*p == '-' || *p == '\n' || *p == ' ') {
+			const char *eol = strchr(p, '\n');
+			p = eol ? eol + 1 : p + strlen(p);
+		}
+	}
+	mpi_paragraph(p, out, len);
+	/* Open MPI's messages name a rank only once ranks have run. */
+	return strstr(s->held, "rank ") != NULL;
 }

@@ -44,7 +44,7 @@ struct mpi_launch {
 };
 
 /* Can m run here: mpirun on PATH and the concur-mpi program built? */
-int mpi_available(const struct model *m, char *why, size_t len);
+int mpi_available(char *why, size_t len);
 
 /* How many ranks a launch starts for C = workers and n tasks: the
  * workers (never more than the tasks, at least 1) plus the model's
@@ -60,5 +60,37 @@ int mpi_launch_argv(const struct model *m, const struct run_opts *o, size_t n,
  * for shared memory, "self,tcp" for TCP). */
 int mpi_latency_argv(const char *btl, struct mpi_launch *l, char *why,
 		     size_t len);
+
+/* The one-way latency of an 8-byte message over BTL, in microseconds:
+ * one `mpirun -np 2 ... concur-mpi --latency` run (OSU-style, see
+ * models/mpi/pingpong.c). NAN with the reason in why on failure. */
+double mpi_latency_us(const char *btl, char *why, size_t len);
+
+/* What mpirun writes on its stderr (the harness reads it through a
+ * pipe). The ranks' own lines (--trace's "[mpi w3] ...", "concur-mpi:
+ * ...") pass through to ours as they come; Open MPI's messages (boxes of
+ * dashes, ten lines for one fact) are held, and when the run fails the
+ * harness says one line of its own made from them. With pass_all
+ * (--trace) everything passes through. */
+struct mpi_said {
+	int pass_all;
+	char line[1024]; /* the line being assembled (longer: cut) */
+	size_t line_len;
+	char held[4096]; /* Open MPI's lines (the first 4 KiB) */
+	size_t held_len;
+};
+
+/* Takes n bytes of mpirun's stderr; (NULL, 0) at end of file. */
+void mpi_said_bytes(struct mpi_said *s, const char *buf, size_t n);
+
+/* Reads what is there now on *fd (non-blocking) into s; at end of file
+ * closes it and sets *fd to -1. */
+void mpi_said_read(struct mpi_said *s, int *fd);
+
+/* One line saying why the job failed, into out: the line naming a rank
+ * that died, else Open MPI's first paragraph (empty when it said
+ * nothing). Returns 1 when what it said names a rank, that is, ranks had
+ * started; 0 when the job never started (a host unreachable, no slots). */
+int mpi_said_summary(const struct mpi_said *s, char *out, size_t len);
 
 #endif

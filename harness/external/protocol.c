@@ -16,6 +16,7 @@
 #include <jansson.h>
 #include <math.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -279,6 +280,33 @@ void ext_proto_bytes(struct ext_run *x, const char *buf, size_t n)
 
 /* ---- What is left to say ------------------------------------------------ */
 
+/* mpirun failed: a rank died (its unreported tasks crashed; mpirun
+ * ended the others) or the ranks never started (a host unreachable, too
+ * few slots: the tasks were not run). Open MPI's many lines become one of
+ * ours, said once here. */
+static void ext_mpi_verdict(const struct ext_run *x, int status,
+			    enum result_kind *missing, char *why, size_t len)
+{
+	char said[300];
+	int ran = mpi_said_summary(x->said, said, sizeof(said)) ||
+		  x->n_reported > 0;
+	if (!said[0])
+		snprintf(said, sizeof(said), "mpirun exited with status %d",
+			 status);
+	*missing = ran ? RESULT_CRASHED : RESULT_NOT_RUN;
+	bool hosts = x->o->hosts || x->o->hostfile;
+	char line[512];
+	snprintf(line, sizeof(line), "%s%s%s",
+		 ran ? "" : "the ranks never started: ", said,
+		 !ran && hosts ? " (is every host reachable by ssh without a "
+				 "password, with concur at the same path?)"
+			       : "");
+	fprintf(stderr, "concur: %s: %s\n", x->m->name, line);
+	size_t n = strlen(line) < len ? strlen(line) : len - 1;
+	memcpy(why, line, n); /* the results keep what fits */
+	why[n] = '\0';
+}
+
 /* How the program ended, and what that makes of the tasks it did not
  * report. */
 static enum external_status ext_verdict(const struct ext_run *x, int wstatus,
@@ -297,6 +325,10 @@ static enum external_status ext_verdict(const struct ext_run *x, int wstatus,
 		snprintf(why, len, "the program died of signal %d (%s)",
 			 WTERMSIG(wstatus), strsignal(WTERMSIG(wstatus)));
 		return EXTERNAL_CRASHED;
+	}
+	if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) != 0 && x->said) {
+		ext_mpi_verdict(x, WEXITSTATUS(wstatus), missing, why, len);
+		return EXTERNAL_FAILED;
 	}
 	if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) != 0) {
 		*missing = RESULT_CRASHED;

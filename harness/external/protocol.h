@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "harness/external/mpi.h"
 #include "models/model.h"
 
 /* A result line longer than this is malformed. */
@@ -25,10 +26,13 @@ struct ext_run {
 	const struct model *m;
 	struct batch *b;
 	const struct run_opts *o;
-	pid_t pid;	/* the program, also its process group */
-	int in_fd;	/* our end of its stdin; -1 once closed */
-	int out_fd;	/* our end of its stdout; -1 at end of file */
-	double t_start; /* when we started it (clock_now) */
+	pid_t pid;	       /* the program, also its process group */
+	int in_fd;	       /* our end of its stdin; -1 once closed */
+	int out_fd;	       /* our end of its stdout; -1 at end of file */
+	int err_fd;	       /* our end of its stderr when it is read (MPI
+			   models: mpirun's), -1 otherwise or at EOF */
+	struct mpi_said *said; /* what mpirun said (MPI models), or NULL */
+	double t_start;	       /* when we started it (clock_now) */
 	double deadline;
 	int timed_out; /* we killed it at the deadline */
 

@@ -25,12 +25,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "common/clock.h"
 #include "harness/cli/cli.h"
 #include "harness/lessons/amdahl.h"
 #include "harness/lessons/answer.h"
+#include "harness/lessons/beyond.h"
 #include "harness/lessons/cost.h"
 #include "harness/lessons/cpu.h"
 #include "harness/lessons/io.h"
@@ -46,6 +48,7 @@ static const struct lesson *const lessons[] = {
 	&lesson_mixed,	       &lesson_how_many,   &lesson_worker_price,
 	&lesson_honest,	       &lesson_data_race,  &lesson_lock_price,
 	&lesson_false_sharing, &lesson_deadlock,   &lesson_amdahl,
+	&lesson_beyond,
 };
 
 #define N_LESSONS ((int)(sizeof(lessons) / sizeof(lessons[0])))
@@ -138,12 +141,19 @@ static int lesson_parse(int argc, char **argv, struct lesson_args *a)
 	return 0;
 }
 
-/* Lesson number from text, or 0. */
+/* Lesson number from text, or 0. A word of three letters or more names
+ * the lesson whose title starts with it ("beyond"), so a tutorial can
+ * name a lesson that the table may renumber. */
 static int lesson_number(const char *text)
 {
 	char *end;
 	errno = 0;
 	long n = strtol(text, &end, 10);
+	if (strlen(text) >= 3 && isalpha((unsigned char)text[0]))
+		for (int i = 0; i < N_LESSONS; i++)
+			if (strncasecmp(lessons[i]->title, text,
+					strlen(text)) == 0)
+				return i + 1;
 	if (text[0] == '\0' || *end != '\0' || errno || n < 1 || n > N_LESSONS)
 		return 0;
 	return (int)n;

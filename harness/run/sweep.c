@@ -42,6 +42,30 @@ static double sweep_unit(const struct sweep *s, const struct sweep_group *g,
 	return compute > 0 ? compute / (n * work) : NAN;
 }
 
+/* --skew: the longest single task, d_i + w_i x u. A task is never split,
+ * so no C finishes before it does; with a heavy tail this one task, not
+ * the total shared out, can set the ideal. */
+static double sweep_heaviest(const struct sweep *s, const struct sweep_group *g,
+			     double u)
+{
+	const struct run_config *c = s->config;
+	size_t n = g->batch->n;
+	long *delay = calloc(n ? n : 1, sizeof(long)); /* 0: no wait */
+	if (!delay)
+		return 0;
+	if (g->workload != TASK_COMPUTE) /* the shares workload.c gave */
+		workload_skew(n, c->skew_seed, (long)n * c->delay_ms, delay);
+	double most = 0;
+	for (size_t i = 0; i < n; i++) {
+		double t = (double)delay[i] / 1e3;
+		if (g->workload != TASK_FETCH)
+			t += (double)g->batch->tasks[i].work * u;
+		most = t > most ? t : most;
+	}
+	free(delay);
+	return most;
+}
+
 double sweep_ideal(const struct sweep *s, const struct sweep_group *g,
 		   const struct model *m, int workers, double baseline_s)
 {
@@ -53,20 +77,20 @@ double sweep_ideal(const struct sweep *s, const struct sweep_group *g,
 	if (g->workload != TASK_COMPUTE && !s->server_url[0])
 		return NAN; /* real URLs: no known delay */
 	/* Even tasks take whole rounds; --skew's uneven ones at best
-	 * share the total out perfectly. */
+	 * share the total out perfectly, and never beat the heaviest. */
 	double rounds = c->skew ? n / workers : ceil(n / workers);
 	if (g->workload == TASK_FETCH)
-		return rounds * d;
+		return fmax(rounds * d, c->skew ? sweep_heaviest(s, g, 0) : 0);
 	double u = sweep_unit(s, g, baseline_s);
 	if (isnan(u))
 		return NAN;
 	double wu = (double)g->work * u;
-	double compute = n * wu / sweep_compute_at_once(s, m, workers);
-	if (g->workload == TASK_COMPUTE)
-		return compute;
-	double per_slot =
-		rounds * (d + (m->compute == COMPUTE_ON_POOL ? 0 : wu));
-	return per_slot > compute ? per_slot : compute;
+	double ideal = n * wu / sweep_compute_at_once(s, m, workers);
+	if (g->workload == TASK_MIXED) /* the waits' slots, as for fetch */
+		ideal = fmax(ideal, rounds * (d + (m->compute == COMPUTE_ON_POOL
+							   ? 0
+							   : wu)));
+	return fmax(ideal, c->skew ? sweep_heaviest(s, g, u) : 0);
 }
 
 /* What the efficiency divides the speedup by: the most the model could

@@ -149,6 +149,8 @@ double sweep_compute_at_once(const struct sweep *s, const struct model *m,
  *            1, or min(cpu workers, cores)
  *   mixed    max(ceil(n / C) x (d + w x u), n x w x u / P); a model with
  *            a compute pool frees its fetch slot at once: d alone.
+ * With --skew, n / C replaces ceil(n / C), and the ideal is never less
+ * than the heaviest task alone (d_i + w_i x u): max(total / C, heaviest).
  * u is measured, never the nominal 1 ms: in C by timing the kernel at the
  * start of the run; in Python from the baseline's compute time. */
 double sweep_ideal(const struct sweep *s, const struct sweep_group *g,

@@ -32,8 +32,12 @@ START_TEST(list_names_every_lesson)
 		ck_assert_msg(strstr(out, num), "lesson %d not listed: %s", n,
 			      out);
 	}
+	/* "Beyond one machine" is listed (its number is its place in the
+	 * table; a tutorial names it by title: `concur lesson beyond`). */
+	ck_assert_msg(strstr(out, "  Beyond one machine "), "%s", out);
+	/* ... as the last one, after the N_LESSONS numbered here. */
 	char next[32];
-	snprintf(next, sizeof(next), "\n  %2d  ", N_LESSONS + 1);
+	snprintf(next, sizeof(next), "\n  %2d  ", N_LESSONS + 2);
 	ck_assert_ptr_null(strstr(out, next));
 }
 END_TEST
@@ -85,6 +89,24 @@ START_TEST(lesson_runs_and_its_numbers_match_its_run)
 }
 END_TEST
 
+/* Run by name, --quick, its numbers checked against its result sets; it
+ * works with or without Open MPI (then its MPI parts say so and skip). */
+START_TEST(beyond_one_machine_runs_by_name_and_its_numbers_match)
+{
+	char dir[64], args[256];
+	files_tmp_dir(dir, sizeof(dir), "lessons");
+	snprintf(args, sizeof(args),
+		 "lesson beyond --quick --no-pause --predict 20 --out %s", dir);
+	int rc = support_concur(args, out, sizeof(out), err, sizeof(err));
+	ck_assert_msg(rc == 0, "'concur %s' exited %d: %s", args, rc, err);
+	ck_assert_msg(strstr(out, ": Beyond one machine\n"), "%s", out);
+	ck_assert_msg(strstr(out, "prediction: 20 us; the run: "), "%s", out);
+	const char *problem = lesson_check(0, out);
+	ck_assert_msg(problem == NULL, "%s\n--- output ---\n%s", problem, out);
+	files_rm_dir(dir);
+}
+END_TEST
+
 START_TEST(prediction_is_compared_with_the_run)
 {
 	char dir[64], args[256];
@@ -120,5 +142,8 @@ Suite *test_suite(void)
 	tcase_add_loop_test(tc, lesson_runs_and_its_numbers_match_its_run, 1,
 			    N_LESSONS + 1);
 	tcase_add_test(tc, prediction_is_compared_with_the_run);
+	TCase *beyond = runner_tcase(s, "beyond", 240);
+	tcase_add_test(beyond,
+		       beyond_one_machine_runs_by_name_and_its_numbers_match);
 	return s;
 }

@@ -10,6 +10,7 @@
  * pass with a note, except under CI=true, where it is a failure.
  */
 #include <check.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,8 @@
 #include "harness/external/external.h"
 #include "harness/run/workload.h"
 #include "models/model.h"
+#include "tests/support/csv.h"
+#include "tests/support/files.h"
 #include "tests/support/runner.h"
 #include "tests/support/support.h"
 
@@ -165,6 +168,37 @@ START_TEST(skew_is_seeded)
 }
 END_TEST
 
+/* No C finishes before the heaviest task does: under --skew the ideal is
+ * max(total / C, heaviest), here (C = N) the heaviest alone. */
+START_TEST(skew_ideal_is_never_below_the_heaviest_task)
+{
+	char dir[256], args[512], out[8192], path[600];
+	files_tmp_dir(dir, sizeof(dir), "skew-ideal");
+	snprintf(args, sizeof(args),
+		 "run --models threads --workloads fetch --tasks 8 --workers 8 "
+		 "--delay 100 --skew --repeat 1 --no-plot --quiet --out %s",
+		 dir);
+	ck_assert_int_eq(support_concur(args, out, sizeof(out), NULL, 0), 0);
+	const char *at = strstr(out, "results: ");
+	ck_assert_ptr_nonnull(at);
+	snprintf(path, sizeof(path), "%.*ssummary.csv",
+		 (int)strcspn(at + 9, " "), at + 9);
+	struct csv c;
+	ck_assert_int_eq(csv_load(path, &c), 0);
+	long row = csv_find(&c, 0, "fetch", "threads", 8);
+	ck_assert_int_ge(row, 0);
+	long cost[8], most = 0;
+	workload_skew(8, 1, 800, cost);
+	for (int i = 0; i < 8; i++)
+		most = cost[i] > most ? cost[i] : most;
+	double ideal = csv_num(&c, (size_t)row, "ideal_s");
+	ck_assert_msg(fabs(ideal - (double)most / 1e3) < 0.002,
+		      "ideal %.4f s, heaviest task %ld ms", ideal, most);
+	csv_free(&c);
+	files_rm_dir(dir);
+}
+END_TEST
+
 /* ---- The command line --------------------------------------------------- */
 
 START_TEST(bad_cluster_options_exit_2_with_one_line)
@@ -217,6 +251,7 @@ Suite *test_suite(void)
 	TCase *opts = runner_tcase(s, "options", 60);
 	tcase_add_test(opts, skew_keeps_the_total_and_is_uneven);
 	tcase_add_test(opts, skew_is_seeded);
+	tcase_add_test(opts, skew_ideal_is_never_below_the_heaviest_task);
 	tcase_add_test(opts, bad_cluster_options_exit_2_with_one_line);
 	return s;
 }

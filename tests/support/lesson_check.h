@@ -64,6 +64,9 @@ int lc_knee(struct lc *l, const char *w, const char *m, int *best_c);
 void lc_spawn(struct lc *l);
 /* Runs the checks of lesson l->n (lesson_numbers.c). */
 void lc_lesson(struct lc *l);
+/* The checks of "Beyond one machine", whatever its number
+ * (lesson_beyond.c). */
+void lc_beyond(struct lc *l);
 /* The same for lessons 11 to 15 (lesson_numbers_state.c). */
 void lc_lesson_state(struct lc *l);
 

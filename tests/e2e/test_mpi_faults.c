@@ -1,0 +1,326 @@
+// SPDX-License-Identifier: MIT
+/*
+ * test_mpi_faults.c - the MPI models when something goes wrong: a rank
+ * killed in the middle of a task leaves that task `crashed`, keeps every
+ * result that reached rank 0, and leaves no rank (nor mpirun) running; a
+ * host that cannot be reached and a missing mpirun are each one line of
+ * ours, and the run goes on with the other models.
+ *
+ * The kill is timed by the task itself, not by a clock: the last task
+ * fetches from a socket this test listens on and never answers, so when
+ * the connection arrives, that rank is mid-task, and the farm (farm.c)
+ * has written at least N - 1 - C results before handing that task out.
+ *
+ * Without Open MPI the tests pass with a note, except under CI=true.
+ */
+#include <arpa/inet.h>
+#include <check.h>
+#include <dirent.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "harness/external/external.h"
+#include "models/model.h"
+#include "tests/support/files.h"
+#include "tests/support/runner.h"
+#include "tests/support/support.h"
+
+#define MAX_SEEN 64
+
+/* ---- Helpers ------------------------------------------------------------ */
+
+static int have_mpi(void)
+{
+	char why[512];
+	struct run_opts o = run_opts_default();
+	if (external_available(model_find("mpi"), &o, why, sizeof(why)))
+		return 1;
+	const char *ci = getenv("CI");
+	ck_assert_msg(!(ci && strcmp(ci, "true") == 0),
+		      "CI needs the MPI models: %s", why);
+	fprintf(stderr, "test_mpi_faults: skipped: %s\n", why);
+	return 0;
+}
+
+/* A process as /proc/PID/stat tells it: state, parent and start time
+ * (ticks since boot; with the pid, it names one process even if pids
+ * wrap). -1 when it is gone. */
+static int proc_stat_state(pid_t pid, char *state, pid_t *ppid,
+			   unsigned long long *start)
+{
+	char path[64], text[1024] = "";
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	files_read_into(path, text, sizeof(text)); /* "" when it is gone */
+	const char *p = strrchr(text, ')'); /* the name may hold spaces */
+	int pp = 0;
+	if (!p || sscanf(p + 2,
+			 "%c %d %*s %*s %*s %*s %*s %*s %*s %*s %*s "
+			 "%*s %*s %*s %*s %*s %*s %*s %*s %llu",
+			 state, &pp, start) != 3)
+		return -1;
+	*ppid = pp;
+	return 0;
+}
+
+static int proc_stat(pid_t pid, pid_t *ppid, unsigned long long *start)
+{
+	char state;
+	return proc_stat_state(pid, &state, ppid, start);
+}
+
+/* Is the process seen as (pid, start) still running? A zombie is not:
+ * it has ended, and init reaps what mpirun left to it. */
+static int still_running(pid_t pid, unsigned long long start)
+{
+	char state;
+	pid_t parent;
+	unsigned long long now;
+	return proc_stat_state(pid, &state, &parent, &now) == 0 &&
+	       now == start && state != 'Z';
+}
+
+/* Is pid a descendant of this process? */
+static int is_ours(pid_t pid)
+{
+	unsigned long long start;
+	for (int depth = 0; pid > 1 && depth < 32; depth++) {
+		pid_t parent;
+		if (proc_stat(pid, &parent, &start) != 0)
+			return 0;
+		if (parent == getpid())
+			return 1;
+		pid = parent;
+	}
+	return 0;
+}
+
+/* Calls fn on every process descendant of this one. */
+static void each_descendant(void (*fn)(pid_t pid, void *arg), void *arg)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	while (d && (e = readdir(d)) != NULL) {
+		pid_t pid = (pid_t)atoi(e->d_name);
+		if (pid > 0 && is_ours(pid))
+			fn(pid, arg);
+	}
+	if (d)
+		closedir(d);
+}
+
+/* The socket inode of the TCP connection from local port `port`. */
+static unsigned long tcp_inode(unsigned port)
+{
+	FILE *f = fopen("/proc/net/tcp", "r");
+	char line[512];
+	unsigned long inode = 0;
+	while (f && !inode && fgets(line, sizeof(line), f)) {
+		unsigned local = 0;
+		unsigned long ino = 0;
+		if (sscanf(line,
+			   " %*d: %*x:%x %*x:%*x %*x %*x:%*x %*x:%*x %*x "
+			   "%*u %*u %lu",
+			   &local, &ino) == 2 &&
+		    local == port)
+			inode = ino;
+	}
+	if (f)
+		fclose(f);
+	return inode;
+}
+
+/* ---- The killer --------------------------------------------------------- */
+
+/* The thread that plays the fault: it waits for a rank to connect to its
+ * socket (that rank is then mid-task), notes every process of the job,
+ * and kills the rank that holds the connection. */
+struct killer {
+	int listen_fd; /* owned by the killer until joined */
+	unsigned port;
+	unsigned long inode; /* the rank's end of the connection */
+	pid_t victim;	     /* the rank killed, or 0 */
+	pid_t seen[MAX_SEEN];
+	unsigned long long seen_start[MAX_SEEN];
+	int n_seen;
+};
+
+static void killer_note(pid_t pid, void *arg)
+{
+	struct killer *k = arg;
+	pid_t parent;
+	if (k->n_seen < MAX_SEEN &&
+	    proc_stat(pid, &parent, &k->seen_start[k->n_seen]) == 0)
+		k->seen[k->n_seen++] = pid;
+	char want[64], path[64], link[64];
+	snprintf(want, sizeof(want), "socket:[%lu]", k->inode);
+	for (int fd = 0; fd < 256 && !k->victim; fd++) {
+		snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)pid, fd);
+		ssize_t n = readlink(path, link, sizeof(link) - 1);
+		if (n > 0 && (link[n] = '\0', strcmp(link, want) == 0))
+			k->victim = pid;
+	}
+}
+
+static void *killer_main(void *arg)
+{
+	struct killer *k = arg;
+	struct pollfd p = {.fd = k->listen_fd, .events = POLLIN};
+	if (poll(&p, 1, 90 * 1000) != 1)
+		return NULL; /* no rank came: the test's checks say so */
+	struct sockaddr_in peer;
+	socklen_t len = sizeof(peer);
+	int conn = accept(k->listen_fd, (struct sockaddr *)&peer, &len);
+	if (conn < 0)
+		return NULL;
+	k->inode = tcp_inode(ntohs(peer.sin_port));
+	each_descendant(killer_note, k);
+	if (k->victim > 0)
+		kill(k->victim, SIGKILL);
+	close(conn);
+	return NULL;
+}
+
+static void killer_listen(struct killer *k)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET,
+				.sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t len = sizeof(a);
+	k->listen_fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	ck_assert_int_ge(k->listen_fd, 0);
+	ck_assert_int_eq(bind(k->listen_fd, (struct sockaddr *)&a, len), 0);
+	ck_assert_int_eq(listen(k->listen_fd, 4), 0);
+	ck_assert_int_eq(getsockname(k->listen_fd, (struct sockaddr *)&a, &len),
+			 0);
+	k->port = ntohs(a.sin_port);
+}
+
+/* ---- A rank dies -------------------------------------------------------- */
+
+#define N_TASKS 8
+#define WORKERS 2
+
+START_TEST(a_rank_killed_mid_task_crashes_its_task_and_keeps_the_rest)
+{
+	if (!have_mpi())
+		return;
+	struct killer k = {0};
+	killer_listen(&k);
+	/* Tasks 0..N-2 compute; the last one fetches from the killer. */
+	struct batch *b = support_compute_batch(N_TASKS, 1);
+	struct batch *ref = support_compute_batch(N_TASKS - 1, 1);
+	char url[64];
+	snprintf(url, sizeof(url), "http://127.0.0.1:%u/never", k.port);
+	b->tasks[N_TASKS - 1].type = TASK_FETCH;
+	ck_assert_int_eq(batch_set_url(b, N_TASKS - 1, url), 0);
+	struct run_opts o = run_opts_default();
+	struct run_stats stats = {0};
+	o.workers = WORKERS;
+	o.fetch.timeout_ms = 120000L; /* the kill ends it, not a timeout */
+	o.model_timeout_s = 150;
+	o.stats = &stats;
+	ck_assert_int_eq(support_run("sequential", ref, &o), 0);
+
+	pthread_t t;
+	ck_assert_int_eq(pthread_create(&t, NULL, killer_main, &k), 0);
+	ck_assert_int_eq(support_run("mpi", b, &o), 0);
+	pthread_join(t, NULL);
+	close(k.listen_fd);
+
+	ck_assert_msg(k.victim > 0, "no rank connected, or none was found");
+	ck_assert_int_eq(b->results[N_TASKS - 1].kind, RESULT_CRASHED);
+	int ok = 0;
+	for (size_t i = 0; i + 1 < N_TASKS; i++) {
+		const struct result *r = &b->results[i];
+		ck_assert_msg(r->kind == RESULT_OK || r->kind == RESULT_CRASHED,
+			      "task %zu: %s", i, result_kind_name(r->kind));
+		if (r->kind == RESULT_OK) {
+			ck_assert_uint_eq(r->checksum,
+					  ref->results[i].checksum);
+			ok++;
+		}
+	}
+	/* The farm hands out task N-1 only after N-1-C results came back. */
+	ck_assert_int_ge(ok, N_TASKS - 1 - WORKERS);
+	ck_assert_int_eq(run_stats_get(&stats, "external_status", -1),
+			 EXTERNAL_FAILED);
+	ck_assert_msg(strstr(stats.note, "rank"), "note: %s", stats.note);
+
+	/* Nothing of the job is left: every process seen is gone. */
+	for (int i = 0; i < k.n_seen; i++)
+		ck_assert_msg(!still_running(k.seen[i], k.seen_start[i]),
+			      "process %d of the job is still running",
+			      (int)k.seen[i]);
+	ck_assert_int_ge(k.n_seen, 1 + 1 + WORKERS); /* mpirun + ranks */
+	batch_free(b);
+	batch_free(ref);
+}
+END_TEST
+
+/* ---- A host that cannot be reached, a missing mpirun --------------------- */
+
+/* How many lines of err contain s. */
+static int lines_with(const char *err, const char *s)
+{
+	int n = 0;
+	for (const char *p = err; (p = strstr(p, s)) != NULL; p += strlen(s))
+		n++;
+	return n;
+}
+
+/* One line of ours, not Open MPI's box; the mpi tasks are not_run, the
+ * threads model still runs, and the run exits 1 (results are missing). */
+START_TEST(an_unreachable_host_is_one_line_and_the_run_goes_on)
+{
+	if (!have_mpi())
+		return;
+	static char out[16384], err[16384];
+	int rc = support_concur(
+		"run --models mpi,threads --workloads compute --workers 2 "
+		"--tasks 4 --work 1 --repeat 1 --quiet --no-plot "
+		"--hosts localhost:1,concur-nowhere.invalid:2 "
+		"--out \"${TMPDIR:-/tmp}/concur-test-mpi-faults\"",
+		out, sizeof(out), err, sizeof(err));
+	ck_assert_msg(rc == 1, "exit %d: %s%s", rc, out, err);
+	ck_assert_msg(support_lines(err) == 1, "stderr: %s", err);
+	ck_assert_msg(lines_with(err, "concur: mpi: the ranks never started") ==
+			      1,
+		      "stderr: %s", err);
+	ck_assert_msg(!strstr(err, "-----"), "Open MPI's box: %s", err);
+	ck_assert_msg(strstr(out, "not_run 4"), "%s", out);
+	ck_assert_msg(strstr(out, "threads"), "%s", out);
+}
+END_TEST
+
+START_TEST(a_missing_mpirun_is_one_line)
+{
+	char bin[4200], err[4096];
+	snprintf(bin, sizeof(bin), "env PATH=/nonexistent %s", support_bin());
+	int rc = support_run_bin(bin,
+				 "run --models mpi --workloads compute "
+				 "--tasks 2 --quiet --no-plot",
+				 NULL, 0, err, sizeof(err));
+	ck_assert_msg(rc == 2, "exit %d: %s", rc, err);
+	ck_assert_msg(support_lines(err) == 1, "stderr: %s", err);
+	ck_assert_msg(strstr(err, "no mpirun on PATH") &&
+			      strstr(err, "apt-get install openmpi-bin"),
+		      "stderr: %s", err);
+}
+END_TEST
+
+Suite *test_suite(void)
+{
+	Suite *s = suite_create("mpi_faults");
+	TCase *tc = runner_tcase(s, "faults", 240);
+	tcase_add_test(
+		tc, a_rank_killed_mid_task_crashes_its_task_and_keeps_the_rest);
+	tcase_add_test(tc, an_unreachable_host_is_one_line_and_the_run_goes_on);
+	tcase_add_test(tc, a_missing_mpirun_is_one_line);
+	return s;
+}
