@@ -215,25 +215,12 @@ START_TEST(a_run_shorter_than_the_interval_has_a_peak)
 }
 END_TEST
 
-/* n compute tasks of `work` units. */
-static struct batch *compute_batch(size_t n, uint32_t work)
-{
-	struct batch *b = batch_new(n);
-	ck_assert_ptr_nonnull(b);
-	for (size_t i = 0; i < n; i++) {
-		b->tasks[i].type = TASK_COMPUTE;
-		b->tasks[i].work = work;
-		b->tasks[i].seed = i;
-	}
-	return b;
-}
-
 /* The CPU the workers used is in the run's, as wait4 reports it once the
  * model has reaped them. */
 static void check_cpu_of_workers(const char *seq, const char *par,
 				 uint32_t work)
 {
-	struct batch *b = compute_batch(4, work);
+	struct batch *b = support_compute_batch(4, work);
 	struct measurement s = run_model(seq, b, 1);
 	struct measurement p = run_model(par, b, 2);
 	double cs = s.usage.user_s + s.usage.system_s;
