@@ -69,8 +69,10 @@ START_TEST(runs_started_together_never_share_a_set)
 		const char *t = strstr(text, "\"tasks\": ");
 		ck_assert_ptr_nonnull(t);
 		int tasks = atoi(t + 9);
-		ck_assert(tasks >= 1 && tasks <= 4);
-		seen[tasks]++;
+		ck_assert_msg(tasks >= 1 && tasks <= 4, "%s: %d tasks",
+			      names[i], tasks);
+		if (tasks >= 1 && tasks <= 4) /* cppcheck: ck_ may return */
+			seen[tasks]++;
 		/* Its tasks.csv is its own: `tasks` task lines per model. */
 		snprintf(cmd, sizeof(cmd),
 			 "test $(grep -c ',threads,' %s/%s/tasks.csv) -eq %d",
