@@ -64,7 +64,7 @@ static void url_quote(const char *s, char *out, size_t len)
 	}
 	out[o] = '\0';
 	if (s[0] && strlen(s) > 60 && o + 4 < len)
-		strcat(out, "...");
+		snprintf(out + o, len - o, "...");
 }
 
 /* Strips a comment and surrounding blanks in place. */
