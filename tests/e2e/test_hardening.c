@@ -699,9 +699,12 @@ START_TEST(bad_flag_is_one_line_and_exit_2)
 	setenv("CONCUR_BIN", bin, 1);
 	free(bin);
 	snprintf(cwd, sizeof(cwd), "cd %s", tmp_dir);
-	if (strncmp(args, "run ", 4) == 0)
-		strcat(args, " --models sequential --workloads compute "
-			     "--tasks 1 --work 0 --repeat 1 --no-plot --quiet");
+	if (strncmp(args, "run ", 4) == 0) {
+		size_t used = strlen(args);
+		snprintf(args + used, sizeof(args) - used,
+			 " --models sequential --workloads compute --tasks 1 "
+			 "--work 0 --repeat 1 --no-plot --quiet");
+	}
 	int rc = concur_sh(cwd, args, out, sizeof(out));
 	remove_tmp_dir();
 	ck_assert_msg(rc == 2, "%s: exit %d: %s", b->args, rc, out);
