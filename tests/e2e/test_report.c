@@ -253,6 +253,7 @@ START_TEST(chromium_draws_the_report_and_the_class_page)
 		unlink(png);
 		const char *flags =
 			"--headless --no-sandbox --disable-gpu --no-first-run "
+			"--disable-dev-shm-usage " /* containers: a small /dev/shm */
 			"--disable-background-networking "
 			"--disable-component-update --disable-sync";
 		snprintf(cmd, sizeof(cmd),
