@@ -38,11 +38,11 @@ extern const struct model model_solution;
 /* An MPI model: build/concur-mpi (models/mpi/), started by mpirun as C
  * working ranks plus MANAGERS (harness/external/mpi.h). */
 #define MPI_MODEL(NAME, SUMMARY, MANAGERS)                                     \
-	(&(const struct model){.name = NAME,                                   \
-			       .summary = SUMMARY,                             \
+	(&(const struct model){.name = (NAME),                                 \
+			       .summary = (SUMMARY),                           \
 			       .flags = MODEL_EXTERNAL | MODEL_MPI,            \
 			       .command = "concur-mpi",                        \
-			       .manager_ranks = MANAGERS})
+			       .manager_ranks = (MANAGERS)})
 
 static const struct model *const registry[] = {
 	&model_sequential,

@@ -241,7 +241,7 @@ static void class_workload(FILE *f, const struct class_page *p,
 static int class_write(const char *path, const char *title,
 		       struct class_page *p)
 {
-	struct file_replace r;
+	struct file_replace r = {0};
 	if (file_replace_open(&r, path) != 0)
 		return -1;
 	FILE *f = r.f;

@@ -369,7 +369,7 @@ int report_write(const char *dir, const char *other_dir)
 		return -1;
 	}
 	snprintf(path, sizeof(path), "%s/report.html", s.dir);
-	struct file_replace r;
+	struct file_replace r = {0};
 	int rc = file_replace_open(&r, path);
 	if (rc == 0) {
 		char title[300];

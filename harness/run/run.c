@@ -11,6 +11,7 @@
  */
 #include "harness/run/run.h"
 
+#include <limits.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -208,7 +209,7 @@ static int run_references(struct sweep *s)
  * to it: the URL names this machine instead ("http://HOSTNAME:PORT"). */
 static int run_url_by_name(char *url, size_t len)
 {
-	char host[256] = "", *port = strrchr(url, ':');
+	char host[HOST_NAME_MAX + 1] = "", *port = strrchr(url, ':');
 	if (gethostname(host, sizeof(host) - 1) != 0 || !port)
 		return -1;
 	char tail[16];

@@ -55,7 +55,7 @@ static long url_read_line(FILE *f, char *buf)
 static void url_quote(const char *s, char *out, size_t len)
 {
 	size_t o = 0;
-	for (size_t i = 0; s[i] && i < 60 && o + 5 < len; i++) {
+	for (size_t i = 0; i < 60 && s[i] && o + 5 < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (c < 0x20 || c >= 0x7f)
 			o += (size_t)snprintf(out + o, len - o, "\\x%02x", c);
@@ -64,7 +64,7 @@ static void url_quote(const char *s, char *out, size_t len)
 	}
 	out[o] = '\0';
 	if (s[0] && strlen(s) > 60 && o + 4 < len)
-		strcat(out, "...");
+		snprintf(out + o, len - o, "...");
 }
 
 /* Strips a comment and surrounding blanks in place. */

@@ -14,9 +14,9 @@
  * Watch for: stdin reaches rank 0 only, and only rank 0 may write result
  * lines; every other rank prints only --trace lines, on stderr.
  *
- * Run it: concur run --models mpi,mpi-static --workloads compute
- * (by hand: mpirun -np 3 build/concur-mpi < batch.json; the cost of one
- * message: mpirun -np 2 build/concur-mpi --latency)
+ * Run it:  build/concur run --models mpi,mpi-static --workloads compute
+ *          (by hand: mpirun -np 3 build/concur-mpi < batch.json; the
+ *          cost of one message: mpirun -np 2 build/concur-mpi --latency)
  */
 #include <mpi.h>
 #include <stdlib.h>

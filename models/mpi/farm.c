@@ -15,7 +15,7 @@
  * waits by polling, so a waiting rank burns a CPU unless it yields
  * (the harness sets mpi_yield_when_idle); the CPU column shows the cost.
  *
- * Run it: concur run --models mpi,threads --workloads compute --skew
+ * Run it:  build/concur run --models mpi,threads --workloads compute --skew
  */
 #include <mpi.h>
 #include <stdint.h>

@@ -14,7 +14,8 @@
  * that dies never does, so Open MPI ends the whole job, and nothing of the
  * batch is reported (mpi, which reports as it goes, keeps what it had).
  *
- * Run it: concur run --models mpi-static,mpi --workloads compute --skew
+ * Run it:  build/concur run --models mpi-static,mpi --workloads compute \
+ *              --skew
  */
 #include <mpi.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 #!/bin/sh
 # mpi-netns-agent.sh - Open MPI's plm_rsh_agent for the tests' simulated
-# cluster (tests/test_mpi_cluster.c): where ssh would log in to HOST and run
+# cluster (tests/e2e/test_mpi_cluster.c): where ssh would log in to HOST and run
 # COMMAND, this runs COMMAND inside HOST's network namespace. The map comes
 # from CONCUR_NETNS_MAP="ADDR=NAMESPACE ADDR=NAMESPACE ...".
 #   usage: mpi-netns-agent.sh HOST COMMAND...

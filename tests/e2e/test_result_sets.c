@@ -6,9 +6,11 @@
  * full tmpfs) is "partial" with the reason and a non-zero exit, and a
  * results/latest that is not a symbolic link is reported and left alone.
  */
+#define _GNU_SOURCE /* unshare */
 #include <check.h>
 #include <dirent.h>
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,8 +71,10 @@ START_TEST(runs_started_together_never_share_a_set)
 		const char *t = strstr(text, "\"tasks\": ");
 		ck_assert_ptr_nonnull(t);
 		int tasks = atoi(t + 9);
-		ck_assert(tasks >= 1 && tasks <= 4);
-		seen[tasks]++;
+		ck_assert_msg(tasks >= 1 && tasks <= 4, "%s: %d tasks",
+			      names[i], tasks);
+		if (tasks >= 1 && tasks <= 4) /* cppcheck: ck_ may return */
+			seen[tasks]++;
 		/* Its tasks.csv is its own: `tasks` task lines per model. */
 		snprintf(cmd, sizeof(cmd),
 			 "test $(grep -c ',threads,' %s/%s/tasks.csv) -eq %d",
@@ -115,14 +119,27 @@ START_TEST(a_set_says_running_from_the_start)
 }
 END_TEST
 
+/* A tmpfs of 24 KiB on dir, in a mount namespace of the test's own
+ * (Check runs each test in a child): the machine never sees it, even when
+ * the test fails before it unmounts. */
+static int private_tmpfs(const char *dir)
+{
+	if (unshare(CLONE_NEWNS) != 0 ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
+		return -1;
+	return mount("tmpfs", dir, "tmpfs", 0, "size=24k");
+}
+
 /* A tmpfs of 24 KiB: the first files fit, tasks.csv does not. The run
  * ends non-zero, says why, and meta.json says partial with the reason. */
 START_TEST(a_set_that_cannot_be_written_is_partial)
 {
 	char dir[64], out[16384], err[8192], args[512], text[8192], path[300];
 	files_tmp_dir(dir, sizeof(dir), "sets");
-	if (mount("tmpfs", dir, "tmpfs", 0, "size=24k") != 0) {
-		printf("skipped: cannot mount a tmpfs here (needs root): %s\n",
+	if (private_tmpfs(dir) != 0) {
+		printf("skipped: cannot mount a tmpfs in a namespace of its "
+		       "own "
+		       "(needs root): %s\n",
 		       strerror(errno));
 		files_rm_dir(dir);
 		return;
