@@ -307,7 +307,7 @@ int answer_save(const struct lesson *l, const struct lesson_ctx *ctx,
 	char path[4200];
 	snprintf(path, sizeof(path), "%s/lesson.json", ctx->first_set);
 	json_t *doc = answer_doc(l, ctx, a);
-	struct file_replace r;
+	struct file_replace r = {0};
 	int rc = -1;
 	if (doc && file_replace_open(&r, path) == 0) {
 		int w = json_dumpf(doc, r.f, JSON_INDENT(2) | JSON_SORT_KEYS);

@@ -88,7 +88,7 @@ static void convoy_save(const struct lesson_ctx *ctx,
 			const struct convoy_run *runs, size_t n)
 {
 	char path[4200];
-	struct file_replace fr;
+	struct file_replace fr = {0};
 	if (!ctx->first_set[0])
 		return;
 	snprintf(path, sizeof(path), "%s/convoy.csv", ctx->first_set);

@@ -97,7 +97,7 @@ void lesson_gil_lockview(struct lesson_ctx *ctx, int workers)
 	struct run_opts one = config_run_opts(&ctx->plan, 1);
 	struct measurement me;
 	char path[4200], trace[4300];
-	struct file_replace fr;
+	struct file_replace fr = {0};
 	snprintf(path, sizeof(path), "%s/lock.csv", ctx->first_set);
 	lesson_heading("Who holds the lock");
 	if (!ref || measure_run(model_find("sequential"), ref, &one, &me) ||
