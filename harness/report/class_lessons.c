@@ -11,6 +11,11 @@
 
 #define CLASS_LESSONS_MAX 64
 
+/* One set's lesson.json (NULL: none, or not a lesson's). */
+struct class_lesson_doc {
+	json_t *doc;
+};
+
 /* A number of lesson.json, or NAN when it is absent or null. */
 static double class_lesson_num(json_t *doc, const char *key)
 {
@@ -49,11 +54,12 @@ static void class_lesson_row(FILE *f, const struct set *s, json_t *doc)
 
 /* The table of lesson `number`: one row per set that ran it. */
 static size_t class_lesson_table(FILE *f, const struct class_sets *c,
-				 json_t *const *docs, int number)
+				 const struct class_lesson_doc *docs,
+				 int number)
 {
 	size_t rows = 0;
 	for (size_t i = 0; i < c->n; i++) {
-		json_t *doc = docs[i];
+		json_t *doc = docs[i].doc;
 		if (!doc || json_integer_value(
 				    json_object_get(doc, "lesson")) != number)
 			continue;
@@ -86,7 +92,8 @@ static size_t class_lesson_table(FILE *f, const struct class_sets *c,
 
 size_t class_lessons(FILE *f, const struct class_sets *c)
 {
-	json_t **docs = calloc(c->n ? c->n : 1, sizeof(*docs));
+	struct class_lesson_doc *docs =
+		calloc(c->n ? c->n : 1, sizeof(struct class_lesson_doc));
 	int seen[CLASS_LESSONS_MAX] = {0};
 	size_t shown = 0;
 	if (!docs)
@@ -94,14 +101,14 @@ size_t class_lessons(FILE *f, const struct class_sets *c)
 	for (size_t i = 0; i < c->n; i++) {
 		char path[4200];
 		snprintf(path, sizeof(path), "%s/lesson.json", c->sets[i].dir);
-		docs[i] = json_load_file(path, 0, NULL);
-		json_int_t n =
-			json_integer_value(json_object_get(docs[i], "lesson"));
+		docs[i].doc = json_load_file(path, 0, NULL);
+		json_int_t n = json_integer_value(
+			json_object_get(docs[i].doc, "lesson"));
 		if (n > 0 && n < CLASS_LESSONS_MAX)
 			seen[n] = 1;
-		else if (docs[i]) {
-			json_decref(docs[i]);
-			docs[i] = NULL;
+		else if (docs[i].doc) {
+			json_decref(docs[i].doc);
+			docs[i].doc = NULL;
 		}
 	}
 	int any = 0;
@@ -119,7 +126,7 @@ size_t class_lessons(FILE *f, const struct class_sets *c)
 				shown += class_lesson_table(f, c, docs, n);
 	}
 	for (size_t i = 0; i < c->n; i++)
-		json_decref(docs[i]);
+		json_decref(docs[i].doc);
 	free(docs);
 	return shown;
 }
