@@ -30,10 +30,13 @@ endif
 SRCS      := $(wildcard common/*.c models/*.c models/exercises/*.c harness/*.c \
 	harness/*/*.c)
 MAIN_SRC  := harness/main.c
-# The exercise's answer: only in the teacher's build (make teacher).
+# The exercises' answers: only in the teacher's build (make teacher).
 SOLUTION_SRC := models/exercises/solution.c
+TALLY_SOLUTION_SRC := models/exercises/tally_solution.c
+ANSWER_SRCS := $(SOLUTION_SRC) $(TALLY_SOLUTION_SRC)
+ANSWER_MODELS := $(basename $(notdir $(ANSWER_SRCS)))
 LIB_OBJS  := $(patsubst %.c,$(BUILD)/%.o,\
-	$(filter-out $(MAIN_SRC) $(SOLUTION_SRC),$(SRCS)))
+	$(filter-out $(MAIN_SRC) $(ANSWER_SRCS),$(SRCS)))
 MAIN_OBJ  := $(BUILD)/harness/main.o
 BIN       := $(BUILD)/concur
 
@@ -58,11 +61,12 @@ TESTS     ?= $(notdir $(TEST_BINS))
 SLOW_TESTS := test_conformance test_grade test_lessons test_tutorial \
 	test_first_contact test_baseline test_lesson_judge
 
-# The teacher's build: concur with the exercise's answer registered (as
-# model `solution`), and the conformance suite that can grade it.
+# The teacher's build: concur with the exercises' answers registered (as
+# models `solution` and `tally_solution`), and the conformance suite that
+# can grade them.
 TEACHER      := $(BUILD)/teacher
 TEACHER_OBJS := $(filter-out $(BUILD)/models/registry.o,$(LIB_OBJS)) \
-	$(TEACHER)/models/registry.o $(SOLUTION_SRC:%.c=$(BUILD)/%.o)
+	$(TEACHER)/models/registry.o $(ANSWER_SRCS:%.c=$(BUILD)/%.o)
 
 DEB_PACKAGES := $(shell sed 's/\#.*//' .ci/packages)
 DEV_PACKAGES := $(shell sed 's/\#.*//' .ci/packages-dev)
@@ -118,28 +122,34 @@ $(TEACHER)/tests/test_conformance: $(BUILD)/tests/conformance/test_conformance.o
 	@mkdir -p $(dir $@)
 	$(LINK_TEST)
 
-# The exercise's classic bugs, as fixtures the grading tests must catch:
-# the answer with one bug patched in (tests/e2e/fixtures/BUG.sed), built
-# as the teacher's concur and conformance suite in $(BUILD)/fixtures/BUG/.
+# The exercises' classic bugs, as fixtures the grading tests must catch:
+# an answer with one bug patched in (tests/e2e/fixtures/BUG.sed; a
+# tally-BUG.sed patches tally_solution.c, any other solution.c), built as
+# the teacher's concur and conformance suite in $(BUILD)/fixtures/BUG/.
 FIXTURES    := $(basename $(notdir $(wildcard tests/e2e/fixtures/*.sed)))
 FIXTURE_DIR := $(BUILD)/fixtures
 FIXTURE_BINS := $(foreach f,$(FIXTURES),$(FIXTURE_DIR)/$(f)/concur \
 	$(FIXTURE_DIR)/$(f)/tests/test_conformance)
-FIXTURE_OBJS = $(filter-out $(SOLUTION_SRC:%.c=$(BUILD)/%.o),$(TEACHER_OBJS))
-$(FIXTURE_DIR)/%/solution.c: $(SOLUTION_SRC) tests/e2e/fixtures/%.sed
-	@mkdir -p $(dir $@)
-	sed -f tests/e2e/fixtures/$*.sed $< >$@
-	@! cmp -s $< $@ || { echo "fixture $*: the patch no longer applies" >&2; exit 1; }
-$(FIXTURE_DIR)/%/solution.o: $(FIXTURE_DIR)/%/solution.c
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
-$(FIXTURE_DIR)/%/concur: $(MAIN_OBJ) $(FIXTURE_OBJS) $(FIXTURE_DIR)/%/solution.o
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
-$(FIXTURE_DIR)/%/tests/test_conformance: $(BUILD)/tests/conformance/test_conformance.o \
-	  $(TEST_RUNNER) $(TEST_SUPPORT) $(FIXTURE_OBJS) $(FIXTURE_DIR)/%/solution.o
-	@mkdir -p $(dir $@)
-	$(LINK_TEST)
-.SECONDARY: $(FIXTURES:%=$(FIXTURE_DIR)/%/solution.c) \
-	$(FIXTURES:%=$(FIXTURE_DIR)/%/solution.o)
+fixture_answer = $(if $(filter tally-%,$(1)),$(TALLY_SOLUTION_SRC),$(SOLUTION_SRC))
+# Everything of the teacher's build but the answer the fixture patches.
+fixture_objs = $(filter-out $(patsubst %.c,$(BUILD)/%.o,$(call fixture_answer,$(1))),$(TEACHER_OBJS))
+define FIXTURE_RULES
+$(FIXTURE_DIR)/$(1)/answer.c: $(call fixture_answer,$(1)) tests/e2e/fixtures/$(1).sed
+	@mkdir -p $$(dir $$@)
+	sed -f tests/e2e/fixtures/$(1).sed $$< >$$@
+	@! cmp -s $$< $$@ || { echo "fixture $(1): the patch no longer applies" >&2; exit 1; }
+$(FIXTURE_DIR)/$(1)/answer.o: $(FIXTURE_DIR)/$(1)/answer.c
+	$$(CC) $$(CPPFLAGS) $$(CFLAGS) -c $$< -o $$@
+$(FIXTURE_DIR)/$(1)/concur: $(MAIN_OBJ) $(call fixture_objs,$(1)) $(FIXTURE_DIR)/$(1)/answer.o
+	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS)
+$(FIXTURE_DIR)/$(1)/tests/test_conformance: $(BUILD)/tests/conformance/test_conformance.o \
+	  $(TEST_RUNNER) $(TEST_SUPPORT) $(call fixture_objs,$(1)) $(FIXTURE_DIR)/$(1)/answer.o
+	@mkdir -p $$(dir $$@)
+	$$(LINK_TEST)
+endef
+$(foreach f,$(FIXTURES),$(eval $(call FIXTURE_RULES,$(f))))
+.SECONDARY: $(FIXTURES:%=$(FIXTURE_DIR)/%/answer.c) \
+	$(FIXTURES:%=$(FIXTURE_DIR)/%/answer.o)
 
 ## make run: install what is missing, build, run the main comparison.
 # Chosen to teach in about two minutes on 2 cores: I/O where the waits
@@ -222,8 +232,8 @@ CM_SAN_thread := thread
 CM_SAN_address := address,undefined
 CM_SAN_undefined := undefined
 CM_BUILD = $(CM_BUILD_$(SANITIZE))
-# The exercise's answer is graded with the teacher's build, which has it.
-CM_DIR = $(CM_BUILD)$(if $(filter solution,$(MODEL)),/teacher)
+# The exercises' answers are graded with the teacher's build, which has them.
+CM_DIR = $(CM_BUILD)$(if $(filter $(ANSWER_MODELS),$(MODEL)),/teacher)
 check-model:
 	@case "$(SANITIZE)" in ""|thread|address|undefined) ;; *) \
 	  echo "check-model: SANITIZE must be thread, address or undefined, not '$(SANITIZE)'" >&2; \
@@ -235,11 +245,12 @@ check-model:
 	  --conformance $(CM_DIR)/tests/test_conformance $(if $(GRADE_OUT),--out $(GRADE_OUT)) \
 	  $(if $(STUDENT),--student "$(STUDENT)")
 
-## make teacher: build/teacher/concur, which also has the exercise's
-##   answer (model `solution`); `make check-model MODEL=solution` uses it.
+## make teacher: build/teacher/concur, which also has the exercises'
+##   answers (models `solution` and `tally_solution`); `make check-model
+##   MODEL=solution` uses it.
 teacher: $(TEACHER)/concur $(TEACHER)/tests/test_conformance
 
-## make fixtures: the exercise's answer with each classic bug patched in
+## make fixtures: the exercises' answers with each classic bug patched in
 ##   ($(BUILD)/fixtures/BUG/), which the grading tests must fail.
 fixtures: $(FIXTURE_BINS)
 

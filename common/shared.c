@@ -390,9 +390,12 @@ void shared_task_run(struct shared_state *s, const struct task *t,
 
 void shared_finish(struct batch *b)
 {
-	if (!b->shared)
-		return;
-	uint64_t total = shared_state_total(b->shared);
+	if (b->shared)
+		shared_finish_total(b, shared_state_total(b->shared));
+}
+
+void shared_finish_total(struct batch *b, uint64_t total)
+{
 	for (size_t i = 0; i < b->n; i++)
 		if (b->tasks[i].type == TASK_SHARED &&
 		    b->results[i].kind == RESULT_OK)

@@ -131,6 +131,10 @@ void shared_task_run(struct shared_state *s, const struct task *t,
  * nothing when b->shared is NULL. */
 void shared_finish(struct batch *b);
 
+/* The same for a model that keeps its own count (the tally exercise):
+ * every shared task that ended ok gets `total`. */
+void shared_finish_total(struct batch *b, uint64_t total);
+
 /* Does the batch hold a shared task? */
 bool shared_batch_has(const struct batch *b);
 

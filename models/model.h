@@ -32,6 +32,9 @@ enum model_flags {
 				    (harness/external/mpi.h) */
 	MODEL_NO_SHARED = 1 << 3, /* runs no shared workload: left out of
 				     it (common/shared.h) */
+	MODEL_SHARED_ONLY = 1 << 4, /* an exercise whose own work is the
+				       shared workload: graded on it alone
+				       (models/exercises/tally.c) */
 };
 
 /* Where a model computes: what bounds how many compute tasks run at once.

@@ -15,12 +15,14 @@ extern const struct model model_processes;
 extern const struct model model_eventloop;
 extern const struct model model_gil;
 extern const struct model model_hybrid;
-extern const struct model model_student; /* the classroom exercise */
+extern const struct model model_student; /* the classroom exercises */
+extern const struct model model_tally;
 #ifdef CONCUR_TEACHER
-/* Its answer, in the teacher's build only (build/teacher/concur, which
+/* Their answers, in the teacher's build only (build/teacher/concur, which
  * `make teacher` and `make check-model MODEL=solution` compile with
- * -DCONCUR_TEACHER): the students' concur neither lists nor runs it. */
+ * -DCONCUR_TEACHER): the students' concur neither lists nor runs them. */
 extern const struct model model_solution;
+extern const struct model model_tally_solution;
 #endif
 
 /* An external model: models/python/NAME.py, run by the harness
@@ -66,8 +68,10 @@ static const struct model *const registry[] = {
 		  "results gathered",
 		  0),
 	&model_student,
+	&model_tally,
 #ifdef CONCUR_TEACHER
 	&model_solution,
+	&model_tally_solution,
 #endif
 };
 

@@ -17,6 +17,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "common/shared.h"
 #include "harness/cli/cli.h"
 #include "harness/report/file_replace.h"
 #include "harness/run/measure.h"
@@ -62,21 +63,49 @@ grade_case(const struct sweep *s, const char *model, enum task_type w)
 	return NULL;
 }
 
+/* What the speed run measures: the pool exercise (and any model) on
+ * fetch and compute against threads; the tally exercise on the shared
+ * workload against threads' best strategy, a padded slot per worker. */
+struct grade_speed_plan {
+	enum task_type workloads[2];
+	size_t n;
+	const char *against; /* "threads" or "threads --sync ..." */
+};
+
+static struct grade_speed_plan grade_plan(const struct grade *g)
+{
+	if (g->model->flags & MODEL_SHARED_ONLY)
+		return (struct grade_speed_plan){
+			{TASK_SHARED}, 1, "threads --sync sharded-padded"};
+	return (struct grade_speed_plan){
+		{TASK_FETCH, TASK_COMPUTE}, 2, "threads"};
+}
+
 /* The batch: small, the same for both models (external models compute
- * the same units as C ones, so keep the compute light for them). */
-static void grade_speed_config(const struct grade *g, struct run_config *c,
-			       char *label, size_t label_len)
+ * the same units as C ones, so keep the compute light for them). The
+ * shared batch is 3,000,000 increments a task: long enough to time a
+ * padded slot (tens of ms), short enough for a mutex (seconds). */
+static void grade_speed_config(const struct grade *g,
+			       const struct grade_speed_plan *plan,
+			       struct run_config *c, char *label,
+			       size_t label_len)
 {
 	config_defaults(c);
 	c->models[0] = model_find("threads");
 	c->n_models = 1;
 	if (g->model != c->models[0])
 		c->models[c->n_models++] = g->model;
+	for (size_t i = 0; i < plan->n; i++)
+		c->workloads[i] = plan->workloads[i];
+	c->n_workloads = plan->n;
+	c->sync = SYNC_SHARDED_PADDED;
 	c->workers[0] = 4;
 	c->n_workers = 1;
 	c->tasks = g->quick ? 8 : 16;
 	c->delay_ms = 20;
-	c->work = g->model->flags & MODEL_EXTERNAL ? 1 : 4;
+	c->work = g->model->flags & MODEL_EXTERNAL	? 1
+		  : g->model->flags & MODEL_SHARED_ONLY ? 300
+							: 4;
 	c->py_work = c->work;
 	c->repeat = g->quick ? 1 : 3;
 	c->plot = false;
@@ -87,71 +116,104 @@ static void grade_speed_config(const struct grade *g, struct run_config *c,
 	c->cmdline = NULL;
 }
 
+static void grade_speed_name(const struct grade_speed_plan *plan,
+			     enum task_type w, char *name, size_t len)
+{
+	snprintf(name, len, "speed: %s vs %s (C = 4)", task_type_name(w),
+		 plan->against);
+}
+
+/* A slow model's evidence: how many compute tasks ran at once, next to
+ * threads' figure; a slow tally: how it adds. */
+static void grade_speed_evidence(struct grade *g, enum task_type w,
+				 const struct case_summary *t,
+				 const struct case_summary *m, double ratio)
+{
+	if (ratio >= 0.8)
+		return;
+	if (w == TASK_SHARED) {
+		g->hints |= HINT_SLOW_TALLY;
+		return;
+	}
+	bool few = w == TASK_COMPUTE
+			   ? m->p_compute < 0.6 * t->p_compute
+			   : ratio < 0.5; /* 20 ms waits: they overlap or not */
+	if (few)
+		g->hints |= HINT_FEW_AT_ONCE;
+}
+
 /* One workload's check: ratio and score. */
 static void grade_speed_workload(struct grade *g, const struct sweep *s,
+				 const struct grade_speed_plan *plan,
 				 enum task_type w)
 {
 	const struct case_summary *t = grade_case(s, "threads", w);
 	const struct case_summary *m = grade_case(s, g->model->name, w);
 	char name[96], out[512];
-	snprintf(name, sizeof(name), "speed: %s vs threads (C = 4)",
-		 task_type_name(w));
+	grade_speed_name(plan, w, name, sizeof(name));
 	if (!t || !m) {
 		grade_add(g, name, 0, 1, "not measured");
 		return;
 	}
 	double ratio = t->wall.median / m->wall.median;
-	snprintf(out, sizeof(out),
-		 "speed ratio %.2f (threads %.4f s / %s %.4f s, median of "
-		 "%zu; 1.00 = as fast as threads; full score from 0.80)",
-		 ratio, t->wall.median, g->model->name, m->wall.median,
-		 m->wall.n);
+	int used = snprintf(out, sizeof(out),
+			    "speed ratio %.2f (threads %.4f s / %s %.4f s, "
+			    "median of %zu; 1.00 = as fast as threads; full "
+			    "score from 0.80)",
+			    ratio, t->wall.median, g->model->name,
+			    m->wall.median, m->wall.n);
+	if (w == TASK_COMPUTE && used > 0 && (size_t)used < sizeof(out))
+		snprintf(out + used, sizeof(out) - (size_t)used,
+			 "; compute tasks at once: %.1f (threads %.1f)",
+			 m->p_compute, t->p_compute);
 	grade_add(g, name, grade_ratio_score(ratio), 1, out);
+	grade_speed_evidence(g, w, t, m, ratio);
 	printf("  %s: %s\n", name, out);
+}
+
+/* Every check of the plan, scored 0 with why. */
+static void grade_speed_missing(struct grade *g,
+				const struct grade_speed_plan *plan,
+				const char *why)
+{
+	for (size_t i = 0; i < plan->n; i++) {
+		char name[96];
+		grade_speed_name(plan, plan->workloads[i], name, sizeof(name));
+		grade_add(g, name, 0, 1, why);
+	}
 }
 
 void grade_speed(struct grade *g)
 {
-	static const enum task_type ws[] = {TASK_FETCH, TASK_COMPUTE};
+	struct grade_speed_plan plan = grade_plan(g);
 	if (g->failed || !model_find("threads")) {
-		const char *why = g->failed ? "not measured: pass the "
-					      "conformance checks first"
-					    : "not measured: no threads model "
-					      "in this build";
-		for (size_t i = 0; i < 2; i++) {
-			char name[96];
-			snprintf(name, sizeof(name),
-				 "speed: %s vs threads "
-				 "(C = 4)",
-				 task_type_name(ws[i]));
-			grade_add(g, name, 0, 1, why);
-		}
+		grade_speed_missing(g, &plan,
+				    g->failed ? "not measured: pass the "
+						"conformance checks first"
+					      : "not measured: no threads "
+						"model in this build");
 		return;
 	}
 	struct run_config c;
 	char label[96];
-	grade_speed_config(g, &c, label, sizeof(label));
-	printf("speed: %s against threads, %ld tasks, C = 4\n", g->model->name,
-	       c.tasks);
+	grade_speed_config(g, &plan, &c, label, sizeof(label));
+	printf("speed: %s against %s, %ld tasks, C = 4\n", g->model->name,
+	       plan.against, c.tasks);
 	fflush(stdout);
 	struct sweep s;
 	grade_limit(GRADE_SPEED_LIMIT_S);
 	int rc = run_execute(&c, &s);
 	grade_limit(0);
 	bool hung = s.partial;
-	for (size_t i = 0; i < 2; i++) {
-		if (rc == 0) {
-			grade_speed_workload(g, &s, ws[i]);
-			continue;
-		}
-		char name[96];
-		snprintf(name, sizeof(name), "speed: %s vs threads (C = 4)",
-			 task_type_name(ws[i]));
-		grade_add(g, name, 0, 1,
-			  hung ? "did not finish in time: a hang"
-			       : "concur run found wrong results or could "
-				 "not run: see the table above");
-	}
+	if (rc == 0)
+		for (size_t i = 0; i < plan.n; i++)
+			grade_speed_workload(g, &s, &plan, plan.workloads[i]);
+	else
+		grade_speed_missing(g, &plan,
+				    hung ? "did not finish in time: a hang"
+					 : "concur run found wrong results or "
+					   "could not run: see the table "
+					   "above");
 	if (hung) {
 		g->failed = true;
 		g->hints |= HINT_HANG;

@@ -198,5 +198,5 @@ const struct model model_solution = {
 	.name = "solution",
 	.summary = "exercise answer: a thread pool fed by a bounded queue",
 	.run = solution_run,
-	.flags = MODEL_EXERCISE,
+	.flags = MODEL_EXERCISE | MODEL_NO_SHARED,
 };

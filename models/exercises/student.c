@@ -186,7 +186,7 @@ static int student_run(struct batch *batch, const struct run_opts *opts)
 
 const struct model model_student = {
 	.name = "student",
-	.summary = "exercise: a thread pool fed by a bounded queue (TODO)",
+	.summary = "exercise 1: a thread pool fed by a bounded queue (TODO)",
 	.run = student_run,
-	.flags = MODEL_EXERCISE,
+	.flags = MODEL_EXERCISE | MODEL_NO_SHARED,
 };

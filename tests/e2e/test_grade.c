@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: MIT
 /*
  * test_grade.c - `make check-model` and the grade file it writes: every
- * built-in model passes, and so does the exercise's answer, which only the
- * teacher's build has; the untouched exercise fails with the hint that
- * points at its mistake (and does not crash); the grade file parses as
- * Gradescope's results.json and its scores add up; bad MODEL and SANITIZE
- * values are one clear line and exit 2. Each classic bug of the exercise
- * (tests/e2e/fixtures/BUG.sed patched into the answer, built by `make
- * fixtures`) fails, every time, with the hint that names it; the grade
- * file says whose source it graded, where, and has the same checks with
- * and without a sanitizer.
+ * built-in model passes, and so do the two exercises' answers, which only
+ * the teacher's build has; each untouched exercise fails with the hint
+ * that points at its mistake (and does not crash); the grade file parses
+ * as Gradescope's results.json and its scores add up; bad MODEL and
+ * SANITIZE values are one clear line and exit 2. Each classic bug of the
+ * exercises (tests/e2e/fixtures/BUG.sed patched into an answer, built by
+ * `make fixtures`) fails, every time, with the hint that names it; a tally
+ * that is right but slow passes every correctness check, and a lock per
+ * increment is told it is slow; the grade file says whose source it
+ * graded, where, and has the same checks with and without a sanitizer.
  */
 #include <check.h>
 #include <jansson.h>
@@ -51,15 +52,16 @@ static int grade(const char *bin, const char *name, char *json, size_t len)
 	return support_run_bin(bin, args, out, sizeof(out), err, sizeof(err));
 }
 
-/* Parses the grade file; checks its layout and that the scores add up.
- * Returns the number of checks that failed. */
-static int check_grade_file(const char *path, double *score)
+/* Parses the grade file; checks its layout (at least min_tests checks)
+ * and that the scores add up. Returns the number of conformance checks
+ * that failed. */
+static int check_grade_file(const char *path, double *score, size_t min_tests)
 {
 	json_error_t e;
 	json_t *root = json_load_file(path, 0, &e);
 	ck_assert_msg(root, "%s does not parse: %s", path, e.text);
 	json_t *tests = json_object_get(root, "tests");
-	ck_assert(json_is_array(tests) && json_array_size(tests) >= 10);
+	ck_assert(json_is_array(tests) && json_array_size(tests) >= min_tests);
 	ck_assert(json_is_string(json_object_get(root, "output")));
 	double sum = 0;
 	int failed = 0;
@@ -107,7 +109,7 @@ START_TEST(untouched_skeleton_fails_with_the_lost_task_hint)
 			"%s: not in the hint or not in student.c", todo_in[k]);
 	free(skeleton);
 	double score;
-	ck_assert_int_gt(check_grade_file(json, &score), 0);
+	ck_assert_int_gt(check_grade_file(json, &score, 10), 0);
 	ck_assert(score < 5);
 	files_rm_dir(grade_dir);
 }
@@ -120,8 +122,51 @@ START_TEST(solution_passes_and_is_timed_against_threads)
 	ck_assert_msg(rc == 0, "exit %d: %s %s", rc, out, err);
 	ck_assert_msg(strstr(out, "speed ratio"), "no speed ratio: %s", out);
 	double score;
-	ck_assert_int_eq(check_grade_file(json, &score), 0);
+	ck_assert_int_eq(check_grade_file(json, &score, 10), 0);
 	ck_assert(score >= 8);
+	files_rm_dir(grade_dir);
+}
+END_TEST
+
+/* Exercise 2 as shipped: the race. Every stress check loses updates, the
+ * hint says why and names the TODOs' functions, which must still be in
+ * tally.c. */
+START_TEST(untouched_tally_loses_updates_and_says_so)
+{
+	char json[256];
+	int rc = grade(support_bin(), "tally", json, sizeof(json));
+	ck_assert_msg(rc == 1, "exit %d, not 1: %s %s", rc, out, err);
+	ck_assert_msg(strstr(out, "FAIL conformance: shared: 8 workers") &&
+			      strstr(out, "increments: lost updates"),
+		      "no lost updates: %s", out);
+	ck_assert_msg(strstr(out, "hint: Increments were lost"), "no hint: %s",
+		      out);
+	char *skeleton = files_read("models/exercises/tally.c", NULL);
+	ck_assert_ptr_nonnull(skeleton);
+	static const char *const todo_in[] = {"tally_add", "tally_total"};
+	for (size_t k = 0; k < sizeof(todo_in) / sizeof(todo_in[0]); k++)
+		ck_assert_msg(
+			strstr(out, todo_in[k]) && strstr(skeleton, todo_in[k]),
+			"%s: not in the hint or not in tally.c", todo_in[k]);
+	free(skeleton);
+	double score;
+	ck_assert_int_gt(check_grade_file(json, &score, 4), 0);
+	files_rm_dir(grade_dir);
+}
+END_TEST
+
+/* The answer loses nothing and is timed against threads' best strategy. */
+START_TEST(tally_solution_passes_against_sharded_padded)
+{
+	char json[256];
+	int rc = grade(teacher_bin(), "tally_solution", json, sizeof(json));
+	ck_assert_msg(rc == 0, "exit %d: %s %s", rc, out, err);
+	ck_assert_msg(strstr(out, "speed: shared vs threads --sync "
+				  "sharded-padded") &&
+			      strstr(out, "speed ratio"),
+		      "no speed ratio: %s", out);
+	double score;
+	ck_assert_int_eq(check_grade_file(json, &score, 4), 0);
 	files_rm_dir(grade_dir);
 }
 END_TEST
@@ -140,7 +185,8 @@ START_TEST(the_solution_is_only_in_the_teachers_build)
 	ck_assert_int_eq(support_run_bin(teacher_bin(), "models", out,
 					 sizeof(out), NULL, 0),
 			 0);
-	ck_assert_msg(strstr(out, "solution"), "not listed: %s", out);
+	ck_assert_msg(strstr(out, "solution") && strstr(out, "tally_solution"),
+		      "not listed: %s", out);
 }
 END_TEST
 
@@ -149,33 +195,50 @@ END_TEST
 /* A classic bug, the check it must fail and the hint it must get; the
  * hint it must not get (the effect its cause explains). */
 static const struct {
-	const char *bug, *check, *hint, *not_hint;
+	const char *bug, *answer, *check, *hint, *not_hint;
 } classic[] = {
-	{"signal-at-close", "FAIL conformance: pool: more workers than tasks",
+	{"signal-at-close", "solution",
+	 "FAIL conformance: pool: more workers than tasks",
 	 "hint: A hang, most likely a lost wake-up", "A lock is never"},
-	{"if-not-while", "FAIL conformance: pool: many consumers on an empty",
+	{"if-not-while", "solution",
+	 "FAIL conformance: pool: many consumers on an empty",
 	 "hint: A consumer left too early", "A task was lost"},
-	{"no-unlock-when-closed", "FAIL conformance: edge: C = 1",
+	{"no-unlock-when-closed", "solution", "FAIL conformance: edge: C = 1",
 	 "hint: A lock is never released", "lost wake-up"},
-	{"lock-held-while-running",
+	{"lock-held-while-running", "solution",
 	 "FAIL conformance: pool: every worker takes part",
 	 "hint: Tasks ran one at a time", "differs from the sequential"},
+	{"tally-one-slot", "tally_solution",
+	 "FAIL conformance: shared: 8 workers at once",
+	 "hint: Increments were lost", "wrong with one worker"},
+	{"tally-sum-off-by-one", "tally_solution",
+	 "FAIL conformance: shared: one worker",
+	 "hint: The total is wrong with one worker", "Increments were lost"},
 };
+
+/* The fixture's directory, its concur and the args grading its answer. */
+static void fixture_grade_args(const char *bug, const char *answer, char *bin,
+			       size_t bin_len, char *args, size_t args_len,
+			       char *json, size_t json_len)
+{
+	const char *build = getenv("BUILD");
+	char dir[512];
+	snprintf(dir, sizeof(dir), "%s/fixtures/%s",
+		 build && build[0] ? build : "build", bug);
+	files_tmp_dir(grade_dir, sizeof(grade_dir), "grade-bug");
+	snprintf(json, json_len, "%s/results.json", grade_dir);
+	snprintf(args, args_len,
+		 "grade %s --quick --out %s --conformance "
+		 "%s/tests/test_conformance --source %s/answer.c",
+		 answer, json, dir, dir);
+	snprintf(bin, bin_len, "%s/concur", dir);
+}
 
 START_TEST(each_classic_bug_fails_with_its_hint)
 {
-	const char *build = getenv("BUILD");
-	char dir[512], args[2048], json[256];
-	snprintf(dir, sizeof(dir), "%s/fixtures/%s",
-		 build && build[0] ? build : "build", classic[_i].bug);
-	files_tmp_dir(grade_dir, sizeof(grade_dir), "grade-bug");
-	snprintf(json, sizeof(json), "%s/results.json", grade_dir);
-	snprintf(args, sizeof(args),
-		 "grade solution --quick --out %s --conformance "
-		 "%s/tests/test_conformance --source %s/solution.c",
-		 json, dir, dir);
-	char bin[600];
-	snprintf(bin, sizeof(bin), "%s/concur", dir);
+	char bin[600], args[2048], json[256];
+	fixture_grade_args(classic[_i].bug, classic[_i].answer, bin,
+			   sizeof(bin), args, sizeof(args), json, sizeof(json));
 	int rc = support_run_bin(bin, args, out, sizeof(out), err, sizeof(err));
 	ck_assert_msg(rc == 1, "%s: exit %d, not 1 (make fixtures?): %s %s",
 		      classic[_i].bug, rc, out, err);
@@ -186,7 +249,31 @@ START_TEST(each_classic_bug_fails_with_its_hint)
 	ck_assert_msg(!strstr(out, classic[_i].not_hint), "%s: '%s':\n%s",
 		      classic[_i].bug, classic[_i].not_hint, out);
 	double score;
-	ck_assert_int_gt(check_grade_file(json, &score), 0);
+	ck_assert_int_gt(check_grade_file(json, &score, 4), 0);
+	files_rm_dir(grade_dir);
+}
+END_TEST
+
+/* Right but slow answers to exercise 2 pass every correctness check. A
+ * lock around each increment is tens of times slower than a padded slot
+ * per worker (measured: 0.02), so its speed check must fail with the
+ * hint; packed slots (false sharing, measured 0.4) are slower too, but
+ * by a margin a busy machine could hide, so only correctness is checked. */
+START_TEST(right_but_slow_tallies_pass_every_correctness_check)
+{
+	static const char *const bugs[] = {"tally-mutex", "tally-packed"};
+	char bin[600], args[2048], json[256];
+	fixture_grade_args(bugs[_i], "tally_solution", bin, sizeof(bin), args,
+			   sizeof(args), json, sizeof(json));
+	int rc = support_run_bin(bin, args, out, sizeof(out), err, sizeof(err));
+	ck_assert_msg(rc == 0, "%s: exit %d, not 0 (make fixtures?): %s %s",
+		      bugs[_i], rc, out, err);
+	double score;
+	ck_assert_int_eq(check_grade_file(json, &score, 4), 0);
+	if (_i == 0)
+		ck_assert_msg(strstr(out, "FAIL speed: shared") &&
+				      strstr(out, "hint: Right, but slow"),
+			      "%s: no slow hint:\n%s", bugs[_i], out);
 	files_rm_dir(grade_dir);
 }
 END_TEST
@@ -299,7 +386,7 @@ START_TEST(every_builtin_model_passes)
 			      out);
 		snprintf(path, sizeof(path), "%s/%s/results.json", dir, name);
 		double score;
-		ck_assert_int_eq(check_grade_file(path, &score), 0);
+		ck_assert_int_eq(check_grade_file(path, &score, 10), 0);
 	}
 	files_rm_dir(dir);
 }
@@ -348,6 +435,10 @@ Suite *test_suite(void)
 	tcase_add_test(tc, bad_sanitize_exits_2_before_building);
 	tcase_add_test(tc, untouched_skeleton_fails_with_the_lost_task_hint);
 	tcase_add_test(tc, solution_passes_and_is_timed_against_threads);
+	tcase_add_test(tc, untouched_tally_loses_updates_and_says_so);
+	tcase_add_test(tc, tally_solution_passes_against_sharded_padded);
+	tcase_add_loop_test(
+		tc, right_but_slow_tallies_pass_every_correctness_check, 0, 2);
 	tcase_add_test(tc, the_solution_is_only_in_the_teachers_build);
 	tcase_add_test(tc, every_builtin_model_passes);
 	tcase_add_test(tc, grade_help_is_usage_and_exit_0);
