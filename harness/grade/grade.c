@@ -315,9 +315,12 @@ static const struct {
 		     "with AddressSanitizer: make check-model MODEL=%s "
 		     "SANITIZE=address"},
 	{HINT_RACE, "A data race: ThreadSanitizer's report in "
-		    "conformance.log names the two accesses. Every field "
-		    "marked 'guarded by lock' may only be touched between "
-		    "pthread_mutex_lock and pthread_mutex_unlock."},
+		    "conformance.log names the two accesses. A field two "
+		    "threads touch, one of them writing, must be guarded: "
+		    "touched only between pthread_mutex_lock and "
+		    "pthread_mutex_unlock (a field marked 'guarded by lock'), "
+		    "or atomic, or written by one thread only and read after "
+		    "the join."},
 	{HINT_MEMORY, "A memory error: AddressSanitizer's report in "
 		      "conformance.log shows the bad access and where the "
 		      "memory came from."},

@@ -36,6 +36,8 @@
 
 #define QUEUE_CAPACITY 8 /* smaller than most batches, on purpose */
 
+/* ---- state ---- */
+
 /* The bounded queue of task indices: a ring buffer. */
 struct solution_queue {
 	pthread_mutex_t lock;
@@ -60,6 +62,8 @@ struct solution_worker {
 	struct solution_pool *pool;
 	int id;
 };
+
+/* ---- the queue ---- */
 
 static int queue_init(struct solution_queue *q)
 {
@@ -131,6 +135,8 @@ static void queue_close(struct solution_queue *q)
 	pthread_mutex_unlock(&q->lock);
 }
 
+/* ---- worker ---- */
+
 /* A consumer: pop and run until the queue is closed and empty. */
 static void *solution_consumer(void *arg)
 {
@@ -144,6 +150,8 @@ static void *solution_consumer(void *arg)
 		curl_easy_cleanup(h);
 	return NULL;
 }
+
+/* ---- run function ---- */
 
 /* Starts up to n consumers; returns how many started. */
 static int solution_start(pthread_t *tids, struct solution_worker *ws, int n)
@@ -193,6 +201,8 @@ static int solution_run(struct batch *batch, const struct run_opts *opts)
 	free(ws);
 	return started > 0 ? 0 : -1;
 }
+
+/* ---- registration ---- */
 
 const struct model model_solution = {
 	.name = "solution",

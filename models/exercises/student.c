@@ -35,6 +35,8 @@
 
 #define QUEUE_CAPACITY 8 /* smaller than most batches, on purpose */
 
+/* ---- state ---- */
+
 /* The bounded queue of task indices: a ring buffer. The slots in use are
  * slots[head], slots[(head + 1) % QUEUE_CAPACITY], ... count of them. */
 struct student_queue {
@@ -60,6 +62,8 @@ struct student_worker {
 	struct student_pool *pool;
 	int id;
 };
+
+/* ---- the queue ---- */
 
 static int queue_init(struct student_queue *q)
 {
@@ -118,6 +122,8 @@ static void queue_close(struct student_queue *q)
 	(void)q;
 }
 
+/* ---- worker ---- */
+
 /* A consumer: pop and run until the queue is closed and empty. */
 static void *student_consumer(void *arg)
 {
@@ -134,6 +140,8 @@ static void *student_consumer(void *arg)
 		curl_easy_cleanup(h);
 	return NULL;
 }
+
+/* ---- run function ---- */
 
 /* Starts up to n consumers; returns how many started. */
 static int student_start(pthread_t *tids, struct student_worker *ws, int n)
@@ -183,6 +191,8 @@ static int student_run(struct batch *batch, const struct run_opts *opts)
 	free(ws);
 	return started > 0 ? 0 : -1;
 }
+
+/* ---- registration ---- */
 
 const struct model model_student = {
 	.name = "student",

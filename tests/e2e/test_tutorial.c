@@ -23,8 +23,10 @@
 #include "tests/support/support.h"
 
 #define MAX_BLOCKS 96
-/* "Write your own model": found by its title, numbered past any lesson. */
+/* "Write your own model" and "Exercise 2: ...": found by their titles,
+ * numbered past any lesson. */
 #define SECTION_EXERCISE 1000
+#define SECTION_EXERCISE2 1001
 
 struct block {
 	int section;	 /* lesson number, SECTION_EXERCISE, or 0 */
@@ -49,6 +51,8 @@ static int section_of(const char *heading)
 	}
 	if (strstr(heading, "Write your own model"))
 		return SECTION_EXERCISE;
+	if (strstr(heading, "Exercise 2"))
+		return SECTION_EXERCISE2;
 	return 0;
 }
 
@@ -91,11 +95,13 @@ static void expect_block(int s)
 	int found = 0;
 	for (size_t i = 0; i < n_blocks; i++)
 		found += blocks[i].section == s;
-	ck_assert_msg(
-		found,
-		"TUTORIAL.md: section %s %d has no block marked ```sh "
-		"test",
-		s == SECTION_EXERCISE ? "'Write your own model'" : "Lesson", s);
+	ck_assert_msg(found,
+		      "TUTORIAL.md: section %s %d has no block marked ```sh "
+		      "test",
+		      s == SECTION_EXERCISE    ? "'Write your own model'"
+		      : s == SECTION_EXERCISE2 ? "'Exercise 2'"
+					       : "Lesson",
+		      s);
 }
 
 START_TEST(every_lesson_has_a_tested_block)
@@ -106,6 +112,7 @@ START_TEST(every_lesson_has_a_tested_block)
 	for (int s = 1; s <= last_lesson; s++)
 		expect_block(s);
 	expect_block(SECTION_EXERCISE);
+	expect_block(SECTION_EXERCISE2);
 }
 END_TEST
 
