@@ -275,16 +275,25 @@ static int lines_with(const char *err, const char *s)
 }
 
 /* One line of ours, not Open MPI's box; the mpi tasks are not_run, the
- * threads model still runs, and the run exits 1 (results are missing). */
+ * threads model still runs, and the run exits 1 (results are missing).
+ * The host resolves (a name that does not is refused before the run:
+ * test_mpi) but nothing answers: 127.0.0.2 is another host to Open MPI,
+ * and its ssh is sent to port 1, where nothing listens, without asking
+ * for a password. */
 START_TEST(an_unreachable_host_is_one_line_and_the_run_goes_on)
 {
 	if (!have_mpi())
 		return;
 	static char out[16384], err[16384];
-	int rc = support_concur(
+	char bin[4200];
+	snprintf(bin, sizeof(bin),
+		 "env OMPI_MCA_plm_rsh_args='-o BatchMode=yes -p 1' %s",
+		 support_bin());
+	int rc = support_run_bin(
+		bin,
 		"run --models mpi,threads --workloads compute --workers 2 "
 		"--tasks 4 --work 1 --repeat 1 --quiet --no-plot "
-		"--hosts localhost:1,concur-nowhere.invalid:2 "
+		"--hosts localhost:1,127.0.0.2:2 "
 		"--out \"${TMPDIR:-/tmp}/concur-test-mpi-faults\"",
 		out, sizeof(out), err, sizeof(err));
 	ck_assert_msg(rc == 1, "exit %d: %s%s", rc, out, err);
