@@ -3,7 +3,9 @@
  * test_mpi.c - the MPI models (mpi, mpi-static) give the sequential
  * reference's results on one machine through mpirun; --skew keeps the
  * totals and is seeded; the options that reach beyond one machine refuse
- * bad values, and hosts that cannot be resolved, with one line and exit 2; without Open MPI the models say
+ * bad values, and hosts that cannot be resolved, with one line and exit 2;
+ * a run on this machine alone gives mpirun no transport that listens on
+ * every interface; without Open MPI the models say
  * what to install.
  *
  * Without Open MPI (no mpirun, or concur-mpi not built) the MPI tests
@@ -19,6 +21,7 @@
 #include "common/clock.h"
 #include "harness/external/dispatch.h"
 #include "harness/external/external.h"
+#include "harness/external/mpi.h"
 #include "harness/run/workload.h"
 #include "models/model.h"
 #include "tests/support/csv.h"
@@ -200,6 +203,59 @@ START_TEST(skew_ideal_is_never_below_the_heaviest_task)
 }
 END_TEST
 
+/* ---- What mpirun is given ------------------------------------------------ */
+
+/* Where "--mca btl VALUE" is in argv: VALUE, or NULL; fails on two. */
+static const char *btl_of(char *const argv[])
+{
+	const char *found = NULL;
+	for (size_t k = 0; argv[k]; k++)
+		if (strcmp(argv[k], "--mca") == 0 && argv[k + 1] &&
+		    strcmp(argv[k + 1], "btl") == 0) {
+			ck_assert_msg(!found, "btl given twice");
+			found = argv[k + 2];
+		}
+	return found;
+}
+
+/* A local run uses shared memory only: Open MPI's TCP transport would
+ * listen on every interface (0.0.0.0, ::) in every rank. A run across
+ * --hosts keeps TCP; OMPI_MCA_btl, the user's choice, is left alone; the
+ * ping-pong over TCP gets TCP, once. */
+START_TEST(a_local_run_listens_on_no_interface)
+{
+	if (!have_mpi("mpi"))
+		return;
+	const struct model *m = model_find("mpi");
+	struct run_opts o = run_opts_default();
+	struct mpi_launch l;
+	char why[256];
+	unsetenv("OMPI_MCA_btl");
+	o.workers = 2;
+	ck_assert_int_eq(mpi_launch_argv(m, &o, 4, &l, why, sizeof(why)), 0);
+	ck_assert_str_eq(btl_of(l.argv), MPI_LOCAL_BTL);
+	ck_assert_ptr_null(strstr(MPI_LOCAL_BTL, "tcp"));
+
+	o.hosts = "localhost:2";
+	ck_assert_int_eq(mpi_launch_argv(m, &o, 4, &l, why, sizeof(why)), 0);
+	ck_assert_ptr_null(btl_of(l.argv));
+
+	o.hosts = NULL;
+	setenv("OMPI_MCA_btl", "self,tcp", 1);
+	ck_assert_int_eq(mpi_launch_argv(m, &o, 4, &l, why, sizeof(why)), 0);
+	ck_assert_ptr_null(btl_of(l.argv));
+	unsetenv("OMPI_MCA_btl");
+
+	ck_assert_int_eq(mpi_latency_argv("self,tcp", &l, why, sizeof(why)), 0);
+	ck_assert_str_eq(btl_of(l.argv), "self,tcp");
+	size_t k = 0;
+	while (l.argv[k + 1])
+		k++;
+	ck_assert_str_eq(l.argv[k], "--latency");
+	ck_assert_str_eq(l.argv[k - 1], l.program);
+}
+END_TEST
+
 /* ---- The command line --------------------------------------------------- */
 
 START_TEST(bad_cluster_options_exit_2_with_one_line)
@@ -323,5 +379,6 @@ Suite *test_suite(void)
 	tcase_add_test(opts, skew_ideal_is_never_below_the_heaviest_task);
 	tcase_add_test(opts, bad_cluster_options_exit_2_with_one_line);
 	tcase_add_test(opts, unresolvable_hosts_exit_2_naming_the_host);
+	tcase_add_test(opts, a_local_run_listens_on_no_interface);
 	return s;
 }
