@@ -49,13 +49,6 @@ void external_publish_group(volatile pid_t *slot)
 	ext_group_slot = slot;
 }
 
-void external_kill_group(void)
-{
-	pid_t group = ext_group_slot ? *ext_group_slot : 0;
-	if (group > 0)
-		kill(-group, SIGKILL);
-}
-
 const char *external_status_name(int status)
 {
 	static const char *const names[] = {

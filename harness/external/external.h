@@ -68,8 +68,4 @@ double external_default_timeout(const struct batch *b,
  * live on, re-parented to init. NULL: publish nowhere. */
 void external_publish_group(volatile pid_t *slot);
 
-/* Kills the published group now, if a program runs: for a caller about
- * to die itself (the harness is gone). Async-signal-safe. */
-void external_kill_group(void);
-
 #endif

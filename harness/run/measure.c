@@ -24,6 +24,11 @@
 
 volatile int measure_stop_requested;
 
+/* In the measured child: where external_run publishes its program's
+ * group (measure_shared.program_group), for measure_orphaned_cb. A global
+ * because a signal handler has no other way in. */
+static volatile pid_t *measure_program_group;
+
 /* What the child writes back besides the results. */
 struct measure_shared {
 	double wall_s;
@@ -77,7 +82,9 @@ static void measure_note_fd_limit(const struct batch *b, struct run_stats *st)
 static void measure_orphaned_cb(int sig)
 {
 	(void)sig;
-	external_kill_group();
+	pid_t group = measure_program_group ? *measure_program_group : 0;
+	if (group > 0)
+		kill(-group, SIGKILL);
 	if (getpgrp() == getpid())
 		kill(0, SIGKILL);
 	_exit(1);
@@ -101,6 +108,7 @@ static void measure_child(const struct model *m, struct batch *b,
 	 * `stty tostop` would be stopped, not killed: never stop. */
 	signal(SIGTTOU, SIG_IGN);
 	external_publish_group(&sh->program_group);
+	measure_program_group = &sh->program_group;
 	signal(SIGHUP, measure_orphaned_cb);
 	prctl(PR_SET_PDEATHSIG, SIGHUP);
 	if (getppid() != parent) /* it died before prctl */
