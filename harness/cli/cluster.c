@@ -3,8 +3,12 @@
 #include "harness/cli/cluster.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "harness/cli/cli.h"
@@ -29,6 +33,31 @@ static int cluster_host(const char *item)
 		       : -1;
 }
 
+/* Can `name` (n bytes of it) be resolved here, as mpirun will have to?
+ * Addresses and names in /etc/hosts resolve without a network. Returns 0,
+ * or -1 after one line naming the option and the host. */
+static int cluster_resolve(const char *flag, const char *name, size_t n)
+{
+	char host[256];
+	if (n >= sizeof(host)) {
+		cli_error("%s: host name '%.40s...' is too long", flag, name);
+		return -1;
+	}
+	memcpy(host, name, n);
+	host[n] = '\0';
+	struct addrinfo hints = {.ai_family = AF_UNSPEC,
+				 .ai_socktype = SOCK_STREAM};
+	struct addrinfo *found = NULL;
+	int rc = getaddrinfo(host, NULL, &hints, &found);
+	if (rc == 0) {
+		freeaddrinfo(found);
+		return 0;
+	}
+	cli_error("%s: cannot resolve host '%s' (%s)", flag, host,
+		  rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc));
+	return -1;
+}
+
 int cluster_check_hosts(const char *text)
 {
 	char copy[4096];
@@ -44,15 +73,47 @@ int cluster_check_hosts(const char *text)
 				  items[i]);
 			return -1;
 		}
+	for (size_t i = 0; i < n; i++)
+		if (cluster_resolve("--hosts", items[i],
+				    strcspn(items[i], ":")) != 0)
+			return -1;
 	return 0;
+}
+
+/* One line of a hostfile: "# comment", blank, or "[user@]host [slots=N]
+ * ..."; the host must resolve. */
+static int cluster_hostfile_line(const char *line)
+{
+	line += strspn(line, " \t");
+	size_t n = strcspn(line, " \t\r\n#");
+	if (n == 0)
+		return 0;
+	const char *at = memchr(line, '@', n);
+	if (at) {
+		n -= (size_t)(at + 1 - line);
+		line = at + 1;
+	}
+	return cluster_resolve("--hostfile", line, n);
 }
 
 int cluster_check_hostfile(const char *path)
 {
-	if (access(path, R_OK) == 0)
-		return 0;
-	cli_error("--hostfile: cannot read '%s'", path);
-	return -1;
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		cli_error("--hostfile: cannot read '%s'", path);
+		return -1;
+	}
+	char line[1024];
+	int rc = 0;
+	while (rc == 0 && fgets(line, sizeof(line), f)) {
+		rc = cluster_hostfile_line(line);
+		int c = 0; /* a longer line: its first 1 KiB is enough */
+		while (!strchr(line, '\n') && (c = fgetc(f)) != EOF &&
+		       c != '\n')
+			;
+	}
+	fclose(f);
+	return rc;
 }
 
 int cluster_check_listen(const char *addr)

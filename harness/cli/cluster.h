@@ -10,10 +10,12 @@
 #ifndef CONCUR_CLUSTER_H
 #define CONCUR_CLUSTER_H
 
-/* "host:slots,host,..." : names or IPv4 addresses, slots 1 to 100000. */
+/* "host:slots,host,..." : names or IPv4 addresses, slots 1 to 100000;
+ * every host must resolve here (getaddrinfo), as mpirun will need it to. */
 int cluster_check_hosts(const char *text);
 
-/* A readable file. */
+/* A readable file whose hosts ("[user@]host ..." lines, '#' comments)
+ * all resolve. */
 int cluster_check_hostfile(const char *path);
 
 /* An IPv4 or IPv6 address. */

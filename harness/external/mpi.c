@@ -80,8 +80,12 @@ int mpi_ranks(const struct model *m, int workers, size_t n)
 	return (int)w + m->manager_ranks;
 }
 
-int mpi_launch_argv(const struct model *m, const struct run_opts *o, size_t n,
-		    struct mpi_launch *l, char *why, size_t len)
+/* Fills l for m at o->workers on n tasks; btl, when not NULL, is the
+ * transport list to use (the ping-pong's choice), else a local run gets
+ * shared memory only, unless the user chose with OMPI_MCA_btl. */
+static int mpi_build_argv(const struct model *m, const struct run_opts *o,
+			  size_t n, const char *btl, struct mpi_launch *l,
+			  char *why, size_t len)
 {
 	if (!mpi_available(why, len) ||
 	    mpi_which("mpirun", l->mpirun, sizeof(l->mpirun)) != 0 ||
@@ -115,10 +119,23 @@ int mpi_launch_argv(const struct model *m, const struct run_opts *o, size_t n,
 	} else if (o->hostfile) {
 		l->argv[k++] = "--hostfile";
 		l->argv[k++] = (char *)o->hostfile;
+	} else if (!btl && !getenv("OMPI_MCA_btl")) {
+		btl = MPI_LOCAL_BTL; /* TCP's listener would take 0.0.0.0 */
+	}
+	if (btl) {
+		l->argv[k++] = "--mca";
+		l->argv[k++] = "btl";
+		l->argv[k++] = (char *)btl;
 	}
 	l->argv[k++] = l->program;
 	l->argv[k] = NULL;
 	return 0;
+}
+
+int mpi_launch_argv(const struct model *m, const struct run_opts *o, size_t n,
+		    struct mpi_launch *l, char *why, size_t len)
+{
+	return mpi_build_argv(m, o, n, NULL, l, why, len);
 }
 
 int mpi_latency_argv(const char *btl, struct mpi_launch *l, char *why,
@@ -127,18 +144,13 @@ int mpi_latency_argv(const char *btl, struct mpi_launch *l, char *why,
 	struct run_opts o = run_opts_default();
 	o.workers = 2;
 	const struct model *m = model_find("mpi-static");
-	if (!m || mpi_launch_argv(m, &o, 2, l, why, len) != 0)
+	if (!m || mpi_build_argv(m, &o, 2, btl, l, why, len) != 0)
 		return -1;
 	size_t k = 0;
 	while (l->argv[k])
 		k++;
-	/* ... PROGRAM NULL  becomes  ... --mca btl BTL PROGRAM --latency */
-	l->argv[k - 1] = "--mca";
-	l->argv[k] = "btl";
-	l->argv[k + 1] = (char *)btl;
-	l->argv[k + 2] = l->program;
-	l->argv[k + 3] = "--latency";
-	l->argv[k + 4] = NULL;
+	l->argv[k] = "--latency"; /* ... PROGRAM --latency */
+	l->argv[k + 1] = NULL;
 	return 0;
 }
 

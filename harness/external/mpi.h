@@ -18,7 +18,17 @@
  *                               the shared-memory transport's single copy
  *                               fails in containers (errno 1)
  * and, as root, OMPI_ALLOW_RUN_AS_ROOT(_CONFIRM)=1 in the environment,
- * which daemons on other hosts inherit. Anything else (plm_rsh_agent,
+ * which daemons on other hosts inherit. A local run (no --hosts or
+ * --hostfile) also gets
+ *   btl self,vader              shared memory only: the TCP transport,
+ *                               loaded by default, listens on 0.0.0.0
+ *                               and :: in every rank (btl_tcp_if_include
+ *                               narrows the addresses it uses, not the
+ *                               ones it listens on)
+ * unless OMPI_MCA_btl is set. mpirun itself still listens on 0.0.0.0 and
+ * :: for its daemons (the out-of-band channel, oob tcp: Open MPI 4.1
+ * binds it to INADDR_ANY whatever oob_tcp_if_include says, and cannot
+ * run without it) while the run lasts. Anything else (plm_rsh_agent,
  * btl, interfaces) comes from OMPI_MCA_* variables the user sets.
  *
  * Errors: functions return 0 or -1 with the reason in the caller's buffer.
@@ -34,6 +44,9 @@
 #define MPI_INSTALL_HINT "apt-get install openmpi-bin libopenmpi-dev, then make"
 
 #define MPI_ARGV_MAX 24
+
+/* The transports of a run on this machine alone (see above). */
+#define MPI_LOCAL_BTL "self,vader"
 
 /* One launch: argv for execv and the storage it points into. */
 struct mpi_launch {

@@ -89,6 +89,7 @@ int ext_proto_begin(struct ext_run *x)
 		return -1;
 	}
 	x->doc_len = strlen(x->doc);
+	x->handed_out = -1;
 	return 0;
 }
 
@@ -230,6 +231,20 @@ static int ext_last_line(struct ext_run *x, json_t *line)
 	return 0;
 }
 
+/* "handed_out": N, on its own line or on a result line: tasks 0..N-1
+ * have reached a worker. Never more than the batch, never decreasing.
+ * Absent: 0; malformed: -1. */
+static int ext_handed_out(struct ext_run *x, json_t *value)
+{
+	if (!value)
+		return 0;
+	json_int_t n = json_is_integer(value) ? json_integer_value(value) : -1;
+	if (n < 0 || (size_t)n > x->b->n || n < x->handed_out)
+		return -1;
+	x->handed_out = (long)n;
+	return 0;
+}
+
 /* A line that names no task: counted, and the first one kept. */
 static void ext_bad_line(struct ext_run *x, const char *text, size_t len)
 {
@@ -243,9 +258,15 @@ static void ext_line(struct ext_run *x, const char *text, size_t len)
 	json_error_t err;
 	json_t *line = json_loadb(text, len, 0, &err);
 	json_t *index = json_object_get(line, "index"); /* NULL-safe */
+	json_t *handed = json_object_get(line, "handed_out");
 	if (json_is_integer(index) && json_integer_value(index) >= 0 &&
 	    (size_t)json_integer_value(index) < x->b->n) {
 		ext_result_line(x, line, (size_t)json_integer_value(index));
+		if (ext_handed_out(x, handed) != 0)
+			ext_bad_line(x, text, len);
+	} else if (!index && handed && json_object_size(line) == 1) {
+		if (ext_handed_out(x, handed) != 0)
+			ext_bad_line(x, text, len);
 	} else if (!index && ext_last_line(x, line) == 0) {
 		x->have_run_s = 1;
 	} else {
@@ -349,11 +370,20 @@ void ext_proto_finish(struct ext_run *x, int wstatus, double timeout_s)
 	char why[RESULT_MESSAGE_MAX];
 	enum external_status st =
 		ext_verdict(x, wstatus, timeout_s, &missing, why, sizeof(why));
+	/* A task the program said it never handed out never started,
+	 * whatever ended the program. */
+	bool ended = missing == RESULT_CRASHED || missing == RESULT_TIMEOUT;
 	for (size_t i = 0; i < x->b->n; i++) {
 		if (x->reported[i])
 			continue;
-		x->b->results[i].kind = missing;
-		result_set_message(&x->b->results[i], "%s", why);
+		struct result *r = &x->b->results[i];
+		if (ended && x->handed_out >= 0 && i >= (size_t)x->handed_out) {
+			r->kind = RESULT_NOT_RUN;
+			result_set_message(r, "never handed out: %s", why);
+			continue;
+		}
+		r->kind = missing;
+		result_set_message(r, "%s", why);
 	}
 	struct run_stats *s = x->o->stats;
 	if (!s)

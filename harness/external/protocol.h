@@ -46,6 +46,7 @@ struct ext_run {
 	int line_too_long;	 /* skipping to the next newline */
 	unsigned char *reported; /* reported[i]: task i had a line */
 	size_t n_reported;
+	long handed_out;    /* tasks below it reached a worker; -1: not said */
 	size_t n_bad_lines; /* lines that named no task */
 	char first_bad[64]; /* the start of the first such line */
 	int have_run_s;

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -22,6 +23,11 @@
 #include "harness/external/external.h"
 
 volatile int measure_stop_requested;
+
+/* In the measured child: where external_run publishes its program's
+ * group (measure_shared.program_group), for measure_orphaned_cb. A global
+ * because a signal handler has no other way in. */
+static volatile pid_t *measure_program_group;
 
 /* What the child writes back besides the results. */
 struct measure_shared {
@@ -68,10 +74,27 @@ static void measure_note_fd_limit(const struct batch *b, struct run_stats *st)
 		 n, (unsigned long long)rl.rlim_cur);
 }
 
+/* SIGHUP, which the kernel sends the child when the harness dies, even
+ * of SIGKILL (PR_SET_PDEATHSIG): nobody is left to stop or reap the run,
+ * so it ends itself, an external program's group first (its Python pool
+ * or mpirun would live on), then its own group (this child and a C
+ * model's workers). Async-signal-safe calls only. */
+static void measure_orphaned_cb(int sig)
+{
+	(void)sig;
+	pid_t group = measure_program_group ? *measure_program_group : 0;
+	if (group > 0)
+		kill(-group, SIGKILL);
+	if (getpgrp() == getpid())
+		kill(0, SIGKILL);
+	_exit(1);
+}
+
 /* In the child: run, time it, report, and leave without returning into
  * the harness (no atexit handlers, no stdio flushed twice). */
 static void measure_child(const struct model *m, struct batch *b,
-			  const struct run_opts *o, struct measure_shared *sh)
+			  const struct run_opts *o, struct measure_shared *sh,
+			  pid_t parent)
 {
 	/* The harness's SIGINT/SIGTERM handler only sets a flag: here the
 	 * default must apply, or the SIGTERM measure_wait passes on cannot
@@ -84,9 +107,14 @@ static void measure_child(const struct model *m, struct batch *b,
 	/* A background group that writes a --trace line to a terminal with
 	 * `stty tostop` would be stopped, not killed: never stop. */
 	signal(SIGTTOU, SIG_IGN);
+	external_publish_group(&sh->program_group);
+	measure_program_group = &sh->program_group;
+	signal(SIGHUP, measure_orphaned_cb);
+	prctl(PR_SET_PDEATHSIG, SIGHUP);
+	if (getppid() != parent) /* it died before prctl */
+		raise(SIGHUP);
 	struct run_opts opts = *o;
 	opts.stats = &sh->stats;
-	external_publish_group(&sh->program_group);
 	b->results = sh->results;
 	sh->start_rss_kib = measure_rss_now_kib();
 	b->t0 = clock_now();
@@ -220,13 +248,14 @@ int measure_run(const struct model *m, struct batch *b,
 	sh->model_rc = -1;
 	fflush(NULL);
 	double forked = clock_now();
+	pid_t parent = getpid();
 	pid_t pid = fork();
 	if (pid < 0) {
 		munmap(sh, size);
 		return -1;
 	}
 	if (pid == 0)
-		measure_child(m, b, o, sh);
+		measure_child(m, b, o, sh, parent);
 	setpgid(pid, pid); /* as the child does: whichever runs first */
 	struct tree_sampler *sampler = tree_sampler_start(pid);
 

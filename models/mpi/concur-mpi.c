@@ -84,6 +84,8 @@ int main(int argc, char **argv)
 		MPI_Finalize();
 		return rc == 0 ? 0 : 1;
 	}
+	if (j.rank == 0) /* until a model says more: no task started */
+		job_write_handed_out(stdout, 0);
 	if (fetch_global_init() != 0 || mpi_share_batch(&j) != 0)
 		MPI_Abort(MPI_COMM_WORLD, 2); /* ends every rank */
 	int farm = strcmp(j.model, "mpi") == 0;

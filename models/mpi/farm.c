@@ -75,11 +75,17 @@ static int farm_hand_out(struct mpi_job *j, int rank, uint64_t *next)
 }
 
 /* Rank 0: one index to every worker, then one more for each result that
- * comes back, from whichever worker sent it (MPI_ANY_SOURCE). */
+ * comes back, from whichever worker sent it (MPI_ANY_SOURCE). Each line
+ * tells the harness how far the hand-out will have gone before the send
+ * that follows it: if the job dies, the tasks never handed out are
+ * not_run, not crashed. */
 static int farm_manager(struct mpi_job *j)
 {
-	uint64_t next = 0;
+	uint64_t next = 0, n = j->batch->n;
+	uint64_t first =
+		(uint64_t)(j->size - 1) < n ? (uint64_t)j->size - 1 : n;
 	int busy = 0;
+	job_write_handed_out(stdout, first);
 	for (int w = 1; w < j->size; w++)
 		busy += farm_hand_out(j, w, &next);
 	while (busy > 0) {
@@ -87,9 +93,12 @@ static int farm_manager(struct mpi_job *j)
 		MPI_Status st;
 		MPI_Recv(&in, sizeof(in), MPI_BYTE, MPI_ANY_SOURCE, TAG_RESULT,
 			 MPI_COMM_WORLD, &st);
-		if (in.index < j->batch->n) {
+		long after = (long)(next < n ? next + 1 : n);
+		if (in.index < n) {
 			j->batch->results[in.index] = in.result;
-			job_write_result(stdout, j->batch, in.index);
+			job_write_result(stdout, j->batch, in.index, after);
+		} else {
+			job_write_handed_out(stdout, (size_t)after);
 		}
 		busy -= !farm_hand_out(j, st.MPI_SOURCE, &next);
 	}

@@ -36,8 +36,16 @@ struct mpi_job {
 int job_parse(struct mpi_job *j, const char *text, size_t len);
 
 /* One result line for task i, flushed (lines that reached the harness
- * before a crash are kept). */
-void job_write_result(FILE *out, const struct batch *b, size_t i);
+ * before a crash are kept); with handed_out >= 0, the line also says
+ * that tasks 0..handed_out-1 have reached a worker. */
+void job_write_result(FILE *out, const struct batch *b, size_t i,
+		      long handed_out);
+
+/* {"handed_out": n}, flushed: tasks 0..n-1 have reached a worker (or are
+ * about to: it is written before the send, so that a crash can only make
+ * the harness think a task started, never the reverse). The tasks above
+ * it are not_run if the job dies. */
+void job_write_handed_out(FILE *out, size_t n);
 
 /* The last line: the run time and how many ranks did work. */
 void job_write_end(FILE *out, double run_s, int workers);

@@ -103,7 +103,8 @@ done:
 	return rc;
 }
 
-void job_write_result(FILE *out, const struct batch *b, size_t i)
+void job_write_result(FILE *out, const struct batch *b, size_t i,
+		      long handed_out)
 {
 	const struct result *r = &b->results[i];
 	char sum[24]; /* a hex string: 64 bits do not fit every reader */
@@ -114,12 +115,21 @@ void job_write_result(FILE *out, const struct batch *b, size_t i)
 		r->status, "bytes", (json_int_t)r->bytes, "checksum", sum,
 		"start", r->start, "end", r->end, "worker", r->worker,
 		"message", r->message);
+	if (line && handed_out >= 0)
+		json_object_set_new(line, "handed_out",
+				    json_integer(handed_out));
 	char *text = line ? json_dumps(line, JSON_COMPACT) : NULL;
 	if (text)
 		fprintf(out, "%s\n", text);
 	fflush(out);
 	free(text);
 	json_decref(line);
+}
+
+void job_write_handed_out(FILE *out, size_t n)
+{
+	fprintf(out, "{\"handed_out\": %zu}\n", n);
+	fflush(out);
 }
 
 void job_write_end(FILE *out, double run_s, int workers)

@@ -70,6 +70,7 @@ int static_run(struct mpi_job *j)
 			goto cleanup;
 		}
 		static_plan(n, R, blocks, bytes, displs);
+		job_write_handed_out(stdout, (size_t)n); /* all, at once */
 	}
 	MPI_Scatter(blocks, sizeof(mine), MPI_BYTE, &mine, sizeof(mine),
 		    MPI_BYTE, 0, MPI_COMM_WORLD);
@@ -82,7 +83,7 @@ int static_run(struct mpi_job *j)
 		    MPI_COMM_WORLD);
 	if (j->rank == 0)
 		for (int i = 0; i < n; i++)
-			job_write_result(stdout, j->batch, (size_t)i);
+			job_write_result(stdout, j->batch, (size_t)i, -1);
 	rc = 0;
 cleanup:
 	free(blocks);

@@ -208,6 +208,29 @@ START_TEST(crash_leaves_the_rest_crashed)
 }
 END_TEST
 
+/* "handed_out" splits what a dying program leaves: crashed below it,
+ * not_run at and above; a value that goes back is an unreadable line. */
+START_TEST(tasks_never_handed_out_are_not_run)
+{
+	struct batch *b = support_compute_batch(5, 0);
+	struct model m = fake("fake-crash-handed", FAKES "crash-handed.sh");
+	struct run_opts o = run_opts_default();
+	struct run_stats stats = {0};
+	o.stats = &stats;
+	ck_assert_int_eq(external_run(&m, b, &o), 0);
+	static const enum result_kind want[] = {RESULT_OK, RESULT_CRASHED,
+						RESULT_CRASHED, RESULT_NOT_RUN,
+						RESULT_NOT_RUN};
+	for (size_t i = 0; i < b->n; i++)
+		ck_assert_msg(b->results[i].kind == want[i], "task %zu: %s", i,
+			      result_kind_name(b->results[i].kind));
+	ck_assert_ptr_nonnull(strstr(b->results[4].message, "never handed"));
+	ck_assert_ptr_nonnull(strstr(stats.note, "1 unreadable lines"));
+	assert_no_zombie();
+	batch_free(b);
+}
+END_TEST
+
 /* Is pid still running (present and not a zombie)? */
 static int running(pid_t pid)
 {
@@ -306,6 +329,7 @@ Suite *test_suite(void)
 	TCase *fakes = runner_tcase(s, "programs that misbehave", 60);
 	tcase_add_test(fakes, garbage_is_recorded_per_task);
 	tcase_add_test(fakes, crash_leaves_the_rest_crashed);
+	tcase_add_test(fakes, tasks_never_handed_out_are_not_run);
 	tcase_add_test(fakes, hang_is_killed_with_its_children);
 	tcase_add_test(fakes, missing_program_is_unavailable);
 	tcase_add_test(fakes, the_run_goes_on_after_a_crash);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * test_hardening.c - what a hostile-input audit found (issue 14), one
- * behaviour a test: every way a run can end leaves no process behind,
+ * behaviour a test: every way a run can end leaves no process behind
+ * (kill -9 of the harness itself too),
  * every model is capped at N workers, redirects stay on http(s), a hung
  * external model fails the run, long or binary --url-file lines are
  * refused, file-descriptor limits are named once, the server answers a
@@ -34,6 +35,7 @@
 #include "common/clock.h"
 #include "common/fetch.h"
 #include "harness/external/dispatch.h"
+#include "harness/external/external.h"
 #include "harness/external/python.h"
 #include "tests/support/runner.h"
 #include "tests/support/rawsock.h"
@@ -409,6 +411,49 @@ START_TEST(every_ending_leaves_no_process)
 	int rc = run_wait(&r, 60);
 	ck_assert_msg(rc >= 0, "%s: the run did not end", what);
 	assert_session_empty(r.pid, what);
+	remove_tmp_dir();
+}
+END_TEST
+
+/* ---- kill -9 of the harness leaves nothing ---------------------------- */
+
+static const char *const orphan_models[] = {"threads", "processes",
+					    "py-processes", "mpi"};
+
+/* SIGKILL to the harness alone, mid-run: nothing can clean up after it,
+ * so the measured child must end itself (its parent-death signal), with
+ * an external program's group (a Python pool, mpirun and its ranks).
+ * The fetches are held 20 s by the suite's own server, which outlives
+ * the harness: a run left behind would still be there when we look. */
+START_TEST(kill_9_of_the_harness_leaves_no_process)
+{
+	const char *model = orphan_models[_i];
+	char why[512];
+	struct run_opts o = run_opts_default();
+	if (strncmp(model, "py-", 3) == 0 && !have_python())
+		return;
+	if (strcmp(model, "mpi") == 0 &&
+	    !external_available(model_find(model), &o, why, sizeof(why))) {
+		fprintf(stderr, "test_hardening: mpi skipped: %s\n", why);
+		return;
+	}
+	make_tmp_dir();
+	char args[1024], tag[64];
+	snprintf(args, sizeof(args),
+		 "run --models %s --workloads fetch --tasks 2 --workers 2 "
+		 "--delay 20000 --timeout 30000 --server %s --baseline none "
+		 "--repeat 1 --no-plot --quiet --trace --out %s",
+		 model, support_server_url, tmp_dir);
+	snprintf(tag, sizeof(tag), "[%s w", model);
+	struct run r;
+	run_start(&r, args);
+	ck_assert_msg(run_wait_for(&r, tag, 60), "%s: no trace: %s", model,
+		      r.err);
+	nap_ms(100); /* the pool is up */
+	kill(r.pid, SIGKILL);
+	int rc = run_wait(&r, 10);
+	ck_assert_msg(rc == 128 + SIGKILL, "%s: exit %d", model, rc);
+	assert_session_empty(r.pid, model);
 	remove_tmp_dir();
 }
 END_TEST
@@ -927,6 +972,12 @@ Suite *test_suite(void)
 	TCase *endings = runner_tcase(s, "endings", 120);
 	tcase_add_loop_test(endings, every_ending_leaves_no_process, 0,
 			    (int)(N_ENDING_MODELS * N_ENDINGS));
+	TCase *orphans = runner_tcase(s, "orphans", 120);
+	tcase_add_unchecked_fixture(orphans, support_server_up,
+				    support_server_down);
+	tcase_add_loop_test(
+		orphans, kill_9_of_the_harness_leaves_no_process, 0,
+		(int)(sizeof(orphan_models) / sizeof(orphan_models[0])));
 	TCase *caps = runner_tcase(s, "caps", 120);
 	tcase_add_test(caps, python_pool_is_capped_at_the_tasks);
 	tcase_add_test(caps, every_model_notes_the_cap);

@@ -3,7 +3,9 @@
  * test_mpi.c - the MPI models (mpi, mpi-static) give the sequential
  * reference's results on one machine through mpirun; --skew keeps the
  * totals and is seeded; the options that reach beyond one machine refuse
- * bad values with one line and exit 2; without Open MPI the models say
+ * bad values, and hosts that cannot be resolved, with one line and exit 2;
+ * a run on this machine alone gives mpirun no transport that listens on
+ * every interface; without Open MPI the models say
  * what to install.
  *
  * Without Open MPI (no mpirun, or concur-mpi not built) the MPI tests
@@ -14,10 +16,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/clock.h"
 #include "harness/external/dispatch.h"
 #include "harness/external/external.h"
+#include "harness/external/mpi.h"
 #include "harness/run/workload.h"
 #include "models/model.h"
 #include "tests/support/csv.h"
@@ -199,6 +203,59 @@ START_TEST(skew_ideal_is_never_below_the_heaviest_task)
 }
 END_TEST
 
+/* ---- What mpirun is given ------------------------------------------------ */
+
+/* Where "--mca btl VALUE" is in argv: VALUE, or NULL; fails on two. */
+static const char *btl_of(char *const argv[])
+{
+	const char *found = NULL;
+	for (size_t k = 0; argv[k]; k++)
+		if (strcmp(argv[k], "--mca") == 0 && argv[k + 1] &&
+		    strcmp(argv[k + 1], "btl") == 0) {
+			ck_assert_msg(!found, "btl given twice");
+			found = argv[k + 2];
+		}
+	return found;
+}
+
+/* A local run uses shared memory only: Open MPI's TCP transport would
+ * listen on every interface (0.0.0.0, ::) in every rank. A run across
+ * --hosts keeps TCP; OMPI_MCA_btl, the user's choice, is left alone; the
+ * ping-pong over TCP gets TCP, once. */
+START_TEST(a_local_run_listens_on_no_interface)
+{
+	if (!have_mpi("mpi"))
+		return;
+	const struct model *m = model_find("mpi");
+	struct run_opts o = run_opts_default();
+	struct mpi_launch l;
+	char why[256];
+	unsetenv("OMPI_MCA_btl");
+	o.workers = 2;
+	ck_assert_int_eq(mpi_launch_argv(m, &o, 4, &l, why, sizeof(why)), 0);
+	ck_assert_str_eq(btl_of(l.argv), MPI_LOCAL_BTL);
+	ck_assert_ptr_null(strstr(MPI_LOCAL_BTL, "tcp"));
+
+	o.hosts = "localhost:2";
+	ck_assert_int_eq(mpi_launch_argv(m, &o, 4, &l, why, sizeof(why)), 0);
+	ck_assert_ptr_null(btl_of(l.argv));
+
+	o.hosts = NULL;
+	setenv("OMPI_MCA_btl", "self,tcp", 1);
+	ck_assert_int_eq(mpi_launch_argv(m, &o, 4, &l, why, sizeof(why)), 0);
+	ck_assert_ptr_null(btl_of(l.argv));
+	unsetenv("OMPI_MCA_btl");
+
+	ck_assert_int_eq(mpi_latency_argv("self,tcp", &l, why, sizeof(why)), 0);
+	ck_assert_str_eq(btl_of(l.argv), "self,tcp");
+	size_t k = 0;
+	while (l.argv[k + 1])
+		k++;
+	ck_assert_str_eq(l.argv[k], "--latency");
+	ck_assert_str_eq(l.argv[k - 1], l.program);
+}
+END_TEST
+
 /* ---- The command line --------------------------------------------------- */
 
 START_TEST(bad_cluster_options_exit_2_with_one_line)
@@ -219,6 +276,74 @@ START_TEST(bad_cluster_options_exit_2_with_one_line)
 		ck_assert_msg(support_lines(err) == 1, "'%s' said: %s", bad[i],
 			      err);
 	}
+}
+END_TEST
+
+/* Writes text to dir/name; "--hostfile PATH" into opt. */
+static void write_hostfile(const char *dir, const char *name, const char *text,
+			   char *opt, size_t len)
+{
+	char path[128];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	FILE *f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	ck_assert_int_eq(fclose(f), 0);
+	snprintf(opt, len, "--hostfile '%s'", path);
+}
+
+/* `concur run` of two sequential tasks with opt, into dir/out. */
+static int run_with(const char *dir, const char *opt, char *err, size_t len)
+{
+	char args[1024];
+	snprintf(args, sizeof(args),
+		 "run --models sequential --workloads compute --tasks 2 "
+		 "--repeat 1 --quiet --no-plot %s --out '%s/out'",
+		 opt, dir);
+	return support_concur(args, NULL, 0, err, len);
+}
+
+/* A host that cannot be resolved is refused with one line naming it, exit
+ * 2, before any run starts (no result set is made); addresses, names in
+ * /etc/hosts and hostfile comments keep working. (".invalid" never
+ * resolves anywhere: RFC 6761.) */
+START_TEST(unresolvable_hosts_exit_2_naming_the_host)
+{
+	char dir[64], good[160], bad_file[160], err[1024], out_dir[128];
+	files_tmp_dir(dir, sizeof(dir), "mpi-hosts");
+	snprintf(out_dir, sizeof(out_dir), "%s/out", dir);
+	write_hostfile(dir, "good",
+		       "# nodes\n\nlocalhost slots=2\n"
+		       "  root@127.0.0.1 slots=1 # this one\n",
+		       good, sizeof(good));
+	write_hostfile(dir, "bad",
+		       "localhost slots=1\nnode9.concur.invalid slots=2\n",
+		       bad_file, sizeof(bad_file));
+	const char *const bad[][2] = {
+		{"--hosts nosuchhost.invalid:2", "'nosuchhost.invalid'"},
+		{"--hosts localhost:1,concur-nowhere.invalid:2",
+		 "'concur-nowhere.invalid'"},
+		{bad_file, "'node9.concur.invalid'"},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int rc = run_with(dir, bad[i][0], err, sizeof(err));
+		ck_assert_msg(rc == 2, "'%s' exited %d: %s", bad[i][0], rc,
+			      err);
+		ck_assert_msg(support_lines(err) == 1 &&
+				      strstr(err, "cannot resolve host") &&
+				      strstr(err, bad[i][1]),
+			      "'%s' said: %s", bad[i][0], err);
+		ck_assert_msg(access(out_dir, F_OK) != 0, "'%s' started a run",
+			      bad[i][0]);
+	}
+	const char *const fine[] = {"--hosts localhost:1,127.0.0.1:2",
+				    "--hosts 198.18.0.12:2,198.18.0.13:2",
+				    good};
+	for (size_t i = 0; i < sizeof(fine) / sizeof(fine[0]); i++) {
+		int rc = run_with(dir, fine[i], err, sizeof(err));
+		ck_assert_msg(rc == 0, "'%s' exited %d: %s", fine[i], rc, err);
+	}
+	files_rm_dir(dir);
 }
 END_TEST
 
@@ -253,5 +378,7 @@ Suite *test_suite(void)
 	tcase_add_test(opts, skew_is_seeded);
 	tcase_add_test(opts, skew_ideal_is_never_below_the_heaviest_task);
 	tcase_add_test(opts, bad_cluster_options_exit_2_with_one_line);
+	tcase_add_test(opts, unresolvable_hosts_exit_2_naming_the_host);
+	tcase_add_test(opts, a_local_run_listens_on_no_interface);
 	return s;
 }

@@ -2,7 +2,8 @@
 /*
  * test_mpi_faults.c - the MPI models when something goes wrong: a rank
  * killed in the middle of a task leaves that task `crashed`, keeps every
- * result that reached rank 0, and leaves no rank (nor mpirun) running; a
+ * result that reached rank 0, leaves the tasks never handed out
+ * `not_run`, and leaves no rank (nor mpirun) running; a
  * host that cannot be reached and a missing mpirun are each one line of
  * ours, and the run goes on with the other models.
  *
@@ -144,6 +145,9 @@ static unsigned long tcp_inode(unsigned port)
 struct killer {
 	int listen_fd; /* owned by the killer until joined */
 	unsigned port;
+	int want;    /* connections to wait for (0: 1) */
+	int conn[4]; /* accepted, held open until killer_close */
+	int n_conn;
 	unsigned long inode; /* the rank's end of the connection */
 	pid_t victim;	     /* the rank killed, or 0 */
 	pid_t seen[MAX_SEEN];
@@ -168,23 +172,40 @@ static void killer_note(pid_t pid, void *arg)
 	}
 }
 
+/* Waits for k->want connections (each from a rank then mid-task), and
+ * kills the rank that made the first. */
 static void *killer_main(void *arg)
 {
 	struct killer *k = arg;
-	struct pollfd p = {.fd = k->listen_fd, .events = POLLIN};
-	if (poll(&p, 1, 90 * 1000) != 1)
-		return NULL; /* no rank came: the test's checks say so */
-	struct sockaddr_in peer;
-	socklen_t len = sizeof(peer);
-	int conn = accept(k->listen_fd, (struct sockaddr *)&peer, &len);
-	if (conn < 0)
-		return NULL;
-	k->inode = tcp_inode(ntohs(peer.sin_port));
-	each_descendant(killer_note, k);
-	if (k->victim > 0)
-		kill(k->victim, SIGKILL);
-	close(conn);
+	int *conn = k->conn, n = 0;
+	while (n < (k->want > 0 ? k->want : 1) && n < 4) {
+		struct pollfd p = {.fd = k->listen_fd, .events = POLLIN};
+		if (poll(&p, 1, 90 * 1000) != 1)
+			break; /* no rank came: the test's checks say so */
+		struct sockaddr_in peer;
+		socklen_t len = sizeof(peer);
+		conn[n] = accept(k->listen_fd, (struct sockaddr *)&peer, &len);
+		if (conn[n] < 0)
+			break;
+		if (n++ == 0)
+			k->inode = tcp_inode(ntohs(peer.sin_port));
+	}
+	k->n_conn = n;
+	if (n == (k->want > 0 ? k->want : 1)) {
+		each_descendant(killer_note, k);
+		if (k->victim > 0)
+			kill(k->victim, SIGKILL);
+	}
 	return NULL;
+}
+
+/* After the join: a connection closed before the job ended would end
+ * its fetch (a `reset`) instead of leaving it mid-task. */
+static void killer_close(struct killer *k)
+{
+	for (int i = 0; i < k->n_conn; i++)
+		close(k->conn[i]);
+	close(k->listen_fd);
 }
 
 static void killer_listen(struct killer *k)
@@ -231,7 +252,7 @@ START_TEST(a_rank_killed_mid_task_crashes_its_task_and_keeps_the_rest)
 	ck_assert_int_eq(pthread_create(&t, NULL, killer_main, &k), 0);
 	ck_assert_int_eq(support_run("mpi", b, &o), 0);
 	pthread_join(t, NULL);
-	close(k.listen_fd);
+	killer_close(&k);
 
 	ck_assert_msg(k.victim > 0, "no rank connected, or none was found");
 	ck_assert_int_eq(b->results[N_TASKS - 1].kind, RESULT_CRASHED);
@@ -263,6 +284,65 @@ START_TEST(a_rank_killed_mid_task_crashes_its_task_and_keeps_the_rest)
 }
 END_TEST
 
+/* Tasks never handed out never started: not_run, not crashed. Tasks 3
+ * and 4 fetch from the killer and never get an answer, so once both have
+ * connected, both workers are busy and the farm cannot have handed out
+ * task 5: 0..2 ok, 3 and 4 crashed (one rank killed, the other ended by
+ * mpirun), 5..7 not_run, whatever the machine's speed. */
+START_TEST(tasks_never_handed_out_are_not_run)
+{
+	if (!have_mpi())
+		return;
+	struct killer k = {.want = 2};
+	killer_listen(&k);
+	struct batch *b = support_compute_batch(N_TASKS, 1);
+	struct batch *ref = support_compute_batch(3, 1);
+	char url[64];
+	snprintf(url, sizeof(url), "http://127.0.0.1:%u/never", k.port);
+	for (size_t i = 3; i <= 4; i++) {
+		b->tasks[i].type = TASK_FETCH;
+		ck_assert_int_eq(batch_set_url(b, i, url), 0);
+	}
+	struct run_opts o = run_opts_default();
+	struct run_stats stats = {0};
+	o.workers = WORKERS;
+	o.fetch.timeout_ms = 120000L; /* the kill ends it, not a timeout */
+	o.model_timeout_s = 150;
+	o.stats = &stats;
+	ck_assert_int_eq(support_run("sequential", ref, &o), 0);
+
+	pthread_t t;
+	ck_assert_int_eq(pthread_create(&t, NULL, killer_main, &k), 0);
+	ck_assert_int_eq(support_run("mpi", b, &o), 0);
+	pthread_join(t, NULL);
+	killer_close(&k);
+
+	ck_assert_msg(k.victim > 0, "the ranks did not connect, or none found");
+	for (size_t i = 0; i < 3; i++) {
+		ck_assert_int_eq(b->results[i].kind, RESULT_OK);
+		ck_assert_uint_eq(b->results[i].checksum,
+				  ref->results[i].checksum);
+	}
+	for (size_t i = 3; i <= 4; i++)
+		ck_assert_msg(b->results[i].kind == RESULT_CRASHED,
+			      "task %zu: %s", i,
+			      result_kind_name(b->results[i].kind));
+	for (size_t i = 5; i < N_TASKS; i++) {
+		ck_assert_msg(b->results[i].kind == RESULT_NOT_RUN,
+			      "task %zu: %s", i,
+			      result_kind_name(b->results[i].kind));
+		ck_assert_msg(strstr(b->results[i].message, "never handed out"),
+			      "task %zu: %s", i, b->results[i].message);
+	}
+	for (int i = 0; i < k.n_seen; i++)
+		ck_assert_msg(!still_running(k.seen[i], k.seen_start[i]),
+			      "process %d of the job is still running",
+			      (int)k.seen[i]);
+	batch_free(b);
+	batch_free(ref);
+}
+END_TEST
+
 /* ---- A host that cannot be reached, a missing mpirun --------------------- */
 
 /* How many lines of err contain s. */
@@ -275,16 +355,25 @@ static int lines_with(const char *err, const char *s)
 }
 
 /* One line of ours, not Open MPI's box; the mpi tasks are not_run, the
- * threads model still runs, and the run exits 1 (results are missing). */
+ * threads model still runs, and the run exits 1 (results are missing).
+ * The host resolves (a name that does not is refused before the run:
+ * test_mpi) but nothing answers: 127.0.0.2 is another host to Open MPI,
+ * and its ssh is sent to port 1, where nothing listens, without asking
+ * for a password. */
 START_TEST(an_unreachable_host_is_one_line_and_the_run_goes_on)
 {
 	if (!have_mpi())
 		return;
 	static char out[16384], err[16384];
-	int rc = support_concur(
+	char bin[4200];
+	snprintf(bin, sizeof(bin),
+		 "env OMPI_MCA_plm_rsh_args='-o BatchMode=yes -p 1' %s",
+		 support_bin());
+	int rc = support_run_bin(
+		bin,
 		"run --models mpi,threads --workloads compute --workers 2 "
 		"--tasks 4 --work 1 --repeat 1 --quiet --no-plot "
-		"--hosts localhost:1,concur-nowhere.invalid:2 "
+		"--hosts localhost:1,127.0.0.2:2 "
 		"--out \"${TMPDIR:-/tmp}/concur-test-mpi-faults\"",
 		out, sizeof(out), err, sizeof(err));
 	ck_assert_msg(rc == 1, "exit %d: %s%s", rc, out, err);
@@ -320,6 +409,7 @@ Suite *test_suite(void)
 	TCase *tc = runner_tcase(s, "faults", 240);
 	tcase_add_test(
 		tc, a_rank_killed_mid_task_crashes_its_task_and_keeps_the_rest);
+	tcase_add_test(tc, tasks_never_handed_out_are_not_run);
 	tcase_add_test(tc, an_unreachable_host_is_one_line_and_the_run_goes_on);
 	tcase_add_test(tc, a_missing_mpirun_is_one_line);
 	return s;
