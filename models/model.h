@@ -25,12 +25,12 @@
 
 /* Flags on a model. */
 enum model_flags {
-	MODEL_EXERCISE = 1 << 0,    /* student work: left out of `all` */
-	MODEL_EXTERNAL = 1 << 1,    /* a program run through the protocol in
+	MODEL_EXERCISE = 1 << 0,  /* student work: left out of `all` */
+	MODEL_EXTERNAL = 1 << 1,  /* a program run through the protocol in
 				    models/README.md, not a C function */
-	MODEL_MPI = 1 << 2,	    /* external, started as ranks by `mpirun`
+	MODEL_MPI = 1 << 2,	  /* external, started as ranks by `mpirun`
 				    (harness/external/mpi.h) */
-	MODEL_NO_SHARED = 1 << 3,   /* runs no shared workload: left out of
+	MODEL_NO_SHARED = 1 << 3, /* runs no shared workload: left out of
 				     it (common/shared.h) */
 	MODEL_SHARED_ONLY = 1 << 4, /* an exercise whose own work is the
 				       shared workload: graded on it alone
