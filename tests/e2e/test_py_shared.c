@@ -154,9 +154,9 @@ START_TEST(what_python_cannot_express_is_reported)
 	for (size_t i = 0; i < r.b->n; i++) {
 		const struct result *res = &r.b->results[i];
 		ck_assert_int_eq(res->kind, RESULT_OTHER);
-		ck_assert_msg(strstr(res->message,
-				     "cannot express --sync atomic"),
-			      "%s", res->message);
+		ck_assert_msg(
+			strstr(res->message, "cannot express --sync atomic"),
+			"%s", res->message);
 	}
 	batch_free(r.b);
 }
