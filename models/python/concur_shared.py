@@ -25,6 +25,8 @@ reads, pauses (gives the GIL or the core away) every YIELD_EVERY
 increments, and writes, as common/shared.c does: the race shows on any
 machine.
 """
+import sys
+import threading
 import time
 
 from concur_protocol import new_result, trace, write_result
@@ -55,6 +57,7 @@ class State:
                                                           lock, lock_b)
         self.a, self.b, self.slots, self.pause = a, b, slots, pause
         self.stride = stride
+        self.waits = None  # {worker: "holds lock a, waits for lock b"}
 
 
 # --- The strategies -------------------------------------------------------
@@ -126,13 +129,41 @@ def add_two_locks(s, n, worker):
     everybody takes a, then b."""
     b_first = s.sync == "deadlock" and worker % 2 == 1
     first, second = (s.lock_b, s.lock) if b_first else (s.lock, s.lock_b)
+    one, two = ("b", "a") if b_first else ("a", "b")
+    waits = s.waits if s.waits is not None else {}
     for k in range(1, n + 1):
+        waits[worker] = f"waits for lock {one}"
         with first:
             if k % YIELD_EVERY == 0:
                 s.pause()  # holding the first lock
+            waits[worker] = f"holds lock {one}, waits for lock {two}"
             with second:
                 s.a.value += 1
                 s.b.value += 1
+    waits.pop(worker, None)
+
+
+def watch_waits(s, model, every_s=1.0):
+    """For threads that share s.waits: a daemon thread that, when no
+    increment was made for every_s, says on stderr which worker waits
+    for which lock (the harness's time limit then ends the program; the
+    C models say it in their results, which a killed program cannot)."""
+    s.waits = {}
+
+    def watch():
+        last = None
+        while True:
+            time.sleep(every_s)
+            now = (s.a.value, s.b.value)
+            if now == last and s.waits:
+                said = "; ".join(f"worker {w} {what}" for w, what in
+                                 sorted(dict(s.waits).items()))
+                print(f"{model}: no increment for {every_s:g} s: {said}",
+                      file=sys.stderr, flush=True)
+                return
+            last = now
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 STRATEGIES = {"none": add_none, "mutex": add_mutex, "spin": add_spin,

@@ -60,6 +60,8 @@ def main():
         mine.fetcher = Fetcher(options)  # kept alive for all its tasks
 
     shared, shared_results = shared_state(options), []
+    if shared.sync == "deadlock":  # says who waits for which lock
+        concur_shared.watch_waits(shared, "py-threads")
 
     def run(task):
         if task["type"] == "shared":

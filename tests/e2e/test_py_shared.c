@@ -5,7 +5,8 @@
  * under each --sync it can express; `none` loses updates under py-threads
  * and py-processes; one thread (py-sequential, py-asyncio) never does; a
  * strategy Python cannot express is reported as such, never faked;
- * opposite lock orders hang until the time limit; and `concur run` puts
+ * opposite lock orders hang until the time limit (py-threads saying who
+ * waits for which lock); and `concur run` puts
  * the py-* models in a shared group of their own, verified like the C one.
  *
  * Without a Python that imports aiohttp, every test passes with a note,
@@ -181,6 +182,28 @@ START_TEST(opposite_lock_orders_hang_until_the_limit)
 }
 END_TEST
 
+/* py-threads says who waits for which lock, on stderr: a killed program
+ * cannot say it in its results, as the C models do. */
+START_TEST(py_threads_says_who_waits)
+{
+	if (!support_python("test_py_shared"))
+		return;
+	char out[16384], err[4096];
+	int rc = support_concur("run --workloads shared --models py-threads "
+				"--sync deadlock --workers 2 --tasks 4 "
+				"--work 100 --model-timeout 3 --repeat 1 "
+				"--no-plot --quiet --baseline none "
+				"--out /tmp/concur-test-py-deadlock",
+				out, sizeof(out), err, sizeof(err));
+	ck_assert_msg(rc == 1, "exit %d\n%s\n%s", rc, out, err);
+	ck_assert_msg(strstr(err, "worker 0 holds lock a, waits for lock b") &&
+			      strstr(err, "worker 1 holds lock b, waits for "
+					  "lock a"),
+		      "%s", err);
+	ck_assert_int_eq(system("rm -rf /tmp/concur-test-py-deadlock"), 0);
+}
+END_TEST
+
 /* The sweep: the py-* models get a shared group of their own, with
  * py-sequential as its baseline, verified against the reference. */
 START_TEST(the_sweep_verifies_the_python_group)
@@ -220,6 +243,7 @@ Suite *test_suite(void)
 	tcase_add_loop_test(tc, what_python_cannot_express_is_reported, 0, 2);
 	tcase_add_loop_test(tc, opposite_lock_orders_hang_until_the_limit, 0,
 			    2);
+	tcase_add_test(tc, py_threads_says_who_waits);
 	tcase_add_test(tc, the_sweep_verifies_the_python_group);
 	return s;
 }
