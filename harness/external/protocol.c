@@ -24,6 +24,7 @@
 
 #include "common/clock.h"
 #include "common/kernel.h"
+#include "common/shared.h"
 #include "harness/external/external.h"
 
 #define EXT_PROTOCOL_VERSION 1
@@ -62,13 +63,13 @@ static char *ext_batch_json(const struct ext_run *x)
 	const struct run_opts *o = x->o;
 	/* "o" hands tasks over to doc, even when json_pack fails. */
 	json_t *doc = json_pack(
-		"{s:i, s:s, s:{s:i, s:f, s:f, s:I, s:b}, s:o}", "protocol",
+		"{s:i, s:s, s:{s:i, s:f, s:f, s:I, s:b, s:s}, s:o}", "protocol",
 		EXT_PROTOCOL_VERSION, "model", x->m->name, "options", "workers",
 		ext_workers(x), "connect_timeout_s",
 		o->fetch.connect_timeout_ms / 1000.0, "timeout_s",
 		o->fetch.timeout_ms / 1000.0, "kernel_iters_per_unit",
-		(json_int_t)KERNEL_ITERS_PER_UNIT, "trace", o->trace, "tasks",
-		tasks);
+		(json_int_t)KERNEL_ITERS_PER_UNIT, "trace", o->trace, "sync",
+		shared_sync_name(o->sync), "tasks", tasks);
 	if (!doc)
 		return NULL;
 	if (o->start_method) /* optional: the program's default otherwise */

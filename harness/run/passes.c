@@ -74,10 +74,11 @@ static double pass_model_timeout(struct sweep *s, size_t gi,
 	double fetch_s = (double)c->timeout_ms / 1e3;
 	double guess = (double)g->batch->n *
 		       (fetch_s + (external ? 0.2 : 0.01) * (double)g->work);
-	if (g->workload == TASK_SHARED) { /* 1 us an increment: contended */
+	if (g->workload == TASK_SHARED) { /* 1 us an increment: contended;
+					     10 us in an interpreter */
 		fetch_s = 0;
 		guess = (double)g->batch->n * (double)g->work *
-			SHARED_INCREMENTS_PER_UNIT * 1e-6;
+			SHARED_INCREMENTS_PER_UNIT * (external ? 1e-5 : 1e-6);
 	}
 	double base = NAN;
 	if (sweep_summarize(s) == 0)

@@ -12,6 +12,13 @@ Watch for: two limits must agree. The semaphore admits C tasks at a time,
 and the connector must allow C connections: aiohttp's default (100) would
 cap a larger C silently.
 
+The shared workload (concur_shared.py): one thread has no data race.
+Whatever --sync asks, the counter is a plain int and a shared task runs
+its increments to the end without an await, so no other task can come
+between a read and its write: every increment is kept, with no lock
+(as in the C eventloop model). An await between the two would open the
+race again: a coroutine is interrupted only where it awaits.
+
 Run it:  build/concur run --models py-threads,py-asyncio --workloads fetch
          --workers 100   and see both overlap the waits, on one thread here.
 """
@@ -22,6 +29,7 @@ import zlib
 
 import aiohttp
 
+import concur_shared
 from concur_protocol import compute, new_result, read_batch, trace, \
     write_done, write_result
 
@@ -75,7 +83,14 @@ async def run_task(session, task, options, t0):
     write_result(result)
 
 
-async def run_all(tasks, options, t0):
+def shared_state():
+    """One counter, no lock: only this thread ever touches it."""
+    box = concur_shared.Box
+    return concur_shared.State("none", box(), None, None, box(), box(), [0],
+                               lambda: None)
+
+
+async def run_all(tasks, options, t0, shared, shared_results):
     workers = options["workers"]
     in_flight = asyncio.Semaphore(workers)  # at most C tasks at a time
     connector = aiohttp.TCPConnector(limit=workers)
@@ -87,7 +102,11 @@ async def run_all(tasks, options, t0):
                                      ) as session:
         async def bounded(task):
             async with in_flight:
-                await run_task(session, task, options, t0)
+                if task["type"] == "shared":  # reported once all are done
+                    shared_results.append(concur_shared.run_shared(
+                        task, shared, options, t0, "py-asyncio", 0))
+                else:
+                    await run_task(session, task, options, t0)
 
         await asyncio.gather(*(bounded(task) for task in tasks))
 
@@ -95,7 +114,9 @@ async def run_all(tasks, options, t0):
 def main():
     tasks, options = read_batch()
     t0 = time.monotonic()
-    asyncio.run(run_all(tasks, options, t0))
+    shared, shared_results = shared_state(), []
+    asyncio.run(run_all(tasks, options, t0, shared, shared_results))
+    concur_shared.write_shared(shared_results, concur_shared.total(shared))
     # Slots, as the C eventloop model counts them: C, or fewer tasks.
     write_done(time.monotonic() - t0, min(options["workers"], len(tasks)))
 

@@ -22,27 +22,64 @@ Watch for: nothing is shared unless you ask. Each worker gets its number
 from a counter in shared memory (multiprocessing.Value), under its lock;
 a plain global would be copied into each process and never agree.
 
+The shared workload (concur_shared.py) makes the same point: the
+counter, its locks and the slots are multiprocessing's shared memory
+(a Value made with lock=False, a RawArray) and semaphores (Lock), handed
+to each worker when it starts. `none` takes no lock, and two processes
+running at once on two cores lose updates; `mutex` takes the Lock;
+the padded slots are a real 64 bytes apart in the shared array, though
+the interpreter's own cost hides what false sharing costs. `atomic`
+cannot be written: Python has no atomic operation on shared memory.
+
 Run it:  build/concur run --models py-sequential,py-processes
          --workloads compute --work 2 --workers 2   and see a speedup near 2;
          add --py-start spawn and compare the figures column of runs.csv.
 """
 import multiprocessing
+import os
 import pickle
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 
+import concur_shared
 from concur_protocol import Fetcher, new_result, read_batch, run_task, \
     write_done, write_result
 
 # One worker process's own state, set by start_worker in that process.
 worker = None
 fetcher = None
+shared = None  # concur_shared.State over the memory all processes share
+
+CANNOT = {"atomic": "Python has no atomic shared integer; use mutex"}
 
 
-def start_worker(counter, ready, options):
-    global worker, fetcher
+def shared_parts(context, options):
+    """The shared workload's counter, locks and slots, made before the
+    pool so every worker inherits them: (counter, lock, lock_b, a, b,
+    slots)."""
+    def raw():
+        return context.Value("q", 0, lock=False)  # shared, unguarded
+    return (raw(), context.Lock(), context.Lock(), raw(), raw(),
+            context.RawArray("q", options["workers"] * slot_stride(options)))
+
+
+def slot_stride(options):
+    """A padded slot is 8 slots (64 bytes, a cache line) from the next;
+    packed ones are side by side."""
+    padded = options.get("sync") in ("sharded", "sharded-padded")
+    return 8 if padded else 1
+
+
+def shared_state(options, parts):
+    return concur_shared.State(options.get("sync", "mutex"), *parts,
+                               os.sched_yield, slot_stride(options))
+
+
+def start_worker(counter, ready, options, parts):
+    global worker, fetcher, shared
     fetcher = Fetcher(options)  # this process's connection, kept alive
+    shared = shared_state(options, parts)
     with counter.get_lock():  # the processes take numbers one at a time
         worker = counter.value
         counter.value += 1
@@ -52,6 +89,9 @@ def start_worker(counter, ready, options):
 def run(task, options, t0):
     # time.monotonic() is the system's monotonic clock: t0 taken in the
     # parent means the same instant here.
+    if task["type"] == "shared":
+        return concur_shared.run_shared(task, shared, options, t0,
+                                        "py-processes", worker, CANNOT)
     return run_task(task, fetcher, options, t0, "py-processes", worker)
 
 
@@ -72,10 +112,13 @@ def main():
     counter = context.Value("i", 0)
     ready = context.Value("d", 0.0)  # when the last worker was ready
     finished = []  # (task, result): pickled again after the run
+    parts = shared_parts(context, options)
+    shared_results = []  # reported once they are all done
     with ProcessPoolExecutor(max_workers=options["workers"],
                              mp_context=context,
                              initializer=start_worker,
-                             initargs=(counter, ready, options)) as pool:
+                             initargs=(counter, ready, options,
+                                       parts)) as pool:
         futures = {pool.submit(run, task, options, t0): task
                    for task in tasks}
         for future in as_completed(futures):
@@ -87,8 +130,13 @@ def main():
                 result = new_result(futures[future])
                 result["kind"] = "crashed"
                 result["message"] = "a worker process died"
-            write_result(result)
+            if futures[future]["type"] == "shared":
+                shared_results.append(result)
+            else:
+                write_result(result)
             finished.append((futures[future], result))
+    concur_shared.write_shared(
+        shared_results, concur_shared.total(shared_state(options, parts)))
     run_s = time.monotonic() - t0
     # Outside the timed run: what pickling cost, measured once more.
     pickled_s, pickled_bytes = 0.0, 0

@@ -13,6 +13,7 @@
 #include "common/clock.h"
 #include "common/fetch.h"
 #include "harness/external/dispatch.h"
+#include "harness/external/python.h"
 #include "tests/support/files.h"
 
 /* ---- the server ---------------------------------------------------------- */
@@ -157,6 +158,18 @@ size_t support_models(const struct model **out, size_t cap, unsigned skip)
 		if (!(all[i]->flags & skip))
 			out[kept++] = all[i];
 	return kept;
+}
+
+bool support_python(const char *suite)
+{
+	char why[512];
+	if (python_find(NULL, why, sizeof(why)))
+		return true;
+	const char *ci = getenv("CI");
+	ck_assert_msg(!(ci && strcmp(ci, "true") == 0),
+		      "CI needs the py-* models: %s", why);
+	fprintf(stderr, "%s: py-* tests skipped: %s\n", suite, why);
+	return false;
 }
 
 /* ---- the binary ---------------------------------------------------------- */

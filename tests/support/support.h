@@ -9,6 +9,7 @@
 #ifndef CONCUR_TEST_SUPPORT_H
 #define CONCUR_TEST_SUPPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -72,6 +73,11 @@ void support_assert_reference(const struct batch *b, long timeout_ms,
 /* The registered models that have none of the flags in skip (enum
  * model_flags), in the registry's order, at most cap. */
 size_t support_models(const struct model **out, size_t cap, unsigned skip);
+
+/* Is there a Python for the py-* models (harness/external/python.h)?
+ * When not, says so on stderr, naming the suite, so its py-* tests can
+ * pass with a note; under CI=true a missing Python fails the test. */
+bool support_python(const char *suite);
 
 /* ---- the binary ---------------------------------------------------------- */
 
