@@ -23,6 +23,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "harness/grade/hints.h"
 #include "models/model.h"
 
 #define GRADE_MAX_TESTS 32
@@ -32,33 +33,6 @@ struct grade_test {
 	char name[128];
 	double score, max_score;
 	char output[1024];
-};
-
-/* Likely mistakes, as bits: what the hint explains. */
-enum grade_hint {
-	HINT_LOST = 1 << 0,	     /* a result left not_run */
-	HINT_ORDER = 1 << 1,	     /* a result in another task's slot */
-	HINT_HANG = 1 << 2,	     /* a check ran out of time */
-	HINT_CRASH = 1 << 3,	     /* a signal killed the check */
-	HINT_RACE = 1 << 4,	     /* ThreadSanitizer reported a race */
-	HINT_MEMORY = 1 << 5,	     /* AddressSanitizer reported an error */
-	HINT_UB = 1 << 6,	     /* UBSan reported undefined behaviour */
-	HINT_NO_RUN = 1 << 7,	     /* run() returned -1 */
-	HINT_FIELDS = 1 << 8,	     /* no worker, or end before start */
-	HINT_OTHER = 1 << 9,	     /* a result differs otherwise */
-	HINT_HELD = 1 << 10,	     /* a lock never released: a thread ended
-				 holding it, or a locked mutex destroyed */
-	HINT_WAKEUP = 1 << 11,	     /* a consumer left on a wake-up for nothing
-				  (an if, not a while, around the wait) */
-	HINT_SERIAL = 1 << 12,	     /* tasks ran one at a time (the lock held
-				  while running one) */
-	HINT_LOST_UPDATES = 1 << 13, /* the shared total came out short */
-	HINT_TALLY_SUM = 1 << 14,    /* wrong with one worker, or too high:
-					the sum, not a race */
-	HINT_SLOW_TALLY = 1 << 15,   /* right, but far slower than
-					--sync sharded-padded */
-	HINT_FEW_AT_ONCE = 1 << 16,  /* the speed run's parallelism far
-					below threads' */
 };
 
 struct grade {
@@ -73,7 +47,7 @@ struct grade {
 	struct grade_test tests[GRADE_MAX_TESTS];
 	size_t n_tests;
 	bool failed;	/* a conformance check failed */
-	unsigned hints; /* enum grade_hint */
+	unsigned hints; /* enum grade_hint (hints.h) */
 	char hint_text[4096];
 };
 
