@@ -30,16 +30,6 @@
 /* Each test's own directory for result sets and files. */
 static char tmp_dir[64];
 
-static void make_tmp_dir(void)
-{
-	files_tmp_dir(tmp_dir, sizeof(tmp_dir), "hard");
-}
-
-static void remove_tmp_dir(void)
-{
-	files_rm_dir(tmp_dir);
-}
-
 /* ---- --url-file: long lines, binary, no end (item 5) ------------------- */
 
 /* Writes len bytes of text (or of `fill` when text is NULL) after prefix
@@ -79,33 +69,33 @@ static void assert_url_file_refused(const char *path, const char *want)
 
 START_TEST(url_file_long_line_is_refused_on_its_line)
 {
-	make_tmp_dir();
+	files_tmp_dir(tmp_dir, sizeof(tmp_dir), "hard");
 	assert_url_file_refused(
 		url_file("long", "http://127.0.0.1:1/", NULL, 'a', 5000),
 		":1: the line is longer than 4095 bytes");
 	assert_url_file_refused(
 		url_file("huge", "http://127.0.0.1:1/", NULL, 'a', 100000),
 		":1: the line is longer than 4095 bytes");
-	remove_tmp_dir();
+	files_rm_dir(tmp_dir);
 }
 END_TEST
 
 START_TEST(url_file_dev_zero_ends)
 {
-	make_tmp_dir();
+	files_tmp_dir(tmp_dir, sizeof(tmp_dir), "hard");
 	assert_url_file_refused("/dev/zero", "/dev/zero:1:");
-	remove_tmp_dir();
+	files_rm_dir(tmp_dir);
 }
 END_TEST
 
 START_TEST(url_file_binary_is_escaped)
 {
-	make_tmp_dir();
+	files_tmp_dir(tmp_dir, sizeof(tmp_dir), "hard");
 	const char bin[] = "\033[31mred\a";
 	assert_url_file_refused(
 		url_file("bin", "http://x/", bin, 0, sizeof(bin) - 1),
 		"'http://x/\\x1b[31mred\\x07' is not an http(s) URL");
-	remove_tmp_dir();
+	files_rm_dir(tmp_dir);
 }
 END_TEST
 
@@ -165,7 +155,7 @@ START_TEST(bad_flag_is_one_line_and_exit_2)
 	}
 	/* Tiny, in a directory of its own: a flag wrongly accepted costs a
 	 * moment and writes nowhere else. */
-	make_tmp_dir();
+	files_tmp_dir(tmp_dir, sizeof(tmp_dir), "hard");
 	char cwd[128],
 		*bin = realpath(getenv("CONCUR_BIN") ? getenv("CONCUR_BIN")
 						     : "build/concur",
@@ -181,7 +171,7 @@ START_TEST(bad_flag_is_one_line_and_exit_2)
 			 "--work 0 --repeat 1 --no-plot --quiet");
 	}
 	int rc = support_concur_sh(cwd, args, out, sizeof(out));
-	remove_tmp_dir();
+	files_rm_dir(tmp_dir);
 	ck_assert_msg(rc == 2, "%s: exit %d: %s", b->args, rc, out);
 	ck_assert_msg(support_lines(out) == 1, "%s: %s", b->args, out);
 	ck_assert_msg(strstr(out, b->says), "%s: %s", b->args, out);
@@ -191,7 +181,7 @@ END_TEST
 START_TEST(plot_of_a_malformed_set_is_one_line_and_exit_2)
 {
 	static char out[16384];
-	make_tmp_dir();
+	files_tmp_dir(tmp_dir, sizeof(tmp_dir), "hard");
 	char path[128], args[256];
 	snprintf(path, sizeof(path), "%s/summary.csv", tmp_dir);
 	FILE *f = fopen(path, "w");
@@ -203,7 +193,7 @@ START_TEST(plot_of_a_malformed_set_is_one_line_and_exit_2)
 	ck_assert_msg(rc == 2, "exit %d: %s", rc, out);
 	ck_assert_msg(support_lines(out) == 1, "%s", out);
 	ck_assert_msg(strstr(out, "is not a result set"), "%s", out);
-	remove_tmp_dir();
+	files_rm_dir(tmp_dir);
 }
 END_TEST
 

@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/fetch.h"
 #include "tests/support/files.h"
 #include "tests/support/runner.h"
 #include "tests/support/session.h"
@@ -21,23 +20,13 @@
 /* Each test's own directory for result sets and files. */
 static char tmp_dir[64];
 
-static void make_tmp_dir(void)
-{
-	files_tmp_dir(tmp_dir, sizeof(tmp_dir), "hard");
-}
-
-static void remove_tmp_dir(void)
-{
-	files_rm_dir(tmp_dir);
-}
-
 /* ---- C is capped at N for every model (item 2) ------------------------ */
 
 START_TEST(python_pool_is_capped_at_the_tasks)
 {
 	if (!support_python("test_hardening_limits"))
 		return;
-	make_tmp_dir();
+	files_tmp_dir(tmp_dir, sizeof(tmp_dir), "hard");
 	char args[512];
 	snprintf(args, sizeof(args),
 		 "run --models py-processes --workloads fetch --tasks 2 "
@@ -57,7 +46,7 @@ START_TEST(python_pool_is_capped_at_the_tasks)
 	 * (and the pool's manager, if any). */
 	ck_assert_msg(most <= 8, "%zu processes for 2 tasks", most);
 	ck_assert_int_eq(session_wait(&r, 10), 0);
-	remove_tmp_dir();
+	files_rm_dir(tmp_dir);
 }
 END_TEST
 
@@ -69,7 +58,7 @@ static const char *const capped_models[] = {
 START_TEST(every_model_notes_the_cap)
 {
 	static char out[65536];
-	make_tmp_dir();
+	files_tmp_dir(tmp_dir, sizeof(tmp_dir), "hard");
 	char args[512];
 	snprintf(args, sizeof(args),
 		 "run --models all --workloads fetch --tasks 2 --workers 60 "
@@ -87,7 +76,7 @@ START_TEST(every_model_notes_the_cap)
 			continue;
 		ck_assert_msg(strstr(out, note), "no \"%s\" in\n%s", note, out);
 	}
-	remove_tmp_dir();
+	files_rm_dir(tmp_dir);
 }
 END_TEST
 
@@ -96,7 +85,7 @@ END_TEST
 START_TEST(compute_needs_no_descriptors)
 {
 	static char out[65536];
-	make_tmp_dir();
+	files_tmp_dir(tmp_dir, sizeof(tmp_dir), "hard");
 	char args[512];
 	snprintf(
 		args, sizeof(args),
@@ -105,7 +94,7 @@ START_TEST(compute_needs_no_descriptors)
 		tmp_dir);
 	int rc = support_concur_sh("ulimit -n 256", args, out, sizeof(out));
 	ck_assert_msg(rc == 0, "exit %d:\n%s", rc, out);
-	remove_tmp_dir();
+	files_rm_dir(tmp_dir);
 }
 END_TEST
 
@@ -113,7 +102,7 @@ END_TEST
 START_TEST(a_refused_run_shows_no_numbers)
 {
 	static char out[65536];
-	make_tmp_dir();
+	files_tmp_dir(tmp_dir, sizeof(tmp_dir), "hard");
 	char args[512];
 	snprintf(
 		args, sizeof(args),
@@ -131,7 +120,7 @@ START_TEST(a_refused_run_shows_no_numbers)
 		sscanf(row, "%31s %d %31s %31s", name, &c, wall, per_s), 4);
 	ck_assert_msg(strcmp(wall, "-") == 0 && strcmp(per_s, "-") == 0, "%s",
 		      row);
-	remove_tmp_dir();
+	files_rm_dir(tmp_dir);
 }
 END_TEST
 
@@ -144,7 +133,7 @@ START_TEST(hung_model_fails_the_run)
 	if (!support_python("test_hardening_limits"))
 		return;
 	static char out[65536];
-	make_tmp_dir();
+	files_tmp_dir(tmp_dir, sizeof(tmp_dir), "hard");
 	char args[1024];
 	snprintf(args, sizeof(args),
 		 "run --models py-sequential --workloads %s --tasks 2 "
@@ -156,7 +145,7 @@ START_TEST(hung_model_fails_the_run)
 	ck_assert_msg(rc == 1, "exit %d:\n%s", rc, out);
 	ck_assert_msg(strstr(out, "WRONG: py-sequential"), "%s", out);
 	ck_assert_msg(!strstr(out, "timing, not wrong"), "%s", out);
-	remove_tmp_dir();
+	files_rm_dir(tmp_dir);
 }
 END_TEST
 
@@ -166,7 +155,7 @@ START_TEST(fd_limit_is_named_once)
 {
 	static char out[65536];
 	static const char *const models[] = {"threads", "gil"};
-	make_tmp_dir();
+	files_tmp_dir(tmp_dir, sizeof(tmp_dir), "hard");
 	char args[512];
 	snprintf(
 		args, sizeof(args),
@@ -184,14 +173,12 @@ START_TEST(fd_limit_is_named_once)
 				   "RLIMIT_NOFILE is 128"),
 		      "%s", out);
 	ck_assert_msg(support_lines(out) < 40, "%d lines", support_lines(out));
-	remove_tmp_dir();
+	files_rm_dir(tmp_dir);
 }
 END_TEST
 
 Suite *test_suite(void)
 {
-	if (fetch_global_init() != 0)
-		exit(EXIT_FAILURE);
 	Suite *s = suite_create("hardening_limits");
 	TCase *caps = runner_tcase(s, "caps", 120);
 	tcase_add_test(caps, python_pool_is_capped_at_the_tasks);

@@ -17,7 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/fetch.h"
 #include "harness/external/external.h"
 #include "tests/support/files.h"
 #include "tests/support/runner.h"
@@ -26,16 +25,6 @@
 
 /* Each test's own directory for result sets and files. */
 static char tmp_dir[64];
-
-static void make_tmp_dir(void)
-{
-	files_tmp_dir(tmp_dir, sizeof(tmp_dir), "hard");
-}
-
-static void remove_tmp_dir(void)
-{
-	files_rm_dir(tmp_dir);
-}
 
 /* ---- Every ending leaves nothing (item 1) ----------------------------- */
 
@@ -65,7 +54,7 @@ START_TEST(every_ending_leaves_no_process)
 	if (strncmp(model, "py-", 3) == 0 &&
 	    !support_python("test_hardening_signals"))
 		return;
-	make_tmp_dir();
+	files_tmp_dir(tmp_dir, sizeof(tmp_dir), "hard");
 	char args[512], tag[64], what[128];
 	snprintf(args, sizeof(args),
 		 "run --models %s --workloads fetch --tasks 2 --workers 2 "
@@ -104,7 +93,7 @@ START_TEST(every_ending_leaves_no_process)
 	int rc = session_wait(&r, 60);
 	ck_assert_msg(rc >= 0, "%s: the run did not end", what);
 	session_assert_empty(r.pid, what);
-	remove_tmp_dir();
+	files_rm_dir(tmp_dir);
 }
 END_TEST
 
@@ -132,7 +121,7 @@ START_TEST(kill_9_of_the_harness_leaves_no_process)
 			why);
 		return;
 	}
-	make_tmp_dir();
+	files_tmp_dir(tmp_dir, sizeof(tmp_dir), "hard");
 	char args[1024], tag[64];
 	snprintf(args, sizeof(args),
 		 "run --models %s --workloads fetch --tasks 2 --workers 2 "
@@ -149,7 +138,7 @@ START_TEST(kill_9_of_the_harness_leaves_no_process)
 	int rc = session_wait(&r, 10);
 	ck_assert_msg(rc == 128 + SIGKILL, "%s: exit %d", model, rc);
 	session_assert_empty(r.pid, model);
-	remove_tmp_dir();
+	files_rm_dir(tmp_dir);
 }
 END_TEST
 
@@ -158,7 +147,7 @@ END_TEST
 /* A model killed mid-run: its row says "-", not 0.000 s and inf tasks/s. */
 START_TEST(a_killed_run_shows_no_numbers)
 {
-	make_tmp_dir();
+	files_tmp_dir(tmp_dir, sizeof(tmp_dir), "hard");
 	char args[512];
 	snprintf(args, sizeof(args),
 		 "run --models threads --workloads fetch --tasks 2 --workers 2 "
@@ -188,14 +177,14 @@ START_TEST(a_killed_run_shows_no_numbers)
 		ck_assert_msg(!isdigit((unsigned char)p[2]),
 			      "a negative number: %s", row);
 	session_assert_empty(r.pid, "killed run");
-	remove_tmp_dir();
+	files_rm_dir(tmp_dir);
 }
 END_TEST
 
 /* Ctrl-C while the reference runs: "interrupted", not "could not run". */
 START_TEST(ctrl_c_during_the_reference_is_no_failure)
 {
-	make_tmp_dir();
+	files_tmp_dir(tmp_dir, sizeof(tmp_dir), "hard");
 	char args[512];
 	snprintf(args, sizeof(args),
 		 "run --models threads --workloads compute --tasks 2 --work "
@@ -210,14 +199,12 @@ START_TEST(ctrl_c_during_the_reference_is_no_failure)
 	ck_assert_msg(!strstr(r.err, "could not run"), "%s", r.err);
 	ck_assert_msg(strstr(r.err, "interrupted"), "%s", r.err);
 	session_assert_empty(r.pid, "ctrl-c in the reference");
-	remove_tmp_dir();
+	files_rm_dir(tmp_dir);
 }
 END_TEST
 
 Suite *test_suite(void)
 {
-	if (fetch_global_init() != 0)
-		exit(EXIT_FAILURE);
 	Suite *s = suite_create("hardening_signals");
 	TCase *endings = runner_tcase(s, "endings", 120);
 	tcase_add_loop_test(endings, every_ending_leaves_no_process, 0,
