@@ -120,14 +120,20 @@ static pid_t nginx_start(const char *dir, int port)
 	return -1;
 }
 
-/* A port that was free a moment ago: our own server binds 0 and tells. */
-static int free_port(void)
+/* A server of the case's own, quiet: its pid and base URL into url. */
+static int bench_fresh_server(pid_t *pid, char *url, size_t len)
 {
 	struct server_opts o = server_opts_default();
 	o.quiet = 1;
+	return server_spawn(&o, pid, url, len);
+}
+
+/* A port that was free a moment ago: our own server binds 0 and tells. */
+static int free_port(void)
+{
 	pid_t pid;
 	char url[128];
-	if (server_spawn(&o, &pid, url, sizeof(url)) != 0)
+	if (bench_fresh_server(&pid, url, sizeof(url)) != 0)
 		return -1;
 	server_stop(pid);
 	return atoi(strrchr(url, ':') + 1);
@@ -185,11 +191,9 @@ static int bench_wrk(struct bench_ctx *ctx, const char *concur_url)
  * memory growth is theirs alone. */
 static int bench_held(struct bench_ctx *ctx)
 {
-	struct server_opts o = server_opts_default();
-	o.quiet = 1;
 	pid_t pid;
 	char url[128];
-	if (server_spawn(&o, &pid, url, sizeof(url)) != 0)
+	if (bench_fresh_server(&pid, url, sizeof(url)) != 0)
 		return -1;
 	int port = atoi(strrchr(url, ':') + 1);
 	long n = ctx->quick ? 2000 : 10000;
@@ -219,11 +223,9 @@ static int bench_held(struct bench_ctx *ctx)
 
 static int bench_server(struct bench_ctx *ctx)
 {
-	struct server_opts o = server_opts_default();
-	o.quiet = 1;
 	pid_t pid;
 	char url[128];
-	if (server_spawn(&o, &pid, url, sizeof(url)) != 0)
+	if (bench_fresh_server(&pid, url, sizeof(url)) != 0)
 		return -1;
 	int rc = bench_wrk(ctx, url);
 	server_stop(pid);

@@ -76,9 +76,6 @@ int config_parse_run(int argc, char **argv, struct run_config *c);
 /* The defaults, before any flag. */
 void config_defaults(struct run_config *c);
 
-/* Prints `concur run --help`. */
-void config_usage(void);
-
 /* The run_opts a model gets under this config at C = workers. */
 struct run_opts config_run_opts(const struct run_config *c, int workers);
 

@@ -13,6 +13,16 @@
 #include "harness/lessons/judge.h"
 #include "harness/lessons/kit.h"
 
+/* The peak memory (PSS) each extra worker of model added on the fetches
+ * between C = lo and C = hi, noted in lesson.json as `name`. */
+static double wait_kib_per_worker(const struct sweep *s, const char *name,
+				  const char *model, int lo, int hi)
+{
+	return lesson_measured(
+		name, lesson_per_worker(s, model, TASK_FETCH, lo, hi, 'm'),
+		"KiB");
+}
+
 /* ---- Lesson 3: processes for I/O ---- */
 
 static void processes_io_plan(struct lesson_ctx *ctx)
@@ -72,14 +82,9 @@ static void processes_io_explain(struct lesson_ctx *ctx, const struct sweep *s)
 				      p->wall.median / t->wall.median, "x");
 	ctx->actual = lesson_measured("memory_ratio_processes_to_threads",
 				      p->pss_kib / t->pss_kib, "x");
-	double kt = lesson_measured(
-		"kib_per_thread",
-		lesson_per_worker(s, "threads", TASK_FETCH, lo, hi, 'm'),
-		"KiB");
-	double kp = lesson_measured(
-		"kib_per_process",
-		lesson_per_worker(s, "processes", TASK_FETCH, lo, hi, 'm'),
-		"KiB");
+	double kt = wait_kib_per_worker(s, "kib_per_thread", "threads", lo, hi);
+	double kp =
+		wait_kib_per_worker(s, "kib_per_process", "processes", lo, hi);
 	double st = lesson_measured("setup_per_thread", t->setup_s / hi * 1e6,
 				    "us");
 	double sp = lesson_measured("setup_per_process", p->setup_s / hi * 1e6,
@@ -227,18 +232,12 @@ static void event_loop_explain(struct lesson_ctx *ctx, const struct sweep *s)
 		lesson_measured("loop_ratio_to_ideal", loop->ratio_ideal, "x");
 	double cpu =
 		lesson_measured("loop_cpu", loop->user_s + loop->sys_s, "s");
-	double kl = lesson_measured(
-		"kib_per_transfer_loop",
-		lesson_per_worker(s, "eventloop", TASK_FETCH, lo, hi, 'm'),
-		"KiB");
-	double kt = lesson_measured(
-		"kib_per_transfer_threads",
-		lesson_per_worker(s, "threads", TASK_FETCH, lo, hi, 'm'),
-		"KiB");
-	double kp = lesson_measured(
-		"kib_per_transfer_processes",
-		lesson_per_worker(s, "processes", TASK_FETCH, lo, hi, 'm'),
-		"KiB");
+	double kl = wait_kib_per_worker(s, "kib_per_transfer_loop", "eventloop",
+					lo, hi);
+	double kt = wait_kib_per_worker(s, "kib_per_transfer_threads",
+					"threads", lo, hi);
+	double kp = wait_kib_per_worker(s, "kib_per_transfer_processes",
+					"processes", lo, hi);
 	lesson_say("One thread kept %d transfers in flight and finished %ld "
 		   "fetches in %.3f s, %.2f times the ideal of %.3f s; its "
 		   "CPU worked %.3f s in all. Nothing waited in a thread of "

@@ -46,22 +46,29 @@ static long latest_sample_tasks(const char *model)
 	return v;
 }
 
+/* `concur run ARGS --no-plot --quiet --out DIR` into a fresh out_dir,
+ * what it printed on stdout into out; fails the test unless it exits 0. */
+static void baseline_run(const char *args, char *out, size_t len)
+{
+	files_tmp_dir(out_dir, sizeof(out_dir), "baseline");
+	char cmd[512], err[4096];
+	snprintf(cmd, sizeof(cmd), "run %s --no-plot --quiet --out %s", args,
+		 out_dir);
+	int rc = support_concur(cmd, out, len, err, sizeof(err));
+	ck_assert_msg(rc == 0, "exit %d\n%s\n%s", rc, out, err);
+}
+
 /* 400 fetches of 500 ms: timed in full, the baseline alone would take
  * 200 s a repetition. Not asked for, it is sampled: the run takes
  * seconds, and every file says the baseline is an estimate. */
 START_TEST(an_expensive_baseline_not_asked_for_is_sampled)
 {
-	files_tmp_dir(out_dir, sizeof(out_dir), "baseline");
-	char args[512], out[16384], err[4096];
-	snprintf(args, sizeof(args),
-		 "run --models eventloop --workloads fetch --tasks 400 "
-		 "--delay 500 --workers 400 --repeat 2 --no-plot --quiet "
-		 "--out %s",
-		 out_dir);
+	char out[16384];
 	double t0 = clock_now();
-	int rc = support_concur(args, out, sizeof(out), err, sizeof(err));
+	baseline_run("--models eventloop --workloads fetch --tasks 400 "
+		     "--delay 500 --workers 400 --repeat 2",
+		     out, sizeof(out));
 	double took = clock_now() - t0;
-	ck_assert_msg(rc == 0, "exit %d\n%s\n%s", rc, out, err);
 	ck_assert_msg(took < 60, "took %.0f s", took);
 	ck_assert_msg(strstr(out, "baseline sequential estimated from its "
 				  "first") != NULL,
@@ -79,15 +86,10 @@ END_TEST
  * more than the automatic limit (40 x 200 ms = 8 s > 5 s). */
 START_TEST(a_baseline_asked_for_is_timed_in_full)
 {
-	files_tmp_dir(out_dir, sizeof(out_dir), "baseline");
-	char args[512], out[16384], err[4096];
-	snprintf(args, sizeof(args),
-		 "run --models sequential,threads --workloads fetch --tasks 40 "
-		 "--delay 200 --workers 40 --repeat 1 --no-plot --quiet "
-		 "--out %s",
-		 out_dir);
-	int rc = support_concur(args, out, sizeof(out), err, sizeof(err));
-	ck_assert_msg(rc == 0, "exit %d\n%s", rc, err);
+	char out[16384];
+	baseline_run("--models sequential,threads --workloads fetch --tasks 40 "
+		     "--delay 200 --workers 40 --repeat 1",
+		     out, sizeof(out));
 	ck_assert(latest_has("summary.csv", "^fetch,threads,40,.*,measured,"));
 	ck_assert(latest_sample_tasks("sequential") == 0);
 	ck_assert(latest_has("meta.json", "\"tasks_timed\": 40"));
@@ -97,15 +99,10 @@ END_TEST
 
 START_TEST(baseline_none_leaves_speedup_empty)
 {
-	files_tmp_dir(out_dir, sizeof(out_dir), "baseline");
-	char args[512], out[16384], err[4096];
-	snprintf(args, sizeof(args),
-		 "run --models threads --workloads compute --tasks 4 --work 1 "
-		 "--workers 2 --repeat 1 --baseline none --no-plot --quiet "
-		 "--out %s",
-		 out_dir);
-	int rc = support_concur(args, out, sizeof(out), err, sizeof(err));
-	ck_assert_msg(rc == 0, "exit %d\n%s", rc, err);
+	char out[16384];
+	baseline_run("--models threads --workloads compute --tasks 4 --work 1 "
+		     "--workers 2 --repeat 1 --baseline none",
+		     out, sizeof(out));
 	ck_assert(strstr(out, "no baseline") != NULL);
 	ck_assert(!latest_has("runs.csv", "^compute,sequential,"));
 	/* speedup and efficiency: empty cells. */

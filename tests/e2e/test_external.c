@@ -35,19 +35,6 @@ static int ext_status(const struct run_stats *s)
 	return (int)run_stats_get(s, "external_status", -1);
 }
 
-/* Is there a Python for the py-* models? Fails the test under CI=true. */
-static int have_python(void)
-{
-	char why[512];
-	if (python_find(NULL, why, sizeof(why)))
-		return 1;
-	const char *ci = getenv("CI");
-	ck_assert_msg(!(ci && strcmp(ci, "true") == 0),
-		      "CI needs the py-* models: %s", why);
-	fprintf(stderr, "test_external: py-* tests skipped: %s\n", why);
-	return 0;
-}
-
 /* Every kind of task and every fault, in one batch of 12. */
 static struct batch *mixed_bag(void)
 {
@@ -93,6 +80,22 @@ static struct model fake(const char *name, const char *command)
 	return m;
 }
 
+/* A fake model and what its run is given and reports. */
+struct fake_run {
+	struct model m;
+	struct run_opts o;	/* defaults, stats pointing below */
+	struct run_stats stats; /* what the harness noted of the program */
+};
+
+static void fake_run_init(struct fake_run *f, const char *name,
+			  const char *command)
+{
+	f->m = fake(name, command);
+	f->o = run_opts_default();
+	f->stats = (struct run_stats){0};
+	f->o.stats = &f->stats;
+}
+
 /* No child of this test process is left a zombie. */
 static void assert_no_zombie(void)
 {
@@ -108,7 +111,7 @@ static const char *const py_models[] = {"py-sequential", "py-threads",
 
 START_TEST(py_model_matches_sequential)
 {
-	if (!have_python())
+	if (!support_python("test_external"))
 		return;
 	const struct model *m = model_find(py_models[_i]);
 	ck_assert_ptr_nonnull(m);
@@ -145,7 +148,7 @@ START_TEST(python_from_command_line_is_checked)
 	/* /bin/true runs and exits 0, but it is no Python. */
 	ck_assert_ptr_null(python_find("/bin/true", why, sizeof(why)));
 	ck_assert_ptr_nonnull(strstr(why, "aiohttp"));
-	if (!have_python())
+	if (!support_python("test_external"))
 		return;
 	const char *found = python_find(NULL, why, sizeof(why));
 	ck_assert_ptr_eq(python_find(found, why, sizeof(why)), found);
@@ -159,12 +162,10 @@ START_TEST(garbage_is_recorded_per_task)
 	/* More tasks than a pipe holds: the program never reads its batch,
 	 * and the harness must not block writing it. */
 	struct batch *b = support_compute_batch(20000, 0);
-	struct model m = fake("fake-garbage", FAKES "garbage.sh");
-	struct run_opts o = run_opts_default();
-	struct run_stats stats = {0};
-	o.workers = 2;
-	o.stats = &stats;
-	ck_assert_int_eq(external_run(&m, b, &o), 0);
+	struct fake_run prog;
+	fake_run_init(&prog, "fake-garbage", FAKES "garbage.sh");
+	prog.o.workers = 2;
+	ck_assert_int_eq(external_run(&prog.m, b, &prog.o), 0);
 
 	ck_assert_int_eq(b->results[0].kind, RESULT_OK);
 	/* 0 units: the checksum is the seed (0) ^ KERNEL_SEED_MIX. */
@@ -181,9 +182,9 @@ START_TEST(garbage_is_recorded_per_task)
 			      b->results[i].message, why[i]);
 	}
 	ck_assert_int_eq(b->results[b->n - 1].kind, RESULT_OTHER);
-	ck_assert_str_eq(external_status_name(ext_status(&stats)),
+	ck_assert_str_eq(external_status_name(ext_status(&prog.stats)),
 			 "bad_output");
-	ck_assert_ptr_nonnull(strstr(stats.note, "2 unreadable lines"));
+	ck_assert_ptr_nonnull(strstr(prog.stats.note, "2 unreadable lines"));
 	assert_no_zombie();
 	batch_free(b);
 }
@@ -192,17 +193,16 @@ END_TEST
 START_TEST(crash_leaves_the_rest_crashed)
 {
 	struct batch *b = support_compute_batch(5, 0);
-	struct model m = fake("fake-crash", FAKES "crash.sh");
-	struct run_opts o = run_opts_default();
-	struct run_stats stats = {0};
-	o.stats = &stats;
-	ck_assert_int_eq(external_run(&m, b, &o), 0);
+	struct fake_run prog;
+	fake_run_init(&prog, "fake-crash", FAKES "crash.sh");
+	ck_assert_int_eq(external_run(&prog.m, b, &prog.o), 0);
 	ck_assert_int_eq(b->results[0].kind, RESULT_OK);
 	for (size_t i = 1; i < b->n; i++) {
 		ck_assert_int_eq(b->results[i].kind, RESULT_CRASHED);
 		ck_assert_ptr_nonnull(strstr(b->results[i].message, "signal"));
 	}
-	ck_assert_str_eq(external_status_name(ext_status(&stats)), "crashed");
+	ck_assert_str_eq(external_status_name(ext_status(&prog.stats)),
+			 "crashed");
 	assert_no_zombie();
 	batch_free(b);
 }
@@ -213,11 +213,9 @@ END_TEST
 START_TEST(tasks_never_handed_out_are_not_run)
 {
 	struct batch *b = support_compute_batch(5, 0);
-	struct model m = fake("fake-crash-handed", FAKES "crash-handed.sh");
-	struct run_opts o = run_opts_default();
-	struct run_stats stats = {0};
-	o.stats = &stats;
-	ck_assert_int_eq(external_run(&m, b, &o), 0);
+	struct fake_run prog;
+	fake_run_init(&prog, "fake-crash-handed", FAKES "crash-handed.sh");
+	ck_assert_int_eq(external_run(&prog.m, b, &prog.o), 0);
 	static const enum result_kind want[] = {RESULT_OK, RESULT_CRASHED,
 						RESULT_CRASHED, RESULT_NOT_RUN,
 						RESULT_NOT_RUN};
@@ -225,7 +223,7 @@ START_TEST(tasks_never_handed_out_are_not_run)
 		ck_assert_msg(b->results[i].kind == want[i], "task %zu: %s", i,
 			      result_kind_name(b->results[i].kind));
 	ck_assert_ptr_nonnull(strstr(b->results[4].message, "never handed"));
-	ck_assert_ptr_nonnull(strstr(stats.note, "1 unreadable lines"));
+	ck_assert_ptr_nonnull(strstr(prog.stats.note, "1 unreadable lines"));
 	assert_no_zombie();
 	batch_free(b);
 }
@@ -253,13 +251,12 @@ START_TEST(hang_is_killed_with_its_children)
 	close(fd);
 	setenv("CONCUR_FAKE_PIDFILE", pidfile, 1);
 	struct batch *b = support_compute_batch(3, 0);
-	struct model m = fake("fake-hang", FAKES "hang.sh");
-	struct run_opts o = run_opts_default();
-	struct run_stats stats = {0};
-	o.stats = &stats;
-	o.model_timeout_s = 1.0;
-	ck_assert_int_eq(external_run(&m, b, &o), 0);
-	ck_assert_str_eq(external_status_name(ext_status(&stats)), "timed_out");
+	struct fake_run prog;
+	fake_run_init(&prog, "fake-hang", FAKES "hang.sh");
+	prog.o.model_timeout_s = 1.0;
+	ck_assert_int_eq(external_run(&prog.m, b, &prog.o), 0);
+	ck_assert_str_eq(external_status_name(ext_status(&prog.stats)),
+			 "timed_out");
 	/* Task 0 is ok if its line came in time (it almost always does);
 	 * the others can only have timed out. */
 	ck_assert(b->results[0].kind == RESULT_OK ||
@@ -289,16 +286,15 @@ END_TEST
 START_TEST(missing_program_is_unavailable)
 {
 	struct batch *b = support_compute_batch(2, 0);
-	struct model m = fake("fake-missing", FAKES "none.py");
-	struct run_opts o = run_opts_default();
-	struct run_stats stats = {0};
-	o.stats = &stats;
+	struct fake_run prog;
+	fake_run_init(&prog, "fake-missing", FAKES "none.py");
 	char why[512];
-	ck_assert_int_eq(external_available(&m, &o, why, sizeof(why)), 0);
-	ck_assert_int_eq(external_run(&m, b, &o), -1);
+	ck_assert_int_eq(external_available(&prog.m, &prog.o, why, sizeof(why)),
+			 0);
+	ck_assert_int_eq(external_run(&prog.m, b, &prog.o), -1);
 	ck_assert_int_eq(b->results[0].kind, RESULT_NOT_RUN);
 	ck_assert_ptr_nonnull(strstr(b->results[0].message, "unavailable"));
-	ck_assert_str_eq(external_status_name(ext_status(&stats)),
+	ck_assert_str_eq(external_status_name(ext_status(&prog.stats)),
 			 "unavailable");
 	batch_free(b);
 }

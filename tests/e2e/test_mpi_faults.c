@@ -227,6 +227,25 @@ static void killer_listen(struct killer *k)
 #define N_TASKS 8
 #define WORKERS 2
 
+/* Runs the sequential reference on ref, then mpi on b while the killer
+ * kills the ranks that connect to it; the runs' stats into stats. */
+static void run_with_killer(struct killer *k, struct batch *b,
+			    struct batch *ref, struct run_stats *stats)
+{
+	struct run_opts o = run_opts_default();
+	o.workers = WORKERS;
+	o.fetch.timeout_ms = 120000L; /* the kill ends it, not a timeout */
+	o.model_timeout_s = 150;
+	o.stats = stats;
+	ck_assert_int_eq(support_run("sequential", ref, &o), 0);
+
+	pthread_t t;
+	ck_assert_int_eq(pthread_create(&t, NULL, killer_main, k), 0);
+	ck_assert_int_eq(support_run("mpi", b, &o), 0);
+	pthread_join(t, NULL);
+	killer_close(k);
+}
+
 START_TEST(a_rank_killed_mid_task_crashes_its_task_and_keeps_the_rest)
 {
 	if (!have_mpi())
@@ -240,19 +259,8 @@ START_TEST(a_rank_killed_mid_task_crashes_its_task_and_keeps_the_rest)
 	snprintf(url, sizeof(url), "http://127.0.0.1:%u/never", k.port);
 	b->tasks[N_TASKS - 1].type = TASK_FETCH;
 	ck_assert_int_eq(batch_set_url(b, N_TASKS - 1, url), 0);
-	struct run_opts o = run_opts_default();
 	struct run_stats stats = {0};
-	o.workers = WORKERS;
-	o.fetch.timeout_ms = 120000L; /* the kill ends it, not a timeout */
-	o.model_timeout_s = 150;
-	o.stats = &stats;
-	ck_assert_int_eq(support_run("sequential", ref, &o), 0);
-
-	pthread_t t;
-	ck_assert_int_eq(pthread_create(&t, NULL, killer_main, &k), 0);
-	ck_assert_int_eq(support_run("mpi", b, &o), 0);
-	pthread_join(t, NULL);
-	killer_close(&k);
+	run_with_killer(&k, b, ref, &stats);
 
 	ck_assert_msg(k.victim > 0, "no rank connected, or none was found");
 	ck_assert_int_eq(b->results[N_TASKS - 1].kind, RESULT_CRASHED);
@@ -303,19 +311,8 @@ START_TEST(tasks_never_handed_out_are_not_run)
 		b->tasks[i].type = TASK_FETCH;
 		ck_assert_int_eq(batch_set_url(b, i, url), 0);
 	}
-	struct run_opts o = run_opts_default();
 	struct run_stats stats = {0};
-	o.workers = WORKERS;
-	o.fetch.timeout_ms = 120000L; /* the kill ends it, not a timeout */
-	o.model_timeout_s = 150;
-	o.stats = &stats;
-	ck_assert_int_eq(support_run("sequential", ref, &o), 0);
-
-	pthread_t t;
-	ck_assert_int_eq(pthread_create(&t, NULL, killer_main, &k), 0);
-	ck_assert_int_eq(support_run("mpi", b, &o), 0);
-	pthread_join(t, NULL);
-	killer_close(&k);
+	run_with_killer(&k, b, ref, &stats);
 
 	ck_assert_msg(k.victim > 0, "the ranks did not connect, or none found");
 	for (size_t i = 0; i < 3; i++) {

@@ -211,6 +211,46 @@ int support_concur(const char *args, char *out, size_t out_len, char *err,
 	return support_run_bin(support_bin(), args, out, out_len, err, err_len);
 }
 
+int support_concur_sh(const char *prefix, const char *args, char *out,
+		      size_t len)
+{
+	char cmd[8192];
+	snprintf(cmd, sizeof(cmd), "%s%s %s %s 2>&1 </dev/null", prefix,
+		 prefix[0] ? ";" : "", support_bin(), args);
+	FILE *f = popen(cmd, "r");
+	ck_assert_ptr_nonnull(f);
+	/* Read to the end (so concur never blocks on a full pipe), keeping
+	 * what fits. */
+	size_t got = 0, n;
+	char buf[4096];
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
+		size_t keep = n < len - 1 - got ? n : len - 1 - got;
+		memcpy(out + got, buf, keep);
+		got += keep;
+	}
+	out[got] = '\0';
+	int status = pclose(f);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+const char *support_table_row(const char *out, const char *model)
+{
+	static char line[512];
+	for (const char *p = out; p && *p;
+	     p = strchr(p, '\n'), p = p ? p + 1 : p) {
+		const char *q = p;
+		while (*q == ' ')
+			q++;
+		size_t n = strlen(model);
+		if (strncmp(q, model, n) == 0 && q[n] == ' ') {
+			size_t l = strcspn(p, "\n");
+			snprintf(line, sizeof(line), "%.*s", (int)l, p);
+			return line;
+		}
+	}
+	return NULL;
+}
+
 int support_lines(const char *s)
 {
 	int n = 0;

@@ -95,6 +95,16 @@ int support_run_bin(const char *bin, const char *args, char *out,
 /* The concur binary under test: $CONCUR_BIN, else build/concur. */
 const char *support_bin(void);
 
+/* Runs `PREFIX; concur ARGS` through sh (PREFIX: a ulimit, a cd, or ""),
+ * with stdout and stderr together in out (read to the end, kept as far
+ * as it fits); returns the exit status, or -1. */
+int support_concur_sh(const char *prefix, const char *args, char *out,
+		      size_t len);
+
+/* The line of the table in out whose first word is `model` (a static
+ * buffer), or NULL. */
+const char *support_table_row(const char *out, const char *model);
+
 /* Counts the lines of s. */
 int support_lines(const char *s);
 
