@@ -22,7 +22,7 @@
  *
  * Check it:  make check-model MODEL=tally
  *            make check-model MODEL=tally SANITIZE=thread   (data races)
- * Race it:   build/concur run --workload shared --models threads,tally \
+ * Race it:   build/concur run --workloads shared --models threads,tally \
  *              --sync sharded-padded --workers 4
  * TUTORIAL.md, "Exercise 2: a tally that loses nothing", walks through it.
  * As shipped, the file compiles and runs, and loses updates: check-model

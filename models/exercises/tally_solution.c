@@ -18,7 +18,7 @@
  * gives each slot a line of its own.
  *
  * Run it:  make check-model MODEL=tally_solution
- *          build/teacher/concur run --workload shared --sync sharded-padded \
+ *          build/teacher/concur run --workloads shared --sync sharded-padded \
  *            --models threads,tally_solution --workers 4
  * Teachers: this file is the answer; hand out tally.c. It is built only
  * into the teacher's binary (build/teacher/concur, `make teacher`).
