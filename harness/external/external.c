@@ -39,6 +39,12 @@
  * exited while something else (a grandchild) still holds its stdout. */
 #define EXT_TICK_MS 100
 
+/* How long mpirun may take to end once it has said a rank died: the
+ * job is over by then (Open MPI reports it when every rank has ended),
+ * only mpirun's own teardown is left, which sometimes never ends
+ * (ext_verdict in protocol.c). */
+#define EXT_MPI_TEARDOWN_S 10.0
+
 /* Where the running program's process group is published, or NULL
  * (external_publish_group). A global because external_run's signature is
  * every model's; it is set once in the measured child, before any run. */
@@ -267,6 +273,19 @@ static int ext_exited(const struct ext_run *x)
 	return info.si_pid == x->pid;
 }
 
+/* Reads what mpirun said; once it has said a rank died, it has
+ * EXT_MPI_TEARDOWN_S left to end, not the rest of the run's time. */
+static void ext_read_said(struct ext_run *x)
+{
+	mpi_said_read(x->said, &x->err_fd);
+	double end = clock_now() + EXT_MPI_TEARDOWN_S;
+	if (!x->mpi_teardown && end < x->deadline &&
+	    mpi_said_rank_died(x->said)) {
+		x->deadline = end;
+		x->mpi_teardown = 1;
+	}
+}
+
 /* Runs until the program's stdout ends, it exits, or the deadline. */
 static void ext_pump(struct ext_run *x)
 {
@@ -288,7 +307,7 @@ static void ext_pump(struct ext_run *x)
 		if (x->in_fd >= 0 && p[2].revents)
 			ext_feed(x);
 		if (p[1].revents)
-			mpi_said_read(x->said, &x->err_fd);
+			ext_read_said(x);
 		if (p[0].revents)
 			ext_drain(x);
 		else if (ext_exited(x)) {

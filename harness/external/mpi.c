@@ -268,6 +268,11 @@ static void mpi_paragraph(const char *p, char *out, size_t len)
 	out[used] = '\0';
 }
 
+int mpi_said_rank_died(const struct mpi_said *s)
+{
+	return strstr(s->held, " noticed that process") != NULL;
+}
+
 int mpi_said_summary(const struct mpi_said *s, char *out, size_t len)
 {
 	/* A rank that died is named in one line; anything else, Open MPI

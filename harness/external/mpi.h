@@ -106,4 +106,8 @@ void mpi_said_read(struct mpi_said *s, int *fd);
  * started; 0 when the job never started (a host unreachable, no slots). */
 int mpi_said_summary(const struct mpi_said *s, char *out, size_t len);
 
+/* 1 when mpirun said that a rank died ("mpirun noticed that process rank
+ * N ... exited on signal 9"). */
+int mpi_said_rank_died(const struct mpi_said *s);
+
 #endif

@@ -34,7 +34,9 @@ struct ext_run {
 	struct mpi_said *said; /* what mpirun said (MPI models), or NULL */
 	double t_start;	       /* when we started it (clock_now) */
 	double deadline;
-	int timed_out; /* we killed it at the deadline */
+	int timed_out;	  /* we killed it at the deadline */
+	int mpi_teardown; /* the deadline is mpirun's teardown's, set when
+			     it said a rank died (external.c) */
 
 	/* The batch, written to in_fd (external.c sends it). */
 	char *doc;

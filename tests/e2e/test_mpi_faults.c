@@ -263,7 +263,10 @@ START_TEST(a_rank_killed_mid_task_crashes_its_task_and_keeps_the_rest)
 	run_with_killer(&k, b, ref, &stats);
 
 	ck_assert_msg(k.victim > 0, "no rank connected, or none was found");
-	ck_assert_int_eq(b->results[N_TASKS - 1].kind, RESULT_CRASHED);
+	ck_assert_msg(b->results[N_TASKS - 1].kind == RESULT_CRASHED,
+		      "the last task: %s: %s",
+		      result_kind_name(b->results[N_TASKS - 1].kind),
+		      b->results[N_TASKS - 1].message);
 	int ok = 0;
 	for (size_t i = 0; i + 1 < N_TASKS; i++) {
 		const struct result *r = &b->results[i];
@@ -277,15 +280,23 @@ START_TEST(a_rank_killed_mid_task_crashes_its_task_and_keeps_the_rest)
 	}
 	/* The farm hands out task N-1 only after N-1-C results came back. */
 	ck_assert_int_ge(ok, N_TASKS - 1 - WORKERS);
-	ck_assert_int_eq(run_stats_get(&stats, "external_status", -1),
-			 EXTERNAL_FAILED);
+	ck_assert_msg(
+		run_stats_get(&stats, "external_status", -1) == EXTERNAL_FAILED,
+		"status %s: %s",
+		external_status_name(
+			(int)run_stats_get(&stats, "external_status", -1)),
+		stats.note);
 	ck_assert_msg(strstr(stats.note, "rank"), "note: %s", stats.note);
 
 	/* Nothing of the job is left: every process seen is gone. */
-	for (int i = 0; i < k.n_seen; i++)
+	for (int i = 0; i < k.n_seen; i++) {
+		char path[64], stat[512] = "";
+		snprintf(path, sizeof(path), "/proc/%d/stat", (int)k.seen[i]);
+		files_read_into(path, stat, sizeof(stat));
 		ck_assert_msg(!still_running(k.seen[i], k.seen_start[i]),
-			      "process %d of the job is still running",
-			      (int)k.seen[i]);
+			      "process %d of the job is still running: %s",
+			      (int)k.seen[i], stat);
+	}
 	ck_assert_int_ge(k.n_seen, 1 + 1 + WORKERS); /* mpirun + ranks */
 	batch_free(b);
 	batch_free(ref);
