@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "harness/external/external.h"
@@ -351,6 +352,50 @@ START_TEST(tasks_never_handed_out_are_not_run)
 }
 END_TEST
 
+/* Open MPI 4.1.4's mpirun, after it has reported a rank's death, now
+ * and then deadlocks in its own teardown (PMIx_server_finalize). A fake
+ * mpirun plays that: it says a rank died, then never ends. The run is
+ * `failed` with Open MPI's line, not `timed_out` at --model-timeout. */
+START_TEST(mpirun_hung_after_a_rank_died_is_a_failed_run)
+{
+	if (!have_mpi())
+		return;
+	char dir[256], path[512];
+	files_tmp_dir(dir, sizeof(dir), "fake-mpirun");
+	snprintf(path, sizeof(path), "%s/mpirun", dir);
+	FILE *f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("#!/bin/sh\ncat >/dev/null\necho 'mpirun noticed that process "
+	      "rank 1 with PID 0 on node vm exited on signal 9 (Killed).' "
+	      ">&2\nexec sleep 600\n",
+	      f);
+	fclose(f);
+	ck_assert_int_eq(chmod(path, 0755), 0);
+	char env[4096]; /* this test's own process (Check forks) */
+	snprintf(env, sizeof(env), "%s:%s", dir, getenv("PATH"));
+	setenv("PATH", env, 1);
+	struct batch *b = support_compute_batch(2, 1);
+	struct run_opts o = run_opts_default();
+	o.workers = WORKERS;
+	o.model_timeout_s = 200; /* more than the test's own limit */
+	struct run_stats stats = {0};
+	o.stats = &stats;
+	ck_assert_int_eq(support_run("mpi", b, &o), 0);
+	ck_assert_msg(
+		run_stats_get(&stats, "external_status", -1) == EXTERNAL_FAILED,
+		"status %s: %s",
+		external_status_name(
+			(int)run_stats_get(&stats, "external_status", -1)),
+		stats.note);
+	/* Open MPI's line fills the note; ours ("hung on its way out")
+	 * follows it on stderr. */
+	ck_assert_msg(strstr(stats.note, "rank 1"), "note: %s", stats.note);
+	ck_assert_int_eq(b->results[0].kind, RESULT_CRASHED);
+	batch_free(b);
+	files_rm_dir(dir);
+}
+END_TEST
+
 /* ---- A host that cannot be reached, a missing mpirun --------------------- */
 
 /* How many lines of err contain s. */
@@ -418,6 +463,7 @@ Suite *test_suite(void)
 	tcase_add_test(
 		tc, a_rank_killed_mid_task_crashes_its_task_and_keeps_the_rest);
 	tcase_add_test(tc, tasks_never_handed_out_are_not_run);
+	tcase_add_test(tc, mpirun_hung_after_a_rank_died_is_a_failed_run);
 	tcase_add_test(tc, an_unreachable_host_is_one_line_and_the_run_goes_on);
 	tcase_add_test(tc, a_missing_mpirun_is_one_line);
 	return s;
