@@ -247,6 +247,20 @@ static void run_with_killer(struct killer *k, struct batch *b,
 	killer_close(k);
 }
 
+/* Nothing of the job is left: every process the killer saw is gone (a
+ * survivor's /proc stat line says which it was). */
+static void assert_job_gone(const struct killer *k)
+{
+	for (int i = 0; i < k->n_seen; i++) {
+		char path[64], stat[512] = "";
+		snprintf(path, sizeof(path), "/proc/%d/stat", (int)k->seen[i]);
+		files_read_into(path, stat, sizeof(stat));
+		ck_assert_msg(!still_running(k->seen[i], k->seen_start[i]),
+			      "process %d of the job is still running: %s",
+			      (int)k->seen[i], stat);
+	}
+}
+
 START_TEST(a_rank_killed_mid_task_crashes_its_task_and_keeps_the_rest)
 {
 	if (!have_mpi())
@@ -289,15 +303,7 @@ START_TEST(a_rank_killed_mid_task_crashes_its_task_and_keeps_the_rest)
 		stats.note);
 	ck_assert_msg(strstr(stats.note, "rank"), "note: %s", stats.note);
 
-	/* Nothing of the job is left: every process seen is gone. */
-	for (int i = 0; i < k.n_seen; i++) {
-		char path[64], stat[512] = "";
-		snprintf(path, sizeof(path), "/proc/%d/stat", (int)k.seen[i]);
-		files_read_into(path, stat, sizeof(stat));
-		ck_assert_msg(!still_running(k.seen[i], k.seen_start[i]),
-			      "process %d of the job is still running: %s",
-			      (int)k.seen[i], stat);
-	}
+	assert_job_gone(&k);
 	ck_assert_int_ge(k.n_seen, 1 + 1 + WORKERS); /* mpirun + ranks */
 	batch_free(b);
 	batch_free(ref);
@@ -343,10 +349,7 @@ START_TEST(tasks_never_handed_out_are_not_run)
 		ck_assert_msg(strstr(b->results[i].message, "never handed out"),
 			      "task %zu: %s", i, b->results[i].message);
 	}
-	for (int i = 0; i < k.n_seen; i++)
-		ck_assert_msg(!still_running(k.seen[i], k.seen_start[i]),
-			      "process %d of the job is still running",
-			      (int)k.seen[i]);
+	assert_job_gone(&k);
 	batch_free(b);
 	batch_free(ref);
 }
