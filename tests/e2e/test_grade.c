@@ -30,13 +30,14 @@
 static char out[64 * 1024], err[16 * 1024];
 static char grade_dir[64]; /* the last grade()'s directory */
 
-/* The teacher's build beside the one under test ($BUILD/teacher/concur,
- * which `make test` builds): the only one that has the model `solution`. */
+/* The teacher's grader beside the build under test
+ * ($BUILD/teacher/concur-grade, which `make test` builds): the only one
+ * that knows the model `solution`. */
 static const char *teacher_bin(void)
 {
 	static char path[4200];
 	const char *build = getenv("BUILD");
-	snprintf(path, sizeof(path), "%s/teacher/concur",
+	snprintf(path, sizeof(path), "%s/teacher/concur-grade",
 		 build && build[0] ? build : "build");
 	return path;
 }
@@ -178,9 +179,12 @@ START_TEST(the_solution_is_only_in_the_teachers_build)
 	ck_assert_int_eq(
 		support_concur("grade solution", NULL, 0, err, sizeof(err)), 2);
 	ck_assert_msg(strstr(err, "unknown model 'solution'"), "%s", err);
-	ck_assert_int_eq(support_run_bin(teacher_bin(), "models", out,
-					 sizeof(out), NULL, 0),
-			 0);
+	char teacher[4200];
+	snprintf(teacher, sizeof(teacher), "%s", teacher_bin());
+	teacher[strlen(teacher) - strlen("-grade")] = '\0'; /* its concur */
+	ck_assert_int_eq(
+		support_run_bin(teacher, "models", out, sizeof(out), NULL, 0),
+		0);
 	ck_assert_msg(strstr(out, "solution") && strstr(out, "tally_solution"),
 		      "not listed: %s", out);
 }
@@ -224,10 +228,10 @@ static void fixture_grade_args(const char *bug, const char *answer, char *bin,
 	files_tmp_dir(grade_dir, sizeof(grade_dir), "grade-bug");
 	snprintf(json, json_len, "%s/results.json", grade_dir);
 	snprintf(args, args_len,
-		 "grade %s --quick --out %s --conformance "
-		 "%s/tests/test_conformance --source %s/answer.c",
+		 "grade %s --quick --out %s --host %s/concur-host --source "
+		 "%s/answer.c",
 		 answer, json, dir, dir);
-	snprintf(bin, bin_len, "%s/concur", dir);
+	snprintf(bin, bin_len, "%.*s", (int)bin_len - 1, teacher_bin());
 }
 
 START_TEST(each_classic_bug_fails_with_its_hint)
