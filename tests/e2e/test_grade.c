@@ -254,6 +254,31 @@ START_TEST(each_classic_bug_fails_with_its_hint)
 }
 END_TEST
 
+/* A model that exits 0 before reporting anything scores nothing: each
+ * run that ended before reporting every task fails; the student's name,
+ * with bytes that are not UTF-8, is in the grade file, escaped. */
+START_TEST(a_model_that_exits_at_once_scores_nothing)
+{
+	char bin[600], args[2048], json[256];
+	fixture_grade_args("hostile-exit0", "solution", bin, sizeof(bin), args,
+			   sizeof(args), json, sizeof(json));
+	strcat(args, " --student $(printf 'ana\\377\\376')");
+	int rc = support_run_bin(bin, args, out, sizeof(out), err, sizeof(err));
+	ck_assert_msg(rc == 1, "exit %d, not 1: %s %s", rc, out, err);
+	double score;
+	ck_assert_int_eq(check_grade_file(json, &score, 10), 11);
+	ck_assert_msg(score <= 1.0, "score %g for nothing:\n%s", score, out);
+	ck_assert_msg(strstr(out, "the run ended before reporting task 0"),
+		      "%s", out);
+	json_t *root = json_load_file(json, 0, NULL);
+	const char *who = json_string_value(json_object_get(
+		json_object_get(root, "extra_data"), "student"));
+	ck_assert_str_eq(who, "ana\xef\xbf\xbd\xef\xbf\xbd");
+	json_decref(root);
+	files_rm_dir(grade_dir);
+}
+END_TEST
+
 /* Right but slow answers to exercise 2 pass every correctness check. A
  * lock around each increment is tens of times slower than a padded slot
  * per worker (measured: 0.02), so its speed check must fail with the
@@ -440,6 +465,7 @@ Suite *test_suite(void)
 	tcase_add_loop_test(
 		tc, right_but_slow_tallies_pass_every_correctness_check, 0, 2);
 	tcase_add_test(tc, the_solution_is_only_in_the_teachers_build);
+	tcase_add_test(tc, a_model_that_exits_at_once_scores_nothing);
 	tcase_add_test(tc, every_builtin_model_passes);
 	tcase_add_test(tc, grade_help_is_usage_and_exit_0);
 	tcase_add_test(tc, grade_file_names_the_student_and_keeps_its_scale);
