@@ -206,10 +206,11 @@ static void table_wrong(const struct sweep *s)
 		const struct run_record *r = &s->records[i];
 		if (verify_ok(&r->verify))
 			continue;
-		printf("WRONG: %s %s C=%d rep %d: %zu wrong, %zu crashed\n",
-		       r->model->name,
+		printf("%s: %s %s C=%d rep %d: %s%zu wrong, %zu crashed\n",
+		       r->verify.stopped ? "FAILED" : "WRONG", r->model->name,
 		       task_type_name(s->groups[r->group].workload), r->workers,
-		       r->rep + 1, r->verify.wrong, r->verify.crashed);
+		       r->rep + 1, r->verify.stopped ? "stopped, " : "",
+		       r->verify.wrong, r->verify.crashed);
 		for (size_t l = 0; l < r->verify.n_lines; l++)
 			printf("    %s\n", r->verify.lines[l]);
 	}

@@ -141,8 +141,7 @@ void verify_results(const struct batch *ref, const struct batch *got,
 
 void verify_model_hung(struct verify_report *rep, const char *why)
 {
-	if (rep->timing == 0)
-		return; /* nothing passed for timing */
+	rep->stopped = true;
 	rep->wrong += rep->timing;
 	rep->timing = 0;
 	if (rep->n_lines < VERIFY_MAX_LINES)
