@@ -57,6 +57,7 @@ struct contained {
 	bool ended;		 /* init reported the program's end: */
 	int status;		 /* its wait status */
 	double cpu_s;		 /* and CPU time */
+	bool ns;		 /* init runs in new namespaces */
 	int ns_err, lo_err;	 /* why no namespaces, why lo is down */
 	bool own_proc;		 /* init mounted its own /proc */
 	int fail_step, fail_err; /* fail_step >= 0: could not start */
@@ -70,6 +71,7 @@ static void report_read(struct contained *c)
 	ssize_t got;
 	while ((got = read(c->report, &m, sizeof(m))) == sizeof(m)) {
 		if (m.kind == REPORT_NAMESPACES) {
+			c->ns = true;
 			c->reap.ns_ino = (unsigned long)m.value;
 			c->lo_err = m.err;
 		} else if (m.kind == REPORT_NO_NAMESPACES) {
@@ -178,9 +180,9 @@ static void processes_limit(struct contained *c)
 		rmdir(c->cgroup); /* an earlier run's that crashed */
 		if (mkdir(c->cgroup, 0700) != 0)
 			continue;
-		/* + 2: the keeper and init. */
-		if (keeper_write_number(c->cgroup, "pids.max", (long)max + 2) ==
-		    0)
+		/* The keeper is the program; in new namespaces it makes
+		 * room for itself and init. */
+		if (keeper_write_number(c->cgroup, "pids.max", max) == 0)
 			return;
 		rmdir(c->cgroup);
 	}
@@ -237,7 +239,7 @@ static void contained_describe(const struct contained *c)
 {
 	const struct contain_opts *o = c->o;
 	struct contain_result *r = c->r;
-	if (c->reap.ns_ino)
+	if (c->ns)
 		isolation_add(r, "pid+net namespaces%s%s",
 			      c->lo_err ? " (loopback down)" : "",
 			      c->own_proc ? " with own /proc" : "");

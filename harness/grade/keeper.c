@@ -115,11 +115,35 @@ static _Noreturn void program_exec(const struct keeper_args *a)
 	child_fail(STEP_EXEC);
 }
 
-/* pid 1 of the run's namespace: a /proc of its own (private to its mount
- * namespace, so the teacher's /proc is untouched), the program, and the
- * reaping of what is orphaned inside until the grader kills it. */
+/* Brings "lo" up in the new network namespace (it starts down), with the
+ * two ioctls `ip link set lo up` makes; 0, or an errno. */
+static int net_loopback_up(void)
+{
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	struct ifreq ifr = {0};
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
+	int rc = s >= 0 && ioctl(s, SIOCGIFFLAGS, &ifr) == 0 ? 0 : errno;
+	ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+	if (rc == 0 && ioctl(s, SIOCSIFFLAGS, &ifr) != 0)
+		rc = errno;
+	if (s >= 0)
+		close(s);
+	return rc;
+}
+
+/* pid 1 of the run's namespace: its loopback up, what it is told to the
+ * grader (before anything the program does, so the grader knows the
+ * namespace when the program ends), a /proc of its own (private to its
+ * mount namespace: the teacher's /proc is untouched), the program, and
+ * the reaping of what is orphaned inside until the grader kills it. */
 static _Noreturn void init_run(const struct keeper_args *a)
 {
+	int lo = net_loopback_up();
+	/* Our own /proc is not mounted yet: this is the teacher's, where the
+	 * namespace has the inode the grader will see. */
+	struct stat ns;
+	long ino = stat("/proc/self/ns/pid", &ns) == 0 ? (long)ns.st_ino : 0;
+	report_send(REPORT_NAMESPACES, lo, ino, 0);
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0 &&
 	    mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
 		  NULL) == 0)
@@ -143,22 +167,6 @@ static _Noreturn void init_run(const struct keeper_args *a)
 	}
 }
 
-/* Brings "lo" up in the new network namespace (it starts down), with the
- * two ioctls `ip link set lo up` makes; 0, or an errno. */
-static int net_loopback_up(void)
-{
-	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	struct ifreq ifr = {0};
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
-	int rc = s >= 0 && ioctl(s, SIOCGIFFLAGS, &ifr) == 0 ? 0 : errno;
-	ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
-	if (rc == 0 && ioctl(s, SIOCSIFFLAGS, &ifr) != 0)
-		rc = errno;
-	if (s >= 0)
-		close(s);
-	return rc;
-}
-
 _Noreturn void keeper_run(const struct keeper_args *a)
 {
 	setpgid(0, 0);
@@ -175,11 +183,10 @@ _Noreturn void keeper_run(const struct keeper_args *a)
 		report_send(REPORT_NO_NAMESPACES, errno, 0, 0);
 		program_exec(a);
 	}
-	struct stat ns;
-	int lo = net_loopback_up();
-	if (stat("/proc/self/ns/pid_for_children", &ns) != 0)
-		child_fail(STEP_FORK);
-	report_send(REPORT_NAMESPACES, lo, (long)ns.st_ino, 0);
+	/* The keeper and init are not the program's: two more tasks. */
+	if (a->cgroup && keeper_write_number(a->cgroup, "pids.max",
+					     (long)a->o->max_processes + 2))
+		child_fail(STEP_CGROUP);
 	pid_t init = fork();
 	if (init < 0)
 		child_fail(STEP_FORK);

@@ -61,6 +61,7 @@ struct proc_entry {
 	uid_t uid;
 	unsigned long ns_ino; /* its PID namespace, when asked */
 	bool in_run;
+	pid_t inner; /* in the run's namespace: its pid there, else 0 */
 };
 
 /* Reads /proc/PID/stat into e; 0, or -1 when the process is gone. */
@@ -205,6 +206,9 @@ static size_t reap_mark(const struct reap *s, struct proc_entry *all, size_t n,
 					marked++;
 				}
 	}
+	for (size_t i = 0; s->ns_ino && i < n; i++)
+		if (all[i].ns_ino == s->ns_ino)
+			all[i].inner = proc_inner_pid(all[i].pid);
 	return marked;
 }
 
@@ -212,10 +216,7 @@ static size_t reap_mark(const struct reap *s, struct proc_entry *all, size_t n,
  * left behind. */
 static bool reap_is_the_run(const struct reap *s, const struct proc_entry *e)
 {
-	if (e->pid == s->keeper)
-		return true;
-	return s->ns_ino && e->ns_ino == s->ns_ino &&
-	       proc_inner_pid(e->pid) <= 2;
+	return e->pid == s->keeper || e->inner == 1 || e->inner == 2;
 }
 
 bool reap_keeper(struct reap *s)
@@ -226,19 +227,22 @@ bool reap_keeper(struct reap *s)
 	return s->keeper_reaped;
 }
 
-/* One round: kills every marked process, counts the leftovers, reaps
- * our children among them. */
+/* One round: counts the leftovers among the marked processes, kills
+ * them, reaps our children among them. The namespace's init is killed
+ * last, when nothing else is left inside: its death would end the rest
+ * at once, among them processes forked since this round's read, which
+ * would never be counted. */
 static void reap_kill_marked(struct reap *s, const struct proc_entry *all,
-			     size_t n)
+			     size_t n, bool spare_init)
 {
 	pid_t self = getpid();
 	for (size_t i = 0; i < n; i++) {
 		const struct proc_entry *e = &all[i];
-		if (!e->in_run)
+		if (!e->in_run || (spare_init && e->inner == 1))
 			continue;
-		kill(e->pid, SIGKILL);
 		if (e->state != 'Z' && !reap_is_the_run(s, e))
 			pid_list_add(&s->killed, e->pid);
+		kill(e->pid, SIGKILL);
 		if (e->ppid != self)
 			continue;
 		if (e->pid == s->keeper)
@@ -246,6 +250,15 @@ static void reap_kill_marked(struct reap *s, const struct proc_entry *all,
 		else
 			waitpid(e->pid, NULL, WNOHANG);
 	}
+}
+
+/* Is anything but init left in the run's namespace? */
+static bool reap_ns_busy(const struct proc_entry *all, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (all[i].inner > 1)
+			return true;
+	return false;
 }
 
 void reap_all(struct reap *s)
@@ -266,7 +279,9 @@ void reap_all(struct reap *s)
 		if (s->cgroup)
 			cgroup_members(s->cgroup, &cgroup);
 		size_t marked = reap_mark(s, all, (size_t)n, &cgroup);
-		reap_kill_marked(s, all, (size_t)n);
+		bool spare_init = reap_ns_busy(all, (size_t)n) &&
+				  clock_now() < give_up - REAP_GIVE_UP_S / 2;
+		reap_kill_marked(s, all, (size_t)n, spare_init);
 		free(all);
 		if (marked == 0 && reap_keeper(s))
 			break;
