@@ -58,6 +58,7 @@ struct contained {
 	int status;		 /* its wait status */
 	double cpu_s;		 /* and CPU time */
 	bool ns;		 /* init runs in new namespaces */
+	int cgroup_err;		 /* why the keeper is not in the cgroup */
 	int ns_err, lo_err;	 /* why no namespaces, why lo is down */
 	bool own_proc;		 /* init mounted its own /proc */
 	int fail_step, fail_err; /* fail_step >= 0: could not start */
@@ -76,6 +77,8 @@ static void report_read(struct contained *c)
 			c->lo_err = m.err;
 		} else if (m.kind == REPORT_NO_NAMESPACES) {
 			c->ns_err = m.err;
+		} else if (m.kind == REPORT_NO_CGROUP) {
+			c->cgroup_err = m.err;
 		} else if (m.kind == REPORT_OWN_PROC) {
 			c->own_proc = true;
 		} else if (m.kind == REPORT_ENDED) {
@@ -207,7 +210,9 @@ static void contained_result(struct contained *c)
 		status = c->status;
 		cpu_s = c->cpu_s;
 	}
-	if (r->timed_out) {
+	/* Killed by us at the limit; or, in namespaces, ended with init
+	 * before init could report (only a root program can kill it). */
+	if (r->timed_out || (c->ns && !c->ended)) {
 		r->signal = SIGKILL;
 	} else if (WIFEXITED(status)) {
 		r->exit_status = WEXITSTATUS(status);
@@ -248,7 +253,10 @@ static void contained_describe(const struct contained *c)
 			      strerrorname_np(c->ns_err));
 	else
 		isolation_add(r, "no namespaces");
-	if (o->max_processes && c->cgroup[0])
+	if (o->max_processes && c->cgroup[0] && c->cgroup_err)
+		isolation_add(r, "no process limit (cgroup: %s)",
+			      strerrorname_np(c->cgroup_err));
+	else if (o->max_processes && c->cgroup[0])
 		isolation_add(r, "pids cgroup (%u)", o->max_processes);
 	else if (o->max_processes && c->nproc)
 		isolation_add(r, "nproc rlimit (%u more)", o->max_processes);
@@ -312,13 +320,17 @@ int contain_run(char *const argv[], char *const envp[],
 	double t0 = clock_now();
 	*r = (struct contain_result){.exit_status = -1};
 	struct contained c = {.o = o, .r = r, .report = -1, .fail_step = -1};
-	int was_reaper = 0;
-	prctl(PR_GET_CHILD_SUBREAPER, &was_reaper);
-	int rc = -1;
 	if (!argv || !argv[0]) {
 		snprintf(r->why, sizeof(r->why), "no program to run");
 		return -1;
 	}
+	/* Ours to wait for while it runs: SIGCHLD ignored would have the
+	 * kernel reap the keeper unseen. The subreaper makes the run's
+	 * orphans our children. Both are put back after. */
+	int was_reaper = 0, rc = -1;
+	prctl(PR_GET_CHILD_SUBREAPER, &was_reaper);
+	struct sigaction was_sigchld, dfl = {.sa_handler = SIG_DFL};
+	sigaction(SIGCHLD, &dfl, &was_sigchld);
 	if (dir_make(&c) != 0 || prctl(PR_SET_CHILD_SUBREAPER, 1) != 0 ||
 	    reap_note_children(&c.reap) != 0) {
 		snprintf(r->why, sizeof(r->why), "cannot prepare the run: %s",
@@ -346,6 +358,7 @@ cleanup:
 	if (c.own_dir)
 		dir_remove(c.dir);
 	prctl(PR_SET_CHILD_SUBREAPER, was_reaper);
+	sigaction(SIGCHLD, &was_sigchld, NULL);
 	contained_describe(&c);
 	reap_free(&c.reap);
 	r->wall_s = clock_now() - t0;

@@ -18,6 +18,9 @@
  * user, sees the same files); a teacher who grades hostile code uses a
  * container or a virtual machine (Gradescope's autograder does).
  *
+ * While it runs, SIGCHLD is at its default (put back after): a caller's
+ * handler that reaps any child would take the run's.
+ *
  * Error policy: contain_run returns -1 (and says why in r->why) only when
  * it could not start the program; everything the program did (exit status,
  * signal, timeout, limits hit, processes it left that were killed) is in

@@ -18,9 +18,11 @@
 #include <limits.h>
 #include <net/if.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -167,16 +169,32 @@ static _Noreturn void init_run(const struct keeper_args *a)
 	}
 }
 
+/* Signals as a new process has them: the grader's handlers, ignored
+ * signals and blocked mask are not the program's. */
+static void keeper_signals_default(void)
+{
+	for (int sig = 1; sig < NSIG; sig++)
+		signal(sig, SIG_DFL); /* fails, harmless, for SIGKILL, ... */
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
 _Noreturn void keeper_run(const struct keeper_args *a)
 {
 	setpgid(0, 0);
+	keeper_signals_default();
+	/* Not dumpable: a program of the same user cannot open the keeper's
+	 * or init's /proc/PID/fd/ and write a forged report (exec makes the
+	 * program dumpable again). */
+	prctl(PR_SET_DUMPABLE, 0);
 	if (child_fds(a) != 0) {
 		report_to(a->report, REPORT_FAILED, errno, STEP_STDIO, 0);
 		_exit(127);
 	}
 	if (a->cgroup &&
 	    keeper_write_number(a->cgroup, "cgroup.procs", getpid()) != 0)
-		child_fail(STEP_CGROUP);
+		report_send(REPORT_NO_CGROUP, errno, 0, 0);
 	if (!a->o->namespaces)
 		program_exec(a);
 	if (unshare(CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWNS) != 0) {
@@ -184,9 +202,9 @@ _Noreturn void keeper_run(const struct keeper_args *a)
 		program_exec(a);
 	}
 	/* The keeper and init are not the program's: two more tasks. */
-	if (a->cgroup && keeper_write_number(a->cgroup, "pids.max",
-					     (long)a->o->max_processes + 2))
-		child_fail(STEP_CGROUP);
+	if (a->cgroup)
+		keeper_write_number(a->cgroup, "pids.max",
+				    (long)a->o->max_processes + 2);
 	pid_t init = fork();
 	if (init < 0)
 		child_fail(STEP_FORK);
@@ -195,5 +213,5 @@ _Noreturn void keeper_run(const struct keeper_args *a)
 	int status;
 	while (waitpid(init, &status, 0) < 0 && errno == EINTR)
 		;
-	_exit(0); /* init ends only after the program: it reported */
+	_exit(0); /* the grader reads the program's end from init's report */
 }

@@ -26,6 +26,7 @@ enum report_kind {
 	REPORT_NAMESPACES,    /* value: the PID namespace's inode; err: why
 				 the loopback is not up, or 0 */
 	REPORT_NO_NAMESPACES, /* err: why unshare failed */
+	REPORT_NO_CGROUP,     /* err: why the keeper could not join it */
 	REPORT_OWN_PROC,      /* init mounted a /proc of its own */
 	REPORT_ENDED,	      /* value: the program's wait status; cpu_s */
 	REPORT_FAILED,	      /* value: the step (enum keeper_step); err */

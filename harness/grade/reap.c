@@ -14,6 +14,7 @@
 #include "harness/grade/reap.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -221,9 +222,13 @@ static bool reap_is_the_run(const struct reap *s, const struct proc_entry *e)
 
 bool reap_keeper(struct reap *s)
 {
-	if (!s->keeper_reaped && wait4(s->keeper, &s->keeper_status, WNOHANG,
-				       &s->keeper_usage) == s->keeper)
-		s->keeper_reaped = true;
+	if (s->keeper_reaped)
+		return true;
+	pid_t got =
+		wait4(s->keeper, &s->keeper_status, WNOHANG, &s->keeper_usage);
+	if (got < 0 && errno == ECHILD)	    /* reaped by someone else: */
+		s->keeper_status = SIGKILL; /* its end unknown, a failure */
+	s->keeper_reaped = got == s->keeper || (got < 0 && errno == ECHILD);
 	return s->keeper_reaped;
 }
 

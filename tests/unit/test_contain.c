@@ -32,35 +32,38 @@
 
 /* ---- helpers ------------------------------------------------------------ */
 
-/* What one contained run printed on stdout. */
+/* One contained run: its environment (NULL: ours), what it printed. */
 struct ran {
+	char **envp;
 	int rc;
 	struct contain_result r;
 	char out[4096];
 };
 
-/* Runs argv contained with o (namespaces as asked), stdout into ran.out. */
+/* Runs argv contained with o (NULL: the defaults), in new namespaces or
+ * not, stdout into ran->out. */
 static void run_argv(char *const argv[], struct contain_opts *o, bool ns,
 		     struct ran *ran)
 {
+	struct contain_opts defaults;
+	contain_opts_default(&defaults);
+	o = o ? o : &defaults;
 	int out = memfd_create("contain-out", MFD_CLOEXEC);
 	ck_assert_int_ge(out, 0);
 	o->namespaces = ns;
 	o->stdout_fd = out;
-	ran->rc = contain_run(argv, NULL, o, &ran->r);
+	ran->rc = contain_run(argv, ran->envp, o, &ran->r);
 	ssize_t got = pread(out, ran->out, sizeof(ran->out) - 1, 0);
 	ran->out[got > 0 ? got : 0] = '\0';
 	close(out);
 }
 
-/* /bin/sh -c script with the options o (NULL: the defaults). */
+/* /bin/sh -c script, as run_argv. */
 static void run_sh(const char *script, struct contain_opts *o, bool ns,
 		   struct ran *ran)
 {
-	struct contain_opts defaults;
-	contain_opts_default(&defaults);
 	char *argv[] = {"/bin/sh", "-c", (char *)script, NULL};
-	run_argv(argv, o ? o : &defaults, ns, ran);
+	run_argv(argv, o, ns, ran);
 }
 
 /* A `sleep` argument no other process has: "9NN.PID". */
@@ -110,10 +113,12 @@ static bool namespaces_allowed(void)
 
 /* ---- how it ended ------------------------------------------------------- */
 
+/* Even when the caller ignores SIGCHLD (its children reaped unseen). */
 START_TEST(an_exit_status_is_the_programs)
 {
+	signal(SIGCHLD, SIG_IGN);
 	for (int ns = 0; ns < 2; ns++) {
-		struct ran ran;
+		struct ran ran = {0};
 		run_sh("exit 3", NULL, ns, &ran);
 		ck_assert_int_eq(ran.rc, 0);
 		ck_assert_int_eq(ran.r.exit_status, 3);
@@ -121,13 +126,14 @@ START_TEST(an_exit_status_is_the_programs)
 		ck_assert(!ran.r.timed_out && !ran.r.cpu_limit);
 		ck_assert_uint_eq(ran.r.leftovers, 0);
 	}
+	ck_assert(signal(SIGCHLD, SIG_DFL) == SIG_IGN);
 }
 END_TEST
 
 START_TEST(a_death_by_signal_is_a_signal_not_an_exit)
 {
 	for (int ns = 0; ns < 2; ns++) {
-		struct ran ran;
+		struct ran ran = {0};
 		run_sh("kill -9 $$", NULL, ns, &ran);
 		ck_assert_int_eq(ran.rc, 0);
 		ck_assert_int_eq(ran.r.signal, SIGKILL);
@@ -140,11 +146,9 @@ END_TEST
 START_TEST(a_program_that_cannot_start_is_minus_one_with_why)
 {
 	for (int ns = 0; ns < 2; ns++) {
-		struct contain_opts o;
-		contain_opts_default(&o);
 		char *argv[] = {"/nonexistent/student-prog", NULL};
-		struct ran ran;
-		run_argv(argv, &o, ns, &ran);
+		struct ran ran = {0};
+		run_argv(argv, NULL, ns, &ran);
 		ck_assert_int_eq(ran.rc, -1);
 		ck_assert_msg(strstr(ran.r.why, "exec") &&
 				      strstr(ran.r.why, "No such file"),
@@ -160,7 +164,7 @@ START_TEST(setsid_and_double_forked_children_are_killed)
 	for (int ns = 0; ns < 2; ns++) {
 		char m[32];
 		marker(m, sizeof(m), ns);
-		struct ran ran;
+		struct ran ran = {0};
 		run_sh("setsid sleep $MARK & (sh -c 'sleep $MARK &' &); exit 0",
 		       NULL, ns, &ran);
 		ck_assert_int_eq(ran.rc, 0);
@@ -185,7 +189,7 @@ START_TEST(the_callers_own_children_are_spared)
 	for (int ns = 0; ns < 2; ns++) {
 		char m[32];
 		marker(m, sizeof(m), 10 + ns);
-		struct ran ran;
+		struct ran ran = {0};
 		run_sh("(setsid sleep $MARK &); exit 0", NULL, ns, &ran);
 		ck_assert_uint_ge(ran.r.leftovers, 1);
 		ck_assert_int_eq(procs_with_arg(m), 0);
@@ -208,7 +212,7 @@ START_TEST(the_wall_clock_limit_kills_the_whole_tree)
 	struct contain_opts o;
 	contain_opts_default(&o);
 	o.timeout_s = 0.5;
-	struct ran ran;
+	struct ran ran = {0};
 	run_sh("sleep $MARK & sleep 100", &o, true, &ran);
 	ck_assert_int_eq(ran.rc, 0);
 	ck_assert(ran.r.timed_out && !ran.r.cpu_limit);
@@ -227,7 +231,7 @@ START_TEST(the_address_space_limit_stops_a_big_allocation)
 	/* 1 GiB, every page touched. */
 	char *argv[] = {"python3", "-c",
 			"b = bytearray(1 << 30)\nprint('allocated')", NULL};
-	struct ran ran;
+	struct ran ran = {0};
 	run_argv(argv, &o, true, &ran);
 	ck_assert_int_eq(ran.rc, 0);
 	ck_assert(ran.r.exit_status > 0 || ran.r.signal != 0);
@@ -242,7 +246,7 @@ START_TEST(the_cpu_limit_ends_a_busy_loop)
 	contain_opts_default(&o);
 	o.cpu_seconds = 1;
 	o.timeout_s = 20; /* only if the limit failed */
-	struct ran ran;
+	struct ran ran = {0};
 	run_sh("while :; do :; done", &o, true, &ran);
 	ck_assert_int_eq(ran.rc, 0);
 	ck_assert(ran.r.cpu_limit && !ran.r.timed_out);
@@ -260,7 +264,7 @@ START_TEST(the_process_limit_holds_as_root_too)
 		struct contain_opts o;
 		contain_opts_default(&o);
 		o.max_processes = 8;
-		struct ran ran;
+		struct ran ran = {0};
 		run_sh("i=0; while [ $i -lt 30 ]; do sleep $MARK & "
 		       "i=$((i+1)); done 2>/dev/null; exit 0",
 		       &o, ns, &ran);
@@ -285,7 +289,7 @@ START_TEST(a_fork_loop_ends_and_leaves_nothing)
 		contain_opts_default(&o);
 		o.max_processes = 64;
 		o.timeout_s = 0.5;
-		struct ran ran;
+		struct ran ran = {0};
 		run_sh("while :; do sleep $MARK & done", &o, ns, &ran);
 		ck_assert(ran.r.timed_out || ran.r.exit_status > 0);
 		ck_assert_uint_gt(ran.r.leftovers, 0);
@@ -312,7 +316,7 @@ START_TEST(it_starts_in_a_private_directory_removed_after)
 		 "touch d/e/f; chmod 000 d/e d",
 		 outside, keep);
 	for (int ns = 0; ns < 2; ns++) {
-		struct ran ran;
+		struct ran ran = {0};
 		run_sh(script, NULL, ns, &ran);
 		ck_assert_int_eq(ran.r.exit_status, 0);
 		ck_assert_msg(strstr(ran.out, "/concur-contain-"), "pwd: %s",
@@ -334,7 +338,7 @@ START_TEST(the_callers_directory_is_used_and_kept)
 	struct contain_opts o;
 	contain_opts_default(&o);
 	o.workdir = dir;
-	struct ran ran;
+	struct ran ran = {0};
 	run_sh("pwd; echo hi >out", &o, true, &ran);
 	ck_assert_int_eq(ran.r.exit_status, 0);
 	ran.out[strcspn(ran.out, "\n")] = '\0';
@@ -359,17 +363,10 @@ START_TEST(it_holds_no_fd_of_ours_and_only_the_given_environment)
 	char *argv[] = {"/bin/sh", "-c", script, NULL};
 	char *envp[] = {"CONTAIN_TEST=yes", NULL};
 	for (int ns = 0; ns < 2; ns++) {
-		int out = memfd_create("contain-out", MFD_CLOEXEC);
-		struct contain_opts o;
-		contain_opts_default(&o);
-		o.namespaces = ns;
-		o.stdout_fd = out;
-		struct contain_result r;
-		ck_assert_int_eq(contain_run(argv, envp, &o, &r), 0);
-		char said[256] = "";
-		ck_assert_int_gt(pread(out, said, sizeof(said) - 1, 0), 0);
-		close(out);
-		ck_assert_str_eq(said, "closed\nyes:\n");
+		struct ran ran = {.envp = envp};
+		run_argv(argv, NULL, ns, &ran);
+		ck_assert_int_eq(ran.rc, 0);
+		ck_assert_str_eq(ran.out, "closed\nyes:\n");
 	}
 	close(ours);
 }
@@ -377,7 +374,7 @@ END_TEST
 
 START_TEST(in_its_namespaces_it_is_pid_2)
 {
-	struct ran ran;
+	struct ran ran = {0};
 	run_sh("echo $$", NULL, true, &ran);
 	if (!namespaces_allowed()) {
 		ck_assert_ptr_nonnull(
@@ -418,10 +415,8 @@ START_TEST(in_its_namespaces_it_reaches_no_port_outside)
 		 "print('loopback-ok')\n",
 		 ntohs(a.sin_port));
 	char *argv[] = {"python3", "-c", code, NULL};
-	struct contain_opts o;
-	contain_opts_default(&o);
-	struct ran ran;
-	run_argv(argv, &o, true, &ran);
+	struct ran ran = {0};
+	run_argv(argv, NULL, true, &ran);
 	close(lis);
 	ck_assert_int_eq(ran.rc, 0);
 	ck_assert_str_eq(ran.out, "outside-refused\nloopback-ok\n");
