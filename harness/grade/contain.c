@@ -9,10 +9,10 @@
  *
  * The keeper, our child, leads the run's process group, sets up stdio and
  * closes every other fd, joins the run's pids cgroup, then asks for new
- * PID, network and mount namespaces. If it gets them, it brings the new
- * loopback up and forks the namespace's init (pid 1 there), which mounts
- * a /proc of its own, forks the program (pid 2 there) and reaps whatever
- * is orphaned inside. Without namespaces the keeper execs the program
+ * PID, network and mount namespaces. If it gets them, it forks the
+ * namespace's init (pid 1 there), which brings the new loopback up,
+ * mounts a /proc of its own, forks the program (pid 2 there) and reaps
+ * whatever is orphaned inside. Without namespaces the keeper execs the program
  * itself. The children tell the grader what they did through the report
  * pipe. When the program has ended (or the wall-clock limit came), the
  * grader kills every process of the run and reaps it (reap.c); killing
@@ -252,7 +252,7 @@ static void contained_describe(const struct contained *c)
 		isolation_add(r, "no namespaces (%s)",
 			      strerrorname_np(c->ns_err));
 	else
-		isolation_add(r, "no namespaces");
+		isolation_add(r, "no namespaces (not asked)");
 	if (o->max_processes && c->cgroup[0] && c->cgroup_err)
 		isolation_add(r, "no process limit (cgroup: %s)",
 			      strerrorname_np(c->cgroup_err));

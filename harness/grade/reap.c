@@ -115,8 +115,11 @@ static ssize_t proc_scan(bool want_ns, struct proc_entry **out)
 		if (n == cap) {
 			cap = cap ? 2 * cap : 256;
 			struct proc_entry *p = realloc(all, cap * sizeof(*p));
-			if (!p)
-				break;
+			if (!p) { /* a partial list would spare or kill wrong */
+				free(all);
+				closedir(d);
+				return -1;
+			}
 			all = p;
 		}
 		if (proc_entry_read((pid_t)pid, want_ns, &all[n]) == 0)
@@ -168,12 +171,12 @@ int reap_note_children(struct reap *s)
 	ssize_t n = proc_scan(false, &all);
 	if (n < 0)
 		return -1;
-	for (ssize_t i = 0; i < n; i++)
-		if (all[i].ppid == getpid() &&
-		    pid_list_add(&s->before, all[i].pid))
-			break;
+	int rc = 0;
+	for (ssize_t i = 0; rc == 0 && i < n; i++)
+		if (all[i].ppid == getpid())
+			rc = pid_list_add(&s->before, all[i].pid);
 	free(all);
-	return 0;
+	return rc;
 }
 
 /* Is e one of the run's seeds (reap.h)? */
