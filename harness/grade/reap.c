@@ -62,7 +62,8 @@ struct proc_entry {
 	uid_t uid;
 	unsigned long ns_ino; /* its PID namespace, when asked */
 	bool in_run;
-	pid_t inner; /* in the run's namespace: its pid there, else 0 */
+	pid_t inner; /* in the run's namespace: its pid there; -1 gone since
+			the read; else 0 */
 };
 
 /* Reads /proc/PID/stat into e; 0, or -1 when the process is gone. */
@@ -131,17 +132,17 @@ static ssize_t proc_scan(bool want_ns, struct proc_entry **out)
 }
 
 /* The last pid of /proc/PID/status's NSpid line: its pid in the innermost
- * namespace; 0 when unknown. */
+ * namespace; -1 when it cannot be read (the process is gone). */
 static pid_t proc_inner_pid(pid_t pid)
 {
 	char path[64], line[256];
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
 	FILE *f = fopen(path, "re");
-	pid_t inner = 0;
+	pid_t inner = -1;
 	while (f && fgets(line, sizeof(line), f))
 		if (strncmp(line, "NSpid:", 6) == 0) {
 			const char *last = strrchr(line, '\t');
-			inner = last ? (pid_t)atol(last + 1) : 0;
+			inner = last ? (pid_t)atol(last + 1) : -1;
 		}
 	if (f)
 		fclose(f);
@@ -248,7 +249,9 @@ static void reap_kill_marked(struct reap *s, const struct proc_entry *all,
 		const struct proc_entry *e = &all[i];
 		if (!e->in_run || (spare_init && e->inner == 1))
 			continue;
-		if (e->state != 'Z' && !reap_is_the_run(s, e))
+		/* Gone on its own since the read (init, when nothing was
+		 * left inside): not killed by us, not a leftover. */
+		if (e->state != 'Z' && e->inner >= 0 && !reap_is_the_run(s, e))
 			pid_list_add(&s->killed, e->pid);
 		kill(e->pid, SIGKILL);
 		if (e->ppid != self)
