@@ -21,6 +21,7 @@
 #define _GNU_SOURCE /* strerrorname_np, pipe2 */
 #include "harness/grade/contain.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -161,6 +162,25 @@ static void dir_remove(const char *dir)
 		nftw(dir, dir_remove_cb, 16, FTW_PHYS | FTW_DEPTH | FTW_MOUNT);
 }
 
+/* Removes the empty cgroups that graders killed mid-run left under root
+ * (concur-contain-PID, PID gone). */
+static void cgroups_stale_remove(const char *root)
+{
+	DIR *d = opendir(root);
+	struct dirent *de;
+	while (d && (de = readdir(d))) {
+		int pid;
+		char path[PATH_MAX];
+		if (sscanf(de->d_name, "concur-contain-%d", &pid) != 1 ||
+		    (kill(pid, 0) == 0 || errno != ESRCH))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", root, de->d_name);
+		rmdir(path); /* fails, harmless, while a process is in it */
+	}
+	if (d)
+		closedir(d);
+}
+
 /* A limit on the run's processes: as root a pids cgroup where one is
  * mounted writable (RLIMIT_NPROC does not bind root), otherwise
  * RLIMIT_NPROC, which counts all the user's tasks: those the user has
@@ -178,9 +198,9 @@ static void processes_limit(struct contained *c)
 		    (fs.f_type != CGROUP_SUPER_MAGIC &&
 		     fs.f_type != CGROUP2_SUPER_MAGIC))
 			continue;
+		cgroups_stale_remove(roots[i]);
 		snprintf(c->cgroup, sizeof(c->cgroup), "%s/concur-contain-%d",
 			 roots[i], (int)getpid());
-		rmdir(c->cgroup); /* an earlier run's that crashed */
 		if (mkdir(c->cgroup, 0700) != 0)
 			continue;
 		/* The keeper is the program; in new namespaces it makes
