@@ -7,8 +7,9 @@ load system(sprintf("dirname '%s'", ARG0)).'/common.gp'
 
 summary_b = summary
 summary_a = dir_a.'/summary.csv'
-# A set's name (results/latest names the set it points at).
 # The sets' names, given by concur (plain characters only).
+if (!exists("name_a")) name_a = 'A'
+if (!exists("name_b")) name_b = 'B'
 base(path) = path eq dir_a ? name_a : name_b
 workloads = workloads_in(summary_b)
 nw = words(workloads)

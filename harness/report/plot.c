@@ -167,7 +167,7 @@ int plot_result_set(const char *dir, int terminal)
 			dir);
 		return -1;
 	}
-	struct plot_stage st;
+	struct plot_stage st = {0};
 	if (!plot_path_ok(dir) || plot_stage_begin(&st, dir) != 0)
 		return -1;
 	int rc = plot_stage_end(&st, plot_in_stage(&st, terminal));
@@ -178,7 +178,7 @@ int plot_result_set(const char *dir, int terminal)
 
 int plot_one_script(const char *dir, const char *name)
 {
-	struct plot_stage st;
+	struct plot_stage st = {0};
 	if (!plot_have_gnuplot() || !plot_path_ok(dir) ||
 	    plot_stage_begin(&st, dir) != 0)
 		return -1;
@@ -199,7 +199,7 @@ int plot_compare(const char *dir_a, const char *dir_b)
 				"install gnuplot-nox` draws the comparison\n");
 		return -1;
 	}
-	struct plot_stage st;
+	struct plot_stage st = {0};
 	char name_a[64];
 	if (!plot_path_ok(dir_a) || !plot_path_ok(dir_b) ||
 	    plot_stage_begin(&st, dir_b) != 0)

@@ -229,7 +229,13 @@ static int plot_stage_unlink_cb(const char *path, const struct stat *sb,
 {
 	(void)sb;
 	(void)ftw;
-	return (flag == FTW_DP ? rmdir(path) : unlink(path)) != 0 ? 0 : 0;
+	/* Removes what it can and goes on: the rest is said by nothing, and
+	 * is only ever our own files in our own folder. */
+	if (flag == FTW_DP)
+		rmdir(path);
+	else
+		unlink(path);
+	return 0;
 }
 
 void plot_stage_remove(struct plot_stage *st)
