@@ -116,10 +116,10 @@ static int plot_stage_end(struct plot_stage *st, int rc)
 {
 	if (st->refused)
 		fprintf(stderr,
-			"concur: plot: %zu rows of %s left out (a name that "
+			"concur: plot: %zu row%s of %s left out (a name that "
 			"is not [A-Za-z0-9_.+-], a field that is not a plain "
 			"word or number)\n",
-			st->refused, st->set);
+			st->refused, st->refused == 1 ? "" : "s", st->set);
 	if (plot_stage_deliver(st) != 0)
 		rc = -1;
 	plot_stage_remove(st);
