@@ -22,6 +22,7 @@
 #include "common/clock.h"
 #include "harness/cli/cli.h"
 #include "harness/grade/grade_report.h"
+#include "harness/report/file_replace.h"
 #include "harness/report/result_set.h"
 
 struct grade_test *grade_add(struct grade *g, const char *name, double score,
@@ -289,9 +290,11 @@ static int grade_parse(int argc, char **argv, struct grade *g, const char **out,
 	const char *name = NULL;
 	for (int i = 1; i < argc; i++) {
 		bool value = i + 1 < argc;
-		if (!strcmp(argv[i], "--out") && value)
+		if (!strcmp(argv[i], "--out") && value) {
 			*out = argv[++i];
-		else if (!strcmp(argv[i], "--conformance") && value)
+			if (file_replace_check_out("grade", *out) != 0)
+				return -1;
+		} else if (!strcmp(argv[i], "--conformance") && value)
 			snprintf(bin, bin_len, "%s", argv[++i]);
 		else if (!strcmp(argv[i], "--sanitize") && value)
 			g->sanitize = argv[++i][0] ? argv[i] : NULL;

@@ -286,6 +286,11 @@ int class_main(int argc, char **argv)
 	struct class_sets sets;
 	memset(&sets, 0, sizeof(sets));
 	int rc = 0;
+	/* --out is checked before any hand-in is read. */
+	for (int i = 1; i + 1 < argc; i++)
+		if (strcmp(argv[i], "--out") == 0 &&
+		    file_replace_check_out("class", argv[i + 1]) != 0)
+			return EXIT_USAGE;
 	for (int i = 1; i < argc && rc == 0; i++) {
 		if (strcmp(argv[i], "--help") == 0) {
 			class_gather_free(&sets);
