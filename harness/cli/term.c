@@ -72,10 +72,12 @@ static size_t term_char(const unsigned char *p, size_t n,
 	return len;
 }
 
-const char *term_safe(char *out, size_t len, const char *text)
+/* The n bytes at text made safe into out (len > 0 bytes, NUL-terminated);
+ * returns the length written. */
+static size_t term_escape(char *out, size_t len, const char *text, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)text;
-	size_t left = strlen(text), used = 0;
+	size_t left = n, used = 0;
 	char shown[TERM_SHOWN_MAX];
 	while (left > 0) {
 		size_t took = term_char(p, left, shown);
@@ -88,19 +90,30 @@ const char *term_safe(char *out, size_t len, const char *text)
 		left -= took;
 	}
 	out[used] = '\0';
+	return used;
+}
+
+const char *term_safe(char *out, size_t len, const char *text)
+{
+	term_escape(out, len, text, strlen(text));
 	return out;
 }
 
-void term_write(FILE *f, const char *text, size_t n)
+void term_write_line(FILE *f, const char *text, size_t n)
 {
-	const unsigned char *p = (const unsigned char *)text;
-	char shown[TERM_SHOWN_MAX];
-	while (n > 0) {
-		size_t took = term_char(p, n, shown);
-		fputs(shown, f);
-		p += took;
-		n -= took;
+	/* A byte is shown in at most 4 ("\x1b"), so 4n + 2 always fits. */
+	char small[4096], *out = small;
+	if (4 * n + 2 > sizeof(small))
+		out = malloc(4 * n + 2);
+	if (!out) { /* out of memory: what fits, cut */
+		out = small;
+		n = (sizeof(small) - 2) / 4;
 	}
+	size_t used = term_escape(out, 4 * n + 1, text, n);
+	out[used++] = '\n';
+	fwrite(out, 1, used, f);
+	if (out != small)
+		free(out);
 }
 
 void term_vline(FILE *f, const char *fmt, va_list ap)
@@ -117,9 +130,7 @@ void term_vline(FILE *f, const char *fmt, va_list ap)
 			text = small; /* the start of it, cut */
 	}
 	va_end(again);
-	if (n > 0)
-		term_write(f, text, strlen(text));
-	fputc('\n', f);
+	term_write_line(f, text, n > 0 ? strlen(text) : 0);
 	if (text != small)
 		free(text);
 }

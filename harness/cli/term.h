@@ -27,8 +27,9 @@
  * a printf argument. */
 const char *term_safe(char *out, size_t len, const char *text);
 
-/* The n bytes at text, made safe, on f. */
-void term_write(FILE *f, const char *text, size_t n);
+/* The n bytes at text (NULs and all) made safe, then a newline, on f in
+ * one write, so that lines of several processes do not mix. */
+void term_write_line(FILE *f, const char *text, size_t n);
 
 /* One line: printf's text made safe, then a newline. The format is
  * concur's own; the values in it are what is made safe. */

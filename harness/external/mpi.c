@@ -206,8 +206,7 @@ static int mpi_line_is_ours(const char *line, size_t n)
 static void mpi_said_line(struct mpi_said *s)
 {
 	if (s->pass_all || mpi_line_is_ours(s->line, s->line_len)) {
-		term_write(stderr, s->line, s->line_len); /* not obeyed */
-		fputc('\n', stderr);
+		term_write_line(stderr, s->line, s->line_len); /* shown */
 		return;
 	}
 	size_t room = sizeof(s->held) - 1 - s->held_len;

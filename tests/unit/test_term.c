@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * test_term.c - term_safe and term_write (harness/cli/term.h): a control
+ * test_term.c - term_safe and term_line (harness/cli/term.h): a control
  * byte, DEL, a C1 control, a bidirectional override and a byte that is
  * not UTF-8 are shown as escapes; tabs and valid UTF-8 are kept; a text
  * that does not fit is cut between characters, never inside an escape.
@@ -60,16 +60,16 @@ START_TEST(a_cut_never_splits_an_escape)
 }
 END_TEST
 
-START_TEST(term_write_takes_bytes_with_nul)
+START_TEST(a_line_takes_bytes_with_nul)
 {
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 	ck_assert_ptr_nonnull(f);
-	term_write(f, "a\0\033b", 4);
+	term_write_line(f, "a\0\033b", 4);
 	term_line(f, "%s: %d", "x\ny", 7);
 	fclose(f);
-	ck_assert_str_eq(buf, "a\\x00\\x1bbx\\x0ay: 7\n");
+	ck_assert_str_eq(buf, "a\\x00\\x1bb\nx\\x0ay: 7\n");
 	free(buf);
 }
 END_TEST
@@ -82,6 +82,6 @@ Suite *test_suite(void)
 	tcase_add_test(tc, text_and_utf8_are_kept);
 	tcase_add_test(tc, invalid_utf8_is_shown_byte_by_byte);
 	tcase_add_test(tc, a_cut_never_splits_an_escape);
-	tcase_add_test(tc, term_write_takes_bytes_with_nul);
+	tcase_add_test(tc, a_line_takes_bytes_with_nul);
 	return s;
 }
