@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "harness/cli/cli.h"
+#include "harness/cli/term.h"
 #include "harness/report/class_gather.h"
 #include "harness/report/class_lessons.h"
 #include "harness/report/class_plot.h"
@@ -320,8 +321,8 @@ int class_main(int argc, char **argv)
 		rc = 1;
 	}
 	if (rc == 0)
-		printf("class:   %s (%zu sets, %zu refused)\n", out, sets.n,
-		       sets.refused);
+		term_line(stdout, "class:   %s (%zu sets, %zu refused)", out,
+			  sets.n, sets.refused);
 	for (size_t i = 0; i < page.n_groups; i++) {
 		free(page.groups[i].v);
 		free(page.groups[i].who);

@@ -10,11 +10,24 @@
 #include "harness/report/html.h"
 
 #define CLASS_LESSONS_MAX 64
+#define CLASS_LESSON_MAX (1L << 20) /* lesson.json writes a few hundred B */
 
 /* One set's lesson.json (NULL: none, or not a lesson's). */
 struct class_lesson_doc {
 	json_t *doc;
 };
+
+/* A set's lesson.json (NULL: none, or not a regular file of JSON of at
+ * most CLASS_LESSON_MAX bytes). */
+static json_t *class_lesson_load(const char *path)
+{
+	size_t len;
+	const char *why;
+	char *text = html_read_file(path, CLASS_LESSON_MAX, &len, &why);
+	json_t *doc = text ? json_loadb(text, len, 0, NULL) : NULL;
+	free(text);
+	return doc;
+}
 
 /* A number of lesson.json, or NAN when it is absent or null. */
 static double class_lesson_num(json_t *doc, const char *key)
@@ -101,7 +114,7 @@ size_t class_lessons(FILE *f, const struct class_sets *c)
 	for (size_t i = 0; i < c->n; i++) {
 		char path[4200];
 		snprintf(path, sizeof(path), "%s/lesson.json", c->sets[i].dir);
-		docs[i].doc = json_load_file(path, 0, NULL);
+		docs[i].doc = class_lesson_load(path);
 		json_int_t n = json_integer_value(
 			json_object_get(docs[i].doc, "lesson"));
 		if (n > 0 && n < CLASS_LESSONS_MAX)
