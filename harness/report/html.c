@@ -7,6 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness/cli/cli.h"
+#include "harness/report/set_file.h"
+
 /* Large type for a projector, one column on a phone, black on white on
  * paper; system fonts only, so nothing is fetched. */
 static const char html_style[] =
@@ -173,33 +176,18 @@ void html_definitions(FILE *f)
 	fputs("</dl>\n", f);
 }
 
-/* The whole file, NUL-terminated; NULL when it cannot be read. */
+/* The whole file, NUL-terminated; NULL when it cannot be read. A set's
+ * picture may be a student's FIFO, link or gigabytes: read as set_file.h
+ * reads any file of a set, and a refusal said in one line. */
 static char *html_slurp(const char *path)
 {
-	FILE *in = fopen(path, "r");
-	if (!in)
-		return NULL;
-	char *buf = NULL;
-	size_t len = 0, cap = 0, got;
-	char chunk[65536];
-	while ((got = fread(chunk, 1, sizeof(chunk), in)) > 0) {
-		if (len + got + 1 > cap) {
-			cap = (len + got + 1) * 2;
-			char *grown = realloc(buf, cap);
-			if (!grown) {
-				free(buf);
-				fclose(in);
-				return NULL;
-			}
-			buf = grown;
-		}
-		memcpy(buf + len, chunk, got);
-		len += got;
-	}
-	fclose(in);
-	if (buf)
-		buf[len] = '\0';
-	return buf;
+	char why[128];
+	size_t n;
+	char *svg = set_file_read(path, (size_t)SET_FILE_MAX_MB * 1024 * 1024,
+				  &n, why, sizeof(why));
+	if (!svg)
+		cli_error("%s %s: left out of the page", path, why);
+	return svg;
 }
 
 /* At p, one of the rewrites html_svg makes: returns how many bytes of the
