@@ -209,7 +209,8 @@ START_TEST(class_page_gathers_twenty_one_machines)
 	ck_assert_msg(strstr(out, "(21 sets, 3 refused)"), "%s", out);
 	ck_assert_msg(strstr(out, "broken-json refused: meta.json") &&
 			      strstr(out, "broken-csv refused: summary.csv") &&
-			      strstr(out, "broken.tar.gz refused: tar"),
+			      strstr(out, "broken.tar.gz refused: is not a "
+					  "readable .tar.gz"),
 		      "%s", out);
 	snprintf(path, sizeof(path), "%s/class.html", dir);
 	char *html = slurp(path);
