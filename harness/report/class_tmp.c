@@ -112,15 +112,23 @@ int class_tmp_make(char *dir, size_t len)
 	const char *base = getenv("TMPDIR");
 	if (!base || base[0] != '/')
 		base = "/tmp";
-	class_tmp_have_dir = 0;
 	int n = snprintf(class_tmp_dir, sizeof(class_tmp_dir),
 			 "%s/concur-class.XXXXXX", base);
-	if (n < 0 || (size_t)n >= sizeof(class_tmp_dir) || (size_t)n >= len ||
-	    !mkdtemp(class_tmp_dir))
+	if (n < 0 || (size_t)n >= sizeof(class_tmp_dir) || (size_t)n >= len)
 		return -1;
-	class_tmp_have_dir = 1;
-	snprintf(dir, len, "%s", class_tmp_dir);
-	return 0;
+	/* the signals wait while the folder is made and named: a handler
+	 * must never see it made but not named, or named half */
+	sigset_t block, old;
+	sigemptyset(&block);
+	for (size_t i = 0; i < CLASS_TMP_N_SIGNALS; i++)
+		sigaddset(&block, class_tmp_signals[i]);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	int rc = mkdtemp(class_tmp_dir) ? 0 : -1;
+	class_tmp_have_dir = rc == 0;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (rc == 0)
+		snprintf(dir, len, "%s", class_tmp_dir);
+	return rc;
 }
 
 void class_tmp_watch_file(const char *path)
