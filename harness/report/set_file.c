@@ -13,9 +13,9 @@
 
 static void set_file_why_size(char *why, size_t len, size_t max)
 {
-	if (max % (1024 * 1024) == 0)
+	if (max % ((size_t)1024 * 1024) == 0)
 		snprintf(why, len, "is larger than %zu MB (the cap)",
-			 max / (1024 * 1024));
+			 max / ((size_t)1024 * 1024));
 	else
 		snprintf(why, len, "is larger than %zu bytes (the cap)", max);
 }

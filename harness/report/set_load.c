@@ -185,6 +185,8 @@ static int set_add_wall(struct set_case *c, double wall)
 static struct set_case *set_case_of_run(struct set *s, size_t *last, char **f)
 {
 	int workers = set_workers(f[2]);
+	if (!s->cases)
+		return NULL;
 	struct set_case *c = *last < s->n ? &s->cases[*last] : NULL;
 	if (c && c->workers == workers && strcmp(c->workload, f[0]) == 0 &&
 	    strcmp(c->model, f[1]) == 0)
