@@ -11,6 +11,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "harness/cli/cli.h"
+#include "harness/report/set_file.h"
+
 /* Large type for a projector, one column on a phone, black on white on
  * paper; system fonts only, so nothing is fetched. */
 static const char html_style[] =
@@ -190,37 +193,6 @@ void html_definitions(FILE *f)
 
 /* ---- The set's pictures ------------------------------------------------ */
 
-/* A picture bigger than this is not shown (gnuplot's largest, a timeline
- * of thousands of tasks, is a few MiB; html.h says it). */
-#define HTML_SVG_MAX (8L << 20)
-
-char *html_read_file(const char *path, long max, size_t *len, const char **why)
-{
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
-	struct stat st;
-	*why = "it cannot be read";
-	if (fd < 0)
-		return NULL;
-	char *buf = NULL;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
-		*why = "it is not a regular file";
-	else if (st.st_size > max)
-		*why = "it is too big";
-	else
-		buf = malloc((size_t)st.st_size + 1);
-	size_t got = 0;
-	ssize_t n = 1;
-	while (buf && got < (size_t)st.st_size && n > 0)
-		if ((n = read(fd, buf + got, (size_t)st.st_size - got)) > 0)
-			got += (size_t)n;
-	close(fd);
-	if (buf) {
-		buf[got] = '\0';
-		*len = got;
-	}
-	return buf;
-}
-
 /* The bytes as base64 (RFC 4648), for a data: URL. */
 static void html_base64(FILE *f, const unsigned char *p, size_t n)
 {
@@ -242,11 +214,14 @@ static void html_base64(FILE *f, const unsigned char *p, size_t n)
 int html_svg(FILE *f, const char *path, const char *alt)
 {
 	size_t len = 0;
-	const char *why;
-	char *svg = html_read_file(path, HTML_SVG_MAX, &len, &why);
+	char why[128];
+	char *svg = set_file_read(path, (size_t)SET_FILE_MAX_MB * 1024 * 1024,
+				  &len, why, sizeof(why));
 	if (!svg || !strstr(svg, "<svg")) {
 		fputs("<p class=\"banner warn\">This picture is not shown: ",
 		      f);
+		if (!svg)
+			fputs("the file ", f);
 		html_text(f, svg ? "it is not an SVG picture" : why);
 		fputs(" (was gnuplot installed? see gnuplot.log).</p>\n", f);
 		free(svg);

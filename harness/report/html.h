@@ -42,13 +42,8 @@ void html_term(FILE *f, const char *label, const char *term);
 void html_definitions(FILE *f);
 
 /* The SVG picture at path as an <img> with a data: URL (alt its text):
- * a regular file of at most 8 MiB, read by html_read_file. */
+ * a regular file of at most SET_FILE_MAX_MB, read by set_file_read. */
 int html_svg(FILE *f, const char *path, const char *alt);
 
-/* A file of a set, whole and NUL-terminated (malloc'd; its length in
- * len), when it is a regular file of at most max bytes: opened without
- * following a link and without blocking (a FIFO in its place would hang
- * the page), checked after the open. NULL, with why said, otherwise. */
-char *html_read_file(const char *path, long max, size_t *len, const char **why);
 
 #endif
