@@ -217,6 +217,8 @@ int html_svg(FILE *f, const char *path, const char *alt)
 	char why[128];
 	char *svg = set_file_read(path, (size_t)SET_FILE_MAX_MB * 1024 * 1024,
 				  &len, why, sizeof(why));
+	if (!svg) /* a student's FIFO, link or gigabytes: said once */
+		cli_error("%s %s: left out of the page", path, why);
 	if (!svg || !strstr(svg, "<svg")) {
 		fputs("<p class=\"banner warn\">This picture is not shown: ",
 		      f);

@@ -45,5 +45,4 @@ void html_definitions(FILE *f);
  * a regular file of at most SET_FILE_MAX_MB, read by set_file_read. */
 int html_svg(FILE *f, const char *path, const char *alt);
 
-
 #endif
