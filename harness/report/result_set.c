@@ -103,7 +103,7 @@ static int result_set_make_unique_dir(struct sweep *s, const char *stamp,
  * meta.json removes it first: the blocks it frees take the last
  * meta.json (a few KB) even when the disk filled up in between. */
 #define RESERVE_NAME ".meta-reserve"
-#define RESERVE_BYTES (64 * 1024)
+#define RESERVE_BYTES ((size_t)64 * 1024)
 
 static void result_set_reserve_path(const struct sweep *s, char *buf,
 				    size_t len)
