@@ -7,8 +7,10 @@ load system(sprintf("dirname '%s'", ARG0)).'/common.gp'
 
 summary_b = summary
 summary_a = dir_a.'/summary.csv'
-# A set's name (results/latest names the set it points at).
-base(path) = system(sprintf("basename \"$(readlink -f '%s')\"", path))
+# The sets' names, given by concur (plain characters only).
+if (!exists("name_a")) name_a = 'A'
+if (!exists("name_b")) name_b = 'B'
+base(path) = path eq dir_a ? name_a : name_b
 workloads = workloads_in(summary_b)
 nw = words(workloads)
 if (nw == 0) { print 'compare.gp: no cases in '.summary_b.', nothing to plot'; exit }

@@ -10,14 +10,15 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "harness/cli/term.h"
+
 void cli_error(const char *fmt, ...)
 {
 	va_list ap;
 	fputs("concur: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	term_vline(stderr, fmt, ap); /* its values may come from a file */
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 int cli_long(const char *flag, const char *text, long min, long max, long *out)

@@ -12,7 +12,8 @@
 
 #define EXIT_USAGE 2
 
-/* Prints "concur: " + the message + newline on stderr. */
+/* Prints "concur: " + the message + newline on stderr, the message
+ * made safe for a terminal (term.h): a value in it may come from a file. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* An integer in [min, max]. */

@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "common/clock.h"
+#include "harness/cli/cli.h"
 #include "harness/cli/datadir.h"
 #include "harness/external/mpi.h"
 #include "harness/external/protocol.h"
@@ -129,10 +130,11 @@ double external_default_timeout(const struct batch *b, const struct run_opts *o)
 
 /* ---- Starting it -------------------------------------------------------- */
 
-/* Forks and execs argv with pipes on its stdin and stdout, and on its
- * stderr when x->said wants it (else stderr is ours). A third pipe, closed
- * by a successful exec, carries exec's errno back, so "could not start"
- * is told apart from "started and failed". */
+/* Forks and execs argv with pipes on its stdin, stdout and stderr (whose
+ * lines x->err_lines passes on: a program's bytes never reach our
+ * terminal as they are, term.h). A fourth pipe, closed by a successful
+ * exec, carries exec's errno back, so "could not start" is told apart
+ * from "started and failed". */
 static int ext_spawn(struct ext_run *x, char *const argv[], char *why,
 		     size_t len)
 {
@@ -143,7 +145,7 @@ static int ext_spawn(struct ext_run *x, char *const argv[], char *why,
 		goto fail_in;
 	if (pipe2(err, O_CLOEXEC) != 0)
 		goto fail_out;
-	if (x->said && pipe2(said, O_CLOEXEC) != 0)
+	if (x->err_lines && pipe2(said, O_CLOEXEC) != 0)
 		goto fail_err;
 	pid_t parent = getpid();
 	x->pid = fork();
@@ -273,13 +275,14 @@ static int ext_exited(const struct ext_run *x)
 	return info.si_pid == x->pid;
 }
 
-/* Reads what mpirun said; once it has said a rank died, it has
- * EXT_MPI_TEARDOWN_S left to end, not the rest of the run's time. */
+/* Reads what the program said on its stderr. An MPI model's is mpirun's:
+ * once it has said a rank died, it has EXT_MPI_TEARDOWN_S left to end,
+ * not the rest of the run's time. */
 static void ext_read_said(struct ext_run *x)
 {
-	mpi_said_read(x->said, &x->err_fd);
+	mpi_said_read(x->err_lines, &x->err_fd);
 	double end = clock_now() + EXT_MPI_TEARDOWN_S;
-	if (!x->mpi_teardown && end < x->deadline &&
+	if (x->said && !x->mpi_teardown && end < x->deadline &&
 	    mpi_said_rank_died(x->said)) {
 		x->deadline = end;
 		x->mpi_teardown = 1;
@@ -322,6 +325,8 @@ static void ext_pump(struct ext_run *x)
 static void ext_reap(struct ext_run *x, int *wstatus, struct rusage *ru)
 {
 	while (!x->timed_out && !ext_exited(x)) {
+		if (!x->said && x->err_fd >= 0) /* a full pipe would block it */
+			mpi_said_read(x->err_lines, &x->err_fd);
 		if (clock_now() >= x->deadline)
 			x->timed_out = 1;
 		struct timespec nap = {0, 5L * 1000 * 1000};
@@ -340,7 +345,7 @@ static void ext_reap(struct ext_run *x, int *wstatus, struct rusage *ru)
 /* Marks every task not_run with the reason; the model is unavailable. */
 static int ext_unavailable(struct ext_run *x, const char *why)
 {
-	fprintf(stderr, "concur: %s unavailable: %s\n", x->m->name, why);
+	cli_error("%s unavailable: %s", x->m->name, why);
 	for (size_t i = 0; i < x->b->n; i++) {
 		x->b->results[i].kind = RESULT_NOT_RUN;
 		result_set_message(&x->b->results[i], "unavailable: %s", why);
@@ -370,7 +375,10 @@ int external_run(const struct model *m, struct batch *b,
 	char *argv[3] = {path, NULL, NULL};
 	char *const *args = argv;
 	struct mpi_launch mpi; /* MPI models: mpirun ... concur-mpi */
-	struct mpi_said said = {.pass_all = o->trace};
+	/* A program's stderr passes through, line by line, made safe. */
+	struct mpi_said said = {.pass_all =
+					o->trace || !(m->flags & MODEL_MPI)};
+	x.err_lines = &said;
 	if (m->flags & MODEL_MPI) {
 		if (mpi_launch_argv(m, o, b->n, &mpi, why, sizeof(why)) != 0)
 			return ext_unavailable(&x, why);
@@ -412,9 +420,9 @@ int external_run(const struct model *m, struct batch *b,
 	memset(&ru, 0, sizeof(ru));
 	ext_reap(&x, &wstatus, &ru);
 	if (x.err_fd >= 0) /* the group is gone: what is left of it */
-		mpi_said_read(x.said, &x.err_fd);
+		mpi_said_read(x.err_lines, &x.err_fd);
 	if (x.err_fd >= 0) { /* still held open by a stray: stop here */
-		mpi_said_bytes(x.said, NULL, 0);
+		mpi_said_bytes(x.err_lines, NULL, 0);
 		close(x.err_fd);
 	}
 	double wall = clock_now() - x.t_start;

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "harness/cli/term.h"
+
 /* The first executable `name` on PATH, into buf, in a folder whose links
  * are resolved: mpirun finds Open MPI's prefix from its own path, and
  * through Debian's /bin -> usr/bin link that prefix would be "/", which
@@ -204,7 +206,7 @@ static int mpi_line_is_ours(const char *line, size_t n)
 static void mpi_said_line(struct mpi_said *s)
 {
 	if (s->pass_all || mpi_line_is_ours(s->line, s->line_len)) {
-		fprintf(stderr, "%.*s\n", (int)s->line_len, s->line);
+		term_write_line(stderr, s->line, s->line_len); /* shown */
 		return;
 	}
 	size_t room = sizeof(s->held) - 1 - s->held_len;
@@ -229,9 +231,14 @@ void mpi_said_bytes(struct mpi_said *s, const char *buf, size_t n)
 		if (buf[k] == '\n') {
 			mpi_said_line(s);
 			s->line_len = 0;
-		} else if (s->line_len < sizeof(s->line)) {
-			s->line[s->line_len++] = buf[k];
+			continue;
 		}
+		if (s->line_len == sizeof(s->line) && s->pass_all) {
+			mpi_said_line(s); /* a long line passes on in pieces */
+			s->line_len = 0;
+		}
+		if (s->line_len < sizeof(s->line))
+			s->line[s->line_len++] = buf[k];
 	}
 }
 

@@ -84,7 +84,8 @@ double mpi_latency_us(const char *btl, char *why, size_t len);
  * ...") pass through to ours as they come; Open MPI's messages (boxes of
  * dashes, ten lines for one fact) are held, and when the run fails the
  * harness says one line of its own made from them. With pass_all
- * (--trace) everything passes through. */
+ * (--trace, and any program that is not mpirun) everything passes
+ * through. What passes is made safe for the terminal (term.h). */
 struct mpi_said {
 	int pass_all;
 	char line[1024]; /* the line being assembled (longer: cut) */

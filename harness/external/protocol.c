@@ -25,6 +25,7 @@
 #include "common/clock.h"
 #include "common/kernel.h"
 #include "common/shared.h"
+#include "harness/cli/cli.h"
 #include "harness/external/external.h"
 
 #define EXT_PROTOCOL_VERSION 1
@@ -330,7 +331,7 @@ static void ext_mpi_verdict(const struct ext_run *x, int wstatus,
 				 "password, with concur at the same path?)"
 			       : "",
 		 then);
-	fprintf(stderr, "concur: %s: %s\n", x->m->name, line);
+	cli_error("%s: %s", x->m->name, line); /* quotes mpirun: made safe */
 	size_t n = strlen(line) < len ? strlen(line) : len - 1;
 	memcpy(why, line, n); /* the results keep what fits */
 	why[n] = '\0';

@@ -29,10 +29,12 @@ struct ext_run {
 	pid_t pid;	       /* the program, also its process group */
 	int in_fd;	       /* our end of its stdin; -1 once closed */
 	int out_fd;	       /* our end of its stdout; -1 at end of file */
-	int err_fd;	       /* our end of its stderr when it is read (MPI
-			   models: mpirun's), -1 otherwise or at EOF */
+	int err_fd;	       /* our end of its stderr, -1 at EOF */
 	struct mpi_said *said; /* what mpirun said (MPI models), or NULL */
-	double t_start;	       /* when we started it (clock_now) */
+	struct mpi_said *err_lines; /* reads err_fd: `said` for an MPI
+				       model, else every line passed on,
+				       made safe for the terminal */
+	double t_start;		    /* when we started it (clock_now) */
 	double deadline;
 	int timed_out;	  /* we killed it at the deadline */
 	int mpi_teardown; /* the deadline is mpirun's teardown's, set when

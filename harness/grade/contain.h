@@ -10,13 +10,17 @@
  * `setsid` or double-forked child is still found and killed, and a new PID
  * namespace where the kernel allows it, so that its init's end kills the
  * rest); memory, CPU time and process count beyond the limits (rlimits;
- * the address-space limit is left off under a sanitizer, whose shadow
- * memory needs terabytes of address space); writes into the teacher's
+ * as root, whom RLIMIT_NPROC does not bind, a pids cgroup where one is
+ * writable; the address-space limit is left off under a sanitizer, whose
+ * shadow memory needs terabytes of address space); writes into the teacher's
  * working directory (it starts in a private, empty directory); the network
  * (a new network namespace with only its loopback up, where allowed).
  * What it does not stop: code written to break out (it runs as the same
  * user, sees the same files); a teacher who grades hostile code uses a
  * container or a virtual machine (Gradescope's autograder does).
+ *
+ * While it runs, SIGCHLD is at its default (put back after): a caller's
+ * handler that reaps any child would take the run's.
  *
  * Error policy: contain_run returns -1 (and says why in r->why) only when
  * it could not start the program; everything the program did (exit status,

@@ -26,6 +26,7 @@
 #include "harness/cli/cli.h"
 #include "harness/grade/grade_check.h"
 #include "harness/grade/grade_report.h"
+#include "harness/report/file_replace.h"
 #include "harness/report/result_set.h"
 #include "harness/server/serve.h"
 
@@ -169,9 +170,11 @@ static int grade_parse(int argc, char **argv, struct grade *g, const char **out,
 	const char *name = NULL;
 	for (int i = 1; i < argc; i++) {
 		bool value = i + 1 < argc;
-		if (!strcmp(argv[i], "--out") && value)
+		if (!strcmp(argv[i], "--out") && value) {
 			*out = argv[++i];
-		else if (!strcmp(argv[i], "--host") && value)
+			if (file_replace_check_out("grade", *out) != 0)
+				return -1;
+		} else if (!strcmp(argv[i], "--host") && value)
 			snprintf(bin, bin_len, "%s", argv[++i]);
 		else if (!strcmp(argv[i], "--sanitize") && value)
 			g->sanitize = argv[++i][0] ? argv[i] : NULL;

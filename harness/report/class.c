@@ -13,9 +13,11 @@
 #include <string.h>
 
 #include "harness/cli/cli.h"
+#include "harness/cli/term.h"
 #include "harness/report/class_gather.h"
 #include "harness/report/class_lessons.h"
 #include "harness/report/class_plot.h"
+#include "harness/report/class_tmp.h"
 #include "harness/report/file_replace.h"
 #include "harness/report/html.h"
 #include "harness/run/stats.h"
@@ -244,6 +246,7 @@ static int class_write(const char *path, const char *title,
 	struct file_replace r = {0};
 	if (file_replace_open(&r, path) != 0)
 		return -1;
+	class_tmp_watch_file(r.tmp);
 	FILE *f = r.f;
 	html_begin(f, title);
 	fputs("<h1>", f);
@@ -267,17 +270,104 @@ static int class_write(const char *path, const char *title,
 	}
 	html_definitions(f);
 	html_end(f);
-	return file_replace_commit(&r);
+	int rc = file_replace_commit(&r);
+	class_tmp_watch_file(NULL);
+	return rc;
 }
 
 static int class_usage(void)
 {
-	printf("usage: concur class [--out FILE] [--title TEXT] PATH...\n"
+	printf("usage: concur class [--out FILE] [--title TEXT] [--max-size "
+	       "MB]\n"
+	       "       [--max-rows N] [--max-unpacked MB] [--max-entries N]\n"
+	       "       [--max-depth N] PATH...\n"
 	       "Gathers many result sets (folders, folders of them, .tar.gz "
 	       "or .zip archives)\ninto one page, FILE (default class.html): "
 	       "the machines, and per model and C\nthe speedups across the "
-	       "class. A set that cannot be read is named and skipped.\n");
+	       "class. A set that cannot be read is named and skipped.\n"
+	       "A hand-in is read as untrusted: only regular files, no link "
+	       "followed or\nunpacked, and within these caps (a hand-in over "
+	       "one is refused in one line):\n"
+	       "  --max-size MB      each file of a set (default %d)\n"
+	       "  --max-rows N       rows of a set's summary.csv (default %d; "
+	       "runs.csv %dx)\n"
+	       "  --max-unpacked MB  what an archive unpacks to (default %d)\n"
+	       "  --max-entries N    files and folders in a hand-in (default "
+	       "%d)\n"
+	       "  --max-depth N      folders above a hand-in's set (default "
+	       "%d)\n",
+	       SET_FILE_MAX_MB, SET_MAX_ROWS, SET_RUNS_PER_ROW,
+	       CLASS_MAX_UNPACKED_MB, CLASS_MAX_ENTRIES, CLASS_MAX_DEPTH);
 	return 0;
+}
+
+/* --max-*: 1 when argv[i] is one (its value checked and stored, *rc set
+ * to EXIT_USAGE when it is bad), else 0. */
+static int class_cap_flag(struct class_limits *lim, const char *flag,
+			  const char *value, int *rc)
+{
+	static const struct {
+		const char *flag;
+		long max;
+	} caps[] = {{"--max-size", 4096},
+		    {"--max-rows", 10000000},
+		    {"--max-unpacked", 65536},
+		    {"--max-entries", 10000000},
+		    {"--max-depth", CLASS_MAX_DEPTH_CAP}};
+	size_t k = 0;
+	long v;
+	while (k < sizeof(caps) / sizeof(caps[0]) &&
+	       strcmp(flag, caps[k].flag) != 0)
+		k++;
+	if (k == sizeof(caps) / sizeof(caps[0]))
+		return 0;
+	if (!value || cli_long(flag, value, 1, caps[k].max, &v) != 0) {
+		if (!value)
+			cli_error("class: %s needs a value", flag);
+		*rc = EXIT_USAGE;
+		return 1;
+	}
+	size_t mb = (size_t)v * 1024 * 1024;
+	if (k == 0)
+		lim->set.max_bytes = mb;
+	else if (k == 1)
+		lim->set.max_rows = (size_t)v;
+	else if (k == 2)
+		lim->max_unpacked = mb;
+	else if (k == 3)
+		lim->max_entries = (size_t)v;
+	else
+		lim->max_depth = (int)v;
+	return 1;
+}
+
+/* The options, then every hand-in gathered; the exit status so far. */
+static int class_args(int argc, char **argv, struct class_sets *sets,
+		      const char **out, const char **title)
+{
+	int rc = 0;
+	/* the flags first, wherever they are: the caps hold for every path */
+	for (int i = 1; i < argc && rc == 0; i++) {
+		const char *value = i + 1 < argc ? argv[i + 1] : NULL;
+		if (class_cap_flag(&sets->lim, argv[i], value, &rc)) {
+			i++;
+		} else if ((strcmp(argv[i], "--out") == 0 ||
+			    strcmp(argv[i], "--title") == 0) &&
+			   value) {
+			*(argv[i][2] == 'o' ? out : title) = value;
+			i++;
+		} else if (argv[i][0] == '-') {
+			cli_error("class: unknown option '%s'", argv[i]);
+			rc = EXIT_USAGE;
+		}
+	}
+	for (int i = 1; i < argc && rc == 0; i++) {
+		if (argv[i][0] == '-')
+			i++; /* a flag and its value */
+		else if (class_gather(sets, argv[i]) != 0)
+			rc = 1;
+	}
+	return rc;
 }
 
 int class_main(int argc, char **argv)
@@ -285,24 +375,18 @@ int class_main(int argc, char **argv)
 	const char *out = "class.html", *title = "The class's results";
 	struct class_sets sets;
 	memset(&sets, 0, sizeof(sets));
-	int rc = 0;
-	for (int i = 1; i < argc && rc == 0; i++) {
-		if (strcmp(argv[i], "--help") == 0) {
-			class_gather_free(&sets);
+	/* --out is checked before any hand-in is read. */
+	for (int i = 1; i + 1 < argc; i++)
+		if (strcmp(argv[i], "--out") == 0 &&
+		    file_replace_check_out("class", argv[i + 1]) != 0)
+			return EXIT_USAGE;
+	class_limits_default(&sets.lim);
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--help") == 0)
 			return class_usage();
-		}
-		if ((strcmp(argv[i], "--out") == 0 ||
-		     strcmp(argv[i], "--title") == 0) &&
-		    i + 1 < argc) {
-			*(argv[i][2] == 'o' ? &out : &title) = argv[i + 1];
-			i++;
-		} else if (argv[i][0] == '-') {
-			cli_error("class: unknown option '%s'", argv[i]);
-			rc = EXIT_USAGE;
-		} else {
-			rc = class_gather(&sets, argv[i]) ? 1 : 0;
-		}
-	}
+	/* from here a signal removes the temporary folder and page */
+	class_tmp_arm();
+	int rc = class_args(argc, argv, &sets, &out, &title);
 	if (rc == 0 && sets.n == 0) {
 		cli_error("class: no readable result set (concur class "
 			  "DIR...)");
@@ -315,13 +399,14 @@ int class_main(int argc, char **argv)
 		rc = 1;
 	}
 	if (rc == 0)
-		printf("class:   %s (%zu sets, %zu refused)\n", out, sets.n,
-		       sets.refused);
+		term_line(stdout, "class:   %s (%zu sets, %zu refused)", out,
+			  sets.n, sets.refused);
 	for (size_t i = 0; i < page.n_groups; i++) {
 		free(page.groups[i].v);
 		free(page.groups[i].who);
 	}
 	free(page.groups);
 	class_gather_free(&sets);
+	class_tmp_disarm();
 	return rc;
 }

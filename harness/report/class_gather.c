@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 /* class_gather.c - finding a class's result sets in folders and archives.
- * Archives are unpacked by running tar or unzip (fork + exec, no shell,
- * so a student's file name is never read as a command). */
+ * Every walk opens each folder with openat(O_DIRECTORY|O_NOFOLLOW) from
+ * its parent: a link is never followed, so a hand-in cannot lead the
+ * walk to the teacher's files or round in circles, and the time is
+ * linear in what the hand-in holds. */
 #include "harness/report/class_gather.h"
 
 #include <dirent.h>
@@ -10,10 +12,19 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#define CLASS_MAX_DEPTH 4 /* how deep an archive may hide its set */
+#include "harness/report/class_lessons.h"
+#include "harness/report/class_tmp.h"
+
+void class_limits_default(struct class_limits *lim)
+{
+	const struct set_limits set = SET_LIMITS_DEFAULT;
+	lim->set = set;
+	lim->max_unpacked = (size_t)CLASS_MAX_UNPACKED_MB * 1024 * 1024;
+	lim->max_entries = CLASS_MAX_ENTRIES;
+	lim->max_depth = CLASS_MAX_DEPTH;
+}
 
 static int class_ends_with(const char *s, const char *tail)
 {
@@ -27,18 +38,29 @@ static int class_is_archive(const char *path)
 	       class_ends_with(path, ".tgz") || class_ends_with(path, ".zip");
 }
 
-static int class_is_set(const char *dir)
-{
-	char probe[4200];
-	snprintf(probe, sizeof(probe), "%s/summary.csv", dir);
-	return access(probe, F_OK) == 0;
-}
-
+/* One line on stderr; the name and the reason may hold a student's bytes,
+ * so control characters are shown as '?' (no escape reaches the
+ * terminal). */
 static void class_refuse(struct class_sets *c, const char *path,
 			 const char *why)
 {
-	fprintf(stderr, "concur: class: %s refused: %s\n", path, why);
+	char line[1024];
+	snprintf(line, sizeof(line), "%s refused: %s", path, why);
+	for (char *p = line; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	fprintf(stderr, "concur: class: %s\n", line);
 	c->refused++;
+}
+
+/* set_load and set_file say "(the cap)": name the flag that raises it. */
+static void class_name_cap(char *why, size_t len)
+{
+	char *cap = strstr(why, "(the cap)");
+	if (cap)
+		snprintf(cap, len - (size_t)(cap - why),
+			 "(the cap; %s raises it)",
+			 strstr(why, " rows ") ? "--max-rows" : "--max-size");
 }
 
 static int class_add_set(struct class_sets *c, const char *dir,
@@ -46,16 +68,24 @@ static int class_add_set(struct class_sets *c, const char *dir,
 {
 	struct set s;
 	char why[512];
-	if (set_load(dir, &s, why, sizeof(why)) != 0) {
+	if (set_load_limited(dir, &c->lim.set, &s, why, sizeof(why)) != 0 ||
+	    class_lesson_load(&s, c->lim.set.max_bytes, why, sizeof(why)) !=
+		    0) {
+		set_free(&s); /* set_load left nothing to free on failure */
+		class_name_cap(why, sizeof(why));
 		class_refuse(c, shown, why);
 		return 0;
 	}
-	struct set *grown = realloc(c->sets, (c->n + 1) * sizeof(*c->sets));
-	if (!grown) {
-		set_free(&s);
-		return -1;
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 16;
+		struct set *grown = realloc(c->sets, cap * sizeof(*c->sets));
+		if (!grown) {
+			set_free(&s);
+			return -1;
+		}
+		c->sets = grown;
+		c->cap = cap;
 	}
-	c->sets = grown;
 	c->sets[c->n] = s;
 	/* name: what the teacher handed in, not the temporary folder */
 	const char *slash = strrchr(shown, '/');
@@ -64,100 +94,118 @@ static int class_add_set(struct class_sets *c, const char *dir,
 	return 0;
 }
 
-/* Runs argv with its output dropped; 0 when it exits 0. */
-static int class_exec(char *const argv[])
+/* A walk of one hand-in: how far it may go, how far it went. */
+struct class_walk {
+	const struct class_limits *lim;
+	size_t entries;
+	int too_many;
+};
+
+/* Does the folder fd hold a set (a summary.csv of any kind: set_load
+ * says what is wrong with one that is not a regular file)? */
+static int class_is_set_at(int fd)
 {
-	fflush(NULL);
-	pid_t pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		int null = open("/dev/null", O_WRONLY);
-		if (null >= 0) {
-			dup2(null, STDOUT_FILENO);
-			dup2(null, STDERR_FILENO);
-		}
-		execvp(argv[0], argv);
-		_exit(127);
-	}
-	int status;
-	if (waitpid(pid, &status, 0) != pid)
-		return -1;
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+	struct stat st;
+	return fstatat(fd, "summary.csv", &st, AT_SYMLINK_NOFOLLOW) == 0;
 }
 
-/* The first folder holding a set at or under dir (depth-first). */
-static int class_find_set(const char *dir, int depth, char *out, size_t len)
+/* The first folder holding a set at or under path, whose folder fd is
+ * given (and closed here); depth-first, no link followed. */
+static int class_find_set(struct class_walk *w, int fd, const char *path,
+			  int depth, char *out, size_t len)
 {
-	if (class_is_set(dir)) {
-		snprintf(out, len, "%s", dir);
+	if (class_is_set_at(fd)) {
+		close(fd);
+		snprintf(out, len, "%s", path);
 		return 0;
 	}
-	DIR *d = depth < CLASS_MAX_DEPTH ? opendir(dir) : NULL;
-	if (!d)
+	DIR *d = depth < w->lim->max_depth ? fdopendir(fd) : NULL;
+	if (!d) {
+		close(fd);
 		return -1;
+	}
 	struct dirent *e;
 	int rc = -1;
-	while (rc != 0 && (e = readdir(d))) {
+	while (rc != 0 && !w->too_many && (e = readdir(d))) {
 		char sub[4200];
-		struct stat st;
 		if (e->d_name[0] == '.' || strcmp(e->d_name, "latest") == 0)
 			continue;
-		snprintf(sub, sizeof(sub), "%s/%s", dir, e->d_name);
-		if (stat(sub, &st) == 0 && S_ISDIR(st.st_mode))
-			rc = class_find_set(sub, depth + 1, out, len);
+		if (++w->entries > w->lim->max_entries) {
+			w->too_many = 1;
+			break;
+		}
+		if (e->d_type != DT_DIR && e->d_type != DT_UNKNOWN)
+			continue;
+		int n = snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name);
+		int sub_fd =
+			openat(dirfd(d), e->d_name,
+			       O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (sub_fd >= 0 && n > 0 && (size_t)n < sizeof(sub))
+			rc = class_find_set(w, sub_fd, sub, depth + 1, out,
+					    len);
+		else if (sub_fd >= 0)
+			close(sub_fd);
 	}
 	closedir(d);
 	return rc;
 }
 
-static int class_unpack(struct class_sets *c, const char *archive)
+/* A hand-in's folder: the set in it, however deep (results/<date>/),
+ * or one line saying why there is none. */
+static int class_add_found(struct class_sets *c, const char *dir,
+			   const char *shown, size_t links)
 {
-	if (!c->tmp[0]) {
-		snprintf(c->tmp, sizeof(c->tmp), "/tmp/concur-class.XXXXXX");
-		if (!mkdtemp(c->tmp)) {
-			c->tmp[0] = '\0';
-			class_refuse(c, archive,
-				     "cannot make a temporary folder");
-			return 0;
-		}
+	char found[4200], why[256];
+	struct class_walk w = {&c->lim, 0, 0};
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0 &&
+	    class_find_set(&w, fd, dir, 0, found, sizeof(found)) == 0)
+		return class_add_set(c, found, shown);
+	if (w.too_many)
+		snprintf(why, sizeof(why),
+			 "holds more than %zu entries (the cap; "
+			 "--max-entries raises it)",
+			 c->lim.max_entries);
+	else if (links)
+		snprintf(why, sizeof(why),
+			 "no summary.csv inside (%zu links or special files "
+			 "not unpacked: links in an archive never are)",
+			 links);
+	else
+		snprintf(why, sizeof(why),
+			 "no summary.csv inside (looked %d folders deep: "
+			 "--max-depth)",
+			 c->lim.max_depth);
+	class_refuse(c, shown, why);
+	return 0;
+}
+
+/* An archive, unpacked into its own folder of the temporary one. */
+static int class_add_archive(struct class_sets *c, const char *archive,
+			     int follow_link)
+{
+	char into[4200], why[512];
+	size_t links = 0;
+	if (!c->tmp[0] && class_tmp_make(c->tmp, sizeof(c->tmp)) != 0) {
+		c->tmp[0] = '\0';
+		class_refuse(c, archive, "cannot make a temporary folder");
+		return 0;
 	}
-	char into[256], found[4200];
 	snprintf(into, sizeof(into), "%s/%zu", c->tmp, c->n + c->refused);
 	if (mkdir(into, 0700) != 0) {
 		class_refuse(c, archive, "cannot make a temporary folder");
 		return 0;
 	}
-	char *tar[] = {"tar", "-xzf", (char *)archive, "-C", into, NULL};
-	char *unzip[] = {"unzip", "-q", "-o", (char *)archive,
-			 "-d",	  into, NULL};
-	int zip = class_ends_with(archive, ".zip");
-	if (class_exec(zip ? unzip : tar) != 0) {
-		class_refuse(
-			c, archive,
-			zip ? "unzip cannot unpack it (is unzip installed?)"
-			    : "tar cannot unpack it");
+	if (class_unpack(archive, follow_link, into, &c->lim, &links, why,
+			 sizeof(why)) != 0) {
+		class_refuse(c, archive, why);
 		return 0;
 	}
-	if (class_find_set(into, 0, found, sizeof(found)) != 0) {
-		class_refuse(c, archive, "no summary.csv inside");
-		return 0;
-	}
-	return class_add_set(c, found, archive);
+	return class_add_found(c, into, archive, links);
 }
 
-/* A student's folder: the set in it, however deep (results/<date>/). */
-static int class_add_found(struct class_sets *c, const char *dir)
-{
-	char found[4200];
-	if (class_find_set(dir, 0, found, sizeof(found)) != 0) {
-		class_refuse(c, dir, "no summary.csv inside");
-		return 0;
-	}
-	return class_add_set(c, found, dir);
-}
-
-/* Every entry of a folder of sets, in name order (a class list). */
+/* Every entry of a folder of hand-ins, in name order (a class list); a
+ * link among them is refused, not followed. */
 static int class_folder(struct class_sets *c, const char *dir)
 {
 	struct dirent **list;
@@ -170,13 +218,19 @@ static int class_folder(struct class_sets *c, const char *dir)
 	for (int i = 0; i < n; i++) {
 		char sub[4200];
 		const char *name = list[i]->d_name;
-		snprintf(sub, sizeof(sub), "%s/%s", dir, name);
 		struct stat st;
-		if (rc == 0 && name[0] != '.' && strcmp(name, "latest") != 0 &&
-		    stat(sub, &st) == 0 &&
-		    (S_ISDIR(st.st_mode) || class_is_archive(name)))
-			rc = S_ISDIR(st.st_mode) ? class_add_found(c, sub)
-						 : class_unpack(c, sub);
+		snprintf(sub, sizeof(sub), "%s/%s", dir, name);
+		int skip = rc != 0 || name[0] == '.' ||
+			   strcmp(name, "latest") == 0 || lstat(sub, &st) != 0;
+		if (!skip && S_ISLNK(st.st_mode))
+			class_refuse(c, sub,
+				     "is a symbolic link (never followed in "
+				     "a folder of hand-ins: name it on the "
+				     "command line)");
+		else if (!skip && S_ISDIR(st.st_mode))
+			rc = class_add_found(c, sub, sub, 0);
+		else if (!skip && class_is_archive(name))
+			rc = class_add_archive(c, sub, 0);
 		free(list[i]);
 	}
 	free(list);
@@ -190,11 +244,16 @@ int class_gather(struct class_sets *c, const char *path)
 		class_refuse(c, path, "no such file or folder");
 		return 0;
 	}
-	if (S_ISDIR(st.st_mode))
-		return class_is_set(path) ? class_add_set(c, path, path)
-					  : class_folder(c, path);
+	if (S_ISDIR(st.st_mode)) {
+		int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		int is_set = fd >= 0 && class_is_set_at(fd);
+		if (fd >= 0)
+			close(fd);
+		return is_set ? class_add_set(c, path, path)
+			      : class_folder(c, path);
+	}
 	if (class_is_archive(path))
-		return class_unpack(c, path);
+		return class_add_archive(c, path, 1);
 	class_refuse(c, path, "not a result set, a folder, .tar.gz or .zip");
 	return 0;
 }
@@ -206,9 +265,9 @@ void class_gather_free(struct class_sets *c)
 		set_free(&c->sets[i]);
 	}
 	free(c->sets);
-	if (c->tmp[0]) {
-		char *rm[] = {"rm", "-rf", c->tmp, NULL};
-		class_exec(rm);
-	}
-	memset(c, 0, sizeof(*c));
+	if (c->tmp[0])
+		class_tmp_remove(c->tmp);
+	c->sets = NULL;
+	c->n = c->cap = c->refused = 0;
+	c->tmp[0] = '\0';
 }

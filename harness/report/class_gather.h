@@ -2,9 +2,12 @@
 /*
  * class_gather.h - the result sets of a class, as students hand them in:
  * set directories, folders of them, and archives (.tar.gz, .tgz, .zip)
- * unpacked by Debian's own tools (tar, unzip) into a temporary folder.
- * A set that cannot be read is refused with one line on stderr naming
- * it and why, and the others are kept.
+ * unpacked in-process (class_unpack.h) into a private temporary folder
+ * (class_tmp.h). A hand-in is untrusted input: a walk never follows a
+ * link, looks at most max_depth folders deep and max_entries entries
+ * wide, and a set's files are read as set_file.h reads them. A hand-in
+ * that cannot be read, or breaks a cap, is refused with one line on
+ * stderr naming it and why, and the others are kept.
  *
  * Errors: class_gather returns 0, or -1 when memory runs out; refusals
  * are counted, not errors.
@@ -14,14 +17,19 @@
 
 #include <stddef.h>
 
+#include "harness/report/class_unpack.h"
 #include "harness/report/set_load.h"
 
 struct class_sets {
 	struct set *sets; /* the readable ones */
-	size_t n;
-	size_t refused; /* paths skipped, each said on stderr */
-	char tmp[64];	/* where archives were unpacked ("": none) */
+	size_t n, cap;
+	size_t refused;		 /* paths skipped, each said on stderr */
+	struct class_limits lim; /* set by the caller before gathering */
+	char tmp[4096];		 /* where archives were unpacked ("": none) */
 };
+
+/* The limits a class is read within when no flag changes them. */
+void class_limits_default(struct class_limits *lim);
 
 /* Adds the sets found at path (a set, a folder of sets or archives, an
  * archive). */

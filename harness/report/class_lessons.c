@@ -2,19 +2,99 @@
 /* class_lessons.c - the students' predictions against their machines. */
 #include "harness/report/class_lessons.h"
 
+#include <fcntl.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "harness/report/html.h"
+#include "harness/report/set_file.h"
 
 #define CLASS_LESSONS_MAX 64
+#define CLASS_LESSON_TEXT_MAX 2000 /* bytes of a title, question, verdict */
 
-/* One set's lesson.json (NULL: none, or not a lesson's). */
-struct class_lesson_doc {
-	json_t *doc;
+/* The fields the page shows, and the JSON types each may have: s text,
+ * n a number, b true or false; null or absent are always allowed but
+ * for the ones marked required. */
+static const struct {
+	const char *key;
+	char type;
+	int required;
+} class_lesson_fields[] = {
+	{"title", 's', 1},	    {"question", 's', 1},
+	{"unit", 's', 0},	    {"verdict", 's', 0},
+	{"prediction", 'n', 0},	    {"expected_value", 'n', 0},
+	{"measured_value", 'n', 0}, {"run_shows_claim", 'b', 0},
 };
+
+/* Why doc is not a lesson.json the page can show, or NULL. */
+static const char *class_lesson_bad(json_t *doc, char *why, size_t len)
+{
+	json_t *n = json_object_get(doc, "lesson");
+	if (!json_is_object(doc))
+		return "lesson.json: not a JSON object";
+	if (!json_is_integer(n) || json_integer_value(n) < 1 ||
+	    json_integer_value(n) >= CLASS_LESSONS_MAX)
+		return "lesson.json: \"lesson\" is not a lesson's number";
+	for (size_t i = 0;
+	     i < sizeof(class_lesson_fields) / sizeof(class_lesson_fields[0]);
+	     i++) {
+		json_t *v = json_object_get(doc, class_lesson_fields[i].key);
+		char type = class_lesson_fields[i].type;
+		int ok = type == 's'   ? json_is_string(v)
+			 : type == 'n' ? json_is_number(v)
+				       : json_is_boolean(v);
+		if (!ok && (class_lesson_fields[i].required ||
+			    !(v == NULL || json_is_null(v)))) {
+			snprintf(why, len, "lesson.json: \"%s\" is not %s",
+				 class_lesson_fields[i].key,
+				 type == 's'   ? "text"
+				 : type == 'n' ? "a number"
+					       : "true or false");
+			return why;
+		}
+		if (ok && type == 's' &&
+		    json_string_length(v) > CLASS_LESSON_TEXT_MAX) {
+			snprintf(why, len,
+				 "lesson.json: \"%s\" is longer than %d bytes",
+				 class_lesson_fields[i].key,
+				 CLASS_LESSON_TEXT_MAX);
+			return why;
+		}
+	}
+	return NULL;
+}
+
+int class_lesson_load(struct set *s, size_t max_bytes, char *why, size_t len)
+{
+	char path[4200], fwhy[128];
+	struct stat st;
+	size_t n;
+	snprintf(path, sizeof(path), "%s/lesson.json", s->dir);
+	if (fstatat(AT_FDCWD, path, &st, AT_SYMLINK_NOFOLLOW) != 0)
+		return 0; /* no lesson: a sweep's set */
+	char *text = set_file_read(path, max_bytes, &n, fwhy, sizeof(fwhy));
+	if (!text) {
+		snprintf(why, len, "lesson.json %s", fwhy);
+		return -1;
+	}
+	json_error_t err;
+	json_t *doc = json_loadb(text, n, 0, &err);
+	free(text);
+	const char *bad = doc ? class_lesson_bad(doc, why, len) : NULL;
+	if (!doc || bad) {
+		if (!doc)
+			snprintf(why, len, "lesson.json: %s", err.text);
+		else if (bad != why)
+			snprintf(why, len, "%s", bad);
+		json_decref(doc);
+		return -1;
+	}
+	s->lesson = doc;
+	return 0;
+}
 
 /* A number of lesson.json, or NAN when it is absent or null. */
 static double class_lesson_num(json_t *doc, const char *key)
@@ -54,12 +134,11 @@ static void class_lesson_row(FILE *f, const struct set *s, json_t *doc)
 
 /* The table of lesson `number`: one row per set that ran it. */
 static size_t class_lesson_table(FILE *f, const struct class_sets *c,
-				 const struct class_lesson_doc *docs,
 				 int number)
 {
 	size_t rows = 0;
 	for (size_t i = 0; i < c->n; i++) {
-		json_t *doc = docs[i].doc;
+		json_t *doc = c->sets[i].lesson;
 		if (!doc || json_integer_value(
 				    json_object_get(doc, "lesson")) != number)
 			continue;
@@ -92,28 +171,15 @@ static size_t class_lesson_table(FILE *f, const struct class_sets *c,
 
 size_t class_lessons(FILE *f, const struct class_sets *c)
 {
-	struct class_lesson_doc *docs =
-		calloc(c->n ? c->n : 1, sizeof(struct class_lesson_doc));
-	int seen[CLASS_LESSONS_MAX] = {0};
+	int seen[CLASS_LESSONS_MAX] = {0}, any = 0;
 	size_t shown = 0;
-	if (!docs)
-		return 0;
 	for (size_t i = 0; i < c->n; i++) {
-		char path[4200];
-		snprintf(path, sizeof(path), "%s/lesson.json", c->sets[i].dir);
-		docs[i].doc = json_load_file(path, 0, NULL);
+		/* checked by class_lesson_load: 1 <= n < CLASS_LESSONS_MAX */
 		json_int_t n = json_integer_value(
-			json_object_get(docs[i].doc, "lesson"));
+			json_object_get(c->sets[i].lesson, "lesson"));
 		if (n > 0 && n < CLASS_LESSONS_MAX)
-			seen[n] = 1;
-		else if (docs[i].doc) {
-			json_decref(docs[i].doc);
-			docs[i].doc = NULL;
-		}
+			seen[n] = any = 1;
 	}
-	int any = 0;
-	for (int n = 1; n < CLASS_LESSONS_MAX; n++)
-		any |= seen[n];
 	if (any) {
 		fputs("<h2>The lessons: predictions against each machine</h2>\n"
 		      "<p>A prediction is judged against what the machine "
@@ -123,10 +189,7 @@ size_t class_lessons(FILE *f, const struct class_sets *c)
 		      f);
 		for (int n = 1; n < CLASS_LESSONS_MAX; n++)
 			if (seen[n])
-				shown += class_lesson_table(f, c, docs, n);
+				shown += class_lesson_table(f, c, n);
 	}
-	for (size_t i = 0; i < c->n; i++)
-		json_decref(docs[i].doc);
-	free(docs);
 	return shown;
 }

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "harness/cli/cli.h"
+#include "harness/cli/term.h"
 #include "harness/report/plot.h"
 #include "harness/report/set_load.h"
 #include "harness/report/significance.h"
@@ -62,7 +63,7 @@ static void compare_print_diff(void *ctx, const char *setting, const char *a,
 			       const char *b)
 {
 	(void)ctx;
-	printf("  %s: %s (A) vs %s (B)\n", setting, a, b);
+	term_line(stdout, "  %s: %s (A) vs %s (B)", setting, a, b);
 }
 
 static void compare_settings(const struct set *a, const struct set *b)
@@ -83,9 +84,9 @@ static int compare_case(const struct set_case *x, const struct set_case *y)
 		 x->workers);
 	struct significance s = significance_compare(x->walls, x->n_walls,
 						     y->walls, y->n_walls);
-	printf("%-32s %10.4f %10.4f %6.2f  [%5.2f, %5.2f] %6.3f  %s\n", key,
-	       x->median, y->median, y->median / x->median, s.lo, s.hi, s.p,
-	       significance_words(s.verdict));
+	term_line(stdout, "%-32s %10.4f %10.4f %6.2f  [%5.2f, %5.2f] %6.3f  %s",
+		  key, x->median, y->median, y->median / x->median, s.lo, s.hi,
+		  s.p, significance_words(s.verdict));
 	return s.verdict == SIG_TOO_FEW;
 }
 
@@ -101,8 +102,8 @@ static void compare_print(const struct set *a, const struct set *b)
 		const struct set_case *y =
 			set_find(b, x->workload, x->model, x->workers);
 		if (!y) {
-			printf("%s,%s,%d: only in A\n", x->workload, x->model,
-			       x->workers);
+			term_line(stdout, "%s,%s,%d: only in A", x->workload,
+				  x->model, x->workers);
 			continue;
 		}
 		too_few += compare_case(x, y);
@@ -112,8 +113,8 @@ static void compare_print(const struct set *a, const struct set *b)
 	for (size_t i = 0; i < b->n; i++) {
 		const struct set_case *y = &b->cases[i];
 		if (!set_find(a, y->workload, y->model, y->workers))
-			printf("%s,%s,%d: only in B\n", y->workload, y->model,
-			       y->workers);
+			term_line(stdout, "%s,%s,%d: only in B", y->workload,
+				  y->model, y->workers);
 	}
 	if (too_few)
 		printf("\n%d case(s): too few runs to tell. With %zu runs a "
@@ -173,7 +174,9 @@ int compare_main(int argc, char **argv)
 		set_free(&a);
 		return EXIT_USAGE;
 	}
-	printf("A: %s\nB: %s\n\n", dirs[0], dirs[1]);
+	term_line(stdout, "A: %s", dirs[0]);
+	term_line(stdout, "B: %s", dirs[1]);
+	printf("\n");
 	compare_settings(&a, &b);
 	compare_print(&a, &b);
 	int rc = plot && plot_compare(dirs[0], dirs[1]) != 0 ? 1 : 0;

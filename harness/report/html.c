@@ -1,11 +1,18 @@
 // SPDX-License-Identifier: MIT
-/* html.c - the shared parts of concur's HTML pages: the style sheet, the
- * escaping, the definitions of the numbers, SVG pictures inlined. */
+/* html.c - the shared parts of concur's HTML pages: the style sheet and
+ * the content security policy, the escaping, the definitions of the
+ * numbers, and a set's SVG pictures as images. */
 #include "harness/report/html.h"
 
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "harness/cli/cli.h"
+#include "harness/report/set_file.h"
 
 /* Large type for a projector, one column on a phone, black on white on
  * paper; system fonts only, so nothing is fetched. */
@@ -31,7 +38,8 @@ static const char html_style[] =
 	"td{background:#fdeeee}tr.faster td{background:#eaf6ea}\n"
 	"abbr{text-decoration:underline dotted;cursor:help}a{color:#1d5a94}\n"
 	"figure{margin:1.5rem 0;break-inside:avoid}figcaption{color:#333;"
-	"margin-top:.3rem}svg.plot{width:100%;height:auto;max-width:1100px;"
+	"margin-top:.3rem}svg.plot,img.plot{width:100%;height:auto;"
+	"max-width:1100px;"
 	"border:1px solid #ddd}\n"
 	"dl.defs dt{font-weight:700;margin-top:.6rem}dl.defs dd{margin-left:"
 	"1.5rem}\n"
@@ -42,12 +50,22 @@ static const char html_style[] =
 	"@media print{body{font-size:11pt;max-width:none}h2{break-after:avoid}"
 	"a{color:#111}.scroll{overflow:visible}}\n";
 
+/* What the page may load: its own style sheet and data: pictures, no
+ * script at all, nothing from elsewhere. Every value from a set is
+ * escaped; this is what still holds if an escape were ever missed. */
+static const char html_policy[] =
+	"default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+	"base-uri 'none'; form-action 'none'";
+
 void html_begin(FILE *f, const char *title)
 {
-	fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
-		   "<meta charset=\"utf-8\">\n<meta name=\"viewport\" "
-		   "content=\"width=device-width, initial-scale=1\">\n"
-		   "<title>");
+	fprintf(f,
+		"<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+		"<meta charset=\"utf-8\">\n<meta "
+		"http-equiv=\"Content-Security-Policy\" content=\"%s\">\n"
+		"<meta name=\"viewport\" "
+		"content=\"width=device-width, initial-scale=1\">\n<title>",
+		html_policy);
 	html_text(f, title);
 	fprintf(f, "</title>\n<style>\n%s</style>\n</head>\n<body>\n",
 		html_style);
@@ -64,7 +82,7 @@ void html_end(FILE *f)
 
 void html_text(FILE *f, const char *text)
 {
-	for (const char *p = text; *p; p++) {
+	for (const char *p = text ? text : ""; *p; p++) {
 		switch (*p) {
 		case '&':
 			fputs("&amp;", f);
@@ -173,75 +191,51 @@ void html_definitions(FILE *f)
 	fputs("</dl>\n", f);
 }
 
-/* The whole file, NUL-terminated; NULL when it cannot be read. */
-static char *html_slurp(const char *path)
+/* ---- The set's pictures ------------------------------------------------ */
+
+/* The bytes as base64 (RFC 4648), for a data: URL. */
+static void html_base64(FILE *f, const unsigned char *p, size_t n)
 {
-	FILE *in = fopen(path, "r");
-	if (!in)
-		return NULL;
-	char *buf = NULL;
-	size_t len = 0, cap = 0, got;
-	char chunk[65536];
-	while ((got = fread(chunk, 1, sizeof(chunk), in)) > 0) {
-		if (len + got + 1 > cap) {
-			cap = (len + got + 1) * 2;
-			char *grown = realloc(buf, cap);
-			if (!grown) {
-				free(buf);
-				fclose(in);
-				return NULL;
-			}
-			buf = grown;
-		}
-		memcpy(buf + len, chunk, got);
-		len += got;
+	static const char digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijkl"
+				     "mnopqrstuvwxyz0123456789+/";
+	for (size_t i = 0; i < n; i += 3) {
+		unsigned long v = (unsigned long)p[i] << 16;
+		if (i + 1 < n)
+			v |= (unsigned long)p[i + 1] << 8;
+		if (i + 2 < n)
+			v |= p[i + 2];
+		fputc(digits[v >> 18 & 63], f);
+		fputc(digits[v >> 12 & 63], f);
+		fputc(i + 1 < n ? digits[v >> 6 & 63] : '=', f);
+		fputc(i + 2 < n ? digits[v & 63] : '=', f);
 	}
-	fclose(in);
-	if (buf)
-		buf[len] = '\0';
-	return buf;
 }
 
-/* At p, one of the rewrites html_svg makes: returns how many bytes of the
- * input it consumed (0: none applies). */
-static size_t html_svg_rewrite(FILE *f, const char *p, const char *prefix)
+int html_svg(FILE *f, const char *path, const char *alt)
 {
-	static const char *const refs[] = {" id='", " id=\"", "href='#",
-					   "href=\"#", "url(#"};
-	if (strncmp(p, " xmlns", 6) == 0) { /* a namespace declaration */
-		const char *q = strpbrk(p + 6, "\"'");
-		const char *end = q ? strchr(q + 1, *q) : NULL;
-		return end ? (size_t)(end + 1 - p) : 0;
-	}
-	for (size_t i = 0; i < sizeof(refs) / sizeof(refs[0]); i++) {
-		size_t n = strlen(refs[i]);
-		if (strncmp(p, refs[i], n) == 0) {
-			fprintf(f, "%s%s", refs[i], prefix);
-			return n;
-		}
-	}
-	return 0;
-}
-
-int html_svg(FILE *f, const char *path, const char *prefix)
-{
-	char *svg = html_slurp(path);
-	const char *start = svg ? strstr(svg, "<svg") : NULL;
-	if (!start) {
-		free(svg);
-		fputs("<p class=\"banner warn\">This picture was not drawn "
-		      "(is gnuplot installed? see gnuplot.log).</p>\n",
+	size_t len = 0;
+	char why[128];
+	char *svg = set_file_read(path, (size_t)SET_FILE_MAX_MB * 1024 * 1024,
+				  &len, why, sizeof(why));
+	if (!svg) /* a student's FIFO, link or gigabytes: said once */
+		cli_error("%s %s: left out of the page", path, why);
+	if (!svg || !strstr(svg, "<svg")) {
+		fputs("<p class=\"banner warn\">This picture is not shown: ",
 		      f);
+		if (!svg)
+			fputs("the file ", f);
+		html_text(f, svg ? "it is not an SVG picture" : why);
+		fputs(" (was gnuplot installed? see gnuplot.log).</p>\n", f);
+		free(svg);
 		return -1;
 	}
-	fputs("<svg class=\"plot\" role=\"img\"", f);
-	for (const char *p = start + 4; *p;) {
-		size_t used = html_svg_rewrite(f, p, prefix);
-		if (used == 0)
-			fputc(*p, f);
-		p += used ? used : 1;
-	}
-	fputc('\n', f);
+	/* The set's file, so possibly a student's: as an image it runs no
+	 * script and fetches nothing, whatever it holds. */
+	fputs("<img class=\"plot\" alt=\"", f);
+	html_text(f, alt);
+	fputs("\" src=\"data:image/svg+xml;base64,", f);
+	html_base64(f, (const unsigned char *)svg, len);
+	fputs("\">\n", f);
 	free(svg);
 	return 0;
 }

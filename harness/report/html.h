@@ -1,14 +1,21 @@
 // SPDX-License-Identifier: MIT
 /*
  * html.h - what the report and the class page share: one self-contained
- * HTML page (styles inline, pictures as inline SVG, no script, no font or
- * anything else fetched), escaping, and the definitions of the numbers.
- * A page written here opens offline, in ten years, on a phone, on a
- * projector and on paper.
+ * HTML page (styles inline, pictures as data: images, no script, no font
+ * or anything else fetched), escaping, and the definitions of the
+ * numbers. A page written here opens offline, in ten years, on a phone,
+ * on a projector and on paper.
  *
- * Errors: html_svg returns 0 or -1 (the picture is missing: the page
- * says so in its place); the rest cannot fail (write errors show when
- * the file is committed).
+ * Everything on a page that comes from a result set is a hand-in, so
+ * hostile: text goes through html_text (attribute values too, always
+ * quoted), nothing from a set is put in a URL, a style or a script, and
+ * the set's SVG pictures are shown as images, which run no script. The
+ * page's Content-Security-Policy allows no script at all, so a missed
+ * escape still runs nothing.
+ *
+ * Errors: html_svg returns 0 or -1 (the picture is missing or refused:
+ * the page says so in its place); the rest cannot fail (write errors show
+ * when the file is committed).
  */
 #ifndef CONCUR_HTML_H
 #define CONCUR_HTML_H
@@ -20,7 +27,8 @@ void html_begin(FILE *f, const char *title);
 /* The footer and </body></html>. */
 void html_end(FILE *f);
 
-/* text with & < > " ' escaped. */
+/* text with & < > " ' escaped, for an element's text or a quoted
+ * attribute value; NULL is written as nothing. */
 void html_text(FILE *f, const char *text);
 /* printf, then escaped. */
 void html_printf(FILE *f, const char *fmt, ...)
@@ -33,9 +41,8 @@ void html_term(FILE *f, const char *label, const char *term);
 /* The definitions list (id="definitions"), one entry per term. */
 void html_definitions(FILE *f);
 
-/* Copies the SVG at path into the page: without its XML prolog and its
- * namespace declarations (HTML needs neither), every id prefixed with
- * `prefix` so that several pictures' ids do not clash. */
-int html_svg(FILE *f, const char *path, const char *prefix);
+/* The SVG picture at path as an <img> with a data: URL (alt its text):
+ * a regular file of at most SET_FILE_MAX_MB, read by set_file_read. */
+int html_svg(FILE *f, const char *path, const char *alt);
 
 #endif

@@ -1,27 +1,34 @@
 // SPDX-License-Identifier: MIT
 /*
  * plot.c - gnuplot over a result set. Each plots/NAME.gp script reads the
- * set's CSV files (the variable `dir` names the set) and writes
- * dir/NAME.png and dir/NAME.svg; the scripts hold the pictures, this file
- * only runs them. plots/common.gp is what the scripts share, and
- * plots/compare.gp is `concur compare --plot`'s, so neither is run here.
+ * set's CSV files (the variable `dir` names them) and writes dir/NAME.png
+ * and dir/NAME.svg; the scripts hold the pictures, this file only runs
+ * them. plots/common.gp is what the scripts share, and plots/compare.gp is
+ * `concur compare --plot`'s, so neither is run here.
+ *
+ * A set may come from someone else: gnuplot never reads it nor writes in
+ * it. It works in a private folder (plot_stage.h) on checked copies of
+ * the set's files, and the pictures are moved into the set at the end.
  *
  * gnuplot's own chatter (warnings about an empty series, a script saying
- * it has nothing to draw) goes to dir/gnuplot.log, not to the terminal:
- * the run ends with its table and the paths of its pictures.
+ * it has nothing to draw) goes to gnuplot.log, not to the terminal: the
+ * run ends with its table and the paths of its pictures.
  */
 #include "harness/report/plot.h"
 
 #include <fcntl.h>
+#include <errno.h>
 #include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "harness/cli/cli.h"
 #include "harness/cli/datadir.h"
+#include "harness/report/plot_stage.h"
 
 static int plot_have_gnuplot(void)
 {
@@ -38,7 +45,8 @@ static int plot_gnuplot(const char *script, const char *vars, const char *log,
 	if (pid < 0)
 		return -1;
 	if (pid == 0) {
-		int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+		int fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW,
+			      0644);
 		if (fd >= 0)
 			dup2(fd, STDERR_FILENO);
 		if (!to_terminal && fd >= 0)
@@ -83,22 +91,46 @@ static int plot_is_per_set(const char *script)
 	       strncmp(base, "compare", 7) != 0;
 }
 
-int plot_result_set(const char *dir, int terminal)
+/* Opens the stage of dir with its checked files; 0, or -1 after saying
+ * why. Rows refused are said in one line. */
+static int plot_stage_begin(struct plot_stage *st, const char *dir)
 {
-	if (!plot_have_gnuplot()) {
-		fprintf(stderr,
-			"concur: gnuplot is not installed: the results "
-			"are saved; to draw the plots run `apt-get "
-			"install gnuplot-nox` then `concur plot %s`\n",
-			dir);
+	if (plot_stage_open(st, dir) != 0) {
+		fprintf(stderr, "concur: cannot plot in %s: %s\n", dir,
+			strerror(errno));
 		return -1;
 	}
-	if (!plot_path_ok(dir))
+	if (plot_stage_copy_set(st, dir, NULL) != 0) {
+		fprintf(stderr,
+			"concur: cannot plot %s: no readable "
+			"summary.csv\n",
+			dir);
+		plot_stage_remove(st);
 		return -1;
-	char pattern[4200], log[4200];
+	}
+	return 0;
+}
+
+/* Says the rows refused, delivers the pictures, removes the stage. */
+static int plot_stage_end(struct plot_stage *st, int rc)
+{
+	if (st->refused)
+		fprintf(stderr,
+			"concur: plot: %zu row%s of %s left out (a name that "
+			"is not [A-Za-z0-9_.+-], a field that is not a plain "
+			"word or number)\n",
+			st->refused, st->refused == 1 ? "" : "s", st->set);
+	if (plot_stage_deliver(st) != 0)
+		rc = -1;
+	plot_stage_remove(st);
+	return rc;
+}
+
+static int plot_in_stage(struct plot_stage *st, int terminal)
+{
+	char pattern[4200], log[4300];
 	concur_data_path(pattern, sizeof(pattern), "plots/*.gp");
-	snprintf(log, sizeof(log), "%s/gnuplot.log", dir);
-	unlink(log);
+	snprintf(log, sizeof(log), "%s/gnuplot.log", st->dir);
 	glob_t g;
 	if (glob(pattern, 0, NULL, &g) != 0) {
 		fprintf(stderr, "concur: no plot scripts in %s\n", pattern);
@@ -109,18 +141,36 @@ int plot_result_set(const char *dir, int terminal)
 		const char *script = g.gl_pathv[i];
 		if (!plot_is_per_set(script))
 			continue;
-		if (plot_script(script, dir, "files", log) != 0) {
+		if (plot_script(script, st->dir, "files", log) != 0) {
 			fprintf(stderr,
-				"concur: gnuplot failed on %s (see %s)\n",
-				script, log);
+				"concur: gnuplot failed on %s (see "
+				"%s/gnuplot.log)\n",
+				script, st->set);
 			rc = -1;
 		}
 	}
 	globfree(&g);
 	if (terminal) {
 		concur_data_path(pattern, sizeof(pattern), "plots/wall.gp");
-		plot_script(pattern, dir, "dumb", log);
+		plot_script(pattern, st->dir, "dumb", log);
 	}
+	return rc;
+}
+
+int plot_result_set(const char *dir, int terminal)
+{
+	if (!plot_have_gnuplot()) {
+		fprintf(stderr,
+			"concur: gnuplot is not installed: the results "
+			"are saved; to draw the plots run `apt-get "
+			"install gnuplot-nox` then `concur plot %s`\n",
+			dir);
+		return -1;
+	}
+	struct plot_stage st = {0};
+	if (!plot_path_ok(dir) || plot_stage_begin(&st, dir) != 0)
+		return -1;
+	int rc = plot_stage_end(&st, plot_in_stage(&st, terminal));
 	if (rc == 0)
 		printf("plots:   %s/*.png and *.svg\n", dir);
 	return rc;
@@ -128,16 +178,18 @@ int plot_result_set(const char *dir, int terminal)
 
 int plot_one_script(const char *dir, const char *name)
 {
-	if (!plot_have_gnuplot() || !plot_path_ok(dir))
+	struct plot_stage st = {0};
+	if (!plot_have_gnuplot() || !plot_path_ok(dir) ||
+	    plot_stage_begin(&st, dir) != 0)
 		return -1;
-	char file[128], script[4200], log[4200];
+	char file[128], script[4200], log[4300];
 	snprintf(file, sizeof(file), "plots/%s.gp", name);
 	concur_data_path(script, sizeof(script), file);
-	snprintf(log, sizeof(log), "%s/gnuplot.log", dir);
-	if (plot_script(script, dir, "files", log) == 0)
-		return 0;
-	fprintf(stderr, "concur: gnuplot failed on %s (see %s)\n", script, log);
-	return -1;
+	snprintf(log, sizeof(log), "%s/%s.log", st.dir, name);
+	int rc = plot_script(script, st.dir, "files", log);
+	if (rc != 0)
+		fprintf(stderr, "concur: gnuplot failed on %s\n", script);
+	return plot_stage_end(&st, rc);
 }
 
 int plot_compare(const char *dir_a, const char *dir_b)
@@ -147,20 +199,38 @@ int plot_compare(const char *dir_a, const char *dir_b)
 				"install gnuplot-nox` draws the comparison\n");
 		return -1;
 	}
-	if (!plot_path_ok(dir_a) || !plot_path_ok(dir_b))
+	struct plot_stage st = {0};
+	char name_a[64];
+	if (!plot_path_ok(dir_a) || !plot_path_ok(dir_b) ||
+	    plot_stage_begin(&st, dir_b) != 0)
 		return -1;
-	char script[4200], log[4200], vars[8400];
-	concur_data_path(script, sizeof(script), "plots/compare.gp");
-	snprintf(log, sizeof(log), "%s/gnuplot.log", dir_b);
-	snprintf(vars, sizeof(vars), "dir='%s'; dir_a='%s'; term='files'",
-		 dir_b, dir_a);
-	if (plot_gnuplot(script, vars, log, 0) != 0) {
-		fprintf(stderr, "concur: gnuplot failed on %s (see %s)\n",
-			script, log);
+	plot_stage_name(name_a, sizeof(name_a), dir_a);
+	/* A's files go in the subfolder a/ of B's stage */
+	if (plot_stage_copy_set(&st, dir_a, "a") != 0) {
+		fprintf(stderr,
+			"concur: cannot plot %s: no readable "
+			"summary.csv\n",
+			dir_a);
+		plot_stage_remove(&st);
 		return -1;
 	}
-	printf("plot:    %s/compare.png and compare.svg\n", dir_b);
-	return 0;
+	char script[4200], log[4300], vars[9000];
+	concur_data_path(script, sizeof(script), "plots/compare.gp");
+	snprintf(log, sizeof(log), "%s/gnuplot.log", st.dir);
+	snprintf(vars, sizeof(vars),
+		 "dir='%s'; dir_a='%s/a'; name_a='%s'; name_b='%s'; "
+		 "term='files'",
+		 st.dir, st.dir, name_a, st.name);
+	int rc = plot_gnuplot(script, vars, log, 0);
+	if (rc != 0)
+		fprintf(stderr,
+			"concur: gnuplot failed on %s (see "
+			"%s/gnuplot.log)\n",
+			script, dir_b);
+	rc = plot_stage_end(&st, rc);
+	if (rc == 0)
+		printf("plot:    %s/compare.png and compare.svg\n", dir_b);
+	return rc;
 }
 
 /* Is dir a result set? Every CSV file the scripts read is there and opens
@@ -173,10 +243,17 @@ static int plot_is_result_set(const char *dir)
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		char path[4200], line[64] = "";
 		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
-		FILE *f = fopen(path, "r");
+		int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW);
+		struct stat sb;
+		FILE *f = fd >= 0 && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode)
+				  ? fdopen(fd, "r")
+				  : NULL;
 		if (!f) {
-			cli_error("plot: '%s' is not a result set (no %s)", dir,
-				  files[i]);
+			if (fd >= 0)
+				close(fd);
+			cli_error("plot: '%s' is not a result set (no %s, or "
+				  "not a regular file)",
+				  dir, files[i]);
 			return 0;
 		}
 		int ok = fgets(line, sizeof(line), f) &&

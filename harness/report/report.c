@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "harness/cli/cli.h"
+#include "harness/cli/term.h"
 #include "harness/report/compare.h"
 #include "harness/report/file_replace.h"
 #include "harness/report/html.h"
@@ -199,19 +200,27 @@ static void report_summary(FILE *f, const struct set *s)
 	}
 }
 
+/* A workload's name that can be part of a file's name: concur's own
+ * (compute, py-fetch), never "../x" from a hostile summary.csv. */
+static int report_plain_name(const char *name)
+{
+	size_t n = strspn(name, "abcdefghijklmnopqrstuvwxyz"
+				"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-");
+	return n > 0 && name[n] == '\0';
+}
+
 /* One picture of the set, if gnuplot drew it. */
 static void report_figure(FILE *f, const struct set *s, const char *name,
-			  const char *title, const char *caption, int index)
+			  const char *title, const char *caption)
 {
-	char path[4400], prefix[16];
+	char path[4400];
 	snprintf(path, sizeof(path), "%s/%s.svg", s->dir, name);
-	if (access(path, R_OK) != 0)
+	if (access(path, F_OK) != 0)
 		return;
-	snprintf(prefix, sizeof(prefix), "f%d-", index);
 	fputs("<figure>\n<h3>", f);
 	html_text(f, title);
 	fputs("</h3>\n", f);
-	html_svg(f, path, prefix);
+	html_svg(f, path, title);
 	fputs("<figcaption>", f);
 	html_text(f, caption);
 	fputs("</figcaption>\n</figure>\n", f);
@@ -220,14 +229,14 @@ static void report_figure(FILE *f, const struct set *s, const char *name,
 static void report_plots_section(FILE *f, const struct set *s)
 {
 	fputs("<h2 id=\"plots\">The pictures</h2>\n", f);
-	int index = 0;
 	for (size_t i = 0; i < REPORT_N_PLOTS; i++)
 		report_figure(f, s, report_plots[i][0], report_plots[i][1],
-			      report_plots[i][2], index++);
+			      report_plots[i][2]);
 	fputs("<h2 id=\"timeline\">Timelines: who ran what, when</h2>\n", f);
 	for (size_t i = 0; i < s->n; i++) {
 		const char *w = s->cases[i].workload;
-		if (i > 0 && strcmp(w, s->cases[i - 1].workload) == 0)
+		if ((i > 0 && strcmp(w, s->cases[i - 1].workload) == 0) ||
+		    !report_plain_name(w))
 			continue;
 		char name[64], title[96];
 		snprintf(name, sizeof(name), "timeline-%s", w);
@@ -236,9 +245,16 @@ static void report_plots_section(FILE *f, const struct set *s)
 		report_figure(f, s, name, title,
 			      "One run per model: each task is a bar from its "
 			      "start to its end, on the row of the worker that "
-			      "ran it. Red, hatched bars failed.",
-			      index++);
+			      "ran it. Red, hatched bars failed.");
 	}
+}
+
+/* "<li><b>kind</b>: workload model C=n: ", the names escaped. */
+static void report_note_start(FILE *f, const char *kind,
+			      const struct set_case *c)
+{
+	fprintf(f, "<li><b>%s</b>: ", kind);
+	html_printf(f, "%s %s C=%d: ", c->workload, c->model, c->workers);
 }
 
 static void report_notes(FILE *f, const struct set *s)
@@ -249,34 +265,33 @@ static void report_notes(FILE *f, const struct set *s)
 	int n = 0;
 	for (size_t i = 0; i < s->n; i++) {
 		const struct set_case *c = &s->cases[i];
-		char what[160];
-		snprintf(what, sizeof(what), "%s %s C=%d", c->workload,
-			 c->model, c->workers);
-		if (c->noisy && ++n)
+		if (c->noisy && ++n) {
+			report_note_start(f, "noisy", c);
 			fprintf(f,
-				"<li><b>noisy</b>: %s: the slowest run took "
-				"%.2f&times; the fastest; the machine was "
-				"busy. Rerun with more --repeat on a quieter "
-				"machine.</li>\n",
-				what, c->max / c->min);
-		if (c->first_outlier && ++n)
+				"the slowest run took %.2f&times; the fastest; "
+				"the machine was busy. Rerun with more "
+				"--repeat on a quieter machine.</li>\n",
+				c->max / c->min);
+		}
+		if (c->first_outlier && ++n) {
+			report_note_start(f, "first run slow", c);
+			fputs("a cold cache or a first connection; --warmup "
+			      "1 leaves it out.</li>\n",
+			      f);
+		}
+		if (c->timing_diffs > 0 && ++n) {
+			report_note_start(f, "timing", c);
 			fprintf(f,
-				"<li><b>first run slow</b>: %s: a cold cache "
-				"or a first connection; --warmup 1 leaves it "
-				"out.</li>\n",
-				what);
-		if (c->timing_diffs > 0 && ++n)
-			fprintf(f,
-				"<li><b>timing</b>: %s: %ld result(s) "
-				"differed for a timing reason (a timeout "
-				"under load).</li>\n",
-				what, c->timing_diffs);
-		if (strcmp(c->baseline, "estimated") == 0 && ++n)
-			fprintf(f,
-				"<li><b>estimated baseline</b>: %s: only a "
-				"sample of the batch was timed and scaled "
-				"(--baseline full times it all).</li>\n",
-				what);
+				"%ld result(s) differed for a timing reason "
+				"(a timeout under load).</li>\n",
+				c->timing_diffs);
+		}
+		if (strcmp(c->baseline, "estimated") == 0 && ++n) {
+			report_note_start(f, "estimated baseline", c);
+			fputs("only a sample of the batch was timed and scaled "
+			      "(--baseline full times it all).</li>\n",
+			      f);
+		}
 	}
 	if (n == 0)
 		fputs("<li>None: no noisy case, no slow first run, no timing "
@@ -389,7 +404,7 @@ int report_write(const char *dir, const char *other_dir)
 	if (rc != 0)
 		cli_error("report: cannot write %s", path);
 	else
-		printf("report:  %s\n", path);
+		term_line(stdout, "report:  %s", path);
 	if (other_dir)
 		set_free(&other);
 	set_free(&s);

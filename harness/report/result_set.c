@@ -4,8 +4,10 @@
 #include "harness/report/result_set.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,6 +97,47 @@ static int result_set_make_unique_dir(struct sweep *s, const char *stamp,
 	return -1;
 }
 
+/* Room kept for the set's last word. A full disk stops the sweep's files
+ * half way; meta.json must still say "partial" and why, not "running".
+ * So the set holds a reserve file from the start, and the final write of
+ * meta.json removes it first: the blocks it frees take the last
+ * meta.json (a few KB) even when the disk filled up in between. */
+#define RESERVE_NAME ".meta-reserve"
+#define RESERVE_BYTES ((size_t)64 * 1024)
+
+static void result_set_reserve_path(const struct sweep *s, char *buf,
+				    size_t len)
+{
+	snprintf(buf, len, "%s/%s", s->dir, RESERVE_NAME);
+}
+
+/* Best effort: without the reserve, a full disk may leave "running". */
+static void result_set_reserve(const struct sweep *s)
+{
+	char path[4200];
+	result_set_reserve_path(s, path, sizeof(path));
+	int fd =
+		open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		     0600);
+	if (fd < 0)
+		return;
+	static const char zeros[4096];
+	int ok = 1;
+	for (size_t n = 0; ok && n < RESERVE_BYTES; n += sizeof(zeros))
+		ok = write(fd, zeros, sizeof(zeros)) == (ssize_t)sizeof(zeros);
+	ok = ok && fsync(fd) == 0;
+	close(fd);
+	if (!ok)
+		unlink(path);
+}
+
+static void result_set_release_reserve(const struct sweep *s)
+{
+	char path[4200];
+	result_set_reserve_path(s, path, sizeof(path));
+	unlink(path);
+}
+
 int result_set_open(struct sweep *s)
 {
 	const struct run_config *c = s->config;
@@ -113,6 +156,7 @@ int result_set_open(struct sweep *s)
 			  c->out_dir, strerror(errno));
 		return -1;
 	}
+	result_set_reserve(s);
 	result_set_link_latest(s);
 	return 0;
 }
@@ -185,7 +229,7 @@ static void result_set_runs_csv(const struct sweep *s, FILE *f)
 	fprintf(f, ",verified,wrong,timing_diffs,startup_s,figures,"
 		   "sample_tasks,peak_pss_kib,peak_uss_kib,tree_rss_kib,"
 		   "processes,mem_samples,sampler_cpu_s,compute_at_once,"
-		   "lost_updates\n");
+		   "lost_updates,stopped\n");
 	for (size_t i = 0; i < s->n_records; i++) {
 		const struct run_record *r = &s->records[i];
 		const struct sweep_group *g = &s->groups[r->group];
@@ -214,13 +258,13 @@ static void result_set_runs_csv(const struct sweep *s, FILE *f)
 		csv_num(f, run_stats_get(&r->m.stats, "startup_s", 0), "%.6f");
 		result_set_figures(&r->m.stats, f);
 		const struct tree_memory *t = &r->m.tree;
-		fprintf(f, ",%zu,%ld,%ld,%ld,%d,%ld,%.6f,%g,%" PRId64 "\n",
+		fprintf(f, ",%zu,%ld,%ld,%ld,%d,%ld,%.6f,%g,%" PRId64 ",%s\n",
 			r->sample_tasks, t->pss_kib, t->uss_kib, t->rss_kib,
 			t->processes, t->samples, t->sampler_cpu_s,
 			sweep_compute_at_once(
 				s, r->model,
 				r->model == g->baseline ? 1 : r->workers),
-			r->verify.lost);
+			r->verify.lost, r->verify.stopped ? "yes" : "no");
 	}
 }
 
@@ -313,9 +357,12 @@ static int result_set_files(struct sweep *s, const char *status)
 	int rc = result_set_file(s, "runs.csv", result_set_runs_csv);
 	rc |= result_set_file(s, "summary.csv", result_set_summary_csv);
 	rc |= result_set_file(s, "tasks.csv", result_set_tasks_csv);
+	bool last = strcmp(status, "running") != 0;
+	if (last)
+		result_set_release_reserve(s);
 	rc |= meta_write(s, s->write_error[0] ? "partial" : status);
 	/* Said once, at the end (the sweep stops at the first failure). */
-	if (rc != 0 && strcmp(status, "running") != 0)
+	if (rc != 0 && last)
 		fprintf(stderr,
 			"concur: cannot write the results in %s: %s; the set "
 			"is marked partial\n",

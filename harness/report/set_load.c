@@ -27,8 +27,7 @@ static size_t set_split(char *line, char **fields)
 
 /* The header's column names, and where a wanted one is (-1: absent). */
 struct set_header {
-	char text[4096];
-	char *names[SET_MAX_COLS];
+	char *names[SET_MAX_COLS]; /* into the file's bytes */
 	size_t n;
 };
 
@@ -40,13 +39,22 @@ static int set_col(const struct set_header *h, const char *name)
 	return -1;
 }
 
+/* A finite number, or NAN (strtod also takes "inf" and "nan"). */
 static double set_num(char **f, size_t n, int col)
 {
 	if (col < 0 || (size_t)col >= n || !f[col][0])
 		return NAN;
 	char *end;
 	double v = strtod(f[col], &end);
-	return *end ? NAN : v;
+	return *end || !isfinite(v) ? NAN : v;
+}
+
+/* A count: a number in long's range (a cast of one beyond it is
+ * undefined), else 0. */
+static long set_long(char **f, size_t n, int col)
+{
+	double v = set_num(f, n, col);
+	return v > -9e18 && v < 9e18 ? (long)v : 0;
 }
 
 static const char *set_str(char **f, size_t n, int col)
@@ -54,27 +62,57 @@ static const char *set_str(char **f, size_t n, int col)
 	return col >= 0 && (size_t)col < n ? f[col] : "";
 }
 
-/* Opens dir/name and reads its header; the first columns must be
- * workload,model,workers. */
-static FILE *set_open(const char *dir, const char *name, struct set_header *h,
+/* The next line of the text at *at (changed in place), or NULL. */
+static char *set_next_line(char **at)
+{
+	char *line = *at;
+	if (!line || !*line)
+		return NULL;
+	char *nl = strchr(line, '\n');
+	*at = nl ? nl + 1 : NULL;
+	if (nl)
+		*nl = '\0';
+	return line;
+}
+
+/* One CSV of the set, read whole within the caps; the header read into h
+ * (the first columns must be workload,model,workers). The text is
+ * returned (free it) and *rest is where the rows start. */
+static char *set_open(const char *dir, const char *name, size_t max_bytes,
+		      size_t max_rows, struct set_header *h, char **rest,
 		      char *why, size_t len)
 {
-	char path[4200];
+	char path[4200], fwhy[128];
+	size_t n, rows = 0;
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	FILE *f = fopen(path, "r");
-	if (!f) {
-		snprintf(why, len, "no readable %s", name);
+	char *text = set_file_read(path, max_bytes, &n, fwhy, sizeof(fwhy));
+	if (!text) {
+		snprintf(why, len, "%s %s", name, fwhy);
 		return NULL;
 	}
-	if (!fgets(h->text, sizeof(h->text), f) ||
-	    strncmp(h->text, "workload,model,workers,", 23) != 0) {
+	for (const char *p = text; (p = strchr(p, '\n')); p++)
+		rows += p[1] != '\0';
+	*rest = text;
+	char *head = set_next_line(rest);
+	if (!head || strncmp(head, "workload,model,workers,", 23) != 0) {
 		snprintf(why, len, "%s does not start with concur's header",
 			 name);
-		fclose(f);
-		return NULL;
+	} else if (rows > max_rows) {
+		snprintf(why, len, "%s has more than %zu rows (the cap)", name,
+			 max_rows);
+	} else {
+		h->n = set_split(head, h->names);
+		return text;
 	}
-	h->n = set_split(h->text, h->names);
-	return f;
+	free(text);
+	return NULL;
+}
+
+/* workers: an int, whatever the text (atoi beyond int is undefined). */
+static int set_workers(const char *text)
+{
+	long v = strtol(text, NULL, 10);
+	return v < 0 ? 0 : v > 1000000 ? 1000000 : (int)v;
 }
 
 static void set_fill_case(struct set_case *c, const struct set_header *h,
@@ -82,12 +120,12 @@ static void set_fill_case(struct set_case *c, const struct set_header *h,
 {
 	snprintf(c->workload, sizeof(c->workload), "%s", f[0]);
 	snprintf(c->model, sizeof(c->model), "%s", f[1]);
-	c->workers = atoi(f[2]);
-	c->tasks = (long)set_num(f, n, set_col(h, "tasks"));
-	c->work = (long)set_num(f, n, set_col(h, "work"));
-	c->runs = (long)set_num(f, n, set_col(h, "runs"));
-	c->errors = (long)set_num(f, n, set_col(h, "errors"));
-	c->timing_diffs = (long)set_num(f, n, set_col(h, "timing_diffs"));
+	c->workers = set_workers(f[2]);
+	c->tasks = set_long(f, n, set_col(h, "tasks"));
+	c->work = set_long(f, n, set_col(h, "work"));
+	c->runs = set_long(f, n, set_col(h, "runs"));
+	c->errors = set_long(f, n, set_col(h, "errors"));
+	c->timing_diffs = set_long(f, n, set_col(h, "timing_diffs"));
 	c->median = set_num(f, n, set_col(h, "wall_median_s"));
 	c->min = set_num(f, n, set_col(h, "wall_min_s"));
 	c->max = set_num(f, n, set_col(h, "wall_max_s"));
@@ -104,14 +142,16 @@ static void set_fill_case(struct set_case *c, const struct set_header *h,
 		 set_str(f, n, set_col(h, "baseline")));
 }
 
-static int set_read_summary(struct set *s, char *why, size_t len)
+static int set_read_summary(struct set *s, const struct set_limits *lim,
+			    char *why, size_t len)
 {
 	struct set_header h;
-	FILE *f = set_open(s->dir, "summary.csv", &h, why, len);
-	if (!f)
+	char *rest, *line, *fields[SET_MAX_COLS];
+	char *text = set_open(s->dir, "summary.csv", lim->max_bytes,
+			      lim->max_rows, &h, &rest, why, len);
+	if (!text)
 		return -1;
-	char line[4096], *fields[SET_MAX_COLS];
-	while (fgets(line, sizeof(line), f)) {
+	while ((line = set_next_line(&rest))) {
 		size_t n = set_split(line, fields);
 		if (n < 9 ||
 		    isnan(set_num(fields, n, set_col(&h, "wall_median_s"))))
@@ -124,7 +164,7 @@ static int set_read_summary(struct set *s, char *why, size_t len)
 		memset(&s->cases[s->n], 0, sizeof(s->cases[0]));
 		set_fill_case(&s->cases[s->n++], &h, fields, n);
 	}
-	fclose(f);
+	free(text);
 	if (s->n == 0)
 		snprintf(why, len, "summary.csv has no case");
 	return s->n ? 0 : -1;
@@ -140,31 +180,82 @@ static int set_add_wall(struct set_case *c, double wall)
 	return 0;
 }
 
-static int set_read_runs(struct set *s, char *why, size_t len)
+/* The case of a run: runs.csv lists a case's runs together, so the last
+ * case found is tried first (linear time, not rows times cases). */
+static struct set_case *set_case_of_run(struct set *s, size_t *last, char **f)
+{
+	int workers = set_workers(f[2]);
+	if (!s->cases)
+		return NULL;
+	struct set_case *c = *last < s->n ? &s->cases[*last] : NULL;
+	if (c && c->workers == workers && strcmp(c->workload, f[0]) == 0 &&
+	    strcmp(c->model, f[1]) == 0)
+		return c;
+	c = (struct set_case *)set_find(s, f[0], f[1], workers);
+	if (c)
+		*last = (size_t)(c - s->cases);
+	return c;
+}
+
+static int set_read_runs(struct set *s, const struct set_limits *lim, char *why,
+			 size_t len)
 {
 	struct set_header h;
-	FILE *f = set_open(s->dir, "runs.csv", &h, why, len);
-	if (!f)
+	char *rest, *line, *fields[SET_MAX_COLS];
+	char *text =
+		set_open(s->dir, "runs.csv", lim->max_bytes,
+			 lim->max_rows * SET_RUNS_PER_ROW, &h, &rest, why, len);
+	if (!text)
 		return -1;
 	int wall_col = set_col(&h, "wall_s");
-	char line[4096], *fields[SET_MAX_COLS];
-	while (wall_col >= 0 && fgets(line, sizeof(line), f)) {
+	size_t last = 0;
+	while (wall_col >= 0 && (line = set_next_line(&rest))) {
 		size_t n = set_split(line, fields);
 		double wall = set_num(fields, n, wall_col);
 		if (n < 3 || isnan(wall))
 			continue;
-		struct set_case *c = (struct set_case *)set_find(
-			s, fields[0], fields[1], atoi(fields[2]));
+		struct set_case *c = set_case_of_run(s, &last, fields);
 		if (c && set_add_wall(c, wall) != 0)
 			break;
 	}
-	fclose(f);
+	free(text);
 	if (wall_col < 0)
 		snprintf(why, len, "runs.csv has no wall_s column");
 	return wall_col < 0 ? -1 : 0;
 }
 
 int set_load(const char *dir, struct set *s, char *why, size_t len)
+{
+	const struct set_limits lim = SET_LIMITS_DEFAULT;
+	return set_load_limited(dir, &lim, s, why, len);
+}
+
+/* meta.json: a JSON object, read within the cap. */
+static int set_read_meta(struct set *s, const struct set_limits *lim, char *why,
+			 size_t len)
+{
+	char path[4200], fwhy[128];
+	size_t n;
+	snprintf(path, sizeof(path), "%s/meta.json", s->dir);
+	char *text =
+		set_file_read(path, lim->max_bytes, &n, fwhy, sizeof(fwhy));
+	if (!text) {
+		snprintf(why, len, "meta.json %s", fwhy);
+		return -1;
+	}
+	json_error_t err;
+	s->meta = json_loadb(text, n, 0, &err);
+	free(text);
+	if (!s->meta || !json_is_object(s->meta)) {
+		snprintf(why, len, "meta.json: %s",
+			 s->meta ? "not a JSON object" : err.text);
+		return -1;
+	}
+	return 0;
+}
+
+int set_load_limited(const char *dir, const struct set_limits *lim,
+		     struct set *s, char *why, size_t len)
 {
 	memset(s, 0, sizeof(*s));
 	snprintf(s->dir, sizeof(s->dir), "%s", dir);
@@ -173,18 +264,12 @@ int set_load(const char *dir, struct set *s, char *why, size_t len)
 		s->dir[--l] = '\0';
 	const char *slash = strrchr(s->dir, '/');
 	s->name = slash ? slash + 1 : s->dir;
-	char path[4200];
-	snprintf(path, sizeof(path), "%s/meta.json", s->dir);
-	json_error_t err;
-	s->meta = json_load_file(path, 0, &err);
-	if (!s->meta || !json_is_object(s->meta)) {
-		snprintf(why, len, "meta.json: %s",
-			 s->meta ? "not a JSON object" : err.text);
+	if (set_read_meta(s, lim, why, len) != 0) {
 		set_free(s);
 		return -1;
 	}
-	if (set_read_summary(s, why, len) != 0 ||
-	    set_read_runs(s, why, len) != 0) {
+	if (set_read_summary(s, lim, why, len) != 0 ||
+	    set_read_runs(s, lim, why, len) != 0) {
 		set_free(s);
 		return -1;
 	}
@@ -197,8 +282,10 @@ void set_free(struct set *s)
 		free(s->cases[i].walls);
 	free(s->cases);
 	json_decref(s->meta);
+	json_decref(s->lesson);
 	s->cases = NULL;
 	s->meta = NULL;
+	s->lesson = NULL;
 	s->n = 0;
 }
 
@@ -226,10 +313,16 @@ const char *set_meta(const struct set *s, const char *section, const char *key,
 		json_t *item;
 		json_array_foreach(v, i, item)
 		{
-			char *t = json_dumps(item, JSON_ENCODE_ANY);
+			/* a container is not written out: a student's 8 MB
+			 * object would be, for every cell that asks */
+			char *t = json_is_object(item) || json_is_array(item)
+					  ? NULL
+					  : json_dumps(item, JSON_ENCODE_ANY);
 			const char *text = json_is_string(item)
 						   ? json_string_value(item)
-						   : t;
+					   : json_is_object(item) ? "{...}"
+					   : json_is_array(item)  ? "[...]"
+								  : t;
 			used += (size_t)snprintf(buf + used, len - used, "%s%s",
 						 i ? ", " : "",
 						 text ? text : "");
@@ -237,6 +330,8 @@ const char *set_meta(const struct set *s, const char *section, const char *key,
 			if (used >= len)
 				break;
 		}
+	} else if (json_is_object(v)) {
+		snprintf(buf, len, "{...}");
 	} else if (v && !json_is_null(v)) {
 		char *t = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
 		snprintf(buf, len, "%s", t ? t : "");

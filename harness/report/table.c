@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "harness/cli/cli.h"
+#include "harness/cli/term.h"
 
 /* A value or "-" when there is none, right-aligned in width. */
 static void table_num(char *buf, size_t len, double v, const char *fmt)
@@ -193,9 +194,10 @@ static void table_notes(const struct sweep *s)
 		const struct run_record *r = &s->records[i];
 		if ((r->rep != 0 && !r->m.timed_out) || !r->m.stats.note[0])
 			continue;
-		printf("note: %s %s C=%d: %s\n", r->model->name,
-		       task_type_name(s->groups[r->group].workload), r->workers,
-		       r->m.stats.note);
+		/* the note may quote the program: made safe (term.h) */
+		term_line(stdout, "note: %s %s C=%d: %s", r->model->name,
+			  task_type_name(s->groups[r->group].workload),
+			  r->workers, r->m.stats.note);
 	}
 }
 
@@ -206,12 +208,13 @@ static void table_wrong(const struct sweep *s)
 		const struct run_record *r = &s->records[i];
 		if (verify_ok(&r->verify))
 			continue;
-		printf("WRONG: %s %s C=%d rep %d: %zu wrong, %zu crashed\n",
-		       r->model->name,
+		printf("%s: %s %s C=%d rep %d: %s%zu wrong, %zu crashed\n",
+		       r->verify.stopped ? "FAILED" : "WRONG", r->model->name,
 		       task_type_name(s->groups[r->group].workload), r->workers,
-		       r->rep + 1, r->verify.wrong, r->verify.crashed);
-		for (size_t l = 0; l < r->verify.n_lines; l++)
-			printf("    %s\n", r->verify.lines[l]);
+		       r->rep + 1, r->verify.stopped ? "stopped, " : "",
+		       r->verify.wrong, r->verify.crashed);
+		for (size_t l = 0; l < r->verify.n_lines; l++) /* may quote */
+			term_line(stdout, "    %s", r->verify.lines[l]);
 	}
 }
 

@@ -112,9 +112,11 @@ static void pass_watchdog_waits(struct run_record *r, const struct batch *b)
 	}
 }
 
-/* The watchdog killed run r: say so now and in the table's notes; its
- * unfinished tasks are the model's failure, not timing noise, so the run
- * does not verify and concur exits 1. The sweep goes on. */
+/* The watchdog killed run r: say so now and in the table's notes. A run
+ * that had to be stopped is a failed run whatever its tasks gave (all of
+ * them may be done: the model never returned); its unfinished tasks are
+ * the model's failure, not timing noise. It does not verify and concur
+ * exits 1. The sweep goes on. */
 static void pass_watchdog_fired(struct sweep *s, struct run_record *r,
 				const struct batch *b)
 {
@@ -129,15 +131,24 @@ static void pass_watchdog_fired(struct sweep *s, struct run_record *r,
 	r->verify.wrong += move;
 	if (r->verify.wrong + r->verify.crashed < unfinished)
 		r->verify.wrong = unfinished - r->verify.crashed;
+	r->verify.stopped = true;
 	/* The first lines: what the stopped workers were waiting for. */
 	r->verify.n_lines = 0;
 	pass_watchdog_waits(r, b);
-	if (r->verify.n_lines < VERIFY_MAX_LINES)
-		snprintf(r->verify.lines[r->verify.n_lines++],
-			 sizeof(r->verify.lines[0]),
+	char *line = r->verify.n_lines < VERIFY_MAX_LINES
+			     ? r->verify.lines[r->verify.n_lines++]
+			     : NULL;
+	if (line && unfinished)
+		snprintf(line, sizeof(r->verify.lines[0]),
 			 "%zu tasks unfinished when the watchdog stopped the "
 			 "run",
 			 unfinished);
+	else if (line) /* exercise 1's consumers that miss the close */
+		snprintf(line, sizeof(r->verify.lines[0]),
+			 "all %zu tasks done, but the model never returned: "
+			 "was a worker left waiting for work that never "
+			 "comes (nobody woken to see the end)?",
+			 b->n);
 	snprintf(r->m.stats.note, sizeof(r->m.stats.note),
 		 "stopped by the watchdog after %.1f s (run %d); set the "
 		 "limit with --model-timeout",

@@ -7,12 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Rewrites ".../delay/MS..." to ".../delay/0..." when MS < timeout_ms. */
-static void verify_shorten_delay(const char *url, long timeout_ms, char *out,
-				 size_t len)
+/* Rewrites ".../delay/MS..." to ".../delay/0..." in place when MS <
+ * timeout_ms (the URL only gets shorter). */
+static void verify_shorten_delay(char *url, long timeout_ms)
 {
-	snprintf(out, len, "%s", url);
-	char *d = strstr(out, "/delay/");
+	char *d = strstr(url, "/delay/");
 	if (!d)
 		return;
 	char *digits = d + strlen("/delay/");
@@ -29,18 +28,21 @@ struct batch *verify_reference_batch(const struct batch *b, long timeout_ms)
 	struct batch *ref = batch_new(b->n);
 	if (!ref)
 		return NULL;
-	char url[4096];
 	for (size_t i = 0; i < b->n; i++) {
 		ref->tasks[i] = b->tasks[i];
 		ref->tasks[i].url = NULL;
 		if (!b->tasks[i].url)
 			continue;
-		verify_shorten_delay(b->tasks[i].url, timeout_ms, url,
-				     sizeof(url));
-		if (batch_set_url(ref, i, url) != 0) {
+		/* a copy of any length: --url-file lines may be long */
+		char *url = strdup(b->tasks[i].url);
+		if (url)
+			verify_shorten_delay(url, timeout_ms);
+		if (!url || batch_set_url(ref, i, url) != 0) {
+			free(url);
 			batch_free(ref);
 			return NULL;
 		}
+		free(url);
 	}
 	return ref;
 }
@@ -139,8 +141,7 @@ void verify_results(const struct batch *ref, const struct batch *got,
 
 void verify_model_hung(struct verify_report *rep, const char *why)
 {
-	if (rep->timing == 0)
-		return; /* nothing passed for timing */
+	rep->stopped = true;
 	rep->wrong += rep->timing;
 	rep->timing = 0;
 	if (rep->n_lines < VERIFY_MAX_LINES)

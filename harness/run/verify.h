@@ -18,6 +18,7 @@
 #ifndef CONCUR_VERIFY_H
 #define CONCUR_VERIFY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -36,6 +37,9 @@ struct verify_report {
 	int64_t lost;	  /* shared: increments the counter lost (the
 			     reference's total minus this run's; negative
 			     when counted twice); 0 otherwise */
+	bool stopped;	  /* the run had to be stopped (the watchdog, a
+			     program killed at its time limit): a failed
+			     run whatever its tasks gave */
 };
 
 /* A copy of b for the reference run: same tasks, delays under timeout_ms
@@ -46,14 +50,15 @@ struct batch *verify_reference_batch(const struct batch *b, long timeout_ms);
 void verify_results(const struct batch *ref, const struct batch *got,
 		    struct verify_report *rep);
 
-/* The model itself hung (a program killed at its time limit): the tasks
- * it left as timeouts are wrong, not timing; why is said as a line. */
+/* The model itself hung (a program killed at its time limit): the run is
+ * stopped, the tasks it left as timeouts are wrong, not timing; why is
+ * said as a line. */
 void verify_model_hung(struct verify_report *rep, const char *why);
 
-/* Is the report clean (nothing wrong, nothing crashed)? */
+/* Is the report clean (nothing wrong, nothing crashed, not stopped)? */
 static inline int verify_ok(const struct verify_report *rep)
 {
-	return rep->wrong == 0 && rep->crashed == 0;
+	return rep->wrong == 0 && rep->crashed == 0 && !rep->stopped;
 }
 
 #endif

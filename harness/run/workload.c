@@ -27,25 +27,38 @@ static int url_is_valid(const char *url)
 	return ok;
 }
 
-/* The longest line of a URL file, newline excluded: a URL must fit the
- * 4096-byte buffer workload_build writes it into. */
-#define URL_LINE_MAX 4095
+/* The longest line of a URL file, newline excluded. libcurl takes URLs
+ * of up to 8 MB; browsers and servers stop far below (a request head
+ * over a few kilobytes is refused by most): 1 MiB fits every real URL
+ * with room to spare, and ends /dev/zero quickly. */
+#define URL_LINE_MAX (1L << 20)
 
-/* Reads one line, newline excluded, into buf (URL_LINE_MAX + 1 bytes).
- * Returns its length, -1 at end of file, or -2 when it is longer than
- * URL_LINE_MAX (reading stops there: /dev/zero has no end of line). */
-static long url_read_line(FILE *f, char *buf)
+/* Reads one line, newline excluded, into *buf (grown as needed, *cap
+ * bytes). Returns its length, -1 at end of file, -2 when it is longer
+ * than URL_LINE_MAX (reading stops there: /dev/zero has no end of line),
+ * or -3 when out of memory. */
+static long url_read_line(FILE *f, char **buf, size_t *cap)
 {
 	size_t n = 0;
 	int c;
 	while ((c = getc(f)) != EOF && c != '\n') {
-		if (n == URL_LINE_MAX)
+		if (n == (size_t)URL_LINE_MAX)
 			return -2;
-		buf[n++] = (char)c;
+		if (n + 1 >= *cap) {
+			size_t grown_cap = *cap ? *cap * 2 : 256;
+			char *grown = realloc(*buf, grown_cap);
+			if (!grown)
+				return -3;
+			*buf = grown;
+			*cap = grown_cap;
+		}
+		(*buf)[n++] = (char)c;
 	}
 	if (c == EOF && n == 0)
 		return -1;
-	buf[n] = '\0';
+	if (!*buf && !(*buf = malloc(*cap = 1)))
+		return -3;
+	(*buf)[n] = '\0';
 	return (long)n;
 }
 
@@ -102,15 +115,19 @@ int url_file_read(const char *path, struct url_list *out)
 		cli_error("--url-file: cannot read '%s'", path);
 		return -1;
 	}
-	char buf[URL_LINE_MAX + 1], shown[256];
+	char *buf = NULL, shown[256];
+	size_t cap = 0;
 	int lineno = 0, rc = 0;
 	long len;
-	while (rc == 0 && (len = url_read_line(f, buf)) != -1) {
+	while (rc == 0 && (len = url_read_line(f, &buf, &cap)) != -1) {
 		lineno++;
-		if (len == -2) {
-			cli_error("--url-file: %s:%d: the line is longer than "
-				  "%d bytes",
-				  path, lineno, URL_LINE_MAX);
+		if (len == -2 || len == -3) {
+			cli_error(len == -2 ? "--url-file: %s:%d: the line is "
+					      "longer than 1 MiB (a URL list "
+					      "holds one URL a line)"
+					    : "--url-file: %s:%d: out of "
+					      "memory",
+				  path, lineno);
 			rc = -1;
 			break;
 		}
@@ -136,6 +153,7 @@ int url_file_read(const char *path, struct url_list *out)
 		}
 	}
 	fclose(f);
+	free(buf);
 	if (rc == 0 && out->n == 0) {
 		cli_error("--url-file: '%s' has no URLs", path);
 		rc = -1;
@@ -153,14 +171,10 @@ void url_list_free(struct url_list *list)
 	memset(list, 0, sizeof(*list));
 }
 
-/* The URL of task i, with its delay. */
-static int workload_url(const struct workload_spec *s, size_t i, long delay_ms,
-			char *buf, size_t len)
+/* The embedded server's URL of a task with this delay. */
+static int workload_url(const struct workload_spec *s, long delay_ms, char *buf,
+			size_t len)
 {
-	if (!s->base_url) {
-		snprintf(buf, len, "%s", s->urls->urls[i % s->urls->n]);
-		return 0;
-	}
 	int n = snprintf(buf, len, "%s/delay/%ld?bytes=%ld", s->base_url,
 			 delay_ms, s->bytes);
 	return (n < 0 || (size_t)n >= len) ? -1 : 0;
@@ -250,8 +264,14 @@ struct batch *workload_build(const struct workload_spec *spec)
 					     SHARED_INCREMENTS_PER_UNIT);
 		if (!task_fetches(t))
 			continue;
-		if (workload_url(spec, i, delay[i], url, sizeof(url)) != 0 ||
-		    batch_set_url(b, i, url) != 0)
+		if (!spec->base_url) { /* --url-file: lines of any length */
+			if (batch_set_url(
+				    b, i,
+				    spec->urls->urls[i % spec->urls->n]) != 0)
+				goto fail;
+		} else if (workload_url(spec, delay[i], url, sizeof(url)) !=
+				   0 ||
+			   batch_set_url(b, i, url) != 0)
 			goto fail;
 	}
 	free(work);

@@ -187,6 +187,16 @@ void route_plan(const char *target, size_t len, struct route_plan *p)
 	    route_query(p, target + u.field_data[UF_QUERY].off,
 			u.field_data[UF_QUERY].len) != 0)
 		return;
+	if (p->fault == FAULT_DRIP &&
+	    p->body_n * p->drip_ms + p->delay_ms > ROUTE_DELAY_MAX_MS) {
+		char msg[ROUTE_MESSAGE_MAX];
+		snprintf(msg, sizeof(msg),
+			 "drip: N x ms must be at most %u ms in all, as "
+			 "/delay's",
+			 ROUTE_DELAY_MAX_MS);
+		route_error(p, 400, msg);
+		return;
+	}
 	if (p->fault == FAULT_TRUNCATE && p->body_n == 0) {
 		route_error(p, 400,
 			    "truncate needs N >= 1 (N/2 bytes are sent)");

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "tests/support/files.h"
 #include "tests/support/runner.h"
@@ -177,6 +178,52 @@ START_TEST(fd_limit_is_named_once)
 }
 END_TEST
 
+/* ---- A full disk: meta.json still says "partial" (issue 25 item 7) ----- */
+
+/* In a mount namespace of its own, a 1 MiB tmpfs: the run starts there,
+ * then, once its meta.json says "running", the disk is filled by another
+ * file, so that every write of the run after that point fails. The script
+ * prints the last meta.json. Skipped where mounting is not allowed. */
+static const char full_disk_script[] =
+	"set -u; mnt=%s/mnt; mkdir -p $mnt; "
+	"mount -t tmpfs -o size=1m tmpfs $mnt || exit 77; "
+	"%s run --models sequential,threads --workloads compute --tasks 4 "
+	"--work 40 --workers 2 --repeat 3 --no-plot --out $mnt/r "
+	">%s/run.out 2>&1 & pid=$!; "
+	"i=0; until grep -qs running $mnt/r/*/meta.json || [ $i -gt 500 ]; "
+	"do sleep 0.01; i=$((i+1)); done; "
+	"dd if=/dev/zero of=$mnt/fill bs=4k 2>/dev/null; "
+	"wait $pid; echo exit=$?; cat $mnt/r/*/meta.json";
+
+START_TEST(full_disk_leaves_meta_partial_with_the_reason)
+{
+	static char out[65536];
+	files_tmp_dir(tmp_dir, sizeof(tmp_dir), "hard");
+	char script[2048], cmd[2304];
+	snprintf(script, sizeof(script), full_disk_script, tmp_dir,
+		 support_bin(), tmp_dir);
+	snprintf(cmd, sizeof(cmd),
+		 "unshare -m --propagation private sh -c '%s'", script);
+	FILE *p = popen(cmd, "r");
+	ck_assert_ptr_nonnull(p);
+	size_t n = fread(out, 1, sizeof(out) - 1, p);
+	out[n] = '\0';
+	int st = pclose(p);
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 77) {
+		fprintf(stderr, "test_hardening_limits: full disk: skipped "
+				"(cannot mount a tmpfs here: not root?)\n");
+		files_rm_dir(tmp_dir);
+		return;
+	}
+	ck_assert_msg(strstr(out, "exit=1"), "the run should fail: %s", out);
+	ck_assert_msg(strstr(out, "\"status\": \"partial\""),
+		      "meta.json does not say partial:\n%s", out);
+	ck_assert_msg(strstr(out, "No space left on device"),
+		      "meta.json does not say why:\n%s", out);
+	files_rm_dir(tmp_dir);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("hardening_limits");
@@ -191,5 +238,7 @@ Suite *test_suite(void)
 	tcase_add_loop_test(hung, hung_model_fails_the_run, 0, 2);
 	TCase *fds = runner_tcase(s, "fds", 120);
 	tcase_add_loop_test(fds, fd_limit_is_named_once, 0, 2);
+	TCase *disk = runner_tcase(s, "disk", 60);
+	tcase_add_test(disk, full_disk_leaves_meta_partial_with_the_reason);
 	return s;
 }

@@ -163,6 +163,46 @@ START_TEST(concur_run_stops_a_hung_model_and_goes_on)
 }
 END_TEST
 
+/* Exercise 1's answer with consumers that wait while the queue is empty,
+ * closed or not (tests/e2e/fixtures/consumer-misses-close.sed): every task
+ * is done, then the model never returns. A run the watchdog had to stop
+ * is a failed run: FAILED in the table, `verified` no and `stopped` yes
+ * in runs.csv, exit 1, and the note says the tasks were done. */
+START_TEST(a_model_that_never_returns_fails_though_its_tasks_are_done)
+{
+	const char *build = getenv("BUILD");
+	char bin[512], dir[] = "/tmp/concur-wd-out-XXXXXX";
+	snprintf(bin, sizeof(bin), "%s/fixtures/consumer-misses-close/concur",
+		 build && build[0] ? build : "build");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	char args[1024], out[16384], err[8192];
+	snprintf(args, sizeof(args),
+		 "run --models solution --workloads compute --tasks 8 "
+		 "--workers 2 --repeat 1 --model-timeout 2 --no-plot --out %s",
+		 dir);
+	int rc = support_run_bin(bin, args, out, sizeof(out), err, sizeof(err));
+	ck_assert_msg(rc == 1, "exit %d (make fixtures?)\n%s\n%s", rc, out,
+		      err);
+	ck_assert_msg(strstr(out, "FAILED: solution compute C=2 rep 1: "
+				  "stopped"),
+		      "%s", out);
+	ck_assert_msg(strstr(out, "all 8 tasks done, but the model never "
+				  "returned"),
+		      "%s", out);
+	const char *row = support_table_row(out, "solution");
+	ck_assert_msg(row && strstr(row, " NO"), "the table says ok: %s", out);
+	char cmd[8400];
+	snprintf(cmd, sizeof(cmd),
+		 "grep -q '^compute,solution,2,.*,no,.*,yes$' "
+		 "%s/latest/runs.csv",
+		 dir);
+	ck_assert_msg(system(cmd) == 0, "runs.csv: not verified=no, "
+					"stopped=yes");
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("watchdog");
@@ -171,5 +211,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, a_deadlocked_model_is_killed_and_its_tasks_recorded);
 	tcase_add_test(tc, a_run_without_limit_is_not_stopped);
 	tcase_add_test(tc, concur_run_stops_a_hung_model_and_goes_on);
+	tcase_add_test(
+		tc, a_model_that_never_returns_fails_though_its_tasks_are_done);
 	return s;
 }

@@ -154,6 +154,10 @@ START_TEST(values_past_the_limits_are_400_with_a_message)
 		{"/status/99", "status must be an integer 200..599"},
 		{"/status/600", "status must be"},
 		{"/drip/3?ms=70000", "ms must be"},
+		{"/drip/67108864?ms=60000",
+		 "drip: N x ms must be at most 60000"},
+		{"/drip/601", "drip: N x ms must be at most 60000"},
+		{"/drip/2?ms=20000&delay=30000", "drip: N x ms must be"},
 		{"/truncate/0", "truncate needs N >= 1"},
 		{"/bytes/1?colour=red&status=x", "status must be"},
 	};
