@@ -58,7 +58,7 @@ TEST_SUPPORT := $(filter-out $(TEST_RUNNER),\
 TEST_SRCS := $(wildcard tests/*/test_*.c)
 TEST_BINS := $(addprefix $(BUILD)/tests/,$(basename $(notdir $(TEST_SRCS))))
 TESTS     ?= $(notdir $(TEST_BINS))
-SLOW_TESTS := test_conformance test_grade test_lessons test_tutorial \
+SLOW_TESTS := test_conformance test_grade test_grade_hostile test_lessons test_tutorial \
 	test_first_contact test_baseline test_lesson_judge test_hardening_signals
 
 # The teacher's build: concur with the exercises' answers registered (as
@@ -84,7 +84,8 @@ DEV_PACKAGES := $(shell sed 's/\#.*//' .ci/packages-dev)
 	format format-check lint help fuzz soak check-deps check-model teacher \
 	fixtures
 
-all: $(BIN) $(MPI_IF) $(BUILD)/concur-grade $(BUILD)/concur-host
+all: $(BIN) $(MPI_IF) $(BUILD)/concur-grade $(BUILD)/concur-host \
+	$(BUILD)/concur-host-ref
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -144,6 +145,14 @@ $(TEACHER)/concur-grade: $(MAIN_OBJ) $(GRADER_OBJS) $(TEACHER)/grader/models/reg
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/concur-host: $(HOST_OBJ) $(TEST_SUPPORT) $(LIB_OBJS)
+	$(LINK_TEST)
+# The host the speed check's baseline (threads) runs in: no student code.
+$(BUILD)/concur-host-ref: $(HOST_OBJ) $(TEST_SUPPORT) $(GRADER_OBJS) \
+	  $(BUILD)/grader/models/registry.o
+	$(LINK_TEST)
+$(TEACHER)/concur-host-ref: $(HOST_OBJ) $(TEST_SUPPORT) $(GRADER_OBJS) \
+	  $(TEACHER)/grader/models/registry.o
+	@mkdir -p $(dir $@)
 	$(LINK_TEST)
 $(TEACHER)/concur-host: $(HOST_OBJ) $(TEST_SUPPORT) $(TEACHER_OBJS)
 	@mkdir -p $(dir $@)
@@ -221,6 +230,7 @@ endef
 
 ## make test: build and run every test (one Check suite per tests/*/test_*.c).
 test: $(BIN) $(MPI_IF) $(BUILD)/concur-grade $(BUILD)/concur-host \
+	$(BUILD)/concur-host-ref \
 	$(TEST_BINS) teacher fixtures
 	@CONCUR_BIN=$(BIN) BUILD=$(BUILD) tests/run-tests.sh $(addprefix $(BUILD)/tests/,$(TESTS))
 
@@ -267,7 +277,8 @@ check-model:
 	  exit 2;; esac
 	@$(MAKE) --no-print-directory $(if $(SANITIZE),BUILD=$(CM_BUILD) \
 	  SAN=$(CM_SAN_$(SANITIZE)) CFLAGS="-O1 -g") \
-	  $(CM_DIR)/concur-grade $(CM_DIR)/concur-host >/dev/null
+	  $(CM_DIR)/concur-grade $(CM_DIR)/concur-host \
+	  $(CM_DIR)/concur-host-ref >/dev/null
 	@$(CM_DIR)/concur-grade grade "$(MODEL)" $(if $(SANITIZE),--sanitize $(SANITIZE)) \
 	  --host $(CM_DIR)/concur-host $(if $(GRADE_OUT),--out $(GRADE_OUT)) \
 	  $(if $(STUDENT),--student "$(STUDENT)")
@@ -276,7 +287,8 @@ check-model:
 ##   answers (models `solution` and `tally_solution`); `make check-model
 ##   MODEL=solution` uses it.
 teacher: $(TEACHER)/concur $(TEACHER)/tests/test_conformance \
-	$(TEACHER)/concur-grade $(TEACHER)/concur-host
+	$(TEACHER)/concur-grade $(TEACHER)/concur-host \
+	$(TEACHER)/concur-host-ref
 
 ## make fixtures: the exercises' answers with each classic bug patched in
 ##   ($(BUILD)/fixtures/BUG/), which the grading tests must fail.

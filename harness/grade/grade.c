@@ -236,6 +236,20 @@ static int grade_paths(struct grade *g, const char *out)
 	return 0;
 }
 
+/* The hosts beside a grader built with ASan or TSan were built with it
+ * too (one build directory): no address-space limit for them, whose
+ * shadow memory needs terabytes of it, even without --sanitize. */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define GRADE_BUILT_SANITIZED true
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define GRADE_BUILT_SANITIZED true
+#endif
+#endif
+#ifndef GRADE_BUILT_SANITIZED
+#define GRADE_BUILT_SANITIZED false
+#endif
+
 /* The grader's server and the hosts' directory; 0, or -1 after a line. */
 static int grade_start(struct grade *g, const char *bin, pid_t *server)
 {
@@ -243,10 +257,23 @@ static int grade_start(struct grade *g, const char *bin, pid_t *server)
 	 * soak takes half a second; Python models compute slowly. */
 	const char *mult = getenv("CK_TIMEOUT_MULTIPLIER");
 	double limit = (g->sanitize ? 120 : 60) * (mult ? atof(mult) : 1);
-	if (grade_host_open(&g->host, bin, g->sanitize != NULL,
-			    limit > 0 ? limit : 60) != 0) {
+	bool sanitized = g->sanitize != NULL || GRADE_BUILT_SANITIZED;
+	if (grade_host_open(&g->host, bin, sanitized, limit > 0 ? limit : 60) !=
+	    0) {
 		cli_error("grade: cannot run the host '%s' (build it: make %s)",
 			  bin, bin);
+		return -1;
+	}
+	/* The speed check's baseline runs in a host without student code:
+	 * a student's constructor cannot slow threads down to look fast. */
+	char ref[4096];
+	grade_beside("concur-host-ref", ref, sizeof(ref));
+	if (grade_host_open(&g->ref, ref, sanitized, limit > 0 ? limit : 60) !=
+	    0) {
+		cli_error("grade: cannot run the reference host '%s' (build "
+			  "it: make %s)",
+			  ref, ref);
+		grade_host_close(&g->host, NULL);
 		return -1;
 	}
 	fetch_global_init();
@@ -255,6 +282,7 @@ static int grade_start(struct grade *g, const char *bin, pid_t *server)
 	if (server_spawn(&so, server, g->base, sizeof(g->base)) != 0) {
 		cli_error("grade: the grader's server did not start");
 		grade_host_close(&g->host, NULL);
+		grade_host_close(&g->ref, NULL);
 		return -1;
 	}
 	return 0;
@@ -291,6 +319,7 @@ int grade_main(int argc, char **argv)
 	/* Every host has ended: its log and the grade are the grader's. */
 	snprintf(log, sizeof(log), "%s/conformance.log", g.dir);
 	grade_host_close(&g.host, log);
+	grade_host_close(&g.ref, NULL);
 	grade_hint(&g);
 	grade_print(&g);
 	if (grade_write(&g, clock_now() - t0) != 0)

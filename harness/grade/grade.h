@@ -42,6 +42,9 @@ struct grade_test {
 struct grade {
 	const struct model *model;
 	struct grade_host host; /* where the model runs: concur-host */
+	struct grade_host ref;	/* where the threads baseline of the speed
+				   check runs: concur-host-ref, built
+				   without student code */
 	char base[256];		/* the grader's server (reference) */
 	const char *sanitize;	/* "thread", "address", ... or NULL */
 	const char *student;	/* who, for the grade file (or NULL) */

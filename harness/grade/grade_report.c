@@ -103,7 +103,10 @@ static double grade_timed_run(struct grade *g, const char *model,
 					 own is its code */
 	struct host_report rep;
 	why[0] = '\0';
-	if (grade_host_run(&g->host, model, NULL, b, &o, g->base, &rep) != 0)
+	/* threads, the baseline, runs in the reference host. */
+	const struct grade_host *h =
+		strcmp(model, g->model->name) ? &g->ref : &g->host;
+	if (grade_host_run(h, model, NULL, b, &o, g->base, &rep) != 0)
 		snprintf(why, len, "the host could not start: %s", rep.why);
 	else if (rep.probe[0])
 		snprintf(why, len, "%s", rep.probe);
