@@ -58,7 +58,7 @@ TEST_SUPPORT := $(filter-out $(TEST_RUNNER),\
 TEST_SRCS := $(wildcard tests/*/test_*.c)
 TEST_BINS := $(addprefix $(BUILD)/tests/,$(basename $(notdir $(TEST_SRCS))))
 TESTS     ?= $(notdir $(TEST_BINS))
-SLOW_TESTS := test_conformance test_grade test_lessons test_tutorial \
+SLOW_TESTS := test_conformance test_grade test_grade_hostile test_lessons test_tutorial \
 	test_first_contact test_baseline test_lesson_judge test_hardening_signals
 
 # The teacher's build: concur with the exercises' answers registered (as
@@ -68,6 +68,15 @@ TEACHER      := $(BUILD)/teacher
 TEACHER_OBJS := $(filter-out $(BUILD)/models/registry.o,$(LIB_OBJS)) \
 	$(TEACHER)/models/registry.o $(ANSWER_SRCS:%.c=$(BUILD)/%.o)
 
+# The grader (make check-model): concur with no student code in it
+# (models/registry.c compiled with -DCONCUR_GRADER: the exercises by name,
+# without their code), and the host a student's model runs in, contained,
+# while it is graded: the model with the conformance suite's probes
+# (tests/conformance/host.c, linked like a test binary).
+EXERCISE_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard models/exercises/*.c))
+GRADER_OBJS   := $(filter-out $(BUILD)/models/registry.o $(EXERCISE_OBJS),$(LIB_OBJS))
+HOST_OBJ      := $(BUILD)/tests/conformance/host.o
+
 DEB_PACKAGES := $(shell sed 's/\#.*//' .ci/packages)
 DEV_PACKAGES := $(shell sed 's/\#.*//' .ci/packages-dev)
 
@@ -75,7 +84,8 @@ DEV_PACKAGES := $(shell sed 's/\#.*//' .ci/packages-dev)
 	format format-check lint help fuzz soak check-deps check-model teacher \
 	fixtures
 
-all: $(BIN) $(MPI_IF)
+all: $(BIN) $(MPI_IF) $(BUILD)/concur-grade $(BUILD)/concur-host \
+	$(BUILD)/concur-host-ref
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -122,6 +132,32 @@ $(TEACHER)/tests/test_conformance: $(BUILD)/tests/conformance/test_conformance.o
 	@mkdir -p $(dir $@)
 	$(LINK_TEST)
 
+# The grader and the host, in the students' build and in the teacher's.
+$(BUILD)/grader/models/registry.o: models/registry.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -DCONCUR_GRADER $(CFLAGS) -c $< -o $@
+$(TEACHER)/grader/models/registry.o: models/registry.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -DCONCUR_GRADER -DCONCUR_TEACHER $(CFLAGS) -c $< -o $@
+$(BUILD)/concur-grade: $(MAIN_OBJ) $(GRADER_OBJS) $(BUILD)/grader/models/registry.o
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(TEACHER)/concur-grade: $(MAIN_OBJ) $(GRADER_OBJS) $(TEACHER)/grader/models/registry.o
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/concur-host: $(HOST_OBJ) $(TEST_SUPPORT) $(LIB_OBJS)
+	$(LINK_TEST)
+# The host the speed check's baseline (threads) runs in: no student code.
+$(BUILD)/concur-host-ref: $(HOST_OBJ) $(TEST_SUPPORT) $(GRADER_OBJS) \
+	  $(BUILD)/grader/models/registry.o
+	$(LINK_TEST)
+$(TEACHER)/concur-host-ref: $(HOST_OBJ) $(TEST_SUPPORT) $(GRADER_OBJS) \
+	  $(TEACHER)/grader/models/registry.o
+	@mkdir -p $(dir $@)
+	$(LINK_TEST)
+$(TEACHER)/concur-host: $(HOST_OBJ) $(TEST_SUPPORT) $(TEACHER_OBJS)
+	@mkdir -p $(dir $@)
+	$(LINK_TEST)
+
 # The exercises' classic bugs, as fixtures the grading tests must catch:
 # an answer with one bug patched in (tests/e2e/fixtures/BUG.sed; a
 # tally-BUG.sed patches tally_solution.c, any other solution.c), built as
@@ -129,7 +165,7 @@ $(TEACHER)/tests/test_conformance: $(BUILD)/tests/conformance/test_conformance.o
 FIXTURES    := $(basename $(notdir $(wildcard tests/e2e/fixtures/*.sed)))
 FIXTURE_DIR := $(BUILD)/fixtures
 FIXTURE_BINS := $(foreach f,$(FIXTURES),$(FIXTURE_DIR)/$(f)/concur \
-	$(FIXTURE_DIR)/$(f)/tests/test_conformance)
+	$(FIXTURE_DIR)/$(f)/concur-host)
 fixture_answer = $(if $(filter tally-%,$(1)),$(TALLY_SOLUTION_SRC),$(SOLUTION_SRC))
 # Everything of the teacher's build but the answer the fixture patches.
 fixture_objs = $(filter-out $(patsubst %.c,$(BUILD)/%.o,$(call fixture_answer,$(1))),$(TEACHER_OBJS))
@@ -142,9 +178,8 @@ $(FIXTURE_DIR)/$(1)/answer.o: $(FIXTURE_DIR)/$(1)/answer.c
 	$$(CC) $$(CPPFLAGS) $$(CFLAGS) -c $$< -o $$@
 $(FIXTURE_DIR)/$(1)/concur: $(MAIN_OBJ) $(call fixture_objs,$(1)) $(FIXTURE_DIR)/$(1)/answer.o
 	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS)
-$(FIXTURE_DIR)/$(1)/tests/test_conformance: $(BUILD)/tests/conformance/test_conformance.o \
-	  $(TEST_RUNNER) $(TEST_SUPPORT) $(call fixture_objs,$(1)) $(FIXTURE_DIR)/$(1)/answer.o
-	@mkdir -p $$(dir $$@)
+$(FIXTURE_DIR)/$(1)/concur-host: $(HOST_OBJ) $(TEST_SUPPORT) \
+	  $(call fixture_objs,$(1)) $(FIXTURE_DIR)/$(1)/answer.o
 	$$(LINK_TEST)
 endef
 $(foreach f,$(FIXTURES),$(eval $(call FIXTURE_RULES,$(f))))
@@ -194,7 +229,9 @@ define install_missing
 endef
 
 ## make test: build and run every test (one Check suite per tests/*/test_*.c).
-test: $(BIN) $(MPI_IF) $(TEST_BINS) teacher fixtures
+test: $(BIN) $(MPI_IF) $(BUILD)/concur-grade $(BUILD)/concur-host \
+	$(BUILD)/concur-host-ref \
+	$(TEST_BINS) teacher fixtures
 	@CONCUR_BIN=$(BIN) BUILD=$(BUILD) tests/run-tests.sh $(addprefix $(BUILD)/tests/,$(TESTS))
 
 ## make test-quick: the same without the slow suites (SLOW_TESTS).
@@ -240,15 +277,18 @@ check-model:
 	  exit 2;; esac
 	@$(MAKE) --no-print-directory $(if $(SANITIZE),BUILD=$(CM_BUILD) \
 	  SAN=$(CM_SAN_$(SANITIZE)) CFLAGS="-O1 -g") \
-	  $(CM_DIR)/concur $(CM_DIR)/tests/test_conformance >/dev/null
-	@$(CM_DIR)/concur grade "$(MODEL)" $(if $(SANITIZE),--sanitize $(SANITIZE)) \
-	  --conformance $(CM_DIR)/tests/test_conformance $(if $(GRADE_OUT),--out $(GRADE_OUT)) \
+	  $(CM_DIR)/concur-grade $(CM_DIR)/concur-host \
+	  $(CM_DIR)/concur-host-ref >/dev/null
+	@$(CM_DIR)/concur-grade grade "$(MODEL)" $(if $(SANITIZE),--sanitize $(SANITIZE)) \
+	  --host $(CM_DIR)/concur-host $(if $(GRADE_OUT),--out $(GRADE_OUT)) \
 	  $(if $(STUDENT),--student "$(STUDENT)")
 
 ## make teacher: build/teacher/concur, which also has the exercises'
 ##   answers (models `solution` and `tally_solution`); `make check-model
 ##   MODEL=solution` uses it.
-teacher: $(TEACHER)/concur $(TEACHER)/tests/test_conformance
+teacher: $(TEACHER)/concur $(TEACHER)/tests/test_conformance \
+	$(TEACHER)/concur-grade $(TEACHER)/concur-host \
+	$(TEACHER)/concur-host-ref
 
 ## make fixtures: the exercises' answers with each classic bug patched in
 ##   ($(BUILD)/fixtures/BUG/), which the grading tests must fail.

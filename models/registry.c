@@ -15,9 +15,35 @@ extern const struct model model_processes;
 extern const struct model model_eventloop;
 extern const struct model model_gil;
 extern const struct model model_hybrid;
+#ifdef CONCUR_GRADER
+/* The grader's build (build/concur-grade, harness/grade/grade.c): the
+ * exercises by name and flags, without their code. The grader runs a
+ * student's model only in a contained host process (concur-host,
+ * tests/conformance/host.c), never in its own, so no constructor or
+ * destructor a student writes runs in the process that grades. The flags
+ * are those of models/exercises/NAME.c. */
+const int model_registry_is_grader = 1;
+
+static int registry_not_here(struct batch *batch, const struct run_opts *opts)
+{
+	(void)batch;
+	(void)opts;
+	fprintf(stderr, "concur-grade: an exercise runs only in its host "
+			"(concur-host), never in the grader\n");
+	return -1;
+}
+
+#define EXERCISE(NAME, FLAGS)                                                  \
+	(&(const struct model){.name = (NAME),                                 \
+			       .summary = "an exercise (graded in its host)",  \
+			       .run = registry_not_here,                       \
+			       .flags = (FLAGS)})
+#else
+const int model_registry_is_grader = 0;
 extern const struct model model_student; /* the classroom exercises */
 extern const struct model model_tally;
-#ifdef CONCUR_TEACHER
+#endif
+#if defined(CONCUR_TEACHER) && !defined(CONCUR_GRADER)
 /* Their answers, in the teacher's build only (build/teacher/concur, which
  * `make teacher` and `make check-model MODEL=solution` compile with
  * -DCONCUR_TEACHER): the students' concur neither lists nor runs them. */
@@ -67,11 +93,20 @@ static const struct model *const registry[] = {
 		  "MPI: C ranks, equal blocks scattered, "
 		  "results gathered",
 		  0),
+#ifdef CONCUR_GRADER
+	EXERCISE("student", MODEL_EXERCISE | MODEL_NO_SHARED),
+	EXERCISE("tally", MODEL_EXERCISE | MODEL_SHARED_ONLY),
+#ifdef CONCUR_TEACHER
+	EXERCISE("solution", MODEL_EXERCISE | MODEL_NO_SHARED),
+	EXERCISE("tally_solution", MODEL_EXERCISE | MODEL_SHARED_ONLY),
+#endif
+#else
 	&model_student,
 	&model_tally,
 #ifdef CONCUR_TEACHER
 	&model_solution,
 	&model_tally_solution,
+#endif
 #endif
 };
 

@@ -3,27 +3,32 @@
  * grade.c - `concur grade MODEL`: checks one model the way the test suite
  * does and says, when it fails, what the mistake most likely is.
  *
- * Order of work: run tests/test_conformance with CONCUR_MODELS=MODEL (its
- * TAP log says which scenario passed; its output, kept in conformance.log,
- * holds the first difference and any sanitizer report); turn each failure
- * into a hint; if everything passed, time the model against threads
- * (grade_report.c); write results.json.
+ * It runs as build/concur-grade, which has no student code linked in (a
+ * constructor or destructor in student.c never runs in the grader). Order
+ * of work: start the grader's own server (its reference fetches from it);
+ * send each scenario to the model in a contained host (grade_check.c);
+ * turn each failure into a hint; if everything passed, time the model
+ * against threads, contained too (grade_report.c); once every process of
+ * the student's is gone, write conformance.log and results.json, each a
+ * new file renamed into place.
  */
 #include "harness/grade/grade.h"
 
-#include <fcntl.h>
+#include <errno.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "common/clock.h"
+#include "common/fetch.h"
 #include "harness/cli/cli.h"
+#include "harness/grade/grade_check.h"
 #include "harness/grade/grade_report.h"
 #include "harness/report/file_replace.h"
 #include "harness/report/result_set.h"
+#include "harness/server/serve.h"
 
 struct grade_test *grade_add(struct grade *g, const char *name, double score,
 			     double max_score, const char *output)
@@ -40,32 +45,6 @@ struct grade_test *grade_add(struct grade *g, const char *name, double score,
 	return t;
 }
 
-/* Runs the conformance binary with env NAME=VALUE pairs (NULL-ended),
- * stdout and stderr into log. Returns its exit status, or -1. */
-static int grade_exec(const char *bin, const char *const *env, const char *log)
-{
-	fflush(stdout);
-	pid_t pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		if (fd < 0)
-			_exit(127);
-		dup2(fd, STDOUT_FILENO);
-		dup2(fd, STDERR_FILENO);
-		close(fd);
-		for (size_t i = 0; env[i]; i += 2)
-			setenv(env[i], env[i + 1], 1);
-		execl(bin, bin, (char *)NULL);
-		_exit(127);
-	}
-	int status;
-	if (waitpid(pid, &status, 0) != pid)
-		return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 /* Does the file at path contain needle? */
 static bool grade_file_has(const char *path, const char *needle)
 {
@@ -78,107 +57,6 @@ static bool grade_file_has(const char *path, const char *needle)
 		found = strstr(line, needle) != NULL;
 	fclose(f);
 	return found;
-}
-
-/* The scenario names, in the order their checks run. */
-static size_t grade_scenarios(struct grade *g, char names[][128], size_t cap)
-{
-	char path[4200];
-	snprintf(path, sizeof(path), "%s/scenarios.txt", g->dir);
-	const char *env[] = {"CONCUR_LIST_SCENARIOS", "1", "CONCUR_MODELS",
-			     g->model->name, NULL};
-	if (grade_exec(g->conformance, env, path) != 0)
-		return 0;
-	FILE *f = fopen(path, "r");
-	size_t n = 0;
-	while (f && n < cap && fgets(names[n], 128, f)) {
-		names[n][strcspn(names[n], "\n")] = '\0';
-		n++;
-	}
-	if (f)
-		fclose(f);
-	unlink(path);
-	return n;
-}
-
-/* One TAP line ("ok 3 - file:tcase:test: message") into a check. */
-static void grade_tap_line(struct grade *g, const char *line, char names[][128],
-			   size_t n_names)
-{
-	bool ok = strncmp(line, "ok ", 3) == 0;
-	if (!ok && strncmp(line, "not ok ", 7) != 0)
-		return;
-	long number = strtol(line + (ok ? 3 : 7), NULL, 10);
-	const char *msg = strstr(line, " - ");
-	msg = msg ? msg + 3 : line;
-	for (int colons = 0; colons < 3 && strchr(msg, ':'); colons++)
-		msg = strchr(msg, ':') + 1;
-	while (*msg == ' ')
-		msg++;
-	char name[160];
-	if (number >= 1 && (size_t)number <= n_names)
-		snprintf(name, sizeof(name), "conformance: %s",
-			 names[number - 1]);
-	else
-		snprintf(name, sizeof(name), "conformance: check %ld", number);
-	struct grade_test *t = grade_add(g, name, ok ? 1 : 0, 1, msg);
-	t->output[strcspn(t->output, "\n")] = '\0';
-	if (ok)
-		return;
-	g->failed = true;
-	unsigned hint = hints_classify(msg);
-	/* One worker cannot race with itself: a total wrong there is the
-	 * sum, not the adding. */
-	if (hint == HINT_LOST_UPDATES && strstr(name, "one worker"))
-		hint = HINT_TALLY_SUM;
-	g->hints |= hint;
-}
-
-static void grade_log_evidence(struct grade *g, const char *log);
-
-/* Runs the suite against the model and adds one check per scenario. */
-static int grade_conformance(struct grade *g)
-{
-	char names[32][128];
-	size_t n_names = grade_scenarios(g, names, 32);
-	if (n_names == 0) {
-		cli_error("grade: cannot run the conformance suite '%s' "
-			  "(build it: make %s)",
-			  g->conformance, g->conformance);
-		return -1;
-	}
-	char tap[4200], log[4200];
-	snprintf(tap, sizeof(tap), "%s/conformance.tap", g->dir);
-	snprintf(log, sizeof(log), "%s/conformance.log", g->dir);
-	const char *mult = getenv("CK_TIMEOUT_MULTIPLIER");
-	const char *env[] = {"CONCUR_MODELS",
-			     g->model->name,
-			     "CK_TAP_LOG_FILE_NAME",
-			     tap,
-			     "CK_TIMEOUT_MULTIPLIER",
-			     mult	   ? mult
-			     : g->sanitize ? "1"
-					   : "0.25",
-			     NULL};
-	printf("conformance: %zu scenarios against %s (log: %s)\n", n_names,
-	       g->model->name, log);
-	grade_exec(g->conformance, env, log);
-	FILE *f = fopen(tap, "r");
-	char line[2048];
-	size_t before = g->n_tests;
-	while (f && fgets(line, sizeof(line), f))
-		grade_tap_line(g, line, names, n_names);
-	if (f)
-		fclose(f);
-	for (size_t i = g->n_tests - before; i < n_names; i++) {
-		char name[160];
-		snprintf(name, sizeof(name), "conformance: %s", names[i]);
-		grade_add(g, name, 0, 1, "did not run: see conformance.log");
-		g->failed = true;
-		g->hints |= HINT_CRASH;
-	}
-	grade_log_evidence(g, log);
-	return 0;
 }
 
 /* What the sanitizers (and the probes) left in the log. A TSan report
@@ -240,36 +118,38 @@ static void grade_print(const struct grade *g)
 	cli_wrap("", g->hint_text);
 }
 
-/* The conformance binary beside this program: <dir of concur>/tests/. */
-static void grade_default_bin(char *buf, size_t len)
+/* A program beside this one (concur-host, concur-grade). */
+static void grade_beside(const char *name, char *buf, size_t len)
 {
 	char self[4096];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	if (n <= 0) {
-		snprintf(buf, len, "build/tests/test_conformance");
+		snprintf(buf, len, "build/%s", name);
 		return;
 	}
 	self[n] = '\0';
-	snprintf(buf, len, "%s/tests/test_conformance", dirname(self));
+	snprintf(buf, len, "%s/%s", dirname(self), name);
 }
 
 #define GRADE_USAGE                                                            \
-	"concur grade MODEL [--out FILE] [--conformance BIN] "                 \
+	"concur grade MODEL [--out FILE] [--host BIN] "                        \
 	"[--sanitize S] [--student NAME] [--source FILE] [--quick]"
 
 static void grade_help(void)
 {
 	printf("usage: %s\n\n"
 	       "Checks one model the way the test suite does (the "
-	       "conformance\nscenarios), says what the mistake most likely "
-	       "is when one fails,\ntimes the model against threads (the "
+	       "conformance\nscenarios, each run contained in the model's "
+	       "host, each result\nchecked by the grader), says what the "
+	       "mistake most likely is when one\nfails, times the model "
+	       "against threads (the "
 	       "tally exercise: against\nthreads --sync sharded-padded), "
 	       "and writes a grade file in\nGradescope's results.json layout. "
 	       "`make check-model MODEL=name`\nbuilds and runs it.\n\n"
 	       "  --out FILE         the grade file (default "
 	       "results/check-model/MODEL/results.json)\n"
-	       "  --conformance BIN  the conformance suite (default: "
-	       "tests/test_conformance beside concur)\n"
+	       "  --host BIN         the model's host (default: "
+	       "concur-host beside concur-grade)\n"
 	       "  --sanitize S       the suite was built with sanitizer S "
 	       "(thread, address, undefined)\n"
 	       "  --student NAME     whose work (default $STUDENT, else "
@@ -294,7 +174,7 @@ static int grade_parse(int argc, char **argv, struct grade *g, const char **out,
 			*out = argv[++i];
 			if (file_replace_check_out("grade", *out) != 0)
 				return -1;
-		} else if (!strcmp(argv[i], "--conformance") && value)
+		} else if (!strcmp(argv[i], "--host") && value)
 			snprintf(bin, bin_len, "%s", argv[++i]);
 		else if (!strcmp(argv[i], "--sanitize") && value)
 			g->sanitize = argv[++i][0] ? argv[i] : NULL;
@@ -324,40 +204,122 @@ static int grade_parse(int argc, char **argv, struct grade *g, const char **out,
 	return 0;
 }
 
+/* In a build with student code, the grade is concur-grade's: this
+ * process hands over to it (exec, so nothing here runs after). */
+static int grade_hand_over(char **argv)
+{
+	char grader[4096];
+	grade_beside("concur-grade", grader, sizeof(grader));
+	argv[-1] = "concur-grade"; /* main's argv: "concur grade ..." */
+	fflush(stdout);
+	execv(grader, argv - 1);
+	cli_error("grade: cannot run the grader '%s' (%s): make %s", grader,
+		  strerror(errno), grader);
+	return EXIT_USAGE;
+}
+
+/* The grade file's path and directory. */
+static int grade_paths(struct grade *g, const char *out)
+{
+	if (out)
+		snprintf(g->out, sizeof(g->out), "%s", out);
+	else
+		snprintf(g->out, sizeof(g->out),
+			 "results/check-model/%s/results.json", g->model->name);
+	char copy[4200];
+	snprintf(copy, sizeof(copy), "%s", g->out);
+	snprintf(g->dir, sizeof(g->dir), "%s", dirname(copy));
+	if (result_set_mkdirs(g->dir) != 0) {
+		cli_error("grade: cannot create '%s'", g->dir);
+		return -1;
+	}
+	return 0;
+}
+
+/* The hosts beside a grader built with ASan or TSan were built with it
+ * too (one build directory): no address-space limit for them, whose
+ * shadow memory needs terabytes of it, even without --sanitize. */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define GRADE_BUILT_SANITIZED true
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define GRADE_BUILT_SANITIZED true
+#endif
+#endif
+#ifndef GRADE_BUILT_SANITIZED
+#define GRADE_BUILT_SANITIZED false
+#endif
+
+/* The grader's server and the hosts' directory; 0, or -1 after a line. */
+static int grade_start(struct grade *g, const char *bin, pid_t *server)
+{
+	/* A run's limit: the watchdog ends a hang in SCENARIO_HANG_S, the
+	 * soak takes half a second; Python models compute slowly. */
+	const char *mult = getenv("CK_TIMEOUT_MULTIPLIER");
+	double limit = (g->sanitize ? 120 : 60) * (mult ? atof(mult) : 1);
+	bool sanitized = g->sanitize != NULL || GRADE_BUILT_SANITIZED;
+	if (grade_host_open(&g->host, bin, sanitized, limit > 0 ? limit : 60) !=
+	    0) {
+		cli_error("grade: cannot run the host '%s' (build it: make %s)",
+			  bin, bin);
+		return -1;
+	}
+	/* The speed check's baseline runs in a host without student code:
+	 * a student's constructor cannot slow threads down to look fast. */
+	char ref[4096];
+	grade_beside("concur-host-ref", ref, sizeof(ref));
+	if (grade_host_open(&g->ref, ref, sanitized, limit > 0 ? limit : 60) !=
+	    0) {
+		cli_error("grade: cannot run the reference host '%s' (build "
+			  "it: make %s)",
+			  ref, ref);
+		grade_host_close(&g->host, NULL);
+		return -1;
+	}
+	fetch_global_init();
+	struct server_opts so = server_opts_default();
+	so.quiet = 1;
+	if (server_spawn(&so, server, g->base, sizeof(g->base)) != 0) {
+		cli_error("grade: the grader's server did not start");
+		grade_host_close(&g->host, NULL);
+		grade_host_close(&g->ref, NULL);
+		return -1;
+	}
+	return 0;
+}
+
 int grade_main(int argc, char **argv)
 {
 	static struct grade g; /* large: keep it off the stack */
 	memset(&g, 0, sizeof(g));
 	const char *out = NULL;
 	char bin[4096];
-	grade_default_bin(bin, sizeof(bin));
+	grade_beside("concur-host", bin, sizeof(bin));
 	for (int i = 1; i < argc; i++)
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			grade_help();
 			return 0;
 		}
-	if (grade_parse(argc, argv, &g, &out, bin, sizeof(bin)) != 0)
+	if (!model_registry_is_grader)
+		return grade_hand_over(argv);
+	if (grade_parse(argc, argv, &g, &out, bin, sizeof(bin)) != 0 ||
+	    grade_paths(&g, out) != 0)
 		return EXIT_USAGE;
-	g.conformance = bin;
-	if (out)
-		snprintf(g.out, sizeof(g.out), "%s", out);
-	else
-		snprintf(g.out, sizeof(g.out),
-			 "results/check-model/%s/"
-			 "results.json",
-			 g.model->name);
-	char copy[4200];
-	snprintf(copy, sizeof(copy), "%s", g.out);
-	snprintf(g.dir, sizeof(g.dir), "%s", dirname(copy));
-	if (result_set_mkdirs(g.dir) != 0) {
-		cli_error("grade: cannot create '%s'", g.dir);
+	pid_t server;
+	if (grade_start(&g, bin, &server) != 0)
 		return EXIT_USAGE;
-	}
 	double t0 = clock_now();
-	if (grade_conformance(&g) != 0)
-		return EXIT_USAGE;
+	grade_conformance(&g);
+	char log[4200];
+	snprintf(log, sizeof(log), "%s/log", g.host.dir);
+	grade_log_evidence(&g, log);
 	grade_sanitizer_verdict(&g);
 	grade_speed(&g);
+	server_stop(server);
+	/* Every host has ended: its log and the grade are the grader's. */
+	snprintf(log, sizeof(log), "%s/conformance.log", g.dir);
+	grade_host_close(&g.host, log);
+	grade_host_close(&g.ref, NULL);
 	grade_hint(&g);
 	grade_print(&g);
 	if (grade_write(&g, clock_now() - t0) != 0)

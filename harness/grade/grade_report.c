@@ -2,14 +2,15 @@
 /*
  * grade_report.c - the two halves of a grade that are not conformance: the
  * speed check (the model against the built-in threads model, on the same
- * batch, in the same run, so the ratio does not depend on whose laptop
- * ran it) and the grade file, written with jansson.
+ * batch, each run in a contained host and timed by the grader from
+ * outside, start to the last process gone, so the ratio does not depend
+ * on whose laptop ran it nor on what the model says of itself) and the
+ * grade file, written with jansson.
  */
 #include "harness/grade/grade_report.h"
 
 #include <jansson.h>
 #include <math.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,30 +20,10 @@
 
 #include "common/shared.h"
 #include "harness/cli/cli.h"
+#include "harness/grade/grade_check.h"
 #include "harness/report/file_replace.h"
-#include "harness/run/measure.h"
-#include "harness/run/run.h"
-
-/* The speed run's time limit: a model can pass the conformance suite and
- * still hang on another batch (a lost wake-up is a matter of timing). */
-#define GRADE_SPEED_LIMIT_S 120
-
-static void grade_alarm_cb(int sig)
-{
-	(void)sig;
-	measure_stop_requested = 1; /* measure_wait then stops the run */
-}
-
-/* Arms (seconds > 0) or disarms the limit. No SA_RESTART: the harness's
- * wait4 must return to see the flag. */
-static void grade_limit(unsigned seconds)
-{
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = seconds ? grade_alarm_cb : SIG_DFL;
-	sigaction(SIGALRM, &sa, NULL);
-	alarm(seconds);
-}
+#include "harness/run/stats.h"
+#include "harness/run/workload.h"
 
 /* The score of one speed ratio (threads' time / the model's): full at
  * 80% of threads' speed or better, half from 50%. */
@@ -51,16 +32,6 @@ static double grade_ratio_score(double ratio)
 	if (isnan(ratio))
 		return 0;
 	return ratio >= 0.8 ? 1.0 : ratio >= 0.5 ? 0.5 : 0.0;
-}
-
-static const struct case_summary *
-grade_case(const struct sweep *s, const char *model, enum task_type w)
-{
-	for (size_t i = 0; i < s->n_cases; i++)
-		if (s->groups[s->cases[i].group].workload == w &&
-		    strcmp(s->cases[i].model->name, model) == 0)
-			return &s->cases[i];
-	return NULL;
 }
 
 /* What the speed run measures: the pool exercise (and any model) on
@@ -85,35 +56,19 @@ static struct grade_speed_plan grade_plan(const struct grade *g)
  * the same units as C ones, so keep the compute light for them). The
  * shared batch is 3,000,000 increments a task: long enough to time a
  * padded slot (tens of ms), short enough for a mutex (seconds). */
-static void grade_speed_config(const struct grade *g,
-			       const struct grade_speed_plan *plan,
-			       struct run_config *c, char *label,
-			       size_t label_len)
+static struct batch *grade_speed_batch(const struct grade *g, enum task_type w)
 {
-	config_defaults(c);
-	c->models[0] = model_find("threads");
-	c->n_models = 1;
-	if (g->model != c->models[0])
-		c->models[c->n_models++] = g->model;
-	for (size_t i = 0; i < plan->n; i++)
-		c->workloads[i] = plan->workloads[i];
-	c->n_workloads = plan->n;
-	c->sync = SYNC_SHARDED_PADDED;
-	c->workers[0] = 4;
-	c->n_workers = 1;
-	c->tasks = g->quick ? 8 : 16;
-	c->delay_ms = 20;
-	c->work = g->model->flags & MODEL_EXTERNAL	? 1
-		  : g->model->flags & MODEL_SHARED_ONLY ? 300
-							: 4;
-	c->py_work = c->work;
-	c->repeat = g->quick ? 1 : 3;
-	c->plot = false;
-	c->quiet = true;
-	c->out_dir = g->dir;
-	snprintf(label, label_len, "speed-%s", g->model->name);
-	c->label = label;
-	c->cmdline = NULL;
+	struct workload_spec spec = {
+		.type = w,
+		.tasks = g->quick ? 8 : 16,
+		.delay_ms = 20,
+		.bytes = 1024,
+		.work = g->model->flags & MODEL_EXTERNAL      ? 1
+			: g->model->flags & MODEL_SHARED_ONLY ? 300
+							      : 4,
+		.base_url = g->base,
+	};
+	return workload_build(&spec);
 }
 
 static void grade_speed_name(const struct grade_speed_plan *plan,
@@ -123,105 +78,170 @@ static void grade_speed_name(const struct grade_speed_plan *plan,
 		 plan->against);
 }
 
-/* A slow model's evidence: how many compute tasks ran at once, next to
- * threads' figure; a slow tally: how it adds. */
-static void grade_speed_evidence(struct grade *g, enum task_type w,
-				 const struct case_summary *t,
-				 const struct case_summary *m, double ratio)
+/* How many tasks ran at once, from the times the run reported: evidence
+ * for a hint only (a time a model reports is its own claim). */
+static double grade_at_once(const struct batch *b)
 {
-	if (ratio >= 0.8)
-		return;
-	if (w == TASK_SHARED) {
-		g->hints |= HINT_SLOW_TALLY;
-		return;
+	double busy = 0, first = INFINITY, last = 0;
+	for (size_t i = 0; i < b->n; i++) {
+		const struct result *r = &b->results[i];
+		busy += r->end - r->start;
+		first = fmin(first, r->start);
+		last = fmax(last, r->end);
 	}
-	bool few = w == TASK_COMPUTE
-			   ? m->p_compute < 0.6 * t->p_compute
-			   : ratio < 0.5; /* 20 ms waits: they overlap or not */
-	if (few)
-		g->hints |= HINT_FEW_AT_ONCE;
+	return last > first ? busy / (last - first) : 0;
 }
 
-/* One workload's check: ratio and score. */
-static void grade_speed_workload(struct grade *g, const struct sweep *s,
+/* One timed run of `model` on b in a contained host: its wall time (the
+ * grader's clock), or NAN with why. */
+static double grade_timed_run(struct grade *g, const char *model,
+			      struct batch *b, char *why, size_t len)
+{
+	struct run_opts o = run_opts_default();
+	o.workers = 4;
+	o.sync = SYNC_SHARDED_PADDED; /* threads' strategy; the exercise's
+					 own is its code */
+	struct host_report rep;
+	why[0] = '\0';
+	/* threads, the baseline, runs in the reference host. */
+	const struct grade_host *h =
+		strcmp(model, g->model->name) ? &g->ref : &g->host;
+	if (grade_host_run(h, model, NULL, b, &o, g->base, &rep) != 0)
+		snprintf(why, len, "the host could not start: %s", rep.why);
+	else if (rep.probe[0])
+		snprintf(why, len, "%s", rep.probe);
+	else
+		grade_run_verdict(&rep, b->n, why, len);
+	return why[0] ? NAN : rep.run.wall_s;
+}
+
+/* The runs of one workload, threads and the model in turns; the medians
+ * into t and m. 0, or -1 with why. */
+static int grade_speed_runs(struct grade *g, enum task_type w, double *t,
+			    double *m, double *at_once, char *why, size_t len)
+{
+	size_t repeat = g->quick ? 1 : 3;
+	double tt[3], mm[3];
+	struct batch *b = grade_speed_batch(g, w);
+	int rc = b ? 0 : -1;
+	if (!b)
+		snprintf(why, len, "out of memory");
+	for (size_t k = 0; rc == 0 && k < repeat; k++) {
+		tt[k] = grade_timed_run(g, "threads", b, why, len);
+		mm[k] = isnan(tt[k]) ? NAN
+				     : grade_timed_run(g, g->model->name, b,
+						       why, len);
+		if (isnan(mm[k]))
+			rc = -1;
+	}
+	if (rc == 0) {
+		*at_once = grade_at_once(b);
+		*t = stats_spread(tt, repeat).median;
+		*m = stats_spread(mm, repeat).median;
+	}
+	batch_free(b);
+	return rc;
+}
+
+/* One workload's check: ratio and score, and a slow model's evidence. */
+static void grade_speed_workload(struct grade *g,
 				 const struct grade_speed_plan *plan,
 				 enum task_type w)
 {
-	const struct case_summary *t = grade_case(s, "threads", w);
-	const struct case_summary *m = grade_case(s, g->model->name, w);
-	char name[96], out[512];
+	char name[96], out[512], why[512];
+	double t, m, at_once;
 	grade_speed_name(plan, w, name, sizeof(name));
-	if (!t || !m) {
-		grade_add(g, name, 0, 1, "not measured");
+	if (grade_speed_runs(g, w, &t, &m, &at_once, why, sizeof(why)) != 0) {
+		grade_add(g, name, 0, 1, why);
+		g->failed = true;
+		g->hints |= hints_classify(why);
 		return;
 	}
-	double ratio = t->wall.median / m->wall.median;
-	int used = snprintf(out, sizeof(out),
-			    "speed ratio %.2f (threads %.4f s / %s %.4f s, "
-			    "median of %zu; 1.00 = as fast as threads; full "
-			    "score from 0.80)",
-			    ratio, t->wall.median, g->model->name,
-			    m->wall.median, m->wall.n);
-	if (w == TASK_COMPUTE && used > 0 && (size_t)used < sizeof(out))
-		snprintf(out + used, sizeof(out) - (size_t)used,
-			 "; compute tasks at once: %.1f (threads %.1f)",
-			 m->p_compute, t->p_compute);
+	double ratio = t / m;
+	snprintf(out, sizeof(out),
+		 "speed ratio %.2f (threads %.4f s / %s %.4f s, timed by the "
+		 "grader; 1.00 = as fast as threads; full score from 0.80); "
+		 "tasks at once: %.1f",
+		 ratio, t, g->model->name, m, at_once);
 	grade_add(g, name, grade_ratio_score(ratio), 1, out);
-	grade_speed_evidence(g, w, t, m, ratio);
 	printf("  %s: %s\n", name, out);
-}
-
-/* Every check of the plan, scored 0 with why. */
-static void grade_speed_missing(struct grade *g,
-				const struct grade_speed_plan *plan,
-				const char *why)
-{
-	for (size_t i = 0; i < plan->n; i++) {
-		char name[96];
-		grade_speed_name(plan, plan->workloads[i], name, sizeof(name));
-		grade_add(g, name, 0, 1, why);
-	}
+	if (ratio >= 0.8)
+		return;
+	if (w == TASK_SHARED)
+		g->hints |= HINT_SLOW_TALLY;
+	else if (w == TASK_COMPUTE ? at_once < 0.6 * 4 : ratio < 0.5)
+		g->hints |= HINT_FEW_AT_ONCE;
 }
 
 void grade_speed(struct grade *g)
 {
 	struct grade_speed_plan plan = grade_plan(g);
-	if (g->failed || !model_find("threads")) {
-		grade_speed_missing(g, &plan,
-				    g->failed ? "not measured: pass the "
-						"conformance checks first"
-					      : "not measured: no threads "
-						"model in this build");
-		return;
+	for (size_t i = 0; i < plan.n; i++) {
+		char name[96];
+		grade_speed_name(&plan, plan.workloads[i], name, sizeof(name));
+		if (g->failed || !model_find("threads")) {
+			grade_add(g, name, 0, 1,
+				  g->failed ? "not measured: pass the "
+					      "conformance checks first"
+					    : "not measured: no threads "
+					      "model in this build");
+			continue;
+		}
+		if (i == 0)
+			printf("speed: %s against %s, C = 4, each run "
+			       "contained\n",
+			       g->model->name, plan.against);
+		fflush(stdout);
+		grade_speed_workload(g, &plan, plan.workloads[i]);
 	}
-	struct run_config c;
-	char label[96];
-	grade_speed_config(g, &plan, &c, label, sizeof(label));
-	printf("speed: %s against %s, %ld tasks, C = 4\n", g->model->name,
-	       plan.against, c.tasks);
-	fflush(stdout);
-	struct sweep s;
-	grade_limit(GRADE_SPEED_LIMIT_S);
-	int rc = run_execute(&c, &s);
-	grade_limit(0);
-	bool hung = s.partial;
-	if (rc == 0)
-		for (size_t i = 0; i < plan.n; i++)
-			grade_speed_workload(g, &s, &plan, plan.workloads[i]);
-	else
-		grade_speed_missing(g, &plan,
-				    hung ? "did not finish in time: a hang"
-					 : "concur run found wrong results or "
-					   "could not run: see the table "
-					   "above");
-	if (hung) {
-		g->failed = true;
-		g->hints |= HINT_HANG;
-	} else if (rc == 1) { /* results differed under `concur run` */
-		g->failed = true;
-		g->hints |= HINT_OTHER;
+}
+
+/* The length of the valid UTF-8 sequence at s, or 0 (RFC 3629: no
+ * overlong forms, no surrogates, nothing past U+10FFFF). */
+static size_t grade_utf8_len(const unsigned char *s)
+{
+	unsigned char c = s[0];
+	size_t n = c < 0x80		    ? 1
+		   : c >= 0xc2 && c <= 0xdf ? 2
+		   : c >= 0xe0 && c <= 0xef ? 3
+		   : c >= 0xf0 && c <= 0xf4 ? 4
+					    : 0;
+	unsigned char lo = c == 0xe0 ? 0xa0 : c == 0xf0 ? 0x90 : 0x80;
+	unsigned char hi = c == 0xed ? 0x9f : c == 0xf4 ? 0x8f : 0xbf;
+	for (size_t k = 1; k < n; k++)
+		if (s[k] < (k == 1 ? lo : 0x80) || s[k] > (k == 1 ? hi : 0xbf))
+			return 0;
+	return n;
+}
+
+/* s as a JSON string whatever its bytes: jansson takes only valid UTF-8,
+ * and a grade file must be written whatever name a student gave or a
+ * model printed, so each byte that starts no valid sequence becomes
+ * U+FFFD. NULL stays NULL. */
+static json_t *grade_json_string(const char *s)
+{
+	if (!s)
+		return NULL;
+	size_t len = strlen(s);
+	char *clean = malloc(len * 3 + 1), *w = clean;
+	if (!clean)
+		return NULL;
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		size_t n = grade_utf8_len(p);
+		if (n == 0) {
+			memcpy(w, "\xef\xbf\xbd", 3);
+			w += 3;
+			p++;
+			continue;
+		}
+		memcpy(w, p, n);
+		w += n;
+		p += n;
 	}
-	run_release(&s);
+	*w = '\0';
+	json_t *j = json_string(clean);
+	free(clean);
+	return j;
 }
 
 /* FNV-1a, 64 bits, of the file at path into hex ("" when unreadable):
@@ -262,11 +282,13 @@ static json_t *grade_extra(const struct grade *g)
 	if (uname(&u) == 0)
 		snprintf(machine, sizeof(machine), "%s (%s %s %s)", u.nodename,
 			 u.sysname, u.release, u.machine);
-	return json_pack("{s:s, s:s, s:s, s:I, s:s?, s:s?, s:s?}", "student",
-			 who && who[0] ? who : "unknown", "model",
-			 g->model->name, "machine", machine, "cores",
+	return json_pack("{s:o, s:s, s:o, s:I, s:o?, s:o?, s:s?}", "student",
+			 grade_json_string(who && who[0] ? who : "unknown"),
+			 "model", g->model->name, "machine",
+			 grade_json_string(machine), "cores",
 			 (json_int_t)sysconf(_SC_NPROCESSORS_ONLN), "sanitizer",
-			 g->sanitize, "source", source[0] ? source : NULL,
+			 grade_json_string(g->sanitize), "source",
+			 grade_json_string(source[0] ? source : NULL),
 			 "source_fnv1a64", hash[0] ? hash : NULL);
 }
 
@@ -278,17 +300,20 @@ int grade_write(const struct grade *g, double elapsed_s)
 		const struct grade_test *t = &g->tests[i];
 		score += t->score;
 		json_array_append_new(
-			tests, json_pack("{s:s, s:f, s:f, s:s, s:s}", "name",
-					 t->name, "score", t->score,
-					 "max_score", t->max_score, "status",
-					 t->score >= t->max_score ? "passed"
-								  : "failed",
-					 "output", t->output));
+			tests,
+			json_pack("{s:o, s:f, s:f, s:s, s:o}", "name",
+				  grade_json_string(t->name), "score", t->score,
+				  "max_score", t->max_score, "status",
+				  t->score >= t->max_score ? "passed"
+							   : "failed",
+				  "output", grade_json_string(t->output)));
 	}
 	json_t *root =
-		json_pack("{s:f, s:f, s:s, s:s, s:o, s:o}", "score", score,
+		json_pack("{s:f, s:f, s:o, s:s, s:o, s:o}", "score", score,
 			  "execution_time", elapsed_s, "output",
-			  g->hint_text[0] ? g->hint_text : "every check passed",
+			  grade_json_string(g->hint_text[0] ? g->hint_text
+							    : "every check "
+							      "passed"),
 			  "stdout_visibility", "visible", "tests", tests,
 			  "extra_data", grade_extra(g));
 	struct file_replace out = {0};

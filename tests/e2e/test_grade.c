@@ -24,22 +24,12 @@
 #include "harness/external/python.h"
 #include "models/model.h"
 #include "tests/support/files.h"
+#include "tests/support/grade_file.h"
 #include "tests/support/runner.h"
 #include "tests/support/support.h"
 
 static char out[64 * 1024], err[16 * 1024];
 static char grade_dir[64]; /* the last grade()'s directory */
-
-/* The teacher's build beside the one under test ($BUILD/teacher/concur,
- * which `make test` builds): the only one that has the model `solution`. */
-static const char *teacher_bin(void)
-{
-	static char path[4200];
-	const char *build = getenv("BUILD");
-	snprintf(path, sizeof(path), "%s/teacher/concur",
-		 build && build[0] ? build : "build");
-	return path;
-}
 
 /* `BIN grade NAME --quick` into a fresh directory; returns the exit
  * status and leaves the grade file's path in json. */
@@ -50,43 +40,6 @@ static int grade(const char *bin, const char *name, char *json, size_t len)
 	snprintf(json, len, "%s/results.json", grade_dir);
 	snprintf(args, sizeof(args), "grade %s --quick --out %s", name, json);
 	return support_run_bin(bin, args, out, sizeof(out), err, sizeof(err));
-}
-
-/* Parses the grade file; checks its layout (at least min_tests checks)
- * and that the scores add up. Returns the number of conformance checks
- * that failed. */
-static int check_grade_file(const char *path, double *score, size_t min_tests)
-{
-	json_error_t e;
-	json_t *root = json_load_file(path, 0, &e);
-	ck_assert_msg(root, "%s does not parse: %s", path, e.text);
-	json_t *tests = json_object_get(root, "tests");
-	ck_assert(json_is_array(tests) && json_array_size(tests) >= min_tests);
-	ck_assert(json_is_string(json_object_get(root, "output")));
-	double sum = 0;
-	int failed = 0;
-	size_t i;
-	json_t *t;
-	json_array_foreach(tests, i, t)
-	{
-		json_t *s = json_object_get(t, "score");
-		json_t *m = json_object_get(t, "max_score");
-		ck_assert(json_is_string(json_object_get(t, "name")));
-		ck_assert(json_is_string(json_object_get(t, "output")));
-		ck_assert(json_is_number(s) && json_is_number(m));
-		ck_assert(json_number_value(s) >= 0 &&
-			  json_number_value(s) <= json_number_value(m));
-		sum += json_number_value(s);
-		if (strstr(json_string_value(json_object_get(t, "name")),
-			   "conformance") &&
-		    json_number_value(s) < json_number_value(m))
-			failed++;
-	}
-	*score = json_number_value(json_object_get(root, "score"));
-	ck_assert_msg(fabs(*score - sum) < 1e-9,
-		      "score %g, checks add up to %g", *score, sum);
-	json_decref(root);
-	return failed;
 }
 
 /* The hint names the skeleton's TODOs by their functions (numbers would
@@ -116,7 +69,7 @@ START_TEST(untouched_skeleton_fails_with_the_lost_task_hint)
 					    "student_consumer"};
 	assert_hint_names("models/exercises/student.c", todos, 3);
 	double score;
-	ck_assert_int_gt(check_grade_file(json, &score, 10), 0);
+	ck_assert_int_gt(grade_file_check(json, &score, 10), 0);
 	ck_assert(score < 5);
 	files_rm_dir(grade_dir);
 }
@@ -137,7 +90,7 @@ START_TEST(untouched_tally_loses_updates_and_says_so)
 	static const char *const todos[] = {"tally_add", "tally_total"};
 	assert_hint_names("models/exercises/tally.c", todos, 2);
 	double score;
-	ck_assert_int_gt(check_grade_file(json, &score, 4), 0);
+	ck_assert_int_gt(grade_file_check(json, &score, 4), 0);
 	files_rm_dir(grade_dir);
 }
 END_TEST
@@ -155,14 +108,15 @@ static const struct {
 START_TEST(each_answer_passes_and_is_timed)
 {
 	char json[256];
-	int rc = grade(teacher_bin(), answers[_i].model, json, sizeof(json));
+	int rc = grade(grade_teacher_bin(), answers[_i].model, json,
+		       sizeof(json));
 	ck_assert_msg(rc == 0, "%s: exit %d: %s %s", answers[_i].model, rc, out,
 		      err);
 	ck_assert_msg(strstr(out, answers[_i].speed_check) &&
 			      strstr(out, "speed ratio"),
 		      "%s: no speed ratio: %s", answers[_i].model, out);
 	double score;
-	ck_assert_int_eq(check_grade_file(json, &score, answers[_i].checks), 0);
+	ck_assert_int_eq(grade_file_check(json, &score, answers[_i].checks), 0);
 	files_rm_dir(grade_dir);
 }
 END_TEST
@@ -178,9 +132,12 @@ START_TEST(the_solution_is_only_in_the_teachers_build)
 	ck_assert_int_eq(
 		support_concur("grade solution", NULL, 0, err, sizeof(err)), 2);
 	ck_assert_msg(strstr(err, "unknown model 'solution'"), "%s", err);
-	ck_assert_int_eq(support_run_bin(teacher_bin(), "models", out,
-					 sizeof(out), NULL, 0),
-			 0);
+	char teacher[4200];
+	snprintf(teacher, sizeof(teacher), "%s", grade_teacher_bin());
+	teacher[strlen(teacher) - strlen("-grade")] = '\0'; /* its concur */
+	ck_assert_int_eq(
+		support_run_bin(teacher, "models", out, sizeof(out), NULL, 0),
+		0);
 	ck_assert_msg(strstr(out, "solution") && strstr(out, "tally_solution"),
 		      "not listed: %s", out);
 }
@@ -212,30 +169,14 @@ static const struct {
 	 "hint: The total is wrong with one worker", "Increments were lost"},
 };
 
-/* The fixture's directory, its concur and the args grading its answer. */
-static void fixture_grade_args(const char *bug, const char *answer, char *bin,
-			       size_t bin_len, char *args, size_t args_len,
-			       char *json, size_t json_len)
-{
-	const char *build = getenv("BUILD");
-	char dir[512];
-	snprintf(dir, sizeof(dir), "%s/fixtures/%s",
-		 build && build[0] ? build : "build", bug);
-	files_tmp_dir(grade_dir, sizeof(grade_dir), "grade-bug");
-	snprintf(json, json_len, "%s/results.json", grade_dir);
-	snprintf(args, args_len,
-		 "grade %s --quick --out %s --conformance "
-		 "%s/tests/test_conformance --source %s/answer.c",
-		 answer, json, dir, dir);
-	snprintf(bin, bin_len, "%s/concur", dir);
-}
-
 START_TEST(each_classic_bug_fails_with_its_hint)
 {
-	char bin[600], args[2048], json[256];
-	fixture_grade_args(classic[_i].bug, classic[_i].answer, bin,
-			   sizeof(bin), args, sizeof(args), json, sizeof(json));
-	int rc = support_run_bin(bin, args, out, sizeof(out), err, sizeof(err));
+	char args[2048], json[256];
+	grade_fixture_args(classic[_i].bug, classic[_i].answer, grade_dir,
+			   sizeof(grade_dir), args, sizeof(args), json,
+			   sizeof(json));
+	int rc = support_run_bin(grade_teacher_bin(), args, out, sizeof(out),
+				 err, sizeof(err));
 	ck_assert_msg(rc == 1, "%s: exit %d, not 1 (make fixtures?): %s %s",
 		      classic[_i].bug, rc, out, err);
 	ck_assert_msg(strstr(out, classic[_i].check), "%s: not '%s':\n%s",
@@ -245,7 +186,7 @@ START_TEST(each_classic_bug_fails_with_its_hint)
 	ck_assert_msg(!strstr(out, classic[_i].not_hint), "%s: '%s':\n%s",
 		      classic[_i].bug, classic[_i].not_hint, out);
 	double score;
-	ck_assert_int_gt(check_grade_file(json, &score, 4), 0);
+	ck_assert_int_gt(grade_file_check(json, &score, 4), 0);
 	files_rm_dir(grade_dir);
 }
 END_TEST
@@ -258,14 +199,16 @@ END_TEST
 START_TEST(right_but_slow_tallies_pass_every_correctness_check)
 {
 	static const char *const bugs[] = {"tally-mutex", "tally-packed"};
-	char bin[600], args[2048], json[256];
-	fixture_grade_args(bugs[_i], "tally_solution", bin, sizeof(bin), args,
-			   sizeof(args), json, sizeof(json));
-	int rc = support_run_bin(bin, args, out, sizeof(out), err, sizeof(err));
+	char args[2048], json[256];
+	grade_fixture_args(bugs[_i], "tally_solution", grade_dir,
+			   sizeof(grade_dir), args, sizeof(args), json,
+			   sizeof(json));
+	int rc = support_run_bin(grade_teacher_bin(), args, out, sizeof(out),
+				 err, sizeof(err));
 	ck_assert_msg(rc == 0, "%s: exit %d, not 0 (make fixtures?): %s %s",
 		      bugs[_i], rc, out, err);
 	double score;
-	ck_assert_int_eq(check_grade_file(json, &score, 4), 0);
+	ck_assert_int_eq(grade_file_check(json, &score, 4), 0);
 	if (_i == 0)
 		ck_assert_msg(strstr(out, "FAIL speed: shared") &&
 				      strstr(out, "hint: Right, but slow"),
@@ -305,8 +248,8 @@ START_TEST(grade_file_names_the_student_and_keeps_its_scale)
 		snprintf(args, sizeof(args),
 			 "grade solution --quick --out %s --student ana%s",
 			 json, k ? " --sanitize thread" : "");
-		int rc = support_run_bin(teacher_bin(), args, out, sizeof(out),
-					 err, sizeof(err));
+		int rc = support_run_bin(grade_teacher_bin(), args, out,
+					 sizeof(out), err, sizeof(err));
 		ck_assert_msg(rc == 0, "exit %d: %s %s", rc, out, err);
 		grade_scale(json, &n[k], &max[k], &extra[k]);
 		files_rm_dir(grade_dir);
@@ -382,7 +325,7 @@ START_TEST(every_builtin_model_passes)
 			      out);
 		snprintf(path, sizeof(path), "%s/%s/results.json", dir, name);
 		double score;
-		ck_assert_int_eq(check_grade_file(path, &score, 10), 0);
+		ck_assert_int_eq(grade_file_check(path, &score, 10), 0);
 	}
 	files_rm_dir(dir);
 }

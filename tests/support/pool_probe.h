@@ -32,11 +32,7 @@
 
 #include <stdbool.h>
 
-enum pool_probe_flags {
-	PROBE_GATE = 1 << 0,
-	PROBE_SPURIOUS = 1 << 1,
-	PROBE_BARRIER = 1 << 2,
-};
+#include "harness/grade/scenarios.h" /* the flags: enum scenario_probe */
 
 /* Resets the counts and arms flags for a run of `workers` threads; the
  * gate and the barrier give up after limit_s seconds. flags 0: count
@@ -63,6 +59,11 @@ bool pool_probe_barrier_gave_up(void);
  * its own. stop() before checking the results. */
 void pool_probe_watch_start(const char *what, double hang_s);
 void pool_probe_watch_stop(void);
+
+/* Where the watchdog's verdict goes: NULL (the default) fails the Check
+ * test; the grader's host (tests/conformance/host.c), which runs outside
+ * Check, reports it and ends instead. fn must not return. */
+void pool_probe_on_verdict(void (*fn)(const char *msg));
 
 /* Called by the task_execute wrapper (faults.c) around each task. */
 void pool_probe_task_begin(void);
