@@ -329,10 +329,12 @@ soak: $(BUILD)/soak
 	$(BUILD)/soak $(SOAK_SECONDS)
 
 ## make install: the program and its data under $(PREFIX).
-install: $(BIN)
+install: $(BIN) $(BUILD)/concur-grade $(BUILD)/concur-host-ref
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(datadir)/plots \
 	  $(DESTDIR)$(datadir)/models/python
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/concur
+	install -m 755 $(BUILD)/concur-grade $(BUILD)/concur-host-ref \
+	  $(DESTDIR)$(PREFIX)/bin/
 	$(if $(MPI_IF),install -m 755 $(MPI_BIN) $(DESTDIR)$(PREFIX)/bin/concur-mpi)
 	install -m 644 plots/*.gp $(DESTDIR)$(datadir)/plots/ 2>/dev/null || true
 	install -m 644 models/python/*.py $(DESTDIR)$(datadir)/models/python/ 2>/dev/null || true
