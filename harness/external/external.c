@@ -374,7 +374,7 @@ int external_run(const struct model *m, struct batch *b,
 
 	char *argv[3] = {path, NULL, NULL};
 	char *const *args = argv;
-	struct mpi_launch mpi; /* MPI models: mpirun ... concur-mpi */
+	struct mpi_launch mpi = {0}; /* MPI models: mpirun ... concur-mpi */
 	/* A program's stderr passes through, line by line, made safe. */
 	struct mpi_said said = {.pass_all =
 					o->trace || !(m->flags & MODEL_MPI)};
@@ -398,8 +398,10 @@ int external_run(const struct model *m, struct batch *b,
 		argv[0] = (char *)python;
 		argv[1] = path;
 	}
-	if (ext_proto_begin(&x) != 0)
+	if (ext_proto_begin(&x) != 0) {
+		mpi_launch_release(&mpi);
 		return ext_unavailable(&x, "out of memory");
+	}
 
 	double timeout = o->model_timeout_s > 0
 				 ? o->model_timeout_s
@@ -408,6 +410,7 @@ int external_run(const struct model *m, struct batch *b,
 	x.deadline = x.t_start + timeout;
 	if (ext_spawn(&x, args, why, sizeof(why)) != 0) {
 		ext_proto_end(&x);
+		mpi_launch_release(&mpi);
 		return ext_unavailable(&x, why);
 	}
 	ext_pump(&x);
@@ -419,7 +422,8 @@ int external_run(const struct model *m, struct batch *b,
 	struct rusage ru;
 	memset(&ru, 0, sizeof(ru));
 	ext_reap(&x, &wstatus, &ru);
-	if (x.err_fd >= 0) /* the group is gone: what is left of it */
+	mpi_launch_release(&mpi); /* every rank is gone: their files too */
+	if (x.err_fd >= 0)	  /* the group is gone: what is left of it */
 		mpi_said_read(x.err_lines, &x.err_fd);
 	if (x.err_fd >= 0) { /* still held open by a stray: stop here */
 		mpi_said_bytes(x.err_lines, NULL, 0);

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: MIT
 /* mpi.c - the mpirun command line of the MPI models (see mpi.h). */
+#define _XOPEN_SOURCE 700 /* nftw */
 #include "harness/external/mpi.h"
 
 #include <errno.h>
+#include <ftw.h>
 #include <libgen.h>
+#include <limits.h>
 #include <math.h>
 #include <sys/wait.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,6 +84,47 @@ int mpi_ranks(const struct model *m, int workers, size_t n)
 	return (int)w + m->manager_ranks;
 }
 
+/* ---- The run's own files ------------------------------------------------ */
+
+/* A new directory (mode 0700) for one run's session directory and shared
+ * memory, in l->files: under TMPDIR when it is absolute and short (Open
+ * MPI builds longer paths under it), else /tmp. */
+static int mpi_files_make(struct mpi_launch *l, char *why, size_t len)
+{
+	const char *tmp = getenv("TMPDIR");
+	if (!tmp || tmp[0] != '/' || strlen(tmp) > 64)
+		tmp = "/tmp";
+	snprintf(l->files, sizeof(l->files), "%s/concur-mpi-XXXXXX", tmp);
+	if (mkdtemp(l->files))
+		return 0;
+	snprintf(why, len, "cannot make a directory for Open MPI in %s: %s",
+		 tmp, strerror(errno));
+	l->files[0] = '\0';
+	return -1;
+}
+
+static int mpi_files_remove_cb(const char *path, const struct stat *st,
+			       int kind, struct FTW *ftw)
+{
+	(void)st;
+	(void)kind;
+	(void)ftw;
+	remove(path);
+	return 0;
+}
+
+void mpi_launch_release(struct mpi_launch *l)
+{
+	/* FTW_PHYS: a link is removed, not followed; FTW_DEPTH: what is in
+	 * a directory goes before it; FTW_MOUNT: no other file system. */
+	if (l->files[0])
+		nftw(l->files, mpi_files_remove_cb, 16,
+		     FTW_PHYS | FTW_DEPTH | FTW_MOUNT);
+	l->files[0] = '\0';
+}
+
+/* ---- The command line --------------------------------------------------- */
+
 /* Fills l for m at o->workers on n tasks; btl, when not NULL, is the
  * transport list to use (the ping-pong's choice), else a local run gets
  * shared memory only, unless the user chose with OMPI_MCA_btl. */
@@ -89,6 +132,7 @@ static int mpi_build_argv(const struct model *m, const struct run_opts *o,
 			  size_t n, const char *btl, struct mpi_launch *l,
 			  char *why, size_t len)
 {
+	l->files[0] = '\0';
 	if (!mpi_available(why, len) ||
 	    mpi_which("mpirun", l->mpirun, sizeof(l->mpirun)) != 0 ||
 	    mpi_program(l->program, sizeof(l->program)) != 0)
@@ -121,8 +165,20 @@ static int mpi_build_argv(const struct model *m, const struct run_opts *o,
 	} else if (o->hostfile) {
 		l->argv[k++] = "--hostfile";
 		l->argv[k++] = (char *)o->hostfile;
-	} else if (!btl && !getenv("OMPI_MCA_btl")) {
-		btl = MPI_LOCAL_BTL; /* TCP's listener would take 0.0.0.0 */
+	} else {
+		/* Names of our own, not mpirun's PID's (mpi.h). */
+		if (mpi_files_make(l, why, len) != 0)
+			return -1;
+		char *const own[] = {"--mca",
+				     "orte_tmpdir_base",
+				     l->files,
+				     "--mca",
+				     "btl_vader_backing_directory",
+				     l->files};
+		for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); i++)
+			l->argv[k++] = own[i];
+		if (!btl && !getenv("OMPI_MCA_btl"))
+			btl = MPI_LOCAL_BTL; /* TCP's would take 0.0.0.0 */
 	}
 	if (btl) {
 		l->argv[k++] = "--mca";
@@ -188,6 +244,7 @@ double mpi_latency_us(const char *btl, char *why, size_t len)
 	if (mpi_latency_argv(btl, &l, why, len) != 0)
 		return NAN;
 	double us = mpi_run_latency(l.argv);
+	mpi_launch_release(&l);
 	if (isnan(us))
 		snprintf(why, len, "the ping-pong over %s did not report", btl);
 	return us;

@@ -25,7 +25,20 @@
  *                               and :: in every rank (btl_tcp_if_include
  *                               narrows the addresses it uses, not the
  *                               ones it listens on)
- * unless OMPI_MCA_btl is set. mpirun itself still listens on 0.0.0.0 and
+ * unless OMPI_MCA_btl is set, and a directory of its own for Open MPI's
+ * files (mpi_launch_release removes it):
+ *   orte_tmpdir_base DIR        the session directory, under DIR instead
+ *                               of /tmp/ompi.HOST.UID/pid.PID
+ *   btl_vader_backing_directory DIR
+ *                               the shared-memory segments, in DIR instead
+ *                               of /dev/shm/vader_segment.HOST.UID.JOB.RANK
+ * Both default paths are named after mpirun's PID (the job's number is a
+ * hash of the host name and that PID). Two runs in PID namespaces (the
+ * grader's containment: each mpirun gets the same small PID there) share
+ * those names while the files are shared: the second job writes into the
+ * first one's shared memory, and a rank crashes in MPI_Recv (signal 11)
+ * or the job fails to start. A name of our own per run cannot collide.
+ * mpirun itself still listens on 0.0.0.0 and
  * :: for its daemons (the out-of-band channel, oob tcp: Open MPI 4.1
  * binds it to INADDR_ANY whatever oob_tcp_if_include says, and cannot
  * run without it) while the run lasts. Anything else (plm_rsh_agent,
@@ -43,7 +56,7 @@
 /* What to install when Open MPI is missing. */
 #define MPI_INSTALL_HINT "apt-get install openmpi-bin libopenmpi-dev, then make"
 
-#define MPI_ARGV_MAX 24
+#define MPI_ARGV_MAX 32
 
 /* The transports of a run on this machine alone (see above). */
 #define MPI_LOCAL_BTL "self,vader"
@@ -54,6 +67,8 @@ struct mpi_launch {
 	char mpirun[4096];
 	char program[4096];
 	char ranks[16];
+	char files[256]; /* the run's own directory for Open MPI's files
+			    ("" none); removed by mpi_launch_release */
 };
 
 /* Can m run here: mpirun on PATH and the concur-mpi program built? */
@@ -64,13 +79,20 @@ int mpi_available(char *why, size_t len);
  * manager ranks. */
 int mpi_ranks(const struct model *m, int workers, size_t n);
 
-/* Fills l with `mpirun ... concur-mpi` for m at o->workers on n tasks. */
+/* Fills l with `mpirun ... concur-mpi` for m at o->workers on n tasks;
+ * a local run's l->files is made (mode 0700). Once the run has ended,
+ * call mpi_launch_release. */
 int mpi_launch_argv(const struct model *m, const struct run_opts *o, size_t n,
 		    struct mpi_launch *l, char *why, size_t len);
 
+/* Removes l->files and what Open MPI left in it (a job killed or crashed
+ * leaves its segments and session directory); links are removed, never
+ * followed. Harmless when there is none. */
+void mpi_launch_release(struct mpi_launch *l);
+
 /* `mpirun -np 2 --mca btl BTL ... concur-mpi --latency`: the 8-byte
  * ping-pong of models/mpi/pingpong.c over the transport BTL ("self,vader"
- * for shared memory, "self,tcp" for TCP). */
+ * for shared memory, "self,tcp" for TCP). Release it as a launch. */
 int mpi_latency_argv(const char *btl, struct mpi_launch *l, char *why,
 		     size_t len);
 

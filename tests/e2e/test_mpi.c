@@ -235,6 +235,7 @@ START_TEST(a_local_run_listens_on_no_interface)
 	ck_assert_int_eq(mpi_launch_argv(m, &o, 4, &l, why, sizeof(why)), 0);
 	ck_assert_str_eq(btl_of(l.argv), MPI_LOCAL_BTL);
 	ck_assert_ptr_null(strstr(MPI_LOCAL_BTL, "tcp"));
+	mpi_launch_release(&l);
 
 	o.hosts = "localhost:2";
 	ck_assert_int_eq(mpi_launch_argv(m, &o, 4, &l, why, sizeof(why)), 0);
@@ -244,6 +245,7 @@ START_TEST(a_local_run_listens_on_no_interface)
 	setenv("OMPI_MCA_btl", "self,tcp", 1);
 	ck_assert_int_eq(mpi_launch_argv(m, &o, 4, &l, why, sizeof(why)), 0);
 	ck_assert_ptr_null(btl_of(l.argv));
+	mpi_launch_release(&l);
 	unsetenv("OMPI_MCA_btl");
 
 	ck_assert_int_eq(mpi_latency_argv("self,tcp", &l, why, sizeof(why)), 0);
@@ -253,6 +255,7 @@ START_TEST(a_local_run_listens_on_no_interface)
 		k++;
 	ck_assert_str_eq(l.argv[k], "--latency");
 	ck_assert_str_eq(l.argv[k - 1], l.program);
+	mpi_launch_release(&l);
 }
 END_TEST
 

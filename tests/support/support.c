@@ -13,6 +13,7 @@
 #include "common/clock.h"
 #include "common/fetch.h"
 #include "harness/external/dispatch.h"
+#include "harness/external/external.h"
 #include "harness/external/python.h"
 #include "tests/support/files.h"
 
@@ -169,6 +170,19 @@ bool support_python(const char *suite)
 	ck_assert_msg(!(ci && strcmp(ci, "true") == 0),
 		      "CI needs the py-* models: %s", why);
 	fprintf(stderr, "%s: py-* tests skipped: %s\n", suite, why);
+	return false;
+}
+
+bool support_mpi(const char *suite)
+{
+	char why[512];
+	struct run_opts o = run_opts_default();
+	if (external_available(model_find("mpi"), &o, why, sizeof(why)))
+		return true;
+	const char *ci = getenv("CI");
+	ck_assert_msg(!(ci && strcmp(ci, "true") == 0),
+		      "CI needs the MPI models: %s", why);
+	fprintf(stderr, "%s: MPI tests skipped: %s\n", suite, why);
 	return false;
 }
 

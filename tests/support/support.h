@@ -79,6 +79,10 @@ size_t support_models(const struct model **out, size_t cap, unsigned skip);
  * pass with a note; under CI=true a missing Python fails the test. */
 bool support_python(const char *suite);
 
+/* Can the MPI models run here (mpirun on PATH, concur-mpi built)? The
+ * same contract as support_python. */
+bool support_mpi(const char *suite);
+
 /* ---- the binary ---------------------------------------------------------- */
 
 /* Runs `build/concur ARGS` (through sh, so ARGS may quote) with stdin from
