@@ -47,7 +47,9 @@ static void choose_pairs(void)
 {
 	scenarios = scenarios_all(&n_scenarios);
 	for (size_t i = 0; i < n_tested; i++)
-		for (size_t k = 0; k < n_scenarios && n_pairs < 64 * 32; k++)
+		for (size_t k = 0; k < n_scenarios &&
+				   n_pairs < sizeof(pairs) / sizeof(pairs[0]);
+		     k++)
 			if (scenario_applies(tested[i]->flags, &scenarios[k]))
 				pairs[n_pairs++] = (struct pairing){
 					tested[i], &scenarios[k]};
