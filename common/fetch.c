@@ -144,4 +144,9 @@ void fetch_blocking(CURL *h, const char *url, const struct fetch_opts *o,
 	}
 	CURLcode rc = curl_easy_perform(h);
 	fetch_finish(h, rc, &st, r);
+	/* st ends with this call: the handle must not keep pointing into it
+	 * (libcurl writes the error buffer until it is set again). */
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, NULL);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, NULL);
+	curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, NULL);
 }
