@@ -94,14 +94,20 @@ static int verify_shared_total(struct verify_report *rep, const struct task *t,
 		rep->lost = (int64_t)(want->checksum - got->checksum);
 	if (rep->shared_noted || rep->n_lines >= VERIFY_MAX_LINES)
 		return 1;
-	char have[32], total[32];
+	/* "kept N of M" and the difference: "N of M: lost updates" was read
+	 * as the number lost. */
+	bool lost = got->checksum < want->checksum;
+	char have[32], total[32], diff[32];
 	verify_thousands(got->checksum, have, sizeof(have));
 	verify_thousands(want->checksum, total, sizeof(total));
+	verify_thousands(lost ? want->checksum - got->checksum
+			      : got->checksum - want->checksum,
+			 diff, sizeof(diff));
 	snprintf(rep->lines[rep->n_lines++], sizeof(rep->lines[0]),
-		 "%s of %s increments: %s", have, total,
-		 got->checksum < want->checksum
-			 ? "lost updates"
-			 : "more than were made (counted twice)");
+		 lost ? "kept %s of %s increments (%s lost updates)"
+		      : "counted %s for %s increments (%s too many: counted "
+			"twice)",
+		 have, total, diff);
 	rep->shared_noted = 1;
 	return 1;
 }

@@ -225,8 +225,8 @@ START_TEST(the_sweep_verifies_the_python_group)
 			    "--repeat 1 --no-plot --quiet "
 			    "--out /tmp/concur-test-py-shared",
 			    out, sizeof(out), err, sizeof(err));
-	ck_assert_msg(rc == 1 && strstr(out, "of 160,000 increments: lost "
-					     "updates"),
+	ck_assert_msg(rc == 1 && strstr(out, "of 160,000 increments (") &&
+			      strstr(out, "lost updates)"),
 		      "exit %d\n%s\n%s", rc, out, err);
 	ck_assert_int_eq(system("rm -rf /tmp/concur-test-py-shared"), 0);
 }
