@@ -116,6 +116,49 @@ START_TEST(every_lesson_has_a_tested_block)
 }
 END_TEST
 
+/* The lessons `concur lesson` lists; their count is what TUTORIAL.md
+ * ("Sixteen lessons") and README.md ("lesson N of sixteen") say, in
+ * words, and each but the last ("Beyond one machine", called by name)
+ * has its "## Lesson N" here. */
+START_TEST(the_lesson_count_is_said_right)
+{
+	static const char *const words[] = {
+		"zero",	   "one",     "two",	   "three",    "four",
+		"five",	   "six",     "seven",	   "eight",    "nine",
+		"ten",	   "eleven",  "twelve",	   "thirteen", "fourteen",
+		"fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
+		"twenty"};
+	static char list[16384], err[4096];
+	ck_assert_int_eq(
+		support_concur("lesson", list, sizeof(list), err, sizeof(err)),
+		0);
+	int count = 0, n;
+	for (const char *p = list; p; p = strchr(p, '\n')) {
+		p += *p == '\n';
+		if (sscanf(p, " %d ", &n) == 1 && n == count + 1)
+			count++;
+	}
+	ck_assert_int_ge(count, 16);
+	ck_assert_int_le(count, 20);
+	char want[64];
+	char *tutorial = files_read("TUTORIAL.md", NULL);
+	char *readme = files_read("README.md", NULL);
+	ck_assert_ptr_nonnull(tutorial);
+	ck_assert_ptr_nonnull(readme);
+	snprintf(want, sizeof(want), "%s lessons,", words[count]);
+	want[0] = (char)(want[0] - 'a' + 'A');
+	ck_assert_msg(strstr(tutorial, want), "TUTORIAL.md does not say '%s'",
+		      want);
+	snprintf(want, sizeof(want), "lesson N of %s", words[count]);
+	ck_assert_msg(strstr(readme, want), "README.md does not say '%s'",
+		      want);
+	free(tutorial);
+	free(readme);
+	ck_assert_int_eq(read_tutorial(), 0);
+	ck_assert_int_eq(last_lesson, count - 1);
+}
+END_TEST
+
 /* Rewrites one command line for the test (see the top comment); returns
  * the lesson number it runs, -1 for a lesson named by a word (`concur
  * lesson beyond`), or 0. */
@@ -209,6 +252,8 @@ END_TEST
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("tutorial");
+	TCase *counts = runner_tcase(s, "counts", 30);
+	tcase_add_test(counts, the_lesson_count_is_said_right);
 	TCase *tc = runner_tcase(s, "TUTORIAL.md", 240);
 	tcase_add_test(tc, every_lesson_has_a_tested_block);
 	read_tutorial();
