@@ -63,8 +63,11 @@ static void class_name_cap(char *why, size_t len)
 			 strstr(why, " rows ") ? "--max-rows" : "--max-size");
 }
 
+/* Adds the set in dir, named after shown: its last part, or, when it is
+ * one of several sets of the hand-in `handin`, the hand-in's last part
+ * and the set's folder under it. */
 static int class_add_set(struct class_sets *c, const char *dir,
-			 const char *shown)
+			 const char *shown, const char *handin)
 {
 	struct set s;
 	char why[512];
@@ -88,17 +91,28 @@ static int class_add_set(struct class_sets *c, const char *dir,
 	}
 	c->sets[c->n] = s;
 	/* name: what the teacher handed in, not the temporary folder */
-	const char *slash = strrchr(shown, '/');
-	c->sets[c->n].name = strdup(slash && slash[1] ? slash + 1 : shown);
+	const char *base = handin ? handin : shown;
+	const char *slash = strrchr(base, '/');
+	if (slash && slash[1])
+		base = slash + 1;
+	const char *under = handin ? shown + strlen(handin) : "";
+	size_t len = strlen(base) + strlen(under) + 1;
+	char *name = malloc(len);
+	if (name)
+		snprintf(name, len, "%s%s", base, under);
+	c->sets[c->n].name = name;
 	c->n++;
 	return 0;
 }
 
-/* A walk of one hand-in: how far it may go, how far it went. */
+/* A walk of one hand-in: how far it may go, how far it went, and the
+ * folders holding a set that it found. */
 struct class_walk {
 	const struct class_limits *lim;
 	size_t entries;
 	int too_many;
+	char **found;
+	size_t n_found, cap_found;
 };
 
 /* Does the folder fd hold a set (a summary.csv of any kind: set_load
@@ -109,25 +123,37 @@ static int class_is_set_at(int fd)
 	return fstatat(fd, "summary.csv", &st, AT_SYMLINK_NOFOLLOW) == 0;
 }
 
-/* The first folder holding a set at or under path, whose folder fd is
- * given (and closed here); depth-first, no link followed. */
-static int class_find_set(struct class_walk *w, int fd, const char *path,
-			  int depth, char *out, size_t len)
+static int class_walk_add(struct class_walk *w, const char *path)
 {
-	if (class_is_set_at(fd)) {
-		close(fd);
-		snprintf(out, len, "%s", path);
-		return 0;
+	if (w->n_found == w->cap_found) {
+		size_t cap = w->cap_found ? w->cap_found * 2 : 4;
+		char **grown = realloc(w->found, cap * sizeof(*w->found));
+		if (!grown)
+			return -1;
+		w->found = grown;
+		w->cap_found = cap;
 	}
-	DIR *d = depth < w->lim->max_depth ? fdopendir(fd) : NULL;
-	if (!d) {
-		close(fd);
+	if (!(w->found[w->n_found] = strdup(path)))
 		return -1;
-	}
+	w->n_found++;
+	return 0;
+}
+
+static int class_by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The names of the folder d's sub-folders that may hold a set, sorted
+ * (a hand-in's sets come in the same order on every machine); NULL and
+ * *n = 0 when there are none. */
+static char **class_sub_folders(struct class_walk *w, DIR *d, size_t *n)
+{
+	char **names = NULL;
+	size_t cap = 0;
 	struct dirent *e;
-	int rc = -1;
-	while (rc != 0 && !w->too_many && (e = readdir(d))) {
-		char sub[4200];
+	*n = 0;
+	while (!w->too_many && (e = readdir(d))) {
 		if (e->d_name[0] == '.' || strcmp(e->d_name, "latest") == 0)
 			continue;
 		if (++w->entries > w->lim->max_entries) {
@@ -136,32 +162,63 @@ static int class_find_set(struct class_walk *w, int fd, const char *path,
 		}
 		if (e->d_type != DT_DIR && e->d_type != DT_UNKNOWN)
 			continue;
-		int n = snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name);
-		int sub_fd =
-			openat(dirfd(d), e->d_name,
-			       O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (sub_fd >= 0 && n > 0 && (size_t)n < sizeof(sub))
-			rc = class_find_set(w, sub_fd, sub, depth + 1, out,
-					    len);
-		else if (sub_fd >= 0)
-			close(sub_fd);
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 8;
+			char **grown = realloc(names, cap * sizeof(*names));
+			if (!grown)
+				break;
+			names = grown;
+		}
+		if (!(names[*n] = strdup(e->d_name)))
+			break;
+		(*n)++;
 	}
-	closedir(d);
-	return rc;
+	if (*n > 1)
+		qsort(names, *n, sizeof(*names), class_by_name);
+	return names;
 }
 
-/* A hand-in's folder: the set in it, however deep (results/<date>/),
- * or one line saying why there is none. */
-static int class_add_found(struct class_sets *c, const char *dir,
-			   const char *shown, size_t links)
+/* Every folder holding a set at or under path, whose folder fd is given
+ * (and closed here), into w->found; depth-first, no link followed, a
+ * set's own sub-folders not searched. */
+static void class_find_sets(struct class_walk *w, int fd, const char *path,
+			    int depth)
 {
-	char found[4200], why[256];
-	struct class_walk w = {&c->lim, 0, 0};
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0 &&
-	    class_find_set(&w, fd, dir, 0, found, sizeof(found)) == 0)
-		return class_add_set(c, found, shown);
-	if (w.too_many)
+	if (class_is_set_at(fd)) {
+		close(fd);
+		class_walk_add(w, path);
+		return;
+	}
+	DIR *d = depth < w->lim->max_depth ? fdopendir(fd) : NULL;
+	if (!d) {
+		close(fd);
+		return;
+	}
+	size_t n;
+	char **names = class_sub_folders(w, d, &n);
+	for (size_t i = 0; i < n; i++) {
+		char sub[4200];
+		int len = snprintf(sub, sizeof(sub), "%s/%s", path, names[i]);
+		int sub_fd =
+			openat(dirfd(d), names[i],
+			       O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (sub_fd >= 0 && len > 0 && (size_t)len < sizeof(sub) &&
+		    !w->too_many)
+			class_find_sets(w, sub_fd, sub, depth + 1);
+		else if (sub_fd >= 0)
+			close(sub_fd);
+		free(names[i]);
+	}
+	free(names);
+	closedir(d);
+}
+
+/* Why a hand-in's folder gave no set, in one line. */
+static void class_none_found(struct class_sets *c, const struct class_walk *w,
+			     const char *shown, size_t links)
+{
+	char why[256];
+	if (w->too_many)
 		snprintf(why, sizeof(why),
 			 "holds more than %zu entries (the cap; "
 			 "--max-entries raises it)",
@@ -177,7 +234,34 @@ static int class_add_found(struct class_sets *c, const char *dir,
 			 "--max-depth)",
 			 c->lim.max_depth);
 	class_refuse(c, shown, why);
-	return 0;
+}
+
+/* A hand-in's folder: every set in it, however deep (results/<date>/; a
+ * run and a lesson's set side by side), each shown as the hand-in's name
+ * and, when there are several, the set's folder under it; or one line
+ * saying why there is none. */
+static int class_add_found(struct class_sets *c, const char *dir,
+			   const char *shown, size_t links)
+{
+	struct class_walk w = {&c->lim, 0, 0, NULL, 0, 0};
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0)
+		class_find_sets(&w, fd, dir, 0);
+	int rc = 0;
+	if (w.too_many || w.n_found == 0)
+		class_none_found(c, &w, shown, links);
+	for (size_t i = 0; i < w.n_found; i++) {
+		char name[4400];
+		const char *rel = w.found[i] + strlen(dir);
+		snprintf(name, sizeof(name), "%s%s", shown,
+			 w.n_found > 1 ? rel : "");
+		if (rc == 0 && !w.too_many)
+			rc = class_add_set(c, w.found[i], name,
+					   w.n_found > 1 ? shown : NULL);
+		free(w.found[i]);
+	}
+	free(w.found);
+	return rc;
 }
 
 /* An archive, unpacked into its own folder of the temporary one. */
@@ -249,7 +333,7 @@ int class_gather(struct class_sets *c, const char *path)
 		int is_set = fd >= 0 && class_is_set_at(fd);
 		if (fd >= 0)
 			close(fd);
-		return is_set ? class_add_set(c, path, path)
+		return is_set ? class_add_set(c, path, path, NULL)
 			      : class_folder(c, path);
 	}
 	if (class_is_archive(path))

@@ -260,6 +260,32 @@ START_TEST(class_page_shows_the_lesson_predictions)
 }
 END_TEST
 
+/* A hand-in with a run and a lesson's set side by side (as TEACHING.md
+ * advises) gives both, each named by the hand-in and its folder; only
+ * the first was taken, the other lost at random by directory order. */
+START_TEST(class_takes_every_set_of_a_hand_in)
+{
+	char cmd[4096], out[65536];
+	snprintf(cmd, sizeof(cmd),
+		 "mkdir -p %s/both/ana && cp -r %s/a/2* %s/both/ana/ && "
+		 "echo 0.4 | %s lesson 1 --quick --out %s/both/ana/lesson && "
+		 "%s class --out %s/both.html %s/both",
+		 dir, dir, dir, bin(), dir, bin(), dir, dir);
+	int rc = run_sh(cmd, out, sizeof(out));
+	ck_assert_msg(rc == 0, "exit %d:\n%s", rc, out);
+	ck_assert_msg(strstr(out, "(2 sets, 0 refused)"), "%s", out);
+	char path[300];
+	snprintf(path, sizeof(path), "%s/both.html", dir);
+	char *page = slurp(path);
+	ck_assert_ptr_nonnull(page);
+	ck_assert_msg(strstr(page, "<h3>Lesson 1: ") &&
+			      strstr(page, "ana/lesson/") &&
+			      strstr(page, "ana/2"),
+		      "a set of the hand-in is missing");
+	free(page);
+}
+END_TEST
+
 START_TEST(chromium_draws_the_report_and_the_class_page)
 {
 	if (system("command -v chromium >/dev/null 2>&1") != 0) {
@@ -317,6 +343,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, compare_says_when_the_runs_are_too_few);
 	tcase_add_test(tc, class_page_gathers_twenty_one_machines);
 	tcase_add_test(tc, class_page_shows_the_lesson_predictions);
+	tcase_add_test(tc, class_takes_every_set_of_a_hand_in);
 	tcase_add_test(tc, chromium_draws_the_report_and_the_class_page);
 	return s;
 }
