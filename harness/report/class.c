@@ -102,7 +102,7 @@ static const char *const class_cols[][3] = {
 	{"versions", "git_commit", "commit"}, {"options", "tasks", "tasks"},
 	{"options", "delay_ms", "delay ms"},  {"options", "work", "work"},
 	{"options", "repeat", "repeat"},      {"options", "workers", "C"},
-	{NULL, "status", "status"},
+	{"options", "sync", "--sync"},	      {NULL, "status", "status"},
 };
 
 #define CLASS_N_COLS (sizeof(class_cols) / sizeof(class_cols[0]))
@@ -132,7 +132,10 @@ static void class_norm(const struct class_sets *c, size_t col, char *out,
 
 static void class_machines(FILE *f, const struct class_sets *c)
 {
-	static const int settings[] = {0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1};
+	/* Which columns are settings a machine should share with the class. */
+	static const int settings[] = {0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+	_Static_assert(sizeof(settings) / sizeof(settings[0]) == CLASS_N_COLS,
+		       "a flag per column");
 	char norm[CLASS_N_COLS][256], v[256];
 	for (size_t k = 0; k < CLASS_N_COLS; k++)
 		class_norm(c, k, norm[k], sizeof(norm[k]));

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/shared.h"
 #include "harness/cli/datadir.h"
 #include "harness/report/file_replace.h"
 
@@ -89,7 +90,7 @@ static json_t *meta_options(const struct run_config *c)
 		json_array_append_new(workers, json_integer(c->workers[i]));
 	return json_pack(
 		"{s:o, s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:i, s:i,"
-		" s:i, s:f, s:s?, s:s?, s:s?, s:s?, s:b}",
+		" s:i, s:f, s:s?, s:s?, s:s?, s:s?, s:b, s:s}",
 		"models", models, "workloads", workloads, "workers", workers,
 		"tasks", (json_int_t)c->tasks, "delay_ms",
 		(json_int_t)c->delay_ms, "bytes", (json_int_t)c->bytes, "work",
@@ -99,7 +100,8 @@ static json_t *meta_options(const struct run_config *c)
 		"warmup", c->warmup, "cpu_workers", c->cpu_workers,
 		"switch_interval_ms", c->switch_interval_ms, "url_file",
 		c->url_file, "server", c->server_url, "python", c->python,
-		"py_start", c->py_start, "trace", c->trace);
+		"py_start", c->py_start, "trace", c->trace, "sync",
+		shared_sync_name(c->sync));
 }
 
 /* How each group's baseline was timed: what every speedup is relative

@@ -95,6 +95,7 @@ static void report_settings(FILE *f, const struct set *s)
 		{"options", "tasks", "tasks per batch"},
 		{"options", "delay_ms", "delay per fetch (ms)"},
 		{"options", "work", "compute per task (units)"},
+		{"options", "sync", "shared counter's strategy (--sync)"},
 		{"options", "repeat", "runs per case (--repeat)"},
 		{"options", "warmup", "warm-up runs"},
 		{"machine", "cores", "cores"},

@@ -286,6 +286,35 @@ START_TEST(class_takes_every_set_of_a_hand_in)
 }
 END_TEST
 
+/* --sync changes what the shared workload measures: meta.json records
+ * it, report.html shows it, and compare lists it among the settings that
+ * differ (it said "none" between mutex and sharded-padded). */
+START_TEST(the_sync_strategy_is_recorded_shown_and_compared)
+{
+	char cmd[4096], out[65536];
+	snprintf(cmd, sizeof(cmd),
+		 "for s in mutex sharded-padded; do %s run --models threads "
+		 "--workloads shared --sync $s --workers 2 --tasks 4 --work 1 "
+		 "--repeat 1 --no-plot --quiet --out %s/sync-$s >/dev/null "
+		 "|| exit 1; done; %s report %s/sync-mutex/latest >/dev/null "
+		 "&& %s compare %s/sync-mutex/latest "
+		 "%s/sync-sharded-padded/latest",
+		 bin(), dir, bin(), dir, bin(), dir, dir);
+	int rc = run_sh(cmd, out, sizeof(out));
+	ck_assert_msg(rc == 0, "exit %d:\n%s", rc, out);
+	ck_assert_msg(strstr(out, "options.sync: \"mutex\" (A) vs "
+				  "\"sharded-padded\" (B)"),
+		      "%s", out);
+	char path[300];
+	snprintf(path, sizeof(path), "%s/sync-mutex/latest/report.html", dir);
+	char *page = slurp(path);
+	ck_assert_ptr_nonnull(page);
+	ck_assert_msg(strstr(page, "(--sync)</th><td class=\"l\">mutex<"),
+		      "report.html does not show --sync");
+	free(page);
+}
+END_TEST
+
 START_TEST(chromium_draws_the_report_and_the_class_page)
 {
 	if (system("command -v chromium >/dev/null 2>&1") != 0) {
@@ -344,6 +373,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, class_page_gathers_twenty_one_machines);
 	tcase_add_test(tc, class_page_shows_the_lesson_predictions);
 	tcase_add_test(tc, class_takes_every_set_of_a_hand_in);
+	tcase_add_test(tc, the_sync_strategy_is_recorded_shown_and_compared);
 	tcase_add_test(tc, chromium_draws_the_report_and_the_class_page);
 	return s;
 }
