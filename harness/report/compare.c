@@ -76,46 +76,105 @@ static void compare_settings(const struct set *a, const struct set *b)
 	printf("\n");
 }
 
-/* One case of A against B; returns 1 when too few runs to tell. */
-static int compare_case(const struct set_case *x, const struct set_case *y)
+/* One case of A against B: the sets' cases and its test. */
+struct compare_case {
+	const struct set_case *x, *y;
+	struct significance s;
+	double p_holm;
+};
+
+/* Prints one case; returns 1 when too few runs to tell. */
+static int compare_case_print(const struct compare_case *c)
 {
 	char key[160];
-	snprintf(key, sizeof(key), "%s,%s,%d", x->workload, x->model,
-		 x->workers);
-	struct significance s = significance_compare(x->walls, x->n_walls,
-						     y->walls, y->n_walls);
-	term_line(stdout, "%-32s %10.4f %10.4f %6.2f  [%5.2f, %5.2f] %6.3f  %s",
-		  key, x->median, y->median, y->median / x->median, s.lo, s.hi,
-		  s.p, significance_words(s.verdict));
-	return s.verdict == SIG_TOO_FEW;
+	snprintf(key, sizeof(key), "%s,%s,%d", c->x->workload, c->x->model,
+		 c->x->workers);
+	term_line(stdout,
+		  "%-32s %10.4f %10.4f %6.2f  [%5.2f, %5.2f] %6.3f %6.3f  %s%s",
+		  key, c->x->median, c->y->median, c->y->median / c->x->median,
+		  c->s.lo, c->s.hi, c->s.p, c->p_holm,
+		  significance_words(c->s.verdict),
+		  c->x->verified && c->y->verified ? "" : " (wrong results)");
+	return c->s.verdict == SIG_TOO_FEW;
+}
+
+/* The cases both sets have, tested, their p-values adjusted together
+ * (Holm); *n of them, NULL when there are none. */
+static struct compare_case *compare_cases(const struct set *a,
+					  const struct set *b, size_t *n)
+{
+	struct compare_case *cs = calloc(a->n ? a->n : 1, sizeof(*cs));
+	double *p = calloc(a->n ? a->n : 1, sizeof(*p));
+	*n = 0;
+	for (size_t i = 0; cs && p && i < a->n; i++) {
+		const struct set_case *x = &a->cases[i];
+		const struct set_case *y =
+			set_find(b, x->workload, x->model, x->workers);
+		if (!y)
+			continue;
+		cs[*n] = (struct compare_case){
+			x, y,
+			significance_compare(x->walls, x->n_walls, y->walls,
+					     y->n_walls),
+			0};
+		p[*n] = cs[*n].s.p;
+		(*n)++;
+	}
+	significance_holm(p, *n);
+	for (size_t i = 0; cs && p && i < *n; i++) {
+		cs[i].p_holm = p[i];
+		significance_reverdict(&cs[i].s, p[i]);
+	}
+	free(p);
+	return cs;
+}
+
+/* The cases only one set has. */
+static void compare_only_in(const struct set *a, const struct set *b,
+			    const char *which)
+{
+	for (size_t i = 0; i < a->n; i++) {
+		const struct set_case *x = &a->cases[i];
+		if (!set_find(b, x->workload, x->model, x->workers))
+			term_line(stdout, "%s,%s,%d: only in %s", x->workload,
+				  x->model, x->workers, which);
+	}
+}
+
+/* Cases whose results were wrong (verified=no): their times are of
+ * work that went wrong, not a speed. Said before the table. */
+static void compare_wrong(const struct set *s, const char *which)
+{
+	size_t wrong = 0;
+	for (size_t i = 0; i < s->n; i++)
+		wrong += !s->cases[i].verified;
+	if (wrong)
+		printf("Warning: %s has wrong results in %zu case(s) "
+		       "(verified=no in summary.csv): their times are of work "
+		       "that went wrong, not a speed to compare.\n",
+		       which, wrong);
 }
 
 static void compare_print(const struct set *a, const struct set *b)
 {
-	printf("%-32s %10s %10s %6s  %-14s %6s  %s\n", "workload,model,C",
-	       "A median s", "B median s", "B/A", "95% interval", "p",
+	compare_wrong(a, "A");
+	compare_wrong(b, "B");
+	printf("%-32s %10s %10s %6s  %-14s %6s %6s  %s\n", "workload,model,C",
+	       "A median s", "B median s", "B/A", "95% interval", "p", "p Holm",
 	       "verdict");
+	size_t n = 0, fewest = 0;
 	int too_few = 0;
-	size_t fewest = 0;
-	for (size_t i = 0; i < a->n; i++) {
-		const struct set_case *x = &a->cases[i];
-		const struct set_case *y =
-			set_find(b, x->workload, x->model, x->workers);
-		if (!y) {
-			term_line(stdout, "%s,%s,%d: only in A", x->workload,
-				  x->model, x->workers);
-			continue;
-		}
-		too_few += compare_case(x, y);
-		size_t n = x->n_walls < y->n_walls ? x->n_walls : y->n_walls;
-		fewest = i == 0 || n < fewest ? n : fewest;
+	struct compare_case *cs = compare_cases(a, b, &n);
+	for (size_t i = 0; cs && i < n; i++) {
+		too_few += compare_case_print(&cs[i]);
+		size_t runs = cs[i].x->n_walls < cs[i].y->n_walls
+				      ? cs[i].x->n_walls
+				      : cs[i].y->n_walls;
+		fewest = i == 0 || runs < fewest ? runs : fewest;
 	}
-	for (size_t i = 0; i < b->n; i++) {
-		const struct set_case *y = &b->cases[i];
-		if (!set_find(a, y->workload, y->model, y->workers))
-			term_line(stdout, "%s,%s,%d: only in B", y->workload,
-				  y->model, y->workers);
-	}
+	free(cs);
+	compare_only_in(a, b, "A");
+	compare_only_in(b, a, "B");
 	if (too_few)
 		printf("\n%d case(s): too few runs to tell. With %zu runs a "
 		       "side the smallest possible p is %.2f, above 0.05: no "
@@ -123,9 +182,12 @@ static void compare_print(const struct set *a, const struct set *b)
 		       "more.\n",
 		       too_few, fewest, significance_min_p(fewest, fewest));
 	printf("\nB/A is the ratio of the medians; the interval is a 95%% "
-	       "bootstrap interval; p is the Mann-Whitney U test's. A change "
-	       "is called real when p < 0.05 and the interval leaves out "
-	       "1.\n");
+	       "bootstrap interval; p is the Mann-Whitney U test's. %zu "
+	       "case(s) were tested at once, so each p is also adjusted for "
+	       "the others (Holm: with 20 cases at 0.05, one would look "
+	       "like a change by luck alone). A change is called real when "
+	       "the adjusted p < 0.05 and the interval leaves out 1.\n",
+	       n);
 }
 
 static int compare_usage(void)

@@ -181,6 +181,18 @@ int significance_median_ci(const double *v, size_t n, double level, double *lo,
 	return best ? 0 : -1;
 }
 
+/* A change is called when p is under the level and the interval leaves
+ * out 1, on the side it lies. */
+static enum significance_verdict significance_verdict_of(double p, double lo,
+							 double hi)
+{
+	if (p < SIGNIFICANCE_ALPHA && hi < 1)
+		return SIG_B_FASTER;
+	if (p < SIGNIFICANCE_ALPHA && lo > 1)
+		return SIG_B_SLOWER;
+	return SIG_SAME;
+}
+
 struct significance significance_compare(const double *a, size_t m,
 					 const double *b, size_t n)
 {
@@ -188,15 +200,42 @@ struct significance significance_compare(const double *a, size_t m,
 	s.ratio = stats_spread(b, n).median / stats_spread(a, m).median;
 	significance_ratio_ci(a, m, b, n, &s.lo, &s.hi);
 	s.p = significance_mann_whitney(a, m, b, n);
-	if (significance_min_p(m, n) >= SIGNIFICANCE_ALPHA)
-		s.verdict = SIG_TOO_FEW;
-	else if (s.p < SIGNIFICANCE_ALPHA && s.hi < 1)
-		s.verdict = SIG_B_FASTER;
-	else if (s.p < SIGNIFICANCE_ALPHA && s.lo > 1)
-		s.verdict = SIG_B_SLOWER;
-	else
-		s.verdict = SIG_SAME;
+	s.verdict = significance_min_p(m, n) >= SIGNIFICANCE_ALPHA
+			    ? SIG_TOO_FEW
+			    : significance_verdict_of(s.p, s.lo, s.hi);
 	return s;
+}
+
+void significance_reverdict(struct significance *s, double p_adjusted)
+{
+	if (s->verdict != SIG_TOO_FEW)
+		s->verdict = significance_verdict_of(p_adjusted, s->lo, s->hi);
+}
+
+void significance_holm(double *p, size_t n)
+{
+	size_t *order = malloc(n * sizeof(*order));
+	if (!order || n < 2) {
+		free(order);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		order[i] = i;
+	/* insertion sort by p: n is the number of cases, tens at most */
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && p[order[j]] < p[order[j - 1]];
+		     j--) {
+			size_t t = order[j];
+			order[j] = order[j - 1];
+			order[j - 1] = t;
+		}
+	double running = 0;
+	for (size_t k = 0; k < n; k++) {
+		double adj = fmin(1.0, (double)(n - k) * p[order[k]]);
+		running = fmax(running, adj);
+		p[order[k]] = running;
+	}
+	free(order);
 }
 
 const char *significance_words(enum significance_verdict v)

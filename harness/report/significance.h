@@ -70,6 +70,16 @@ struct significance {
 struct significance significance_compare(const double *a, size_t m,
 					 const double *b, size_t n);
 
+/* Holm's step-down adjustment of n p-values tested at once, in place:
+ * the k-th smallest becomes max over j <= k of min(1, (n - j + 1) p_j),
+ * so that the chance of calling any one of the n a change by luck stays
+ * under the level (with 20 cases at 0.05, about one would be otherwise). */
+void significance_holm(double *p, size_t n);
+
+/* s's verdict again, from the p-value adjusted for the cases tested
+ * with it (a case too few runs could decide stays so). */
+void significance_reverdict(struct significance *s, double p_adjusted);
+
 /* The verdict in words: "no measurable difference", "B is faster", ... */
 const char *significance_words(enum significance_verdict v);
 

@@ -315,6 +315,36 @@ START_TEST(the_sync_strategy_is_recorded_shown_and_compared)
 }
 END_TEST
 
+/* A set with wrong results (a racy counter) is said before the table,
+ * and its cases marked: their times are not a speed to compare. */
+START_TEST(compare_warns_of_wrong_results)
+{
+	char cmd[4096], out[65536];
+	snprintf(cmd, sizeof(cmd),
+		 "%s run --models threads --workloads shared --sync none "
+		 "--workers 2 --tasks 8 --work 20 --repeat 1 --no-plot "
+		 "--quiet --out %s/racy >/dev/null; %s compare "
+		 "%s/sync-mutex/latest %s/racy/latest",
+		 bin(), dir, bin(), dir, dir);
+	/* Up to 5 tries: one schedule may interleave nowhere. */
+	int rc = 0;
+	for (int t = 0; t < 5; t++) {
+		rc = run_sh(cmd, out, sizeof(out));
+		if (rc != 0 || strstr(out, "Warning: B"))
+			break;
+	}
+	ck_assert_msg(rc == 0, "exit %d:\n%s", rc, out);
+	ck_assert_msg(
+		strstr(out, "Warning: B has wrong results in 1 case(s)") &&
+			!strstr(out, "Warning: A") &&
+			strstr(out, " (wrong results)"),
+		"%s", out);
+	ck_assert_msg(strstr(out, "case(s) were tested at once") &&
+			      strstr(out, "p Holm"),
+		      "%s", out);
+}
+END_TEST
+
 START_TEST(chromium_draws_the_report_and_the_class_page)
 {
 	if (system("command -v chromium >/dev/null 2>&1") != 0) {
@@ -374,6 +404,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, class_page_shows_the_lesson_predictions);
 	tcase_add_test(tc, class_takes_every_set_of_a_hand_in);
 	tcase_add_test(tc, the_sync_strategy_is_recorded_shown_and_compared);
+	tcase_add_test(tc, compare_warns_of_wrong_results);
 	tcase_add_test(tc, chromium_draws_the_report_and_the_class_page);
 	return s;
 }

@@ -99,6 +99,30 @@ START_TEST(verdicts_say_what_the_runs_allow)
 }
 END_TEST
 
+/* Holm's step-down: sorted 0.005, 0.01, 0.03, 0.04 times 4, 3, 2, 1,
+ * each at least the one before; one case is left as it is. */
+START_TEST(holm_adjusts_the_cases_tested_together)
+{
+	double p[] = {0.01, 0.04, 0.03, 0.005};
+	significance_holm(p, 4);
+	ck_assert_double_eq_tol(p[3], 0.02, 1e-12);
+	ck_assert_double_eq_tol(p[0], 0.03, 1e-12);
+	ck_assert_double_eq_tol(p[2], 0.06, 1e-12);
+	ck_assert_double_eq_tol(p[1], 0.06, 1e-12);
+	double one[] = {0.3};
+	significance_holm(one, 1);
+	ck_assert_double_eq(one[0], 0.3);
+	double big[] = {0.5, 0.6};
+	significance_holm(big, 2);
+	ck_assert_double_eq(big[0], 1.0);
+	ck_assert_double_eq(big[1], 1.0);
+	/* a change called at p = 0.01 is not one at its adjusted 0.2 */
+	struct significance sig = {0.5, 0.4, 0.6, 0.01, SIG_B_FASTER};
+	significance_reverdict(&sig, 0.2);
+	ck_assert_int_eq(sig.verdict, SIG_SAME);
+}
+END_TEST
+
 static Suite *significance_suite(void)
 {
 	Suite *s = suite_create("significance");
@@ -110,6 +134,7 @@ static Suite *significance_suite(void)
 	tcase_add_test(tc, order_statistics_bound_the_median);
 	tcase_add_test(tc, bootstrap_interval_holds_the_ratio);
 	tcase_add_test(tc, verdicts_say_what_the_runs_allow);
+	tcase_add_test(tc, holm_adjusts_the_cases_tested_together);
 	suite_add_tcase(s, tc);
 	return s;
 }
