@@ -9,6 +9,9 @@
  * A set may come from someone else: gnuplot never reads it nor writes in
  * it. It works in a private folder (plot_stage.h) on checked copies of
  * the set's files, and the pictures are moved into the set at the end.
+ * What the scripts need to know of the set (its workloads, models, ...)
+ * and one data file per series are written there too (plot_plan.h), so
+ * the scripts run no shell, awk or sed at all.
  *
  * gnuplot's own chatter (warnings about an empty series, a script saying
  * it has nothing to draw) goes to gnuplot.log, not to the terminal: the
@@ -28,6 +31,7 @@
 
 #include "harness/cli/cli.h"
 #include "harness/cli/datadir.h"
+#include "harness/report/plot_plan.h"
 #include "harness/report/plot_stage.h"
 
 static int plot_have_gnuplot(void)
@@ -105,6 +109,12 @@ static int plot_stage_begin(struct plot_stage *st, const char *dir)
 			"concur: cannot plot %s: no readable "
 			"summary.csv\n",
 			dir);
+		plot_stage_remove(st);
+		return -1;
+	}
+	if (plot_plan_write(st->dir, "") != 0) {
+		fprintf(stderr, "concur: cannot plot in %s: %s\n", dir,
+			strerror(errno));
 		plot_stage_remove(st);
 		return -1;
 	}
@@ -206,7 +216,10 @@ int plot_compare(const char *dir_a, const char *dir_b)
 		return -1;
 	plot_stage_name(name_a, sizeof(name_a), dir_a);
 	/* A's files go in the subfolder a/ of B's stage */
-	if (plot_stage_copy_set(&st, dir_a, "a") != 0) {
+	char stage_a[4400];
+	snprintf(stage_a, sizeof(stage_a), "%s/a", st.dir);
+	if (plot_stage_copy_set(&st, dir_a, "a") != 0 ||
+	    plot_plan_write(stage_a, "a_") != 0) {
 		fprintf(stderr,
 			"concur: cannot plot %s: no readable "
 			"summary.csv\n",
