@@ -117,6 +117,10 @@ static int plot_stage_begin(struct plot_stage *st, const char *dir)
 			strerror(errno));
 		return -1;
 	}
+	if (!plot_path_ok(st->dir)) { /* a link's target holds a quote */
+		plot_stage_remove(st);
+		return -1;
+	}
 	if (plot_stage_copy_set(st, dir, NULL) != 0) {
 		fprintf(stderr,
 			"concur: cannot plot %s: no readable "
