@@ -62,7 +62,7 @@ int plot_table_load(struct plot_table *t, const char *dir, const char *name)
 		lines += *p == '\n';
 	char *line = t->text, *nl = strchr(line, '\n');
 	if (!nl || nl == line) {
-		free(t->text);
+		plot_table_free(t);
 		return -1;
 	}
 	*nl = '\0';
@@ -71,6 +71,10 @@ int plot_table_load(struct plot_table *t, const char *dir, const char *name)
 		t->n_cols += *p == ',';
 	t->n_cols++;
 	t->cells = calloc(lines * t->n_cols + 1, sizeof(char *));
+	if (!t->header || !t->cells) {
+		plot_table_free(t);
+		return -1;
+	}
 	for (line = nl + 1; (nl = strchr(line, '\n')); line = nl + 1) {
 		*nl = '\0';
 		if (plot_table_split(line, t->cells + t->n_rows * t->n_cols,
@@ -162,18 +166,18 @@ void plot_list_add(struct plot_list *l, const char *name)
 	for (size_t i = 0; i < l->n; i++)
 		if (strcmp(l->items[i], name) == 0)
 			return;
-	char **items = realloc(l->items, (l->n + 1) * sizeof(char *));
 	size_t len = l->text ? strlen(l->text) : 0;
-	char *text = realloc(l->text, len + strlen(name) + 2);
-	if (!items || !text) {
-		free(items ? items : l->items);
-		free(text ? text : l->text);
-		memset(l, 0, sizeof(*l));
-		return;
-	}
+	char **items = realloc(l->items, (l->n + 1) * sizeof(char *));
+	if (!items)
+		return; /* out of memory: the list stays as it was */
 	l->items = items;
+	char *text = realloc(l->text, len + strlen(name) + 2);
+	if (!text)
+		return;
 	l->text = text;
-	l->items[l->n++] = strdup(name);
+	if (!(l->items[l->n] = strdup(name)))
+		return;
+	l->n++;
 	snprintf(l->text + len, strlen(name) + 2, "%s%s", len ? " " : "", name);
 }
 
