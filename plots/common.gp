@@ -2,13 +2,15 @@
 # to list its workloads and models, one colour and symbol per model, and
 # where the pictures go. Each plots/NAME.gp loads it first:
 #
-#     load system(sprintf("dirname '%s'", ARG0)).'/common.gp'
+#     load ARG0[1:strlen(ARG0) - strlen(NAME.gp)].'common.gp'
 #
 # Inputs, set by `concur plot` (gnuplot -e "dir='DIR'; term='files'"):
-#   dir   the result set (summary.csv, runs.csv, tasks.csv, meta.json)
+#   dir   the checked copy of the result set concur plot made (summary.csv,
+#         tasks.csv, ... and plan.gp, see below)
 #   term  'files': write DIR/NAME.png (pngcairo) and DIR/NAME.svg;
 #         'dumb': draw on the terminal (stdout)
-# By hand: gnuplot -e "dir='results/latest'; term='files'" plots/wall.gp
+# The scripts need plan.gp, which only concur writes: run them with
+# `concur plot DIR`, not by hand.
 
 if (!exists("dir")) dir = 'results/latest'
 if (!exists("term")) term = 'files'
@@ -21,43 +23,36 @@ summary = dir.'/summary.csv'
 runs = dir.'/runs.csv'
 tasks = dir.'/tasks.csv'
 
+# What concur plot computed of the set (plan.gp, written by
+# harness/report/plot_plan.c): the lists of workloads and models, the
+# largest C, the ideal's model, the core count, ... and one data file per
+# (workload, model) series. No script runs a shell, awk or sed: a name
+# from the set never reaches one.
+load dir.'/plan.gp'
+
 # The rows of model m in workload w, header kept, as a data source:
 # plot select(summary, 'compute', 'threads') using 'workers':'speedup'.
 # (Filtering in gnuplot instead, with NaN for other rows, would break
-# the line at every skipped row.)
-select(file, w, m) = sprintf("< awk -F, 'NR == 1 || ($1 == \"%s\" && $2 == \"%s\")' '%s'", \
-	w, m, file)
+# the line at every skipped row.) DIR/summary.csv's are in
+# DIR/summary-series/W/M.csv.
+select(file, w, m) = sprintf('%s-series/%s/%s.csv', file[1:strlen(file) - 4], w, m)
 
 # Lists, in the order the sweep ran them, space-separated (names have no
 # spaces): word(list, i) is the i-th, words(list) how many.
-workloads_in(file) = system(sprintf( \
-	"awk -F, 'NR > 1 && !seen[$1]++ {print $1}' '%s' 2>/dev/null", file))
-models_in(file, w) = system(sprintf( \
-	"awk -F, 'NR > 1 && $1 == \"%s\" && !seen[$2]++ {print $2}' '%s' 2>/dev/null", \
-	w, file))
-# The largest C of a workload (the baselines run at C = 1 only).
-largest_c(w) = int(system(sprintf( \
-	"awk -F, 'NR > 1 && $1 == \"%s\" && $3 > c {c = $3} END {print c + 0}' '%s'", \
-	w, summary)))
-# The core count from meta.json ("cores": N), 0 when unknown.
-cores = int(system(sprintf( \
-	"sed -n 's/.*\"cores\": *\\([0-9]*\\).*/\\1/p' '%s/meta.json' 2>/dev/null | head -1", \
-	dir)) + 0)
+workloads_in(file) = file eq tasks ? tasks_workloads : summary_workloads
+models_in(file, w) = file eq tasks ? tasks_models(w) : summary_models(w)
+# The largest C of a workload (the baselines run at C = 1 only):
+# largest_c(w), from plan.gp. The core count: cores (0 when unknown).
 # Compute's ideal parallelism at C workers: C, but no more than the cores.
 ideal_compute(c) = cores > 0 && c > cores ? cores : c
 is_baseline(m) = m eq 'sequential' || m eq 'py-sequential'
 # The models that ran at several C (all but the baselines), in workload w.
-swept_in(file, w) = system(sprintf( \
-	"awk -F, 'NR > 1 && $1 == \"%s\" && $2 != \"sequential\" && $2 != \"py-sequential\" && !seen[$2]++ {print $2}' '%s' 2>/dev/null", \
-	w, file))
-# The model whose ideal_s is its group's ideal in workload w: the C models
-# (py = 0) or the py-* (py = 1); not hybrid if there is another (its own
-# compute pool changes its ideal); '' when there is none (--url-file).
-ideal_ref(w, py) = system(sprintf("awk -F, 'NR == 1 {for (i = 1; i <= NF; i++) at[$i] = i; next} \
-	$1 == \"%s\" && ($2 ~ /^py-/) == %d && $2 !~ /sequential$/ && $at[\"ideal_s\"] != \"\" { \
-	if ($2 != \"hybrid\") {print $2; found = 1; exit} h = $2 } END {if (!found && h != \"\") print h}' '%s'", \
-	w, py, summary))
-any_swept = system(sprintf("awk -F, 'NR > 1 && $2 != \"sequential\" && $2 != \"py-sequential\" {print 1; exit}' '%s' 2>/dev/null", summary)) eq '1'
+swept_in(file, w) = summary_swept(w)
+# ideal_ref(w, py), from plan.gp: the model whose ideal_s is its group's
+# ideal in workload w: the C models (py = 0) or the py-* (py = 1); not
+# hybrid if there is another (its own compute pool changes its ideal); ''
+# when there is none (--url-file). any_swept: has a model other than the
+# baselines run?
 is_py(m) = strlen(m) > 3 && m[1:3] eq 'py-'
 
 # One look per model everywhere: the C models in blues and greens, the
@@ -82,11 +77,9 @@ short_name(m) = m eq 'sequential' ? 'seq' : m eq 'processes' ? 'procs' : \
 	m eq 'py-threads' ? 'py-thr' : m
 
 # The kernel units per task of the C models and of the py-* models in
-# workload w ('' when there are none): --py-work can make them differ,
-# and then a C bar and a py-* bar did not do the same work.
-units_of(w, py) = system(sprintf( \
-	"awk -F, 'NR > 1 && $1 == \"%s\" && ($2 ~ /^py-/) == %d {print $5; exit}' '%s'", \
-	w, py, summary))
+# workload w ('' when there are none): units_of(w, py), from plan.gp.
+# --py-work can make them differ, and then a C bar and a py-* bar did not
+# do the same work.
 work_note(w) = (units_of(w, 0) ne '' && units_of(w, 1) ne '' && \
 	units_of(w, 0) ne units_of(w, 1) && w ne 'fetch') ? \
 	sprintf("\nwork per task: C models %s units, py-* %s", units_of(w, 0), units_of(w, 1)) : ''
@@ -112,8 +105,5 @@ panels(n, title) = sprintf("set multiplot layout 1,%d margins %.3f,%.3f,0.13,0.8
 	n, 70.0 / panels_width(n), 1 - 260.0 / panels_width(n), 95.0 / panels_width(n), title)
 key_right(last, n) = last ? sprintf("set key at screen %.3f, 0.84 left top Left reverse samplen 3 spacing 1.2 box lc rgb '#bbbbbb'", \
 	1 - 240.0 / panels_width(n)) : "set key off"
-# A value of summary.csv: the column named col of model m in workload w at
-# C = c ('' when there is no such row).
-value_of(w, m, c, col) = system(sprintf( \
-	"awk -F, 'NR == 1 {for (i = 1; i <= NF; i++) at[$i] = i; next} $1 == \"%s\" && $2 == \"%s\" && $3 == %d {print $at[\"%s\"]; exit}' '%s'", \
-	w, m, c, col, summary))
+# wall_at_one(w, m), from plan.gp: the median wall time of model m in
+# workload w at C = 1 ('' when there is no such row).

@@ -3,7 +3,7 @@
 # and set B (solid), with the min-max error bars of each, so a difference
 # can be judged against the noise. Writes B/compare.png and B/compare.svg.
 # Inputs: dir (set B, where the pictures go), dir_a (set A), term.
-load system(sprintf("dirname '%s'", ARG0)).'/common.gp'
+load ARG0[1:strlen(ARG0) - strlen('compare.gp')].'common.gp'
 
 summary_b = summary
 summary_a = dir_a.'/summary.csv'
@@ -15,10 +15,10 @@ workloads = workloads_in(summary_b)
 nw = words(workloads)
 if (nw == 0) { print 'compare.gp: no cases in '.summary_b.', nothing to plot'; exit }
 
-# The largest C of workload w in a summary file.
-largest_in(file, w) = int(system(sprintf( \
-	"awk -F, 'NR > 1 && $1 == \"%s\" && $3 > c {c = $3} END {print c + 0}' '%s'", \
-	w, file)))
+# The largest C of workload w in a summary file (set A's plan.gp names
+# its facts a_...).
+load dir_a.'/plan.gp'
+largest_in(file, w) = file eq summary_a ? a_largest_c(w) : largest_c(w)
 at_largest(m, cmax) = column('workers') == cmax || is_baseline(m)
 
 set errorbars lc rgb '#111111' lw 1.5

@@ -4,7 +4,7 @@
 # few cores makes each task wait, so its latency grows while its wall time
 # falls. Reads summary.csv (lat_p50_ms, lat_p95_ms, lat_p99_ms: medians
 # over the runs).
-load system(sprintf("dirname '%s'", ARG0)).'/common.gp'
+load ARG0[1:strlen(ARG0) - strlen('latency.gp')].'common.gp'
 
 workloads = workloads_in(summary)
 nw = words(workloads)

@@ -4,14 +4,15 @@
 # a bar is a time that thread held the lock, each change of row is a
 # hand-over, and two rows never overlap. The first 40 ms are drawn, enough
 # to count the turns. Sets without lock.csv have nothing to draw.
-load system(sprintf("dirname '%s'", ARG0)).'/common.gp'
+load ARG0[1:strlen(ARG0) - strlen('lock.gp')].'common.gp'
 
 lock = dir.'/lock.csv'
-if (system(sprintf("test -s '%s' && echo 1 || echo 0", lock)) + 0 == 0) { print 'lock.gp: no lock.csv in '.dir.', nothing to plot'; exit }
+if (!lock_ok) { print 'lock.gp: no lock.csv in '.dir.', nothing to plot'; exit }
 
-intervals = system(sprintf("awk -F, 'NR > 1 && !seen[$1]++ { print $1 }' '%s'", lock))
+# Its switch intervals and its rows of threads, from plan.gp.
+intervals = lock_intervals
 ni = words(intervals)
-rows = system(sprintf("awk -F, 'NR > 1 && $2 + 1 > r { r = $2 + 1 } END { print r + 0 }' '%s'", lock)) + 0
+rows = lock_rows
 span_ms = 40.0
 worker_color(w) = w == 0 ? '#1f77b4' : w == 1 ? '#2ca02c' : w == 2 ? '#ff7f0e' : w == 3 ? '#9467bd' : '#8c564b'
 

@@ -5,7 +5,7 @@
 # not share. The baselines ran at C = 1 only (dotted level).
 # Reads summary.csv (peak_pss_kib: the median of the runs' peaks; how a
 # peak is measured is in results/README.md).
-load system(sprintf("dirname '%s'", ARG0)).'/common.gp'
+load ARG0[1:strlen(ARG0) - strlen('memory.gp')].'common.gp'
 
 workloads = workloads_in(summary)
 nw = words(workloads)

@@ -4,7 +4,7 @@
 # round trips of one delay; compute: the baseline's time / min(C, cores)).
 # The baselines ran at C = 1 only: their time is a dotted level line.
 # Reads summary.csv (workers, wall_median_s, ideal_s).
-load system(sprintf("dirname '%s'", ARG0)).'/common.gp'
+load ARG0[1:strlen(ARG0) - strlen('scaling.gp')].'common.gp'
 
 workloads = workloads_in(summary)
 nw = words(workloads)
@@ -33,7 +33,7 @@ do for [t in outputs] {
 		# too when the set has no baseline.
 		ideals = ideal_ref(w, 0)
 		if (ideals eq '' || w ne 'fetch') { ideals = ideals.' '.ideal_ref(w, 1) }
-		base_of(m) = real(value_of(w, m, 1, 'wall_median_s'))
+		base_of(m) = real(wall_at_one(w, m))
 		set xrange [1:cmax > 1 ? cmax : 2]
 		set title w.' workload'.work_note(w)
 		eval key_right(i == nw, nw)

@@ -8,10 +8,10 @@
 # amdahl.csv, when the set has one (lesson 15 writes it: workload, model,
 # serial_fraction), adds Amdahl's curve fitted to the measured speedups:
 # 1 / (s + (1 - s) / min(C, cores)).
-load system(sprintf("dirname '%s'", ARG0)).'/common.gp'
+load ARG0[1:strlen(ARG0) - strlen('speedup.gp')].'common.gp'
 
 amdahl = dir.'/amdahl.csv'
-amdahl_s(w) = system(sprintf("awk -F, 'NR > 1 && $1 == \"%s\" {print $3; exit}' '%s' 2>/dev/null", w, amdahl))
+# amdahl_s(w): the fitted serial fraction of w ('' if none), from plan.gp.
 amdahl_curve(x, s) = 1 / (s + (1 - s) / ideal_compute(x))
 
 workloads = ''
@@ -35,8 +35,8 @@ do for [t in outputs] {
 		# mixed: the ideal speedup at each C is the baseline's time over
 		# the ideal time of the case.
 		ideals = ideal_ref(w, 0).' '.ideal_ref(w, 1)
-		base_c = value_of(w, 'sequential', 1, 'wall_median_s')
-		base_py = value_of(w, 'py-sequential', 1, 'wall_median_s')
+		base_c = wall_at_one(w, 'sequential')
+		base_py = wall_at_one(w, 'py-sequential')
 		base_of(m) = real(is_py(m) ? base_py : base_c)
 		set xrange [1:cmax > 1 ? cmax : 2]
 		set title w.' workload'.work_note(w)

@@ -7,7 +7,7 @@
 # share one time axis so their panels compare, and the py-* models (much
 # slower, often given less work) share another. The run shown is the one at the largest C,
 # first repetition. Reads tasks.csv (worker, start_s, end_s, kind).
-load system(sprintf("dirname '%s'", ARG0)).'/common.gp'
+load ARG0[1:strlen(ARG0) - strlen('timeline.gp')].'common.gp'
 
 workloads = workloads_in(tasks)
 if (words(workloads) == 0) { print 'timeline.gp: no tasks in '.tasks.', nothing to plot'; exit }
@@ -18,15 +18,9 @@ ms(s) = 1000.0 * s
 failed_color = '#d62728'
 
 # Per model of workload w: its rows (largest worker + 1), its C and how
-# many of its tasks failed, as "rows C failed" triples in model order.
-shape_of(w) = system(sprintf("awk -F, 'NR > 1 && $1 == \"%s\" { \
-	if (!($2 in rows)) { order[++n] = $2; rows[$2] = 0; bad[$2] = 0 } \
-	if ($5 + 1 > rows[$2]) rows[$2] = $5 + 1; c[$2] = $3; if ($8 != \"ok\") bad[$2]++ } \
-	END { for (i = 1; i <= n; i++) print rows[order[i]], c[order[i]], bad[order[i]] }' '%s'", w, tasks))
-# The last end of a task of the C models (py = 0) or the py-* (py = 1).
-last_end(w, py) = real(system(sprintf( \
-	"awk -F, 'NR > 1 && $1 == \"%s\" && ($2 ~ /^py-/) == %d && $7 > e {e = $7} END {print e + 0}' '%s'", \
-	w, py, tasks)))
+# many of its tasks failed, as "rows C failed" triples in model order:
+# shape_of(w), from plan.gp; last_end(w, py) the last end of a task of
+# the C models (py = 0) or the py-* (py = 1).
 
 # Translucent bars: where tasks overlap on one row (the event loop has
 # many in flight), the overlap shows darker.

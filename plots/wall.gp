@@ -3,7 +3,7 @@
 # median of the repetitions, the error bar spans the fastest and the
 # slowest run, so a bar whose error bar is long is a noisy measurement.
 # Reads summary.csv (wall_median_s, wall_min_s, wall_max_s).
-load system(sprintf("dirname '%s'", ARG0)).'/common.gp'
+load ARG0[1:strlen(ARG0) - strlen('wall.gp')].'common.gp'
 
 workloads = workloads_in(summary)
 nw = words(workloads)

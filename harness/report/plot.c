@@ -9,6 +9,9 @@
  * A set may come from someone else: gnuplot never reads it nor writes in
  * it. It works in a private folder (plot_stage.h) on checked copies of
  * the set's files, and the pictures are moved into the set at the end.
+ * What the scripts need to know of the set (its workloads, models, ...)
+ * and one data file per series are written there too (plot_plan.h), so
+ * the scripts run no shell, awk or sed at all.
  *
  * gnuplot's own chatter (warnings about an empty series, a script saying
  * it has nothing to draw) goes to gnuplot.log, not to the terminal: the
@@ -28,11 +31,25 @@
 
 #include "harness/cli/cli.h"
 #include "harness/cli/datadir.h"
+#include "harness/report/plot_plan.h"
 #include "harness/report/plot_stage.h"
 
+/* Is there a gnuplot in $PATH? (Looked for here, not by a shell.) */
 static int plot_have_gnuplot(void)
 {
-	return system("command -v gnuplot >/dev/null 2>&1") == 0;
+	const char *path = getenv("PATH");
+	for (const char *dir = path; dir && *dir;) {
+		size_t len = strcspn(dir, ":");
+		char file[4200];
+		struct stat sb;
+		snprintf(file, sizeof(file), "%.*s/gnuplot", len ? (int)len : 1,
+			 len ? dir : ".");
+		if (stat(file, &sb) == 0 && S_ISREG(sb.st_mode) &&
+		    access(file, X_OK) == 0)
+			return 1;
+		dir += len + (dir[len] == ':');
+	}
+	return 0;
 }
 
 /* gnuplot -e "VARS" SCRIPT, its stderr appended to log (and its stdout
@@ -100,11 +117,21 @@ static int plot_stage_begin(struct plot_stage *st, const char *dir)
 			strerror(errno));
 		return -1;
 	}
+	if (!plot_path_ok(st->dir)) { /* a link's target holds a quote */
+		plot_stage_remove(st);
+		return -1;
+	}
 	if (plot_stage_copy_set(st, dir, NULL) != 0) {
 		fprintf(stderr,
 			"concur: cannot plot %s: no readable "
 			"summary.csv\n",
 			dir);
+		plot_stage_remove(st);
+		return -1;
+	}
+	if (plot_plan_write(st->dir, "") != 0) {
+		fprintf(stderr, "concur: cannot plot in %s: %s\n", dir,
+			strerror(errno));
 		plot_stage_remove(st);
 		return -1;
 	}
@@ -206,7 +233,10 @@ int plot_compare(const char *dir_a, const char *dir_b)
 		return -1;
 	plot_stage_name(name_a, sizeof(name_a), dir_a);
 	/* A's files go in the subfolder a/ of B's stage */
-	if (plot_stage_copy_set(&st, dir_a, "a") != 0) {
+	char stage_a[4400];
+	snprintf(stage_a, sizeof(stage_a), "%s/a", st.dir);
+	if (plot_stage_copy_set(&st, dir_a, "a") != 0 ||
+	    plot_plan_write(stage_a, "a_") != 0) {
 		fprintf(stderr,
 			"concur: cannot plot %s: no readable "
 			"summary.csv\n",

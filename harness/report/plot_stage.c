@@ -183,8 +183,16 @@ void plot_stage_name(char *name, size_t len, const char *set)
 
 int plot_stage_open(struct plot_stage *st, const char *set)
 {
+	/* An absolute path: gnuplot reads a file name that begins with '<'
+	 * as a command to run. */
+	char real[4096];
 	snprintf(st->set, sizeof(st->set), "%s", set);
-	snprintf(st->dir, sizeof(st->dir), "%s/.plot-XXXXXX", set);
+	snprintf(st->dir, sizeof(st->dir), "%s/.plot-XXXXXX",
+		 realpath(set, real) ? real : set);
+	if (st->dir[0] != '/') {
+		errno = ENOENT;
+		return -1;
+	}
 	st->refused = 0;
 	plot_stage_name(st->name, sizeof(st->name), set);
 	return mkdtemp(st->dir) ? 0 : -1;

@@ -19,7 +19,7 @@
 
 struct plot_stage {
 	char set[4096]; /* the result set, where the pictures go */
-	char dir[4200]; /* SET/.plot-XXXXXX, mode 0700 */
+	char dir[4200]; /* SET/.plot-XXXXXX (absolute), mode 0700 */
 	size_t refused; /* rows of the set's files not copied */
 	char name[64];	/* the set's name, for titles: plain characters */
 };

@@ -6,9 +6,12 @@
  * drawn; a symbolic link in a set is replaced by the picture, never
  * written through; `--out` naming a FIFO, a directory or a device is
  * refused in one line (exit 2) and what is there is left as it was;
+ * plotting executes gnuplot and nothing else (no script calls system()
+ * or reads "< command": the harness hands gnuplot plan.gp and files);
  * `--out` naming a symbolic link replaces the link, not its target.
  */
 #include <check.h>
+#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,6 +125,123 @@ START_TEST(a_set_whose_names_are_commands_plots_without_running_them)
 }
 END_TEST
 
+/* No plots/NAME.gp calls system() or reads a "< command" data source. */
+static void assert_scripts_run_nothing(void)
+{
+	glob_t g;
+	ck_assert_int_eq(glob("plots/*.gp", 0, NULL, &g), 0);
+	for (size_t i = 0; i < g.gl_pathc; i++) {
+		char *text = files_read(g.gl_pathv[i], NULL);
+		ck_assert(text != NULL);
+		ck_assert_msg(!strstr(text, "system(") &&
+				      !strstr(text, "\"< ") &&
+				      !strstr(text, "'< "),
+			      "%s runs a command", g.gl_pathv[i]);
+		free(text);
+	}
+	globfree(&g);
+}
+
+/* scratch/bin: gnuplot, and a sh, awk, sed, head, dirname that each
+ * write their name to scratch/called. */
+static void fake_path_up(void)
+{
+	static const char *const fakes[] = {"sh", "awk", "sed", "head",
+					    "dirname"};
+	char cmd[9000];
+	snprintf(cmd, sizeof(cmd),
+		 "mkdir -p '%s/bin' && ln -sf \"$(command -v gnuplot)\" "
+		 "'%s/bin/gnuplot'",
+		 scratch, scratch);
+	ck_assert_int_eq(system(cmd), 0);
+	for (size_t i = 0; i < sizeof(fakes) / sizeof(fakes[0]); i++) {
+		char path[4400], text[4600];
+		snprintf(path, sizeof(path), "%s/bin/%s", scratch, fakes[i]);
+		snprintf(text, sizeof(text),
+			 "#!/bin/sh\necho %s >> '%s/called'\n", fakes[i],
+			 scratch);
+		FILE *f = fopen(path, "w");
+		ck_assert(f != NULL);
+		fputs(text, f);
+		fclose(f);
+		ck_assert_int_eq(chmod(path, 0755), 0);
+	}
+}
+
+/* Every execve that succeeded in strace's trace ran concur or gnuplot. */
+static void assert_trace_has_only_gnuplot(const char *trace, const char *args)
+{
+	char cmd[9000];
+	snprintf(cmd, sizeof(cmd),
+		 "grep ' = 0$' '%s' | grep -v "
+		 "'execve(\"[^\"]*/\\(concur\\|gnuplot\\)\"'",
+		 trace);
+	ck_assert_msg(system(cmd) != 0, "concur %s executed more than gnuplot",
+		      args);
+}
+
+/* `concur ARGS` in scratch with PATH=scratch/bin, under strace when there
+ * is one: nothing but concur and gnuplot is executed. */
+static void assert_runs_only_gnuplot(const char *args)
+{
+	char cmd[20000], trace[4400], bin[4096];
+	snprintf(trace, sizeof(trace), "%s/trace", scratch);
+	ck_assert(realpath(support_bin(), bin) != NULL);
+	unlink(trace);
+	int traced = access("/usr/bin/strace", X_OK) == 0;
+	if (traced)
+		snprintf(cmd, sizeof(cmd),
+			 "cd '%s' && /usr/bin/strace -f -qq -e trace=execve "
+			 "-o '%s' -E PATH='%s/bin' %s %s </dev/null >/dev/null "
+			 "2>&1",
+			 scratch, trace, scratch, bin, args);
+	/* strace may be forbidden (no ptrace): then the fake PATH judges */
+	int rc = traced ? system(cmd) : -1;
+	struct stat st;
+	if (rc != 0 && (stat(trace, &st) != 0 || st.st_size == 0)) {
+		traced = 0;
+		snprintf(cmd, sizeof(cmd),
+			 "cd '%s' && PATH='%s/bin' %s %s </dev/null "
+			 ">/dev/null 2>&1",
+			 scratch, scratch, bin, args);
+		rc = system(cmd);
+	}
+	char called[4400];
+	snprintf(called, sizeof(called), "%s/called", scratch);
+	ck_assert_msg(access(called, F_OK) != 0,
+		      "concur %s ran a shell, awk "
+		      "or sed (see %s)",
+		      args, called);
+	if (traced)
+		assert_trace_has_only_gnuplot(trace, args);
+	ck_assert_msg(rc == 0, "concur %s failed", args);
+}
+
+START_TEST(plotting_runs_no_shell_awk_or_sed)
+{
+	sets_up();
+	assert_scripts_run_nothing();
+	fake_path_up();
+	char args[9000];
+	snprintf(args, sizeof(args), "plot '%s'", hostile);
+	assert_runs_only_gnuplot(args);
+	assert_drawn(hostile, "wall");
+	assert_drawn(hostile, "scaling");
+	assert_drawn(hostile, "timeline-compute");
+	snprintf(args, sizeof(args), "plot --compare '%s' '%s'", hostile, good);
+	assert_runs_only_gnuplot(args);
+	assert_drawn(good, "compare");
+	/* a set whose path begins with '<' (gnuplot: "run this") */
+	char cmd[9000], lt[4400];
+	snprintf(cmd, sizeof(cmd), "cp -rL '%s' '%s/<sh'", good, scratch);
+	ck_assert_int_eq(system(cmd), 0);
+	assert_runs_only_gnuplot("plot '<sh'");
+	snprintf(lt, sizeof(lt), "%s/<sh", scratch);
+	assert_drawn(lt, "wall");
+	files_rm_dir(scratch);
+}
+END_TEST
+
 START_TEST(a_link_in_a_set_is_replaced_not_written_through)
 {
 	sets_up();
@@ -224,6 +344,7 @@ Suite *test_suite(void)
 		sets,
 		a_set_whose_names_are_commands_plots_without_running_them);
 	tcase_add_test(sets, a_link_in_a_set_is_replaced_not_written_through);
+	tcase_add_test(sets, plotting_runs_no_shell_awk_or_sed);
 	TCase *out = runner_tcase(s, "out", 30);
 	tcase_add_test(out, out_naming_a_fifo_or_a_directory_is_refused);
 	tcase_add_test(out,
