@@ -294,7 +294,7 @@ static void contained_describe(const struct contained *c)
 void contain_opts_default(struct contain_opts *o)
 {
 	*o = (struct contain_opts){
-		.address_space = (size_t)4 << 30,
+		.address_space = CONTAIN_ADDRESS_SPACE,
 		.cpu_seconds = 600,
 		.max_processes = 512,
 		.namespaces = true,

@@ -63,6 +63,9 @@ struct contain_result {
 	char why[256];	     /* why it could not start, when -1 */
 };
 
+/* The address space a contained run may map (RLIMIT_AS). */
+#define CONTAIN_ADDRESS_SPACE ((size_t)4 << 30)
+
 /* The defaults a real class fits in: 4 GiB of address space, 600 s of CPU,
  * 512 processes, no wall limit, namespaces on, stdio to /dev/null. */
 void contain_opts_default(struct contain_opts *o);

@@ -30,6 +30,28 @@ static void host_path(const struct grade_host *h, const char *name, char *buf,
 	snprintf(buf, len, "%s/%s", h->dir, name);
 }
 
+/* A sanitized host gets no address-space limit (its shadow memory needs
+ * terabytes of it): its sanitizer refuses any one allocation over the
+ * limit instead, returning NULL as malloc would under RLIMIT_AS. The
+ * options are added to the ones the caller set, for every host started
+ * from now on (the grader's own sanitizer read its options at start). */
+static void host_cap_sanitized_allocations(void)
+{
+	static const char *const vars[] = {"ASAN_OPTIONS", "TSAN_OPTIONS"};
+	char value[2048];
+	for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
+		const char *old = getenv(vars[i]);
+		if (old && strstr(old, "max_allocation_size_mb"))
+			continue; /* the caller's, or set by a host before */
+		snprintf(value, sizeof(value),
+			 "%s%smax_allocation_size_mb=%d:"
+			 "allocator_may_return_null=1",
+			 old ? old : "", old && old[0] ? ":" : "",
+			 (int)(CONTAIN_ADDRESS_SPACE >> 20));
+		setenv(vars[i], value, 1);
+	}
+}
+
 int grade_host_open(struct grade_host *h, const char *bin, bool sanitized,
 		    double limit_s)
 {
@@ -46,6 +68,8 @@ int grade_host_open(struct grade_host *h, const char *bin, bool sanitized,
 	host_path(h, "log", log, sizeof(log));
 	h->log_fd = open(log, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	h->sanitized = sanitized;
+	if (sanitized)
+		host_cap_sanitized_allocations();
 	h->limit_s = limit_s;
 	return h->log_fd >= 0 ? 0 : -1;
 }
