@@ -216,7 +216,8 @@ void html_definitions_of(FILE *f, const char *const *terms, size_t n)
 	      f);
 	for (size_t i = 0; i < HTML_N_TERMS; i++) {
 		size_t k = 0;
-		while (terms && k < n && strcmp(terms[k], html_terms[i][0]))
+		while (terms && k < n &&
+		       strcmp(terms[k], html_terms[i][0]) != 0)
 			k++;
 		if (terms && k == n)
 			continue; /* a word this page does not use */
