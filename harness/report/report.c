@@ -139,7 +139,8 @@ static void report_case(FILE *f, const struct set_case *c)
 {
 	double lo, hi;
 	int ci = significance_median_ci(c->walls, c->n_walls, 0.95, &lo, &hi);
-	fputs("<tr><td>", f);
+	/* a wrong case in red, as on the class page: its time is no speed */
+	fputs(c->verified ? "<tr><td>" : "<tr class=\"wrong\"><td>", f);
 	html_text(f, c->model);
 	fprintf(f, "</td><td>%d</td><td>%.4f</td><td>%.4f&ndash;%.4f</td>",
 		c->workers, c->median, c->min, c->max);

@@ -288,6 +288,7 @@ START_TEST(report_shows_pss_in_the_table_as_in_the_plot)
 }
 END_TEST
 
+/* ... and marks its wrong case red, as the class page does. */
 START_TEST(report_names_its_plots_after_what_they_draw)
 {
 	char path[300];
@@ -300,6 +301,9 @@ START_TEST(report_names_its_plots_after_what_they_draw)
 	ck_assert_msg(strstr(html, "the shared workload has none") &&
 			      strstr(html, "Peak memory (PSS)"),
 		      "a caption promises what is not drawn");
+	ck_assert_msg(strstr(html, "<tr class=\"wrong\"><td>threads</td>"
+				   "<td>2</td>"),
+		      "the racy case is not red in report.html");
 	free(html);
 }
 END_TEST
