@@ -7,8 +7,8 @@
  * lesson 1's set (their predictions edited: five close, one the right
  * order, four off, one run that could not show the claim), one student
  * whose sweep ran other sizes, a racy set (--sync none: lost updates), a
- * set whose summary.csv was cut mid-row and one whose meta.json says
- * "partial". Then: the wrong and partial sets are named at the top and
+ * lesson 11's set (racy on purpose), a set whose summary.csv was cut
+ * mid-row and one whose meta.json says "partial". Then: the wrong and partial sets are named at the top and
  * marked, the speedup plots leave them out, each lesson opens with its
  * tally, the odd setting is blamed on the right set, the labels do not
  * run together, the glossary defines only the page's words; report.html
@@ -70,6 +70,9 @@ static const char make_class[] =
 	"sed -i 's/^    \"tasks\": 4,/    \"tasks\": 8,/' "
 	"in/student09/run/meta.json\n"
 	"cp -r racy/2*/ in/racy-rita\n"
+	/* lesson 11's racy run loses updates on purpose */
+	"cp -r racy/2*/ in/lena; cp $L/lesson.json in/lena/\n"
+	"sed -i 's/\"lesson\": 1,/\"lesson\": 11,/' in/lena/lesson.json\n"
 	"cp -r base/2*/ in/cut-carl; s=base/2*/summary.csv\n"
 	"{ head -n 4 $s; sed -n 5p $s | cut -c1-40 | tr -d '\\n'; } > "
 	"in/cut-carl/summary.csv\n"
@@ -144,11 +147,14 @@ START_TEST(the_wrong_and_partial_sets_are_named_at_the_top)
 			      strstr(top, "<b>stopped-sam</b>: meta.json says "
 					  "the run is &quot;partial&quot;"),
 		      "the partial sets are not named:\n%s", top);
-	ck_assert_msg(!strstr(top, "student0"), "a right set is blamed:\n%s",
+	ck_assert_msg(!strstr(top, "student0") && !strstr(top, "lena"),
+		      "a right set, or a lesson's racy run, is blamed:\n%s",
 		      top);
 	char row[4096];
 	ck_assert(strstr(row_of("racy-rita", row, sizeof(row)),
 			 "<span class=\"wrong\">1 case(s) wrong</span>"));
+	ck_assert(strstr(row_of("lena", row, sizeof(row)),
+			 "complete; 1 case(s) wrong (a lesson's run)</td>"));
 	row_of("cut-carl", row, sizeof(row));
 	ck_assert_msg(strstr(row, ">partial<") && !strstr(row, "complete"),
 		      "%s", row);
@@ -169,7 +175,7 @@ START_TEST(the_speedup_plots_leave_out_wrong_partial_and_lesson_sets)
 			     "none)</td><td>2</td><td>0</td>") &&
 			strstr(page, "<td class=\"l wrong\">1 wrong</td>"),
 		"the racy case is plotted or not counted");
-	ck_assert_msg(strstr(page, "the 10 set(s) a lesson made"),
+	ck_assert_msg(strstr(page, "the 11 set(s) a lesson made"),
 		      "the lessons' sets are not said to be left out");
 	/* the shared workload's only case was wrong: no dot, no empty
 	 * frame, but a line that says so */
