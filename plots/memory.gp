@@ -11,7 +11,8 @@ workloads = workloads_in(summary)
 nw = words(workloads)
 if (nw == 0 || !any_swept) { print 'memory.gp: only baselines in '.summary.', nothing to plot'; exit }
 
-mib(kib) = kib / 1024.0
+# A case without a PSS (0: not measured) is left out, not drawn at 0.
+mib(kib) = kib > 0 ? kib / 1024.0 : NaN
 
 set logscale x 2
 set logscale y 10

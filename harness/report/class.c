@@ -17,6 +17,8 @@
 #include "harness/report/class_gather.h"
 #include "harness/report/class_lessons.h"
 #include "harness/report/class_plot.h"
+#include "harness/report/class_status.h"
+#include "harness/report/class_workload.h"
 #include "harness/report/class_tmp.h"
 #include "harness/report/file_replace.h"
 #include "harness/report/html.h"
@@ -34,14 +36,27 @@ static int class_is_baseline(const char *model)
 	       strcmp(model, "py-sequential") == 0;
 }
 
+/* The --sync of a case's set, when it changes what the case measured. */
+static void class_sync_of(const struct set *set, const struct set_case *c,
+			  char *out, size_t len)
+{
+	out[0] = '\0';
+	if (strcmp(c->workload, "shared") == 0)
+		set_meta(set, "options", "sync", out, len);
+}
+
 static struct class_group *class_group_of(struct class_page *p,
+					  const struct set *set,
 					  const struct set_case *c)
 {
+	char sync[32];
+	class_sync_of(set, c, sync, sizeof(sync));
 	for (size_t i = 0; i < p->n_groups; i++) {
 		struct class_group *g = &p->groups[i];
 		if (g->workers == c->workers &&
 		    strcmp(g->workload, c->workload) == 0 &&
-		    strcmp(g->model, c->model) == 0)
+		    strcmp(g->model, c->model) == 0 &&
+		    strcmp(g->sync, sync) == 0)
 			return g;
 	}
 	struct class_group *grown =
@@ -53,12 +68,30 @@ static struct class_group *class_group_of(struct class_page *p,
 	memset(g, 0, sizeof(*g));
 	snprintf(g->workload, sizeof(g->workload), "%s", c->workload);
 	snprintf(g->model, sizeof(g->model), "%s", c->model);
+	snprintf(g->sync, sizeof(g->sync), "%s", sync);
 	g->workers = c->workers;
 	return g;
 }
 
-static int class_group_add(struct class_group *g, double v, size_t who)
+/* Two sets of one hand-in ("ana/run1", "ana/run2") are one machine. */
+static int class_same_handin(const char *a, const char *b)
 {
+	size_t la = strcspn(a, "/"), lb = strcspn(b, "/");
+	return la == lb && strncmp(a, b, la) == 0;
+}
+
+/* One dot per machine: a later set of the same hand-in (sets come in
+ * name order, so a newer dated folder) replaces the earlier one. */
+static int class_group_add(struct class_group *g, const struct class_sets *c,
+			   double v, size_t who)
+{
+	for (size_t i = 0; i < g->n; i++)
+		if (class_same_handin(c->sets[g->who[i]].name,
+				      c->sets[who].name)) {
+			g->v[i] = v;
+			g->who[i] = who;
+			return 0;
+		}
 	double *nv = realloc(g->v, (g->n + 1) * sizeof(double));
 	if (nv)
 		g->v = nv;
@@ -72,180 +105,76 @@ static int class_group_add(struct class_group *g, double v, size_t who)
 	return 0;
 }
 
-/* Every non-baseline case with a speedup, grouped; then the quartiles. */
+/* A set whose speedups the plots take: a complete sweep. A lesson's set
+ * ran the lesson's own sizes (its section shows it); a partial one is
+ * named at the top. */
+static int class_plots_set(const struct set *set)
+{
+	char why[512];
+	return !set->lesson && !class_set_partial(set, why, sizeof(why));
+}
+
+/* Every right non-baseline case with a speedup, grouped (the wrong ones
+ * counted); then the quartiles. */
 static int class_collect(struct class_page *p)
 {
 	for (size_t s = 0; s < p->sets->n; s++) {
 		const struct set *set = &p->sets->sets[s];
-		for (size_t i = 0; i < set->n; i++) {
+		for (size_t i = 0; class_plots_set(set) && i < set->n; i++) {
 			const struct set_case *c = &set->cases[i];
 			if (class_is_baseline(c->model) || isnan(c->speedup))
 				continue;
-			struct class_group *g = class_group_of(p, c);
-			if (!g || class_group_add(g, c->speedup, s) != 0)
+			struct class_group *g = class_group_of(p, set, c);
+			if (!g)
+				return -1;
+			if (class_case_wrong(c))
+				g->wrong++;
+			else if (class_group_add(g, p->sets, c->speedup, s) !=
+				 0)
 				return -1;
 		}
 	}
 	for (size_t i = 0; i < p->n_groups; i++) {
 		struct class_group *g = &p->groups[i];
-		g->q1 = stats_percentile(g->v, g->n, 25);
-		g->median = stats_percentile(g->v, g->n, 50);
-		g->q3 = stats_percentile(g->v, g->n, 75);
+		/* every case of a group may have been wrong */
+		g->q1 = g->n ? stats_percentile(g->v, g->n, 25) : NAN;
+		g->median = g->n ? stats_percentile(g->v, g->n, 50) : NAN;
+		g->q3 = g->n ? stats_percentile(g->v, g->n, 75) : NAN;
 	}
 	return 0;
 }
 
-/* The columns of the machines table: meta.json section and key. */
-static const char *const class_cols[][3] = {
-	{"machine", "host", "host"},	      {"machine", "cores", "cores"},
-	{"machine", "cpu_model", "CPU"},      {"versions", "concur", "concur"},
-	{"versions", "git_commit", "commit"}, {"options", "tasks", "tasks"},
-	{"options", "delay_ms", "delay ms"},  {"options", "work", "work"},
-	{"options", "repeat", "repeat"},      {"options", "workers", "C"},
-	{"options", "sync", "--sync"},	      {NULL, "status", "status"},
-};
-
-#define CLASS_N_COLS (sizeof(class_cols) / sizeof(class_cols[0]))
-
-/* The value most sets have in a column (the class's norm). */
-static void class_norm(const struct class_sets *c, size_t col, char *out,
-		       size_t len)
+/* Sets the speedup plots leave out by design: the lessons' sets. */
+static void class_lesson_sets_note(FILE *f, const struct class_sets *c)
 {
-	size_t best = 0;
-	out[0] = '\0';
-	for (size_t i = 0; i < c->n; i++) {
-		char v[256], w[256];
-		set_meta(&c->sets[i], class_cols[col][0], class_cols[col][1], v,
-			 sizeof(v));
-		size_t same = 0;
-		for (size_t j = 0; j < c->n; j++)
-			same += strcmp(v,
-				       set_meta(&c->sets[j], class_cols[col][0],
-						class_cols[col][1], w,
-						sizeof(w))) == 0;
-		if (same > best) {
-			best = same;
-			snprintf(out, len, "%s", v);
-		}
-	}
-}
-
-static void class_machines(FILE *f, const struct class_sets *c)
-{
-	/* Which columns are settings a machine should share with the class. */
-	static const int settings[] = {0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1};
-	_Static_assert(sizeof(settings) / sizeof(settings[0]) == CLASS_N_COLS,
-		       "a flag per column");
-	char norm[CLASS_N_COLS][256], v[256];
-	for (size_t k = 0; k < CLASS_N_COLS; k++)
-		class_norm(c, k, norm[k], sizeof(norm[k]));
-	fputs("<h2 id=\"machines\">The machines</h2>\n<p>One row per result "
-	      "set. A <span class=\"odd\">marked</span> setting "
-	      "differs from most of the class: that machine ran other "
-	      "work, so its speedups are not the same experiment.</p>\n"
-	      "<div class=\"scroll\"><table>\n<tr><th>set</th>",
-	      f);
-	for (size_t k = 0; k < CLASS_N_COLS; k++) {
-		fputs("<th>", f);
-		html_text(f, class_cols[k][2]);
-		fputs("</th>", f);
-	}
-	fputs("</tr>\n", f);
-	for (size_t i = 0; i < c->n; i++) {
-		fputs("<tr><td>", f);
-		html_text(f, c->sets[i].name);
-		fputs("</td>", f);
-		for (size_t k = 0; k < CLASS_N_COLS; k++) {
-			set_meta(&c->sets[i], class_cols[k][0],
-				 class_cols[k][1], v, sizeof(v));
-			int odd = settings[k] && strcmp(v, norm[k]) != 0;
-			fputs(odd ? "<td class=\"l odd\">" : "<td class=\"l\">",
-			      f);
-			html_text(f, v);
-			fputs("</td>", f);
-		}
-		fputs("</tr>\n", f);
-	}
-	fputs("</table></div>\n", f);
-}
-
-/* The group's table row: machines, quartiles, slowest and fastest. */
-static void class_group_row(FILE *f, const struct class_page *p,
-			    const struct class_group *g)
-{
-	size_t lo = 0, hi = 0;
-	for (size_t i = 1; i < g->n; i++) {
-		lo = g->v[i] < g->v[lo] ? i : lo;
-		hi = g->v[i] > g->v[hi] ? i : hi;
-	}
-	fputs("<tr><td>", f);
-	html_text(f, g->model);
-	fprintf(f,
-		"</td><td>%d</td><td>%zu</td><td>%.2f</td>"
-		"<td>%.2f&ndash;%.2f</td><td class=\"l\">",
-		g->workers, g->n, g->median, g->q1, g->q3);
-	html_printf(f, "%.2f %s", g->v[lo], p->sets->sets[g->who[lo]].name);
-	fputs("</td><td class=\"l\">", f);
-	html_printf(f, "%.2f %s", g->v[hi], p->sets->sets[g->who[hi]].name);
-	fputs("</td></tr>\n", f);
-}
-
-/* The machines far from the class in this workload, by name. */
-static void class_outliers(FILE *f, const struct class_page *p,
-			   const char *workload)
-{
-	int n = 0;
-	for (size_t i = 0; i < p->n_groups; i++) {
-		const struct class_group *g = &p->groups[i];
-		for (size_t j = 0;
-		     strcmp(g->workload, workload) == 0 && j < g->n; j++) {
-			if (!class_is_outlier(g, g->v[j]))
-				continue;
-			fputs(n++ ? ""
-				  : "<p>Far from the class (red dots): "
-				    "look at these machines' cores, load "
-				    "and options.</p><ul class=\"notes\">",
-			      f);
-			fputs("<li>", f);
-			html_printf(f,
-				    "%s: %s C=%d measured %.2f×, the class's "
-				    "middle half %.2f–%.2f×",
-				    p->sets->sets[g->who[j]].name, g->model,
-				    g->workers, g->v[j], g->q1, g->q3);
-			fputs("</li>\n", f);
-		}
-	}
-	fputs(n ? "</ul>\n" : "<p>No machine is far from the rest.</p>\n", f);
-}
-
-static void class_workload(FILE *f, const struct class_page *p,
-			   const char *workload)
-{
-	fputs("<h2>", f);
-	html_printf(f, "The %s workload: speedup on each machine", workload);
-	fputs("</h2>\n<figure>\n", f);
-	class_plot(f, p->groups, p->n_groups, workload);
-	fputs("<figcaption>Each dot is one machine's speedup over its own "
-	      "sequential run. The box holds the middle half of the class, "
-	      "the thick line is its median.</figcaption>\n</figure>\n",
-	      f);
-	class_outliers(f, p, workload);
-	fputs("<div class=\"scroll\"><table>\n<tr><th>model</th><th>", f);
-	html_term(f, "C", "C");
-	fputs("</th><th>machines</th><th>", f);
-	html_term(f, "median speedup", "speedup");
-	fputs("</th><th>middle half</th><th class=\"l\">slowest</th>"
-	      "<th class=\"l\">fastest</th></tr>\n",
-	      f);
-	for (size_t i = 0; i < p->n_groups; i++)
-		if (strcmp(p->groups[i].workload, workload) == 0)
-			class_group_row(f, p, &p->groups[i]);
-	fputs("</table></div>\n", f);
+	size_t lessons = 0;
+	for (size_t i = 0; i < c->n; i++)
+		lessons += c->sets[i].lesson != NULL;
+	if (lessons && lessons < c->n)
+		fprintf(f,
+			"<p>The speedup plots below take the sweeps (<code>"
+			"concur run</code>); the %zu set(s) a lesson made ran "
+			"the lesson's own sizes and are in the lessons' "
+			"section.</p>\n",
+			lessons);
 }
 
 static int class_write(const char *path, const char *title,
 		       struct class_page *p)
 {
+	/* the words the page uses, defined at its end */
+	static const char *const terms[] = {"C",
+					    "cores",
+					    "speedup",
+					    "median",
+					    "middle half",
+					    "far from the class",
+					    "wrong results",
+					    "partial",
+					    "close",
+					    "right order",
+					    "off",
+					    "run valid"};
 	struct file_replace r = {0};
 	if (file_replace_open(&r, path) != 0)
 		return -1;
@@ -261,17 +190,22 @@ static int class_write(const char *path, const char *title,
 			"messages of concur class)",
 			p->sets->refused);
 	fputs(".</p>\n", f);
+	class_alerts(f, p->sets);
 	class_machines(f, p->sets);
-	class_lessons(f, p->sets);
+	size_t shown = class_lessons(f, p->sets);
+	class_lesson_sets_note(f, p->sets);
 	for (size_t i = 0; i < p->n_groups; i++) {
 		size_t j = 0;
 		while (j < i && strcmp(p->groups[j].workload,
 				       p->groups[i].workload) != 0)
 			j++;
 		if (j == i)
-			class_workload(f, p, p->groups[i].workload);
+			class_workload(f, p->sets, p->groups, p->n_groups,
+				       p->groups[i].workload);
 	}
-	html_definitions(f);
+	/* the lessons' words only when a lesson is shown */
+	html_definitions_of(f, terms,
+			    sizeof(terms) / sizeof(terms[0]) - (shown ? 0 : 4));
 	html_end(f);
 	int rc = file_replace_commit(&r);
 	class_tmp_watch_file(NULL);

@@ -9,10 +9,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "harness/report/class_tally.h"
 #include "harness/report/html.h"
 #include "harness/report/set_file.h"
 
-#define CLASS_LESSONS_MAX 64
 #define CLASS_LESSON_TEXT_MAX 2000 /* bytes of a title, question, verdict */
 
 /* The fields the page shows, and the JSON types each may have: s text,
@@ -27,6 +27,7 @@ static const struct {
 	{"unit", 's', 0},	    {"verdict", 's', 0},
 	{"prediction", 'n', 0},	    {"expected_value", 'n', 0},
 	{"measured_value", 'n', 0}, {"run_shows_claim", 'b', 0},
+	{"why_not", 's', 0},
 };
 
 /* Why doc is not a lesson.json the page can show, or NULL. */
@@ -111,6 +112,18 @@ static void class_lesson_cell(FILE *f, double v)
 		fprintf(f, "<td>%.3g</td>", v);
 }
 
+/* The verdict's colour: close (either kind) green, right order yellow,
+ * off red. */
+static const char *class_verdict_class(const char *verdict)
+{
+	if (!verdict)
+		return "";
+	return strncmp(verdict, "close", 5) == 0     ? "v-close"
+	       : strcmp(verdict, "right order") == 0 ? "v-order"
+	       : strcmp(verdict, "off") == 0	     ? "v-off"
+						     : "";
+}
+
 /* One row: the machine, the prediction, expected, measured, verdict. */
 static void class_lesson_row(FILE *f, const struct set *s, json_t *doc)
 {
@@ -126,8 +139,15 @@ static void class_lesson_row(FILE *f, const struct set *s, json_t *doc)
 	class_lesson_cell(f, class_lesson_num(doc, "prediction"));
 	class_lesson_cell(f, class_lesson_num(doc, "expected_value"));
 	class_lesson_cell(f, class_lesson_num(doc, "measured_value"));
-	fprintf(f, "<td>%s</td><td class=\"l\">",
-		json_is_false(shows) ? "no" : "yes");
+	const char *why = json_string_value(json_object_get(doc, "why_not"));
+	if (json_is_false(shows)) {
+		fputs("<td class=\"partial\" title=\"", f);
+		html_text(f, why);
+		fputs("\">no</td>", f);
+	} else {
+		fputs("<td>yes</td>", f);
+	}
+	fprintf(f, "<td class=\"l %s\">", class_verdict_class(verdict));
 	html_text(f, verdict ? verdict : "no prediction");
 	fputs("</td></tr>\n", f);
 }
@@ -155,7 +175,9 @@ static size_t class_lesson_table(FILE *f, const struct class_sets *c,
 			fputs(unit && unit[0] ? " (" : "", f);
 			html_text(f, unit && unit[0] ? unit : "");
 			fputs(unit && unit[0] ? ")" : "", f);
-			fputs("</p>\n<div class=\"scroll\"><table>\n<tr><th "
+			fputs("</p>\n", f);
+			class_tally(f, c, number, unit);
+			fputs("<div class=\"scroll\"><table>\n<tr><th "
 			      "class=\"l\">machine</th><th>predicted</th>"
 			      "<th>this machine should give</th><th>measured"
 			      "</th><th>run valid?</th><th class=\"l\">verdict"

@@ -15,6 +15,10 @@
 
 #include "harness/report/class_gather.h"
 
+/* Lessons are numbered 1 to CLASS_LESSONS_MAX - 1 (lesson.json is
+ * refused otherwise). */
+#define CLASS_LESSONS_MAX 64
+
 /* Reads dir/lesson.json into s->lesson when the set holds one, checked
  * field by field as a student's file: 0 (none is fine), or -1 with why
  * naming the field ("lesson.json: \"question\" is not text"). */

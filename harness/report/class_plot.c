@@ -79,12 +79,51 @@ static void cp_axes(FILE *f, double top)
 		(CP_H - CP_BOTTOM + CP_TOP) / 2);
 }
 
-/* One group at slot centre x: box, median, dots (jittered by machine). */
+/* The label under a slot: model, C and --sync (shared). Horizontal on
+ * lines of their own when every label fits its slot; else one line
+ * turned 35 degrees, so neighbours never run together. */
+static void cp_label(FILE *f, const struct class_group *g, double x, int turned)
+{
+	double y = CP_H - CP_BOTTOM + 22;
+	if (turned) {
+		fprintf(f,
+			"<text x='%.1f' y='%.0f' text-anchor='end' "
+			"font-size='15' transform='rotate(-35 %.1f %.0f)'>",
+			x, y, x, y);
+		html_text(f, g->model);
+		html_printf(f, " C=%d%s%s", g->workers, g->sync[0] ? " " : "",
+			    g->sync);
+		fputs("</text>\n", f);
+		return;
+	}
+	fprintf(f,
+		"<text x='%.1f' y='%.0f' text-anchor='middle' "
+		"font-size='15'>",
+		x, y);
+	html_text(f, g->model);
+	fprintf(f,
+		"</text><text x='%.1f' y='%.0f' text-anchor='middle' "
+		"font-size='15'>C=%d</text>\n",
+		x, y + 20, g->workers);
+	if (g->sync[0]) {
+		fprintf(f,
+			"<text x='%.1f' y='%.0f' text-anchor='middle' "
+			"font-size='13'>",
+			x, y + 38);
+		html_text(f, g->sync);
+		fputs("</text>\n", f);
+	}
+}
+
+/* One group at slot centre x: box, median, dots (jittered by machine);
+ * a group whose every case was wrong has its label only. */
 static void cp_group(FILE *f, const struct class_group *g, double x,
 		     double slot, double top)
 {
 	const char *colour = cp_colour(g->model);
 	double half = slot * 0.3;
+	if (g->n == 0)
+		return;
 	fprintf(f,
 		"<rect x='%.1f' y='%.1f' width='%.1f' height='%.1f' "
 		"fill='%s' fill-opacity='0.18' stroke='%s' "
@@ -109,46 +148,53 @@ static void cp_group(FILE *f, const struct class_group *g, double x,
 			x + jitter, cp_y(g->v[i], top),
 			out ? "#c0392b" : colour);
 	}
-	fprintf(f,
-		"<text x='%.1f' y='%.0f' text-anchor='middle' "
-		"font-size='15'>",
-		x, CP_H - CP_BOTTOM + 24);
-	html_text(f, g->model);
-	fprintf(f,
-		"</text><text x='%.1f' y='%.0f' text-anchor='middle' "
-		"font-size='15'>C=%d</text>\n",
-		x, CP_H - CP_BOTTOM + 44, g->workers);
+}
+
+/* A label's widest line, in SVG units (about 8.5 a letter at 15 px). */
+static double cp_label_width(const struct class_group *g)
+{
+	size_t name = strlen(g->model), sync = strlen(g->sync);
+	return 8.5 * (double)(name > sync ? name : sync);
 }
 
 void class_plot(FILE *f, const struct class_group *groups, size_t n,
 		const char *workload)
 {
 	size_t slots = 0;
-	double top = 1.0;
+	double top = 1.0, widest = 0, longest = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (strcmp(groups[i].workload, workload) != 0)
 			continue;
 		slots++;
+		widest = fmax(widest, cp_label_width(&groups[i]));
+		longest = fmax(longest,
+			       8.5 * (double)(strlen(groups[i].model) +
+					      strlen(groups[i].sync) + 8));
 		for (size_t j = 0; j < groups[i].n; j++)
 			top = fmax(top, groups[i].v[j]);
 	}
 	top *= 1.1;
+	double slot = (CP_W - CP_LEFT - CP_RIGHT) / (double)(slots ? slots : 1);
+	int turned = widest > slot * 0.9;
+	/* turned labels need room below the frame: sin 35 of the longest */
+	double below = turned ? fmax(0, 0.58 * longest + 30 - CP_BOTTOM) : 0;
 	fprintf(f,
 		"<svg class='plot' role='img' viewBox='0 0 %.0f %.0f'>"
 		"<title>",
-		CP_W, CP_H);
+		CP_W, CP_H + below);
 	html_printf(f, "Speedup of each model on every machine, %s workload",
 		    workload);
 	fputs("</title>\n", f);
 	fprintf(f, "<rect width='%.0f' height='%.0f' fill='#fff'/>\n", CP_W,
-		CP_H);
+		CP_H + below);
 	cp_axes(f, top);
-	double slot = (CP_W - CP_LEFT - CP_RIGHT) / (double)(slots ? slots : 1);
 	size_t k = 0;
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(groups[i].workload, workload) == 0)
-			cp_group(f, &groups[i],
-				 CP_LEFT + slot * ((double)k++ + 0.5), slot,
-				 top);
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(groups[i].workload, workload) != 0)
+			continue;
+		double x = CP_LEFT + slot * ((double)k++ + 0.5);
+		cp_group(f, &groups[i], x, slot, top);
+		cp_label(f, &groups[i], x, turned);
+	}
 	fputs("</svg>\n", f);
 }

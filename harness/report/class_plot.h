@@ -14,14 +14,17 @@
 #include <stddef.h>
 #include <stdio.h>
 
-/* One workload x model x C across the class: one speedup per machine. */
+/* One workload x model x C (x --sync, for the shared workload) across
+ * the class: one speedup per machine, the newest set of a hand-in that
+ * ran it; the cases with wrong results counted, not plotted. */
 struct class_group {
-	char workload[32], model[64];
+	char workload[32], model[64], sync[32];
 	int workers;
 	double *v;   /* speedups */
 	size_t *who; /* the set each came from */
 	size_t n;
-	double q1, median, q3; /* quartiles of v */
+	size_t wrong;	       /* cases left out: wrong results */
+	double q1, median, q3; /* quartiles of v (NAN when n is 0) */
 };
 
 /* Far from the class: beyond 1.5 interquartile ranges (Tukey's fences). */

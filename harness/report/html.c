@@ -34,7 +34,12 @@ static const char html_style[] =
 	"right;white-space:nowrap}th{background:#eef3f8;vertical-align:bottom;"
 	"white-space:normal}table{font-size:.95rem}"
 	"\ntd:first-child,th:first-child,td.l,th.l{text-align:left}\n"
-	".odd{background:#ffe9a8;font-weight:700}tr.slower "
+	".odd{background:#ffe9a8;font-weight:700}.wrong,tr.wrong td,td.wrong"
+	"{background:#fbe3e1;color:#8b1a10;font-weight:700}td.partial,"
+	"li.partial{background:#fff4d6}td.na{color:#999}\n"
+	".tally span{display:inline-block;padding:.1rem .6rem;margin:0 .3rem "
+	".3rem 0;border-radius:4px;font-weight:700}.v-close{background:#e3f4e1}"
+	".v-order{background:#fff4d6}.v-off{background:#fbe3e1}\ntr.slower "
 	"td{background:#fdeeee}tr.faster td{background:#eaf6ea}\n"
 	"abbr{text-decoration:underline dotted;cursor:help}a{color:#1d5a94}\n"
 	"figure{margin:1.5rem 0;break-inside:avoid}figcaption{color:#333;"
@@ -134,7 +139,14 @@ static const char *const html_terms[][2] = {
 	{"ideal", "the time a perfect model would take: the waits overlap "
 		  "fully and every core computes"},
 	{"x ideal", "median divided by the ideal time; 1.0 is perfect"},
-	{"peak MiB", "the most memory the run held at once (resident set)"},
+	{"peak PSS MiB",
+	 "the most memory the run's process tree held at once, as its "
+	 "proportional set size: a page shared by k processes counts 1/k "
+	 "in each, so processes and threads are measured alike"},
+	{"peak RSS MiB",
+	 "the most memory held at once as resident set size: a page shared "
+	 "by k processes counts once in each (shown where PSS was not "
+	 "measured)"},
 	{"verified", "every task's result matched the sequential reference"},
 	{"noisy", "the slowest run took over 1.5 times the fastest: the "
 		  "machine was busy with something else"},
@@ -144,6 +156,29 @@ static const char *const html_terms[][2] = {
 	      "this different if nothing had changed; under 0.05 counts "
 	      "as real"},
 	{"cores", "logical CPUs the machine had online"},
+	{"middle half", "the box: a quarter of the machines measured less, "
+			"a quarter more (the first to the third quartile)"},
+	{"far from the class",
+	 "beyond 1.5 box heights from the box (Tukey's fences): a machine "
+	 "whose cores, load or options differ"},
+	{"wrong results",
+	 "a case whose results were not the sequential reference's (a lost "
+	 "update, a wrong or failed task, a run the watchdog stopped): its "
+	 "time is not a speedup, so the plots leave it out"},
+	{"partial", "a set that is not complete: its summary.csv is cut "
+		    "mid-row or its meta.json does not say \"complete\" "
+		    "(the run was stopped); the plots leave it out"},
+	{"close", "the lesson's verdict: the prediction was within the "
+		  "lesson's tolerance of the run (or of what the machine "
+		  "should give, when its run could not show the claim): "
+		  "right"},
+	{"right order", "the lesson's verdict: within a wider tolerance "
+			"(a factor of 2 for most lessons), not close"},
+	{"off", "the lesson's verdict: further than that: the student "
+		"counted some quantity differently"},
+	{"run valid", "the lesson judged its own run able to show its "
+		      "claim; when not, the prediction was graded against "
+		      "what the machine should give"},
 };
 
 #define HTML_N_TERMS (sizeof(html_terms) / sizeof(html_terms[0]))
@@ -174,12 +209,18 @@ void html_term(FILE *f, const char *label, const char *term)
 	fputs("</abbr></a>", f);
 }
 
-void html_definitions(FILE *f)
+void html_definitions_of(FILE *f, const char *const *terms, size_t n)
 {
 	fputs("<h2 id=\"definitions\">What the numbers mean</h2>\n"
 	      "<dl class=\"defs\">\n",
 	      f);
 	for (size_t i = 0; i < HTML_N_TERMS; i++) {
+		size_t k = 0;
+		while (terms && k < n &&
+		       strcmp(terms[k], html_terms[i][0]) != 0)
+			k++;
+		if (terms && k == n)
+			continue; /* a word this page does not use */
 		fputs("<dt id=\"def-", f);
 		html_id(f, html_terms[i][0]);
 		fputs("\">", f);
@@ -189,6 +230,11 @@ void html_definitions(FILE *f)
 		fputs("</dd>\n", f);
 	}
 	fputs("</dl>\n", f);
+}
+
+void html_definitions(FILE *f)
+{
+	html_definitions_of(f, NULL, 0);
 }
 
 /* ---- The set's pictures ------------------------------------------------ */

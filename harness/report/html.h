@@ -20,6 +20,7 @@
 #ifndef CONCUR_HTML_H
 #define CONCUR_HTML_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 /* <!doctype html> ... <body>, with the page's one style sheet. */
@@ -40,6 +41,8 @@ void html_term(FILE *f, const char *label, const char *term);
 
 /* The definitions list (id="definitions"), one entry per term. */
 void html_definitions(FILE *f);
+/* The same for the n terms a page uses (in the list's order). */
+void html_definitions_of(FILE *f, const char *const *terms, size_t n);
 
 /* The SVG picture at path as an <img> with a data: URL (alt its text):
  * a regular file of at most SET_FILE_MAX_MB, read by set_file_read. */

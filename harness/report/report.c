@@ -17,9 +17,9 @@
 
 #include "harness/cli/cli.h"
 #include "harness/cli/term.h"
-#include "harness/report/compare.h"
 #include "harness/report/file_replace.h"
 #include "harness/report/html.h"
+#include "harness/report/report_compared.h"
 #include "harness/report/set_load.h"
 #include "harness/report/significance.h"
 
@@ -29,13 +29,20 @@ static const char *const report_plots[][3] = {
 	 "At the largest C, one panel per workload. Bars are medians; the "
 	 "error bars span the fastest to the slowest run."},
 	{"scaling", "Wall time as C grows",
-	 "Log-log. The dashed line is the ideal, the dotted level the "
-	 "sequential baseline: a model that follows the dashed line gains "
-	 "all it can from more workers."},
-	{"speedup", "Speedup of the compute work",
-	 "Speedup against C; the ideal is min(C, cores), and the core count "
-	 "is marked: past it, more workers cannot compute more."},
-	{"memory", "Peak memory", "Peak resident memory (MiB) against C."},
+	 "Log-log. The dotted level is the sequential baseline. The dashed "
+	 "line is the ideal, in the panels of a workload that has one "
+	 "(compute: the baseline's time / min(C, cores); fetch and mixed: "
+	 "the case's ideal time); the shared workload has none, its speed "
+	 "depends on --sync. A model that follows the dashed line gains all "
+	 "it can from more workers."},
+	{"speedup", "Speedup",
+	 "Speedup against C, one panel per workload but fetch; compute's "
+	 "ideal is min(C, cores), and the core count is marked: past it, "
+	 "more workers cannot compute more."},
+	{"memory", "Peak memory (PSS)",
+	 "Peak memory of the whole process tree against C, as PSS (MiB): a "
+	 "page shared by k processes counts 1/k in each, the same measure "
+	 "as the table's peak PSS column."},
 	{"latency", "Per-task latency",
 	 "p50, p95 and p99 of the time each task took, at the largest C."},
 };
@@ -132,7 +139,8 @@ static void report_case(FILE *f, const struct set_case *c)
 {
 	double lo, hi;
 	int ci = significance_median_ci(c->walls, c->n_walls, 0.95, &lo, &hi);
-	fputs("<tr><td>", f);
+	/* a wrong case in red, as on the class page: its time is no speed */
+	fputs(c->verified ? "<tr><td>" : "<tr class=\"wrong\"><td>", f);
 	html_text(f, c->model);
 	fprintf(f, "</td><td>%d</td><td>%.4f</td><td>%.4f&ndash;%.4f</td>",
 		c->workers, c->median, c->min, c->max);
@@ -146,7 +154,10 @@ static void report_case(FILE *f, const struct set_case *c)
 	report_num(f, "%.0f%%", c->efficiency * 100);
 	report_num(f, "%.4f", c->ideal);
 	report_num(f, "%.2f", c->ratio_to_ideal);
-	report_num(f, "%.1f", c->peak_rss_kib / 1024);
+	if (c->peak_pss_kib > 0) /* the tree's PSS, as memory.gp draws */
+		report_num(f, "%.1f", c->peak_pss_kib / 1024);
+	else
+		fprintf(f, "<td>%.1f RSS</td>", c->peak_rss_kib / 1024);
 	fprintf(f, "<td>%s</td><td class=\"l\">%s%s</td></tr>\n",
 		c->verified ? "yes" : "<strong>NO</strong>",
 		c->noisy ? "noisy " : "",
@@ -164,7 +175,7 @@ static void report_table_head(FILE *f)
 		{"efficiency", "efficiency"},
 		{"ideal s", "ideal"},
 		{"x ideal", "x ideal"},
-		{"peak MiB", "peak MiB"},
+		{"peak PSS MiB", "peak PSS MiB"},
 		{"verified", "verified"},
 		{"notes", "noisy"},
 	};
@@ -227,12 +238,37 @@ static void report_figure(FILE *f, const struct set *s, const char *name,
 	fputs("</figcaption>\n</figure>\n", f);
 }
 
+/* "Speedup of the compute and shared workloads": speedup.gp draws every
+ * workload but fetch, so the title names them. */
+static void report_speedup_title(const struct set *s, char *buf, size_t len)
+{
+	size_t used = (size_t)snprintf(buf, len, "Speedup of the");
+	int n = 0;
+	for (size_t i = 0; i < s->n && used < len; i++) {
+		const char *w = s->cases[i].workload;
+		if (strcmp(w, "fetch") == 0 ||
+		    (i > 0 && strcmp(w, s->cases[i - 1].workload) == 0))
+			continue;
+		used += (size_t)snprintf(buf + used, len - used, "%s %s",
+					 n++ ? " and" : "", w);
+	}
+	if (used < len)
+		snprintf(buf + used, len - used, " workload%s",
+			 n > 1 ? "s" : "");
+}
+
 static void report_plots_section(FILE *f, const struct set *s)
 {
+	char title[256];
 	fputs("<h2 id=\"plots\">The pictures</h2>\n", f);
-	for (size_t i = 0; i < REPORT_N_PLOTS; i++)
-		report_figure(f, s, report_plots[i][0], report_plots[i][1],
+	for (size_t i = 0; i < REPORT_N_PLOTS; i++) {
+		int speedup = strcmp(report_plots[i][0], "speedup") == 0;
+		if (speedup)
+			report_speedup_title(s, title, sizeof(title));
+		report_figure(f, s, report_plots[i][0],
+			      speedup ? title : report_plots[i][1],
 			      report_plots[i][2]);
+	}
 	fputs("<h2 id=\"timeline\">Timelines: who ran what, when</h2>\n", f);
 	for (size_t i = 0; i < s->n; i++) {
 		const char *w = s->cases[i].workload;
@@ -299,75 +335,6 @@ static void report_notes(FILE *f, const struct set *s)
 		      "difference.</li>\n",
 		      f);
 	fputs("</ul>\n", f);
-}
-
-static void report_diff_row(void *ctx, const char *setting, const char *a,
-			    const char *b)
-{
-	FILE *f = ctx;
-	fputs("<li><code>", f);
-	html_text(f, setting);
-	fputs("</code>: ", f);
-	html_printf(f, "%s here, %s there", b, a);
-	fputs("</li>\n", f);
-}
-
-static void report_compared_case(FILE *f, const struct set_case *x,
-				 const struct set_case *y)
-{
-	struct significance s = significance_compare(x->walls, x->n_walls,
-						     y->walls, y->n_walls);
-	const char *cls = s.verdict == SIG_B_SLOWER   ? "slower"
-			  : s.verdict == SIG_B_FASTER ? "faster"
-						      : "";
-	fprintf(f, "<tr class=\"%s\"><td>", cls);
-	html_printf(f, "%s %s", x->workload, x->model);
-	fprintf(f,
-		"</td><td>%d</td><td>%.4f</td><td>%.4f</td><td>%.2f</td>"
-		"<td>%.2f&ndash;%.2f</td><td>%.3f</td><td class=\"l\">",
-		x->workers, x->median, y->median, s.ratio, s.lo, s.hi, s.p);
-	static const char *const words[] = {"too few runs to tell",
-					    "no measurable difference",
-					    "faster here", "slower here"};
-	fprintf(f, "%s</td></tr>\n", words[s.verdict]);
-}
-
-/* This set (B) against other (A), as `concur compare OTHER DIR`. */
-static void report_compared(FILE *f, const struct set *s,
-			    const struct set *other)
-{
-	fputs("<h2 id=\"compared\">Compared with ", f);
-	html_text(f, other->name);
-	fputs("</h2>\n<p>Settings that differ (a ratio between different "
-	      "settings is not a speedup):</p>\n<ul class=\"notes\">\n",
-	      f);
-	if (compare_settings_each(other->meta, s->meta, report_diff_row, f) ==
-	    0)
-		fputs("<li>none: same options, machine and versions</li>\n", f);
-	fputs("</ul>\n<div class=\"scroll\"><table>\n<tr><th>case</th><th>", f);
-	html_term(f, "C", "C");
-	fputs("</th><th>there s</th><th>here s</th><th>here/there</th><th>", f);
-	html_term(f, "95% interval", "interval");
-	fputs("</th><th>", f);
-	html_term(f, "p", "p");
-	fputs("</th><th>verdict</th></tr>\n", f);
-	int too_few = 0;
-	for (size_t i = 0; i < other->n; i++) {
-		const struct set_case *x = &other->cases[i];
-		const struct set_case *y =
-			set_find(s, x->workload, x->model, x->workers);
-		if (!y)
-			continue;
-		report_compared_case(f, x, y);
-		too_few |= x->n_walls < 4 || y->n_walls < 4;
-	}
-	fputs("</table></div>\n", f);
-	if (too_few)
-		fputs("<p class=\"banner warn\">Some cases had fewer than 4 "
-		      "runs on a side: with 3 against 3 the smallest possible "
-		      "p is 0.10, so no test can call a change real. Rerun "
-		      "both with --repeat 5 or more.</p>\n",
-		      f);
 }
 
 int report_write(const char *dir, const char *other_dir)

@@ -134,6 +134,7 @@ static void set_fill_case(struct set_case *c, const struct set_header *h,
 	c->ideal = set_num(f, n, set_col(h, "ideal_s"));
 	c->ratio_to_ideal = set_num(f, n, set_col(h, "ratio_to_ideal"));
 	c->peak_rss_kib = set_num(f, n, set_col(h, "peak_rss_kib"));
+	c->peak_pss_kib = set_num(f, n, set_col(h, "peak_pss_kib"));
 	c->noisy = strcmp(set_str(f, n, set_col(h, "noisy")), "yes") == 0;
 	c->first_outlier =
 		strcmp(set_str(f, n, set_col(h, "first_outlier")), "yes") == 0;
@@ -152,7 +153,14 @@ static int set_read_summary(struct set *s, const struct set_limits *lim,
 	if (!text)
 		return -1;
 	while ((line = set_next_line(&rest))) {
+		/* a row cut short (a copy or an archive cut mid-row, or no
+		 * newline at the end) would give a number cut mid-digit */
+		int cut = rest == NULL; /* set_next_line found no newline */
 		size_t n = set_split(line, fields);
+		if (n < h.n || cut) {
+			s->short_rows += line[0] != '\0';
+			continue;
+		}
 		if (n < 9 ||
 		    isnan(set_num(fields, n, set_col(&h, "wall_median_s"))))
 			continue;
@@ -178,6 +186,18 @@ static int set_add_wall(struct set_case *c, double wall)
 	c->walls = grown;
 	c->walls[c->n_walls++] = wall;
 	return 0;
+}
+
+/* What a run of the case adds to why it is wrong (columns absent in
+ * older sets count 0). */
+static void set_add_why_wrong(struct set_case *c, const struct set_header *h,
+			      char **f, size_t n)
+{
+	long lost = set_long(f, n, set_col(h, "lost_updates"));
+	lost = lost < 0 ? -lost : lost; /* negative: counted twice */
+	c->lost_most = lost > c->lost_most ? lost : c->lost_most;
+	c->wrong_tasks += set_long(f, n, set_col(h, "wrong"));
+	c->stopped += strcmp(set_str(f, n, set_col(h, "stopped")), "yes") == 0;
 }
 
 /* The case of a run: runs.csv lists a case's runs together, so the last
@@ -215,6 +235,8 @@ static int set_read_runs(struct set *s, const struct set_limits *lim, char *why,
 		if (n < 3 || isnan(wall))
 			continue;
 		struct set_case *c = set_case_of_run(s, &last, fields);
+		if (c)
+			set_add_why_wrong(c, &h, fields, n);
 		if (c && set_add_wall(c, wall) != 0)
 			break;
 	}

@@ -29,7 +29,12 @@ struct set_case {
 	double median, min, max;			   /* wall time, s */
 	double speedup, efficiency, ideal, ratio_to_ideal; /* NAN: none */
 	double peak_rss_kib;
+	double peak_pss_kib; /* the tree's PSS; NAN or 0: not measured */
 	bool noisy, first_outlier, verified;
+	/* from runs.csv, over the case's runs: why a case is wrong */
+	long lost_most;	   /* the most increments one run lost (shared) */
+	long wrong_tasks;  /* tasks whose result differed, summed */
+	long stopped;	   /* runs the watchdog had to stop */
 	char baseline[16]; /* measured, estimated, none ("" when absent) */
 	double *walls;	   /* every measured run's wall_s */
 	size_t n_walls;
@@ -57,6 +62,8 @@ struct set {
 	json_t *lesson;	  /* lesson.json, checked and owned (NULL: none) */
 	struct set_case *cases;
 	size_t n;
+	size_t short_rows; /* summary.csv rows cut short (not read): a
+			    * truncated file */
 };
 
 /* Reads dir's summary.csv, runs.csv and meta.json, within the default
