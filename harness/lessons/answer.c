@@ -245,9 +245,10 @@ static void answer_against_each(const struct lesson *l,
 		a->against = j->expected;
 	printf("  verdict: %s\n", a->grade);
 	if (a->runs_close > 0)
-		lesson_say("Close: the runs did not agree with each other (no "
-			   "run controls where the kernel switches threads), "
-			   "and %d of the %d gave what you said.",
+		lesson_say("Close: no run controls its outcome (a race loses "
+			   "what the switches of threads decide), so each run "
+			   "is a right answer, and %d of the %d came within "
+			   "that of yours.",
 			   a->runs_close, a->runs_graded);
 	else if (expected)
 		lesson_say("No run came within that of your guess, but it is "

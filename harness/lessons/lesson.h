@@ -44,7 +44,7 @@ struct lesson_judge {
 	bool noise;		/* some cause comes and goes (a wide spread) */
 	bool steady;		/* some cause stays (the cores were taken all
 			    along): another attempt would not help */
-	char why[400];		/* why, in words ("threads kept 1.2 cores busy,
+	char why[800];		/* why, in words ("threads kept 1.2 cores busy,
 			    not the 2 the claim needs") */
 	double expected;	/* the value this machine should give, from its
 			    cores and its measured unit of compute; NAN:
