@@ -185,8 +185,7 @@ static void answer_against_run(const struct lesson *l,
 
 /* The runs' values, "57,664, 398,977 and 596,579" (whole numbers, as
  * counts are). */
-static void answer_run_list(const struct lesson_ctx *ctx, char *buf,
-			    size_t len)
+static void answer_run_list(const struct lesson_ctx *ctx, char *buf, size_t len)
 {
 	size_t used = 0;
 	buf[0] = '\0';
@@ -196,7 +195,7 @@ static void answer_run_list(const struct lesson_ctx *ctx, char *buf,
 		verify_thousands(v > 0 ? (uint64_t)llround(v) : 0, num,
 				 sizeof(num));
 		used += (size_t)snprintf(buf + used, len - used, "%s%s",
-					 i == 0			     ? ""
+					 i == 0			   ? ""
 					 : i + 1 < ctx->n_each_run ? ", "
 								   : " and ",
 					 num);

@@ -92,8 +92,7 @@ static void race_model(const struct sweep *s, const char *model,
 /* What the other models did to the same counter without a lock. */
 static void race_models(const struct sweep *s, int c)
 {
-	lesson_measured("lost_gil", state_lost(s, "gil", c, 'm'),
-			"increments");
+	lesson_measured("lost_gil", state_lost(s, "gil", c, 'm'), "increments");
 	lesson_measured("lost_processes", state_lost(s, "processes", c, 'm'),
 			"increments");
 	lesson_measured("lost_eventloop", state_lost(s, "eventloop", c, 'm'),
@@ -126,7 +125,8 @@ static void race_models(const struct sweep *s, int c)
 }
 
 /* The threads' loss, run by run. */
-static void race_threads(struct lesson_ctx *ctx, double total, double lo, double most, double many)
+static void race_threads(struct lesson_ctx *ctx, double total, double lo,
+			 double most, double many)
 {
 	int c = ctx->plan.workers[0], hi = ctx->plan.workers[1];
 	char mid[128], at_hi[128];

@@ -27,7 +27,8 @@ int state_sweep(struct lesson_ctx *ctx, struct run_config *c, const char *part,
 /* state_sweep judged (kit.h: lesson_sweep_judged): a noisy run is run
  * again, and wrong results do not end the attempts. */
 int state_sweep_judged(struct lesson_ctx *ctx, struct run_config *c,
-		       const char *part, struct sweep *s, lesson_judge_fn judge);
+		       const char *part, struct sweep *s,
+		       lesson_judge_fn judge);
 
 /* Over every run of `model` (all its C): how many runs there were, in
  * how many it lost updates (*lost_in) and the most it lost (*most). */
