@@ -66,16 +66,6 @@ static int locks_sweeps(struct lesson_ctx *ctx, const enum shared_sync *syncs,
 	return rc;
 }
 
-/* Millions of increments a second of the fastest run of threads at C:
- * a calibrated rate (noise only ever slows a run down). */
-static double locks_best_rate(const struct sweep *s, int c)
-{
-	const struct case_summary *cs =
-		lesson_case(s, "threads", TASK_SHARED, c);
-	return cs && cs->wall.min > 0 ? state_total(s) / cs->wall.min / 1e6
-				      : NAN;
-}
-
 /* The runs of threads at C = cores agree with each other. */
 static void locks_judge_spread(struct lesson_ctx *ctx, const struct sweep *s)
 {
@@ -128,16 +118,19 @@ static void lock_plan(struct lesson_ctx *ctx)
 
 /* What this machine should give, from the single-thread runs alone (no
  * contended run in it): `cores` threads each counting at the sharded
- * counter's best single-thread rate, against a mutex that more threads
- * cannot make faster than its best single thread. */
+ * counter's single-thread rate, against a mutex that more threads cannot
+ * make faster than its single thread. Both rates are medians, so that a
+ * busy machine slows both alike (the fastest run of a short case is
+ * luckier than that of a long one). */
 static void lock_expect(struct lesson_ctx *ctx, const struct sweep *mutex,
 			const struct sweep *sharded)
 {
-	double m1 = locks_best_rate(mutex, 1), s1 = locks_best_rate(sharded, 1);
+	double m1 = state_rate(mutex, "threads", 1);
+	double s1 = state_rate(sharded, "threads", 1);
 	judge_expect(ctx, ctx->cores * s1 / m1,
 		     "%d thread%s each counting alone at the sharded "
 		     "counter's %.0f M/s, against a mutex no faster than its "
-		     "one thread's %.1f M/s (the fastest single-thread runs)",
+		     "one thread's %.1f M/s (single-thread medians)",
 		     ctx->cores, ctx->cores == 1 ? "" : "s", s1, m1);
 	lesson_say("What this machine should give, from its single-thread "
 		   "runs alone: %d thread%s each counting at the sharded "
