@@ -58,8 +58,9 @@ double state_spread_pct(const struct sweep *s, const char *model, int workers);
 /* Runs the ThreadSanitizer build of concur (build/tsan/concur beside
  * build/concur: `make tsan-concur`) on a tiny shared run of `model` with
  * `sync` and prints the lines of its report that say what and where.
- * Says how to build it, in one line, when it is not there. Returns 1 when a report of
- * the kind `kind` ("data race", "lock-order-inversion") was printed. */
+ * Says in one line how to build it when it is not there. Returns 1 when
+ * a report of the kind `kind` ("data race", "lock-order-inversion") was
+ * printed. */
 int state_tsan(const char *model, enum shared_sync sync, const char *kind);
 
 #endif
