@@ -14,10 +14,13 @@ amdahl = dir.'/amdahl.csv'
 # amdahl_s(w): the fitted serial fraction of w ('' if none), from plan.gp.
 amdahl_curve(x, s) = 1 / (s + (1 - s) / ideal_compute(x))
 
+# A speedup is over a baseline: a workload run without one (--baseline
+# none, as lessons 12 to 14 do) has no speedup column to draw.
+has_baseline(w) = wall_at_one(w, 'sequential') ne '' || wall_at_one(w, 'py-sequential') ne ''
 workloads = ''
-do for [w in workloads_in(summary)] { if (w ne 'fetch') { workloads = workloads.' '.w } }
+do for [w in workloads_in(summary)] { if (w ne 'fetch' && has_baseline(w)) { workloads = workloads.' '.w } }
 nw = words(workloads)
-if (nw == 0 || !any_swept) { print 'speedup.gp: no compute or mixed cases with several C in '.summary.', nothing to plot'; exit }
+if (nw == 0 || !any_swept) { print 'speedup.gp: no compute or mixed cases with a baseline and several C in '.summary.', nothing to plot'; exit }
 
 
 set logscale x 2

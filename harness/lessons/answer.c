@@ -24,6 +24,7 @@
 
 #include "harness/lessons/kit.h"
 #include "harness/report/file_replace.h"
+#include "harness/run/verify.h"
 
 /* A piped prediction that has not come after this long is not coming. */
 #define ANSWER_PIPE_WAIT_MS 10000
@@ -100,6 +101,8 @@ void answer_ask(const struct lesson *l, bool no_pause, struct answer *a)
 static int answer_distance(const struct lesson *l, double predicted,
 			   double value)
 {
+	if (predicted == value)
+		return 0; /* 0 lost, predicted 0: no factor needed */
 	if (l->grading == GRADE_DIFFERENCE) {
 		double close = l->close > 0 ? l->close : 5;
 		double d = fabs(predicted - value);
@@ -180,6 +183,84 @@ static void answer_against_run(const struct lesson *l,
 	}
 }
 
+/* The runs' values, "57,664, 398,977 and 596,579" (whole numbers, as
+ * counts are). */
+static void answer_run_list(const struct lesson_ctx *ctx, char *buf, size_t len)
+{
+	size_t used = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < ctx->n_each_run && used + 40 < len; i++) {
+		char num[32];
+		double v = ctx->each_run[i];
+		verify_thousands(v > 0 ? (uint64_t)llround(v) : 0, num,
+				 sizeof(num));
+		used += (size_t)snprintf(buf + used, len - used, "%s%s",
+					 i == 0			   ? ""
+					 : i + 1 < ctx->n_each_run ? ", "
+								   : " and ",
+					 num);
+	}
+}
+
+/* The prediction against each run, when any run's outcome is a right
+ * answer (a race loses a different number each time: the median of 0, 0
+ * and 107,008 is 0, and no guess of a loss is "close" to it). Close to
+ * one run is close; otherwise the expected value may still vouch for it. */
+static void answer_against_each(const struct lesson *l,
+				const struct lesson_ctx *ctx, struct answer *a)
+{
+	char tol[48], runs[1024];
+	int order = 0, best = -1;
+	double best_gap = INFINITY;
+	for (size_t i = 0; i < ctx->n_each_run; i++) {
+		double v = ctx->each_run[i];
+		int d = answer_distance(l, a->predicted, v);
+		double gap = fabs(log((a->predicted + 1) / (v + 1)));
+		a->runs_close += d == 0;
+		order += d <= 1;
+		if (gap < best_gap) {
+			best_gap = gap;
+			best = (int)i;
+		}
+	}
+	a->runs_graded = (int)ctx->n_each_run;
+	a->against = best >= 0 ? ctx->each_run[best] : NAN;
+	answer_tolerance(l, 0, tol, sizeof(tol));
+	answer_run_list(ctx, runs, sizeof(runs));
+	printf("  prediction: %g %s; the runs: %s %s\n", a->predicted, l->unit,
+	       runs, l->unit);
+	printf("  your guess was %s in %d of %d runs\n", tol, a->runs_close,
+	       a->runs_graded);
+	const struct lesson_judge *j = &ctx->judge;
+	bool expected = !isnan(j->expected) &&
+			answer_distance(l, a->predicted, j->expected) == 0;
+	if (a->runs_close > 0)
+		a->grade = "close";
+	else if (expected)
+		a->grade = "close to what this machine should give";
+	else
+		a->grade = order > 0 ? "right order" : "off";
+	if (a->runs_close == 0 && expected)
+		a->against = j->expected;
+	printf("  verdict: %s\n", a->grade);
+	if (a->runs_close > 0)
+		lesson_say("Close: no run controls its outcome (a race loses "
+			   "what the switches of threads decide), so each run "
+			   "is a right answer, and %d of the %d came within "
+			   "that of yours.",
+			   a->runs_close, a->runs_graded);
+	else if (expected)
+		lesson_say("No run came within that of your guess, but it is "
+			   "what this machine should give (%.4g %s, from %s): "
+			   "the runs fell elsewhere this time.",
+			   j->expected, l->unit, j->expected_how);
+	else
+		lesson_say("%s Read the explanation again for the quantity "
+			   "you guessed differently.",
+			   order > 0 ? "The right order in some run, not close."
+				     : "Off in every run.");
+}
+
 /* The prediction when the run could not show the claim. */
 static void answer_against_expected(const struct lesson *l,
 				    const struct lesson_ctx *ctx,
@@ -221,9 +302,14 @@ void answer_grade(const struct lesson *l, const struct lesson_ctx *ctx,
 {
 	a->grade = NULL;
 	a->against = NAN;
+	a->runs_close = a->runs_graded = 0;
 	if (!a->given)
 		return;
 	lesson_heading("Your prediction");
+	if (ctx->n_each_run > 0 && !ctx->judge.invalid) {
+		answer_against_each(l, ctx, a);
+		return;
+	}
 	if (isnan(ctx->actual) && isnan(ctx->judge.expected)) {
 		printf("  prediction: %g %s; the run did not measure it (the "
 		       "part was skipped)\n",
@@ -295,6 +381,15 @@ static json_t *answer_doc(const struct lesson *l, const struct lesson_ctx *ctx,
 	json_object_set_new(doc, "verdict",
 			    a->grade ? json_string(a->grade) : json_null());
 	json_object_set_new(doc, "graded_against", answer_num(a->against));
+	if (a->runs_graded > 0) {
+		json_t *each = json_array();
+		for (size_t i = 0; each && i < ctx->n_each_run; i++)
+			json_array_append_new(each,
+					      answer_num(ctx->each_run[i]));
+		json_object_set_new(doc, "each_run", each);
+		json_object_set_new(doc, "runs_close",
+				    json_integer(a->runs_close));
+	}
 	json_object_set_new(doc, "measured", answer_values(ctx));
 	return doc;
 }

@@ -25,6 +25,10 @@ struct answer {
 			      machine should give", "right order", "off",
 			      "not graded", or NULL before grading */
 	double against;	   /* the value it was graded against, or NAN */
+	int runs_close;	   /* graded run by run (lesson_ctx.each_run): the
+			      runs it was close to, of runs_graded; 0 of 0
+			      otherwise */
+	int runs_graded;
 };
 
 /* Asks for the prediction when none was given: on a terminal it waits

@@ -23,21 +23,50 @@ void judge_reset(struct lesson_ctx *ctx)
 	ctx->judge.expected = NAN;
 }
 
-void judge_fail(struct lesson_ctx *ctx, bool noise, const char *fmt, ...)
+/* Adds one reason to j->why, after a "; " when there are some. */
+static void judge_append(struct lesson_judge *j, const char *reason)
 {
-	struct lesson_judge *j = &ctx->judge;
-	size_t used = strlen(j->why);
+	size_t used = strnlen(j->why, sizeof(j->why) - 1);
 	if (used > 0 && used + 3 < sizeof(j->why)) {
 		memcpy(j->why + used, "; ", 3);
 		used += 2;
 	}
+	snprintf(j->why + used, sizeof(j->why) - used, "%s", reason);
+}
+
+void judge_fail(struct lesson_ctx *ctx, bool noise, const char *fmt, ...)
+{
+	struct lesson_judge *j = &ctx->judge;
+	char reason[sizeof(j->why)];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(j->why + used, sizeof(j->why) - used, fmt, ap);
+	vsnprintf(reason, sizeof(reason), fmt, ap);
 	va_end(ap);
+	judge_append(j, reason);
 	j->invalid = true;
 	j->noise = j->noise || noise;
 	j->steady = j->steady || !noise;
+}
+
+void judge_merge(struct lesson_ctx *ctx, const struct lesson_judge *earlier)
+{
+	struct lesson_judge *j = &ctx->judge;
+	if (earlier->invalid) { /* the earlier part's reasons first */
+		char later[sizeof(j->why)];
+		memcpy(later, j->why, sizeof(later));
+		memcpy(j->why, earlier->why, sizeof(j->why));
+		if (later[0])
+			judge_append(j, later);
+	}
+	j->invalid = j->invalid || earlier->invalid;
+	j->noise = j->noise || earlier->noise;
+	j->steady = j->steady || earlier->steady;
+	j->spread = j->spread > earlier->spread ? j->spread : earlier->spread;
+	if (isnan(j->expected)) {
+		j->expected = earlier->expected;
+		memcpy(j->expected_how, earlier->expected_how,
+		       sizeof(j->expected_how));
+	}
 }
 
 bool judge_retry_helps(const struct lesson_ctx *ctx)

@@ -38,6 +38,12 @@ void judge_reset(struct lesson_ctx *ctx);
 void judge_fail(struct lesson_ctx *ctx, bool noise, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* Adds the judgement of an earlier part (a sweep judged on its own, as
+ * lessons 12 and 13 judge one sweep per --sync) to ctx->judge: either
+ * part failing fails the run; the widest spread, the reasons and the
+ * expected value (when ctx's has none) carry over. */
+void judge_merge(struct lesson_ctx *ctx, const struct lesson_judge *earlier);
+
 /* Is another attempt worth it (every failure was noise)? */
 bool judge_retry_helps(const struct lesson_ctx *ctx);
 

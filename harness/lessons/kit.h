@@ -40,7 +40,9 @@ typedef void (*lesson_judge_fn)(struct lesson_ctx *ctx, const struct sweep *s);
  * the lesson's time budget allows, the experiment runs again with more
  * repetitions; a set put aside is printed as "  set aside: DIR". The
  * last attempt is the one kept and explained; ctx->judge says whether it
- * shows the claim. Returns run_execute's status. */
+ * shows the claim. Wrong results end the attempts unless
+ * ctx->wrong_is_the_lesson (lessons 11 and 14: state_sweep_judged).
+ * Returns run_execute's status. */
 int lesson_sweep_judged(struct lesson_ctx *ctx, struct run_config *c,
 			const char *part, struct sweep *s,
 			lesson_judge_fn judge);

@@ -44,7 +44,7 @@ struct lesson_judge {
 	bool noise;		/* some cause comes and goes (a wide spread) */
 	bool steady;		/* some cause stays (the cores were taken all
 			    along): another attempt would not help */
-	char why[400];		/* why, in words ("threads kept 1.2 cores busy,
+	char why[800];		/* why, in words ("threads kept 1.2 cores busy,
 			    not the 2 the claim needs") */
 	double expected;	/* the value this machine should give, from its
 			    cores and its measured unit of compute; NAN:
@@ -54,6 +54,9 @@ struct lesson_judge {
 				   the claim uses, baseline included */
 	double free_cores;	/* the probe's last reading (judge.h), or 0 */
 };
+
+/* The most runs a lesson grades one by one (lesson_ctx.each_run). */
+#define LESSON_EACH_RUN_MAX 64
 
 /* One lesson run: options, the plan, what happened. Owned by the runner;
  * a lesson fills plan, ask, actual and judge. */
@@ -79,6 +82,14 @@ struct lesson_ctx {
 				      lesson.json goes */
 	struct lesson_value *values; /* every "measured:" line, in order */
 	size_t n_values, cap_values;
+	bool wrong_is_the_lesson; /* wrong results (lost updates, a run the
+				     watchdog ended) are what the lesson
+				     shows, not its failure (11, 14) */
+	/* The value of each run, when any run's outcome is a right answer
+	 * (a race: answer.c grades against each run, not their median);
+	 * n_each_run 0: graded against actual. */
+	double each_run[LESSON_EACH_RUN_MAX];
+	size_t n_each_run;
 };
 
 /* One "measured: NAME = VALUE UNIT" line, kept for lesson.json. */

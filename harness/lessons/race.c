@@ -12,8 +12,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "harness/lessons/judge.h"
 #include "harness/lessons/state_kit.h"
 #include "harness/run/run.h"
+#include "harness/run/verify.h"
 
 /* ---- Lesson 11: the data race ---- */
 
@@ -35,50 +37,134 @@ static void race_plan(struct lesson_ctx *ctx)
 		 c->tasks * c->work * SHARED_INCREMENTS_PER_UNIT);
 }
 
+/* "kept 401,023 of 800,000 (398,977 lost)" for a loss out of total. */
+static void race_kept(double lost, double total, char *buf, size_t len)
+{
+	char kept[32], all[32], gone[32];
+	verify_thousands((uint64_t)llround(total - lost), kept, sizeof(kept));
+	verify_thousands((uint64_t)llround(total), all, sizeof(all));
+	verify_thousands((uint64_t)llround(lost), gone, sizeof(gone));
+	snprintf(buf, len, "kept %s of %s (%s lost)", kept, all, gone);
+}
+
+/* The claim: without a lock, updates are lost. It rests on counts, not
+ * times, so no spread is judged; a run where no update was lost cannot
+ * show it, and another attempt may (where the kernel switches threads
+ * comes and goes). The expected loss: C threads taking turns at each
+ * yield point between a read and its write (common/shared.c), each turn
+ * overwriting what the other C - 1 added: (1 - 1/C) of the increments. */
+static void race_judge(struct lesson_ctx *ctx, const struct sweep *s)
+{
+	int c = ctx->plan.workers[0];
+	judge_probe(ctx, 0);
+	judge_expect(ctx, state_total(s) * (1 - 1.0 / c),
+		     "%d threads taking turns at each yield point between a "
+		     "read and its write, each turn overwriting what the "
+		     "other%s added: %.0f%% of the increments",
+		     c, c > 2 ? "s" : "", (1 - 1.0 / c) * 100);
+	if (!(state_lost(s, "threads", c, 'h') > 0))
+		judge_fail(ctx, true, "no run of the %d threads lost an update",
+			   c);
+}
+
+/* One model's paragraph, from every run of it (all C): a model that lost
+ * updates in any run is said, whatever its median. `who` starts the
+ * sentence; `lost_why` or `none_why` ends it. */
+static void race_model(const struct sweep *s, const char *model,
+		       const char *who, const char *lost_why,
+		       const char *none_why)
+{
+	size_t lost_in;
+	double most;
+	size_t runs = state_lost_runs(s, model, &lost_in, &most);
+	char most_s[32];
+	verify_thousands((uint64_t)llround(most), most_s, sizeof(most_s));
+	if (runs == 0)
+		lesson_say("%s did not run here.", who);
+	else if (lost_in > 0)
+		lesson_say("%s lost updates in %zu of %zu runs (up to %s): %s",
+			   who, lost_in, runs, most_s, lost_why);
+	else
+		lesson_say("%s lost nothing in %zu runs: %s", who, runs,
+			   none_why);
+}
+
 /* What the other models did to the same counter without a lock. */
 static void race_models(const struct sweep *s, int c)
 {
-	double gil = lesson_measured("lost_gil", state_lost(s, "gil", c, 'm'),
-				     "increments");
-	double proc = lesson_measured("lost_processes",
-				      state_lost(s, "processes", c, 'm'),
-				      "increments");
-	double loop = lesson_measured("lost_eventloop",
-				      state_lost(s, "eventloop", c, 'm'),
-				      "increments");
-	lesson_say("%s", loop == 0 ? "The event loop lost nothing: one "
-				     "thread runs every task, one after "
-				     "another, so no read and write of the "
-				     "counter can interleave. No threads, "
-				     "no data race."
-			 : isnan(loop)
-				 ? "The event loop did not run here."
-				 : "The event loop lost updates, which one "
-				   "thread cannot do: that is a bug in "
-				   "concur, please report it.");
-	if (gil > 0)
-		lesson_say("The simulated GIL (switching every 0.1 ms here, "
-			   "not CPython's 5 ms, so that a switch falls inside "
-			   "these short tasks) lost %.0f: it let one thread "
-			   "at a time run, but it switched between a read and "
-			   "its write. CPython's `counter += 1` is a read, an "
-			   "add and a write too; the GIL makes each step "
-			   "atomic, not the three together.",
-			   gil);
-	else if (gil == 0)
-		lesson_say("The simulated GIL lost nothing this time: no "
-			   "switch of its lock fell between a read and its "
-			   "write. It can (CPython's `counter += 1` is three "
-			   "steps); the GIL makes each step atomic, not the "
-			   "three together.");
-	if (proc > 0)
-		lesson_say("The processes lost %.0f: their counter lives in a "
-			   "MAP_SHARED mapping, and memory shared between "
-			   "processes races exactly like memory shared between "
-			   "threads. (Nothing else is shared after fork: a "
-			   "counter on the heap would have stayed at 0 in the "
-			   "parent.)",
-			   proc);
+	lesson_measured("lost_gil", state_lost(s, "gil", c, 'm'), "increments");
+	lesson_measured("lost_processes", state_lost(s, "processes", c, 'm'),
+			"increments");
+	lesson_measured("lost_eventloop", state_lost(s, "eventloop", c, 'm'),
+			"increments");
+	race_model(s, "eventloop", "The event loop",
+		   "one thread cannot do that: it is a bug in concur, please "
+		   "report it.",
+		   "one thread runs every task, one after another, so no read "
+		   "and write of the counter can interleave. No threads, no "
+		   "data race.");
+	race_model(s, "gil", "The simulated GIL",
+		   "it let one thread at a time run, but it switched between "
+		   "a read and its write (every 0.1 ms here, not CPython's "
+		   "5 ms, so that a switch falls inside these short tasks). "
+		   "CPython's `counter += 1` is a read, an add and a write "
+		   "too; the GIL makes each step atomic, not the three "
+		   "together.",
+		   "no switch of its lock fell between a read and its write. "
+		   "It can (CPython's `counter += 1` is three steps); the GIL "
+		   "makes each step atomic, not the three together.");
+	race_model(s, "processes", "The processes",
+		   "their counter lives in a MAP_SHARED mapping, and memory "
+		   "shared between processes races exactly like memory shared "
+		   "between threads. (Nothing else is shared after fork: a "
+		   "counter on the heap would have stayed at 0 in the "
+		   "parent.)",
+		   "their counter lives in a MAP_SHARED mapping, which races "
+		   "like memory shared between threads, but their workers "
+		   "did not overlap this time.");
+}
+
+/* The threads' loss, run by run. */
+static void race_threads(struct lesson_ctx *ctx, double total, double lo,
+			 double most, double many)
+{
+	int c = ctx->plan.workers[0], hi = ctx->plan.workers[1];
+	char mid[128], at_hi[128];
+	if (!(most > 0)) {
+		lesson_say("Not shown this time: %d threads lost no update "
+			   "in %d runs. A race is a possibility, not a "
+			   "promise; on another run, or a busier machine, "
+			   "the same code loses thousands.",
+			   c, ctx->plan.repeat);
+		return;
+	}
+	race_kept(ctx->actual, total, mid, sizeof(mid));
+	race_kept(many, total, at_hi, sizeof(at_hi));
+	lesson_say("With %d threads the counter %s, the median of %d runs "
+		   "(%.1f%% lost); with %d threads it %s. Each increment "
+		   "reads the counter, adds one and writes it back; when "
+		   "another thread writes between the read and the write, "
+		   "its increments are overwritten. Verification caught it "
+		   "like any wrong result: the run exits 1.",
+		   c, mid, ctx->plan.repeat, ctx->actual / total * 100, hi,
+		   at_hi);
+	lesson_say("%s", lo != most
+				 ? "The loss changed from run to run: it "
+				   "depends on where the kernel switched the "
+				   "threads, which no run controls. A test "
+				   "that passed once proves nothing."
+				 : "The loss was the same in every run here: "
+				   "the threads yield at fixed points and, on "
+				   "a quiet machine, fall into the same "
+				   "rhythm. It still depends on the "
+				   "scheduling: run the lesson while the "
+				   "machine is busy and watch it change.");
+	if (lo != most) {
+		char a[32], b[32];
+		verify_thousands((uint64_t)llround(lo), a, sizeof(a));
+		verify_thousands((uint64_t)llround(most), b, sizeof(b));
+		printf("  (from %s to %s lost over the runs)\n", a, b);
+	}
 }
 
 static void race_explain(struct lesson_ctx *ctx, const struct sweep *s)
@@ -97,39 +183,8 @@ static void race_explain(struct lesson_ctx *ctx, const struct sweep *s)
 	double many = lesson_measured("lost_threads_many",
 				      state_lost(s, "threads", hi, 'm'),
 				      "increments");
-	if (!(ctx->actual > 0 || most > 0)) {
-		lesson_say("Not shown this time: %d threads lost no update "
-			   "in %d runs. A race is a possibility, not a "
-			   "promise; on another run, or a busier machine, "
-			   "the same code loses thousands.",
-			   c, ctx->plan.repeat);
-	} else {
-		lesson_say("With %d threads, %.0f of the %.0f increments were "
-			   "lost (the median of %d runs, %.1f%%); with %d "
-			   "threads %.0f. Each increment reads the counter, "
-			   "adds one and writes it back; when another thread "
-			   "writes between the read and the write, its "
-			   "increments are overwritten. Verification caught "
-			   "it like any wrong result: the run exits 1.",
-			   c, ctx->actual, total, ctx->plan.repeat,
-			   ctx->actual / total * 100, hi, many);
-		lesson_say(
-			"%s",
-			lo != most
-				? "The loss changed from run to run: it "
-				  "depends on where the kernel switched the "
-				  "threads, which no run controls. A test "
-				  "that passed once proves nothing."
-				: "The loss was the same in every run here: "
-				  "the threads yield at fixed points and, on a "
-				  "quiet machine, fall into the same rhythm. "
-				  "It still depends on the scheduling: run "
-				  "the lesson while the machine is busy and "
-				  "watch it change.");
-		if (lo != most)
-			printf("  (from %.0f to %.0f lost over the runs)\n", lo,
-			       most);
-	}
+	race_threads(ctx, total, lo, most, many);
+	state_each_lost(ctx, s, "threads", c);
 	race_models(s, c);
 	lesson_heading("What ThreadSanitizer says");
 	if (state_tsan("threads", SYNC_NONE, "data race"))
@@ -147,7 +202,7 @@ static int race_run(struct lesson_ctx *ctx)
 	struct run_config *c = &ctx->plan;
 	lesson_add_models(c, models);
 	struct sweep s;
-	int rc = state_sweep(ctx, c, NULL, &s);
+	int rc = state_sweep_judged(ctx, c, NULL, &s, race_judge);
 	if (rc == 0)
 		race_explain(ctx, &s);
 	run_release(&s);
@@ -160,6 +215,8 @@ const struct lesson lesson_data_race = {
 	.unit = "increments",
 	.plan = race_plan,
 	.run = race_run,
+	.judge = race_judge,
+	.close = 2, /* a race's loss changes by more than 25% run to run */
 };
 
 /* ---- Lesson 14: deadlock ---- */
@@ -178,6 +235,15 @@ static void deadlock_plan(struct lesson_ctx *ctx)
 		 c->work * SHARED_INCREMENTS_PER_UNIT * 2, c->model_timeout_s);
 }
 
+/* Did the case deadlock: tasks left unfinished, a run as long as the
+ * watchdog's limit? */
+static bool deadlock_happened(const struct lesson_ctx *ctx,
+			      const struct case_summary *d)
+{
+	return d->kinds[RESULT_TIMEOUT] + d->kinds[RESULT_NOT_RUN] > 0 &&
+	       d->wall.median >= ctx->plan.model_timeout_s * 0.9;
+}
+
 /* The watchdog's lines: who held which lock and waited for which. */
 static int deadlock_waits(const struct sweep *s)
 {
@@ -191,6 +257,30 @@ static int deadlock_waits(const struct sweep *s)
 				n++;
 			}
 	return n;
+}
+
+/* The claim: the run deadlocks and lasts until the watchdog ends it. A
+ * run that finished (the threads never held one lock each at once) cannot
+ * show it, and another attempt may. Expected: the watchdog's limit. */
+static void deadlock_judge(struct lesson_ctx *ctx, const struct sweep *s)
+{
+	const struct case_summary *d =
+		lesson_case(s, "threads", TASK_SHARED, 2);
+	double limit = ctx->plan.model_timeout_s;
+	judge_probe(ctx, 0);
+	judge_expect(ctx, limit,
+		     "the watchdog's limit, --model-timeout %.1f s: a "
+		     "deadlock never ends by itself",
+		     limit);
+	if (!d) {
+		judge_fail(ctx, false, "the run of the two orders is missing");
+		return;
+	}
+	if (!deadlock_happened(ctx, d))
+		judge_fail(ctx, true,
+			   "the two threads never held one lock each at the "
+			   "same moment: the run finished in %.2f s",
+			   d->wall.median);
 }
 
 static void deadlock_explain(struct lesson_ctx *ctx, const struct sweep *dl,
@@ -209,7 +299,7 @@ static void deadlock_explain(struct lesson_ctx *ctx, const struct sweep *dl,
 		(double)(d->kinds[RESULT_TIMEOUT] + d->kinds[RESULT_NOT_RUN]),
 		"tasks");
 	double fixed = lesson_measured("ordered_wall", o->wall.median, "s");
-	if (stuck > 0 && d->wall.median >= ctx->plan.model_timeout_s * 0.9) {
+	if (stuck > 0 && deadlock_happened(ctx, d)) {
 		lesson_say("The run stopped making progress and lasted "
 			   "%.2f s: the watchdog's limit. It killed the run "
 			   "with %.0f tasks unfinished and read what each "
@@ -244,7 +334,7 @@ static int deadlock_run(struct lesson_ctx *ctx)
 	struct run_config fixed = *c;
 	fixed.sync = SYNC_ORDERED;
 	struct sweep dl, ok;
-	int rc = state_sweep(ctx, c, "opposite", &dl);
+	int rc = state_sweep_judged(ctx, c, "opposite", &dl, deadlock_judge);
 	int rc2 = rc == 0 ? lesson_sweep(ctx, &fixed, "ordered", &ok) : rc;
 	if (rc == 0 && rc2 == 0)
 		deadlock_explain(ctx, &dl, &ok);
@@ -255,7 +345,7 @@ static int deadlock_run(struct lesson_ctx *ctx)
 		   "when the threads never overlapped. Under the simulated "
 		   "GIL the two orders are taken one after the other (it "
 		   "never switches threads while one holds a lock), so that "
-		   "run finishes, and the bug is still there:");
+		   "run finishes, and the bug is still there.");
 	if (state_tsan("gil", SYNC_DEADLOCK, "lock-order-inversion"))
 		lesson_say("The two stacks are the two orders: a then b in "
 			   "one thread, b then a in the other "
@@ -272,4 +362,5 @@ const struct lesson lesson_deadlock = {
 	.unit = "s",
 	.plan = deadlock_plan,
 	.run = deadlock_run,
+	.judge = deadlock_judge,
 };

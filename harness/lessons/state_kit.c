@@ -28,13 +28,25 @@ void state_plan(struct lesson_ctx *ctx, struct run_config *c,
 	c->repeat = repeat;
 }
 
-int state_sweep(struct lesson_ctx *ctx, struct run_config *c, const char *part,
-		struct sweep *s)
+/* A sweep's status, when wrong results are the lesson's point. */
+static int state_status(int rc, const struct sweep *s)
 {
-	int rc = lesson_sweep(ctx, c, part, s);
 	if (rc == 1 && s->n_records > 0 && !s->partial && !s->write_error[0])
 		return 0; /* wrong on purpose: the lesson reads why */
 	return rc;
+}
+
+int state_sweep(struct lesson_ctx *ctx, struct run_config *c, const char *part,
+		struct sweep *s)
+{
+	return state_status(lesson_sweep(ctx, c, part, s), s);
+}
+
+int state_sweep_judged(struct lesson_ctx *ctx, struct run_config *c,
+		       const char *part, struct sweep *s, lesson_judge_fn judge)
+{
+	ctx->wrong_is_the_lesson = true;
+	return state_status(lesson_sweep_judged(ctx, c, part, s, judge), s);
 }
 
 /* The records of (model, C) in the shared workload, at most cap. */
@@ -64,6 +76,35 @@ double state_lost(const struct sweep *s, const char *model, int workers,
 		v[i] = (double)r[i]->verify.lost;
 	struct spread sp = stats_spread(v, n);
 	return what == 'l' ? sp.min : what == 'h' ? sp.max : sp.median;
+}
+
+size_t state_lost_runs(const struct sweep *s, const char *model,
+		       size_t *lost_in, double *most)
+{
+	size_t n = 0;
+	*lost_in = 0;
+	*most = 0;
+	for (size_t i = 0; i < s->n_records; i++) {
+		const struct run_record *r = &s->records[i];
+		if (s->groups[r->group].workload != TASK_SHARED ||
+		    strcmp(r->model->name, model) != 0)
+			continue;
+		n++;
+		*lost_in += r->verify.lost > 0;
+		if ((double)r->verify.lost > *most)
+			*most = (double)r->verify.lost;
+	}
+	return n;
+}
+
+void state_each_lost(struct lesson_ctx *ctx, const struct sweep *s,
+		     const char *model, int workers)
+{
+	const struct run_record *r[LESSON_EACH_RUN_MAX];
+	size_t n = state_records(s, model, workers, r, LESSON_EACH_RUN_MAX);
+	for (size_t i = 0; i < n; i++)
+		ctx->each_run[i] = (double)r[i]->verify.lost;
+	ctx->n_each_run = n;
 }
 
 double state_total(const struct sweep *s)
@@ -139,10 +180,9 @@ int state_tsan(const char *model, enum shared_sync sync, const char *kind)
 	char bin[PATH_MAX], cmd[2 * PATH_MAX + 320], line[512];
 	char tmp[] = "/tmp/concur-tsan-XXXXXX";
 	if (state_tsan_path(bin, sizeof(bin)) != 0) {
-		lesson_say("There is no ThreadSanitizer build of concur beside "
-			   "this one. Build it with `make tsan-concur` (it "
-			   "goes to build/tsan/concur) and rerun the lesson to "
-			   "see its report here; TUTORIAL.md quotes one.");
+		/* Building it takes minutes: the lesson says how, once. */
+		printf("  no build/tsan/concur: `make tsan-concur` builds it "
+		       "for this section\n");
 		return 0;
 	}
 	if (!mkdtemp(tmp))

@@ -24,6 +24,22 @@ void state_plan(struct lesson_ctx *ctx, struct run_config *c,
 int state_sweep(struct lesson_ctx *ctx, struct run_config *c, const char *part,
 		struct sweep *s);
 
+/* state_sweep judged (kit.h: lesson_sweep_judged): a noisy run is run
+ * again, and wrong results do not end the attempts. */
+int state_sweep_judged(struct lesson_ctx *ctx, struct run_config *c,
+		       const char *part, struct sweep *s,
+		       lesson_judge_fn judge);
+
+/* Over every run of `model` (all its C): how many runs there were, in
+ * how many it lost updates (*lost_in) and the most it lost (*most). */
+size_t state_lost_runs(const struct sweep *s, const char *model,
+		       size_t *lost_in, double *most);
+
+/* Puts the loss of each run of (model, C) into ctx->each_run, for the
+ * prediction to be graded against each (answer.c). */
+void state_each_lost(struct lesson_ctx *ctx, const struct sweep *s,
+		     const char *model, int workers);
+
 /* Over the runs of (model, C) of the shared workload: the median ('m'),
  * fewest ('l') or most ('h') increments lost. NAN when there is none. */
 double state_lost(const struct sweep *s, const char *model, int workers,
@@ -42,8 +58,9 @@ double state_spread_pct(const struct sweep *s, const char *model, int workers);
 /* Runs the ThreadSanitizer build of concur (build/tsan/concur beside
  * build/concur: `make tsan-concur`) on a tiny shared run of `model` with
  * `sync` and prints the lines of its report that say what and where.
- * Says how to build it when it is not there. Returns 1 when a report of
- * the kind `kind` ("data race", "lock-order-inversion") was printed. */
+ * Says in one line how to build it when it is not there. Returns 1 when
+ * a report of the kind `kind` ("data race", "lock-order-inversion") was
+ * printed. */
 int state_tsan(const char *model, enum shared_sync sync, const char *kind);
 
 #endif

@@ -67,8 +67,7 @@ static void verify_note(struct verify_report *rep, size_t i,
 		 got->message);
 }
 
-/* 1734211 as "1,734,211". */
-static void verify_thousands(uint64_t v, char *buf, size_t len)
+void verify_thousands(uint64_t v, char *buf, size_t len)
 {
 	char digits[32];
 	int n = snprintf(digits, sizeof(digits), "%" PRIu64, v);

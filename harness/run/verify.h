@@ -55,6 +55,10 @@ void verify_results(const struct batch *ref, const struct batch *got,
  * said as a line. */
 void verify_model_hung(struct verify_report *rep, const char *why);
 
+/* v with a comma every three digits: 1734211 as "1,734,211" (lesson 11
+ * says its losses the way these lines do). */
+void verify_thousands(uint64_t v, char *buf, size_t len);
+
 /* Is the report clean (nothing wrong, nothing crashed, not stopped)? */
 static inline int verify_ok(const struct verify_report *rep)
 {
