@@ -58,6 +58,11 @@ static void messages_judge(struct lesson_ctx *ctx, const double *blocks,
 		     "ends hold a core",
 		     what);
 	ctx->attempts = 1;
+	if (ctx->judge.invalid)
+		lesson_say("Judged: this run cannot show the claim (%s). Your "
+			   "prediction is compared with what this machine "
+			   "should give: %.2f us, %s.",
+			   ctx->judge.why, typical, ctx->judge.expected_how);
 }
 
 static void messages_say_local(const struct messages_local *m, double *t,

@@ -17,19 +17,19 @@
 #include <check.h>
 #include <jansson.h>
 #include <math.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include "tests/support/runner.h"
+#include "tests/support/files.h"
 #include "tests/support/lesson_check.h"
+#include "tests/support/lesson_run.h"
+#include "tests/support/runner.h"
 #include "tests/support/support.h"
 
-#define OUT_MAX (256 * 1024)
+#define OUT_MAX sizeof(((struct lesson_output *)0)->out)
 
 static char out[OUT_MAX], err[16384];
 
@@ -46,56 +46,14 @@ static void rm_dir(const char *dir)
 	ck_assert_int_eq(system(cmd), 0);
 }
 
-static void slurp(const char *path, char *buf, size_t len)
-{
-	FILE *f = fopen(path, "r");
-	size_t n = f ? fread(buf, 1, len - 1, f) : 0;
-	buf[n] = '\0';
-	if (f)
-		fclose(f);
-}
-
 /* Runs `printf INPUT | concur ARGS` in dir; returns the exit status. */
 static int run_piped(const char *input, const char *args, const char *dir)
 {
-	const char *bin = getenv("CONCUR_BIN");
-	char cmd[2048], path[256];
-	snprintf(cmd, sizeof(cmd), "printf '%s' | %s %s >%s/stdout 2>%s/stderr",
-		 input, bin ? bin : "build/concur", args, dir, dir);
-	int status = system(cmd);
-	snprintf(path, sizeof(path), "%s/stdout", dir);
-	slurp(path, out, sizeof(out));
-	snprintf(path, sizeof(path), "%s/stderr", dir);
-	slurp(path, err, sizeof(err));
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-/* The lesson.json the output says it saved; NULL when none. */
-static json_t *saved_json(const char *output)
-{
-	char path[4096] = "";
-	for (const char *p = strstr(output, "  saved: "); p;
-	     p = strstr(p + 1, "  saved: ")) {
-		p += strlen("  saved: ");
-		int len = (int)strcspn(p, "\n");
-		if (len > 11 && strncmp(p + len - 11, "lesson.json", 11) == 0)
-			snprintf(path, sizeof(path), "%.*s", len, p);
-	}
-	if (!path[0])
-		return NULL;
-	json_error_t e;
-	return json_load_file(path, 0, &e);
-}
-
-/* The word(s) after "  verdict: ", or "" when there is no verdict. */
-static void verdict_of(const char *output, char *buf, size_t len)
-{
-	const char *p = strstr(output, "  verdict: ");
-	buf[0] = '\0';
-	if (p) {
-		p += strlen("  verdict: ");
-		snprintf(buf, len, "%.*s", (int)strcspn(p, "\n"), p);
-	}
+	static struct lesson_output lo;
+	int rc = lesson_run_piped(input, args, dir, &lo);
+	memcpy(out, lo.out, sizeof(out));
+	memcpy(err, lo.err, sizeof(err));
+	return rc;
 }
 
 START_TEST(piped_prediction_is_read_line_by_line)
@@ -111,9 +69,9 @@ START_TEST(piped_prediction_is_read_line_by_line)
 		      "%s", out);
 	ck_assert_msg(strstr(out, "prediction: 0.25 s; the run: "), "%s", out);
 	char v[128];
-	verdict_of(out, v, sizeof(v));
+	lesson_run_verdict(out, v, sizeof(v));
 	ck_assert_msg(v[0], "no verdict line: %s", out);
-	json_t *doc = saved_json(out);
+	json_t *doc = lesson_run_saved_json(out);
 	ck_assert_msg(doc, "no lesson.json saved: %s", out);
 	ck_assert_double_eq_tol(
 		json_real_value(json_object_get(doc, "prediction")), 0.25,
@@ -134,7 +92,7 @@ START_TEST(lesson_json_holds_every_measured_value)
 	snprintf(args, sizeof(args), "lesson 2 --quick --predict 0.1 --out %s",
 		 dir);
 	ck_assert_int_eq(run_piped("", args, dir), 0);
-	json_t *doc = saved_json(out);
+	json_t *doc = lesson_run_saved_json(out);
 	ck_assert_msg(doc, "no lesson.json saved: %s", out);
 	json_t *list = json_object_get(doc, "measured");
 	size_t i, printed = 0;
@@ -168,7 +126,7 @@ START_TEST(repeat_sets_the_runs_per_case)
 	ck_assert_int_eq(run_piped("", args, dir), 0);
 	/* A retry adds runs; never fewer than asked. */
 	ck_assert_msg(strstr(out, " runs per case"), "%s", out);
-	json_t *doc = saved_json(out);
+	json_t *doc = lesson_run_saved_json(out);
 	ck_assert_ptr_nonnull(doc);
 	ck_assert_int_ge(json_integer_value(json_object_get(doc, "repeat")), 3);
 	ck_assert(json_is_null(json_object_get(doc, "prediction")));
@@ -211,7 +169,7 @@ START_TEST(py_start_reaches_py_processes)
 	}
 	ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
 	snprintf(path, sizeof(path), "%s/latest/runs.csv", dir);
-	slurp(path, out, sizeof(out));
+	files_read_into(path, out, sizeof(out));
 	ck_assert_msg(strstr(out, "pool_start_s=") &&
 			      strstr(out, "pickle_us_per_task=") &&
 			      strstr(out, "pickle_bytes_per_task="),
@@ -229,24 +187,6 @@ START_TEST(py_start_reaches_py_processes)
 END_TEST
 
 /* ---- beside a CPU hog ---- */
-
-static pid_t hog_start(void)
-{
-	pid_t pid = fork();
-	if (pid == 0) {
-		volatile unsigned long x = 0;
-		for (;;)
-			x++;
-	}
-	ck_assert_int_gt(pid, 0);
-	return pid;
-}
-
-static void hog_stop(pid_t pid)
-{
-	kill(pid, SIGKILL);
-	waitpid(pid, NULL, 0);
-}
 
 /* The right answer each lesson expects on this machine: lesson 5, one
  * task per core at once; lesson 6, one at a time under the lock; lesson
@@ -285,11 +225,11 @@ START_TEST(right_prediction_is_never_marked_wrong_beside_a_hog)
 	tmp_dir(dir, sizeof(dir));
 	snprintf(args, sizeof(args), "lesson %d --quick --predict %g --out %s",
 		 n, right, dir);
-	pid_t hog = hog_start();
+	pid_t hog = lesson_hog_start();
 	int rc = run_piped("", args, dir);
-	hog_stop(hog);
+	lesson_hog_stop(hog);
 	ck_assert_msg(rc == 0, "lesson %d exited %d: %s", n, rc, err);
-	verdict_of(out, v, sizeof(v));
+	lesson_run_verdict(out, v, sizeof(v));
 	ck_assert_msg(
 		strcmp(v, "close") == 0 ||
 			strcmp(v, "close to what this machine should give") ==
@@ -297,7 +237,7 @@ START_TEST(right_prediction_is_never_marked_wrong_beside_a_hog)
 		"lesson %d marked the right prediction %g '%s':\n%s", n, right,
 		v, out);
 	/* Either the run shows the claim, or it says it cannot. */
-	json_t *doc = saved_json(out);
+	json_t *doc = lesson_run_saved_json(out);
 	ck_assert_ptr_nonnull(doc);
 	bool shows = json_is_true(json_object_get(doc, "run_shows_claim"));
 	ck_assert_msg(shows == !strstr(out, "this run cannot show the claim"),
