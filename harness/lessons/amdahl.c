@@ -81,15 +81,17 @@ static void amdahl_judge(struct lesson_ctx *ctx, const struct sweep *s)
 	int cores = ctx->cores;
 	const struct case_summary *at =
 		lesson_case(s, "threads", TASK_COMPUTE, cores);
-	judge_spread(ctx, lesson_case(s, "sequential", TASK_COMPUTE, 1),
-		     "the sequential baseline");
-	judge_spread(ctx, at, "the threads at C = cores");
+	/* The probe and the cores first: when the machine is busy they say
+	 * why in the fewest words (the reasons share one buffer). */
 	if (cores > 1) {
-		judge_cores(ctx, at, cores, "the threads at C = cores");
 		judge_probe(ctx, cores);
+		judge_cores(ctx, at, cores, "the threads at C = cores");
 	} else {
 		judge_fail(ctx, false, "one core: no parallel part to fit");
 	}
+	judge_spread(ctx, lesson_case(s, "sequential", TASK_COMPUTE, 1),
+		     "the sequential baseline");
+	judge_spread(ctx, at, "the threads at C = cores");
 	struct scaling_fit f = amdahl_fit(s, cores, false);
 	if (f.status != SCALING_OK)
 		judge_fail(ctx, true, "the fit gave s = %.3f, no fraction",
@@ -233,13 +235,16 @@ static int amdahl_scaled_at(struct lesson_ctx *ctx, int p,
 		}
 		lesson_say("One thread took %.3f s on %d times the batch (%ld "
 			   "tasks), %d threads %.3f s: a scaled speedup of "
-			   "%.2f%s. Amdahl fixes the work and asks how much "
+			   "%.2f%s%s. Amdahl fixes the work and asks how much "
 			   "faster; Gustafson fixes the time and asks how "
 			   "much more work: with the work growing, the serial "
 			   "part shrinks in proportion, and more cores keep "
 			   "paying.",
 			   one->wall.median, p, c.tasks, p, cs->wall.median, g,
-			   said);
+			   said,
+			   ctx->judge.invalid ? " (from a run judged above as "
+						"unable to show the claim)"
+					      : "");
 	}
 	run_release(&s);
 	return rc;
