@@ -71,14 +71,15 @@ int pingpong_run(int rank, int size)
 	for (int b = 0; b < PINGPONG_BLOCKS; b++) {
 		double t0 = MPI_Wtime();
 		pingpong_rounds(rank, PINGPONG_PER_BLOCK,
-				pingpong_trips + b * PINGPONG_PER_BLOCK);
+				pingpong_trips +
+					(size_t)b * PINGPONG_PER_BLOCK);
 		double t = MPI_Wtime() - t0;
 		block_us[b] = t / (2.0 * PINGPONG_PER_BLOCK) * 1e6;
 		total += t;
 	}
 	if (rank != 0)
 		return 0;
-	size_t n = PINGPONG_BLOCKS * PINGPONG_PER_BLOCK;
+	size_t n = (size_t)PINGPONG_BLOCKS * PINGPONG_PER_BLOCK;
 	qsort(pingpong_trips, n, sizeof(double), pingpong_cmp);
 	printf("{\"latency_us\": %.3f, \"best_us\": %.3f, \"p10_us\": %.3f, "
 	       "\"p50_us\": %.3f, \"blocks_us\": [",
