@@ -21,6 +21,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "harness/external/external.h"
 #include "harness/external/mpi.h"
@@ -98,6 +99,8 @@ static void beyond_pay_speedups(int cores, const struct sweep *s, char *buf,
 		if (w > 0 && (size_t)w < len - used)
 			used += (size_t)w;
 	}
+	if (used >= 2) /* the last "; " ends the sentence */
+		memcpy(buf + used - 2, ". ", 2);
 }
 
 static void beyond_pay_explain(struct lesson_ctx *ctx, const struct sweep *s)
@@ -217,6 +220,12 @@ static void beyond_weak_say(struct lesson_ctx *ctx,
 		   "the same time.",
 		   ctx->plan.tasks, base->wall.median, tasks, one->wall.median,
 		   c, big->wall.median, c, 1 / e, e, c, c, c, g);
+	if (e > 1.05)
+		lesson_say("A weak efficiency above 1 no program earns: the "
+			   "one-worker run was slowed more than the %d-worker "
+			   "one (another program on the cores, load average "
+			   "%.1f). Read these figures as this busy machine's.",
+			   c, lesson_load());
 	if (isnan(gp)) {
 		lesson_say("Gustafson's law would predict that speedup as C - "
 			   "f (C - 1), but this run's f is no fraction: no "
