@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <ftw.h>
+#include <jansson.h>
 #include <libgen.h>
 #include <limits.h>
 #include <math.h>
@@ -212,12 +213,42 @@ int mpi_latency_argv(const char *btl, struct mpi_launch *l, char *why,
 	return 0;
 }
 
-/* Runs argv, reads {"latency_us": X} from its stdout; NAN on failure. */
-static double mpi_run_latency(char *const argv[])
+/* {"latency_us": X, "best_us": B, "p50_us": M, "blocks_us": [...]} into
+ * out (all but X may be missing: best and median are then the mean, and
+ * there are no blocks). */
+static int mpi_latency_parse(const char *text, struct mpi_latency *out)
+{
+	json_error_t e;
+	json_t *doc = json_loads(text, JSON_DISABLE_EOF_CHECK, &e);
+	json_t *mean = json_object_get(doc, "latency_us");
+	json_t *best = json_object_get(doc, "best_us");
+	json_t *median = json_object_get(doc, "p50_us");
+	json_t *blocks = json_object_get(doc, "blocks_us");
+	int rc = json_is_number(mean) ? 0 : -1;
+	out->mean_us = json_number_value(mean);
+	out->best_us =
+		json_is_number(best) ? json_number_value(best) : out->mean_us;
+	out->median_us = json_is_number(median) ? json_number_value(median)
+						: out->mean_us;
+	out->n_blocks = 0;
+	for (size_t i = 0;
+	     i < json_array_size(blocks) && out->n_blocks < MPI_LATENCY_BLOCKS;
+	     i++) {
+		json_t *b = json_array_get(blocks, i);
+		if (json_is_number(b))
+			out->blocks_us[out->n_blocks++] = json_number_value(b);
+	}
+	json_decref(doc);
+	return rc;
+}
+
+/* Runs argv, reads the ping-pong's JSON line from its stdout into out;
+ * 0, or -1 on failure. */
+static int mpi_run_latency(char *const argv[], struct mpi_latency *out)
 {
 	int fd[2];
 	if (pipe(fd) != 0)
-		return NAN;
+		return -1;
 	pid_t pid = fork();
 	if (pid == 0) {
 		dup2(fd[1], STDOUT_FILENO);
@@ -227,27 +258,35 @@ static double mpi_run_latency(char *const argv[])
 		_exit(127);
 	}
 	close(fd[1]);
-	char buf[256] = "";
-	ssize_t got = pid > 0 ? read(fd[0], buf, sizeof(buf) - 1) : -1;
+	char buf[1024] = "";
+	size_t got = 0;
+	ssize_t r;
+	while (pid > 0 && got < sizeof(buf) - 1 &&
+	       (r = read(fd[0], buf + got, sizeof(buf) - 1 - got)) > 0)
+		got += (size_t)r;
 	close(fd[0]);
 	if (pid > 0)
 		waitpid(pid, NULL, 0);
-	double us = NAN;
-	if (got <= 0 || sscanf(buf, "{\"latency_us\": %lf}", &us) != 1)
-		return NAN;
-	return us;
+	return got > 0 ? mpi_latency_parse(buf, out) : -1;
+}
+
+int mpi_latency_measure(const char *btl, struct mpi_latency *out, char *why,
+			size_t len)
+{
+	struct mpi_launch l;
+	if (mpi_latency_argv(btl, &l, why, len) != 0)
+		return -1;
+	int rc = mpi_run_latency(l.argv, out);
+	mpi_launch_release(&l);
+	if (rc != 0)
+		snprintf(why, len, "the ping-pong over %s did not report", btl);
+	return rc;
 }
 
 double mpi_latency_us(const char *btl, char *why, size_t len)
 {
-	struct mpi_launch l;
-	if (mpi_latency_argv(btl, &l, why, len) != 0)
-		return NAN;
-	double us = mpi_run_latency(l.argv);
-	mpi_launch_release(&l);
-	if (isnan(us))
-		snprintf(why, len, "the ping-pong over %s did not report", btl);
-	return us;
+	struct mpi_latency m;
+	return mpi_latency_measure(btl, &m, why, len) == 0 ? m.mean_us : NAN;
 }
 
 /* ---- What mpirun says --------------------------------------------------- */

@@ -101,6 +101,23 @@ int mpi_latency_argv(const char *btl, struct mpi_launch *l, char *why,
  * models/mpi/pingpong.c). NAN with the reason in why on failure. */
 double mpi_latency_us(const char *btl, char *why, size_t len);
 
+/* The ping-pong's figures (models/mpi/pingpong.c), in microseconds one
+ * way: the mean of every timed trip, half the fastest and the median
+ * round trip, and the mean of each block of trips. */
+#define MPI_LATENCY_BLOCKS 10
+struct mpi_latency {
+	double mean_us;
+	double best_us;
+	double median_us;
+	double blocks_us[MPI_LATENCY_BLOCKS];
+	size_t n_blocks;
+};
+
+/* One `mpirun -np 2 ... concur-mpi --latency` run over BTL, read into
+ * out. 0, or -1 with the reason in why. */
+int mpi_latency_measure(const char *btl, struct mpi_latency *out, char *why,
+			size_t len);
+
 /* What mpirun writes on its stderr (the harness reads it through a
  * pipe). The ranks' own lines (--trace's "[mpi w3] ...", "concur-mpi:
  * ...") pass through to ours as they come; Open MPI's messages (boxes of
