@@ -1,0 +1,351 @@
+// SPDX-License-Identifier: MIT
+/*
+ * speed_tally.c - exercise 2's speed check (speed_tally.h): the student's
+ * tally against the grader's own tallies, measured in the same run.
+ *
+ * Why it is built this way: on a fixed batch a padded tally's run took
+ * 12-34 ms, mostly a contained host starting, so the same code scored 4.0
+ * and then 3.5. Here the padded reference is run on a doubling batch
+ * until one run lasts the target (calibration); every variant's batch is
+ * then resized after each run to last about as long, so the start-up cost
+ * weighs the same on all; the runs alternate (padded, student, packed,
+ * padded, ...) so a neighbour's load falls on them alike; each round
+ * gives ratios of time an increment to the padded run of that round, and
+ * the grade is the median. Only a slow tally is raced against one atomic
+ * counter and a mutex: its cause is the variant its time falls nearest.
+ */
+#include "harness/grade/speed_tally.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness/grade/grade_report.h"
+#include "harness/grade/tally_ref.h"
+#include "harness/run/stats.h"
+#include "harness/run/workload.h"
+
+#define TALLY_TASKS 8	    /* two a worker at C = 4 */
+#define TALLY_ROUNDS 5	    /* padded, student, packed: medians of 5 */
+#define TALLY_SLOW_ROUNDS 3 /* padded, atomic, mutex: only when slow */
+#define TALLY_MAX_RUNS 8    /* ratios a variant keeps */
+
+/* ---- The judge ---------------------------------------------------------- */
+
+static double tally_midpoint(double a, double b)
+{
+	return sqrt(a * b); /* halfway on a log scale: ratios, not sums */
+}
+
+struct tally_verdict speed_tally_judge(const struct tally_slowdowns *s)
+{
+	struct tally_verdict v = {.cause = TALLY_FAST, .score = 1};
+	v.false_sharing_shown = s->packed >= TALLY_FALSE_SHARING_SHOWN;
+	v.fast_limit =
+		v.false_sharing_shown
+			? fmin(TALLY_FAST_LIMIT, tally_midpoint(1, s->packed))
+			: TALLY_FAST_LIMIT;
+	if (s->student < v.fast_limit)
+		return v;
+	if (isnan(s->atomic) || isnan(s->mutex)) {
+		v.cause = TALLY_SLOW;
+		v.score = 0.5;
+		v.needs_slow_variants = true;
+		return v;
+	}
+	/* Packed slots, where the machine cannot show it, are as fast as
+	 * padded: the class after fast then starts at the fast limit. */
+	double packed = fmax(s->packed, v.fast_limit);
+	if (s->student < tally_midpoint(packed, s->atomic)) {
+		v.cause = v.false_sharing_shown ? TALLY_PACKED : TALLY_SLOW;
+		v.score = 0.5;
+	} else if (s->student < tally_midpoint(s->atomic, s->mutex)) {
+		v.cause = TALLY_ATOMIC;
+		v.score = 0.25;
+	} else {
+		v.cause = TALLY_LOCK;
+		v.score = 0;
+	}
+	return v;
+}
+
+/* ---- One variant's runs ----------------------------------------------- */
+
+/* A tally run one way: what runs where, its batch, its ratios. */
+struct tally_variant {
+	const char *model; /* TALLY_REF_MODEL, or the model graded */
+	enum shared_sync sync;
+	const struct grade_host *host;
+	double per_task;	      /* increments a task, resized to the
+					   target after each run */
+	double last_per_inc;	      /* CPU s an increment, its last run */
+	double last_s;		      /* how long its last run counted */
+	double ratio[TALLY_MAX_RUNS]; /* over the round's padded run */
+	size_t n;
+};
+
+/* The batch: TALLY_TASKS shared tasks of per_task increments each. */
+static struct batch *tally_batch(const struct grade *g, double per_task)
+{
+	struct workload_spec spec = {
+		.type = TASK_SHARED,
+		.tasks = TALLY_TASKS,
+		.work = 1,
+		.base_url = g->base,
+	};
+	struct batch *b = workload_build(&spec);
+	for (size_t i = 0; b && i < b->n; i++)
+		b->tasks[i].work = (uint32_t)fmin(per_task, UINT32_MAX);
+	return b;
+}
+
+/* Every task counted the batch's total: a speed run must be right too
+ * (a tally that skips work when no scenario is named is not fast). */
+static bool tally_counted_all(const struct batch *b, uint64_t total)
+{
+	for (size_t i = 0; i < b->n; i++)
+		if (b->results[i].kind != RESULT_OK ||
+		    b->results[i].checksum != total)
+			return false;
+	return true;
+}
+
+/* What the reference's runs showed of this machine, whose word is the
+ * grader's (no student code in its host): what starting a contained host
+ * costs (its wall time less the run it reports: tens of ms on a quiet
+ * machine, hundreds on a busy one) and what share of the run's wall time
+ * its threads got a CPU for. */
+struct tally_clock {
+	double startup[64], cpu_share[64];
+	size_t n;
+};
+
+static double tally_clock_median(const double *v, size_t n, double none)
+{
+	return n ? stats_spread(v, n).median : none;
+}
+
+/* The reference's run, noted. */
+static void tally_clock_note(struct tally_clock *c, double wall, double said,
+			     double cpu)
+{
+	if (c->n < 64 && said > 0 && said <= wall && cpu > 0) {
+		c->startup[c->n] = wall - said;
+		c->cpu_share[c->n++] = cpu / said;
+	}
+}
+
+/* The CPU time a run took counting, every thread's: unlike the wall
+ * time, a neighbour's load does not stretch it, so the ratios hold beside
+ * a CPU hog. The reference's word is taken. The student's host reports
+ * the same, but a claim is only believed when it is possible: a counting
+ * time that leaves a start-up cost like the reference's, and a CPU time
+ * not far below the reference's share of it. Else the grader's own clock
+ * less the start-up cost, at the reference's CPU share. */
+static double tally_cpu_s(const struct tally_clock *c, bool trusted,
+			  double wall, const struct host_report *rep)
+{
+	if (trusted && rep->cpu_s > 0)
+		return rep->cpu_s;
+	double startup = tally_clock_median(c->startup, c->n, 0);
+	double share = tally_clock_median(c->cpu_share, c->n, 1);
+	double said = rep->run_s, cpu = rep->cpu_s;
+	bool counted =
+		said > 0 && said <= wall && wall - said <= 2 * startup + 0.05;
+	double counting = counted ? said : fmax(wall - startup, 1e-3);
+	double cores = (double)sysconf(_SC_NPROCESSORS_ONLN);
+	if (counted && cpu >= counting * share / 4 &&
+	    cpu <= counting * cores + 0.01)
+		return cpu;
+	return counting * share;
+}
+
+/* One run of v, its batch resized for the next; 0, or -1 with why. */
+static int tally_run(struct grade *g, struct tally_variant *v,
+		     struct tally_clock *c, double target, char *why,
+		     size_t len)
+{
+	struct batch *b = tally_batch(g, v->per_task);
+	if (!b) {
+		snprintf(why, len, "out of memory");
+		return -1;
+	}
+	uint64_t total = (uint64_t)b->tasks[0].work * b->n;
+	struct host_report rep;
+	double wall = grade_timed_run_on(g, v->host, v->model, v->sync, b, &rep,
+					 why, len);
+	if (!isnan(wall) && !tally_counted_all(b, total))
+		snprintf(why, len,
+			 "%s on the speed batch: the total is not the %llu "
+			 "increments made",
+			 v->model, (unsigned long long)total);
+	batch_free(b);
+	if (why[0])
+		return -1;
+	bool trusted = v->host == &g->ref;
+	if (trusted)
+		tally_clock_note(c, wall, rep.run_s, rep.cpu_s);
+	v->last_per_inc = tally_cpu_s(c, trusted, wall, &rep) / (double)total;
+	/* The batch is sized by the wall time a run keeps us waiting. */
+	v->last_s = trusted ? rep.run_s
+			    : wall - tally_clock_median(c->startup, c->n, 0);
+	if (v->last_s > 2 * target || v->last_s < target / 2)
+		v->per_task = fmax(1000, v->per_task * target /
+						 fmax(v->last_s, 1e-3));
+	return 0;
+}
+
+/* The padded reference, its batch grown until one run counts for the
+ * target. */
+static int tally_calibrate(struct grade *g, struct tally_variant *padded,
+			   struct tally_clock *c, double target, char *why,
+			   size_t len)
+{
+	padded->per_task = 1e6;
+	for (int k = 0; k < 12; k++) {
+		double before = padded->per_task;
+		if (tally_run(g, padded, c, target, why, len) != 0)
+			return -1;
+		if (padded->last_s >= target / 2)
+			return 0;
+		padded->per_task =
+			before * fmin(16, fmax(2, target / padded->last_s));
+	}
+	return 0;
+}
+
+/* One round: the padded reference, then each of `others` (NULL-ended),
+ * each a ratio to that padded run. */
+static int tally_round(struct grade *g, struct tally_variant *padded,
+		       struct tally_variant **others, struct tally_clock *c,
+		       double target, char *why, size_t len)
+{
+	if (tally_run(g, padded, c, target, why, len) != 0)
+		return -1;
+	for (; *others; others++) {
+		struct tally_variant *v = *others;
+		if (tally_run(g, v, c, target, why, len) != 0)
+			return -1;
+		if (v->n < TALLY_MAX_RUNS)
+			v->ratio[v->n++] =
+				v->last_per_inc / padded->last_per_inc;
+	}
+	return 0;
+}
+
+static double tally_median(const struct tally_variant *v)
+{
+	return v->n ? stats_spread(v->ratio, v->n).median : NAN;
+}
+
+/* ---- The check ------------------------------------------------------- */
+
+static const char *const tally_cause_text[] = {
+	[TALLY_FAST] = "as fast as padded slots",
+	[TALLY_PACKED] = "like the grader's packed slots (false sharing)",
+	[TALLY_ATOMIC] = "like the grader's one atomic counter",
+	[TALLY_LOCK] = "like the grader's mutex around each increment",
+	[TALLY_SLOW] = "slower than padded slots, like none of the grader's",
+};
+
+static const unsigned tally_cause_hint[] = {
+	[TALLY_FAST] = 0,
+	[TALLY_PACKED] = HINT_TALLY_PACKED,
+	[TALLY_ATOMIC] = HINT_TALLY_ATOMIC,
+	[TALLY_LOCK] = HINT_TALLY_LOCK,
+	[TALLY_SLOW] = HINT_SLOW_TALLY,
+};
+
+/* The check's output: the ratio, what it was measured against, why. */
+static void tally_say(const struct grade *g, const struct tally_slowdowns *s,
+		      const struct tally_verdict *v, size_t rounds,
+		      double per_task, char *out, size_t len)
+{
+	int n = snprintf(
+		out, len,
+		"speed ratio %.2f (median of %zu rounds of the grader's padded "
+		"slots and %s in turn, the padded run %.0f M increments; 1.00 "
+		"= "
+		"as fast); the grader's packed slots: %.2f",
+		1 / s->student, rounds, g->model->name,
+		per_task * TALLY_TASKS / 1e6, 1 / s->packed);
+	if (!isnan(s->atomic) && n > 0 && (size_t)n < len)
+		n += snprintf(out + n, len - (size_t)n,
+			      ", one atomic counter: %.3f, a mutex: %.3f",
+			      1 / s->atomic, 1 / s->mutex);
+	if (n > 0 && (size_t)n < len)
+		n += snprintf(out + n, len - (size_t)n,
+			      "; full score from %.2f; %s", 1 / v->fast_limit,
+			      tally_cause_text[v->cause]);
+	if (!v->false_sharing_shown && n > 0 && (size_t)n < len)
+		snprintf(out + n, len - (size_t)n,
+			 "; this machine did not show false sharing (packed "
+			 "slots as fast as padded), so it cannot tell the two "
+			 "layouts apart");
+}
+
+/* The rounds, then the slow variants when the student is slow. */
+static int tally_measure(struct grade *g, struct tally_variant *var,
+			 double target, size_t rounds, char *why, size_t len)
+{
+	struct tally_variant *first[] = {&var[1], &var[2], NULL};
+	struct tally_variant *slow[] = {&var[3], &var[4], NULL};
+	struct tally_clock c = {.n = 0};
+	if (tally_calibrate(g, &var[0], &c, target, why, len) != 0)
+		return -1;
+	for (size_t i = 1; i < 5; i++)
+		var[i].per_task = var[0].per_task;
+	var[3].per_task /= 8; /* a guess; resized after the first run */
+	var[4].per_task /= 20;
+	for (size_t r = 0; r < rounds; r++)
+		if (tally_round(g, &var[0], first, &c, target, why, len) != 0)
+			return -1;
+	struct tally_slowdowns s = {tally_median(&var[1]),
+				    tally_median(&var[2]), NAN, NAN};
+	if (!speed_tally_judge(&s).needs_slow_variants)
+		return 0;
+	for (size_t r = 0; r < (rounds < 3 ? rounds : TALLY_SLOW_ROUNDS); r++)
+		if (tally_round(g, &var[0], slow, &c, target, why, len) != 0)
+			return -1;
+	return 0;
+}
+
+void speed_tally_check(struct grade *g, const char *name)
+{
+	bool quick = g->quick || g->host.sanitized;
+	double target = quick ? TALLY_QUICK_TARGET_S : TALLY_TARGET_S;
+	size_t rounds = g->host.sanitized ? 1 : quick ? 3 : TALLY_ROUNDS;
+	struct tally_variant var[5] = {
+		{.model = TALLY_REF_MODEL,
+		 .sync = SYNC_SHARDED_PADDED,
+		 .host = &g->ref},
+		{.model = g->model->name,
+		 .sync = SYNC_SHARDED_PADDED,
+		 .host = &g->host},
+		{.model = TALLY_REF_MODEL,
+		 .sync = SYNC_SHARDED_PACKED,
+		 .host = &g->ref},
+		{.model = TALLY_REF_MODEL,
+		 .sync = SYNC_ATOMIC,
+		 .host = &g->ref},
+		{.model = TALLY_REF_MODEL, .sync = SYNC_MUTEX, .host = &g->ref},
+	};
+
+	char why[512], out[1024];
+	if (tally_measure(g, var, target, rounds, why, sizeof(why)) != 0) {
+		grade_add(g, name, 0, 1, why);
+		g->failed = true;
+		g->hints |= hints_classify(why);
+		return;
+	}
+	struct tally_slowdowns s = {
+		tally_median(&var[1]), tally_median(&var[2]),
+		tally_median(&var[3]), tally_median(&var[4])};
+	struct tally_verdict v = speed_tally_judge(&s);
+	tally_say(g, &s, &v, rounds, var[0].per_task, out, sizeof(out));
+	grade_add(g, name, v.score, 1, out);
+	printf("  %s: %s\n", name, out);
+	g->hints |= tally_cause_hint[v.cause];
+}

@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: MIT
+/*
+ * speed_tally.h - exercise 2's speed check: the student's tally timed
+ * against the grader's own tallies (threads --sync sharded-padded,
+ * sharded-packed, atomic, mutex, run in concur-host-ref) in the same run,
+ * each batch sized from a calibration to last about TALLY_TARGET_S, the
+ * runs alternated and the grade a median of ratios; a slow tally's cause
+ * read from where its time falls among the grader's variants, not from
+ * its code.
+ *
+ * Errors: a speed run that fails (a crash, an early end, a wrong total)
+ * fails the check with why; the judge itself cannot fail.
+ */
+#ifndef CONCUR_GRADE_SPEED_TALLY_H
+#define CONCUR_GRADE_SPEED_TALLY_H
+
+#include <stdbool.h>
+
+#include "harness/grade/grade.h"
+
+/* How long one run of the padded reference lasts once calibrated: long
+ * enough that starting a contained host (tens of ms) is noise, short
+ * enough that a mutex answer (30 times slower) is done in seconds. */
+#define TALLY_TARGET_S 0.2
+/* The same under a sanitizer or --quick: the grade is only indicative. */
+#define TALLY_QUICK_TARGET_S 0.05
+/* Packed slots at least this much slower than padded ones (median of the
+ * rounds) show false sharing on this machine; below it the machine
+ * cannot tell the two layouts apart (two virtual CPUs sharing a core's
+ * L1 cache, or a busy machine running the threads in turns). */
+#define TALLY_FALSE_SHARING_SHOWN 1.15
+/* Full marks need at least this share of the padded reference's speed
+ * (1 / 1.25 = 0.8), nearer still where packed slots are measured nearer. */
+#define TALLY_FAST_LIMIT 1.25
+
+/* Each variant's time an increment over the padded reference's, median
+ * of the rounds (1 = as fast; NAN: not measured). */
+struct tally_slowdowns {
+	double student, packed, atomic, mutex;
+};
+
+/* Why a right tally is slow, as the grader measured it. */
+enum tally_cause {
+	TALLY_FAST,   /* as fast as padded slots: full marks */
+	TALLY_PACKED, /* like the grader's packed slots: false sharing */
+	TALLY_ATOMIC, /* like one atomic counter: one contended line */
+	TALLY_LOCK,   /* like a mutex around each increment */
+	TALLY_SLOW,   /* slower than padded, like none of them */
+};
+
+struct tally_verdict {
+	enum tally_cause cause;
+	double score;		  /* of the speed check's 1 point */
+	double fast_limit;	  /* the slowdown full marks end at */
+	bool false_sharing_shown; /* packed measurably slower than padded */
+	bool needs_slow_variants; /* slow: measure atomic and mutex, judge
+				     again */
+};
+
+/* Where s->student falls among the grader's variants: the boundaries are
+ * the geometric midpoints between neighbours (padded 1, packed, atomic,
+ * mutex), full marks ending at TALLY_FAST_LIMIT or nearer. */
+struct tally_verdict speed_tally_judge(const struct tally_slowdowns *s);
+
+/* The check, into g (a test, hint bits, g->failed when a run failed). */
+void speed_tally_check(struct grade *g, const char *name);
+
+#endif
