@@ -63,7 +63,7 @@ struct tally_verdict speed_tally_judge(const struct tally_slowdowns *s)
 		v.score = 0.5;
 	} else if (s->student < tally_midpoint(s->atomic, s->mutex)) {
 		v.cause = TALLY_ATOMIC;
-		v.score = 0.25;
+		v.score = 0.5;
 	} else {
 		v.cause = TALLY_LOCK;
 		v.score = 0;
@@ -295,10 +295,15 @@ static int tally_measure(struct grade *g, struct tally_variant *var,
 	struct tally_clock c = {.n = 0};
 	if (tally_calibrate(g, &var[0], &c, target, why, len) != 0)
 		return -1;
-	for (size_t i = 1; i < 5; i++)
-		var[i].per_task = var[0].per_task;
-	var[3].per_task /= 8; /* a guess; resized after the first run */
-	var[4].per_task /= 20;
+	/* First sizes, resized after each run: the student's from a probe
+	 * of a sixteenth (a mutex answer is 100 times slower than padded
+	 * slots), the slow variants' guessed from the 2-core VM's. */
+	var[1].per_task = var[0].per_task / 16;
+	if (tally_run(g, &var[1], &c, target, why, len) != 0)
+		return -1;
+	var[2].per_task = var[0].per_task;
+	var[3].per_task = var[0].per_task / 16;
+	var[4].per_task = var[0].per_task / 64;
 	for (size_t r = 0; r < rounds; r++)
 		if (tally_round(g, &var[0], first, &c, target, why, len) != 0)
 			return -1;

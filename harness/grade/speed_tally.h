@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * speed_tally.h - exercise 2's speed check: the student's tally timed
- * against the grader's own tallies (threads --sync sharded-padded,
- * sharded-packed, atomic, mutex, run in concur-host-ref) in the same run,
+ * against the grader's own tallies (tally_ref.h: padded slots, packed
+ * ones, one atomic counter, a mutex; run in concur-host-ref) in the same
+ * run,
  * each batch sized from a calibration to last about TALLY_TARGET_S, the
  * runs alternated and the grade a median of ratios; a slow tally's cause
  * read from where its time falls among the grader's variants, not from
@@ -21,7 +22,7 @@
 /* How long one run of the padded reference lasts once calibrated: long
  * enough that starting a contained host (tens of ms) is noise, short
  * enough that a mutex answer (30 times slower) is done in seconds. */
-#define TALLY_TARGET_S 0.2
+#define TALLY_TARGET_S 0.15
 /* The same under a sanitizer or --quick: the grade is only indicative. */
 #define TALLY_QUICK_TARGET_S 0.05
 /* Packed slots at least this much slower than padded ones (median of the
@@ -39,13 +40,14 @@ struct tally_slowdowns {
 	double student, packed, atomic, mutex;
 };
 
-/* Why a right tally is slow, as the grader measured it. */
+/* Why a right tally is slow, as the grader measured it, and its score
+ * of the speed check's 1 point. */
 enum tally_cause {
-	TALLY_FAST,   /* as fast as padded slots: full marks */
-	TALLY_PACKED, /* like the grader's packed slots: false sharing */
-	TALLY_ATOMIC, /* like one atomic counter: one contended line */
-	TALLY_LOCK,   /* like a mutex around each increment */
-	TALLY_SLOW,   /* slower than padded, like none of them */
+	TALLY_FAST,   /* as fast as padded slots: 1 */
+	TALLY_PACKED, /* like the grader's packed slots, false sharing: 0.5 */
+	TALLY_ATOMIC, /* like one atomic counter, one contended line: 0.5 */
+	TALLY_LOCK,   /* like a mutex around each increment: 0 */
+	TALLY_SLOW,   /* slower than padded, like none of them: 0.5 */
 };
 
 struct tally_verdict {
