@@ -37,7 +37,9 @@
 /* Each variant's time an increment over the padded reference's, median
  * of the rounds (1 = as fast; NAN: not measured). */
 struct tally_slowdowns {
-	double student, packed, atomic, mutex;
+	double student, packed;
+	double packed_worst; /* the slowest round of packed slots */
+	double atomic, mutex;
 };
 
 /* Why a right tally is slow, as the grader measured it, and its score
@@ -55,6 +57,7 @@ struct tally_verdict {
 	double score;		  /* of the speed check's 1 point */
 	double fast_limit;	  /* the slowdown full marks end at */
 	bool false_sharing_shown; /* packed measurably slower than padded */
+	bool false_sharing_seen;  /* ... in one round at least */
 	bool needs_slow_variants; /* slow: measure atomic and mutex, judge
 				     again */
 };
