@@ -44,10 +44,7 @@ struct tally_verdict speed_tally_judge(const struct tally_slowdowns *s)
 	struct tally_verdict v = {.cause = TALLY_FAST, .score = 1};
 	v.false_sharing_shown = s->packed >= TALLY_FALSE_SHARING_SHOWN;
 	v.false_sharing_seen = s->packed_worst >= TALLY_FALSE_SHARING_SHOWN;
-	v.fast_limit =
-		v.false_sharing_shown
-			? fmin(TALLY_FAST_LIMIT, tally_midpoint(1, s->packed))
-			: TALLY_FAST_LIMIT;
+	v.fast_limit = TALLY_FAST_LIMIT;
 	if (s->student < v.fast_limit)
 		return v;
 	if (isnan(s->atomic) || isnan(s->mutex)) {
@@ -291,9 +288,10 @@ static void tally_say(const struct grade *g, const struct tally_slowdowns *s,
 	if (v->cause == TALLY_FAST && !v->false_sharing_shown && n > 0 &&
 	    (size_t)n < len)
 		snprintf(out + n, len - (size_t)n,
-			 "; this machine did not show false sharing (packed "
-			 "slots as fast as padded), so it cannot tell the two "
-			 "layouts apart");
+			 "; this machine did not show false sharing (the "
+			 "grader's packed slots not clearly slower than its "
+			 "padded ones), so it cannot tell the two layouts "
+			 "apart");
 }
 
 /* The rounds, then the slow variants when the student is slow. */
