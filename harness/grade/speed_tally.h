@@ -48,10 +48,12 @@ struct tally_slowdowns {
  * of the speed check's 1 point. */
 enum tally_cause {
 	TALLY_FAST,   /* as fast as padded slots: 1 */
-	TALLY_PACKED, /* like the grader's packed slots, false sharing: 0.5 */
+	TALLY_PACKED, /* slower than padded, far faster than an atomic:
+			 most likely false sharing: 0.5 */
 	TALLY_ATOMIC, /* like one atomic counter, one contended line: 0.5 */
 	TALLY_LOCK,   /* like a mutex around each increment: 0 */
-	TALLY_SLOW,   /* slower than padded, like none of them: 0.5 */
+	TALLY_SLOW,   /* slower than padded, not yet raced against the
+			 atomic and the mutex: 0.5 */
 };
 
 struct tally_verdict {
@@ -59,7 +61,6 @@ struct tally_verdict {
 	double score;		  /* of the speed check's 1 point */
 	double fast_limit;	  /* the slowdown full marks end at */
 	bool false_sharing_shown; /* packed measurably slower than padded */
-	bool false_sharing_seen;  /* ... in one round at least */
 	bool needs_slow_variants; /* slow: measure atomic and mutex, judge
 				     again */
 };

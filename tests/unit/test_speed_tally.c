@@ -40,21 +40,10 @@ START_TEST(each_slow_answer_gets_its_own_cause)
 	ck_assert_int_eq(judge(12, 1.0).cause, TALLY_ATOMIC);
 	ck_assert_int_eq(judge(35, 3).cause, TALLY_LOCK);
 	ck_assert(judge(35, 3).score == 0);
-	/* Slower than padded, far faster than an atomic, where packed
-	 * slots are as fast as padded: not packed, and said so. */
-	ck_assert_int_eq(judge(2, 1.0).cause, TALLY_SLOW);
-}
-END_TEST
-
-/* False sharing comes and goes with where the virtual CPUs run: packed
- * slots as fast as padded in most rounds but 9 times slower in one
- * explain a student slower than padded slots. */
-START_TEST(false_sharing_seen_once_explains_a_slow_tally)
-{
-	struct tally_slowdowns s = {1.6, 0.9, 9, 10, 40};
-	struct tally_verdict v = speed_tally_judge(&s);
-	ck_assert_int_eq(v.cause, TALLY_PACKED);
-	ck_assert(!v.false_sharing_shown && v.false_sharing_seen);
+	/* Slower than padded, far faster than an atomic, where the
+	 * grader's packed slots ran as fast as padded in this run: still
+	 * most likely false sharing, which comes and goes. */
+	ck_assert_int_eq(judge(2, 1.0).cause, TALLY_PACKED);
 }
 END_TEST
 
@@ -98,7 +87,6 @@ Suite *test_suite(void)
 	TCase *tc = runner_tcase(s, "judge", 0);
 	tcase_add_test(tc, only_padded_slots_earn_full_marks);
 	tcase_add_test(tc, each_slow_answer_gets_its_own_cause);
-	tcase_add_test(tc, false_sharing_seen_once_explains_a_slow_tally);
 	tcase_add_test(tc, full_marks_end_at_0_8_of_padded);
 	tcase_add_test(tc, a_machine_without_false_sharing_says_so);
 	tcase_add_test(tc, a_slow_tally_asks_for_the_slow_variants_first);
