@@ -92,12 +92,12 @@ static double grade_at_once(const struct batch *b)
 }
 
 double grade_timed_run_on(struct grade *g, const struct grade_host *h,
-			  const char *model, enum shared_sync sync,
+			  const char *model, enum shared_sync sync, int workers,
 			  struct batch *b, struct host_report *rep, char *why,
 			  size_t len)
 {
 	struct run_opts o = run_opts_default();
-	o.workers = 4;
+	o.workers = workers;
 	o.sync = sync; /* threads' strategy; an exercise's own is its code */
 	why[0] = '\0';
 	if (grade_host_run(h, model, NULL, b, &o, g->base, rep) != 0)
@@ -117,7 +117,7 @@ static double grade_timed_run(struct grade *g, const char *model,
 	const struct grade_host *h =
 		strcmp(model, g->model->name) ? &g->ref : &g->host;
 	struct host_report rep;
-	return grade_timed_run_on(g, h, model, SYNC_SHARDED_PADDED, b, &rep,
+	return grade_timed_run_on(g, h, model, SYNC_SHARDED_PADDED, 4, b, &rep,
 				  why, len);
 }
 

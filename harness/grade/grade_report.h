@@ -14,12 +14,12 @@
  * ratio does not depend on whose laptop ran it. */
 void grade_speed(struct grade *g);
 
-/* One run of `model` (--sync sync, C = 4) on b in host h, timed by the
+/* One run of `model` (--sync sync, C = workers) on b in host h, timed by the
  * grader from outside: its wall time, or NAN with why (it failed, a probe
  * spoke, it ended early); what the host reported into *rep (its claims
  * of time among them). */
 double grade_timed_run_on(struct grade *g, const struct grade_host *h,
-			  const char *model, enum shared_sync sync,
+			  const char *model, enum shared_sync sync, int workers,
 			  struct batch *b, struct host_report *rep, char *why,
 			  size_t len);
 

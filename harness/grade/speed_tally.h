@@ -35,6 +35,11 @@
  * virtual CPUs sharing a core's L1 cache, or a busy machine running the
  * threads in turns). */
 #define TALLY_FALSE_SHARING_SHOWN (TALLY_FAST_LIMIT * TALLY_FAST_LIMIT)
+/* With one worker, against padded slots with one: at least this slow
+ * takes a lock or a locked instruction an increment (an atomic add alone
+ * costs 6 to 20 times a plain one, a mutex 20 to 50); false sharing, no
+ * more than padded slots (nothing to share with). */
+#define TALLY_SOLO_LOCKED 2.0
 
 /* Each variant's time an increment over the padded reference's, median
  * of the rounds (1 = as fast; NAN: not measured). */
@@ -42,6 +47,8 @@ struct tally_slowdowns {
 	double student, packed;
 	double packed_worst; /* the slowest round of packed slots */
 	double atomic, mutex;
+	double solo; /* the student's, one worker against one (NAN: not
+			measured) */
 };
 
 /* Why a right tally is slow, as the grader measured it, and its score

@@ -3,7 +3,8 @@
  * test_speed_tally.c - exercise 2's speed judge (harness/grade/
  * speed_tally.h) on measurements made up to sit where each answer's do:
  * only padded slots earn full marks; packed slots, one atomic counter and
- * a mutex each get their own cause; a machine that does not show false
+ * a mutex each get their own cause (one worker tells false sharing at
+ * its worst from an atomic); a machine that does not show false
  * sharing says so instead of guessing; full marks end at 0.8 of the
  * padded reference's speed; a slow tally asks for the slow variants
  * before it is judged.
@@ -18,7 +19,7 @@
  * 9 (as the machine shows false sharing), atomic 10, mutex 40. */
 static struct tally_verdict judge(double student, double packed)
 {
-	struct tally_slowdowns s = {student, packed, packed, 10, 40};
+	struct tally_slowdowns s = {student, packed, packed, 10, 40, NAN};
 	return speed_tally_judge(&s);
 }
 
@@ -60,6 +61,21 @@ START_TEST(full_marks_end_at_0_8_of_padded)
 }
 END_TEST
 
+/* False sharing at its worst is as slow as one atomic counter at C = 4;
+ * with one worker it costs nothing, where an atomic add or a lock still
+ * does: that tells them apart. */
+START_TEST(one_worker_tells_false_sharing_from_an_atomic)
+{
+	struct tally_slowdowns s = {12, 1.0, 9, 10, 40, 1.1};
+	ck_assert_int_eq(speed_tally_judge(&s).cause, TALLY_PACKED);
+	s.solo = 8; /* an atomic add alone */
+	ck_assert_int_eq(speed_tally_judge(&s).cause, TALLY_ATOMIC);
+	s.student = 35;
+	s.solo = 30; /* a lock alone */
+	ck_assert_int_eq(speed_tally_judge(&s).cause, TALLY_LOCK);
+}
+END_TEST
+
 /* Packed slots as fast as padded: the machine cannot tell the two
  * layouts apart, and the verdict says so rather than guess. */
 START_TEST(a_machine_without_false_sharing_says_so)
@@ -73,7 +89,7 @@ END_TEST
 
 START_TEST(a_slow_tally_asks_for_the_slow_variants_first)
 {
-	struct tally_slowdowns s = {5, 3, 3, NAN, NAN};
+	struct tally_slowdowns s = {5, 3, 3, NAN, NAN, NAN};
 	struct tally_verdict v = speed_tally_judge(&s);
 	ck_assert(v.needs_slow_variants);
 	s.student = 1.0;
@@ -88,6 +104,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, only_padded_slots_earn_full_marks);
 	tcase_add_test(tc, each_slow_answer_gets_its_own_cause);
 	tcase_add_test(tc, full_marks_end_at_0_8_of_padded);
+	tcase_add_test(tc, one_worker_tells_false_sharing_from_an_atomic);
 	tcase_add_test(tc, a_machine_without_false_sharing_says_so);
 	tcase_add_test(tc, a_slow_tally_asks_for_the_slow_variants_first);
 	return s;
