@@ -100,8 +100,8 @@ struct tally_verdict speed_tally_judge(const struct tally_slowdowns *s)
 struct tally_variant {
 	const char *model; /* TALLY_REF_MODEL, or the model graded */
 	enum shared_sync sync;
+	int workers; /* C: 4, or 1 where nothing contends */
 	const struct grade_host *host;
-	int workers;		      /* C: 4, or 1 where nothing contends */
 	double per_task;	      /* increments a task, resized to the
 					   target after each run */
 	double last_per_inc;	      /* CPU s an increment, its last run */
@@ -280,8 +280,7 @@ static double tally_worst(const struct tally_variant *v)
 
 static const char *const tally_cause_text[] = {
 	[TALLY_FAST] = "as fast as padded slots",
-	[TALLY_PACKED] = "slower than padded slots, far faster than an "
-			 "atomic: most likely false sharing",
+	[TALLY_PACKED] = "most likely false sharing: no lock, no atomic",
 	[TALLY_ATOMIC] = "like the grader's one atomic counter",
 	[TALLY_LOCK] = "like the grader's mutex around each increment",
 	[TALLY_SLOW] = "slower than padded slots, like none of the grader's",
@@ -376,14 +375,14 @@ void speed_tally_check(struct grade *g, const char *name)
 	double target = quick ? TALLY_QUICK_TARGET_S : TALLY_TARGET_S;
 	size_t rounds = quick ? 3 : TALLY_ROUNDS;
 	struct tally_variant var[VARIANTS] = {
-		[PADDED] = {TALLY_REF_MODEL, SYNC_SHARDED_PADDED, &g->ref, 4},
-		[STUDENT] = {g->model->name, SYNC_SHARDED_PADDED, &g->host, 4},
-		[PACKED] = {TALLY_REF_MODEL, SYNC_SHARDED_PACKED, &g->ref, 4},
-		[ATOMIC] = {TALLY_REF_MODEL, SYNC_ATOMIC, &g->ref, 4},
-		[MUTEX] = {TALLY_REF_MODEL, SYNC_MUTEX, &g->ref, 4},
-		[SOLO_PADDED] = {TALLY_REF_MODEL, SYNC_SHARDED_PADDED, &g->ref,
-				 1},
-		[SOLO] = {g->model->name, SYNC_SHARDED_PADDED, &g->host, 1},
+		[PADDED] = {TALLY_REF_MODEL, SYNC_SHARDED_PADDED, 4, &g->ref},
+		[STUDENT] = {g->model->name, SYNC_SHARDED_PADDED, 4, &g->host},
+		[PACKED] = {TALLY_REF_MODEL, SYNC_SHARDED_PACKED, 4, &g->ref},
+		[ATOMIC] = {TALLY_REF_MODEL, SYNC_ATOMIC, 4, &g->ref},
+		[MUTEX] = {TALLY_REF_MODEL, SYNC_MUTEX, 4, &g->ref},
+		[SOLO_PADDED] = {TALLY_REF_MODEL, SYNC_SHARDED_PADDED, 1,
+				 &g->ref},
+		[SOLO] = {g->model->name, SYNC_SHARDED_PADDED, 1, &g->host},
 	};
 
 	char why[512], out[1024];
