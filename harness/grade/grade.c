@@ -143,7 +143,7 @@ static void grade_help(void)
 	       "host, each result\nchecked by the grader), says what the "
 	       "mistake most likely is when one\nfails, times the model "
 	       "against threads (the "
-	       "tally exercise: against\nthreads --sync sharded-padded), "
+	       "tally exercise: against\nthe grader's own tallies), "
 	       "and writes a grade file in\nGradescope's results.json layout. "
 	       "`make check-model MODEL=name`\nbuilds and runs it.\n\n"
 	       "  --out FILE         the grade file (default "
@@ -157,7 +157,8 @@ static void grade_help(void)
 	       "  --source FILE      the model's source, hashed into the "
 	       "grade file\n                     (default "
 	       "models/exercises/MODEL.c when it exists)\n"
-	       "  --quick            a smaller speed batch\n\n"
+	       "  --quick            a smaller speed batch (the tally: "
+	       "shorter runs, 3 rounds)\n\n"
 	       "Exit status: 0 every check passed, 1 a check failed, 2 bad "
 	       "usage.\n",
 	       GRADE_USAGE);

@@ -173,6 +173,13 @@ static int host_result(struct batch *b, size_t i, json_t *line)
 	return 0;
 }
 
+/* A finite number field of line, else 0. */
+static double host_number(json_t *line, const char *key)
+{
+	double v = json_number_value(json_object_get(line, key));
+	return isfinite(v) ? v : 0;
+}
+
 static void host_line(struct batch *b, unsigned char *seen, char *text,
 		      struct host_report *rep)
 {
@@ -189,6 +196,8 @@ static void host_line(struct batch *b, unsigned char *seen, char *text,
 			 json_string_value(probe));
 	} else if (json_is_number(json_object_get(line, "run_s"))) {
 		rep->ended = true;
+		rep->run_s = fmax(rep->run_s, host_number(line, "run_s"));
+		rep->cpu_s = fmax(rep->cpu_s, host_number(line, "cpu_s"));
 		rep->workers = (int)json_integer_value(
 			json_object_get(line, "workers"));
 	}

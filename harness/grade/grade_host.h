@@ -41,6 +41,9 @@ struct host_report {
 	size_t first_missing; /* the first task without one (== n: none) */
 	bool ended;	      /* its last line ({"run_s": ...}) came */
 	int workers;	      /* what that line says it started */
+	double run_s, cpu_s;  /* what it says the run took, wall and CPU
+				 (the largest such claims: a line printed
+				 after the host's own cannot shorten them) */
 	char probe[512];      /* what the probes said (a pool's bug), or "" */
 	struct contain_result run;
 	char why[256]; /* could not start, when -1 */

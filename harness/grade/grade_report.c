@@ -21,6 +21,7 @@
 #include "common/shared.h"
 #include "harness/cli/cli.h"
 #include "harness/grade/grade_check.h"
+#include "harness/grade/speed_tally.h"
 #include "harness/report/file_replace.h"
 #include "harness/run/stats.h"
 #include "harness/run/workload.h"
@@ -36,26 +37,26 @@ static double grade_ratio_score(double ratio)
 
 /* What the speed run measures: the pool exercise (and any model) on
  * fetch and compute against threads; the tally exercise on the shared
- * workload against threads' best strategy, a padded slot per worker. */
+ * workload against the grader's own tallies (speed_tally.h). */
 struct grade_speed_plan {
 	enum task_type workloads[2];
 	size_t n;
-	const char *against; /* "threads" or "threads --sync ..." */
+	const char *against; /* "threads", or the grader's tally */
 };
 
 static struct grade_speed_plan grade_plan(const struct grade *g)
 {
 	if (g->model->flags & MODEL_SHARED_ONLY)
 		return (struct grade_speed_plan){
-			{TASK_SHARED}, 1, "threads --sync sharded-padded"};
+			{TASK_SHARED}, 1, "the grader's padded tally"};
 	return (struct grade_speed_plan){
 		{TASK_FETCH, TASK_COMPUTE}, 2, "threads"};
 }
 
 /* The batch: small, the same for both models (external models compute
  * the same units as C ones, so keep the compute light for them). The
- * shared batch is 3,000,000 increments a task: long enough to time a
- * padded slot (tens of ms), short enough for a mutex (seconds). */
+ * shared workload has its own check, sized by calibration
+ * (speed_tally.c). */
 static struct batch *grade_speed_batch(const struct grade *g, enum task_type w)
 {
 	struct workload_spec spec = {
@@ -63,9 +64,7 @@ static struct batch *grade_speed_batch(const struct grade *g, enum task_type w)
 		.tasks = g->quick ? 8 : 16,
 		.delay_ms = 20,
 		.bytes = 1024,
-		.work = g->model->flags & MODEL_EXTERNAL      ? 1
-			: g->model->flags & MODEL_SHARED_ONLY ? 300
-							      : 4,
+		.work = g->model->flags & MODEL_EXTERNAL ? 1 : 4,
 		.base_url = g->base,
 	};
 	return workload_build(&spec);
@@ -92,27 +91,34 @@ static double grade_at_once(const struct batch *b)
 	return last > first ? busy / (last - first) : 0;
 }
 
-/* One timed run of `model` on b in a contained host: its wall time (the
- * grader's clock), or NAN with why. */
+double grade_timed_run_on(struct grade *g, const struct grade_host *h,
+			  const char *model, enum shared_sync sync, int workers,
+			  struct batch *b, struct host_report *rep, char *why,
+			  size_t len)
+{
+	struct run_opts o = run_opts_default();
+	o.workers = workers;
+	o.sync = sync; /* threads' strategy; an exercise's own is its code */
+	why[0] = '\0';
+	if (grade_host_run(h, model, NULL, b, &o, g->base, rep) != 0)
+		snprintf(why, len, "the host could not start: %s", rep->why);
+	else if (rep->probe[0])
+		snprintf(why, len, "%s", rep->probe);
+	else
+		grade_run_verdict(rep, b->n, why, len);
+	return why[0] ? NAN : rep->run.wall_s;
+}
+
+/* One timed run of `model` on b: threads, the baseline, in the reference
+ * host; the model graded in its own. */
 static double grade_timed_run(struct grade *g, const char *model,
 			      struct batch *b, char *why, size_t len)
 {
-	struct run_opts o = run_opts_default();
-	o.workers = 4;
-	o.sync = SYNC_SHARDED_PADDED; /* threads' strategy; the exercise's
-					 own is its code */
-	struct host_report rep;
-	why[0] = '\0';
-	/* threads, the baseline, runs in the reference host. */
 	const struct grade_host *h =
 		strcmp(model, g->model->name) ? &g->ref : &g->host;
-	if (grade_host_run(h, model, NULL, b, &o, g->base, &rep) != 0)
-		snprintf(why, len, "the host could not start: %s", rep.why);
-	else if (rep.probe[0])
-		snprintf(why, len, "%s", rep.probe);
-	else
-		grade_run_verdict(&rep, b->n, why, len);
-	return why[0] ? NAN : rep.run.wall_s;
+	struct host_report rep;
+	return grade_timed_run_on(g, h, model, SYNC_SHARDED_PADDED, 4, b, &rep,
+				  why, len);
 }
 
 /* The runs of one workload, threads and the model in turns; the medians
@@ -167,9 +173,7 @@ static void grade_speed_workload(struct grade *g,
 	printf("  %s: %s\n", name, out);
 	if (ratio >= 0.8)
 		return;
-	if (w == TASK_SHARED)
-		g->hints |= HINT_SLOW_TALLY;
-	else if (w == TASK_COMPUTE ? at_once < 0.6 * 4 : ratio < 0.5)
+	if (w == TASK_COMPUTE ? at_once < 0.6 * 4 : ratio < 0.5)
 		g->hints |= HINT_FEW_AT_ONCE;
 }
 
@@ -192,7 +196,10 @@ void grade_speed(struct grade *g)
 			       "contained\n",
 			       g->model->name, plan.against);
 		fflush(stdout);
-		grade_speed_workload(g, &plan, plan.workloads[i]);
+		if (plan.workloads[i] == TASK_SHARED)
+			speed_tally_check(g, name);
+		else
+			grade_speed_workload(g, &plan, plan.workloads[i]);
 	}
 }
 

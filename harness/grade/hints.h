@@ -33,10 +33,13 @@ enum grade_hint {
 	HINT_LOST_UPDATES = 1 << 13, /* the shared total came out short */
 	HINT_TALLY_SUM = 1 << 14,    /* wrong with one worker, or too high:
 					the sum, not a race */
-	HINT_SLOW_TALLY = 1 << 15,   /* right, but far slower than
-					--sync sharded-padded */
+	HINT_SLOW_TALLY = 1 << 15,   /* right, but slower than padded slots,
+					like none of the grader's variants */
 	HINT_FEW_AT_ONCE = 1 << 16,  /* the speed run's parallelism far
 					below threads' */
+	HINT_TALLY_LOCK = 1 << 17,   /* as slow as a mutex an increment */
+	HINT_TALLY_ATOMIC = 1 << 18, /* as slow as one atomic counter */
+	HINT_TALLY_PACKED = 1 << 19, /* as slow as packed slots */
 };
 
 /* The hint bits one failure message points at. */
