@@ -60,6 +60,13 @@ TEST_BINS := $(addprefix $(BUILD)/tests/,$(basename $(notdir $(TEST_SRCS))))
 TESTS     ?= $(notdir $(TEST_BINS))
 SLOW_TESTS := test_conformance test_grade test_grade_hostile test_lessons test_tutorial \
 	test_first_contact test_baseline test_lesson_judge test_hardening_signals
+# run-tests.sh runs TEST_JOBS suites at once (default 2 per core: most
+# suites wait on servers, timeouts and children rather than compute).
+# TESTS_ALONE run first, one at a time with nothing beside them: they
+# measure speed or judge the machine's free cores. The pool starts the
+# SLOW_TESTS first, so that no long suite begins last.
+TESTS_ALONE := test_lesson_judge test_lessons test_grade
+TEST_JOBS   ?=
 
 # The teacher's build: concur with the exercises' answers registered (as
 # models `solution` and `tally_solution`), and the conformance suite that
@@ -232,7 +239,9 @@ endef
 test: $(BIN) $(MPI_IF) $(BUILD)/concur-grade $(BUILD)/concur-host \
 	$(BUILD)/concur-host-ref \
 	$(TEST_BINS) teacher fixtures
-	@CONCUR_BIN=$(BIN) BUILD=$(BUILD) tests/run-tests.sh $(addprefix $(BUILD)/tests/,$(TESTS))
+	@CONCUR_BIN=$(BIN) BUILD=$(BUILD) TEST_JOBS=$(TEST_JOBS) \
+	  TESTS_ALONE="$(TESTS_ALONE)" TESTS_FIRST="$(SLOW_TESTS)" \
+	  tests/run-tests.sh $(addprefix $(BUILD)/tests/,$(TESTS))
 
 ## make test-quick: the same without the slow suites (SLOW_TESTS).
 test-quick:
