@@ -66,6 +66,9 @@ SLOW_TESTS := test_conformance test_grade test_grade_hostile test_lessons test_t
 # measure speed or judge the machine's free cores. The pool starts the
 # SLOW_TESTS first, so that no long suite begins last.
 TESTS_ALONE := test_lesson_judge test_lessons test_grade
+# TESTS_SPLIT: NAME:N runs suite NAME as N parts at once (a long loop of
+# independent checks; tests/support/runner.h, runner_in_part).
+TESTS_SPLIT := test_conformance:2
 TEST_JOBS   ?=
 
 # The teacher's build: concur with the exercises' answers registered (as
@@ -241,6 +244,7 @@ test: $(BIN) $(MPI_IF) $(BUILD)/concur-grade $(BUILD)/concur-host \
 	$(TEST_BINS) teacher fixtures
 	@CONCUR_BIN=$(BIN) BUILD=$(BUILD) TEST_JOBS=$(TEST_JOBS) \
 	  TESTS_ALONE="$(TESTS_ALONE)" TESTS_FIRST="$(SLOW_TESTS)" \
+	  TESTS_SPLIT="$(TESTS_SPLIT)" \
 	  tests/run-tests.sh $(addprefix $(BUILD)/tests/,$(TESTS))
 
 ## make test-quick: the same without the slow suites (SLOW_TESTS).

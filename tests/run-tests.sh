@@ -15,6 +15,9 @@
 #                machine's free cores. They run first, one at a time.
 #   TESTS_FIRST  suite names the pool starts before the others (the long
 #                ones, so that no long suite begins last).
+#   TESTS_SPLIT  NAME:N items: suite NAME runs as N parts at once, part k
+#                with CONCUR_TEST_PART=k/N (tests/support/runner.h); the
+#                parts' checks add up to one suite's.
 set -u
 cores=$(nproc 2>/dev/null || echo 2)
 at_once=${TEST_JOBS:-$((2 * cores))}
@@ -23,7 +26,19 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/concur-run-tests-XXXXXX") || exit 2
 trap 'rm -rf "$work"' EXIT
 trap 'kill $(jobs -p) 2>/dev/null; exit 130' INT TERM
 
-bins=("$@")
+# One entry per run: the binary, and its part ("" for the whole suite).
+bins=() parts=()
+for bin in "$@"; do
+  n=1
+  for split in ${TESTS_SPLIT:-}; do
+    [ "${split%%:*}" = "$(basename "$bin")" ] && n=${split##*:}
+  done
+  [ "$n" -ge 1 ] 2>/dev/null || { echo "TESTS_SPLIT: bad count in $bin:$n" >&2; exit 2; }
+  for ((k = 1; k <= n; k++)); do
+    bins+=("$bin")
+    if [ "$n" -gt 1 ]; then parts+=("$k/$n"); else parts+=(""); fi
+  done
+done
 count=${#bins[@]}
 suites=0 checks=0 failures=0 errors=0 failed=()
 started=$(date +%s.%N)
@@ -40,7 +55,8 @@ run_suite() {
     echo 127 >"$work/$i.rc"
     return
   fi
-  { time "$bin" >"$work/$i.out" 2>&1; rc=$?; } 2>"$work/$i.time"
+  { time CONCUR_TEST_PART=${parts[$i]} "$bin" >"$work/$i.out" 2>&1; rc=$?; } \
+    2>"$work/$i.time"
   echo "$rc" >"$work/$i.rc.tmp" && mv "$work/$i.rc.tmp" "$work/$i.rc"
 }
 
@@ -58,16 +74,16 @@ times=()
 # Prints suite i's output and time, and adds its counts to the totals.
 report_suite() {
   local i=$1 name rc wall user sys cpu line c f e
-  name=$(basename "${bins[$i]}")
+  name=$(basename "${bins[$i]}")${parts[$i]:+ (part ${parts[$i]})}
   rc=$(cat "$work/$i.rc")
   read -r wall user sys <"$work/$i.time"
   cat "$work/$i.out"
   cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.1f", u + s }')
   printf -- '-- %s: %.1f s wall, %s s CPU (user %.1f + sys %.1f)\n' \
     "$name" "$wall" "$cpu" "$user" "$sys"
-  times+=("$wall $cpu $name")
+  times+=("$wall $cpu ${name// /_}")
   [ -x "${bins[$i]}" ] || { failed+=("${bins[$i]}"); return; }
-  suites=$((suites + 1))
+  case ${parts[$i]} in "" | 1/*) suites=$((suites + 1)) ;; esac
   line=$(grep -E '^[0-9]+%: Checks: ' "$work/$i.out" | tail -1)
   if [ -n "$line" ]; then
     c=$(sed -E 's/.*Checks: ([0-9]+).*/\1/' <<<"$line")
@@ -75,7 +91,7 @@ report_suite() {
     e=$(sed -E 's/.*Errors: ([0-9]+).*/\1/' <<<"$line")
     checks=$((checks + c)); failures=$((failures + f)); errors=$((errors + e))
   fi
-  [ "$rc" -eq 0 ] && [ -n "$line" ] || failed+=("$name")
+  [ "$rc" -eq 0 ] && [ -n "$line" ] || failed+=("${name// /_}")
 }
 
 # Prints every finished suite not yet printed that has no unfinished one
@@ -123,8 +139,8 @@ print_ready
 # ---- the summary ------------------------------------------------------------
 
 elapsed=$(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN { printf "%.0f", e - s }')
-echo "suite times (wall s, CPU s), slowest first; $count suites in ${elapsed} s" \
-  "with $at_once at once:"
+echo "suite times (wall s, CPU s), slowest first; $suites suites ($count runs)" \
+  "in ${elapsed} s with $at_once at once:"
 printf '%s\n' "${times[@]}" | sort -k1,1 -g -r |
   awk '{ printf "  %-26s %7.1f %7.1f\n", $3, $1, $2; cpu += $2 }
        END { printf "  %-26s %7s %7.1f\n", "(total CPU)", "", cpu }'
