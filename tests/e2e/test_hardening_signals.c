@@ -220,17 +220,18 @@ END_TEST
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("hardening_signals");
+	/* In parts (TESTS_SPLIT): each part runs every other loop index. */
 	TCase *endings = runner_tcase(s, "endings", 120);
-	tcase_add_loop_test(endings, every_ending_leaves_no_process, 0,
-			    (int)(N_ENDING_MODELS * N_ENDINGS));
+	runner_loop_test(endings, every_ending_leaves_no_process, 0,
+			 (int)(N_ENDING_MODELS * N_ENDINGS));
 	TCase *orphans = runner_tcase(s, "orphans", 120);
 	tcase_add_unchecked_fixture(orphans, support_server_up,
 				    support_server_down);
-	tcase_add_loop_test(
+	runner_loop_test(
 		orphans, kill_9_of_the_harness_leaves_no_process, 0,
 		(int)(sizeof(orphan_models) / sizeof(orphan_models[0])));
 	TCase *printed = runner_tcase(s, "printed", 60);
-	tcase_add_test(printed, a_killed_run_shows_no_numbers);
-	tcase_add_test(printed, ctrl_c_during_the_reference_is_no_failure);
+	runner_test(printed, a_killed_run_shows_no_numbers);
+	runner_test(printed, ctrl_c_during_the_reference_is_no_failure);
 	return s;
 }

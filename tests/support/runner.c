@@ -30,6 +30,19 @@ bool runner_in_part(size_t i)
 	return i % n == k - 1;
 }
 
+void runner_loop_test(TCase *tc, const TTest *fn, int start, int end)
+{
+	for (int i = start; i < end; i++)
+		if (runner_in_part((size_t)(i - start)))
+			tcase_add_loop_test(tc, fn, i, i + 1);
+}
+
+void runner_test(TCase *tc, const TTest *fn)
+{
+	if (runner_in_part(0))
+		tcase_add_test(tc, fn);
+}
+
 int main(void)
 {
 	SRunner *sr = srunner_create(test_suite());

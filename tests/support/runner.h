@@ -30,4 +30,12 @@ TCase *runner_tcase(Suite *s, const char *name, double timeout_s);
  * suite with exit status 2. */
 bool runner_in_part(size_t i);
 
+/* tcase_add_loop_test for the suite's part: of _i = start .. end - 1, the
+ * ones in this part (runner_in_part(_i - start)), each added as a loop of
+ * one, so that Check counts only this part's checks. */
+void runner_loop_test(TCase *tc, const TTest *fn, int start, int end);
+
+/* tcase_add_test in part 1 only (the whole suite when not in parts). */
+void runner_test(TCase *tc, const TTest *fn);
+
 #endif
