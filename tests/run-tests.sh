@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs each Check suite binary given as an argument, several at a time, and
-# prints each suite's output whole, in the order given, followed by its time:
-# wall clock, and CPU (user + sys of the suite and the processes it waited
-# for). A suite that waits (servers, timeouts, watchdogs) has wall >> CPU.
+# prints each suite's output whole, in the order they start (TESTS_ALONE
+# first, then the order given), followed by its time: wall clock, and CPU
+# (user + sys of the suite and the processes it waited for). A suite that waits (servers, timeouts, watchdogs) has wall >> CPU.
 # At the end: the suites sorted by wall time, then the one line CI reads:
 #   concur tests: N suites, M checks, F failures, E errors
 # Exit status 1 when any suite failed.
@@ -94,11 +94,21 @@ report_suite() {
   [ "$rc" -eq 0 ] && [ -n "$line" ] || failed+=("${name// /_}")
 }
 
+# The order of the output is the order they start in: TESTS_ALONE first,
+# then the others in the order given.
+order=()
+for ((i = 0; i < count; i++)); do
+  listed "${TESTS_ALONE:-}" "${bins[$i]}" && order+=("$i")
+done
+for ((i = 0; i < count; i++)); do
+  listed "${TESTS_ALONE:-}" "${bins[$i]}" || order+=("$i")
+done
+
 # Prints every finished suite not yet printed that has no unfinished one
 # before it.
 print_ready() {
-  while [ "$printed" -lt "$count" ] && [ -e "$work/$printed.rc" ]; do
-    report_suite "$printed"
+  while [ "$printed" -lt "$count" ] && [ -e "$work/${order[$printed]}.rc" ]; do
+    report_suite "${order[$printed]}"
     printed=$((printed + 1))
   done
 }
