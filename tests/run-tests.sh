@@ -2,7 +2,8 @@
 # Runs each Check suite binary given as an argument, several at a time, and
 # prints each suite's output whole, in the order they start (TESTS_ALONE
 # first, then the order given), followed by its time: wall clock, and CPU
-# (user + sys of the suite and the processes it waited for). A suite that waits (servers, timeouts, watchdogs) has wall >> CPU.
+# (user + sys of the suite and the processes it waited for). A suite
+# that waits (servers, timeouts, watchdogs) has wall >> CPU.
 # At the end: the suites sorted by wall time, then the one line CI reads:
 #   concur tests: N suites, M checks, F failures, E errors
 # Exit status 1 when any suite failed.
