@@ -68,7 +68,7 @@ SLOW_TESTS := test_conformance test_grade test_grade_hostile test_lessons test_t
 TESTS_ALONE := test_lesson_judge test_lessons test_grade
 # TESTS_SPLIT: NAME:N runs suite NAME as N parts at once (a long loop of
 # independent checks; tests/support/runner.h, runner_in_part).
-TESTS_SPLIT := test_conformance:2 test_tutorial:2 test_hardening_signals:2
+TESTS_SPLIT := test_conformance:2 test_tutorial:3 test_hardening_signals:2
 TEST_JOBS   ?=
 
 # The teacher's build: concur with the exercises' answers registered (as
