@@ -62,6 +62,21 @@ SLOW_TESTS := test_conformance test_grade test_grade_hostile test_lessons test_t
 	test_first_contact test_baseline test_lesson_judge test_hardening_signals
 # Exercise 2's speed check at full length (tests/e2e/test_grade_tally.c).
 SLOW_TESTS += test_grade_tally
+# Lessons 15 and 16 beside a CPU hog (tests/e2e/test_lesson_scaling.c).
+SLOW_TESTS += test_lesson_scaling
+# run-tests.sh runs TEST_JOBS suites at once (default 2 per core: most
+# suites wait on servers, timeouts and children rather than compute).
+# TESTS_ALONE run first, one at a time with nothing beside them: they
+# measure speed or judge the machine's free cores. The pool starts the
+# SLOW_TESTS first, so that no long suite begins last.
+# test_lessons compares a lesson's numbers with its own run, not with the
+# machine's speed: it runs in the pool.
+TESTS_ALONE := test_lesson_judge test_lesson_judge_late test_lesson_scaling \
+	test_grade test_grade_tally
+# TESTS_SPLIT: NAME:N runs suite NAME as N parts at once (a long loop of
+# independent checks; tests/support/runner.h, runner_in_part).
+TESTS_SPLIT := test_conformance:2 test_tutorial:3 test_hardening_signals:2
+TEST_JOBS   ?=
 
 # The teacher's build: concur with the exercises' answers registered (as
 # models `solution` and `tally_solution`), and the conformance suite that
@@ -234,7 +249,10 @@ endef
 test: $(BIN) $(MPI_IF) $(BUILD)/concur-grade $(BUILD)/concur-host \
 	$(BUILD)/concur-host-ref \
 	$(TEST_BINS) teacher fixtures
-	@CONCUR_BIN=$(BIN) BUILD=$(BUILD) tests/run-tests.sh $(addprefix $(BUILD)/tests/,$(TESTS))
+	@CONCUR_BIN=$(BIN) BUILD=$(BUILD) TEST_JOBS=$(TEST_JOBS) \
+	  TESTS_ALONE="$(TESTS_ALONE)" TESTS_FIRST="$(SLOW_TESTS)" \
+	  TESTS_SPLIT="$(TESTS_SPLIT)" \
+	  tests/run-tests.sh $(addprefix $(BUILD)/tests/,$(TESTS))
 
 ## make test-quick: the same without the slow suites (SLOW_TESTS).
 test-quick:

@@ -43,14 +43,19 @@ struct pairing {
 static struct pairing pairs[64 * 32];
 static size_t n_pairs;
 
+/* In a suite run in parts (tests/run-tests.sh, TESTS_SPLIT), this part's
+ * share: every n-th pair, so that each part has its share of the slow
+ * external models. */
 static void choose_pairs(void)
 {
+	size_t seen = 0;
 	scenarios = scenarios_all(&n_scenarios);
 	for (size_t i = 0; i < n_tested; i++)
 		for (size_t k = 0; k < n_scenarios &&
 				   n_pairs < sizeof(pairs) / sizeof(pairs[0]);
 		     k++)
-			if (scenario_applies(tested[i]->flags, &scenarios[k]))
+			if (scenario_applies(tested[i]->flags, &scenarios[k]) &&
+			    runner_in_part(seen++))
 				pairs[n_pairs++] = (struct pairing){
 					tested[i], &scenarios[k]};
 }

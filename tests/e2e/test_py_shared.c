@@ -189,9 +189,12 @@ START_TEST(py_threads_says_who_waits)
 	if (!support_python("test_py_shared"))
 		return;
 	char out[16384], err[4096];
+	/* --model-timeout 8: the sequential reference has the same limit,
+	 * and on a busy machine (other suites beside this one) it passed 3 s;
+	 * the deadlocked model is killed at the limit whatever it is. */
 	int rc = support_concur("run --workloads shared --models py-threads "
 				"--sync deadlock --workers 2 --tasks 4 "
-				"--work 100 --model-timeout 3 --repeat 1 "
+				"--work 100 --model-timeout 8 --repeat 1 "
 				"--no-plot --quiet --baseline none "
 				"--out /tmp/concur-test-py-deadlock",
 				out, sizeof(out), err, sizeof(err));
