@@ -84,9 +84,10 @@ START_TEST(padded_slots_get_full_marks_every_time)
 #ifdef GRADE_TALLY_SANITIZED
 		/* A sanitizer's short rounds (0.05 s) time the two builds
 		 * unevenly: there the grade is the correctness alone. */
-		ck_assert_msg(!strstr(out, "FAIL conformance") &&
-				      strstr(out, "speed: shared vs the grader"),
-			      "grade %d of %d:\n%s", k + 1, TALLY_GRADES, out);
+		ck_assert_msg(
+			!strstr(out, "FAIL conformance") &&
+				strstr(out, "speed: shared vs the grader"),
+			"grade %d of %d:\n%s", k + 1, TALLY_GRADES, out);
 #else
 		ck_assert_msg(strstr(out, "score: 4.0/4") &&
 				      strstr(out, "PASS speed: shared"),
