@@ -91,6 +91,15 @@ static int plot_stage_row_ok(const char *line, size_t len, size_t n_fields,
 	return n_fields == 0 || k == n_fields;
 }
 
+FILE *plot_stage_create(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0600);
+	FILE *out = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (!out && fd >= 0)
+		close(fd);
+	return out;
+}
+
 /* Copies the checked rows of text into path; counts the others. */
 static int plot_stage_filter(const char *text, size_t len, const char *path,
 			     size_t *refused)
@@ -99,13 +108,9 @@ static int plot_stage_filter(const char *text, size_t len, const char *path,
 		errno = EINVAL;
 		return -1;
 	}
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0600);
-	FILE *out = fd >= 0 ? fdopen(fd, "w") : NULL;
-	if (!out) {
-		if (fd >= 0)
-			close(fd);
+	FILE *out = plot_stage_create(path);
+	if (!out)
 		return -1;
-	}
 	size_t n_fields = 0, fields;
 	for (const char *line = text; line < text + len;) {
 		size_t llen = strcspn(line, "\n");

@@ -16,6 +16,7 @@
 #define CONCUR_PLOT_STAGE_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 struct plot_stage {
 	char set[4096]; /* the result set, where the pictures go */
@@ -48,5 +49,9 @@ void plot_stage_name(char *name, size_t len, const char *set);
 
 /* Is s a plain name ([A-Za-z0-9][A-Za-z0-9_.+-]{0,63})? */
 int plot_stage_name_ok(const char *s, size_t len);
+
+/* A new file at path for the stage, opened for writing (never an existing
+ * name, never through a link); NULL with errno. */
+FILE *plot_stage_create(const char *path);
 
 #endif

@@ -16,6 +16,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "harness/report/plot_stage.h"
+
 #define PLOT_TABLE_CAP (64L << 20) /* as plot_stage's cap */
 
 /* The whole of dir/name, NUL-ended; NULL when it cannot be read. */
@@ -120,13 +122,9 @@ static int plot_table_one_series(const struct plot_table *t, const char *dir,
 	if (mkdir(path, 0700) != 0 && errno != EEXIST)
 		return -1;
 	snprintf(path, sizeof(path), "%s/%s/%s.csv", dir, w, m);
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0600);
-	FILE *out = fd >= 0 ? fdopen(fd, "w") : NULL;
-	if (!out) {
-		if (fd >= 0)
-			close(fd);
+	FILE *out = plot_stage_create(path);
+	if (!out)
 		return -1;
-	}
 	fprintf(out, "%s\n", t->header);
 	for (size_t r = 0; r < t->n_rows; r++) {
 		if (strcmp(plot_cell(t, r, 0), w) != 0 ||
