@@ -20,7 +20,7 @@
 
 #include "common/fetch.h"
 #include "harness/bench/bench.h"
-#include "harness/cli/cli.h"
+#include "harness/base/cli.h"
 #include "harness/external/external.h"
 #include "harness/grade/grade.h"
 #include "harness/lessons/lesson.h"

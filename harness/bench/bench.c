@@ -21,8 +21,8 @@
 #include "harness/bench/mpi.h"
 #include "harness/bench/server.h"
 #include "harness/bench/shared.h"
-#include "harness/cli/cli.h"
-#include "harness/report/file_replace.h"
+#include "harness/base/cli.h"
+#include "harness/base/file_replace.h"
 #include "harness/server/serve.h"
 
 /* Every case, in the order they run. */

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "harness/run/measure.h"
-#include "harness/run/stats.h"
+#include "harness/base/stats.h"
 #include "harness/run/verify.h"
 
 double bench_median(const double *v, size_t n)

@@ -11,7 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "harness/cli/cli.h"
+#include "harness/base/cli.h"
 
 #define CLUSTER_MAX_HOSTS 256
 
@@ -124,9 +124,4 @@ int cluster_check_listen(const char *addr)
 		return 0;
 	cli_error("--listen: '%s' is not an IPv4 or IPv6 address", addr);
 	return -1;
-}
-
-int cluster_is_wildcard(const char *addr)
-{
-	return strcmp(addr, "0.0.0.0") == 0 || strcmp(addr, "::") == 0;
 }

@@ -21,7 +21,4 @@ int cluster_check_hostfile(const char *path);
 /* An IPv4 or IPv6 address. */
 int cluster_check_listen(const char *addr);
 
-/* Is addr a wildcard (0.0.0.0, ::), which no client can connect to? */
-int cluster_is_wildcard(const char *addr);
-
 #endif

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "harness/cli/cli.h"
+#include "harness/base/cli.h"
 #include "harness/cli/config_options.h"
 #include "harness/cli/config_values.h"
 

@@ -8,7 +8,7 @@
 
 #include <string.h>
 
-#include "harness/cli/cli.h"
+#include "harness/base/cli.h"
 #include "harness/cli/cluster.h"
 #include "harness/cli/config_options.h"
 

@@ -30,8 +30,8 @@
 #include <unistd.h>
 
 #include "common/clock.h"
-#include "harness/cli/cli.h"
-#include "harness/cli/datadir.h"
+#include "harness/base/cli.h"
+#include "harness/base/datadir.h"
 #include "harness/external/mpi.h"
 #include "harness/external/protocol.h"
 #include "harness/external/python.h"

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "harness/cli/term.h"
+#include "harness/base/term.h"
 
 /* The first executable `name` on PATH, into buf, in a folder whose links
  * are resolved: mpirun finds Open MPI's prefix from its own path, and

@@ -25,7 +25,7 @@
 #include "common/clock.h"
 #include "common/kernel.h"
 #include "common/shared.h"
-#include "harness/cli/cli.h"
+#include "harness/base/cli.h"
 #include "harness/external/external.h"
 
 #define EXT_PROTOCOL_VERSION 1

@@ -23,11 +23,11 @@
 
 #include "common/clock.h"
 #include "common/fetch.h"
-#include "harness/cli/cli.h"
+#include "harness/base/cli.h"
 #include "harness/grade/grade_check.h"
 #include "harness/grade/grade_report.h"
-#include "harness/report/file_replace.h"
-#include "harness/report/result_set.h"
+#include "harness/base/file_replace.h"
+#include "harness/base/file_replace.h"
 #include "harness/server/serve.h"
 
 struct grade_test *grade_add(struct grade *g, const char *name, double score,
@@ -230,7 +230,7 @@ static int grade_paths(struct grade *g, const char *out)
 	char copy[4200];
 	snprintf(copy, sizeof(copy), "%s", g->out);
 	snprintf(g->dir, sizeof(g->dir), "%s", dirname(copy));
-	if (result_set_mkdirs(g->dir) != 0) {
+	if (file_mkdirs(g->dir) != 0) {
 		cli_error("grade: cannot create '%s'", g->dir);
 		return -1;
 	}

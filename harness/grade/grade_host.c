@@ -17,7 +17,7 @@
 
 #include "common/kernel.h"
 #include "common/shared.h"
-#include "harness/report/file_replace.h"
+#include "harness/base/file_replace.h"
 
 #define HOST_OUT_MAX (8u << 20) /* the most of a host's stdout read */
 #define HOST_LOG_MAX (1u << 20) /* the most of its stderr kept */

@@ -19,11 +19,11 @@
 #include <unistd.h>
 
 #include "common/shared.h"
-#include "harness/cli/cli.h"
+#include "harness/base/cli.h"
 #include "harness/grade/grade_check.h"
 #include "harness/grade/speed_tally.h"
-#include "harness/report/file_replace.h"
-#include "harness/run/stats.h"
+#include "harness/base/file_replace.h"
+#include "harness/base/stats.h"
 #include "harness/run/workload.h"
 
 /* The score of one speed ratio (threads' time / the model's): full at

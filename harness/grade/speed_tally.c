@@ -26,7 +26,7 @@
 
 #include "harness/grade/grade_report.h"
 #include "harness/grade/tally_ref.h"
-#include "harness/run/stats.h"
+#include "harness/base/stats.h"
 #include "harness/run/workload.h"
 
 #define TALLY_TASKS 8	    /* two a worker at C = 4 */

@@ -18,7 +18,7 @@
 #include "harness/lessons/judge.h"
 #include "harness/lessons/kit.h"
 #include "harness/lessons/scaling.h"
-#include "harness/report/file_replace.h"
+#include "harness/base/file_replace.h"
 #include "harness/report/plot.h"
 #include "harness/run/run.h"
 

@@ -23,7 +23,7 @@
 #include <unistd.h>
 
 #include "harness/lessons/kit.h"
-#include "harness/report/file_replace.h"
+#include "harness/base/file_replace.h"
 #include "harness/run/verify.h"
 
 /* A piped prediction that has not come after this long is not coming. */

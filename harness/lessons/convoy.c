@@ -19,9 +19,9 @@
 #include <stdlib.h>
 
 #include "harness/lessons/kit.h"
-#include "harness/report/file_replace.h"
+#include "harness/base/file_replace.h"
 #include "harness/run/measure.h"
-#include "harness/run/stats.h"
+#include "harness/base/stats.h"
 #include "harness/run/verify.h"
 
 #define CONVOY_FETCHES 10

@@ -14,12 +14,12 @@
 #include <unistd.h>
 
 #include "common/clock.h"
-#include "harness/cli/cli.h"
+#include "harness/base/cli.h"
 #include "harness/external/python.h"
 #include "harness/lessons/judge.h"
 #include "harness/report/plot.h"
 #include "harness/run/run.h"
-#include "harness/run/stats.h"
+#include "harness/base/stats.h"
 
 void lesson_plan_defaults(struct lesson_ctx *ctx, struct run_config *c)
 {

@@ -29,7 +29,7 @@
 #include <unistd.h>
 
 #include "common/clock.h"
-#include "harness/cli/cli.h"
+#include "harness/base/cli.h"
 #include "harness/lessons/amdahl.h"
 #include "harness/lessons/answer.h"
 #include "harness/lessons/beyond.h"

@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "harness/lessons/kit.h"
-#include "harness/report/file_replace.h"
+#include "harness/base/file_replace.h"
 #include "harness/report/plot.h"
 #include "harness/run/measure.h"
 #include "harness/run/verify.h"

@@ -16,7 +16,7 @@
 #include "harness/lessons/judge.h"
 #include "harness/lessons/kit.h"
 #include "harness/lessons/verdict.h"
-#include "harness/run/stats.h"
+#include "harness/base/stats.h"
 
 /* Blocks of round trips between two threads and through a pipe. */
 #define MESSAGES_BLOCKS 7

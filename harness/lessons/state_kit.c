@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "harness/run/run.h"
-#include "harness/run/stats.h"
+#include "harness/base/stats.h"
 
 void state_plan(struct lesson_ctx *ctx, struct run_config *c,
 		enum shared_sync sync, long n, long work, int repeat)

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "harness/report/significance.h"
-#include "harness/run/stats.h"
+#include "harness/base/stats.h"
 
 struct verdict verdict_compare(const double *a, size_t m, const double *b,
 			       size_t n)

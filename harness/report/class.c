@@ -12,17 +12,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness/cli/cli.h"
-#include "harness/cli/term.h"
+#include "harness/base/cli.h"
+#include "harness/base/term.h"
 #include "harness/report/class_gather.h"
 #include "harness/report/class_lessons.h"
 #include "harness/report/class_plot.h"
 #include "harness/report/class_status.h"
 #include "harness/report/class_workload.h"
 #include "harness/report/class_tmp.h"
-#include "harness/report/file_replace.h"
+#include "harness/base/file_replace.h"
 #include "harness/report/html.h"
-#include "harness/run/stats.h"
+#include "harness/base/stats.h"
 
 struct class_page {
 	const struct class_sets *sets;

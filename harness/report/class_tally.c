@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "harness/report/html.h"
-#include "harness/run/stats.h"
+#include "harness/base/stats.h"
 
 /* The counts of one lesson across the class. */
 struct class_count {

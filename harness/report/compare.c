@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness/cli/cli.h"
-#include "harness/cli/term.h"
+#include "harness/base/cli.h"
+#include "harness/base/term.h"
 #include "harness/report/plot.h"
 #include "harness/report/set_load.h"
 #include "harness/report/significance.h"

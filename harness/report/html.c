@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "harness/cli/cli.h"
+#include "harness/base/cli.h"
 #include "harness/report/set_file.h"
 
 /* Large type for a projector, one column on a phone, black on white on

@@ -13,8 +13,8 @@
 #include <unistd.h>
 
 #include "common/shared.h"
-#include "harness/cli/datadir.h"
-#include "harness/report/file_replace.h"
+#include "harness/base/datadir.h"
+#include "harness/base/file_replace.h"
 
 void meta_cpu_model(char *buf, size_t len)
 {

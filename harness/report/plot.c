@@ -29,8 +29,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "harness/cli/cli.h"
-#include "harness/cli/datadir.h"
+#include "harness/base/cli.h"
+#include "harness/base/datadir.h"
 #include "harness/report/plot_plan.h"
 #include "harness/report/plot_stage.h"
 

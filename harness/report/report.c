@@ -15,9 +15,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "harness/cli/cli.h"
-#include "harness/cli/term.h"
-#include "harness/report/file_replace.h"
+#include "harness/base/cli.h"
+#include "harness/base/term.h"
+#include "harness/base/file_replace.h"
 #include "harness/report/html.h"
 #include "harness/report/report_compared.h"
 #include "harness/report/set_load.h"

@@ -15,27 +15,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "harness/cli/cli.h"
-#include "harness/report/file_replace.h"
+#include "harness/base/cli.h"
+#include "harness/base/file_replace.h"
 #include "harness/report/meta.h"
 #include "harness/report/plot.h"
 #include "harness/report/report.h"
 #include "harness/report/table.h"
-
-int result_set_mkdirs(const char *path)
-{
-	char buf[4096];
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0755) != 0 && errno != EEXIST)
-			return -1;
-		*p = '/';
-	}
-	return mkdir(buf, 0755) != 0 && errno != EEXIST ? -1 : 0;
-}
 
 /* results/latest -> the newest set (a relative link, replaced by one
  * rename). Something else by that name is the user's: left alone, and
@@ -79,7 +64,7 @@ static int result_set_make_unique_dir(struct sweep *s, const char *stamp,
 				      const char *label)
 {
 	const struct run_config *c = s->config;
-	if (result_set_mkdirs(c->out_dir) != 0)
+	if (file_mkdirs(c->out_dir) != 0)
 		return -1;
 	for (int k = 1; k < 1000; k++) {
 		if (k == 1)

@@ -14,9 +14,6 @@
 
 #include "harness/run/sweep.h"
 
-/* mkdir -p path; 0 or -1 (errno set, nothing printed). */
-int result_set_mkdirs(const char *path);
-
 /* Creates the result set's directory and checks it is writable, before
  * anything is measured. 0, or -1 after one line (exit 2). */
 int result_set_open(struct sweep *s);

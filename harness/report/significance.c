@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness/run/stats.h"
+#include "harness/base/stats.h"
 
 #define SIG_BOOTSTRAP_ROUNDS 2000
 #define SIG_EXACT_MAX 60 /* m + n up to which the exact U table is used */

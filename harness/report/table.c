@@ -7,8 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "harness/cli/cli.h"
-#include "harness/cli/term.h"
+#include "harness/base/cli.h"
+#include "harness/base/term.h"
 
 /* A value or "-" when there is none, right-aligned in width. */
 static void table_num(char *buf, size_t len, double v, const char *fmt)

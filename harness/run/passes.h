@@ -12,7 +12,7 @@
 
 #include <stddef.h>
 
-#include "harness/cli/progress.h"
+#include "harness/base/progress.h"
 #include "harness/run/sweep.h"
 
 /* How many runs passes_run will make, warm-ups included (the progress

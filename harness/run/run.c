@@ -22,9 +22,9 @@
 
 #include "common/kernel.h"
 #include "common/shared.h"
-#include "harness/cli/cli.h"
-#include "harness/cli/cluster.h"
-#include "harness/cli/progress.h"
+#include "harness/base/cli.h"
+#include "harness/server/listen.h"
+#include "harness/base/progress.h"
 #include "harness/external/external.h"
 #include "harness/external/python.h"
 #include "harness/report/result_set.h"
@@ -238,7 +238,7 @@ static int run_start_server(struct sweep *s)
 	if (server_spawn(&so, &s->server_pid, s->server_url,
 			 sizeof(s->server_url)) != 0)
 		return -1;
-	return c->listen && cluster_is_wildcard(c->listen)
+	return c->listen && listen_is_wildcard(c->listen)
 		       ? run_url_by_name(s->server_url, sizeof(s->server_url))
 		       : 0;
 }

@@ -15,7 +15,7 @@
 #include "common/task.h"
 #include "harness/cli/config.h"
 #include "harness/run/measure.h"
-#include "harness/run/stats.h"
+#include "harness/base/stats.h"
 #include "harness/run/verify.h"
 #include "harness/run/workload.h"
 

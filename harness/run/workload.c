@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "common/shared.h"
-#include "harness/cli/cli.h"
+#include "harness/base/cli.h"
 
 /* Is this an http(s) URL libcurl can parse? */
 static int url_is_valid(const char *url)

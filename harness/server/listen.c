@@ -80,3 +80,8 @@ int server_listen(const struct server_opts *o, int *port)
 			      : ((struct sockaddr_in6 *)&ss)->sin6_port);
 	return fd;
 }
+
+int listen_is_wildcard(const char *addr)
+{
+	return strcmp(addr, "0.0.0.0") == 0 || strcmp(addr, "::") == 0;
+}

@@ -14,4 +14,8 @@
  * ephemeral); *port receives the real port. Returns the fd or -1. */
 int server_listen(const struct server_opts *o, int *port);
 
+/* Is addr a wildcard (0.0.0.0, ::): a server listens on every address,
+ * but no client can connect to it? */
+int listen_is_wildcard(const char *addr);
+
 #endif

@@ -24,7 +24,7 @@
 
 #include "common/handoff_cost.h"
 #include "harness/external/mpi.h"
-#include "harness/run/stats.h"
+#include "harness/base/stats.h"
 #include "tests/support/csv.h"
 #include "tests/support/files.h"
 #include "tests/support/lesson_check.h"

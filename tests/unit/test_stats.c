@@ -4,8 +4,8 @@
 #include <math.h>
 
 #include "harness/bench/bench.h"
-#include "harness/cli/cli.h"
-#include "harness/run/stats.h"
+#include "harness/base/cli.h"
+#include "harness/base/stats.h"
 #include "tests/support/runner.h"
 
 START_TEST(median_min_max_of_odd_and_even_counts)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * test_term.c - term_safe and term_line (harness/cli/term.h): a control
+ * test_term.c - term_safe and term_line (harness/base/term.h): a control
  * byte, DEL, a C1 control, a bidirectional override and a byte that is
  * not UTF-8 are shown as escapes; tabs and valid UTF-8 are kept; a text
  * that does not fit is cut between characters, never inside an escape.
@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness/cli/term.h"
+#include "harness/base/term.h"
 #include "tests/support/runner.h"
 
 /* What term_safe makes of text, in a buffer big enough. */

@@ -5,7 +5,7 @@
  * an install works whatever PREFIX the program was built with; the
  * built-in CONCUR_DATADIR last.
  */
-#include "harness/cli/datadir.h"
+#include "harness/base/datadir.h"
 
 #include <libgen.h>
 #include <stdio.h>

@@ -3,7 +3,7 @@
  * regular file, a symbolic link (the link is replaced, never followed) or
  * a new name is replaced: rename() would as gladly put a regular file in
  * the place of /dev/null or of a FIFO someone reads. */
-#include "harness/report/file_replace.h"
+#include "harness/base/file_replace.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "harness/cli/cli.h"
+#include "harness/base/cli.h"
 
 const char *file_replace_obstacle(const char *path)
 {
@@ -86,4 +86,19 @@ int file_replace_commit(struct file_replace *r)
 		return -1;
 	}
 	return 0;
+}
+
+int file_mkdirs(const char *path)
+{
+	char buf[4096];
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return mkdir(buf, 0755) != 0 && errno != EEXIST ? -1 : 0;
 }

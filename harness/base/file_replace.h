@@ -38,4 +38,8 @@ int file_replace_open(struct file_replace *r, const char *path);
 /* Closes and renames it into place; 0 or -1 (the temporary is removed). */
 int file_replace_commit(struct file_replace *r);
 
+/* mkdir -p path: every missing directory on the way, mode 0755; 0 or -1
+ * (errno set, nothing printed). */
+int file_mkdirs(const char *path);
+
 #endif

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* term.c - text from a file or a program made safe for a terminal: its
  * control bytes shown as \xNN, never sent as they are (term.h). */
-#include "harness/cli/term.h"
+#include "harness/base/term.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: MIT
 /* progress.c - a bar with an ETA on a terminal, plain lines otherwise. */
-#include "harness/cli/progress.h"
+#include "harness/base/progress.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <unistd.h>
 
 #include "common/clock.h"
-#include "harness/cli/cli.h"
+#include "harness/base/cli.h"
 
 void progress_init(struct progress *p, size_t total, bool quiet)
 {

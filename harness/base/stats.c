@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* stats.c - medians, percentiles and the noise rules. */
-#include "harness/run/stats.h"
+#include "harness/base/stats.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* cli.c - checking command-line values; one clear line per problem. */
-#include "harness/cli/cli.h"
+#include "harness/base/cli.h"
 
 #include <errno.h>
 #include <math.h>
@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "harness/cli/term.h"
+#include "harness/base/term.h"
 
 void cli_error(const char *fmt, ...)
 {
