@@ -19,7 +19,7 @@
 
 #include "common/shared.h"
 #include "harness/external/external.h"
-#include "harness/report/result_set.h"
+#include "harness/run/result_set.h"
 
 /* Latency percentiles and kind counts of one run. */
 static void pass_describe(const struct batch *b, struct run_record *r)

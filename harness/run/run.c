@@ -27,7 +27,7 @@
 #include "harness/base/progress.h"
 #include "harness/external/external.h"
 #include "harness/external/python.h"
-#include "harness/report/result_set.h"
+#include "harness/run/result_set.h"
 #include "harness/run/passes.h"
 #include "harness/run/workload.h"
 #include "harness/server/serve.h"

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* meta.c - meta.json, written with jansson. */
-#include "harness/report/meta.h"
+#include "harness/run/meta.h"
 
 #include <curl/curl.h>
 #include <ev.h>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* result_set.c - the result set's files, rewritten after each run; a set
  * that could not be written whole says so. */
-#include "harness/report/result_set.h"
+#include "harness/run/result_set.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -17,10 +17,10 @@
 
 #include "harness/base/cli.h"
 #include "harness/base/file_replace.h"
-#include "harness/report/meta.h"
+#include "harness/run/meta.h"
 #include "harness/report/plot.h"
 #include "harness/report/report.h"
-#include "harness/report/table.h"
+#include "harness/run/table.h"
 
 /* results/latest -> the newest set (a relative link, replaced by one
  * rename). Something else by that name is the user's: left alone, and

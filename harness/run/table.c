@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* table.c - the terminal table: one block per workload, one row per case. */
-#include "harness/report/table.h"
+#include "harness/run/table.h"
 
 #include <math.h>
 #include <stdio.h>
