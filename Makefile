@@ -97,7 +97,7 @@ HOST_OBJ      := $(BUILD)/tests/conformance/host.o
 DEB_PACKAGES := $(shell sed 's/\#.*//' .ci/packages)
 DEV_PACKAGES := $(shell sed 's/\#.*//' .ci/packages-dev)
 
-.PHONY: all run test test-quick asan tsan tsan-concur clean install deps deps-dev deps-bench bench \
+.PHONY: all run test test-quick asan tsan tsan-concur clean install deps deps-dev deps-bench bench check-layers \
 	format format-check lint help fuzz soak check-deps check-model teacher \
 	fixtures
 
@@ -367,6 +367,13 @@ format:
 ## make format-check: fails when a file differs from what clang-format makes.
 format-check:
 	clang-format --dry-run --Werror $(C_FILES)
+
+## make check-layers: the arrows between folders harness/README.md allows,
+# checked against the includes (and no two files include each other); the
+# self-test first, so a check that cannot fail would fail here.
+check-layers:
+	python3 tests/check-layers.py --self-test
+	python3 tests/check-layers.py
 
 ## make lint: cppcheck and clang-tidy, clean on the committed code.
 # Left out: checks that only restate style (easily-swappable-parameters,
