@@ -6,7 +6,7 @@
 #ifndef CONCUR_HTTP_ANSWER_H
 #define CONCUR_HTTP_ANSWER_H
 
-#include "harness/server/http_conn.h"
+#include "harness/server/http_conn_types.h"
 
 /* Writes the fixed part of an answer into c->out (status line, headers,
  * and for a message the text body) and sets the body to come: body_n

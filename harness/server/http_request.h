@@ -10,7 +10,7 @@
 #ifndef CONCUR_HTTP_REQUEST_H
 #define CONCUR_HTTP_REQUEST_H
 
-#include "harness/server/http_conn.h"
+#include "harness/server/http_conn_types.h"
 
 /* For http_parser_execute; parser.data must point to the http_conn. */
 extern const http_parser_settings http_request_settings;

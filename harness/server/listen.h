@@ -8,7 +8,7 @@
 #ifndef CONCUR_SERVER_LISTEN_H
 #define CONCUR_SERVER_LISTEN_H
 
-#include "harness/server/serve.h"
+#include "harness/server/server_opts.h"
 
 /* A listening, non-blocking socket on o->listen_addr:o->port (port 0:
  * ephemeral); *port receives the real port. Returns the fd or -1. */

@@ -10,7 +10,7 @@
 #ifndef CONCUR_SERVER_LOOP_H
 #define CONCUR_SERVER_LOOP_H
 
-#include "harness/server/serve.h"
+#include "harness/server/server_opts.h"
 
 /* Blocks SIGTERM and SIGINT, so that from now on they wait for the
  * loop (which reads them from a signalfd) instead of killing the process.

@@ -18,14 +18,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-struct server_opts {
-	const char *listen_addr; /* "127.0.0.1" unless told otherwise */
-	int port;		 /* 0: an ephemeral port */
-	double header_timeout_s; /* a request head must arrive within this */
-	double idle_timeout_s;	 /* an idle keep-alive connection closes */
-	int backlog;		 /* listen() backlog */
-	int quiet;		 /* no banner */
-};
+#include "harness/server/server_opts.h"
 
 /* The defaults `concur serve --help` documents. */
 struct server_opts server_opts_default(void);
