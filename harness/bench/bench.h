@@ -6,54 +6,14 @@
  *
  *     case,model,workers,measured,reference,ratio,target,met,unit
  *
- * What a case is, and the rows it adds, are declared here; a case is a
- * function that measures (with the kit of kit.h) and adds rows. The cases
- * live in gil.c, loop.c, models.c, python.c, server.c and shared.c, each
- * with its header, and are listed in the table in bench.c. A benchmark measures:
- * it never fails because a target was missed, only when results are
- * wrong (the case returns -1).
+ * What a case is and the rows it adds: rows.h. The cases live in gil.c,
+ * loop.c, memory.c, models.c, mpi.c, python.c, server.c and shared.c, each
+ * with its header, and are listed in the table in bench.c. A benchmark
+ * measures: it never fails because a target was missed, only when results
+ * are wrong (the case returns -1).
  */
 #ifndef CONCUR_BENCH_H
 #define CONCUR_BENCH_H
-
-#include <stddef.h>
-
-struct bench_row {
-	const char *case_name; /* "io" */
-	const char *model;     /* "threads", "concur-serve", ... */
-	int workers;	       /* C, 0 where it means nothing */
-	double measured;       /* median of the repetitions */
-	double reference;      /* ideal or peer median; NAN when none */
-	double ratio;	       /* defined by the case; NAN when none */
-	char target[24];       /* "<=1.10", ">=1.9", "0.9..1.1" or "" */
-	const char *unit;      /* "s", "tasks/s", "us", "KiB", ... */
-};
-
-struct bench_ctx {
-	const char *server_url; /* the embedded server, started for the run */
-	int server_pid;		/* its process, for its CPU time */
-	int repeat;		/* repetitions per measurement (>= 3) */
-	int cores;		/* online CPUs */
-	int quick;		/* smaller sizes, for a smoke test */
-	struct bench_row *rows; /* rows added so far (owned by bench.c) */
-	size_t n_rows, cap_rows;
-	int wrong; /* set when a case saw wrong results */
-};
-
-struct bench_case {
-	const char *name;    /* what --cases takes */
-	const char *summary; /* one line */
-	int (*run)(
-		struct bench_ctx *ctx); /* 0, or -1 when results were wrong */
-};
-
-/* Adds a row (copied; strings must outlive the run or be literals) and
- * prints it. "met" is derived from ratio and target. */
-void bench_add_row(struct bench_ctx *ctx, const struct bench_row *row);
-
-/* Is `ratio` within `target` ("<=1.10", ">=1.9", "0.9..1.1")? Returns 1,
- * 0, or -1 when there is no target. */
-int bench_target_met(const char *target, double ratio);
 
 /* `concur bench [--cases LIST] [--repeat R] [--quick] [--out FILE]`;
  * returns the exit status. */

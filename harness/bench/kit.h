@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "harness/bench/bench.h"
+#include "harness/bench/rows.h"
 #include "models/model.h"
 
 /* The most models one case compares. */

@@ -3,7 +3,7 @@
 #ifndef CONCUR_BENCH_LOOP_H
 #define CONCUR_BENCH_LOOP_H
 
-#include "harness/bench/bench.h"
+#include "harness/bench/rows.h"
 
 extern const struct bench_case bench_case_c10k, bench_case_throughput;
 

@@ -3,7 +3,7 @@
 #ifndef CONCUR_BENCH_MPI_H
 #define CONCUR_BENCH_MPI_H
 
-#include "harness/bench/bench.h"
+#include "harness/bench/rows.h"
 
 extern const struct bench_case bench_case_mpi_io, bench_case_mpi_cpu,
 	bench_case_mpi_latency, bench_case_skew;

@@ -3,7 +3,7 @@
 #ifndef CONCUR_BENCH_SERVER_H
 #define CONCUR_BENCH_SERVER_H
 
-#include "harness/bench/bench.h"
+#include "harness/bench/rows.h"
 
 extern const struct bench_case bench_case_server;
 

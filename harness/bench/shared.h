@@ -4,7 +4,7 @@
 #ifndef CONCUR_BENCH_SHARED_H
 #define CONCUR_BENCH_SHARED_H
 
-#include "harness/bench/bench.h"
+#include "harness/bench/rows.h"
 
 extern const struct bench_case bench_case_lock_cost, bench_case_false_sharing;
 

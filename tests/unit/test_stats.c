@@ -3,7 +3,7 @@
 #include <check.h>
 #include <math.h>
 
-#include "harness/bench/bench.h"
+#include "harness/bench/rows.h"
 #include "harness/base/cli.h"
 #include "harness/base/stats.h"
 #include "tests/support/runner.h"
