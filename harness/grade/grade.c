@@ -25,25 +25,10 @@
 #include "common/fetch.h"
 #include "harness/base/cli.h"
 #include "harness/grade/grade_check.h"
+#include "harness/grade/grade_sheet.h"
 #include "harness/grade/grade_report.h"
 #include "harness/base/file_replace.h"
-#include "harness/base/file_replace.h"
 #include "harness/server/serve.h"
-
-struct grade_test *grade_add(struct grade *g, const char *name, double score,
-			     double max_score, const char *output)
-{
-	struct grade_test *t = &g->tests[g->n_tests];
-	if (g->n_tests < GRADE_MAX_TESTS - 1)
-		g->n_tests++;
-	snprintf(t->name, sizeof(t->name), "%.*s", (int)sizeof(t->name) - 1,
-		 name);
-	t->score = score;
-	t->max_score = max_score;
-	snprintf(t->output, sizeof(t->output), "%.*s",
-		 (int)sizeof(t->output) - 1, output);
-	return t;
-}
 
 /* Does the file at path contain needle? */
 static bool grade_file_has(const char *path, const char *needle)

@@ -5,6 +5,7 @@
  */
 #include "harness/grade/grade_check.h"
 
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -146,4 +147,22 @@ int grade_conformance(struct grade *g)
 		if (scenario_applies(g->model->flags, &all[k]))
 			grade_scenario(g, &all[k]);
 	return 0;
+}
+
+double grade_timed_run_on(struct grade *g, const struct grade_host *h,
+			  const char *model, enum shared_sync sync, int workers,
+			  struct batch *b, struct host_report *rep, char *why,
+			  size_t len)
+{
+	struct run_opts o = run_opts_default();
+	o.workers = workers;
+	o.sync = sync; /* threads' strategy; an exercise's own is its code */
+	why[0] = '\0';
+	if (grade_host_run(h, model, NULL, b, &o, g->base, rep) != 0)
+		snprintf(why, len, "the host could not start: %s", rep->why);
+	else if (rep->probe[0])
+		snprintf(why, len, "%s", rep->probe);
+	else
+		grade_run_verdict(rep, b->n, why, len);
+	return why[0] ? NAN : rep->run.wall_s;
 }

@@ -15,7 +15,8 @@
 #ifndef CONCUR_GRADE_CHECK_H
 #define CONCUR_GRADE_CHECK_H
 
-#include "harness/grade/grade.h"
+#include "common/shared.h"
+#include "harness/grade/grade_sheet.h"
 
 /* One check a scenario into g; g->failed and g->hints say the rest. */
 int grade_conformance(struct grade *g);
@@ -24,5 +25,14 @@ int grade_conformance(struct grade *g);
  * its end and reported every task); shared with the speed check. */
 void grade_run_verdict(const struct host_report *rep, size_t n, char *why,
 		       size_t len);
+
+/* One run of `model` (--sync sync, C = workers) on b in host h, timed by the
+ * grader from outside: its wall time, or NAN with why (it failed, a probe
+ * spoke, it ended early); what the host reported into *rep (its claims
+ * of time among them). */
+double grade_timed_run_on(struct grade *g, const struct grade_host *h,
+			  const char *model, enum shared_sync sync, int workers,
+			  struct batch *b, struct host_report *rep, char *why,
+			  size_t len);
 
 #endif

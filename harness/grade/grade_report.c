@@ -91,24 +91,6 @@ static double grade_at_once(const struct batch *b)
 	return last > first ? busy / (last - first) : 0;
 }
 
-double grade_timed_run_on(struct grade *g, const struct grade_host *h,
-			  const char *model, enum shared_sync sync, int workers,
-			  struct batch *b, struct host_report *rep, char *why,
-			  size_t len)
-{
-	struct run_opts o = run_opts_default();
-	o.workers = workers;
-	o.sync = sync; /* threads' strategy; an exercise's own is its code */
-	why[0] = '\0';
-	if (grade_host_run(h, model, NULL, b, &o, g->base, rep) != 0)
-		snprintf(why, len, "the host could not start: %s", rep->why);
-	else if (rep->probe[0])
-		snprintf(why, len, "%s", rep->probe);
-	else
-		grade_run_verdict(rep, b->n, why, len);
-	return why[0] ? NAN : rep->run.wall_s;
-}
-
 /* One timed run of `model` on b: threads, the baseline, in the reference
  * host; the model graded in its own. */
 static double grade_timed_run(struct grade *g, const char *model,

@@ -7,21 +7,12 @@
 #define CONCUR_GRADE_REPORT_H
 
 #include "common/shared.h"
-#include "harness/grade/grade.h"
+#include "harness/grade/grade_sheet.h"
 
 /* The speed check: the model and threads on one small batch of fetches
  * and computes, run as `concur run` runs them, in the same run, so the
  * ratio does not depend on whose laptop ran it. */
 void grade_speed(struct grade *g);
-
-/* One run of `model` (--sync sync, C = workers) on b in host h, timed by the
- * grader from outside: its wall time, or NAN with why (it failed, a probe
- * spoke, it ended early); what the host reported into *rep (its claims
- * of time among them). */
-double grade_timed_run_on(struct grade *g, const struct grade_host *h,
-			  const char *model, enum shared_sync sync, int workers,
-			  struct batch *b, struct host_report *rep, char *why,
-			  size_t len);
 
 /* Writes g->out; 0 or -1 after one line. */
 int grade_write(const struct grade *g, double elapsed_s);

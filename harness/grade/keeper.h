@@ -15,7 +15,7 @@
 #include <stdbool.h>
 #include <sys/resource.h>
 
-#include "harness/grade/contain.h"
+#include "harness/grade/contain_opts.h"
 
 /* The report pipe is this fd in the children, close-on-exec: the program
  * never holds it. Each report is one write smaller than PIPE_BUF, so the

@@ -24,7 +24,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "harness/grade/grade_report.h"
+#include "harness/grade/grade_check.h"
 #include "harness/grade/tally_ref.h"
 #include "harness/base/stats.h"
 #include "harness/run/workload.h"

@@ -17,7 +17,7 @@
 
 #include <stdbool.h>
 
-#include "harness/grade/grade.h"
+#include "harness/grade/grade_sheet.h"
 
 /* How long one run of the padded reference lasts once calibrated: long
  * enough that starting a contained host (tens of ms) is noise, short
