@@ -17,16 +17,7 @@
 
 #include <stddef.h>
 
-#include "harness/report/class_unpack.h"
-#include "harness/report/set_load.h"
-
-struct class_sets {
-	struct set *sets; /* the readable ones */
-	size_t n, cap;
-	size_t refused;		 /* paths skipped, each said on stderr */
-	struct class_limits lim; /* set by the caller before gathering */
-	char tmp[4096];		 /* where archives were unpacked ("": none) */
-};
+#include "harness/report/class_sets.h"
 
 /* The limits a class is read within when no flag changes them. */
 void class_limits_default(struct class_limits *lim);

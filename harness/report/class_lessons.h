@@ -13,7 +13,7 @@
 
 #include <stdio.h>
 
-#include "harness/report/class_gather.h"
+#include "harness/report/class_sets.h"
 
 /* Lessons are numbered 1 to CLASS_LESSONS_MAX - 1 (lesson.json is
  * refused otherwise). */

@@ -18,7 +18,7 @@
 
 #include <stdio.h>
 
-#include "harness/report/class_gather.h"
+#include "harness/report/class_sets.h"
 
 /* 1 when the case's results were wrong: not verified, a failed task, a
  * lost update or a stopped run. */

@@ -15,7 +15,7 @@
 
 #include <stdio.h>
 
-#include "harness/report/class_gather.h"
+#include "harness/report/class_sets.h"
 
 /* The tally of lesson `number` over the class's lesson.json files (unit:
  * the lesson's unit, "" for none). */

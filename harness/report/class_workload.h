@@ -13,7 +13,7 @@
 
 #include <stdio.h>
 
-#include "harness/report/class_gather.h"
+#include "harness/report/class_sets.h"
 #include "harness/report/class_plot.h"
 
 /* The section of `workload`, from the groups (n of them) the sets gave. */
