@@ -188,7 +188,7 @@ static struct scaling_fit amdahl_explain(struct lesson_ctx *ctx,
 		lesson_say("%s The threads did not get %d cores to themselves "
 			   "(load average now %.1f); rerun on a quiet "
 			   "machine.",
-			   why, cores, lesson_load());
+			   why, cores, judge_load());
 	else
 		amdahl_say_fit(ctx, &f, s_lo, s_hi);
 	if (f.status == SCALING_OK)

@@ -14,7 +14,7 @@
 
 #include <stdbool.h>
 
-#include "harness/lessons/lesson.h"
+#include "harness/lessons/lesson_ctx.h"
 
 /* A prediction and what became of it. */
 struct answer {

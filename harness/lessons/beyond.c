@@ -25,6 +25,7 @@
 
 #include "harness/external/external.h"
 #include "harness/external/mpi.h"
+#include "harness/lessons/judge.h"
 #include "harness/lessons/kit.h"
 #include "harness/lessons/messages.h"
 #include "harness/lessons/scaling.h"
@@ -225,7 +226,7 @@ static void beyond_weak_say(struct lesson_ctx *ctx,
 			   "one-worker run was slowed more than the %d-worker "
 			   "one (another program on the cores, load average "
 			   "%.1f). Read these figures as this busy machine's.",
-			   c, lesson_load());
+			   c, judge_load());
 	if (isnan(gp)) {
 		lesson_say("Gustafson's law would predict that speedup as C - "
 			   "f (C - 1), but this run's f is no fraction: no "
@@ -291,14 +292,14 @@ static void beyond_skew_verdict(const struct lesson_ctx *ctx,
 			   "machine this busy (load average %.1f on %d "
 			   "cores) other programs take that core, and the "
 			   "farm's manager rank takes CPU the workers need.",
-			   lesson_load(), ctx->cores);
+			   judge_load(), ctx->cores);
 	else
 		lesson_say("Not shown this time: neither won (%s). On a quiet "
 			   "machine (or `concur bench --cases skew`) the "
 			   "static split loses; on a busy one (load average "
 			   "%.1f on %d cores) other programs take the core it "
 			   "leaves idle.",
-			   why, lesson_load(), ctx->cores);
+			   why, judge_load(), ctx->cores);
 	lesson_say("The farm used %.2f times the CPU of the static split. "
 		   "Its manager rank waits for results by polling (yielding "
 		   "the core, but still running); %s",

@@ -7,7 +7,7 @@
 #ifndef CONCUR_LESSON_BEYOND_H
 #define CONCUR_LESSON_BEYOND_H
 
-#include "harness/lessons/lesson.h"
+#include "harness/lessons/lesson_ctx.h"
 
 extern const struct lesson lesson_beyond;
 

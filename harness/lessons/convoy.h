@@ -4,7 +4,7 @@
 #ifndef CONCUR_LESSON_CONVOY_H
 #define CONCUR_LESSON_CONVOY_H
 
-#include "harness/lessons/lesson.h"
+#include "harness/lessons/lesson_ctx.h"
 
 /* Times a few short fetches alone and beside computing threads, under the
  * gil and without it, against the server at server_url; explains the

@@ -68,11 +68,13 @@ static void price_model(const struct sweep *s, const char *model,
 	char name[64];
 	snprintf(name, sizeof(name), "kib_per_%s", what);
 	*kib = lesson_measured(
-		name, lesson_per_worker(s, model, TASK_FETCH, lo, hi, 'm'),
+		name,
+		lesson_per_worker(s, model, TASK_FETCH, lo, hi, COST_PSS_KIB),
 		"KiB");
 	snprintf(name, sizeof(name), "setup_per_%s", what);
 	*us = lesson_measured(
-		name, lesson_per_worker(s, model, TASK_FETCH, lo, hi, 's'),
+		name,
+		lesson_per_worker(s, model, TASK_FETCH, lo, hi, COST_SETUP_US),
 		"us");
 }
 
@@ -83,10 +85,11 @@ static void price_shared(const struct sweep *s, int lo, int hi)
 		lesson_case(s, "processes", TASK_FETCH, hi);
 	if (!p)
 		return;
-	double up = lesson_measured(
-		"uss_per_process",
-		lesson_per_worker(s, "processes", TASK_FETCH, lo, hi, 'u'),
-		"KiB");
+	double up =
+		lesson_measured("uss_per_process",
+				lesson_per_worker(s, "processes", TASK_FETCH,
+						  lo, hi, COST_USS_KIB),
+				"KiB");
 	double rss = lesson_measured("processes_rss_sum_mib", p->rss_kib / 1024,
 				     "MiB");
 	double pss =
@@ -212,11 +215,12 @@ static void honest_explain(struct lesson_ctx *ctx, const struct sweep *s)
 		lesson_measured("spread_compute_pct", honest_spread(tc), "%");
 	double spf =
 		lesson_measured("spread_fetch_pct", honest_spread(tf), "%");
-	double first = lesson_measured(
-		"first_run_ratio",
-		lesson_record_median(s, "threads", TASK_COMPUTE, c1, 'f') /
-			tc->wall.median,
-		"x");
+	double first =
+		lesson_measured("first_run_ratio",
+				lesson_record_median(s, "threads", TASK_COMPUTE,
+						     c1, RECORD_FIRST_WALL_S) /
+					tc->wall.median,
+				"x");
 	double busy_f =
 		lesson_measured("cpu_share_fetch",
 				(sf->user_s + sf->sys_s) / sf->wall.median, "");
@@ -248,7 +252,7 @@ static void honest_explain(struct lesson_ctx *ctx, const struct sweep *s)
 		   "compute %.0f%%. A sleeping run barely depends on the "
 		   "machine; a busy one depends on its cores and on whatever "
 		   "else runs (load average now: %.2f).",
-		   busy_f * 100, busy_c * 100, lesson_load());
+		   busy_f * 100, busy_c * 100, judge_load());
 	lesson_say("This machine has %d core%s: going from %d to %d threads "
 		   "on the compute changed the time by a factor of %.2f. %s",
 		   ctx->cores, ctx->cores == 1 ? "" : "s", c1, c4, gain,

@@ -244,8 +244,10 @@ static void gil_part(const struct sweep *s, int cw, const char *tag,
 {
 	const struct case_summary *g = lesson_case(s, "gil", TASK_COMPUTE, cw);
 	char name[64];
-	double h = lesson_record_median(s, "gil", TASK_COMPUTE, cw, 'h');
-	double l = lesson_record_median(s, "gil", TASK_COMPUTE, cw, 'l');
+	double h = lesson_record_median(s, "gil", TASK_COMPUTE, cw,
+					RECORD_HANDOVERS);
+	double l = lesson_record_median(s, "gil", TASK_COMPUTE, cw,
+					RECORD_LOCK_WAIT_S);
 	snprintf(name, sizeof(name), "handovers_per_s_%s", tag);
 	*per_s = lesson_measured(name, g ? h / g->wall.median : NAN, "/s");
 	snprintf(name, sizeof(name), "lock_wait_share_%s", tag);

@@ -3,7 +3,7 @@
 #ifndef CONCUR_LESSON_CPU_H
 #define CONCUR_LESSON_CPU_H
 
-#include "harness/lessons/lesson.h"
+#include "harness/lessons/lesson_ctx.h"
 
 extern const struct lesson lesson_cpu_bound, lesson_gil;
 

@@ -5,7 +5,7 @@
 #ifndef CONCUR_LESSON_CPYTHON_H
 #define CONCUR_LESSON_CPYTHON_H
 
-#include "harness/lessons/lesson.h"
+#include "harness/lessons/lesson_ctx.h"
 #include "harness/run/sweep.h"
 
 /* Prints and explains py-threads' and py-processes' speed-ups at C = cw

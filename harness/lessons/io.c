@@ -101,7 +101,7 @@ static void waiting_explain(struct lesson_ctx *ctx, const struct sweep *s)
 			   "although it never waits: something else was "
 			   "running on this machine (load average %.2f), so "
 			   "its wall time overstates the work.",
-			   kshare * 100, lesson_load());
+			   kshare * 100, judge_load());
 }
 
 static int waiting_run(struct lesson_ctx *ctx)

@@ -4,7 +4,7 @@
 #ifndef CONCUR_LESSON_IO_H
 #define CONCUR_LESSON_IO_H
 
-#include "harness/lessons/lesson.h"
+#include "harness/lessons/lesson_ctx.h"
 
 extern const struct lesson lesson_waiting, lesson_threads_io;
 

@@ -7,6 +7,7 @@
 #include "harness/lessons/judge.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -15,7 +16,6 @@
 
 #include "common/clock.h"
 #include "common/kernel.h"
-#include "harness/lessons/kit.h"
 
 void judge_reset(struct lesson_ctx *ctx)
 {
@@ -178,7 +178,7 @@ double judge_probe(struct lesson_ctx *ctx, double need)
 	ctx->judge.free_cores = free_cores;
 	printf("  this machine, now: %.2f of its %d cores free (a %.0f ms "
 	       "probe); load average %.2f\n",
-	       free_cores, ctx->cores, PROBE_S * 1e3, lesson_load());
+	       free_cores, ctx->cores, PROBE_S * 1e3, judge_load());
 	if (need > 0 && !(free_cores >= JUDGE_CORES_SHARE * need))
 		judge_fail(ctx, false,
 			   "only %.2f of the %.0f cores the claim needs were "
@@ -190,4 +190,10 @@ double judge_probe(struct lesson_ctx *ctx, double need)
 bool judge_machine_busy(const struct lesson_ctx *ctx)
 {
 	return ctx->load_before >= 0.75 * ctx->cores;
+}
+
+double judge_load(void)
+{
+	double load[1];
+	return getloadavg(load, 1) == 1 ? load[0] : NAN;
 }

@@ -19,7 +19,7 @@
 
 #include <stdbool.h>
 
-#include "harness/lessons/lesson.h"
+#include "harness/lessons/lesson_ctx.h"
 #include "harness/run/sweep.h"
 
 /* The widest spread (max/min) a case may have for a claim to rest on it:
@@ -75,5 +75,9 @@ double judge_probe(struct lesson_ctx *ctx, double need);
 /* Was the machine busy before the lesson began (1-minute load average at
  * least 3/4 of the cores)? Sentences that call a machine busy ask this. */
 bool judge_machine_busy(const struct lesson_ctx *ctx);
+
+/* The load average over the last minute, for the texts that say how busy
+ * the machine was; NAN when it cannot be read. */
+double judge_load(void);
 
 #endif

@@ -182,21 +182,23 @@ const struct case_summary *lesson_case(const struct sweep *s, const char *model,
 }
 
 double lesson_per_worker(const struct sweep *s, const char *model,
-			 enum task_type w, int lo, int hi, char what)
+			 enum task_type w, int lo, int hi,
+			 enum worker_cost what)
 {
 	const struct case_summary *a = lesson_case(s, model, w, lo);
 	const struct case_summary *b = lesson_case(s, model, w, hi);
 	if (!a || !b || hi == lo)
 		return NAN;
-	if (what == 'm')
+	if (what == COST_PSS_KIB)
 		return (b->pss_kib - a->pss_kib) / (hi - lo);
-	if (what == 'u')
+	if (what == COST_USS_KIB)
 		return (b->uss_kib - a->uss_kib) / (hi - lo);
 	return (b->setup_s - a->setup_s) / (hi - lo) * 1e6;
 }
 
 double lesson_record_median(const struct sweep *s, const char *model,
-			    enum task_type w, int workers, char what)
+			    enum task_type w, int workers,
+			    enum record_figure what)
 {
 	double v[256];
 	size_t n = 0;
@@ -205,11 +207,11 @@ double lesson_record_median(const struct sweep *s, const char *model,
 		if (s->groups[r->group].workload != w ||
 		    strcmp(r->model->name, model) != 0 || r->workers != workers)
 			continue;
-		if (what == 'h')
+		if (what == RECORD_HANDOVERS)
 			v[n++] = run_stats_get(&r->m.stats, "handovers", 0);
-		else if (what == 'l')
+		else if (what == RECORD_LOCK_WAIT_S)
 			v[n++] = r->wait_s;
-		else if (what == 'f' && r->rep == 0)
+		else if (what == RECORD_FIRST_WALL_S && r->rep == 0)
 			v[n++] = r->m.wall_s;
 	}
 	return stats_spread(v, n).median;
@@ -328,10 +330,4 @@ bool lesson_python(struct lesson_ctx *ctx, bool *required)
 			     : "The Python part of this lesson is skipped; "
 			       "install " PYTHON_INSTALL_HINT " to run it.");
 	return false;
-}
-
-double lesson_load(void)
-{
-	double load[1];
-	return getloadavg(load, 1) == 1 ? load[0] : NAN;
 }

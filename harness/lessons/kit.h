@@ -10,7 +10,7 @@
 #include <stdbool.h>
 
 #include "harness/cli/config.h"
-#include "harness/lessons/lesson.h"
+#include "harness/lessons/lesson_ctx.h"
 #include "harness/run/sweep.h"
 
 /* A plan with concur's defaults, the lesson's label, quiet progress off a
@@ -62,18 +62,31 @@ int lesson_run_plan(struct lesson_ctx *ctx, const char *const *models,
 const struct case_summary *lesson_case(const struct sweep *s, const char *model,
 				       enum task_type w, int workers);
 
-/* What one more worker costs between C = lo and C = hi: the process
- * tree's peak PSS in KiB (what = 'm'), its peak USS in KiB ('u') or set-up
- * time in microseconds ('s'), from the two cases'
- * medians: (value(hi) - value(lo)) / (hi - lo). NAN when a case is
+/* What lesson_per_worker measures of a case. */
+enum worker_cost {
+	COST_PSS_KIB, /* the process tree's peak PSS, KiB */
+	COST_USS_KIB, /* its peak USS, KiB */
+	COST_SETUP_US /* set-up time, microseconds */
+};
+
+/* What one more worker costs between C = lo and C = hi, from the two
+ * cases' medians: (value(hi) - value(lo)) / (hi - lo). NAN when a case is
  * missing. */
 double lesson_per_worker(const struct sweep *s, const char *model,
-			 enum task_type w, int lo, int hi, char what);
+			 enum task_type w, int lo, int hi,
+			 enum worker_cost what);
 
-/* The median over the records of a case of: handovers (what = 'h'), lock
- * wait in seconds ('l'), or wall time of the first repetition ('f'). */
+/* What lesson_record_median reads of each record. */
+enum record_figure {
+	RECORD_HANDOVERS,   /* the interpreter lock's hand-overs */
+	RECORD_LOCK_WAIT_S, /* time waiting for a lock, seconds */
+	RECORD_FIRST_WALL_S /* wall time, first repetition only */
+};
+
+/* The median of `what` over the records of a case. */
 double lesson_record_median(const struct sweep *s, const char *model,
-			    enum task_type w, int workers, char what);
+			    enum task_type w, int workers,
+			    enum record_figure what);
 
 /* The median over the records of a case of the figure `name` a model
  * reported (run_stats: "pool_start_s", ...); NAN when none did. */
@@ -101,8 +114,5 @@ void lesson_heading(const char *title);
  * part is skipped. Under CI=true a missing Python is an error: *required
  * is set and the caller fails the lesson. */
 bool lesson_python(struct lesson_ctx *ctx, bool *required);
-
-/* The load average over the last minute, or NAN. */
-double lesson_load(void);
 
 #endif

@@ -36,6 +36,7 @@
 #include "harness/lessons/cost.h"
 #include "harness/lessons/cpu.h"
 #include "harness/lessons/io.h"
+#include "harness/lessons/judge.h"
 #include "harness/lessons/kit.h"
 #include "harness/lessons/locks.h"
 #include "harness/lessons/mixed.h"
@@ -173,7 +174,7 @@ static void lesson_ctx_init(struct lesson_ctx *ctx, const struct lesson *l,
 	ctx->actual = NAN;
 	ctx->judge.expected = NAN;
 	ctx->started = clock_now();
-	ctx->load_before = lesson_load();
+	ctx->load_before = judge_load();
 }
 
 static int lesson_start(const struct lesson_args *a, int n, int argc,

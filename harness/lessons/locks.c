@@ -207,7 +207,7 @@ static void lock_explain(struct lesson_ctx *ctx, struct sweep *sw)
 			   "this machine (load average now %.1f). Run `make "
 			   "bench` (case lock-cost) on a quieter machine.",
 			   sharded ? "atomic counter" : "sharded counter",
-			   lesson_load());
+			   judge_load());
 	if (!sharded && !ctx->judge.invalid) /* the claim graded is this one */
 		judge_fail(
 			ctx, true,
@@ -348,7 +348,7 @@ static void sharing_explain(struct lesson_ctx *ctx, struct sweep *sw)
 						"and cannot show the claim"
 					      : "the padded and packed runs' "
 						"times overlap",
-			   lesson_load());
+			   judge_load());
 	if (!shown && !ctx->judge.invalid)
 		judge_fail(ctx, true,
 			   "the padded and packed runs' times overlap");

@@ -4,7 +4,7 @@
 #ifndef CONCUR_LESSON_LOCKS_H
 #define CONCUR_LESSON_LOCKS_H
 
-#include "harness/lessons/lesson.h"
+#include "harness/lessons/lesson_ctx.h"
 
 extern const struct lesson lesson_lock_price, lesson_false_sharing;
 

@@ -4,7 +4,7 @@
 #ifndef CONCUR_LESSON_LOCKVIEW_H
 #define CONCUR_LESSON_LOCKVIEW_H
 
-#include "harness/lessons/lesson.h"
+#include "harness/lessons/lesson_ctx.h"
 
 /* Traces the gil model's lock on a short compute batch at C = workers,
  * at 5 ms and 0.5 ms switch intervals; writes lock.csv and lock.png into

@@ -10,7 +10,7 @@
 
 #include <stdbool.h>
 
-#include "harness/lessons/lesson.h"
+#include "harness/lessons/lesson_ctx.h"
 
 /* Measures and explains the latencies; sets ctx->actual to the one the
  * student predicted (MPI over TCP, or a pipe without MPI), and

@@ -62,7 +62,7 @@ static void race_judge(struct lesson_ctx *ctx, const struct sweep *s)
 		     "read and its write, each turn overwriting what the "
 		     "other%s added: %.0f%% of the increments",
 		     c, c > 2 ? "s" : "", (1 - 1.0 / c) * 100);
-	if (!(state_lost(s, "threads", c, 'h') > 0))
+	if (!(state_lost(s, "threads", c, LOST_MOST) > 0))
 		judge_fail(ctx, true, "no run of the %d threads lost an update",
 			   c);
 }
@@ -92,10 +92,13 @@ static void race_model(const struct sweep *s, const char *model,
 /* What the other models did to the same counter without a lock. */
 static void race_models(const struct sweep *s, int c)
 {
-	lesson_measured("lost_gil", state_lost(s, "gil", c, 'm'), "increments");
-	lesson_measured("lost_processes", state_lost(s, "processes", c, 'm'),
+	lesson_measured("lost_gil", state_lost(s, "gil", c, LOST_MEDIAN),
 			"increments");
-	lesson_measured("lost_eventloop", state_lost(s, "eventloop", c, 'm'),
+	lesson_measured("lost_processes",
+			state_lost(s, "processes", c, LOST_MEDIAN),
+			"increments");
+	lesson_measured("lost_eventloop",
+			state_lost(s, "eventloop", c, LOST_MEDIAN),
 			"increments");
 	race_model(s, "eventloop", "The event loop",
 		   "one thread cannot do that: it is a bug in concur, please "
@@ -172,16 +175,17 @@ static void race_explain(struct lesson_ctx *ctx, const struct sweep *s)
 	int c = ctx->plan.workers[0], hi = ctx->plan.workers[1];
 	lesson_heading("What happened");
 	double total = lesson_measured("increments", state_total(s), "");
-	ctx->actual = lesson_measured(
-		"lost_threads", state_lost(s, "threads", c, 'm'), "increments");
-	double lo =
-		lesson_measured("lost_threads_fewest",
-				state_lost(s, "threads", c, 'l'), "increments");
-	double most =
-		lesson_measured("lost_threads_most",
-				state_lost(s, "threads", c, 'h'), "increments");
+	ctx->actual = lesson_measured("lost_threads",
+				      state_lost(s, "threads", c, LOST_MEDIAN),
+				      "increments");
+	double lo = lesson_measured("lost_threads_fewest",
+				    state_lost(s, "threads", c, LOST_FEWEST),
+				    "increments");
+	double most = lesson_measured("lost_threads_most",
+				      state_lost(s, "threads", c, LOST_MOST),
+				      "increments");
 	double many = lesson_measured("lost_threads_many",
-				      state_lost(s, "threads", hi, 'm'),
+				      state_lost(s, "threads", hi, LOST_MEDIAN),
 				      "increments");
 	race_threads(ctx, total, lo, most, many);
 	state_each_lost(ctx, s, "threads", c);

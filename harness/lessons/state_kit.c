@@ -65,7 +65,7 @@ static size_t state_records(const struct sweep *s, const char *model,
 }
 
 double state_lost(const struct sweep *s, const char *model, int workers,
-		  char what)
+		  enum lost_pick pick)
 {
 	const struct run_record *r[256];
 	double v[256];
@@ -75,7 +75,11 @@ double state_lost(const struct sweep *s, const char *model, int workers,
 	for (size_t i = 0; i < n; i++)
 		v[i] = (double)r[i]->verify.lost;
 	struct spread sp = stats_spread(v, n);
-	return what == 'l' ? sp.min : what == 'h' ? sp.max : sp.median;
+	if (pick == LOST_FEWEST)
+		return sp.min;
+	if (pick == LOST_MOST)
+		return sp.max;
+	return sp.median;
 }
 
 size_t state_lost_runs(const struct sweep *s, const char *model,

@@ -40,10 +40,17 @@ size_t state_lost_runs(const struct sweep *s, const char *model,
 void state_each_lost(struct lesson_ctx *ctx, const struct sweep *s,
 		     const char *model, int workers);
 
-/* Over the runs of (model, C) of the shared workload: the median ('m'),
- * fewest ('l') or most ('h') increments lost. NAN when there is none. */
+/* Which of the runs' losses state_lost gives. */
+enum lost_pick {
+	LOST_MEDIAN, /* the median run's */
+	LOST_FEWEST, /* the run that lost fewest */
+	LOST_MOST    /* the run that lost most */
+};
+
+/* Over the runs of (model, C) of the shared workload: the increments lost,
+ * as `pick` says. NAN when there is none. */
 double state_lost(const struct sweep *s, const char *model, int workers,
-		  char what);
+		  enum lost_pick pick);
 
 /* Millions of increments a second of a case: the batch's increments over
  * its median wall time. NAN when the case is missing. */

@@ -19,7 +19,8 @@ static double wait_kib_per_worker(const struct sweep *s, const char *name,
 				  const char *model, int lo, int hi)
 {
 	return lesson_measured(
-		name, lesson_per_worker(s, model, TASK_FETCH, lo, hi, 'm'),
+		name,
+		lesson_per_worker(s, model, TASK_FETCH, lo, hi, COST_PSS_KIB),
 		"KiB");
 }
 
@@ -128,9 +129,9 @@ static void processes_io_explain(struct lesson_ctx *ctx, const struct sweep *s)
 			   "this size. Try `concur run --models threads,"
 			   "processes --workloads fetch --workers 8,128 "
 			   "--tasks 128`.");
-	processes_io_shared(
-		p, hi,
-		lesson_per_worker(s, "processes", TASK_FETCH, lo, hi, 'u'));
+	processes_io_shared(p, hi,
+			    lesson_per_worker(s, "processes", TASK_FETCH, lo,
+					      hi, COST_USS_KIB));
 }
 
 static int processes_io_run(struct lesson_ctx *ctx)

@@ -3,7 +3,7 @@
 #ifndef CONCUR_LESSON_WAIT_H
 #define CONCUR_LESSON_WAIT_H
 
-#include "harness/lessons/lesson.h"
+#include "harness/lessons/lesson_ctx.h"
 
 extern const struct lesson lesson_processes_io, lesson_event_loop;
 
