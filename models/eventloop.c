@@ -25,12 +25,12 @@
 #include <stdlib.h>
 
 #include "common/clock.h"
-#include "common/conn_reuse.h"
-#include "common/default_loop.h"
+#include "models/conn_reuse.h"
+#include "models/default_loop.h"
 #include "common/execute.h"
 #include "common/shared.h"
-#include "common/fd_limit.h"
-#include "common/feed_batch.h"
+#include "models/fd_limit.h"
+#include "models/feed_batch.h"
 #include "common/fetch.h"
 #include "models/model.h"
 
@@ -310,7 +310,7 @@ static void eventloop_kick(struct eventloop_state *s)
 }
 
 /* ev_timer (s->feeder): the feeder's turn. Starts up to FEED_BATCH tasks
- * (common/feed_batch.h), then lets the loop serve sockets before more. */
+ * (models/feed_batch.h), then lets the loop serve sockets before more. */
 static void eventloop_feed_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	(void)loop;
@@ -341,7 +341,7 @@ static void eventloop_fetch_done(struct eventloop_state *s, size_t i)
 
 /* Creates the multi handle and n_slots easy handles, and registers the two
  * callbacks through which libcurl drives the loop. n_fetches chooses the
- * connection settings (common/conn_reuse.h). Returns 0 or -1 (said). */
+ * connection settings (models/conn_reuse.h). Returns 0 or -1 (said). */
 static int eventloop_start(struct eventloop_state *s, int n_slots,
 			   size_t n_fetches)
 {
@@ -427,7 +427,7 @@ int eventloop_run_with(struct batch *batch, const struct run_opts *opts,
 		n_fetch < (size_t)opts->workers ? (int)n_fetch : opts->workers;
 	/* One socket per transfer in flight (C, or fewer when there are
 	 * fewer fetches): refuse what the process could not hold, before
-	 * starting anything (common/fd_limit.h). */
+	 * starting anything (models/fd_limit.h). */
 	if (fd_limit_reserve(slots, model, &saved_fds) != 0)
 		return -1;
 	s.loop = default_loop_fresh();
