@@ -25,25 +25,16 @@
 #include <stdlib.h>
 
 #include "common/clock.h"
-#include "common/conn_reuse.h"
-#include "common/default_loop.h"
 #include "common/execute.h"
-#include "common/shared.h"
-#include "common/fd_limit.h"
-#include "common/feed_batch.h"
 #include "common/fetch.h"
+#include "common/shared.h"
+#include "models/default_loop.h"
+#include "models/eventloop_slots.h"
+#include "models/fd_limit.h"
+#include "models/feed_batch.h"
 #include "models/model.h"
 
 /* ---- state ---- */
-
-/* Per transfer: one reusable easy handle (a "slot"). CURLOPT_PRIVATE
- * points back here, so a finished easy handle leads to its task. */
-struct eventloop_transfer {
-	CURL *easy;	       /* owned by the slot, reused task after task */
-	struct fetch_state st; /* body bytes and CRC, filled by libcurl */
-	size_t task;	       /* the task it runs now */
-	struct eventloop_transfer *next_free; /* free list link when idle */
-};
 
 /* Per socket: the watcher libev polls, found again through
  * curl_multi_assign(). Lives from libcurl's first request to watch the
@@ -66,10 +57,9 @@ struct eventloop_state {
 	CURLM *multi;				 /* owned */
 	ev_timer timeout;			 /* libcurl's single timeout */
 	int running;				 /* transfers libcurl runs */
-	struct eventloop_transfer *slots;	 /* owned; n_slots of them */
-	int n_slots;
-	struct eventloop_transfer *free; /* idle slots */
-	struct conn_reuse reuse;	 /* connection settings */
+	struct eventloop_slots slots; /* owned: a reusable easy handle per
+					 transfer, and the idle ones
+					 (models/eventloop_slots.h) */
 	ev_timer feeder; /* 0 s timer: starts tasks on the next turn */
 	size_t next;	 /* first task not yet started */
 	size_t finished; /* tasks whose result is complete */
@@ -116,8 +106,8 @@ static void eventloop_check_finished(struct eventloop_state *s)
 		curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&t);
 		fetch_finish(easy, rc, &t->st, &s->batch->results[t->task]);
 		curl_multi_remove_handle(s->multi, easy);
-		t->next_free = s->free;
-		s->free = t;
+		t->next_free = s->slots.free; /* the slot is idle again */
+		s->slots.free = t;
 		eventloop_fetch_done(s, t->task);
 	}
 }
@@ -218,7 +208,7 @@ static int eventloop_socket_cb(CURL *easy, curl_socket_t fd, int what,
  * task's result. */
 static int eventloop_add_transfer(struct eventloop_state *s, size_t i)
 {
-	struct eventloop_transfer *t = s->free;
+	struct eventloop_transfer *t = s->slots.free;
 	struct result *r = &s->batch->results[i];
 	const char *url = s->batch->tasks[i].url;
 	t->task = i;
@@ -233,7 +223,7 @@ static int eventloop_add_transfer(struct eventloop_state *s, size_t i)
 				   curl_multi_strerror(mc));
 		goto refused;
 	}
-	s->free = t->next_free;
+	s->slots.free = t->next_free; /* taken */
 	return 0;
 refused:
 	r->kind = RESULT_OTHER;
@@ -299,7 +289,8 @@ static int eventloop_can_start(const struct eventloop_state *s)
 {
 	if (s->next >= s->batch->n)
 		return 0;
-	return !task_fetches(&s->batch->tasks[s->next]) || s->free != NULL;
+	return !task_fetches(&s->batch->tasks[s->next]) ||
+	       s->slots.free != NULL;
 }
 
 /* Arms the feeder for the next loop iteration if there is work for it. */
@@ -310,7 +301,7 @@ static void eventloop_kick(struct eventloop_state *s)
 }
 
 /* ev_timer (s->feeder): the feeder's turn. Starts up to FEED_BATCH tasks
- * (common/feed_batch.h), then lets the loop serve sockets before more. */
+ * (models/feed_batch.h), then lets the loop serve sockets before more. */
 static void eventloop_feed_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	(void)loop;
@@ -341,25 +332,18 @@ static void eventloop_fetch_done(struct eventloop_state *s, size_t i)
 
 /* Creates the multi handle and n_slots easy handles, and registers the two
  * callbacks through which libcurl drives the loop. n_fetches chooses the
- * connection settings (common/conn_reuse.h). Returns 0 or -1 (said). */
+ * connection settings (models/conn_reuse.h). Returns 0 or -1 (said). */
 static int eventloop_start(struct eventloop_state *s, int n_slots,
 			   size_t n_fetches)
 {
 	ev_init(&s->timeout, eventloop_timeout_cb);
 	s->multi = curl_multi_init();
-	s->slots = calloc((size_t)n_slots, sizeof(*s->slots));
-	if (!s->multi || !s->slots ||
-	    conn_reuse_init(&s->reuse, s->multi, n_slots, n_fetches) != 0)
-		goto fail;
-	for (int i = 0; i < n_slots; i++) {
-		struct eventloop_transfer *t = &s->slots[i];
-		t->easy = fetch_handle_new();
-		if (!t->easy)
-			goto fail;
-		conn_reuse_apply(&s->reuse, t->easy);
-		s->n_slots = i + 1;
-		t->next_free = s->free;
-		s->free = t;
+	if (!s->multi ||
+	    eventloop_slots_new(&s->slots, s->multi, n_slots, n_fetches) != 0) {
+		fprintf(stderr,
+			"%s: cannot create %d transfers (out of memory)\n",
+			s->model, n_slots);
+		return -1;
 	}
 	curl_multi_setopt(s->multi, CURLMOPT_SOCKETFUNCTION,
 			  eventloop_socket_cb);
@@ -368,25 +352,14 @@ static int eventloop_start(struct eventloop_state *s, int n_slots,
 			  eventloop_multi_timer_cb);
 	curl_multi_setopt(s->multi, CURLMOPT_TIMERDATA, s);
 	return 0;
-fail:
-	fprintf(stderr, "%s: cannot create %d transfers (out of memory)\n",
-		s->model, n_slots);
-	return -1;
 }
 
 /* Stops the watchers and frees what eventloop_start made. */
 static void eventloop_stop(struct eventloop_state *s)
 {
 	ev_timer_stop(s->loop, &s->timeout);
-	for (int i = 0; i < s->n_slots; i++) {
-		/* Removing a handle still in flight makes libcurl ask us to
-		 * stop watching its socket (eventloop_socket_cb frees it). */
-		curl_multi_remove_handle(s->multi, s->slots[i].easy);
-		curl_easy_cleanup(s->slots[i].easy);
-	}
-	curl_multi_cleanup(s->multi); /* NULL: returns at once */
-	conn_reuse_free(&s->reuse);   /* after the handles using it */
-	free(s->slots);
+	eventloop_slots_free(&s->slots, s->multi); /* the handles first */
+	curl_multi_cleanup(s->multi);		   /* NULL: returns at once */
 }
 
 /* Runs the loop until the batch's last task is done: every callback above
@@ -427,7 +400,7 @@ int eventloop_run_with(struct batch *batch, const struct run_opts *opts,
 		n_fetch < (size_t)opts->workers ? (int)n_fetch : opts->workers;
 	/* One socket per transfer in flight (C, or fewer when there are
 	 * fewer fetches): refuse what the process could not hold, before
-	 * starting anything (common/fd_limit.h). */
+	 * starting anything (models/fd_limit.h). */
 	if (fd_limit_reserve(slots, model, &saved_fds) != 0)
 		return -1;
 	s.loop = default_loop_fresh();

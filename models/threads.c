@@ -6,7 +6,7 @@
  * The lesson: threads share the whole address space, so handing out work
  * is one atomic add on a counter they all see, and each thread writes its
  * results straight into the batch. Creating a thread costs tens of
- * microseconds (common/spawn_cost.c measures it), waiting for I/O costs
+ * microseconds (harness/run/spawn_cost.c measures it), waiting for I/O costs
  * nothing, and compute runs on every core at once: in C there is no lock
  * around an interpreter to stop it (compare models/gil.c, which runs this
  * same pool under one).

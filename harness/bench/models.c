@@ -5,7 +5,7 @@
  *   cpu  64 compute tasks of 25 units at C = cores: speedup over sequential
  *   spawn  the cost of one worker: create + join a thread, fork + reap a
  *          process (microseconds, medians of many; the lessons use the same
- *          code, common/spawn_cost.c)
+ *          code, harness/run/spawn_cost.c)
  * Runs of different models alternate, so drift hits all alike.
  */
 #include "harness/bench/models.h"
@@ -14,7 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "common/spawn_cost.h"
+#include "harness/run/spawn_cost.h"
 #include "harness/bench/kit.h"
 
 static int bench_io(struct bench_ctx *ctx)

@@ -27,7 +27,7 @@
 #include <unistd.h>
 
 #include "common/clock.h"
-#include "common/procfs.h"
+#include "harness/run/procfs.h"
 #include "harness/bench/kit.h"
 #include "harness/bench/rawclient.h"
 #include "harness/server/route.h"

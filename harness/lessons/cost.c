@@ -8,11 +8,11 @@
 #include <math.h>
 #include <stdio.h>
 
-#include "common/spawn_cost.h"
+#include "harness/run/spawn_cost.h"
 #include "harness/lessons/judge.h"
 #include "harness/lessons/kit.h"
 
-/* Prints the spawn benchmark's figures (common/spawn_cost.c, the code
+/* Prints the spawn benchmark's figures (harness/run/spawn_cost.c, the code
  * behind `concur bench --cases spawn`); returns fork's median in us, or
  * NAN. */
 double lesson_spawn_cost(const struct lesson_ctx *ctx)

@@ -9,7 +9,7 @@
 extern const struct lesson lesson_worker_price, lesson_honest;
 
 /* Measures and prints what starting one thread and one process costs,
- * with the spawn benchmark's code (common/spawn_cost.c); returns the
+ * with the spawn benchmark's code (harness/run/spawn_cost.c); returns the
  * process's median in microseconds, or NAN. Lesson 3 uses it too. */
 double lesson_spawn_cost(const struct lesson_ctx *ctx);
 

@@ -11,7 +11,7 @@
 #include <math.h>
 #include <stdio.h>
 
-#include "common/handoff_cost.h"
+#include "harness/lessons/handoff_cost.h"
 #include "harness/external/mpi.h"
 #include "harness/lessons/judge.h"
 #include "harness/lessons/kit.h"

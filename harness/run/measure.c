@@ -18,7 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "common/procfs.h"
+#include "harness/run/procfs.h"
 #include "harness/external/dispatch.h"
 #include "harness/external/external.h"
 

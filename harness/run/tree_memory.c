@@ -22,7 +22,7 @@
 #include <time.h>
 
 #include "common/clock.h"
-#include "common/procfs.h"
+#include "harness/run/procfs.h"
 
 /* PSS and USS are read at least this often. */
 #define TREE_ROLLUP_EVERY_S 0.1

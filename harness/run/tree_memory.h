@@ -9,7 +9,7 @@
  * and page faults it must not join) looks every TREE_MEMORY_INTERVAL_S at
  * /proc: which processes descend from the child (their parent is in the
  * tree, or they are in the child's process group), and what each holds
- * (common/procfs.h: smaps_rollup). The run's figure is the peak, over the
+ * (harness/run/procfs.h: smaps_rollup). The run's figure is the peak, over the
  * samples, of the tree's sums: PSS (a shared page divided between the
  * processes that map it: what the tree really holds), USS (private pages
  * only: what ending the processes would free) and RSS (every resident page

@@ -22,7 +22,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "common/handoff_cost.h"
+#include "harness/lessons/handoff_cost.h"
 #include "harness/external/mpi.h"
 #include "harness/base/stats.h"
 #include "tests/support/csv.h"

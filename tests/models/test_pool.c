@@ -17,7 +17,7 @@
 
 #include "common/clock.h"
 #include "common/fetch.h"
-#include "common/spawn_cost.h"
+#include "harness/run/spawn_cost.h"
 #include "harness/external/dispatch.h"
 #include "models/model.h"
 #include "tests/support/faults.h"

@@ -28,7 +28,7 @@
 #include <zlib.h>
 
 #include "common/clock.h"
-#include "common/procfs.h"
+#include "harness/run/procfs.h"
 #include "common/fetch.h"
 #include "harness/bench/rawclient.h"
 #include "harness/server/route.h"

@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "common/clock.h"
-#include "common/procfs.h"
+#include "harness/run/procfs.h"
 #include "harness/bench/rawclient.h"
 #include "harness/server/serve.h"
 #include "tests/support/rawsock.h"

@@ -3,7 +3,7 @@
  * conn_reuse.c - connection settings for many transfers in flight (the
  * measurements are in conn_reuse.h).
  */
-#include "common/conn_reuse.h"
+#include "models/conn_reuse.h"
 
 int conn_reuse_init(struct conn_reuse *cr, CURLM *multi, int slots,
 		    size_t n_fetches)

@@ -2,7 +2,7 @@
 /*
  * fd_limit.c - raising RLIMIT_NOFILE for many sockets (see fd_limit.h).
  */
-#include "common/fd_limit.h"
+#include "models/fd_limit.h"
 
 #include <errno.h>
 #include <stdio.h>

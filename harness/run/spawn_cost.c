@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* spawn_cost.c - time thread create+join and fork+reap; take medians. */
-#include "common/spawn_cost.h"
+#include "harness/run/spawn_cost.h"
 
 #include <errno.h>
 #include <pthread.h>

@@ -3,7 +3,7 @@
  * handoff_cost.c - one message between two threads, and between two
  * processes through pipes, timed as a ping-pong (handoff_cost.h).
  */
-#include "common/handoff_cost.h"
+#include "harness/lessons/handoff_cost.h"
 
 #include <pthread.h>
 #include <stdio.h>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* procfs.c - memory, CPU time and parent of a process, read from /proc. */
-#include "common/procfs.h"
+#include "harness/run/procfs.h"
 
 #include <fcntl.h>
 #include <stdio.h>

@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: MIT
+/*
+ * eventloop_slots.c - the event loop's reusable easy handles and their
+ * free list (see eventloop_slots.h).
+ */
+#include "models/eventloop_slots.h"
+
+#include <stdlib.h>
+
+int eventloop_slots_new(struct eventloop_slots *sl, CURLM *multi, int n,
+			size_t n_fetches)
+{
+	sl->all = calloc((size_t)n, sizeof(*sl->all));
+	if (!sl->all || conn_reuse_init(&sl->reuse, multi, n, n_fetches) != 0)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		struct eventloop_transfer *t = &sl->all[i];
+		t->easy = fetch_handle_new();
+		if (!t->easy)
+			return -1;
+		conn_reuse_apply(&sl->reuse, t->easy);
+		sl->n = i + 1;
+		t->next_free = sl->free;
+		sl->free = t;
+	}
+	return 0;
+}
+
+void eventloop_slots_free(struct eventloop_slots *sl, CURLM *multi)
+{
+	for (int i = 0; i < sl->n; i++) {
+		/* Removing a handle still in flight makes libcurl ask the loop
+		 * to stop watching its socket (eventloop.c's socket callback
+		 * frees the watcher). */
+		curl_multi_remove_handle(multi, sl->all[i].easy);
+		curl_easy_cleanup(sl->all[i].easy);
+	}
+	conn_reuse_free(&sl->reuse); /* after the handles using it */
+	free(sl->all);
+	sl->all = NULL;
+	sl->free = NULL;
+	sl->n = 0;
+}
