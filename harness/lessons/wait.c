@@ -27,7 +27,7 @@ static double wait_kib_per_worker(const struct sweep *s, const char *name,
 
 static void processes_io_plan(struct lesson_ctx *ctx)
 {
-	struct run_config *c = &ctx->plan;
+	struct run_plan *c = &ctx->plan;
 	lesson_plan_defaults(ctx, c);
 	c->tasks = ctx->quick ? 12 : 32;
 	c->delay_ms = ctx->quick ? 20 : 40;
@@ -153,7 +153,7 @@ const struct lesson lesson_processes_io = {
 
 static void event_loop_plan(struct lesson_ctx *ctx)
 {
-	struct run_config *c = &ctx->plan;
+	struct run_plan *c = &ctx->plan;
 	lesson_plan_defaults(ctx, c);
 	c->tasks = ctx->quick ? 100 : 1000;
 	c->delay_ms = 100;

@@ -77,7 +77,7 @@ static json_t *meta_versions(void)
 			 "libev", libev);
 }
 
-static json_t *meta_options(const struct run_config *c)
+static json_t *meta_options(const struct run_plan *c)
 {
 	json_t *models = json_array(), *workloads = json_array(),
 	       *workers = json_array();

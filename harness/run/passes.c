@@ -69,7 +69,7 @@ static double pass_model_timeout(struct sweep *s, size_t gi,
 				 const struct model *m, int workers)
 {
 	const struct sweep_group *g = &s->groups[gi];
-	const struct run_config *c = s->config;
+	const struct run_plan *c = s->config;
 	bool external = m->flags & MODEL_EXTERNAL;
 	double fetch_s = (double)c->timeout_ms / 1e3;
 	double guess = (double)g->batch->n *
@@ -182,7 +182,7 @@ static int pass_one_run(struct sweep *s, size_t gi, const struct model *m,
 	struct batch *batch = sampled ? g->sample : g->batch;
 	const struct batch *reference =
 		sampled ? g->sample_reference : g->reference;
-	struct run_opts o = config_run_opts(s->config, workers);
+	struct run_opts o = plan_run_opts(s->config, workers);
 	if (o.model_timeout_s <= 0)
 		o.model_timeout_s = pass_model_timeout(s, gi, m, workers);
 	struct run_record *r = pass_new_record(s);
@@ -242,7 +242,7 @@ static size_t pass_group_models(const struct sweep *s, size_t gi,
 static int pass_over_group(struct sweep *s, size_t gi, int rep, bool warmup,
 			   struct progress *p)
 {
-	const struct model *models[CONFIG_MAX_MODELS + 1];
+	const struct model *models[PLAN_MAX_MODELS + 1];
 	size_t n = pass_group_models(s, gi, models);
 	if (s->groups[gi].how != BASELINE_NONE &&
 	    pass_one_run(s, gi, models[0], 1, rep, warmup, p) != 0)
@@ -272,7 +272,7 @@ int passes_run(struct sweep *s, struct progress *p)
 size_t passes_count(const struct sweep *s)
 {
 	size_t total = 0;
-	const struct model *models[CONFIG_MAX_MODELS + 1];
+	const struct model *models[PLAN_MAX_MODELS + 1];
 	for (size_t gi = 0; gi < s->n_groups; gi++) {
 		size_t n = pass_group_models(s, gi, models);
 		size_t base = s->groups[gi].how == BASELINE_NONE ? 0 : 1;

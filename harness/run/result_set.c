@@ -46,7 +46,7 @@ static void result_set_link_latest(const struct sweep *s)
 		unlink(tmp);
 }
 
-static void result_set_default_label(const struct run_config *c, char *buf,
+static void result_set_default_label(const struct run_plan *c, char *buf,
 				     size_t len)
 {
 	size_t used = 0;
@@ -63,7 +63,7 @@ static void result_set_default_label(const struct run_config *c, char *buf,
 static int result_set_make_unique_dir(struct sweep *s, const char *stamp,
 				      const char *label)
 {
-	const struct run_config *c = s->config;
+	const struct run_plan *c = s->config;
 	if (file_mkdirs(c->out_dir) != 0)
 		return -1;
 	for (int k = 1; k < 1000; k++) {
@@ -125,8 +125,8 @@ static void result_set_release_reserve(const struct sweep *s)
 
 int result_set_open(struct sweep *s)
 {
-	const struct run_config *c = s->config;
-	char label[CONFIG_LABEL_MAX + 1], stamp[32];
+	const struct run_plan *c = s->config;
+	char label[PLAN_LABEL_MAX + 1], stamp[32];
 	if (c->label)
 		snprintf(label, sizeof(label), "%s", c->label);
 	else

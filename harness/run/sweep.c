@@ -48,7 +48,7 @@ static double sweep_unit(const struct sweep *s, const struct sweep_group *g,
 static double sweep_heaviest(const struct sweep *s, const struct sweep_group *g,
 			     double u)
 {
-	const struct run_config *c = s->config;
+	const struct run_plan *c = s->config;
 	size_t n = g->batch->n;
 	long *delay = calloc(n ? n : 1, sizeof(long)); /* 0: no wait */
 	if (!delay)
@@ -69,7 +69,7 @@ static double sweep_heaviest(const struct sweep *s, const struct sweep_group *g,
 double sweep_ideal(const struct sweep *s, const struct sweep_group *g,
 		   const struct model *m, int workers, double baseline_s)
 {
-	const struct run_config *c = s->config;
+	const struct run_plan *c = s->config;
 	double n = (double)g->batch->n;
 	double d = (double)c->delay_ms / 1e3;
 	if (g->workload == TASK_SHARED)

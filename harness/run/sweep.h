@@ -13,7 +13,7 @@
 #include <sys/types.h>
 
 #include "common/task.h"
-#include "harness/cli/config.h"
+#include "harness/run/plan.h"
 #include "harness/run/measure.h"
 #include "harness/base/stats.h"
 #include "harness/run/verify.h"
@@ -98,7 +98,7 @@ struct kept_tasks {
 #define SWEEP_MAX_KEPT 64
 
 struct sweep {
-	struct run_config *config;
+	struct run_plan *config;
 	int cores;
 	double unit_s;	      /* one unit of compute in C, measured at the start
 			  (kernel_unit_seconds); 0: not measured */

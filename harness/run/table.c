@@ -22,7 +22,7 @@ static void table_num(char *buf, size_t len, double v, const char *fmt)
 static void table_header(const struct sweep *s, size_t g, int colour)
 {
 	const struct sweep_group *grp = &s->groups[g];
-	const struct run_config *c = s->config;
+	const struct run_plan *c = s->config;
 	printf("\n%s%s%s%s: %zu tasks", colour ? "\033[1m" : "",
 	       task_type_name(grp->workload), grp->python ? " (Python)" : "",
 	       colour ? "\033[0m" : "", grp->batch->n);
