@@ -18,8 +18,6 @@
 #include "harness/base/cli.h"
 #include "harness/base/file_replace.h"
 #include "harness/run/meta.h"
-#include "harness/report/plot.h"
-#include "harness/report/report.h"
 #include "harness/run/table.h"
 
 /* results/latest -> the newest set (a relative link, replaced by one
@@ -372,11 +370,7 @@ int result_set_finish(struct sweep *s)
 		return 1;
 	printf("\nresults: %s/ (runs.csv, summary.csv, tasks.csv, meta.json)\n",
 	       s->dir);
-	if (s->config->plot && s->n_records > 0 && !s->partial) {
-		plot_result_set(s->dir, 0);
-		if (s->config->report)
-			report_write(s->dir, NULL);
-	}
+	s->finished = true; /* the command may draw it now */
 	if (s->partial) {
 		fprintf(stderr, "concur: interrupted; the results so far are "
 				"saved and marked partial\n");

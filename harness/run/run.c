@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
- * run.c - `concur run`: the sweep of models x workloads x C x repetitions.
+ * run.c - a plan carried out: the sweep of models x workloads x C x
+ * repetitions, for `concur run` (harness/cli/run_cmd.c) and the lessons.
  *
- * Order of work: check every option and the results directory (nothing is
+ * Order of work: check every model and the results directory (nothing is
  * measured before all is known to be right); start the embedded server;
  * build each batch and its cheap sequential reference; then measure, in
  * passes that interleave the models (passes.c); after every run the
  * result files are rewritten, so Ctrl-C keeps what was measured; at the
- * end, the table and the plots (harness/report/result_set.c).
+ * end, the table and the last files (result_set.c).
  */
 #include "harness/run/run.h"
 
@@ -23,7 +24,6 @@
 #include "common/kernel.h"
 #include "common/shared.h"
 #include "harness/base/cli.h"
-#include "harness/cli/config.h"
 #include "harness/server/listen.h"
 #include "harness/base/progress.h"
 #include "harness/external/external.h"
@@ -364,19 +364,4 @@ void run_release(struct sweep *s)
 	s->records = NULL;
 	s->cases = NULL;
 	url_list_free(&s->urls);
-}
-
-int run_main(int argc, char **argv)
-{
-	struct run_plan c;
-	int rc = config_parse_run(argc, argv, &c);
-	if (rc != 0) {
-		free(c.cmdline);
-		return rc > 0 ? 0 : EXIT_USAGE;
-	}
-	struct sweep s;
-	rc = run_execute(&c, &s);
-	run_release(&s);
-	free(c.cmdline);
-	return rc;
 }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* run.h - `concur run`, the sweep; see run.c. */
+/* run.h - a plan carried out: the sweep and its result set; see run.c. */
 #ifndef CONCUR_RUN_H
 #define CONCUR_RUN_H
 
@@ -7,13 +7,11 @@
 #include "harness/run/plan.h"
 #include "harness/run/sweep.h"
 
-/* `concur run ...` (argv[0] is "run"); returns the exit status. */
-int run_main(int argc, char **argv);
-
-/* Runs the whole comparison for a parsed config: server, references,
- * sweep, files, table, plots. The sweep's records and cases stay in *s for
- * the caller (a lesson reads them) until run_release(). Returns the exit
- * status `concur run` would give. */
+/* Runs the whole comparison for a plan: server, references, sweep, table,
+ * files (the plots are the caller's: s->finished says the set is whole).
+ * The sweep's records and cases stay in *s for the caller (a lesson reads
+ * them) until run_release(). Returns the exit status `concur run` would
+ * give. */
 int run_execute(struct run_plan *c, struct sweep *s);
 void run_release(struct sweep *s);
 
