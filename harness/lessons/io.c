@@ -152,15 +152,15 @@ static void threads_io_best(const struct sweep *s,
 			    const struct case_summary **knee)
 {
 	*best = *knee = NULL;
-	for (size_t i = 0; i < s->config->n_workers; i++) {
+	for (size_t i = 0; i < s->plan->n_workers; i++) {
 		const struct case_summary *cs = lesson_case(
-			s, "threads", TASK_FETCH, s->config->workers[i]);
+			s, "threads", TASK_FETCH, s->plan->workers[i]);
 		if (cs && (!*best || cs->wall.median < (*best)->wall.median))
 			*best = cs;
 	}
-	for (size_t i = 0; *best && i < s->config->n_workers; i++) {
+	for (size_t i = 0; *best && i < s->plan->n_workers; i++) {
 		const struct case_summary *cs = lesson_case(
-			s, "threads", TASK_FETCH, s->config->workers[i]);
+			s, "threads", TASK_FETCH, s->plan->workers[i]);
 		if (cs && cs->wall.median <= (*best)->wall.median * 1.1) {
 			*knee = cs;
 			break;

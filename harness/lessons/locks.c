@@ -71,7 +71,7 @@ static void locks_judge_spread(struct lesson_ctx *ctx, const struct sweep *s)
 {
 	char what[64];
 	snprintf(what, sizeof(what), "--sync %s at C = %d",
-		 shared_sync_name(s->config->sync), ctx->cores);
+		 shared_sync_name(s->plan->sync), ctx->cores);
 	judge_spread(ctx, lesson_case(s, "threads", TASK_SHARED, ctx->cores),
 		     what);
 }
@@ -82,7 +82,7 @@ static void locks_judge_cores(struct lesson_ctx *ctx, const struct sweep *s)
 {
 	char what[64];
 	snprintf(what, sizeof(what), "--sync %s at C = %d",
-		 shared_sync_name(s->config->sync), ctx->cores);
+		 shared_sync_name(s->plan->sync), ctx->cores);
 	locks_judge_spread(ctx, s);
 	judge_cores(ctx, lesson_case(s, "threads", TASK_SHARED, ctx->cores),
 		    ctx->cores, what);

@@ -193,7 +193,7 @@ static void how_many_knee(const struct sweep *s,
 			  const struct case_summary **best,
 			  const struct case_summary **knee)
 {
-	const struct run_plan *c = s->config;
+	const struct run_plan *c = s->plan;
 	*best = *knee = NULL;
 	for (size_t i = 0; i < c->n_workers; i++) {
 		const struct case_summary *cs =
@@ -213,7 +213,7 @@ static void how_many_knee(const struct sweep *s,
  * nothing else runs (the measured unit of compute, its cores). */
 static int how_many_ideal_knee(const struct sweep *s)
 {
-	const struct run_plan *c = s->config;
+	const struct run_plan *c = s->plan;
 	double best = INFINITY;
 	for (size_t i = 0; i < c->n_workers; i++) {
 		const struct case_summary *cs =

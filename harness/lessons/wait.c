@@ -181,7 +181,7 @@ static void event_loop_python(const struct sweep *s, int hi,
 	double w = lesson_measured("py_asyncio_wall", py->wall.median, "s");
 	double r = lesson_measured("py_asyncio_to_c_loop",
 				   py->wall.median / loop->wall.median, "x");
-	double n = (double)s->config->tasks;
+	double n = (double)s->plan->tasks;
 	double extra = (py->wall.median - loop->wall.median) / n * 1e3;
 	if (r < 1.25)
 		lesson_say("asyncio with aiohttp, the Python text's own "

@@ -28,7 +28,7 @@ static void result_set_link_latest(const struct sweep *s)
 	char link[4200], tmp[4300];
 	const char *base = strrchr(s->dir, '/');
 	base = base ? base + 1 : s->dir;
-	snprintf(link, sizeof(link), "%s/latest", s->config->out_dir);
+	snprintf(link, sizeof(link), "%s/latest", s->plan->out_dir);
 	struct stat st;
 	if (lstat(link, &st) == 0 && !S_ISLNK(st.st_mode)) {
 		fprintf(stderr,
@@ -37,7 +37,7 @@ static void result_set_link_latest(const struct sweep *s)
 			link);
 		return;
 	}
-	snprintf(tmp, sizeof(tmp), "%s/.latest.%d", s->config->out_dir,
+	snprintf(tmp, sizeof(tmp), "%s/.latest.%d", s->plan->out_dir,
 		 (int)getpid());
 	unlink(tmp);
 	if (symlink(base, tmp) == 0 && rename(tmp, link) != 0)
@@ -61,7 +61,7 @@ static void result_set_default_label(const struct run_plan *c, char *buf,
 static int result_set_make_unique_dir(struct sweep *s, const char *stamp,
 				      const char *label)
 {
-	const struct run_plan *c = s->config;
+	const struct run_plan *c = s->plan;
 	if (file_mkdirs(c->out_dir) != 0)
 		return -1;
 	for (int k = 1; k < 1000; k++) {
@@ -123,7 +123,7 @@ static void result_set_release_reserve(const struct sweep *s)
 
 int result_set_open(struct sweep *s)
 {
-	const struct run_plan *c = s->config;
+	const struct run_plan *c = s->plan;
 	char label[PLAN_LABEL_MAX + 1], stamp[32];
 	if (c->label)
 		snprintf(label, sizeof(label), "%s", c->label);

@@ -76,7 +76,7 @@ static bool run_asked_for(const struct run_plan *c, const struct model *m)
 static double run_baseline_estimate(const struct sweep *s,
 				    const struct sweep_group *g)
 {
-	const struct run_plan *c = s->config;
+	const struct run_plan *c = s->plan;
 	if (g->workload == TASK_SHARED)
 		return (double)g->batch->n * (double)g->work *
 		       SHARED_INCREMENTS_PER_UNIT *
@@ -94,7 +94,7 @@ static double run_baseline_estimate(const struct sweep *s,
  * makes the sample batches when it is sampled. */
 static int run_choose_baseline(struct sweep *s, struct sweep_group *g)
 {
-	const struct run_plan *c = s->config;
+	const struct run_plan *c = s->plan;
 	size_t n = g->batch->n;
 	g->estimate_s = run_baseline_estimate(s, g);
 	g->how = c->no_baseline ? BASELINE_NONE : c->baseline;
@@ -123,7 +123,7 @@ static int run_choose_baseline(struct sweep *s, struct sweep_group *g)
 static int run_add_group(struct sweep *s, enum task_type w, bool python,
 			 const struct url_list *urls)
 {
-	const struct run_plan *c = s->config;
+	const struct run_plan *c = s->plan;
 	struct sweep_group *g = &s->groups[s->n_groups];
 	memset(g, 0, sizeof(*g));
 	g->workload = w;
@@ -158,7 +158,7 @@ static int run_add_group(struct sweep *s, enum task_type w, bool python,
 
 static int run_build_groups(struct sweep *s, const struct url_list *urls)
 {
-	const struct run_plan *c = s->config;
+	const struct run_plan *c = s->plan;
 	bool any_c = false, any_py = false;
 	for (size_t i = 0; i < c->n_models; i++) {
 		if (sweep_python_model(c->models[i]))
@@ -182,7 +182,7 @@ static int run_references(struct sweep *s)
 	const struct model *seq = model_find("sequential");
 	for (size_t i = 0; i < s->n_groups; i++) {
 		struct sweep_group *g = &s->groups[i];
-		struct run_opts o = plan_run_opts(s->config, 1);
+		struct run_opts o = plan_run_opts(s->plan, 1);
 		o.trace = false;
 		struct measurement m;
 		/* Under --model-timeout the reference has the same limit;
@@ -220,7 +220,7 @@ static int run_url_by_name(char *url, size_t len)
 
 static int run_start_server(struct sweep *s)
 {
-	const struct run_plan *c = s->config;
+	const struct run_plan *c = s->plan;
 	if (c->url_file)
 		return 0;
 	if (c->server_url) {
@@ -312,7 +312,7 @@ static bool run_has_compute(const struct run_plan *c)
 int run_execute(struct run_plan *c, struct sweep *s)
 {
 	memset(s, 0, sizeof(*s));
-	s->config = c;
+	s->plan = c;
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	s->cores = cores > 0 ? (int)cores : 1;
 	/* The ideals use the measured unit of compute, not the nominal one

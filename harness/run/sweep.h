@@ -98,7 +98,7 @@ struct kept_tasks {
 #define SWEEP_MAX_KEPT 64
 
 struct sweep {
-	struct run_plan *config;
+	struct run_plan *plan; /* what to run (plan.h) */
 	int cores;
 	double unit_s;	      /* one unit of compute in C, measured at the start
 			  (kernel_unit_seconds); 0: not measured */
