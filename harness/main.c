@@ -21,6 +21,7 @@
 #include "common/fetch.h"
 #include "harness/bench/bench.h"
 #include "harness/base/cli.h"
+#include "harness/cli/run_cmd.h"
 #include "harness/external/external.h"
 #include "harness/grade/grade.h"
 #include "harness/lessons/lesson.h"
@@ -28,7 +29,6 @@
 #include "harness/report/compare.h"
 #include "harness/report/plot.h"
 #include "harness/report/report.h"
-#include "harness/run/run.h"
 #include "harness/server/serve.h"
 #include "models/model.h"
 

@@ -1,85 +1,15 @@
 // SPDX-License-Identifier: MIT
 /*
  * config.h - the options of `concur run`, checked once, before anything is
- * measured.
+ * measured, into run/'s plan (harness/run/plan.h).
  */
 #ifndef CONCUR_CONFIG_H
 #define CONCUR_CONFIG_H
 
-#include <stdbool.h>
-#include <stddef.h>
+#include "harness/run/plan.h"
 
-#include "common/shared.h"
-#include "common/task.h"
-#include "models/model.h"
-
-#define CONFIG_MAX_MODELS 32
-#define CONFIG_MAX_WORKERS 64
-
-/* The longest --label: it names the result set's directory. */
-#define CONFIG_LABEL_MAX 63
-
-/* --baseline: how the baseline (sequential, py-sequential) is timed. */
-enum baseline_mode {
-	BASELINE_AUTO,	 /* full when asked for or cheap, else sample */
-	BASELINE_FULL,	 /* the whole batch, every repetition */
-	BASELINE_SAMPLE, /* the first tasks only, scaled to the batch */
-	BASELINE_NONE,	 /* not timed: no speedup column */
-};
-
-struct run_config {
-	const struct model *models[CONFIG_MAX_MODELS];
-	size_t n_models;
-	enum task_type workloads[4];
-	size_t n_workloads;
-	int workers[CONFIG_MAX_WORKERS]; /* the sweep of C */
-	size_t n_workers;
-	long tasks;	  /* N */
-	bool tasks_given; /* --tasks was on the command line */
-	long delay_ms;	  /* /delay/MS of every fetch */
-	long bytes;	  /* body size of every fetch */
-	long work;	  /* kernel units per compute task */
-	long py_work;	  /* units for py-* models on compute (0: = work) */
-	long timeout_ms;  /* whole transfer */
-	long connect_timeout_ms;
-	int repeat;	 /* measured runs per case */
-	int warmup;	 /* unmeasured runs per case first */
-	int cpu_workers; /* hybrid's pool */
-	double switch_interval_ms;
-	enum shared_sync sync;	/* --sync: the shared workload's strategy */
-	double model_timeout_s; /* external models; 0: derived */
-	const char *url_file;	/* real URLs instead of the embedded server */
-	const char *server_url; /* a server already running */
-	const char *out_dir;	/* results/ */
-	const char *label;	/* name of the result set */
-	const char *python;	/* --python */
-	const char *py_start;	/* --py-start: fork, spawn, forkserver or
-				   NULL (Python's default) */
-	const char *hosts;	/* --hosts: MPI models across machines */
-	const char *hostfile;	/* --hostfile */
-	const char *listen;	/* --listen: the embedded server's address */
-	bool skew;		/* --skew: uneven task costs, same total */
-	long skew_seed;		/* --skew=SEED (default 1) */
-	bool trace, quiet, plot;
-	bool report;	  /* report.html beside the plots (--no-report) */
-	bool models_all;  /* --models all (the default) */
-	bool no_baseline; /* lessons: do not time the baseline (its
-				   speedup columns stay empty) */
-	enum baseline_mode baseline; /* --baseline */
-	char *cmdline;		     /* the whole command line, for meta.json */
-};
-
-/* Fills c from `concur run` arguments (argv[0] is "run"). Returns 0, 1 when
+/* Fills p from `concur run` arguments (argv[0] is "run"). Returns 0, 1 when
  * --help was printed, or -1 after one line on stderr (exit 2). */
-int config_parse_run(int argc, char **argv, struct run_config *c);
-
-/* The defaults, before any flag. */
-void config_defaults(struct run_config *c);
-
-/* The run_opts a model gets under this config at C = workers. */
-struct run_opts config_run_opts(const struct run_config *c, int workers);
-
-/* Does this config include an external (py-*) model? */
-bool config_has_external(const struct run_config *c);
+int config_parse_run(int argc, char **argv, struct run_plan *p);
 
 #endif

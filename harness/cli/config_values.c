@@ -13,7 +13,7 @@
 #include "harness/cli/config_options.h"
 
 /* --baseline auto|full|sample|none. */
-static int config_baseline(struct run_config *c, const char *text)
+static int config_baseline(struct run_plan *c, const char *text)
 {
 	static const char *const names[] = {"auto", "full", "sample", "none"};
 	for (int i = 0; i < 4; i++)
@@ -27,23 +27,23 @@ static int config_baseline(struct run_config *c, const char *text)
 }
 
 /* --models: "all" or a list of registered names. */
-int config_models(struct run_config *c, const char *text)
+int config_models(struct run_plan *c, const char *text)
 {
 	size_t count;
 	const struct model *const *all = model_list(&count);
 	c->n_models = 0;
 	c->models_all = strcmp(text, "all") == 0;
 	if (c->models_all) {
-		for (size_t i = 0; i < count && i < CONFIG_MAX_MODELS; i++)
+		for (size_t i = 0; i < count && i < PLAN_MAX_MODELS; i++)
 			if (!(all[i]->flags & MODEL_EXERCISE))
 				c->models[c->n_models++] = all[i];
 		return 0;
 	}
 	char copy[512];
-	const char *items[CONFIG_MAX_MODELS];
+	const char *items[PLAN_MAX_MODELS];
 	size_t n;
 	if (cli_split("--models", text, copy, sizeof(copy), items,
-		      CONFIG_MAX_MODELS, &n) != 0)
+		      PLAN_MAX_MODELS, &n) != 0)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		const struct model *m = model_find(items[i]);
@@ -64,7 +64,7 @@ int config_models(struct run_config *c, const char *text)
 	return 0;
 }
 
-static int config_workloads(struct run_config *c, const char *text)
+static int config_workloads(struct run_plan *c, const char *text)
 {
 	char copy[128];
 	const char *items[8];
@@ -101,7 +101,7 @@ static int config_workloads(struct run_config *c, const char *text)
 }
 
 /* One numeric option into a long field. */
-static int config_number(int opt, const char *arg, struct run_config *c)
+static int config_number(int opt, const char *arg, struct run_plan *c)
 {
 	long v;
 	switch (opt) {
@@ -148,7 +148,7 @@ static int config_number(int opt, const char *arg, struct run_config *c)
 	return -1;
 }
 
-int config_option(int opt, const char *arg, struct run_config *c)
+int config_option(int opt, const char *arg, struct run_plan *c)
 {
 	switch (opt) {
 	case OPT_MODELS:
@@ -157,7 +157,7 @@ int config_option(int opt, const char *arg, struct run_config *c)
 		return config_workloads(c, arg);
 	case OPT_WORKERS:
 		return cli_int_list("--workers", arg, 1, 100000, c->workers,
-				    CONFIG_MAX_WORKERS, &c->n_workers);
+				    PLAN_MAX_WORKERS, &c->n_workers);
 	case OPT_URL_FILE:
 		c->url_file = arg;
 		return 0;
@@ -190,10 +190,10 @@ int config_option(int opt, const char *arg, struct run_config *c)
 				  arg);
 			return -1;
 		}
-		if (strlen(arg) > CONFIG_LABEL_MAX) {
+		if (strlen(arg) > PLAN_LABEL_MAX) {
 			cli_error("--label: '%.20s...' is longer than %d "
 				  "characters",
-				  arg, CONFIG_LABEL_MAX);
+				  arg, PLAN_LABEL_MAX);
 			return -1;
 		}
 		c->label = arg;

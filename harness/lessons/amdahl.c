@@ -29,7 +29,7 @@
 
 static void amdahl_plan(struct lesson_ctx *ctx)
 {
-	struct run_config *c = &ctx->plan;
+	struct run_plan *c = &ctx->plan;
 	lesson_plan_defaults(ctx, c);
 	c->workloads[0] = TASK_COMPUTE;
 	c->n_workloads = 1;
@@ -201,7 +201,7 @@ static struct scaling_fit amdahl_explain(struct lesson_ctx *ctx,
 static int amdahl_scaled_at(struct lesson_ctx *ctx, int p,
 			    const struct scaling_fit *f)
 {
-	struct run_config c = ctx->plan;
+	struct run_plan c = ctx->plan;
 	int workers[] = {1, p, 0};
 	lesson_set_workers(&c, workers);
 	c.tasks = ctx->plan.tasks * p;
@@ -265,7 +265,7 @@ static int amdahl_scaled(struct lesson_ctx *ctx, const struct scaling_fit *f)
 static int amdahl_run(struct lesson_ctx *ctx)
 {
 	static const char *const models[] = {"threads", NULL};
-	struct run_config *c = &ctx->plan;
+	struct run_plan *c = &ctx->plan;
 	lesson_add_models(c, models);
 	struct sweep s;
 	int rc = lesson_sweep_judged(ctx, c, NULL, &s, amdahl_judge);

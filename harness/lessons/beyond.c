@@ -51,7 +51,7 @@ static const char *beyond_model(void)
 
 static void beyond_plan(struct lesson_ctx *ctx)
 {
-	struct run_config *c = &ctx->plan;
+	struct run_plan *c = &ctx->plan;
 	lesson_plan_defaults(ctx, c);
 	int workers[] = {1, ctx->cores, 0};
 	lesson_set_workers(c, workers);
@@ -244,7 +244,7 @@ static int beyond_weak(struct lesson_ctx *ctx, const struct sweep *strong,
 		       const char *model, const struct scaling_fit *f)
 {
 	int c = ctx->cores;
-	struct run_config w;
+	struct run_plan w;
 	lesson_plan_defaults(ctx, &w);
 	const char *const names[] = {model, NULL};
 	lesson_add_models(&w, names);
@@ -349,7 +349,7 @@ static void beyond_skew_explain(struct lesson_ctx *ctx, const struct sweep *s,
 static int beyond_skew(struct lesson_ctx *ctx)
 {
 	int c = ctx->cores > 2 ? ctx->cores : 2;
-	struct run_config k;
+	struct run_plan k;
 	lesson_plan_defaults(ctx, &k);
 	static const char *const names[] = {"mpi", "mpi-static", NULL};
 	lesson_add_models(&k, names);
@@ -379,7 +379,7 @@ static int beyond_run(struct lesson_ctx *ctx)
 	if (messages_part(ctx, mpi) != 0)
 		return 1;
 	const char *model = beyond_model();
-	struct run_config *c = &ctx->plan;
+	struct run_plan *c = &ctx->plan;
 	const char *const with_mpi[] = {"threads", "mpi", NULL};
 	const char *const without[] = {"processes", NULL};
 	lesson_add_models(c, mpi ? with_mpi : without);

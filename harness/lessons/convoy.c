@@ -58,13 +58,13 @@ static struct batch *convoy_batch(const char *url, size_t computes, long work)
 
 /* Runs r once, checks it against the sequential reference, and takes the
  * median latency of its fetches. */
-static void convoy_measure(const struct run_config *c, struct convoy_run *r,
+static void convoy_measure(const struct run_plan *c, struct convoy_run *r,
 			   int workers)
 {
-	struct run_opts o = config_run_opts(c, workers);
+	struct run_opts o = plan_run_opts(c, workers);
 	struct measurement me;
 	struct batch *ref = verify_reference_batch(r->b, c->timeout_ms);
-	struct run_opts seq = config_run_opts(c, 1);
+	struct run_opts seq = plan_run_opts(c, 1);
 	r->ok = ref &&
 		measure_run(model_find("sequential"), ref, &seq, &me) == 0 &&
 		measure_run(model_find(r->model), r->b, &o, &me) == 0 &&
@@ -153,7 +153,7 @@ static void convoy_explain(const struct convoy_run *r, double interval_ms,
 
 void lesson_gil_convoy(struct lesson_ctx *ctx, const char *server_url)
 {
-	const struct run_config *c = &ctx->plan;
+	const struct run_plan *c = &ctx->plan;
 	size_t computes = ctx->cores > 1 ? (size_t)ctx->cores : 2;
 	/* Long enough, serialised by the lock, to outlast the fetches. */
 	long work = ctx->quick ? 60 : 120;

@@ -45,7 +45,7 @@ double lesson_spawn_cost(const struct lesson_ctx *ctx)
 
 static void price_plan(struct lesson_ctx *ctx)
 {
-	struct run_config *c = &ctx->plan;
+	struct run_plan *c = &ctx->plan;
 	lesson_plan_defaults(ctx, c);
 	static const int quick[] = {4, 32, 0};
 	static const int full[] = {8, 128, 0};
@@ -166,7 +166,7 @@ const struct lesson lesson_worker_price = {
 
 static void honest_plan(struct lesson_ctx *ctx)
 {
-	struct run_config *c = &ctx->plan;
+	struct run_plan *c = &ctx->plan;
 	lesson_plan_defaults(ctx, c);
 	c->tasks = ctx->quick ? 8 : 16;
 	c->delay_ms = ctx->quick ? 10 : 25;

@@ -35,7 +35,7 @@ static double cpu_parallel(const struct lesson_ctx *ctx)
 /* A compute batch of about 4 tasks per core, long enough (a tenth of a
  * second or more per run, even --quick) that the scheduler's time slices
  * do not decide the result. */
-static void cpu_plan_batch(struct lesson_ctx *ctx, struct run_config *c)
+static void cpu_plan_batch(struct lesson_ctx *ctx, struct run_plan *c)
 {
 	int per = ctx->quick ? 2 : 4;
 	c->tasks = (long)per * cpu_workers_for(ctx);
@@ -59,7 +59,7 @@ static void cpu_judge_baseline(struct lesson_ctx *ctx, const struct sweep *s)
 
 static void cpu_bound_plan(struct lesson_ctx *ctx)
 {
-	struct run_config *c = &ctx->plan;
+	struct run_plan *c = &ctx->plan;
 	lesson_plan_defaults(ctx, c);
 	cpu_plan_batch(ctx, c);
 	int cw = cpu_workers_for(ctx);
@@ -197,7 +197,7 @@ static int cpu_bound_run(struct lesson_ctx *ctx)
 	static const char *const with_py[] = {"threads",      "processes",
 					      "eventloop",    "py-threads",
 					      "py-processes", NULL};
-	struct run_config *c = &ctx->plan;
+	struct run_plan *c = &ctx->plan;
 	lesson_add_models(c, python ? with_py : c_only);
 	struct sweep s;
 	int rc = lesson_sweep_judged(ctx, c, NULL, &s, cpu_bound_judge);
@@ -224,7 +224,7 @@ const struct lesson lesson_cpu_bound = {
 
 static void gil_plan(struct lesson_ctx *ctx)
 {
-	struct run_config *c = &ctx->plan;
+	struct run_plan *c = &ctx->plan;
 	lesson_plan_defaults(ctx, c);
 	cpu_plan_batch(ctx, c);
 	c->switch_interval_ms = 5.0; /* CPython's default */
@@ -370,7 +370,7 @@ static int gil_run(struct lesson_ctx *ctx)
 	static const char *const c_only[] = {"threads", "gil", NULL};
 	static const char *const with_py[] = {"threads", "gil", "py-threads",
 					      "py-processes", NULL};
-	struct run_config *c = &ctx->plan;
+	struct run_plan *c = &ctx->plan;
 	lesson_add_models(c, python ? with_py : c_only);
 	struct sweep a, b;
 	int rc = lesson_sweep_judged(ctx, c, "5ms", &a, gil_judge);
@@ -380,7 +380,7 @@ static int gil_run(struct lesson_ctx *ctx)
 	}
 	/* Part 2: the gil model at a shorter interval, with its own
 	 * baseline (timed in the same minutes, and what its plots need). */
-	struct run_config c2 = *c;
+	struct run_plan c2 = *c;
 	c2.n_models = 0;
 	static const char *const gil_only[] = {"gil", NULL};
 	lesson_add_models(&c2, gil_only);

@@ -130,7 +130,7 @@ static void py_start_measure(const struct sweep *s, struct sweep_group *g,
 	for (int i = 0; m && i < reps && i < 2; i++) {
 		struct run_stats stats;
 		memset(&stats, 0, sizeof(stats));
-		struct run_opts o = config_run_opts(s->config, workers);
+		struct run_opts o = plan_run_opts(s->plan, workers);
 		o.start_method = row->method;
 		o.stats = &stats;
 		struct measurement me;

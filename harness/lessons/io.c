@@ -19,7 +19,7 @@
 
 static void waiting_plan(struct lesson_ctx *ctx)
 {
-	struct run_config *c = &ctx->plan;
+	struct run_plan *c = &ctx->plan;
 	lesson_plan_defaults(ctx, c);
 	c->tasks = ctx->quick ? 8 : 20;
 	c->delay_ms = ctx->quick ? 50 : 100;
@@ -129,7 +129,7 @@ static int threads_io_c(const struct lesson_ctx *ctx)
 
 static void threads_io_plan(struct lesson_ctx *ctx)
 {
-	struct run_config *c = &ctx->plan;
+	struct run_plan *c = &ctx->plan;
 	lesson_plan_defaults(ctx, c);
 	c->tasks = ctx->quick ? 12 : 32;
 	c->delay_ms = ctx->quick ? 20 : 40;
@@ -152,15 +152,15 @@ static void threads_io_best(const struct sweep *s,
 			    const struct case_summary **knee)
 {
 	*best = *knee = NULL;
-	for (size_t i = 0; i < s->config->n_workers; i++) {
+	for (size_t i = 0; i < s->plan->n_workers; i++) {
 		const struct case_summary *cs = lesson_case(
-			s, "threads", TASK_FETCH, s->config->workers[i]);
+			s, "threads", TASK_FETCH, s->plan->workers[i]);
 		if (cs && (!*best || cs->wall.median < (*best)->wall.median))
 			*best = cs;
 	}
-	for (size_t i = 0; *best && i < s->config->n_workers; i++) {
+	for (size_t i = 0; *best && i < s->plan->n_workers; i++) {
 		const struct case_summary *cs = lesson_case(
-			s, "threads", TASK_FETCH, s->config->workers[i]);
+			s, "threads", TASK_FETCH, s->plan->workers[i]);
 		if (cs && cs->wall.median <= (*best)->wall.median * 1.1) {
 			*knee = cs;
 			break;
@@ -184,7 +184,7 @@ static void threads_io_judge(struct lesson_ctx *ctx, const struct sweep *s)
 
 static void threads_io_explain(struct lesson_ctx *ctx, const struct sweep *s)
 {
-	const struct run_config *c = &ctx->plan;
+	const struct run_plan *c = &ctx->plan;
 	int cp = threads_io_c(ctx);
 	const struct case_summary *at =
 		lesson_case(s, "threads", TASK_FETCH, cp);

@@ -21,9 +21,9 @@
 #include "harness/run/run.h"
 #include "harness/base/stats.h"
 
-void lesson_plan_defaults(struct lesson_ctx *ctx, struct run_config *c)
+void lesson_plan_defaults(struct lesson_ctx *ctx, struct run_plan *c)
 {
-	config_defaults(c);
+	plan_defaults(c);
 	c->n_models = 0;
 	c->out_dir = ctx->out_dir;
 	c->plot = false; /* drawn by lesson_sweep */
@@ -34,7 +34,7 @@ void lesson_plan_defaults(struct lesson_ctx *ctx, struct run_config *c)
 	c->cmdline = ctx->cmdline; /* owned by the runner */
 }
 
-int lesson_add_models(struct run_config *c, const char *const *names)
+int lesson_add_models(struct run_plan *c, const char *const *names)
 {
 	int missing = 0;
 	for (size_t i = 0; names[i]; i++) {
@@ -46,17 +46,16 @@ int lesson_add_models(struct run_config *c, const char *const *names)
 			missing++;
 			continue;
 		}
-		if (c->n_models < CONFIG_MAX_MODELS)
+		if (c->n_models < PLAN_MAX_MODELS)
 			c->models[c->n_models++] = m;
 	}
 	return missing;
 }
 
-void lesson_set_workers(struct run_config *c, const int *workers)
+void lesson_set_workers(struct run_plan *c, const int *workers)
 {
 	c->n_workers = 0;
-	for (size_t i = 0; workers[i] && c->n_workers < CONFIG_MAX_WORKERS;
-	     i++) {
+	for (size_t i = 0; workers[i] && c->n_workers < PLAN_MAX_WORKERS; i++) {
 		bool seen = false;
 		for (size_t j = 0; j < c->n_workers; j++)
 			seen = seen || c->workers[j] == workers[i];
@@ -66,7 +65,7 @@ void lesson_set_workers(struct run_config *c, const int *workers)
 }
 
 /* Runs the sweep and draws its plots; the caller says what the set is. */
-static int kit_sweep(struct lesson_ctx *ctx, struct run_config *c,
+static int kit_sweep(struct lesson_ctx *ctx, struct run_plan *c,
 		     const char *part, struct sweep *s)
 {
 	if (part)
@@ -100,7 +99,7 @@ static void kit_keep_set(struct lesson_ctx *ctx, const struct sweep *s)
 	fflush(stdout);
 }
 
-int lesson_sweep(struct lesson_ctx *ctx, struct run_config *c, const char *part,
+int lesson_sweep(struct lesson_ctx *ctx, struct run_plan *c, const char *part,
 		 struct sweep *s)
 {
 	int rc = kit_sweep(ctx, c, part, s);
@@ -116,15 +115,15 @@ int lesson_sweep(struct lesson_ctx *ctx, struct run_config *c, const char *part,
 
 /* Is there time for one more attempt with `next` runs per case, when the
  * last one took took_s with c->repeat? */
-static bool kit_time_for(const struct lesson_ctx *ctx,
-			 const struct run_config *c, int next, double took_s)
+static bool kit_time_for(const struct lesson_ctx *ctx, const struct run_plan *c,
+			 int next, double took_s)
 {
 	double budget = ctx->quick ? KIT_BUDGET_QUICK_S : KIT_BUDGET_FULL_S;
 	double spent = clock_now() - ctx->started;
 	return spent + took_s * next / c->repeat <= budget;
 }
 
-int lesson_sweep_judged(struct lesson_ctx *ctx, struct run_config *c,
+int lesson_sweep_judged(struct lesson_ctx *ctx, struct run_plan *c,
 			const char *part, struct sweep *s,
 			lesson_judge_fn judge)
 {
@@ -289,7 +288,7 @@ void lesson_say(const char *fmt, ...)
 int lesson_run_plan(struct lesson_ctx *ctx, const char *const *models,
 		    const char *part, lesson_explain_fn explain)
 {
-	struct run_config *c = &ctx->plan;
+	struct run_plan *c = &ctx->plan;
 	lesson_add_models(c, models);
 	if (c->n_models == 0) {
 		printf("  none of this lesson's models is in this build\n");

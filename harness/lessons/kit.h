@@ -9,28 +9,28 @@
 
 #include <stdbool.h>
 
-#include "harness/cli/config.h"
 #include "harness/lessons/lesson_ctx.h"
+#include "harness/run/plan.h"
 #include "harness/run/sweep.h"
 
 /* A plan with concur's defaults, the lesson's label, quiet progress off a
  * terminal, plots left to the lesson (they are drawn with a terminal
  * chart by lesson_sweep). */
-void lesson_plan_defaults(struct lesson_ctx *ctx, struct run_config *c);
+void lesson_plan_defaults(struct lesson_ctx *ctx, struct run_plan *c);
 
 /* Adds models by name to c; a model this build does not have is left out
  * with a note on stdout. Returns how many were missing. */
-int lesson_add_models(struct run_config *c, const char *const *names);
+int lesson_add_models(struct run_plan *c, const char *const *names);
 
 /* Sets c's sweep of C from a list ending in 0 (values above 64 are
  * dropped, duplicates kept out). */
-void lesson_set_workers(struct run_config *c, const int *workers);
+void lesson_set_workers(struct run_plan *c, const int *workers);
 
 /* Runs c as `concur run` would (table, result set), then draws the plots
  * with a terminal chart and prints "  result set: DIR". The result set is
  * named lesson-N[-part]. Returns run_execute's status; *s must be
  * released with run_release. */
-int lesson_sweep(struct lesson_ctx *ctx, struct run_config *c, const char *part,
+int lesson_sweep(struct lesson_ctx *ctx, struct run_plan *c, const char *part,
 		 struct sweep *s);
 
 /* What judges a finished sweep (judge.h), filling ctx->judge. */
@@ -43,7 +43,7 @@ typedef void (*lesson_judge_fn)(struct lesson_ctx *ctx, const struct sweep *s);
  * shows the claim. Wrong results end the attempts unless
  * ctx->wrong_is_the_lesson (lessons 11 and 14: state_sweep_judged).
  * Returns run_execute's status. */
-int lesson_sweep_judged(struct lesson_ctx *ctx, struct run_config *c,
+int lesson_sweep_judged(struct lesson_ctx *ctx, struct run_plan *c,
 			const char *part, struct sweep *s,
 			lesson_judge_fn judge);
 

@@ -34,7 +34,7 @@
 
 #include <stdbool.h>
 
-#include "harness/cli/config.h"
+#include "harness/run/plan.h"
 
 struct sweep;
 
@@ -70,13 +70,13 @@ struct lesson_ctx {
 	int repeat;		     /* --repeat R, or 0: the lesson's own */
 	const char *out_dir;	     /* --out: where result sets go */
 	int cores;		     /* online CPUs, read with sysconf */
-	char *cmdline;		/* "concur lesson 2 --quick", for meta.json */
-	struct run_config plan; /* the experiment, filled by plan() */
-	char ask[320];		/* the prediction's question, with its sizes */
-	double actual;		/* what the prediction is compared with (NAN:
+	char *cmdline;	      /* "concur lesson 2 --quick", for meta.json */
+	struct run_plan plan; /* the experiment, filled by plan() */
+	char ask[320];	      /* the prediction's question, with its sizes */
+	double actual;	      /* what the prediction is compared with (NAN:
 				 nothing to compare) */
-	int parts;		/* result sets saved so far */
-	char label[48];		/* the current result set's label */
+	int parts;	      /* result sets saved so far */
+	char label[48];	      /* the current result set's label */
 	struct lesson_judge judge;   /* the run's own verdict on itself */
 	int attempts;		     /* sweeps run by lesson_sweep_judged */
 	double started;		     /* monotonic clock at the lesson's start */

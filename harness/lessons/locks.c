@@ -42,13 +42,13 @@ static int locks_sweeps(struct lesson_ctx *ctx, const enum shared_sync *syncs,
 			struct sweep *sw)
 {
 	static const char *const models[] = {"threads", NULL};
-	struct run_config *c = &ctx->plan;
+	struct run_plan *c = &ctx->plan;
 	lesson_add_models(c, models);
 	c->no_baseline = true;
 	int rc = 0, judged = 0;
 	size_t done = 0;
 	for (; done < n && rc == 0; done++) {
-		struct run_config one = *c;
+		struct run_plan one = *c;
 		const char *part = shared_sync_name(syncs[done]);
 		one.sync = syncs[done];
 		if (!judges[done]) {
@@ -71,7 +71,7 @@ static void locks_judge_spread(struct lesson_ctx *ctx, const struct sweep *s)
 {
 	char what[64];
 	snprintf(what, sizeof(what), "--sync %s at C = %d",
-		 shared_sync_name(s->config->sync), ctx->cores);
+		 shared_sync_name(s->plan->sync), ctx->cores);
 	judge_spread(ctx, lesson_case(s, "threads", TASK_SHARED, ctx->cores),
 		     what);
 }
@@ -82,7 +82,7 @@ static void locks_judge_cores(struct lesson_ctx *ctx, const struct sweep *s)
 {
 	char what[64];
 	snprintf(what, sizeof(what), "--sync %s at C = %d",
-		 shared_sync_name(s->config->sync), ctx->cores);
+		 shared_sync_name(s->plan->sync), ctx->cores);
 	locks_judge_spread(ctx, s);
 	judge_cores(ctx, lesson_case(s, "threads", TASK_SHARED, ctx->cores),
 		    ctx->cores, what);
@@ -103,7 +103,7 @@ static const enum shared_sync lock_syncs[] = {SYNC_MUTEX, SYNC_SPIN,
 
 static void lock_plan(struct lesson_ctx *ctx)
 {
-	struct run_config *c = &ctx->plan;
+	struct run_plan *c = &ctx->plan;
 	state_plan(ctx, c, SYNC_MUTEX, ctx->quick ? 8 : 16,
 		   ctx->quick ? 20 : 40, 3);
 	int workers[] = {1, ctx->cores, 4 * ctx->cores, 0};
@@ -242,7 +242,7 @@ const struct lesson lesson_lock_price = {
 
 static void sharing_plan(struct lesson_ctx *ctx)
 {
-	struct run_config *c = &ctx->plan;
+	struct run_plan *c = &ctx->plan;
 	state_plan(ctx, c, SYNC_SHARDED_PACKED, 4L * ctx->cores,
 		   ctx->quick ? 300 : 1000, 3);
 	int workers[] = {1, ctx->cores, 0};

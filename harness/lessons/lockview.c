@@ -25,11 +25,11 @@
 
 /* Runs the gil model on b at `interval_ms` with its trace on stderr
  * going to trace_path. Returns 0 when it ran and matched ref. */
-static int lockview_trace(const struct run_config *c, struct batch *b,
+static int lockview_trace(const struct run_plan *c, struct batch *b,
 			  const struct batch *ref, int workers,
 			  double interval_ms, const char *trace_path)
 {
-	struct run_opts o = config_run_opts(c, workers);
+	struct run_opts o = plan_run_opts(c, workers);
 	o.trace = true;
 	o.switch_interval_ms = interval_ms;
 	fflush(stderr);
@@ -94,7 +94,7 @@ void lesson_gil_lockview(struct lesson_ctx *ctx, int workers)
 				     .work = ctx->quick ? 30 : 60};
 	struct batch *b = workload_build(&spec);
 	struct batch *ref = b ? verify_reference_batch(b, 1000) : NULL;
-	struct run_opts one = config_run_opts(&ctx->plan, 1);
+	struct run_opts one = plan_run_opts(&ctx->plan, 1);
 	struct measurement me;
 	char path[4200], trace[4300];
 	struct file_replace fr = {0};

@@ -21,7 +21,7 @@ static int mixed_c(const struct lesson_ctx *ctx)
 
 static void mixed_plan(struct lesson_ctx *ctx)
 {
-	struct run_config *c = &ctx->plan;
+	struct run_plan *c = &ctx->plan;
 	lesson_plan_defaults(ctx, c);
 	c->tasks = ctx->quick ? 8 : 24;
 	c->delay_ms = ctx->quick ? 20 : 50;
@@ -167,7 +167,7 @@ const struct lesson lesson_mixed = {
 
 static void how_many_plan(struct lesson_ctx *ctx)
 {
-	struct run_config *c = &ctx->plan;
+	struct run_plan *c = &ctx->plan;
 	lesson_plan_defaults(ctx, c);
 	/* The compute must be the bottleneck (N x work / cores longer than
 	 * the waits), or the knee is only where C reaches N. */
@@ -193,7 +193,7 @@ static void how_many_knee(const struct sweep *s,
 			  const struct case_summary **best,
 			  const struct case_summary **knee)
 {
-	const struct run_config *c = s->config;
+	const struct run_plan *c = s->plan;
 	*best = *knee = NULL;
 	for (size_t i = 0; i < c->n_workers; i++) {
 		const struct case_summary *cs =
@@ -213,7 +213,7 @@ static void how_many_knee(const struct sweep *s,
  * nothing else runs (the measured unit of compute, its cores). */
 static int how_many_ideal_knee(const struct sweep *s)
 {
-	const struct run_config *c = s->config;
+	const struct run_plan *c = s->plan;
 	double best = INFINITY;
 	for (size_t i = 0; i < c->n_workers; i++) {
 		const struct case_summary *cs =
@@ -252,7 +252,7 @@ static void how_many_judge(struct lesson_ctx *ctx, const struct sweep *s)
 
 static void how_many_explain(struct lesson_ctx *ctx, const struct sweep *s)
 {
-	const struct run_config *c = &ctx->plan;
+	const struct run_plan *c = &ctx->plan;
 	const struct case_summary *best, *knee;
 	how_many_knee(s, &best, &knee);
 	const struct case_summary *seq =

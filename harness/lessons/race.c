@@ -21,7 +21,7 @@
 
 static void race_plan(struct lesson_ctx *ctx)
 {
-	struct run_config *c = &ctx->plan;
+	struct run_plan *c = &ctx->plan;
 	state_plan(ctx, c, SYNC_NONE, ctx->quick ? 8 : 16, ctx->quick ? 10 : 20,
 		   3);
 	/* CPython's 5 ms would outlast a task: no switch, nothing shown. */
@@ -203,7 +203,7 @@ static int race_run(struct lesson_ctx *ctx)
 {
 	static const char *const models[] = {"threads", "gil", "processes",
 					     "eventloop", NULL};
-	struct run_config *c = &ctx->plan;
+	struct run_plan *c = &ctx->plan;
 	lesson_add_models(c, models);
 	struct sweep s;
 	int rc = state_sweep_judged(ctx, c, NULL, &s, race_judge);
@@ -227,7 +227,7 @@ const struct lesson lesson_data_race = {
 
 static void deadlock_plan(struct lesson_ctx *ctx)
 {
-	struct run_config *c = &ctx->plan;
+	struct run_plan *c = &ctx->plan;
 	state_plan(ctx, c, SYNC_DEADLOCK, 4, ctx->quick ? 2 : 10, 1);
 	int workers[] = {2, 0};
 	lesson_set_workers(c, workers);
@@ -332,10 +332,10 @@ static void deadlock_explain(struct lesson_ctx *ctx, const struct sweep *dl,
 static int deadlock_run(struct lesson_ctx *ctx)
 {
 	static const char *const models[] = {"threads", NULL};
-	struct run_config *c = &ctx->plan;
+	struct run_plan *c = &ctx->plan;
 	lesson_add_models(c, models);
 	c->no_baseline = true;
-	struct run_config fixed = *c;
+	struct run_plan fixed = *c;
 	fixed.sync = SYNC_ORDERED;
 	struct sweep dl, ok;
 	int rc = state_sweep_judged(ctx, c, "opposite", &dl, deadlock_judge);

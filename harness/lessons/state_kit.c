@@ -16,7 +16,7 @@
 #include "harness/run/run.h"
 #include "harness/base/stats.h"
 
-void state_plan(struct lesson_ctx *ctx, struct run_config *c,
+void state_plan(struct lesson_ctx *ctx, struct run_plan *c,
 		enum shared_sync sync, long n, long work, int repeat)
 {
 	lesson_plan_defaults(ctx, c);
@@ -36,13 +36,13 @@ static int state_status(int rc, const struct sweep *s)
 	return rc;
 }
 
-int state_sweep(struct lesson_ctx *ctx, struct run_config *c, const char *part,
+int state_sweep(struct lesson_ctx *ctx, struct run_plan *c, const char *part,
 		struct sweep *s)
 {
 	return state_status(lesson_sweep(ctx, c, part, s), s);
 }
 
-int state_sweep_judged(struct lesson_ctx *ctx, struct run_config *c,
+int state_sweep_judged(struct lesson_ctx *ctx, struct run_plan *c,
 		       const char *part, struct sweep *s, lesson_judge_fn judge)
 {
 	ctx->wrong_is_the_lesson = true;

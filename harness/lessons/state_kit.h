@@ -14,19 +14,19 @@
 
 /* A plan of the shared workload with `sync`: n tasks of `work` units
  * (SHARED_INCREMENTS_PER_UNIT increments each), repeat runs a case. */
-void state_plan(struct lesson_ctx *ctx, struct run_config *c,
+void state_plan(struct lesson_ctx *ctx, struct run_plan *c,
 		enum shared_sync sync, long n, long work, int repeat);
 
 /* Runs c with lesson_sweep. A run that lost updates or was stopped by
  * the watchdog is what these lessons show, so the status is 0 whenever
  * the sweep completed (every case measured, its result set saved), else
  * run_execute's. *s must be released with run_release. */
-int state_sweep(struct lesson_ctx *ctx, struct run_config *c, const char *part,
+int state_sweep(struct lesson_ctx *ctx, struct run_plan *c, const char *part,
 		struct sweep *s);
 
 /* state_sweep judged (kit.h: lesson_sweep_judged): a noisy run is run
  * again, and wrong results do not end the attempts. */
-int state_sweep_judged(struct lesson_ctx *ctx, struct run_config *c,
+int state_sweep_judged(struct lesson_ctx *ctx, struct run_plan *c,
 		       const char *part, struct sweep *s,
 		       lesson_judge_fn judge);
 

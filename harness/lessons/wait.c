@@ -28,7 +28,7 @@ static double wait_kib_per_worker(const struct sweep *s, const char *name,
 
 static void processes_io_plan(struct lesson_ctx *ctx)
 {
-	struct run_config *c = &ctx->plan;
+	struct run_plan *c = &ctx->plan;
 	lesson_plan_defaults(ctx, c);
 	c->tasks = ctx->quick ? 12 : 32;
 	c->delay_ms = ctx->quick ? 20 : 40;
@@ -154,7 +154,7 @@ const struct lesson lesson_processes_io = {
 
 static void event_loop_plan(struct lesson_ctx *ctx)
 {
-	struct run_config *c = &ctx->plan;
+	struct run_plan *c = &ctx->plan;
 	lesson_plan_defaults(ctx, c);
 	c->tasks = ctx->quick ? 100 : 1000;
 	c->delay_ms = 100;
@@ -182,7 +182,7 @@ static void event_loop_python(const struct sweep *s, int hi,
 	double w = lesson_measured("py_asyncio_wall", py->wall.median, "s");
 	double r = lesson_measured("py_asyncio_to_c_loop",
 				   py->wall.median / loop->wall.median, "x");
-	double n = (double)s->config->tasks;
+	double n = (double)s->plan->tasks;
 	double extra = (py->wall.median - loop->wall.median) / n * 1e3;
 	if (r < 1.25)
 		lesson_say("asyncio with aiohttp, the Python text's own "

@@ -77,7 +77,7 @@ static json_t *meta_versions(void)
 			 "libev", libev);
 }
 
-static json_t *meta_options(const struct run_config *c)
+static json_t *meta_options(const struct run_plan *c)
 {
 	json_t *models = json_array(), *workloads = json_array(),
 	       *workers = json_array();
@@ -174,9 +174,9 @@ int meta_write(const struct sweep *s, const char *status)
 	json_t *root = json_pack(
 		"{s:s, s:s, s:s, s:o, s:o, s:o, s:s, s:I, s:b}", "status",
 		status, "date", date, "command",
-		s->config->cmdline ? s->config->cmdline : "", "machine",
+		s->plan->cmdline ? s->plan->cmdline : "", "machine",
 		meta_machine(s), "versions", meta_versions(), "options",
-		meta_options(s->config), "server", s->server_url, "runs",
+		meta_options(s->plan), "server", s->server_url, "runs",
 		(json_int_t)s->n_records, "results_verified", !s->wrong);
 	if (!root)
 		return -1;

@@ -69,7 +69,7 @@ static double pass_model_timeout(struct sweep *s, size_t gi,
 				 const struct model *m, int workers)
 {
 	const struct sweep_group *g = &s->groups[gi];
-	const struct run_config *c = s->config;
+	const struct run_plan *c = s->plan;
 	bool external = m->flags & MODEL_EXTERNAL;
 	double fetch_s = (double)c->timeout_ms / 1e3;
 	double guess = (double)g->batch->n *
@@ -182,7 +182,7 @@ static int pass_one_run(struct sweep *s, size_t gi, const struct model *m,
 	struct batch *batch = sampled ? g->sample : g->batch;
 	const struct batch *reference =
 		sampled ? g->sample_reference : g->reference;
-	struct run_opts o = config_run_opts(s->config, workers);
+	struct run_opts o = plan_run_opts(s->plan, workers);
 	if (o.model_timeout_s <= 0)
 		o.model_timeout_s = pass_model_timeout(s, gi, m, workers);
 	struct run_record *r = pass_new_record(s);
@@ -227,8 +227,8 @@ static size_t pass_group_models(const struct sweep *s, size_t gi,
 	const struct sweep_group *g = &s->groups[gi];
 	size_t n = 0;
 	out[n++] = g->baseline;
-	for (size_t i = 0; i < s->config->n_models; i++) {
-		const struct model *m = s->config->models[i];
+	for (size_t i = 0; i < s->plan->n_models; i++) {
+		const struct model *m = s->plan->models[i];
 		if (g->workload == TASK_SHARED && (m->flags & MODEL_NO_SHARED))
 			continue; /* hybrid: no shared workload */
 		if (m != g->baseline && sweep_python_model(m) == g->python)
@@ -242,16 +242,15 @@ static size_t pass_group_models(const struct sweep *s, size_t gi,
 static int pass_over_group(struct sweep *s, size_t gi, int rep, bool warmup,
 			   struct progress *p)
 {
-	const struct model *models[CONFIG_MAX_MODELS + 1];
+	const struct model *models[PLAN_MAX_MODELS + 1];
 	size_t n = pass_group_models(s, gi, models);
 	if (s->groups[gi].how != BASELINE_NONE &&
 	    pass_one_run(s, gi, models[0], 1, rep, warmup, p) != 0)
 		return -1;
-	for (size_t w = 0; w < s->config->n_workers; w++)
+	for (size_t w = 0; w < s->plan->n_workers; w++)
 		for (size_t i = 1; i < n; i++)
-			if (pass_one_run(s, gi, models[i],
-					 s->config->workers[w], rep, warmup,
-					 p) != 0)
+			if (pass_one_run(s, gi, models[i], s->plan->workers[w],
+					 rep, warmup, p) != 0)
 				return -1;
 	return 0;
 }
@@ -259,10 +258,10 @@ static int pass_over_group(struct sweep *s, size_t gi, int rep, bool warmup,
 int passes_run(struct sweep *s, struct progress *p)
 {
 	for (size_t gi = 0; gi < s->n_groups; gi++) {
-		for (int w = 0; w < s->config->warmup; w++)
+		for (int w = 0; w < s->plan->warmup; w++)
 			if (pass_over_group(s, gi, w, true, p) != 0)
 				return -1;
-		for (int rep = 0; rep < s->config->repeat; rep++)
+		for (int rep = 0; rep < s->plan->repeat; rep++)
 			if (pass_over_group(s, gi, rep, false, p) != 0)
 				return -1;
 	}
@@ -272,12 +271,12 @@ int passes_run(struct sweep *s, struct progress *p)
 size_t passes_count(const struct sweep *s)
 {
 	size_t total = 0;
-	const struct model *models[CONFIG_MAX_MODELS + 1];
+	const struct model *models[PLAN_MAX_MODELS + 1];
 	for (size_t gi = 0; gi < s->n_groups; gi++) {
 		size_t n = pass_group_models(s, gi, models);
 		size_t base = s->groups[gi].how == BASELINE_NONE ? 0 : 1;
-		total += (base + (n - 1) * s->config->n_workers) *
-			 (size_t)(s->config->repeat + s->config->warmup);
+		total += (base + (n - 1) * s->plan->n_workers) *
+			 (size_t)(s->plan->repeat + s->plan->warmup);
 	}
 	return total;
 }

@@ -18,8 +18,6 @@
 #include "harness/base/cli.h"
 #include "harness/base/file_replace.h"
 #include "harness/run/meta.h"
-#include "harness/report/plot.h"
-#include "harness/report/report.h"
 #include "harness/run/table.h"
 
 /* results/latest -> the newest set (a relative link, replaced by one
@@ -30,7 +28,7 @@ static void result_set_link_latest(const struct sweep *s)
 	char link[4200], tmp[4300];
 	const char *base = strrchr(s->dir, '/');
 	base = base ? base + 1 : s->dir;
-	snprintf(link, sizeof(link), "%s/latest", s->config->out_dir);
+	snprintf(link, sizeof(link), "%s/latest", s->plan->out_dir);
 	struct stat st;
 	if (lstat(link, &st) == 0 && !S_ISLNK(st.st_mode)) {
 		fprintf(stderr,
@@ -39,14 +37,14 @@ static void result_set_link_latest(const struct sweep *s)
 			link);
 		return;
 	}
-	snprintf(tmp, sizeof(tmp), "%s/.latest.%d", s->config->out_dir,
+	snprintf(tmp, sizeof(tmp), "%s/.latest.%d", s->plan->out_dir,
 		 (int)getpid());
 	unlink(tmp);
 	if (symlink(base, tmp) == 0 && rename(tmp, link) != 0)
 		unlink(tmp);
 }
 
-static void result_set_default_label(const struct run_config *c, char *buf,
+static void result_set_default_label(const struct run_plan *c, char *buf,
 				     size_t len)
 {
 	size_t used = 0;
@@ -63,7 +61,7 @@ static void result_set_default_label(const struct run_config *c, char *buf,
 static int result_set_make_unique_dir(struct sweep *s, const char *stamp,
 				      const char *label)
 {
-	const struct run_config *c = s->config;
+	const struct run_plan *c = s->plan;
 	if (file_mkdirs(c->out_dir) != 0)
 		return -1;
 	for (int k = 1; k < 1000; k++) {
@@ -125,8 +123,8 @@ static void result_set_release_reserve(const struct sweep *s)
 
 int result_set_open(struct sweep *s)
 {
-	const struct run_config *c = s->config;
-	char label[CONFIG_LABEL_MAX + 1], stamp[32];
+	const struct run_plan *c = s->plan;
+	char label[PLAN_LABEL_MAX + 1], stamp[32];
 	if (c->label)
 		snprintf(label, sizeof(label), "%s", c->label);
 	else
@@ -372,11 +370,7 @@ int result_set_finish(struct sweep *s)
 		return 1;
 	printf("\nresults: %s/ (runs.csv, summary.csv, tasks.csv, meta.json)\n",
 	       s->dir);
-	if (s->config->plot && s->n_records > 0 && !s->partial) {
-		plot_result_set(s->dir, 0);
-		if (s->config->report)
-			report_write(s->dir, NULL);
-	}
+	s->finished = true; /* the command may draw it now */
 	if (s->partial) {
 		fprintf(stderr, "concur: interrupted; the results so far are "
 				"saved and marked partial\n");

@@ -4,7 +4,8 @@
  * <out>/<timestamp>-<label>/ with runs.csv, summary.csv, tasks.csv and
  * meta.json (columns in results/README.md), every file replaced whole
  * (file_replace.h) as each run finishes, results/latest pointing at the
- * newest set, and at the end the table (table.h) and the plots.
+ * newest set, and at the end the table (table.h). The plots and the
+ * report are drawn from the files by the command (harness/cli/run_cmd.c).
  *
  * Errors: 0 or -1 after one line on stderr, except result_set_finish,
  * which returns the exit status of the run.
@@ -25,7 +26,8 @@ void result_set_keep_tasks(struct sweep *s, const struct run_record *r,
 /* Rewrites runs.csv, summary.csv, tasks.csv and meta.json; 0 or -1. */
 int result_set_write(struct sweep *s);
 
-/* Final files, the table, the plots; returns the exit status. */
+/* The table and the final files (s->finished when they were written);
+ * returns the exit status. */
 int result_set_finish(struct sweep *s);
 
 /* Frees the kept per-task results. */

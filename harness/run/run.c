@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
- * run.c - `concur run`: the sweep of models x workloads x C x repetitions.
+ * run.c - a plan carried out: the sweep of models x workloads x C x
+ * repetitions, for `concur run` (harness/cli/run_cmd.c) and the lessons.
  *
- * Order of work: check every option and the results directory (nothing is
+ * Order of work: check every model and the results directory (nothing is
  * measured before all is known to be right); start the embedded server;
  * build each batch and its cheap sequential reference; then measure, in
  * passes that interleave the models (passes.c); after every run the
  * result files are rewritten, so Ctrl-C keeps what was measured; at the
- * end, the table and the plots (harness/report/result_set.c).
+ * end, the table and the last files (result_set.c).
  */
 #include "harness/run/run.h"
 
@@ -61,7 +62,7 @@ static void run_catch_signals(void)
 #define BASELINE_SAMPLE_MIN 4
 
 /* Was model m asked for by name (or by `all`)? */
-static bool run_asked_for(const struct run_config *c, const struct model *m)
+static bool run_asked_for(const struct run_plan *c, const struct model *m)
 {
 	for (size_t i = 0; i < c->n_models; i++)
 		if (c->models[i] == m)
@@ -75,7 +76,7 @@ static bool run_asked_for(const struct run_config *c, const struct model *m)
 static double run_baseline_estimate(const struct sweep *s,
 				    const struct sweep_group *g)
 {
-	const struct run_config *c = s->config;
+	const struct run_plan *c = s->plan;
 	if (g->workload == TASK_SHARED)
 		return (double)g->batch->n * (double)g->work *
 		       SHARED_INCREMENTS_PER_UNIT *
@@ -93,7 +94,7 @@ static double run_baseline_estimate(const struct sweep *s,
  * makes the sample batches when it is sampled. */
 static int run_choose_baseline(struct sweep *s, struct sweep_group *g)
 {
-	const struct run_config *c = s->config;
+	const struct run_plan *c = s->plan;
 	size_t n = g->batch->n;
 	g->estimate_s = run_baseline_estimate(s, g);
 	g->how = c->no_baseline ? BASELINE_NONE : c->baseline;
@@ -122,7 +123,7 @@ static int run_choose_baseline(struct sweep *s, struct sweep_group *g)
 static int run_add_group(struct sweep *s, enum task_type w, bool python,
 			 const struct url_list *urls)
 {
-	const struct run_config *c = s->config;
+	const struct run_plan *c = s->plan;
 	struct sweep_group *g = &s->groups[s->n_groups];
 	memset(g, 0, sizeof(*g));
 	g->workload = w;
@@ -157,7 +158,7 @@ static int run_add_group(struct sweep *s, enum task_type w, bool python,
 
 static int run_build_groups(struct sweep *s, const struct url_list *urls)
 {
-	const struct run_config *c = s->config;
+	const struct run_plan *c = s->plan;
 	bool any_c = false, any_py = false;
 	for (size_t i = 0; i < c->n_models; i++) {
 		if (sweep_python_model(c->models[i]))
@@ -181,7 +182,7 @@ static int run_references(struct sweep *s)
 	const struct model *seq = model_find("sequential");
 	for (size_t i = 0; i < s->n_groups; i++) {
 		struct sweep_group *g = &s->groups[i];
-		struct run_opts o = config_run_opts(s->config, 1);
+		struct run_opts o = plan_run_opts(s->plan, 1);
 		o.trace = false;
 		struct measurement m;
 		/* Under --model-timeout the reference has the same limit;
@@ -219,7 +220,7 @@ static int run_url_by_name(char *url, size_t len)
 
 static int run_start_server(struct sweep *s)
 {
-	const struct run_config *c = s->config;
+	const struct run_plan *c = s->plan;
 	if (c->url_file)
 		return 0;
 	if (c->server_url) {
@@ -244,14 +245,14 @@ static int run_start_server(struct sweep *s)
 }
 
 /* Drops model i from the list. */
-static void run_drop_model(struct run_config *c, size_t i)
+static void run_drop_model(struct run_plan *c, size_t i)
 {
 	memmove(&c->models[i], &c->models[i + 1],
 		(c->n_models - i - 1) * sizeof(const struct model *));
 	c->n_models--;
 }
 
-int run_check_models(struct run_config *c)
+int run_check_models(struct run_plan *c)
 {
 	char why[512];
 	if (c->python && !python_find(c->python, why, sizeof(why))) {
@@ -260,9 +261,9 @@ int run_check_models(struct run_config *c)
 	}
 	/* Found once, here: the measured children then start it without
 	 * probing again. */
-	if (!c->python && config_has_external(c))
+	if (!c->python && plan_has_external(c))
 		c->python = python_find(NULL, why, sizeof(why));
-	struct run_opts o = config_run_opts(c, 1);
+	struct run_opts o = plan_run_opts(c, 1);
 	int told = 0; /* bit 0: py-* said, bit 1: MPI said */
 	for (size_t i = 0; i < c->n_models;) {
 		const struct model *m = c->models[i];
@@ -299,7 +300,7 @@ static int run_choose_baselines(struct sweep *s)
 }
 
 /* Does any workload compute (compute or mixed)? */
-static bool run_has_compute(const struct run_config *c)
+static bool run_has_compute(const struct run_plan *c)
 {
 	for (size_t w = 0; w < c->n_workloads; w++)
 		if (c->workloads[w] == TASK_COMPUTE ||
@@ -308,10 +309,10 @@ static bool run_has_compute(const struct run_config *c)
 	return false;
 }
 
-int run_execute(struct run_config *c, struct sweep *s)
+int run_execute(struct run_plan *c, struct sweep *s)
 {
 	memset(s, 0, sizeof(*s));
-	s->config = c;
+	s->plan = c;
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	s->cores = cores > 0 ? (int)cores : 1;
 	/* The ideals use the measured unit of compute, not the nominal one
@@ -363,19 +364,4 @@ void run_release(struct sweep *s)
 	s->records = NULL;
 	s->cases = NULL;
 	url_list_free(&s->urls);
-}
-
-int run_main(int argc, char **argv)
-{
-	struct run_config c;
-	int rc = config_parse_run(argc, argv, &c);
-	if (rc != 0) {
-		free(c.cmdline);
-		return rc > 0 ? 0 : EXIT_USAGE;
-	}
-	struct sweep s;
-	rc = run_execute(&c, &s);
-	run_release(&s);
-	free(c.cmdline);
-	return rc;
 }

@@ -18,7 +18,7 @@ double sweep_compute_at_once(const struct sweep *s, const struct model *m,
 	case COMPUTE_ONE_AT_A_TIME:
 		return 1;
 	case COMPUTE_ON_POOL:
-		return sweep_min(s->config->cpu_workers, s->cores);
+		return sweep_min(s->plan->cpu_workers, s->cores);
 	case COMPUTE_ON_WORKERS:
 	default:
 		return sweep_min(workers, s->cores);
@@ -37,7 +37,7 @@ static double sweep_unit(const struct sweep *s, const struct sweep_group *g,
 		return work <= 0 ? 0 : NAN;
 	double waits = g->workload == TASK_COMPUTE
 			       ? 0
-			       : n * (double)s->config->delay_ms / 1e3;
+			       : n * (double)s->plan->delay_ms / 1e3;
 	double compute = baseline_s - waits;
 	return compute > 0 ? compute / (n * work) : NAN;
 }
@@ -48,7 +48,7 @@ static double sweep_unit(const struct sweep *s, const struct sweep_group *g,
 static double sweep_heaviest(const struct sweep *s, const struct sweep_group *g,
 			     double u)
 {
-	const struct run_config *c = s->config;
+	const struct run_plan *c = s->plan;
 	size_t n = g->batch->n;
 	long *delay = calloc(n ? n : 1, sizeof(long)); /* 0: no wait */
 	if (!delay)
@@ -69,7 +69,7 @@ static double sweep_heaviest(const struct sweep *s, const struct sweep_group *g,
 double sweep_ideal(const struct sweep *s, const struct sweep_group *g,
 		   const struct model *m, int workers, double baseline_s)
 {
-	const struct run_config *c = s->config;
+	const struct run_plan *c = s->plan;
 	double n = (double)g->batch->n;
 	double d = (double)c->delay_ms / 1e3;
 	if (g->workload == TASK_SHARED)

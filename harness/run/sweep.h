@@ -2,7 +2,7 @@
 /*
  * sweep.h - what `concur run` measures and keeps: one record per measured
  * run, one summary per case (model x workload x C), grouped by the batch
- * they ran. The report (harness/report/result_set.c) prints and writes them.
+ * they ran. The result set (result_set.c) prints and writes them.
  */
 #ifndef CONCUR_SWEEP_H
 #define CONCUR_SWEEP_H
@@ -13,7 +13,7 @@
 #include <sys/types.h>
 
 #include "common/task.h"
-#include "harness/cli/config.h"
+#include "harness/run/plan.h"
 #include "harness/run/measure.h"
 #include "harness/base/stats.h"
 #include "harness/run/verify.h"
@@ -98,7 +98,7 @@ struct kept_tasks {
 #define SWEEP_MAX_KEPT 64
 
 struct sweep {
-	struct run_config *config;
+	struct run_plan *plan; /* what to run (plan.h) */
 	int cores;
 	double unit_s;	      /* one unit of compute in C, measured at the start
 			  (kernel_unit_seconds); 0: not measured */
@@ -115,6 +115,8 @@ struct sweep {
 	size_t n_kept;
 	bool partial;	       /* interrupted before the end */
 	bool wrong;	       /* some result differed or crashed */
+	bool finished;	       /* the set's last files were written: it can
+				  be drawn (result_set_finish) */
 	char write_error[256]; /* the first file that could not be written
 				  and why ("tasks.csv: No space left on
 				  device"); empty while all went well */

@@ -22,7 +22,7 @@ static void table_num(char *buf, size_t len, double v, const char *fmt)
 static void table_header(const struct sweep *s, size_t g, int colour)
 {
 	const struct sweep_group *grp = &s->groups[g];
-	const struct run_config *c = s->config;
+	const struct run_plan *c = s->plan;
 	printf("\n%s%s%s%s: %zu tasks", colour ? "\033[1m" : "",
 	       task_type_name(grp->workload), grp->python ? " (Python)" : "",
 	       colour ? "\033[0m" : "", grp->batch->n);
@@ -133,7 +133,7 @@ static void table_legend(const struct sweep *s)
 		printf("  min(--cpu-workers, cores): a pool beside the C "
 		       "fetches, whatever C is (%s; --cpu-workers %d, by "
 		       "default the cores)\n",
-		       names, s->config->cpu_workers);
+		       names, s->plan->cpu_workers);
 	printf("PSS MiB: the peak of the whole process tree's proportional "
 	       "set size (a page shared by k processes counts 1/k in each); "
 	       "runs.csv also has USS and RSS.\n");

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: MIT
+/*
+ * plan.c - a run's plan: its defaults, built on the ones every model gets
+ * (run_opts_default), and the run_opts a model gets under it.
+ */
+#include "harness/run/plan.h"
+
+#include <string.h>
+
+void plan_defaults(struct run_plan *p)
+{
+	struct run_opts o = run_opts_default();
+	memset(p, 0, sizeof(*p));
+	p->workloads[0] = TASK_FETCH;
+	p->workloads[1] = TASK_COMPUTE;
+	p->n_workloads = 2;
+	p->workers[0] = 1;
+	p->workers[1] = 4;
+	p->workers[2] = 16;
+	p->n_workers = 3;
+	p->tasks = 40;
+	p->delay_ms = 50;
+	p->bytes = 1024;
+	p->work = 10;
+	p->timeout_ms = o.fetch.timeout_ms;
+	p->connect_timeout_ms = o.fetch.connect_timeout_ms;
+	p->repeat = 3;
+	p->warmup = 0;
+	p->cpu_workers = o.cpu_workers;
+	p->switch_interval_ms = o.switch_interval_ms;
+	p->sync = o.sync;
+	p->out_dir = "results";
+	p->plot = true;
+	p->skew_seed = 1;
+	p->report = true;
+}
+
+struct run_opts plan_run_opts(const struct run_plan *p, int workers)
+{
+	struct run_opts o = run_opts_default();
+	o.workers = workers;
+	o.cpu_workers = p->cpu_workers;
+	o.switch_interval_ms = p->switch_interval_ms;
+	o.fetch.timeout_ms = p->timeout_ms;
+	o.fetch.connect_timeout_ms = p->connect_timeout_ms;
+	o.trace = p->trace;
+	o.python = p->python;
+	o.start_method = p->py_start;
+	o.model_timeout_s = p->model_timeout_s;
+	o.sync = p->sync;
+	o.hosts = p->hosts;
+	o.hostfile = p->hostfile;
+	return o;
+}
+
+bool plan_has_external(const struct run_plan *p)
+{
+	for (size_t i = 0; i < p->n_models; i++)
+		if (p->models[i]->flags & MODEL_EXTERNAL)
+			return true;
+	return false;
+}
