@@ -206,7 +206,7 @@ double lesson_record_median(const struct sweep *s, const char *model,
 		    strcmp(r->model->name, model) != 0 || r->workers != workers)
 			continue;
 		if (what == 'h')
-			v[n++] = run_stats_get(&r->m.stats, "handovers", 0);
+			v[n++] = (double)r->m.stats.handovers;
 		else if (what == 'l')
 			v[n++] = r->wait_s;
 		else if (what == 'f' && r->rep == 0)
