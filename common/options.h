@@ -22,8 +22,10 @@ struct fetch_opts {
 #define RUN_FIGURES_MAX 12
 
 /* A figure a model reports about its run, under a name the report prints
- * as it is: the gil's "handovers", the processes model's "replacements".
- * Any model may fill any name; the harness knows none of them in advance. */
+ * as it is: the processes model's "replacements", py-processes'
+ * "pool_start_s". Any model may fill any name; the harness only shows them
+ * (runs.csv's figures column) and reads none back by name: what it uses
+ * is a typed field of struct run_stats. */
 struct run_figure {
 	char name[RUN_FIGURE_NAME_MAX]; /* lower_snake_case, unit suffix */
 	double value;
@@ -34,6 +36,18 @@ struct run_figure {
 struct run_stats {
 	double setup_s;	     /* creating the pool: threads, forks, handles */
 	int workers_started; /* the real C: may be less than asked */
+	/* What the harness reads back, 0 when the model has none. Each is
+	 * also set as a named figure of the same name, so that the figures
+	 * column shows it where it always did. */
+	long workers_rss_kib; /* processes: its reaped workers' peaks, summed
+				 (added to the run's peak RSS) */
+	long handovers;	      /* gil: times the lock changed hands */
+	double program_run_s; /* external: the run time the program measured
+				 (MPI: the whole wall), the run's wall time */
+	double startup_s;     /* external: the wall time outside it: the
+				 interpreter's or mpirun's start-up */
+	long largest_rss_kib; /* external: the program's peak RSS, the
+				 run's */
 	char note[RUN_STATS_NOTE_MAX]; /* a limit that was hit, said in words */
 	int n_figures;		       /* figures[0..n_figures) are set */
 	struct run_figure figures[RUN_FIGURES_MAX];

@@ -272,6 +272,8 @@ static int gil_run(struct batch *batch, const struct run_opts *opts)
 	/* The threads model's pool and counter, each task under the lock. */
 	rc = threads_pool_run(batch, opts, "gil", gil_execute, &g);
 	/* After the join: no thread touches the lock any more. */
+	if (opts->stats)
+		opts->stats->handovers = g.handovers;
 	run_stats_set(opts->stats, "handovers", (double)g.handovers);
 	gil_destroy(&g);
 	return rc;

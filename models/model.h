@@ -20,6 +20,8 @@
 #ifndef CONCUR_MODEL_H
 #define CONCUR_MODEL_H
 
+#include <stdbool.h>
+
 #include "common/options.h"
 #include "common/task.h"
 
@@ -35,6 +37,12 @@ enum model_flags {
 	MODEL_SHARED_ONLY = 1 << 4, /* an exercise whose own work is the
 				       shared workload: graded on it alone
 				       (models/exercises/tally.c) */
+	MODEL_PYTHON = 1 << 5,	    /* external, a Python program (the py-*
+				       models): compared in a group of its
+				       own, on --py-work */
+	MODEL_BASELINE = 1 << 6,    /* the one sequential run its group's
+				       speedups are over: sequential for the
+				       C models, py-sequential for Python */
 };
 
 /* Where a model computes: what bounds how many compute tasks run at once.
@@ -69,6 +77,12 @@ struct model {
 extern const int model_registry_is_grader;
 /* The registry's lookups. */
 const struct model *model_find(const char *name);
+/* The flags of the model called name; 0 for a name the registry does not
+ * have (a name read from a file: not Python, not a baseline). */
+unsigned model_flags_of(const char *name);
+/* The baseline of the C models (python false) or of the Python ones: the
+ * registry's model with MODEL_BASELINE; NULL if this build has none. */
+const struct model *model_baseline(bool python);
 /* All models in registry order; *count receives how many. */
 const struct model *const *model_list(size_t *count);
 /* "sequential, threads, ...": the names, for error messages. Static

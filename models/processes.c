@@ -354,8 +354,10 @@ static int processes_run(struct batch *batch, const struct run_opts *opts)
 	}
 	munmap(p.map, p.map_len);
 	free(p.pids);
-	if (opts->stats)
+	if (opts->stats) {
 		opts->stats->workers_started = started;
+		opts->stats->workers_rss_kib = p.rss_kib;
+	}
 	run_stats_set(opts->stats, "workers_rss_kib", (double)p.rss_kib);
 	run_stats_set(opts->stats, "replacements", (double)p.replacements);
 	return started > 0 || p.size == 0 ? 0 : -1;

@@ -51,14 +51,16 @@ extern const struct model model_solution;
 extern const struct model model_tally_solution;
 #endif
 
-/* An external model: models/python/NAME.py, run by the harness
- * (harness/external/dispatch.h).
+/* A Python model: models/python/NAME.py, run by the harness
+ * (harness/external/dispatch.h); FLAGS besides MODEL_EXTERNAL and
+ * MODEL_PYTHON.
  * NAME is pasted into a string literal, so it cannot be parenthesised. */
 /* NOLINTBEGIN(bugprone-macro-parentheses) */
-#define PYTHON_MODEL(NAME, SUMMARY, COMPUTE)                                   \
+#define PYTHON_MODEL(NAME, SUMMARY, COMPUTE, FLAGS)                            \
 	(&(const struct model){.name = NAME,                                   \
 			       .summary = SUMMARY,                             \
-			       .flags = MODEL_EXTERNAL,                        \
+			       .flags = MODEL_EXTERNAL | MODEL_PYTHON |        \
+					(FLAGS),                               \
 			       .compute = COMPUTE,                             \
 			       .command = "models/python/" NAME ".py"})
 /* NOLINTEND(bugprone-macro-parentheses) */
@@ -80,13 +82,13 @@ static const struct model *const registry[] = {
 	&model_gil,
 	&model_hybrid,
 	PYTHON_MODEL("py-sequential", "Python: a plain loop, the baseline",
-		     COMPUTE_ONE_AT_A_TIME),
+		     COMPUTE_ONE_AT_A_TIME, MODEL_BASELINE),
 	PYTHON_MODEL("py-threads", "Python: a pool of C threads, one GIL",
-		     COMPUTE_ONE_AT_A_TIME),
+		     COMPUTE_ONE_AT_A_TIME, 0),
 	PYTHON_MODEL("py-processes", "Python: a pool of C processes",
-		     COMPUTE_ON_WORKERS),
+		     COMPUTE_ON_WORKERS, 0),
 	PYTHON_MODEL("py-asyncio", "Python: asyncio + aiohttp, C in flight",
-		     COMPUTE_ONE_AT_A_TIME),
+		     COMPUTE_ONE_AT_A_TIME, 0),
 	MPI_MODEL("mpi", "MPI: a task farm, rank 0 hands out tasks to C ranks",
 		  1),
 	MPI_MODEL("mpi-static",
@@ -117,6 +119,22 @@ const struct model *model_find(const char *name)
 	for (size_t i = 0; i < REGISTRY_SIZE; i++)
 		if (strcmp(registry[i]->name, name) == 0)
 			return registry[i];
+	return NULL;
+}
+
+unsigned model_flags_of(const char *name)
+{
+	const struct model *m = model_find(name);
+	return m ? m->flags : 0;
+}
+
+const struct model *model_baseline(bool python)
+{
+	for (size_t i = 0; i < REGISTRY_SIZE; i++) {
+		unsigned f = registry[i]->flags;
+		if ((f & MODEL_BASELINE) && !(f & MODEL_PYTHON) == !python)
+			return registry[i];
+	}
 	return NULL;
 }
 

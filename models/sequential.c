@@ -55,5 +55,6 @@ const struct model model_sequential = {
 	.name = "sequential",
 	.summary = "one task after another on one thread: the baseline",
 	.run = sequential_run,
+	.flags = MODEL_BASELINE,
 	.compute = COMPUTE_ONE_AT_A_TIME,
 };

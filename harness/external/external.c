@@ -439,10 +439,11 @@ int external_run(const struct model *m, struct batch *b,
 		 * MPI ranks is (it is what the model costs), so an MPI
 		 * model's time is the whole wall, start-up shown apart. */
 		bool whole = m->flags & MODEL_MPI;
-		run_stats_set(s, "program_run_s",
-			      x.have_run_s && !whole ? x.run_s : wall);
-		run_stats_set(s, "startup_s",
-			      x.have_run_s ? wall - x.run_s : 0);
+		s->program_run_s = x.have_run_s && !whole ? x.run_s : wall;
+		s->startup_s = x.have_run_s ? wall - x.run_s : 0;
+		s->largest_rss_kib = u.max_rss_kib;
+		run_stats_set(s, "program_run_s", s->program_run_s);
+		run_stats_set(s, "startup_s", s->startup_s);
 		run_stats_set(s, "tree_user_s", u.user_s);
 		run_stats_set(s, "tree_sys_s", u.system_s);
 		run_stats_set(s, "largest_rss_kib", (double)u.max_rss_kib);

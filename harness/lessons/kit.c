@@ -207,7 +207,7 @@ double lesson_record_median(const struct sweep *s, const char *model,
 		    strcmp(r->model->name, model) != 0 || r->workers != workers)
 			continue;
 		if (what == RECORD_HANDOVERS)
-			v[n++] = run_stats_get(&r->m.stats, "handovers", 0);
+			v[n++] = (double)r->m.stats.handovers;
 		else if (what == RECORD_LOCK_WAIT_S)
 			v[n++] = r->wait_s;
 		else if (what == RECORD_FIRST_WALL_S && r->rep == 0)

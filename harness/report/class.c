@@ -23,6 +23,7 @@
 #include "harness/base/file_replace.h"
 #include "harness/report/html.h"
 #include "harness/base/stats.h"
+#include "models/model.h"
 
 struct class_page {
 	const struct class_sets *sets;
@@ -30,10 +31,10 @@ struct class_page {
 	size_t n_groups;
 };
 
+/* model is a name read from a set: the registry says what it is. */
 static int class_is_baseline(const char *model)
 {
-	return strcmp(model, "sequential") == 0 ||
-	       strcmp(model, "py-sequential") == 0;
+	return (model_flags_of(model) & MODEL_BASELINE) != 0;
 }
 
 /* The --sync of a case's set, when it changes what the case measured. */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "harness/report/html.h"
+#include "models/model.h"
 
 /* The picture's frame, in SVG units (it scales to the page's width). */
 #define CP_W 1000.0
@@ -29,7 +30,7 @@ static const char *cp_colour(const char *model)
 					    "gil", "hybrid"};
 	static const char *const colours[] = {"#2a6fb0", "#3a9fd0", "#2d8a34",
 					      "#6a5acd", "#1b7f7a"};
-	if (strncmp(model, "py-", 3) == 0)
+	if (model_flags_of(model) & MODEL_PYTHON)
 		return "#d9730d";
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (strcmp(model, names[i]) == 0)

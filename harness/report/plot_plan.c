@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 
 #include "harness/report/plot_table.h"
+#include "models/model.h"
 
 /* Writes s as a gnuplot '...' string. */
 static void plan_quote(FILE *out, const char *s)
@@ -38,14 +39,16 @@ static void plan_quote(FILE *out, const char *s)
 	fputc('\'', out);
 }
 
+/* m is a model's name read from the set: the registry says what it is
+ * (a name it does not have is neither). */
 static int is_baseline(const char *m)
 {
-	return strcmp(m, "sequential") == 0 || strcmp(m, "py-sequential") == 0;
+	return (model_flags_of(m) & MODEL_BASELINE) != 0;
 }
 
 static int is_py(const char *m)
 {
-	return strncmp(m, "py-", 3) == 0;
+	return (model_flags_of(m) & MODEL_PYTHON) != 0;
 }
 
 /* Opens "PREFIXname(w) = " for a function of the workload. */
@@ -105,10 +108,8 @@ static const char *plan_ideal_ref(const struct plot_table *t, const char *w,
 	const char *hybrid = "";
 	for (size_t r = 0; col >= 0 && r < t->n_rows; r++) {
 		const char *m = plot_cell(t, r, 1);
-		size_t len = strlen(m);
 		if (strcmp(plot_cell(t, r, 0), w) != 0 || is_py(m) != py ||
-		    (len >= 10 && strcmp(m + len - 10, "sequential") == 0) ||
-		    plot_cell(t, r, (size_t)col)[0] == '\0')
+		    is_baseline(m) || plot_cell(t, r, (size_t)col)[0] == '\0')
 			continue;
 		if (strcmp(m, "hybrid") != 0)
 			return m;

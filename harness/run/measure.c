@@ -294,15 +294,14 @@ int measure_run(const struct model *m, struct batch *b,
 	 * processes model really holds. */
 	out->peak_rss_kib =
 		(sh->self_rss_kib ? sh->self_rss_kib : out->usage.max_rss_kib) +
-		(long)run_stats_get(&sh->stats, "workers_rss_kib", 0);
+		sh->stats.workers_rss_kib;
 	out->start_rss_kib = sh->start_rss_kib;
 	/* An external model's wall time is the run time it measured itself;
 	 * its interpreter's start-up is reported apart, and its memory is
 	 * its own program's peak (the child here only waited). */
 	if ((m->flags & MODEL_EXTERNAL) && !out->timed_out) {
-		out->wall_s = run_stats_get(&sh->stats, "program_run_s", 0);
-		out->peak_rss_kib =
-			(long)run_stats_get(&sh->stats, "largest_rss_kib", 0);
+		out->wall_s = sh->stats.program_run_s;
+		out->peak_rss_kib = sh->stats.largest_rss_kib;
 	}
 	out->interrupted = measure_stop_requested;
 	memcpy(b->results, sh->results, b->n * sizeof(struct result));

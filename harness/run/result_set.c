@@ -224,8 +224,7 @@ static void result_set_runs_csv(const struct sweep *s, FILE *f)
 			r->m.usage.user_s, r->m.usage.system_s,
 			r->m.peak_rss_kib, r->m.usage.vol_csw,
 			r->m.usage.invol_csw, r->m.stats.setup_s,
-			r->m.stats.workers_started,
-			(long)run_stats_get(&r->m.stats, "handovers", 0),
+			r->m.stats.workers_started, r->m.stats.handovers,
 			r->wait_s);
 		csv_num(f, r->lat_p50 * 1e3, "%.3f");
 		fputc(',', f);
@@ -238,7 +237,7 @@ static void result_set_runs_csv(const struct sweep *s, FILE *f)
 			fprintf(f, ",%zu", r->kinds[k]);
 		fprintf(f, ",%s,%zu,%zu,", verify_ok(&r->verify) ? "yes" : "no",
 			r->verify.wrong + r->verify.crashed, r->verify.timing);
-		csv_num(f, run_stats_get(&r->m.stats, "startup_s", 0), "%.6f");
+		csv_num(f, r->m.stats.startup_s, "%.6f");
 		result_set_figures(&r->m.stats, f);
 		const struct tree_memory *t = &r->m.tree;
 		fprintf(f, ",%zu,%ld,%ld,%ld,%d,%ld,%.6f,%g,%" PRId64 ",%s\n",

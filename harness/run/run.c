@@ -129,7 +129,7 @@ static int run_add_group(struct sweep *s, enum task_type w, bool python,
 	g->workload = w;
 	g->python = python;
 	g->work = python ? c->py_work : c->work;
-	g->baseline = model_find(python ? "py-sequential" : "sequential");
+	g->baseline = model_baseline(python);
 	if (!g->baseline)
 		return -1;
 	size_t n = (size_t)c->tasks;

@@ -140,10 +140,9 @@ static void sweep_fill_case(struct sweep *s, struct case_summary *cs,
 		sys[i] = r[i]->m.usage.system_s;
 		/* C models: building the pool (inside the wall time);
 		 * external ones: the interpreter's start-up (outside). */
-		setup[i] =
-			r[i]->model->flags & MODEL_EXTERNAL
-				? run_stats_get(&r[i]->m.stats, "startup_s", 0)
-				: r[i]->m.stats.setup_s;
+		setup[i] = r[i]->model->flags & MODEL_EXTERNAL
+				   ? r[i]->m.stats.startup_s
+				   : r[i]->m.stats.setup_s;
 		cs->verified = cs->verified && verify_ok(&r[i]->verify);
 		cs->timing_diffs += (long)r[i]->verify.timing;
 	}

@@ -22,7 +22,7 @@
 /* Is m one of the py-* models? They go in a group of their own. */
 static inline bool sweep_python_model(const struct model *m)
 {
-	return strncmp(m->name, "py-", 3) == 0;
+	return m->flags & MODEL_PYTHON;
 }
 
 /* A batch and everything that is compared on it. C models and Python

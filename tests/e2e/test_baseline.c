@@ -3,7 +3,8 @@
  * test_baseline.c - a run costs what was asked: the sequential baseline
  * is timed in full only when asked for or cheap, and otherwise estimated
  * from a sample and said to be so (table, summary.csv, meta.json);
- * --baseline chooses, and a bad value is a usage error.
+ * --baseline chooses, and a bad value is a usage error. Which model is a
+ * group's baseline, and which are Python, the registry says.
  */
 #include <check.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 #include <unistd.h>
 
 #include "common/clock.h"
+#include "models/model.h"
 #include "tests/support/files.h"
 #include "tests/support/runner.h"
 #include "tests/support/support.h"
@@ -125,6 +127,30 @@ START_TEST(a_bad_baseline_is_a_usage_error)
 }
 END_TEST
 
+/* The registry's flags say what the names used to: the py-* models are
+ * the Python ones, sequential and py-sequential the baselines; a name it
+ * does not have is neither. */
+START_TEST(the_registry_says_python_and_baseline)
+{
+	size_t n;
+	const struct model *const *all = model_list(&n);
+	for (size_t i = 0; i < n; i++) {
+		const char *name = all[i]->name;
+		bool py = strncmp(name, "py-", 3) == 0;
+		bool base = strcmp(name, "sequential") == 0 ||
+			    strcmp(name, "py-sequential") == 0;
+		ck_assert_msg(!(all[i]->flags & MODEL_PYTHON) == !py, "%s",
+			      name);
+		ck_assert_msg(!(all[i]->flags & MODEL_BASELINE) == !base, "%s",
+			      name);
+		ck_assert_uint_eq(model_flags_of(name), all[i]->flags);
+	}
+	ck_assert_ptr_eq(model_baseline(false), model_find("sequential"));
+	ck_assert_ptr_eq(model_baseline(true), model_find("py-sequential"));
+	ck_assert_uint_eq(model_flags_of("py-unknown"), 0);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("baseline");
@@ -133,5 +159,6 @@ Suite *test_suite(void)
 	tcase_add_test(tc, a_baseline_asked_for_is_timed_in_full);
 	tcase_add_test(tc, baseline_none_leaves_speedup_empty);
 	tcase_add_test(tc, a_bad_baseline_is_a_usage_error);
+	tcase_add_test(tc, the_registry_says_python_and_baseline);
 	return s;
 }

@@ -191,7 +191,7 @@ START_TEST(processes_share_what_fork_shares)
 {
 	struct batch *b = fetch_batch(32, 300);
 	struct measurement m = run_model("processes", b, 16);
-	double worker_rss = run_stats_get(&m.stats, "workers_rss_kib", 0) / 16;
+	double worker_rss = (double)m.stats.workers_rss_kib / 16;
 	ck_assert_msg(worker_rss > 0, "no worker RSS");
 	ck_assert_int_eq(m.tree.processes, 17);
 	ck_assert_msg((double)m.tree.pss_kib < 0.5 * 16 * worker_rss,
