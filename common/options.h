@@ -34,6 +34,10 @@ struct run_figure {
 struct run_stats {
 	double setup_s;	     /* creating the pool: threads, forks, handles */
 	int workers_started; /* the real C: may be less than asked */
+	bool external;	     /* the model is a program run through the
+				protocol (harness/external/); then: */
+	int external_status; /* how it ended: an enum external_status
+				(harness/external/status.h) */
 	char note[RUN_STATS_NOTE_MAX]; /* a limit that was hit, said in words */
 	int n_figures;		       /* figures[0..n_figures) are set */
 	struct run_figure figures[RUN_FIGURES_MAX];

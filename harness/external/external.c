@@ -56,17 +56,6 @@ void external_publish_group(volatile pid_t *slot)
 	ext_group_slot = slot;
 }
 
-const char *external_status_name(int status)
-{
-	static const char *const names[] = {
-		"ok",	  "unavailable", "bad_output",
-		"failed", "crashed",	 "timed_out",
-	};
-	if (status < 0 || (size_t)status >= sizeof(names) / sizeof(names[0]))
-		return "unknown";
-	return names[status];
-}
-
 /* ---- Finding the program ------------------------------------------------ */
 
 /* The command's path: absolute as given, else under the data directory. */
@@ -350,7 +339,7 @@ static int ext_unavailable(struct ext_run *x, const char *why)
 		x->b->results[i].kind = RESULT_NOT_RUN;
 		result_set_message(&x->b->results[i], "unavailable: %s", why);
 	}
-	run_stats_set(x->o->stats, "external_status", EXTERNAL_UNAVAILABLE);
+	external_status_set(x->o->stats, EXTERNAL_UNAVAILABLE);
 	if (x->o->stats) {
 		snprintf(x->o->stats->note, sizeof(x->o->stats->note),
 			 "unavailable: %s", why);

@@ -14,7 +14,7 @@
  * killed for its time limit leaves them `timeout`.
  *
  * Errors: external_run returns 0 when the program ran (whatever became of
- * it: see the figure "external_status" and the results) and -1 when it
+ * it: see stats->external_status and the results) and -1 when it
  * could not start at all (no interpreter, no such file): then every task
  * is left not_run with the reason, and the model is "unavailable".
  */
@@ -24,25 +24,13 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "harness/external/status.h"
 #include "models/model.h"
 
-/* How the program ended: the run's figure "external_status". */
-enum external_status {
-	EXTERNAL_OK,	      /* exited 0 and reported every task */
-	EXTERNAL_UNAVAILABLE, /* could not be started */
-	EXTERNAL_BAD_OUTPUT,  /* exited 0, but lines were missing or wrong */
-	EXTERNAL_FAILED,      /* exited with a status other than 0 */
-	EXTERNAL_CRASHED,     /* killed by a signal it did not ask for */
-	EXTERNAL_TIMED_OUT,   /* outlived its time limit; we killed it */
-};
-
-/* "ok", "unavailable", "bad_output", "failed", "crashed", "timed_out". */
-const char *external_status_name(int status);
-
 /* Runs the external model m on the batch; see the error policy above.
- * Fills o->stats (if any) with figures (common/options.h): program_run_s
+ * Sets o->stats->external_status (status.h), and fills o->stats (if any) with figures (common/options.h): program_run_s
  * (the program's own run time, the model's wall time in tables),
- * startup_s (the harness's wall time minus that), external_status, and
+ * startup_s (the harness's wall time minus that), and
  * from wait4, which include the start-up, tree_user_s, tree_sys_s and
  * largest_rss_kib (the peak RSS of the largest process). Task start/end
  * are seconds since the program's own start of its measured run. */

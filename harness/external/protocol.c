@@ -26,7 +26,7 @@
 #include "common/kernel.h"
 #include "common/shared.h"
 #include "harness/base/cli.h"
-#include "harness/external/external.h"
+#include "harness/external/status.h"
 
 #define EXT_PROTOCOL_VERSION 1
 
@@ -196,7 +196,8 @@ static void ext_result_line(struct ext_run *x, json_t *line, size_t i)
 }
 
 /* The last line's optional "figures": {"name": number, ...}, kept as a C
- * model's figures (names of lower-case letters, digits and '_'). */
+ * model's figures (names of lower-case letters, digits and '_'; not
+ * external_status, which is the harness's to say). */
 static void ext_figures(struct ext_run *x, json_t *figures)
 {
 	const char *name;
@@ -207,7 +208,8 @@ static void ext_figures(struct ext_run *x, json_t *figures)
 		if (json_is_number(value) && len > 0 &&
 		    len < RUN_FIGURE_NAME_MAX &&
 		    strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_") ==
-			    len)
+			    len &&
+		    strcmp(name, "external_status") != 0)
 			run_stats_set(x->o->stats, name,
 				      json_number_value(value));
 	}
@@ -410,7 +412,7 @@ void ext_proto_finish(struct ext_run *x, int wstatus, double timeout_s)
 	struct run_stats *s = x->o->stats;
 	if (!s)
 		return;
-	run_stats_set(s, "external_status", st);
+	external_status_set(s, st);
 	if (st == EXTERNAL_OK)
 		return;
 	int n = snprintf(

@@ -65,7 +65,7 @@ int ext_proto_begin(struct ext_run *x);
  * last line without a newline still counts. */
 void ext_proto_bytes(struct ext_run *x, const char *buf, size_t n);
 
-/* After the reap: the verdict in stats->external_status and note, and a
+/* After the reap: the verdict in stats->external_status (status.h) and note, and a
  * result for every task the program did not report, whose kind follows
  * from how it ended (wstatus from wait4). */
 void ext_proto_finish(struct ext_run *x, int wstatus, double timeout_s);

@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "common/shared.h"
-#include "harness/external/external.h"
+#include "harness/external/status.h"
 #include "harness/run/result_set.h"
 
 /* Latency percentiles and kind counts of one run. */
@@ -205,8 +205,8 @@ static int pass_one_run(struct sweep *s, size_t gi, const struct model *m,
 	r->workers = workers;
 	r->rep = rep;
 	verify_results(reference, batch, &r->verify);
-	if (run_stats_get(&r->m.stats, "external_status", -1) ==
-	    EXTERNAL_TIMED_OUT)
+	if (r->m.stats.external &&
+	    r->m.stats.external_status == EXTERNAL_TIMED_OUT)
 		verify_model_hung(&r->verify, r->m.stats.note);
 	if (sampled)
 		pass_scale_sample(r, g->batch->n, batch->n);

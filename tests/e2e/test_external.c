@@ -32,7 +32,7 @@
 /* How the program ended, as the harness reported it. */
 static int ext_status(const struct run_stats *s)
 {
-	return (int)run_stats_get(s, "external_status", -1);
+	return s->external ? s->external_status : -1;
 }
 
 /* Every kind of task and every fault, in one batch of 12. */
