@@ -56,14 +56,21 @@ double run_stats_get(const struct run_stats *s, const char *name,
  * (sys.getswitchinterval() is 0.005). */
 #define SWITCH_INTERVAL_DEFAULT_MS 5.0
 
+/* What the hybrid model alone reads (models/hybrid.c). */
+struct hybrid_opts {
+	int cpu_workers; /* threads for compute, kept apart from the I/O */
+};
+
+/* What the gil model alone reads (models/gil.c). */
+struct gil_opts {
+	double switch_interval_ms; /* the lock's turn, as in
+				      sys.setswitchinterval; 0: the default */
+};
+
 /* Everything a model needs besides the batch. Read-only for the model,
  * except *stats, which the model fills. */
 struct run_opts {
-	int workers;		   /* C: threads, processes or transfers */
-	int cpu_workers;	   /* threads for compute, where a model keeps
-			    compute apart from its I/O */
-	double switch_interval_ms; /* an interpreter lock's turn, as in
-				      sys.setswitchinterval */
+	int workers; /* C: threads, processes or transfers */
 	struct fetch_opts fetch;
 	bool trace;		  /* print one line per task event */
 	struct run_stats *stats;  /* may be NULL */
@@ -80,6 +87,8 @@ struct run_opts {
 	const char *hosts;	  /* models that span machines: "host:slots,..."
 				 (mpirun --host); NULL: this machine */
 	const char *hostfile;	  /* or a file of hosts (mpirun --hostfile) */
+	struct hybrid_opts hybrid; /* read by hybrid alone */
+	struct gil_opts gil;	   /* read by gil alone */
 };
 
 /* Options with the defaults documented in `concur run --help`. */

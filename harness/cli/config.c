@@ -101,8 +101,8 @@ struct run_opts config_run_opts(const struct run_config *c, int workers)
 {
 	struct run_opts o = run_opts_default();
 	o.workers = workers;
-	o.cpu_workers = c->cpu_workers;
-	o.switch_interval_ms = c->switch_interval_ms;
+	o.hybrid.cpu_workers = c->cpu_workers;
+	o.gil.switch_interval_ms = c->switch_interval_ms;
 	o.fetch.timeout_ms = c->timeout_ms;
 	o.fetch.connect_timeout_ms = c->connect_timeout_ms;
 	o.trace = c->trace;

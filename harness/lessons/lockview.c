@@ -31,7 +31,7 @@ static int lockview_trace(const struct run_config *c, struct batch *b,
 {
 	struct run_opts o = config_run_opts(c, workers);
 	o.trace = true;
-	o.switch_interval_ms = interval_ms;
+	o.gil.switch_interval_ms = interval_ms;
 	fflush(stderr);
 	int saved = dup(STDERR_FILENO);
 	int fd = open(trace_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
