@@ -72,21 +72,10 @@ struct gil_opts {
 struct run_opts {
 	int workers; /* C: threads, processes or transfers */
 	struct fetch_opts fetch;
-	bool trace;		  /* print one line per task event */
-	struct run_stats *stats;  /* may be NULL */
-	double model_timeout_s;	  /* programs run through the protocol: kill
-				    after this; 0: derived */
-	const char *python;	  /* .py programs: the interpreter; NULL: the
-				    harness chooses */
-	const char *start_method; /* programs with a process pool: how it
-				     starts its workers (Python's "fork",
-				     "spawn", "forkserver"); NULL: the
-				     language's default */
-	enum shared_sync sync;	  /* shared tasks: how the workers keep the
+	bool trace;		   /* print one line per task event */
+	struct run_stats *stats;   /* may be NULL */
+	enum shared_sync sync;	   /* shared tasks: how the workers keep the
 				    counter right (--sync) */
-	const char *hosts;	  /* models that span machines: "host:slots,..."
-				 (mpirun --host); NULL: this machine */
-	const char *hostfile;	  /* or a file of hosts (mpirun --hostfile) */
 	struct hybrid_opts hybrid; /* read by hybrid alone */
 	struct gil_opts gil;	   /* read by gil alone */
 };

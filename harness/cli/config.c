@@ -106,13 +106,18 @@ struct run_opts config_run_opts(const struct run_config *c, int workers)
 	o.fetch.timeout_ms = c->timeout_ms;
 	o.fetch.connect_timeout_ms = c->connect_timeout_ms;
 	o.trace = c->trace;
-	o.python = c->python;
-	o.start_method = c->py_start;
-	o.model_timeout_s = c->model_timeout_s;
 	o.sync = c->sync;
-	o.hosts = c->hosts;
-	o.hostfile = c->hostfile;
 	return o;
+}
+
+struct external_opts config_external_opts(const struct run_config *c)
+{
+	struct external_opts x = {.model_timeout_s = c->model_timeout_s,
+				  .python = c->python,
+				  .start_method = c->py_start,
+				  .hosts = c->hosts,
+				  .hostfile = c->hostfile};
+	return x;
 }
 
 bool config_has_external(const struct run_config *c)

@@ -11,6 +11,7 @@
 
 #include "common/shared.h"
 #include "common/task.h"
+#include "harness/external/external_opts.h"
 #include "models/model.h"
 
 #define CONFIG_MAX_MODELS 32
@@ -78,6 +79,9 @@ void config_defaults(struct run_config *c);
 
 /* The run_opts a model gets under this config at C = workers. */
 struct run_opts config_run_opts(const struct run_config *c, int workers);
+
+/* What a model that is a program also gets under this config. */
+struct external_opts config_external_opts(const struct run_config *c);
 
 /* Does this config include an external (py-*) model? */
 bool config_has_external(const struct run_config *c);

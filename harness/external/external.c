@@ -59,10 +59,11 @@ static const struct launcher *ext_launcher(const struct model *m)
 	return m->flags & MODEL_MPI ? &mpi_launcher : &python_launcher;
 }
 
-int external_available(const struct model *m, const struct run_opts *o,
+int external_available(const struct model *m, const struct external_opts *x,
 		       char *why, size_t len)
 {
-	return ext_launcher(m)->available(m, o, why, len);
+	const struct external_opts none = {0};
+	return ext_launcher(m)->available(m, x ? x : &none, why, len);
 }
 
 double external_default_timeout(const struct batch *b, const struct run_opts *o)
@@ -335,11 +336,13 @@ static void ext_stats(const struct ext_run *x, double wall,
 }
 
 int external_run(const struct model *m, struct batch *b,
-		 const struct run_opts *o)
+		 const struct run_opts *o, const struct external_opts *xo)
 {
+	const struct external_opts none = {0};
 	struct ext_run x = {.m = m,
 			    .b = b,
 			    .o = o,
+			    .x = xo ? xo : &none,
 			    .in_fd = -1,
 			    .out_fd = -1,
 			    .err_fd = -1,
@@ -349,15 +352,16 @@ int external_run(const struct model *m, struct batch *b,
 	 * (EPIPE), not a signal that kills the harness. */
 	signal(SIGPIPE, SIG_IGN);
 
-	if (x.launch.api->start(&x.launch, m, o, b->n, why, sizeof(why)) != 0)
+	if (x.launch.api->start(&x.launch, m, o, x.x, b->n, why, sizeof(why)) !=
+	    0)
 		return ext_unavailable(&x, why);
 	if (ext_proto_begin(&x) != 0) {
 		x.launch.api->release(&x.launch);
 		return ext_unavailable(&x, "out of memory");
 	}
 
-	double timeout = o->model_timeout_s > 0
-				 ? o->model_timeout_s
+	double timeout = x.x->model_timeout_s > 0
+				 ? x.x->model_timeout_s
 				 : external_default_timeout(b, o);
 	x.t_start = clock_now();
 	x.deadline = x.t_start + timeout;

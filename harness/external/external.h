@@ -24,26 +24,29 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "harness/external/external_opts.h"
 #include "harness/external/status.h"
 #include "models/model.h"
 
-/* Runs the external model m on the batch; see the error policy above.
- * Sets o->stats->external_status (status.h), and fills o->stats (if any) with figures (common/options.h): program_run_s
- * (the program's own run time, the model's wall time in tables),
- * startup_s (the harness's wall time minus that), and
- * from wait4, which include the start-up, tree_user_s, tree_sys_s and
- * largest_rss_kib (the peak RSS of the largest process). Task start/end
- * are seconds since the program's own start of its measured run. */
+/* Runs the external model m on the batch, as o and x say (x may be NULL:
+ * every field 0); see the error policy above. Sets
+ * o->stats->external_status (status.h), and fills o->stats (if any) with
+ * figures (common/options.h): program_run_s (the program's own run time,
+ * the model's wall time in tables), startup_s (the harness's wall time
+ * minus that), and from wait4, which include the start-up, tree_user_s,
+ * tree_sys_s and largest_rss_kib (the peak RSS of the largest process).
+ * Task start/end are seconds since the program's own start of its
+ * measured run. */
 int external_run(const struct model *m, struct batch *b,
-		 const struct run_opts *o);
+		 const struct run_opts *o, const struct external_opts *x);
 
-/* Can m run here? For a .py command: a Python with aiohttp (o->python, or
- * one python_find() finds). Returns 1, or 0 with the reason (and what to
- * install) in why. */
-int external_available(const struct model *m, const struct run_opts *o,
+/* Can m run here? For a .py command: a Python with aiohttp (x->python, or
+ * one python_find() finds; x may be NULL). Returns 1, or 0 with the reason
+ * (and what to install) in why. */
+int external_available(const struct model *m, const struct external_opts *x,
 		       char *why, size_t len);
 
-/* The time limit when o->model_timeout_s is 0: ten times a rough ideal of
+/* The time limit when x->model_timeout_s is 0: ten times a rough ideal of
  * the batch plus 30 s. The harness, which knows the real ideal, should set
  * model_timeout_s itself. */
 double external_default_timeout(const struct batch *b,

@@ -20,6 +20,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "harness/external/external_opts.h"
 #include "harness/external/status.h"
 #include "models/model.h"
 
@@ -40,11 +41,12 @@ struct launch_end {
 struct launcher {
 	/* Can m run here? 1, or 0 with the reason (and what to install) in
 	 * why. */
-	int (*available)(const struct model *m, const struct run_opts *o,
+	int (*available)(const struct model *m, const struct external_opts *x,
 			 char *why, size_t len);
 	/* Makes l->state and l->argv for m on n tasks. */
 	int (*start)(struct launch *l, const struct model *m,
-		     const struct run_opts *o, size_t n, char *why, size_t len);
+		     const struct run_opts *o, const struct external_opts *x,
+		     size_t n, char *why, size_t len);
 	/* Reads what is there now on the program's stderr (*fd, non-blocking);
 	 * at end of file closes it and sets *fd to -1. */
 	void (*read_err)(struct launch *l, int *fd);
@@ -59,8 +61,9 @@ struct launcher {
 	 * and the reason in why; -1 leaves it to the protocol (protocol.c).
 	 * NULL: always the protocol's. */
 	int (*verdict)(const struct launch *l, const struct model *m,
-		       const struct run_opts *o, const struct launch_end *e,
-		       enum result_kind *missing, char *why, size_t len);
+		       const struct external_opts *x,
+		       const struct launch_end *e, enum result_kind *missing,
+		       char *why, size_t len);
 	/* Frees what start made, once the program is reaped. */
 	void (*release)(struct launch *l);
 	/* Stderr is read while the runner waits for the exit (a full pipe

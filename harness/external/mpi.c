@@ -135,12 +135,14 @@ void mpi_launch_release(struct mpi_launch *l)
 
 /* ---- The command line --------------------------------------------------- */
 
-/* Fills l for m at o->workers on n tasks; btl, when not NULL, is the
- * transport list to use (the ping-pong's choice), else a local run gets
- * shared memory only, unless the user chose with OMPI_MCA_btl. */
-static int mpi_build_argv(const struct model *m, const struct run_opts *o,
-			  size_t n, const char *btl, struct mpi_launch *l,
-			  char *why, size_t len)
+/* Fills l for m at C = workers on n tasks, on x's hosts (NULL: this
+ * machine); btl, when not NULL, is the transport list to use (the
+ * ping-pong's choice), else a local run gets shared memory only, unless
+ * the user chose with OMPI_MCA_btl. */
+static int mpi_build_argv(const struct model *m, int workers,
+			  const struct external_opts *x, size_t n,
+			  const char *btl, struct mpi_launch *l, char *why,
+			  size_t len)
 {
 	l->files[0] = '\0';
 	if (!mpi_available(why, len) ||
@@ -151,7 +153,7 @@ static int mpi_build_argv(const struct model *m, const struct run_opts *o,
 		setenv("OMPI_ALLOW_RUN_AS_ROOT", "1", 0);
 		setenv("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1", 0);
 	}
-	snprintf(l->ranks, sizeof(l->ranks), "%d", mpi_ranks(m, o->workers, n));
+	snprintf(l->ranks, sizeof(l->ranks), "%d", mpi_ranks(m, workers, n));
 	char *const fixed[] = {
 		l->mpirun,
 		"-np",
@@ -169,12 +171,12 @@ static int mpi_build_argv(const struct model *m, const struct run_opts *o,
 	size_t k = 0;
 	for (; k < sizeof(fixed) / sizeof(fixed[0]); k++)
 		l->argv[k] = fixed[k];
-	if (o->hosts) {
+	if (x && x->hosts) {
 		l->argv[k++] = "--host";
-		l->argv[k++] = (char *)o->hosts;
-	} else if (o->hostfile) {
+		l->argv[k++] = (char *)x->hosts;
+	} else if (x && x->hostfile) {
 		l->argv[k++] = "--hostfile";
-		l->argv[k++] = (char *)o->hostfile;
+		l->argv[k++] = (char *)x->hostfile;
 	} else {
 		/* Names of our own, not mpirun's PID's (mpi.h). */
 		if (mpi_files_make(l, why, len) != 0)
@@ -200,19 +202,18 @@ static int mpi_build_argv(const struct model *m, const struct run_opts *o,
 	return 0;
 }
 
-int mpi_launch_argv(const struct model *m, const struct run_opts *o, size_t n,
+int mpi_launch_argv(const struct model *m, int workers,
+		    const struct external_opts *x, size_t n,
 		    struct mpi_launch *l, char *why, size_t len)
 {
-	return mpi_build_argv(m, o, n, NULL, l, why, len);
+	return mpi_build_argv(m, workers, x, n, NULL, l, why, len);
 }
 
 int mpi_latency_argv(const char *btl, struct mpi_launch *l, char *why,
 		     size_t len)
 {
-	struct run_opts o = run_opts_default();
-	o.workers = 2;
 	const struct model *m = model_find("mpi-static");
-	if (!m || mpi_build_argv(m, &o, 2, btl, l, why, len) != 0)
+	if (!m || mpi_build_argv(m, 2, NULL, 2, btl, l, why, len) != 0)
 		return -1;
 	size_t k = 0;
 	while (l->argv[k])
@@ -309,23 +310,24 @@ struct mpi_run {
 };
 
 static int mpi_launcher_available(const struct model *m,
-				  const struct run_opts *o, char *why,
+				  const struct external_opts *x, char *why,
 				  size_t len)
 {
 	(void)m;
-	(void)o;
+	(void)x;
 	return mpi_available(why, len);
 }
 
 static int mpi_start(struct launch *l, const struct model *m,
-		     const struct run_opts *o, size_t n, char *why, size_t len)
+		     const struct run_opts *o, const struct external_opts *x,
+		     size_t n, char *why, size_t len)
 {
 	struct mpi_run *r = calloc(1, sizeof(*r));
 	if (!r) {
 		snprintf(why, len, "out of memory");
 		return -1;
 	}
-	if (mpi_launch_argv(m, o, n, &r->launch, why, len) != 0) {
+	if (mpi_launch_argv(m, o->workers, x, n, &r->launch, why, len) != 0) {
 		mpi_launch_release(&r->launch);
 		free(r);
 		return -1;
@@ -366,8 +368,9 @@ static double mpi_deadline(struct launch *l, double deadline)
  * few slots: the tasks were not run). Open MPI's many lines become one of
  * ours, said once here. */
 static void mpi_failed(const struct mpi_run *r, const struct model *m,
-		       const struct run_opts *o, const struct launch_end *e,
-		       enum result_kind *missing, char *why, size_t len)
+		       const struct external_opts *x,
+		       const struct launch_end *e, enum result_kind *missing,
+		       char *why, size_t len)
 {
 	char said[300], then[64] = "";
 	int ran = mpi_said_summary(&r->said, said, sizeof(said)) ||
@@ -382,7 +385,7 @@ static void mpi_failed(const struct mpi_run *r, const struct model *m,
 		snprintf(then, sizeof(then), " (then mpirun died of signal %d)",
 			 WTERMSIG(e->wstatus));
 	*missing = ran ? RESULT_CRASHED : RESULT_NOT_RUN;
-	bool hosts = o->hosts || o->hostfile;
+	bool hosts = x->hosts || x->hostfile;
 	char line[512];
 	snprintf(line, sizeof(line), "%s%s%s%s",
 		 ran ? "" : "the ranks never started: ", said,
@@ -404,8 +407,9 @@ static void mpi_failed(const struct mpi_run *r, const struct model *m,
  * the run's time). A time limit of the run's own, or a signal with no
  * rank dead, is the protocol's to say. */
 static int mpi_verdict(const struct launch *l, const struct model *m,
-		       const struct run_opts *o, const struct launch_end *e,
-		       enum result_kind *missing, char *why, size_t len)
+		       const struct external_opts *x,
+		       const struct launch_end *e, enum result_kind *missing,
+		       char *why, size_t len)
 {
 	const struct mpi_run *r = l->state;
 	bool rank_died = mpi_said_rank_died(&r->said);
@@ -414,7 +418,7 @@ static int mpi_verdict(const struct launch *l, const struct model *m,
 	if (e->timed_out ? !r->teardown
 			 : !failed || (WIFSIGNALED(e->wstatus) && !rank_died))
 		return -1;
-	mpi_failed(r, m, o, e, missing, why, len);
+	mpi_failed(r, m, x, e, missing, why, len);
 	return EXTERNAL_FAILED;
 }
 

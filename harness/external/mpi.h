@@ -89,10 +89,12 @@ extern const struct launcher mpi_launcher;
  * manager ranks. */
 int mpi_ranks(const struct model *m, int workers, size_t n);
 
-/* Fills l with `mpirun ... concur-mpi` for m at o->workers on n tasks;
- * a local run's l->files is made (mode 0700). Once the run has ended,
- * call mpi_launch_release. */
-int mpi_launch_argv(const struct model *m, const struct run_opts *o, size_t n,
+/* Fills l with `mpirun ... concur-mpi` for m at C = workers on n tasks,
+ * on x's hosts (x NULL, or no hosts: this machine); a local run's
+ * l->files is made (mode 0700). Once the run has ended, call
+ * mpi_launch_release. */
+int mpi_launch_argv(const struct model *m, int workers,
+		    const struct external_opts *x, size_t n,
 		    struct mpi_launch *l, char *why, size_t len);
 
 /* Removes l->files and what Open MPI left in it (a job killed or crashed

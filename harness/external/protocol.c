@@ -72,10 +72,10 @@ static char *ext_batch_json(const struct ext_run *x)
 		shared_sync_name(o->sync), "tasks", tasks);
 	if (!doc)
 		return NULL;
-	if (o->start_method) /* optional: the program's default otherwise */
+	if (x->x->start_method) /* optional: the program's default else */
 		json_object_set_new(json_object_get(doc, "options"),
 				    "start_method",
-				    json_string(o->start_method));
+				    json_string(x->x->start_method));
 	char *text = json_dumps(doc, JSON_COMPACT);
 	json_decref(doc);
 	return text;
@@ -316,7 +316,7 @@ static enum external_status ext_verdict(const struct ext_run *x, int wstatus,
 	struct launch_end end = {.wstatus = wstatus,
 				 .timed_out = x->timed_out,
 				 .n_reported = x->n_reported};
-	int said = api->verdict ? api->verdict(&x->launch, x->m, x->o, &end,
+	int said = api->verdict ? api->verdict(&x->launch, x->m, x->x, &end,
 					       missing, why, len)
 				: -1;
 	if (said >= 0)

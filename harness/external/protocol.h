@@ -26,7 +26,8 @@ struct ext_run {
 	const struct model *m;
 	struct batch *b;
 	const struct run_opts *o;
-	pid_t pid;	      /* the program, also its process group */
+	const struct external_opts *x; /* never NULL here */
+	pid_t pid;		       /* the program, also its process group */
 	int in_fd;	      /* our end of its stdin; -1 once closed */
 	int out_fd;	      /* our end of its stdout; -1 at end of file */
 	int err_fd;	      /* our end of its stderr, -1 at EOF */

@@ -152,15 +152,17 @@ static int python_is_script(const char *path)
 
 /* The interpreter for a .py command: --python (checked by the CLI when it
  * was parsed), else python_find's choice. */
-static const char *python_for(const struct run_opts *o, char *why, size_t len)
+static const char *python_for(const struct external_opts *x, char *why,
+			      size_t len)
 {
-	if (o->python)
-		return o->python;
+	if (x->python)
+		return x->python;
 	return python_find(NULL, why, len);
 }
 
-static int python_available(const struct model *m, const struct run_opts *o,
-			    char *why, size_t len)
+static int python_available(const struct model *m,
+			    const struct external_opts *x, char *why,
+			    size_t len)
 {
 	char path[4096];
 	if (!m->command || python_command_path(m, path, sizeof(path)) != 0) {
@@ -174,18 +176,19 @@ static int python_available(const struct model *m, const struct run_opts *o,
 	}
 	if (!python_is_script(path))
 		return 1;
-	if (o->python && access(o->python, X_OK) != 0) {
-		snprintf(why, len, "--python %s: %s", o->python,
+	if (x->python && access(x->python, X_OK) != 0) {
+		snprintf(why, len, "--python %s: %s", x->python,
 			 strerror(errno));
 		return 0;
 	}
-	return python_for(o, why, len) != NULL;
+	return python_for(x, why, len) != NULL;
 }
 
 static int python_start(struct launch *l, const struct model *m,
-			const struct run_opts *o, size_t n, char *why,
-			size_t len)
+			const struct run_opts *o, const struct external_opts *x,
+			size_t n, char *why, size_t len)
 {
+	(void)o;
 	(void)n;
 	struct python_launch *p = calloc(1, sizeof(*p));
 	if (!p) {
@@ -204,7 +207,7 @@ static int python_start(struct launch *l, const struct model *m,
 		return -1;
 	}
 	if (python_is_script(p->path)) {
-		const char *python = python_for(o, why, len);
+		const char *python = python_for(x, why, len);
 		if (!python) {
 			free(p);
 			return -1;

@@ -183,15 +183,16 @@ static int pass_one_run(struct sweep *s, size_t gi, const struct model *m,
 	const struct batch *reference =
 		sampled ? g->sample_reference : g->reference;
 	struct run_opts o = config_run_opts(s->config, workers);
-	if (o.model_timeout_s <= 0)
-		o.model_timeout_s = pass_model_timeout(s, gi, m, workers);
+	struct external_opts x = config_external_opts(s->config);
+	if (x.model_timeout_s <= 0)
+		x.model_timeout_s = pass_model_timeout(s, gi, m, workers);
 	struct run_record *r = pass_new_record(s);
 	if (!r)
 		return -1;
 	batch_reset_results(batch);
 	progress_start(p, m->name, task_type_name(g->workload), workers, rep,
 		       warmup);
-	if (measure_run(m, batch, &o, &r->m) != 0)
+	if (measure_run(m, batch, &o, &x, &r->m) != 0)
 		return -1;
 	if (r->m.interrupted) {
 		s->partial = true;

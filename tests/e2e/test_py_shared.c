@@ -52,9 +52,9 @@ static void py_run(struct py_run *r, const char *name, enum shared_sync sync,
 	o.workers = workers;
 	o.sync = sync;
 	o.stats = &r->stats;
-	o.model_timeout_s = limit_s;
+	struct external_opts x = {.model_timeout_s = limit_s};
 	r->b->t0 = clock_now();
-	ck_assert_int_eq(model_run(m, r->b, &o), 0);
+	ck_assert_int_eq(model_run(m, r->b, &o, &x), 0);
 }
 
 /* Every task ended ok with the same total; returns it. */

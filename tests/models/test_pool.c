@@ -220,7 +220,7 @@ START_TEST(gil_has_one_holder_and_starves_nobody)
 	o.stats = &stats;
 	b->t0 = clock_now();
 	faults_kernel_watch(1);
-	int rc = model_run(m, b, &o);
+	int rc = model_run(m, b, &o, NULL);
 	faults_kernel_watch(0);
 	ck_assert_int_eq(rc, 0);
 
