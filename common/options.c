@@ -11,10 +11,10 @@ struct run_opts run_opts_default(void)
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	struct run_opts o = {
 		.workers = 4,
-		.cpu_workers = cores > 0 ? (int)cores : 1,
-		.switch_interval_ms = SWITCH_INTERVAL_DEFAULT_MS,
 		.fetch = {.connect_timeout_ms = 5000, .timeout_ms = 10000},
 		.sync = SYNC_MUTEX,
+		.hybrid = {.cpu_workers = cores > 0 ? (int)cores : 1},
+		.gil = {.switch_interval_ms = SWITCH_INTERVAL_DEFAULT_MS},
 	};
 	return o;
 }

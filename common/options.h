@@ -36,6 +36,10 @@ struct run_figure {
 struct run_stats {
 	double setup_s;	     /* creating the pool: threads, forks, handles */
 	int workers_started; /* the real C: may be less than asked */
+	bool external;	     /* the model is a program run through the
+				protocol (harness/external/); then: */
+	int external_status; /* how it ended: an enum external_status
+				(harness/external/status.h) */
 	/* What the harness reads back, 0 when the model has none. Each is
 	 * also set as a named figure of the same name, so that the figures
 	 * column shows it where it always did. */
@@ -66,30 +70,28 @@ double run_stats_get(const struct run_stats *s, const char *name,
  * (sys.getswitchinterval() is 0.005). */
 #define SWITCH_INTERVAL_DEFAULT_MS 5.0
 
+/* What the hybrid model alone reads (models/hybrid.c). */
+struct hybrid_opts {
+	int cpu_workers; /* threads for compute, kept apart from the I/O */
+};
+
+/* What the gil model alone reads (models/gil.c). */
+struct gil_opts {
+	double switch_interval_ms; /* the lock's turn, as in
+				      sys.setswitchinterval; 0: the default */
+};
+
 /* Everything a model needs besides the batch. Read-only for the model,
  * except *stats, which the model fills. */
 struct run_opts {
-	int workers;		   /* C: threads, processes or transfers */
-	int cpu_workers;	   /* threads for compute, where a model keeps
-			    compute apart from its I/O */
-	double switch_interval_ms; /* an interpreter lock's turn, as in
-				      sys.setswitchinterval */
+	int workers; /* C: threads, processes or transfers */
 	struct fetch_opts fetch;
-	bool trace;		  /* print one line per task event */
-	struct run_stats *stats;  /* may be NULL */
-	double model_timeout_s;	  /* programs run through the protocol: kill
-				    after this; 0: derived */
-	const char *python;	  /* .py programs: the interpreter; NULL: the
-				    harness chooses */
-	const char *start_method; /* programs with a process pool: how it
-				     starts its workers (Python's "fork",
-				     "spawn", "forkserver"); NULL: the
-				     language's default */
-	enum shared_sync sync;	  /* shared tasks: how the workers keep the
+	bool trace;		   /* print one line per task event */
+	struct run_stats *stats;   /* may be NULL */
+	enum shared_sync sync;	   /* shared tasks: how the workers keep the
 				    counter right (--sync) */
-	const char *hosts;	  /* models that span machines: "host:slots,..."
-				 (mpirun --host); NULL: this machine */
-	const char *hostfile;	  /* or a file of hosts (mpirun --hostfile) */
+	struct hybrid_opts hybrid; /* read by hybrid alone */
+	struct gil_opts gil;	   /* read by gil alone */
 };
 
 /* Options with the defaults documented in `concur run --help`. */

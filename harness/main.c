@@ -80,11 +80,11 @@ static int models_main(int argc, char **argv)
 	}
 	size_t n;
 	const struct model *const *all = model_list(&n);
-	struct run_opts o = run_opts_default();
 	for (size_t i = 0; i < n; i++) {
 		char why[512] = "";
-		int missing = (all[i]->flags & MODEL_EXTERNAL) &&
-			      !external_available(all[i], &o, why, sizeof(why));
+		int missing =
+			(all[i]->flags & MODEL_EXTERNAL) &&
+			!external_available(all[i], NULL, why, sizeof(why));
 		printf("  %-14s %s%s", all[i]->name, all[i]->summary,
 		       all[i]->flags & MODEL_EXERCISE ? " [exercise]" : "");
 		if (missing)

@@ -93,8 +93,8 @@ static int gil_init(struct gil_state *g, const struct run_opts *o, double t0)
 	g->switches = 0;
 	g->handovers = 0;
 	atomic_init(&g->drop_request, false);
-	double ms = o->switch_interval_ms > 0 ? o->switch_interval_ms
-					      : SWITCH_INTERVAL_DEFAULT_MS;
+	double ms = o->gil.switch_interval_ms > 0 ? o->gil.switch_interval_ms
+						  : SWITCH_INTERVAL_DEFAULT_MS;
 	g->interval_s = ms / 1000.0;
 	g->trace = o->trace;
 	g->t0 = t0;

@@ -126,7 +126,7 @@ static int hybrid_start(void *arg, struct eventloop_state *el,
 			struct ev_loop *loop)
 {
 	struct hybrid_state *hs = arg;
-	int n_threads = hs->opts->cpu_workers;
+	int n_threads = hs->opts->hybrid.cpu_workers;
 	size_t n = hs->batch->n ? hs->batch->n : 1;
 	hs->el = el;
 	hs->loop = loop;
@@ -174,7 +174,7 @@ static void hybrid_stop(void *arg)
 
 static int hybrid_run(struct batch *batch, const struct run_opts *opts)
 {
-	if (opts->workers < 1 || opts->cpu_workers < 1) {
+	if (opts->workers < 1 || opts->hybrid.cpu_workers < 1) {
 		fprintf(stderr, "hybrid: --workers and --cpu-workers must be "
 				"at least 1\n");
 		return -1;

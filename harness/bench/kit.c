@@ -52,7 +52,8 @@ struct batch *bench_reference(struct bench_ctx *ctx, const struct batch *b)
 	struct run_opts o = run_opts_default();
 	o.workers = 1;
 	struct measurement m;
-	if (!ref || measure_run(model_find("sequential"), ref, &o, &m) != 0) {
+	if (!ref ||
+	    measure_run(model_find("sequential"), ref, &o, NULL, &m) != 0) {
 		batch_free(ref);
 		ctx->wrong = 1;
 		return NULL;
@@ -69,7 +70,7 @@ double bench_time_model(struct bench_ctx *ctx, const struct model *m,
 	o.fetch.timeout_ms = 60000;
 	struct measurement meas;
 	batch_reset_results(batch);
-	if (measure_run(m, batch, &o, &meas) != 0 || meas.model_rc != 0)
+	if (measure_run(m, batch, &o, NULL, &meas) != 0 || meas.model_rc != 0)
 		goto wrong;
 	if (ref) {
 		struct verify_report rep;

@@ -48,7 +48,7 @@ static double loop_time_model(struct bench_ctx *ctx, const struct model *m,
 	struct verify_report rep;
 	*growth_kib = NAN;
 	batch_reset_results(b);
-	if (measure_run(m, b, &o, &meas) != 0 || meas.model_rc != 0)
+	if (measure_run(m, b, &o, NULL, &meas) != 0 || meas.model_rc != 0)
 		goto wrong;
 	verify_results(ref, b, &rep);
 	if (!verify_ok(&rep) || rep.timing)

@@ -35,7 +35,8 @@ static int memory_model(struct bench_ctx *ctx, const struct model *m,
 	for (int i = 0; i < reps; i++) {
 		struct measurement meas;
 		batch_reset_results(b);
-		if (measure_run(m, b, &o, &meas) != 0 || meas.model_rc != 0)
+		if (measure_run(m, b, &o, NULL, &meas) != 0 ||
+		    meas.model_rc != 0)
 			goto wrong;
 		for (size_t t = 0; t < b->n; t++)
 			if (b->results[t].kind != RESULT_OK)

@@ -27,8 +27,7 @@
 static int bench_have_mpi(const char *case_name)
 {
 	char why[512];
-	struct run_opts o = run_opts_default();
-	if (external_available(model_find("mpi"), &o, why, sizeof(why)))
+	if (external_available(model_find("mpi"), NULL, why, sizeof(why)))
 		return 1;
 	fprintf(stderr, "concur bench: %s skipped: %s\n", case_name, why);
 	return 0;

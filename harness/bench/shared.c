@@ -38,11 +38,11 @@ static double bench_shared_time(struct bench_ctx *ctx, struct batch *b,
 	struct run_opts o = run_opts_default();
 	o.workers = workers;
 	o.sync = sync;
-	o.model_timeout_s = 120;
+	struct external_opts x = {.model_timeout_s = 120}; /* the watchdog */
 	struct measurement m;
 	struct verify_report rep;
 	batch_reset_results(b);
-	if (measure_run(model_find("threads"), b, &o, &m) != 0)
+	if (measure_run(model_find("threads"), b, &o, &x, &m) != 0)
 		return -1;
 	verify_results(ref, b, &rep);
 	if (!verify_ok(&rep) || m.timed_out) {

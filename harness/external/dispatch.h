@@ -8,10 +8,13 @@
 #ifndef CONCUR_DISPATCH_H
 #define CONCUR_DISPATCH_H
 
+#include "harness/external/external_opts.h"
 #include "models/model.h"
 
-/* Runs model m on the batch; returns what the model returns (model.h). */
+/* Runs model m on the batch with opts; a MODEL_EXTERNAL one also reads x
+ * (NULL: every field 0), a C model never does. Returns what the model
+ * returns (model.h). */
 int model_run(const struct model *m, struct batch *batch,
-	      const struct run_opts *opts);
+	      const struct run_opts *opts, const struct external_opts *x);
 
 #endif

@@ -2,7 +2,9 @@
 /*
  * external.c - a model that is a program: start it, feed it the batch, read
  * its results, and make sure it ends (external.h; the protocol is in
- * models/README.md; the JSON on both sides is in protocol.c).
+ * models/README.md; the JSON on both sides is in protocol.c). What differs
+ * between kinds of program (how to start one, its stderr, what its end
+ * means) is its launcher's (launcher.h: python.c, mpi.c).
  *
  * The lesson is in the plumbing: a child with pipes on its stdin and
  * stdout, one poll loop that both writes and reads (a program that does
@@ -31,7 +33,6 @@
 
 #include "common/clock.h"
 #include "harness/base/cli.h"
-#include "harness/base/datadir.h"
 #include "harness/external/mpi.h"
 #include "harness/external/protocol.h"
 #include "harness/external/python.h"
@@ -39,12 +40,6 @@
 /* The poll loop wakes at least this often to see whether the program has
  * exited while something else (a grandchild) still holds its stdout. */
 #define EXT_TICK_MS 100
-
-/* How long mpirun may take to end once it has said a rank died: the
- * job is over by then (Open MPI reports it when every rank has ended),
- * only mpirun's own teardown is left, which sometimes never ends
- * (ext_verdict in protocol.c). */
-#define EXT_MPI_TEARDOWN_S 10.0
 
 /* Where the running program's process group is published, or NULL
  * (external_publish_group). A global because external_run's signature is
@@ -56,65 +51,19 @@ void external_publish_group(volatile pid_t *slot)
 	ext_group_slot = slot;
 }
 
-const char *external_status_name(int status)
+/* ---- Choosing the launcher ---------------------------------------------- */
+
+/* The launcher of m: mpirun for the MPI models, else its command. */
+static const struct launcher *ext_launcher(const struct model *m)
 {
-	static const char *const names[] = {
-		"ok",	  "unavailable", "bad_output",
-		"failed", "crashed",	 "timed_out",
-	};
-	if (status < 0 || (size_t)status >= sizeof(names) / sizeof(names[0]))
-		return "unknown";
-	return names[status];
+	return m->flags & MODEL_MPI ? &mpi_launcher : &python_launcher;
 }
 
-/* ---- Finding the program ------------------------------------------------ */
-
-/* The command's path: absolute as given, else under the data directory. */
-static int ext_command_path(const struct model *m, char *buf, size_t len)
-{
-	if (m->command[0] == '/')
-		return snprintf(buf, len, "%s", m->command) < (int)len ? 0 : -1;
-	return concur_data_path(buf, len, m->command) ? 0 : -1;
-}
-
-static int ext_is_python(const char *path)
-{
-	size_t n = strlen(path);
-	return n > 3 && strcmp(path + n - 3, ".py") == 0;
-}
-
-/* The interpreter for a .py command: --python (checked by the CLI when it
- * was parsed), else python_find's choice. */
-static const char *ext_python(const struct run_opts *o, char *why, size_t len)
-{
-	if (o->python)
-		return o->python;
-	return python_find(NULL, why, len);
-}
-
-int external_available(const struct model *m, const struct run_opts *o,
+int external_available(const struct model *m, const struct external_opts *x,
 		       char *why, size_t len)
 {
-	char path[4096];
-	if (m->flags & MODEL_MPI)
-		return mpi_available(why, len);
-	if (!m->command || ext_command_path(m, path, sizeof(path)) != 0) {
-		snprintf(why, len, "%s: no command", m->name);
-		return 0;
-	}
-	if (access(path, R_OK) != 0) {
-		snprintf(why, len, "%s: %s: %s", m->name, path,
-			 strerror(errno));
-		return 0;
-	}
-	if (!ext_is_python(path))
-		return 1;
-	if (o->python && access(o->python, X_OK) != 0) {
-		snprintf(why, len, "--python %s: %s", o->python,
-			 strerror(errno));
-		return 0;
-	}
-	return ext_python(o, why, len) != NULL;
+	const struct external_opts none = {0};
+	return ext_launcher(m)->available(m, x ? x : &none, why, len);
 }
 
 double external_default_timeout(const struct batch *b, const struct run_opts *o)
@@ -131,8 +80,8 @@ double external_default_timeout(const struct batch *b, const struct run_opts *o)
 /* ---- Starting it -------------------------------------------------------- */
 
 /* Forks and execs argv with pipes on its stdin, stdout and stderr (whose
- * lines x->err_lines passes on: a program's bytes never reach our
- * terminal as they are, term.h). A fourth pipe, closed by a successful
+ * lines the launcher reads: a program's bytes never reach our terminal as
+ * they are, term.h). A fourth pipe, closed by a successful
  * exec, carries exec's errno back, so "could not start" is told apart
  * from "started and failed". */
 static int ext_spawn(struct ext_run *x, char *const argv[], char *why,
@@ -145,7 +94,7 @@ static int ext_spawn(struct ext_run *x, char *const argv[], char *why,
 		goto fail_in;
 	if (pipe2(err, O_CLOEXEC) != 0)
 		goto fail_out;
-	if (x->err_lines && pipe2(said, O_CLOEXEC) != 0)
+	if (pipe2(said, O_CLOEXEC) != 0)
 		goto fail_err;
 	pid_t parent = getpid();
 	x->pid = fork();
@@ -275,18 +224,14 @@ static int ext_exited(const struct ext_run *x)
 	return info.si_pid == x->pid;
 }
 
-/* Reads what the program said on its stderr. An MPI model's is mpirun's:
- * once it has said a rank died, it has EXT_MPI_TEARDOWN_S left to end,
- * not the rest of the run's time. */
+/* Reads what the program said on its stderr; the launcher may then bring
+ * the deadline nearer (mpirun's teardown, mpi.c). */
 static void ext_read_said(struct ext_run *x)
 {
-	mpi_said_read(x->err_lines, &x->err_fd);
-	double end = clock_now() + EXT_MPI_TEARDOWN_S;
-	if (x->said && !x->mpi_teardown && end < x->deadline &&
-	    mpi_said_rank_died(x->said)) {
-		x->deadline = end;
-		x->mpi_teardown = 1;
-	}
+	const struct launcher *api = x->launch.api;
+	api->read_err(&x->launch, &x->err_fd);
+	if (api->deadline)
+		x->deadline = api->deadline(&x->launch, x->deadline);
 }
 
 /* Runs until the program's stdout ends, it exits, or the deadline. */
@@ -325,8 +270,8 @@ static void ext_pump(struct ext_run *x)
 static void ext_reap(struct ext_run *x, int *wstatus, struct rusage *ru)
 {
 	while (!x->timed_out && !ext_exited(x)) {
-		if (!x->said && x->err_fd >= 0) /* a full pipe would block it */
-			mpi_said_read(x->err_lines, &x->err_fd);
+		if (x->launch.api->read_err_while_reaping && x->err_fd >= 0)
+			x->launch.api->read_err(&x->launch, &x->err_fd);
 		if (clock_now() >= x->deadline)
 			x->timed_out = 1;
 		struct timespec nap = {0, 5L * 1000 * 1000};
@@ -350,7 +295,7 @@ static int ext_unavailable(struct ext_run *x, const char *why)
 		x->b->results[i].kind = RESULT_NOT_RUN;
 		result_set_message(&x->b->results[i], "unavailable: %s", why);
 	}
-	run_stats_set(x->o->stats, "external_status", EXTERNAL_UNAVAILABLE);
+	external_status_set(x->o->stats, EXTERNAL_UNAVAILABLE);
 	if (x->o->stats) {
 		snprintf(x->o->stats->note, sizeof(x->o->stats->note),
 			 "unavailable: %s", why);
@@ -358,59 +303,76 @@ static int ext_unavailable(struct ext_run *x, const char *why)
 	return -1;
 }
 
-int external_run(const struct model *m, struct batch *b,
-		 const struct run_opts *o)
+/* Stderr after the reap: what is left of it, then its end. */
+static void ext_said_last(struct ext_run *x)
 {
+	if (x->err_fd >= 0) /* the group is gone: what is left of it */
+		x->launch.api->read_err(&x->launch, &x->err_fd);
+	if (x->err_fd >= 0) { /* still held open by a stray: stop here */
+		x->launch.api->end_err(&x->launch);
+		close(x->err_fd);
+	}
+}
+
+/* The figures of a run that ended (external.h). An interpreter's
+ * start-up is not the model's; a launcher's may be (MPI's ranks: it is
+ * what the model costs), and then its time is the whole wall, start-up
+ * shown apart. */
+static void ext_stats(const struct ext_run *x, double wall,
+		      const struct rusage *ru)
+{
+	struct run_stats *s = x->o->stats;
+	if (!s)
+		return;
+	struct usage u = usage_from_rusage(ru);
+	/* An interpreter's start-up is not the model's; launching MPI
+	 * ranks is (it is what the model costs): such a launcher's time is
+	 * the whole wall, start-up shown apart. */
+	bool whole = x->launch.api->whole_wall;
+	s->program_run_s = x->have_run_s && !whole ? x->run_s : wall;
+	s->startup_s = x->have_run_s ? wall - x->run_s : 0;
+	s->largest_rss_kib = u.max_rss_kib;
+	run_stats_set(s, "program_run_s", s->program_run_s);
+	run_stats_set(s, "startup_s", s->startup_s);
+	run_stats_set(s, "tree_user_s", u.user_s);
+	run_stats_set(s, "tree_sys_s", u.system_s);
+	run_stats_set(s, "largest_rss_kib", (double)u.max_rss_kib);
+	s->workers_started = x->workers_started;
+}
+
+int external_run(const struct model *m, struct batch *b,
+		 const struct run_opts *o, const struct external_opts *xo)
+{
+	const struct external_opts none = {0};
 	struct ext_run x = {.m = m,
 			    .b = b,
 			    .o = o,
+			    .x = xo ? xo : &none,
 			    .in_fd = -1,
 			    .out_fd = -1,
-			    .err_fd = -1};
-	char why[256] = "", path[4096];
+			    .err_fd = -1,
+			    .launch = {.api = ext_launcher(m)}};
+	char why[256] = "";
 	/* Writing to a program that has exited must be an error we see
 	 * (EPIPE), not a signal that kills the harness. */
 	signal(SIGPIPE, SIG_IGN);
 
-	char *argv[3] = {path, NULL, NULL};
-	char *const *args = argv;
-	struct mpi_launch mpi = {0}; /* MPI models: mpirun ... concur-mpi */
-	/* A program's stderr passes through, line by line, made safe. */
-	struct mpi_said said = {.pass_all =
-					o->trace || !(m->flags & MODEL_MPI)};
-	x.err_lines = &said;
-	if (m->flags & MODEL_MPI) {
-		if (mpi_launch_argv(m, o, b->n, &mpi, why, sizeof(why)) != 0)
-			return ext_unavailable(&x, why);
-		args = mpi.argv;
-		x.said = &said;
-	} else if (!m->command ||
-		   ext_command_path(m, path, sizeof(path)) != 0 ||
-		   access(path, R_OK) != 0) {
-		snprintf(why, sizeof(why), "%s not found in %s",
-			 m->command ? m->command : "(no command)",
-			 concur_datadir());
+	if (x.launch.api->start(&x.launch, m, o, x.x, b->n, why, sizeof(why)) !=
+	    0)
 		return ext_unavailable(&x, why);
-	} else if (ext_is_python(path)) {
-		const char *python = ext_python(o, why, sizeof(why));
-		if (!python)
-			return ext_unavailable(&x, why);
-		argv[0] = (char *)python;
-		argv[1] = path;
-	}
 	if (ext_proto_begin(&x) != 0) {
-		mpi_launch_release(&mpi);
+		x.launch.api->release(&x.launch);
 		return ext_unavailable(&x, "out of memory");
 	}
 
-	double timeout = o->model_timeout_s > 0
-				 ? o->model_timeout_s
+	double timeout = x.x->model_timeout_s > 0
+				 ? x.x->model_timeout_s
 				 : external_default_timeout(b, o);
 	x.t_start = clock_now();
 	x.deadline = x.t_start + timeout;
-	if (ext_spawn(&x, args, why, sizeof(why)) != 0) {
+	if (ext_spawn(&x, x.launch.argv, why, sizeof(why)) != 0) {
 		ext_proto_end(&x);
-		mpi_launch_release(&mpi);
+		x.launch.api->release(&x.launch);
 		return ext_unavailable(&x, why);
 	}
 	ext_pump(&x);
@@ -422,33 +384,12 @@ int external_run(const struct model *m, struct batch *b,
 	struct rusage ru;
 	memset(&ru, 0, sizeof(ru));
 	ext_reap(&x, &wstatus, &ru);
-	mpi_launch_release(&mpi); /* every rank is gone: their files too */
-	if (x.err_fd >= 0)	  /* the group is gone: what is left of it */
-		mpi_said_read(x.err_lines, &x.err_fd);
-	if (x.err_fd >= 0) { /* still held open by a stray: stop here */
-		mpi_said_bytes(x.err_lines, NULL, 0);
-		close(x.err_fd);
-	}
+	ext_said_last(&x);
 	double wall = clock_now() - x.t_start;
 
 	ext_proto_finish(&x, wstatus, timeout);
-	if (o->stats) {
-		struct run_stats *s = o->stats;
-		struct usage u = usage_from_rusage(&ru);
-		/* An interpreter's start-up is not the model's; launching
-		 * MPI ranks is (it is what the model costs), so an MPI
-		 * model's time is the whole wall, start-up shown apart. */
-		bool whole = m->flags & MODEL_MPI;
-		s->program_run_s = x.have_run_s && !whole ? x.run_s : wall;
-		s->startup_s = x.have_run_s ? wall - x.run_s : 0;
-		s->largest_rss_kib = u.max_rss_kib;
-		run_stats_set(s, "program_run_s", s->program_run_s);
-		run_stats_set(s, "startup_s", s->startup_s);
-		run_stats_set(s, "tree_user_s", u.user_s);
-		run_stats_set(s, "tree_sys_s", u.system_s);
-		run_stats_set(s, "largest_rss_kib", (double)u.max_rss_kib);
-		s->workers_started = x.workers_started;
-	}
+	ext_stats(&x, wall, &ru);
+	x.launch.api->release(&x.launch); /* every rank is gone: its files */
 	ext_proto_end(&x);
 	return 0;
 }

@@ -14,7 +14,7 @@
  * killed for its time limit leaves them `timeout`.
  *
  * Errors: external_run returns 0 when the program ran (whatever became of
- * it: see the figure "external_status" and the results) and -1 when it
+ * it: see stats->external_status and the results) and -1 when it
  * could not start at all (no interpreter, no such file): then every task
  * is left not_run with the reason, and the model is "unavailable".
  */
@@ -24,38 +24,29 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "harness/external/external_opts.h"
+#include "harness/external/status.h"
 #include "models/model.h"
 
-/* How the program ended: the run's figure "external_status". */
-enum external_status {
-	EXTERNAL_OK,	      /* exited 0 and reported every task */
-	EXTERNAL_UNAVAILABLE, /* could not be started */
-	EXTERNAL_BAD_OUTPUT,  /* exited 0, but lines were missing or wrong */
-	EXTERNAL_FAILED,      /* exited with a status other than 0 */
-	EXTERNAL_CRASHED,     /* killed by a signal it did not ask for */
-	EXTERNAL_TIMED_OUT,   /* outlived its time limit; we killed it */
-};
-
-/* "ok", "unavailable", "bad_output", "failed", "crashed", "timed_out". */
-const char *external_status_name(int status);
-
-/* Runs the external model m on the batch; see the error policy above.
- * Fills o->stats (if any) with figures (common/options.h): program_run_s
- * (the program's own run time, the model's wall time in tables),
- * startup_s (the harness's wall time minus that), external_status, and
- * from wait4, which include the start-up, tree_user_s, tree_sys_s and
- * largest_rss_kib (the peak RSS of the largest process). Task start/end
- * are seconds since the program's own start of its measured run. */
+/* Runs the external model m on the batch, as o and x say (x may be NULL:
+ * every field 0); see the error policy above. Sets
+ * o->stats->external_status (status.h), and fills o->stats (if any) with
+ * figures (common/options.h): program_run_s (the program's own run time,
+ * the model's wall time in tables), startup_s (the harness's wall time
+ * minus that), and from wait4, which include the start-up, tree_user_s,
+ * tree_sys_s and largest_rss_kib (the peak RSS of the largest process).
+ * Task start/end are seconds since the program's own start of its
+ * measured run. */
 int external_run(const struct model *m, struct batch *b,
-		 const struct run_opts *o);
+		 const struct run_opts *o, const struct external_opts *x);
 
-/* Can m run here? For a .py command: a Python with aiohttp (o->python, or
- * one python_find() finds). Returns 1, or 0 with the reason (and what to
- * install) in why. */
-int external_available(const struct model *m, const struct run_opts *o,
+/* Can m run here? For a .py command: a Python with aiohttp (x->python, or
+ * one python_find() finds; x may be NULL). Returns 1, or 0 with the reason
+ * (and what to install) in why. */
+int external_available(const struct model *m, const struct external_opts *x,
 		       char *why, size_t len);
 
-/* The time limit when o->model_timeout_s is 0: ten times a rough ideal of
+/* The time limit when x->model_timeout_s is 0: ten times a rough ideal of
  * the batch plus 30 s. The harness, which knows the real ideal, should set
  * model_timeout_s itself. */
 double external_default_timeout(const struct batch *b,

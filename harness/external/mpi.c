@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-/* mpi.c - the mpirun command line of the MPI models (see mpi.h). */
+/* mpi.c - the mpirun command line of the MPI models, and their launcher
+ * (see mpi.h). */
 #define _XOPEN_SOURCE 700 /* nftw */
 #include "harness/external/mpi.h"
 
@@ -15,7 +16,15 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "harness/base/term.h"
+#include "common/clock.h"
+#include "harness/base/cli.h"
+#include "harness/external/mpi_said.h"
+
+/* How long mpirun may take to end once it has said a rank died: the
+ * job is over by then (Open MPI reports it when every rank has ended),
+ * only mpirun's own teardown is left, which sometimes never ends
+ * (mpi_verdict). */
+#define MPI_TEARDOWN_S 10.0
 
 /* The first executable `name` on PATH, into buf, in a folder whose links
  * are resolved: mpirun finds Open MPI's prefix from its own path, and
@@ -126,12 +135,14 @@ void mpi_launch_release(struct mpi_launch *l)
 
 /* ---- The command line --------------------------------------------------- */
 
-/* Fills l for m at o->workers on n tasks; btl, when not NULL, is the
- * transport list to use (the ping-pong's choice), else a local run gets
- * shared memory only, unless the user chose with OMPI_MCA_btl. */
-static int mpi_build_argv(const struct model *m, const struct run_opts *o,
-			  size_t n, const char *btl, struct mpi_launch *l,
-			  char *why, size_t len)
+/* Fills l for m at C = workers on n tasks, on x's hosts (NULL: this
+ * machine); btl, when not NULL, is the transport list to use (the
+ * ping-pong's choice), else a local run gets shared memory only, unless
+ * the user chose with OMPI_MCA_btl. */
+static int mpi_build_argv(const struct model *m, int workers,
+			  const struct external_opts *x, size_t n,
+			  const char *btl, struct mpi_launch *l, char *why,
+			  size_t len)
 {
 	l->files[0] = '\0';
 	if (!mpi_available(why, len) ||
@@ -142,7 +153,7 @@ static int mpi_build_argv(const struct model *m, const struct run_opts *o,
 		setenv("OMPI_ALLOW_RUN_AS_ROOT", "1", 0);
 		setenv("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1", 0);
 	}
-	snprintf(l->ranks, sizeof(l->ranks), "%d", mpi_ranks(m, o->workers, n));
+	snprintf(l->ranks, sizeof(l->ranks), "%d", mpi_ranks(m, workers, n));
 	char *const fixed[] = {
 		l->mpirun,
 		"-np",
@@ -160,12 +171,12 @@ static int mpi_build_argv(const struct model *m, const struct run_opts *o,
 	size_t k = 0;
 	for (; k < sizeof(fixed) / sizeof(fixed[0]); k++)
 		l->argv[k] = fixed[k];
-	if (o->hosts) {
+	if (x && x->hosts) {
 		l->argv[k++] = "--host";
-		l->argv[k++] = (char *)o->hosts;
-	} else if (o->hostfile) {
+		l->argv[k++] = (char *)x->hosts;
+	} else if (x && x->hostfile) {
 		l->argv[k++] = "--hostfile";
-		l->argv[k++] = (char *)o->hostfile;
+		l->argv[k++] = (char *)x->hostfile;
 	} else {
 		/* Names of our own, not mpirun's PID's (mpi.h). */
 		if (mpi_files_make(l, why, len) != 0)
@@ -191,19 +202,18 @@ static int mpi_build_argv(const struct model *m, const struct run_opts *o,
 	return 0;
 }
 
-int mpi_launch_argv(const struct model *m, const struct run_opts *o, size_t n,
+int mpi_launch_argv(const struct model *m, int workers,
+		    const struct external_opts *x, size_t n,
 		    struct mpi_launch *l, char *why, size_t len)
 {
-	return mpi_build_argv(m, o, n, NULL, l, why, len);
+	return mpi_build_argv(m, workers, x, n, NULL, l, why, len);
 }
 
 int mpi_latency_argv(const char *btl, struct mpi_launch *l, char *why,
 		     size_t len)
 {
-	struct run_opts o = run_opts_default();
-	o.workers = 2;
 	const struct model *m = model_find("mpi-static");
-	if (!m || mpi_build_argv(m, &o, 2, btl, l, why, len) != 0)
+	if (!m || mpi_build_argv(m, 2, NULL, 2, btl, l, why, len) != 0)
 		return -1;
 	size_t k = 0;
 	while (l->argv[k])
@@ -289,108 +299,144 @@ double mpi_latency_us(const char *btl, char *why, size_t len)
 	return mpi_latency_measure(btl, &m, why, len) == 0 ? m.mean_us : NAN;
 }
 
-/* ---- What mpirun says --------------------------------------------------- */
+/* ---- The launcher ------------------------------------------------------- */
 
-/* A line of the ranks' own: --trace's "[mpi w3] ..." or "[mpi-static w0]
- * ...", and concur-mpi's own errors. */
-static int mpi_line_is_ours(const char *line, size_t n)
+/* One launch: the command line, what mpirun said, and whether its end is
+ * only its teardown. */
+struct mpi_run {
+	struct mpi_launch launch;
+	struct mpi_said said;
+	bool teardown; /* the deadline is the teardown's (mpi_deadline) */
+};
+
+static int mpi_launcher_available(const struct model *m,
+				  const struct external_opts *x, char *why,
+				  size_t len)
 {
-	return (n >= 4 && memcmp(line, "[mpi", 4) == 0) ||
-	       (n >= 11 && memcmp(line, "concur-mpi:", 11) == 0);
+	(void)m;
+	(void)x;
+	return mpi_available(why, len);
 }
 
-static void mpi_said_line(struct mpi_said *s)
+static int mpi_start(struct launch *l, const struct model *m,
+		     const struct run_opts *o, const struct external_opts *x,
+		     size_t n, char *why, size_t len)
 {
-	if (s->pass_all || mpi_line_is_ours(s->line, s->line_len)) {
-		term_write_line(stderr, s->line, s->line_len); /* shown */
-		return;
+	struct mpi_run *r = calloc(1, sizeof(*r));
+	if (!r) {
+		snprintf(why, len, "out of memory");
+		return -1;
 	}
-	size_t room = sizeof(s->held) - 1 - s->held_len;
-	size_t n = s->line_len + 1 < room ? s->line_len + 1 : room;
-	memcpy(s->held + s->held_len, s->line, n ? n - 1 : 0);
-	if (n) {
-		s->held[s->held_len + n - 1] = '\n';
-		s->held_len += n;
+	if (mpi_launch_argv(m, o->workers, x, n, &r->launch, why, len) != 0) {
+		mpi_launch_release(&r->launch);
+		free(r);
+		return -1;
 	}
-	s->held[s->held_len] = '\0';
+	r->said.pass_all = o->trace;
+	l->state = r;
+	l->argv = r->launch.argv;
+	return 0;
 }
 
-void mpi_said_bytes(struct mpi_said *s, const char *buf, size_t n)
+static void mpi_read_err(struct launch *l, int *fd)
 {
-	if (!buf) { /* end of file: a last line without its newline */
-		if (s->line_len > 0)
-			mpi_said_line(s);
-		s->line_len = 0;
-		return;
-	}
-	for (size_t k = 0; k < n; k++) {
-		if (buf[k] == '\n') {
-			mpi_said_line(s);
-			s->line_len = 0;
-			continue;
-		}
-		if (s->line_len == sizeof(s->line) && s->pass_all) {
-			mpi_said_line(s); /* a long line passes on in pieces */
-			s->line_len = 0;
-		}
-		if (s->line_len < sizeof(s->line))
-			s->line[s->line_len++] = buf[k];
-	}
+	struct mpi_run *r = l->state;
+	mpi_said_read(&r->said, fd);
 }
 
-void mpi_said_read(struct mpi_said *s, int *fd)
+static void mpi_end_err(struct launch *l)
 {
-	char buf[4096];
-	ssize_t n;
-	while ((n = read(*fd, buf, sizeof(buf))) > 0 ||
-	       (n < 0 && errno == EINTR))
-		if (n > 0)
-			mpi_said_bytes(s, buf, (size_t)n);
-	if (n == 0 || (n < 0 && errno != EAGAIN)) {
-		mpi_said_bytes(s, NULL, 0);
-		close(*fd);
-		*fd = -1;
-	}
+	struct mpi_run *r = l->state;
+	mpi_said_bytes(&r->said, NULL, 0);
 }
 
-/* Appends the text from p up to the end of its paragraph (a blank line or
- * a line of dashes) to out as one line, spaces collapsed. */
-static void mpi_paragraph(const char *p, char *out, size_t len)
+/* Once mpirun has said a rank died, it has MPI_TEARDOWN_S left to end,
+ * not the rest of the run's time. */
+static double mpi_deadline(struct launch *l, double deadline)
 {
-	size_t used = 0;
-	for (; *p && used + 1 < len; p++) {
-		if (*p == '\n' && (p[1] == '\n' || p[1] == '-' || !p[1]))
-			break;
-		char c = *p == '\n' || *p == '\t' ? ' ' : *p;
-		if (c == ' ' && (used == 0 || out[used - 1] == ' '))
-			continue;
-		out[used++] = c;
+	struct mpi_run *r = l->state;
+	double end = clock_now() + MPI_TEARDOWN_S;
+	if (!r->teardown && end < deadline && mpi_said_rank_died(&r->said)) {
+		r->teardown = true;
+		return end;
 	}
-	while (used > 0 && out[used - 1] == ' ')
-		used--;
-	out[used] = '\0';
+	return deadline;
 }
 
-int mpi_said_rank_died(const struct mpi_said *s)
+/* mpirun failed: a rank died (its unreported tasks crashed; mpirun
+ * ended the others) or the ranks never started (a host unreachable, too
+ * few slots: the tasks were not run). Open MPI's many lines become one of
+ * ours, said once here. */
+static void mpi_failed(const struct mpi_run *r, const struct model *m,
+		       const struct external_opts *x,
+		       const struct launch_end *e, enum result_kind *missing,
+		       char *why, size_t len)
 {
-	return strstr(s->held, " noticed that process") != NULL;
+	char said[300], then[64] = "";
+	int ran = mpi_said_summary(&r->said, said, sizeof(said)) ||
+		  e->n_reported > 0;
+	if (!said[0])
+		snprintf(said, sizeof(said), "mpirun exited with status %d",
+			 WEXITSTATUS(e->wstatus));
+	if (e->timed_out) /* see mpi_verdict */
+		snprintf(then, sizeof(then),
+			 " (then mpirun hung on its way out: killed)");
+	else if (WIFSIGNALED(e->wstatus))
+		snprintf(then, sizeof(then), " (then mpirun died of signal %d)",
+			 WTERMSIG(e->wstatus));
+	*missing = ran ? RESULT_CRASHED : RESULT_NOT_RUN;
+	bool hosts = x->hosts || x->hostfile;
+	char line[512];
+	snprintf(line, sizeof(line), "%s%s%s%s",
+		 ran ? "" : "the ranks never started: ", said,
+		 !ran && hosts ? " (is every host reachable by ssh without a "
+				 "password, with concur at the same path?)"
+			       : "",
+		 then);
+	cli_error("%s: %s", m->name, line); /* quotes mpirun: made safe */
+	size_t n = strlen(line) < len ? strlen(line) : len - 1;
+	memcpy(why, line, n); /* the results keep what fits */
+	why[n] = '\0';
 }
 
-int mpi_said_summary(const struct mpi_said *s, char *out, size_t len)
+/* mpirun that has reported a rank's death may then die itself on its way
+ * out, or hang there: Open MPI 4.1.4 with Debian's PMIx 4.2 sometimes
+ * segfaults, or deadlocks, in PMIx_server_finalize (orte_finalize), a few
+ * runs in twenty. The job had ended; the rank's death is what failed, and
+ * mpirun's end is said after it (mpi_deadline gave it MPI_TEARDOWN_S, not
+ * the run's time). A time limit of the run's own, or a signal with no
+ * rank dead, is the protocol's to say. */
+static int mpi_verdict(const struct launch *l, const struct model *m,
+		       const struct external_opts *x,
+		       const struct launch_end *e, enum result_kind *missing,
+		       char *why, size_t len)
 {
-	/* A rank that died is named in one line; anything else, Open MPI
-	 * explains in its first paragraph. */
-	const char *p = strstr(s->held, " noticed that process");
-	while (p && p > s->held && p[-1] != '\n') /* "mpirun noticed ..." */
-		p--;
-	if (!p) {
-		p = s->held;
-		while (*p == '-' || *p == '\n' || *p == ' ') {
-			const char *eol = strchr(p, '\n');
-			p = eol ? eol + 1 : p + strlen(p);
-		}
-	}
-	mpi_paragraph(p, out, len);
-	/* Open MPI's messages name a rank only once ranks have run. */
-	return strstr(s->held, "rank ") != NULL;
+	const struct mpi_run *r = l->state;
+	bool rank_died = mpi_said_rank_died(&r->said);
+	bool failed = WIFSIGNALED(e->wstatus) ||
+		      (WIFEXITED(e->wstatus) && WEXITSTATUS(e->wstatus) != 0);
+	if (e->timed_out ? !r->teardown
+			 : !failed || (WIFSIGNALED(e->wstatus) && !rank_died))
+		return -1;
+	mpi_failed(r, m, x, e, missing, why, len);
+	return EXTERNAL_FAILED;
 }
+
+static void mpi_release(struct launch *l)
+{
+	struct mpi_run *r = l->state;
+	mpi_launch_release(&r->launch); /* every rank is gone: their files */
+	free(r);
+	l->state = NULL;
+}
+
+const struct launcher mpi_launcher = {
+	.available = mpi_launcher_available,
+	.start = mpi_start,
+	.read_err = mpi_read_err,
+	.end_err = mpi_end_err,
+	.deadline = mpi_deadline,
+	.verdict = mpi_verdict,
+	.release = mpi_release,
+	.whole_wall = true,
+};

@@ -2,8 +2,10 @@
 /*
  * mpi.h - launching the MPI models (mpi, mpi-static): the `mpirun` command
  * line that starts build/concur-mpi as ranks, on this machine or on the
- * hosts of --hosts / --hostfile. The program then speaks the external
- * protocol like any other (external.c feeds and reads it).
+ * hosts of --hosts / --hostfile, and their launcher (launcher.h). The
+ * program then speaks the external protocol like any other (external.c
+ * feeds and reads it); what differs is said here: mpirun's stderr, and a
+ * failed job's verdict.
  *
  * Open MPI is found, never required: without `mpirun` on PATH or without
  * the concur-mpi program (built only where mpicc is), the models are
@@ -51,6 +53,7 @@
 
 #include <stddef.h>
 
+#include "harness/external/launcher.h"
 #include "models/model.h"
 
 /* What to install when Open MPI is missing. */
@@ -74,15 +77,24 @@ struct mpi_launch {
 /* Can m run here: mpirun on PATH and the concur-mpi program built? */
 int mpi_available(char *why, size_t len);
 
+/* The launcher of the MPI models: `mpirun ... concur-mpi`. Open MPI's
+ * messages on mpirun's stderr are held (but with --trace) and said as one
+ * line when the job fails; once mpirun has said a rank died, it has
+ * MPI_TEARDOWN_S left to end. The model's time is the whole wall:
+ * launching the ranks is what the model costs. */
+extern const struct launcher mpi_launcher;
+
 /* How many ranks a launch starts for C = workers and n tasks: the
  * workers (never more than the tasks, at least 1) plus the model's
  * manager ranks. */
 int mpi_ranks(const struct model *m, int workers, size_t n);
 
-/* Fills l with `mpirun ... concur-mpi` for m at o->workers on n tasks;
- * a local run's l->files is made (mode 0700). Once the run has ended,
- * call mpi_launch_release. */
-int mpi_launch_argv(const struct model *m, const struct run_opts *o, size_t n,
+/* Fills l with `mpirun ... concur-mpi` for m at C = workers on n tasks,
+ * on x's hosts (x NULL, or no hosts: this machine); a local run's
+ * l->files is made (mode 0700). Once the run has ended, call
+ * mpi_launch_release. */
+int mpi_launch_argv(const struct model *m, int workers,
+		    const struct external_opts *x, size_t n,
 		    struct mpi_launch *l, char *why, size_t len);
 
 /* Removes l->files and what Open MPI left in it (a job killed or crashed
@@ -117,37 +129,5 @@ struct mpi_latency {
  * out. 0, or -1 with the reason in why. */
 int mpi_latency_measure(const char *btl, struct mpi_latency *out, char *why,
 			size_t len);
-
-/* What mpirun writes on its stderr (the harness reads it through a
- * pipe). The ranks' own lines (--trace's "[mpi w3] ...", "concur-mpi:
- * ...") pass through to ours as they come; Open MPI's messages (boxes of
- * dashes, ten lines for one fact) are held, and when the run fails the
- * harness says one line of its own made from them. With pass_all
- * (--trace, and any program that is not mpirun) everything passes
- * through. What passes is made safe for the terminal (term.h). */
-struct mpi_said {
-	int pass_all;
-	char line[1024]; /* the line being assembled (longer: cut) */
-	size_t line_len;
-	char held[4096]; /* Open MPI's lines (the first 4 KiB) */
-	size_t held_len;
-};
-
-/* Takes n bytes of mpirun's stderr; (NULL, 0) at end of file. */
-void mpi_said_bytes(struct mpi_said *s, const char *buf, size_t n);
-
-/* Reads what is there now on *fd (non-blocking) into s; at end of file
- * closes it and sets *fd to -1. */
-void mpi_said_read(struct mpi_said *s, int *fd);
-
-/* One line saying why the job failed, into out: the line naming a rank
- * that died, else Open MPI's first paragraph (empty when it said
- * nothing). Returns 1 when what it said names a rank, that is, ranks had
- * started; 0 when the job never started (a host unreachable, no slots). */
-int mpi_said_summary(const struct mpi_said *s, char *out, size_t len);
-
-/* 1 when mpirun said that a rank died ("mpirun noticed that process rank
- * N ... exited on signal 9"). */
-int mpi_said_rank_died(const struct mpi_said *s);
 
 #endif

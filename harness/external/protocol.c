@@ -25,8 +25,7 @@
 #include "common/clock.h"
 #include "common/kernel.h"
 #include "common/shared.h"
-#include "harness/base/cli.h"
-#include "harness/external/external.h"
+#include "harness/external/status.h"
 
 #define EXT_PROTOCOL_VERSION 1
 
@@ -73,10 +72,10 @@ static char *ext_batch_json(const struct ext_run *x)
 		shared_sync_name(o->sync), "tasks", tasks);
 	if (!doc)
 		return NULL;
-	if (o->start_method) /* optional: the program's default otherwise */
+	if (x->x->start_method) /* optional: the program's default else */
 		json_object_set_new(json_object_get(doc, "options"),
 				    "start_method",
-				    json_string(o->start_method));
+				    json_string(x->x->start_method));
 	char *text = json_dumps(doc, JSON_COMPACT);
 	json_decref(doc);
 	return text;
@@ -196,7 +195,8 @@ static void ext_result_line(struct ext_run *x, json_t *line, size_t i)
 }
 
 /* The last line's optional "figures": {"name": number, ...}, kept as a C
- * model's figures (names of lower-case letters, digits and '_'). */
+ * model's figures (names of lower-case letters, digits and '_'; not
+ * external_status, which is the harness's to say). */
 static void ext_figures(struct ext_run *x, json_t *figures)
 {
 	const char *name;
@@ -207,7 +207,8 @@ static void ext_figures(struct ext_run *x, json_t *figures)
 		if (json_is_number(value) && len > 0 &&
 		    len < RUN_FIGURE_NAME_MAX &&
 		    strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_") ==
-			    len)
+			    len &&
+		    strcmp(name, "external_status") != 0)
 			run_stats_set(x->o->stats, name,
 				      json_number_value(value));
 	}
@@ -303,75 +304,34 @@ void ext_proto_bytes(struct ext_run *x, const char *buf, size_t n)
 
 /* ---- What is left to say ------------------------------------------------ */
 
-/* mpirun failed: a rank died (its unreported tasks crashed; mpirun
- * ended the others) or the ranks never started (a host unreachable, too
- * few slots: the tasks were not run). Open MPI's many lines become one of
- * ours, said once here. */
-static void ext_mpi_verdict(const struct ext_run *x, int wstatus,
-			    enum result_kind *missing, char *why, size_t len)
-{
-	char said[300], then[64] = "";
-	int ran = mpi_said_summary(x->said, said, sizeof(said)) ||
-		  x->n_reported > 0;
-	if (!said[0])
-		snprintf(said, sizeof(said), "mpirun exited with status %d",
-			 WEXITSTATUS(wstatus));
-	if (x->timed_out) /* see ext_verdict */
-		snprintf(then, sizeof(then),
-			 " (then mpirun hung on its way out: killed)");
-	else if (WIFSIGNALED(wstatus))
-		snprintf(then, sizeof(then), " (then mpirun died of signal %d)",
-			 WTERMSIG(wstatus));
-	*missing = ran ? RESULT_CRASHED : RESULT_NOT_RUN;
-	bool hosts = x->o->hosts || x->o->hostfile;
-	char line[512];
-	snprintf(line, sizeof(line), "%s%s%s%s",
-		 ran ? "" : "the ranks never started: ", said,
-		 !ran && hosts ? " (is every host reachable by ssh without a "
-				 "password, with concur at the same path?)"
-			       : "",
-		 then);
-	cli_error("%s: %s", x->m->name, line); /* quotes mpirun: made safe */
-	size_t n = strlen(line) < len ? strlen(line) : len - 1;
-	memcpy(why, line, n); /* the results keep what fits */
-	why[n] = '\0';
-}
-
 /* How the program ended, and what that makes of the tasks it did not
- * report. */
+ * report: the launcher's word first (mpirun's failures, mpi.c), then
+ * what any program's end means. */
 static enum external_status ext_verdict(const struct ext_run *x, int wstatus,
 					double timeout_s,
 					enum result_kind *missing, char *why,
 					size_t len)
 {
-	/* mpirun that has reported a rank's death may then die itself on
-	 * its way out, or hang there: Open MPI 4.1.4 with Debian's PMIx 4.2
-	 * sometimes segfaults, or deadlocks, in PMIx_server_finalize
-	 * (orte_finalize), a few runs in twenty. The job had ended; the
-	 * rank's death is what failed, and mpirun's end is said after it
-	 * (external.c gave it EXT_MPI_TEARDOWN_S, not the run's time). */
-	bool rank_died = x->said && mpi_said_rank_died(x->said);
-	if (x->timed_out && x->mpi_teardown) {
-		ext_mpi_verdict(x, wstatus, missing, why, len);
-		return EXTERNAL_FAILED;
-	}
+	const struct launcher *api = x->launch.api;
+	struct launch_end end = {.wstatus = wstatus,
+				 .timed_out = x->timed_out,
+				 .n_reported = x->n_reported};
+	int said = api->verdict ? api->verdict(&x->launch, x->m, x->x, &end,
+					       missing, why, len)
+				: -1;
+	if (said >= 0)
+		return (enum external_status)said;
 	if (x->timed_out) {
 		*missing = RESULT_TIMEOUT;
 		snprintf(why, len, "killed after its time limit of %.0f s",
 			 timeout_s);
 		return EXTERNAL_TIMED_OUT;
 	}
-	if (WIFSIGNALED(wstatus) && !rank_died) {
+	if (WIFSIGNALED(wstatus)) {
 		*missing = RESULT_CRASHED;
 		snprintf(why, len, "the program died of signal %d (%s)",
 			 WTERMSIG(wstatus), strsignal(WTERMSIG(wstatus)));
 		return EXTERNAL_CRASHED;
-	}
-	bool failed = WIFSIGNALED(wstatus) ||
-		      (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) != 0);
-	if (failed && x->said) {
-		ext_mpi_verdict(x, wstatus, missing, why, len);
-		return EXTERNAL_FAILED;
 	}
 	if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) != 0) {
 		*missing = RESULT_CRASHED;
@@ -410,7 +370,7 @@ void ext_proto_finish(struct ext_run *x, int wstatus, double timeout_s)
 	struct run_stats *s = x->o->stats;
 	if (!s)
 		return;
-	run_stats_set(s, "external_status", st);
+	external_status_set(s, st);
 	if (st == EXTERNAL_OK)
 		return;
 	int n = snprintf(

@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "harness/external/mpi.h"
+#include "harness/external/launcher.h"
 #include "models/model.h"
 
 /* A result line longer than this is malformed. */
@@ -26,19 +26,16 @@ struct ext_run {
 	const struct model *m;
 	struct batch *b;
 	const struct run_opts *o;
-	pid_t pid;	       /* the program, also its process group */
-	int in_fd;	       /* our end of its stdin; -1 once closed */
-	int out_fd;	       /* our end of its stdout; -1 at end of file */
-	int err_fd;	       /* our end of its stderr, -1 at EOF */
-	struct mpi_said *said; /* what mpirun said (MPI models), or NULL */
-	struct mpi_said *err_lines; /* reads err_fd: `said` for an MPI
-				       model, else every line passed on,
-				       made safe for the terminal */
-	double t_start;		    /* when we started it (clock_now) */
-	double deadline;
-	int timed_out;	  /* we killed it at the deadline */
-	int mpi_teardown; /* the deadline is mpirun's teardown's, set when
-			     it said a rank died (external.c) */
+	const struct external_opts *x; /* never NULL here */
+	pid_t pid;		       /* the program, also its process group */
+	int in_fd;	      /* our end of its stdin; -1 once closed */
+	int out_fd;	      /* our end of its stdout; -1 at end of file */
+	int err_fd;	      /* our end of its stderr, -1 at EOF */
+	struct launch launch; /* how it is started, its stderr read and
+				 its end judged (launcher.h) */
+	double t_start;	      /* when we started it (clock_now) */
+	double deadline;      /* the launcher may bring it nearer */
+	int timed_out;	      /* we killed it at the deadline */
 
 	/* The batch, written to in_fd (external.c sends it). */
 	char *doc;
@@ -65,7 +62,7 @@ int ext_proto_begin(struct ext_run *x);
  * last line without a newline still counts. */
 void ext_proto_bytes(struct ext_run *x, const char *buf, size_t n);
 
-/* After the reap: the verdict in stats->external_status and note, and a
+/* After the reap: the verdict in stats->external_status (status.h) and note, and a
  * result for every task the program did not report, whose kind follows
  * from how it ended (wstatus from wait4). */
 void ext_proto_finish(struct ext_run *x, int wstatus, double timeout_s);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-/* python.c - which python3 runs the py-* models (see python.h). */
+/* python.c - which python3 runs the py-* models, and the launcher of a
+ * command of the data directory (see python.h). */
 #include "harness/external/python.h"
 
 #include <errno.h>
@@ -14,6 +15,8 @@
 #include <unistd.h>
 
 #include "common/clock.h"
+#include "harness/base/datadir.h"
+#include "harness/external/mpi_said.h"
 
 extern char **environ;
 
@@ -123,3 +126,123 @@ const char *python_find(const char *explicit_path, char *why, size_t len)
 		 tried[0] ? tried : "none found", PYTHON_INSTALL_HINT);
 	return NULL;
 }
+
+/* ---- The launcher of a command ------------------------------------------ */
+
+/* One launch: `PYTHON PATH` or `PATH`, and the stderr line reader. */
+struct python_launch {
+	char path[4096];
+	char *argv[3];
+	struct mpi_said said; /* pass_all: every line passes through */
+};
+
+/* The command's path: absolute as given, else under the data directory. */
+static int python_command_path(const struct model *m, char *buf, size_t len)
+{
+	if (m->command[0] == '/')
+		return snprintf(buf, len, "%s", m->command) < (int)len ? 0 : -1;
+	return concur_data_path(buf, len, m->command) ? 0 : -1;
+}
+
+static int python_is_script(const char *path)
+{
+	size_t n = strlen(path);
+	return n > 3 && strcmp(path + n - 3, ".py") == 0;
+}
+
+/* The interpreter for a .py command: --python (checked by the CLI when it
+ * was parsed), else python_find's choice. */
+static const char *python_for(const struct external_opts *x, char *why,
+			      size_t len)
+{
+	if (x->python)
+		return x->python;
+	return python_find(NULL, why, len);
+}
+
+static int python_available(const struct model *m,
+			    const struct external_opts *x, char *why,
+			    size_t len)
+{
+	char path[4096];
+	if (!m->command || python_command_path(m, path, sizeof(path)) != 0) {
+		snprintf(why, len, "%s: no command", m->name);
+		return 0;
+	}
+	if (access(path, R_OK) != 0) {
+		snprintf(why, len, "%s: %s: %s", m->name, path,
+			 strerror(errno));
+		return 0;
+	}
+	if (!python_is_script(path))
+		return 1;
+	if (x->python && access(x->python, X_OK) != 0) {
+		snprintf(why, len, "--python %s: %s", x->python,
+			 strerror(errno));
+		return 0;
+	}
+	return python_for(x, why, len) != NULL;
+}
+
+static int python_start(struct launch *l, const struct model *m,
+			const struct run_opts *o, const struct external_opts *x,
+			size_t n, char *why, size_t len)
+{
+	(void)o;
+	(void)n;
+	struct python_launch *p = calloc(1, sizeof(*p));
+	if (!p) {
+		snprintf(why, len, "out of memory");
+		return -1;
+	}
+	p->said.pass_all = 1;
+	p->argv[0] = p->path;
+	if (!m->command ||
+	    python_command_path(m, p->path, sizeof(p->path)) != 0 ||
+	    access(p->path, R_OK) != 0) {
+		snprintf(why, len, "%s not found in %s",
+			 m->command ? m->command : "(no command)",
+			 concur_datadir());
+		free(p);
+		return -1;
+	}
+	if (python_is_script(p->path)) {
+		const char *python = python_for(x, why, len);
+		if (!python) {
+			free(p);
+			return -1;
+		}
+		p->argv[0] = (char *)python;
+		p->argv[1] = p->path;
+	}
+	l->state = p;
+	l->argv = p->argv;
+	return 0;
+}
+
+static void python_read_err(struct launch *l, int *fd)
+{
+	struct python_launch *p = l->state;
+	mpi_said_read(&p->said, fd);
+}
+
+static void python_end_err(struct launch *l)
+{
+	struct python_launch *p = l->state;
+	mpi_said_bytes(&p->said, NULL, 0);
+}
+
+static void python_release(struct launch *l)
+{
+	free(l->state);
+	l->state = NULL;
+}
+
+const struct launcher python_launcher = {
+	.available = python_available,
+	.start = python_start,
+	.read_err = python_read_err,
+	.end_err = python_end_err,
+	.release = python_release,
+	.read_err_while_reaping = true,
+};

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * python.h - finding the Python that runs the py-* models.
+ * python.h - finding the Python that runs the py-* models, and the
+ * launcher (launcher.h) of every model that is a command of the data
+ * directory: a .py one run by that Python, any other run as it is.
  *
  * Python is found, never required: `--python PATH` if given, else
  * /usr/bin/python3, else the first python3 on PATH; the first of them that
@@ -16,6 +18,8 @@
 
 #include <stddef.h>
 
+#include "harness/external/launcher.h"
+
 /* What to install when no suitable Python is found. */
 #define PYTHON_INSTALL_HINT "apt-get install python3 python3-aiohttp"
 
@@ -27,5 +31,10 @@ const char *python_find(const char *explicit_path, char *why, size_t len);
 
 /* Does this interpreter run and import aiohttp? Returns 1 or 0. */
 int python_has_aiohttp(const char *path);
+
+/* The launcher of a model with a command (model.h): the command's path
+ * is absolute or under the data directory; a .py runs under --python or
+ * python_find's choice. Its stderr passes through, line by line. */
+extern const struct launcher python_launcher;
 
 #endif

@@ -63,7 +63,7 @@ static void grade_against_reference(const struct batch *b, long timeout_ms,
 	o.workers = 1;
 	o.fetch.timeout_ms = timeout_ms;
 	const struct model *seq = model_find("sequential");
-	if (!ref || !seq || model_run(seq, ref, &o) != 0) {
+	if (!ref || !seq || model_run(seq, ref, &o, NULL) != 0) {
 		snprintf(why, len, "the grader could not run its reference");
 		batch_free(ref);
 		return;

@@ -36,9 +36,8 @@
 static bool beyond_mpi(void)
 {
 	char why[512];
-	struct run_opts o = run_opts_default();
 	const struct model *m = model_find("mpi");
-	return m && external_available(m, &o, why, sizeof(why));
+	return m && external_available(m, NULL, why, sizeof(why));
 }
 
 /* The scaling parts' model and C. */

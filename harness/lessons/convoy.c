@@ -65,9 +65,11 @@ static void convoy_measure(const struct run_plan *c, struct convoy_run *r,
 	struct measurement me;
 	struct batch *ref = verify_reference_batch(r->b, c->timeout_ms);
 	struct run_opts seq = plan_run_opts(c, 1);
+	struct external_opts x = plan_external_opts(c);
 	r->ok = ref &&
-		measure_run(model_find("sequential"), ref, &seq, &me) == 0 &&
-		measure_run(model_find(r->model), r->b, &o, &me) == 0 &&
+		measure_run(model_find("sequential"), ref, &seq, &x, &me) ==
+			0 &&
+		measure_run(model_find(r->model), r->b, &o, &x, &me) == 0 &&
 		me.model_rc == 0;
 	double lat[CONVOY_FETCHES];
 	size_t n = 0;

@@ -131,11 +131,13 @@ static void py_start_measure(const struct sweep *s, struct sweep_group *g,
 		struct run_stats stats;
 		memset(&stats, 0, sizeof(stats));
 		struct run_opts o = plan_run_opts(s->plan, workers);
-		o.start_method = row->method;
+		struct external_opts x = plan_external_opts(s->plan);
+		x.start_method = row->method;
 		o.stats = &stats;
 		struct measurement me;
 		batch_reset_results(g->batch);
-		if (measure_run(m, g->batch, &o, &me) != 0 || me.model_rc != 0)
+		if (measure_run(m, g->batch, &o, &x, &me) != 0 ||
+		    me.model_rc != 0)
 			break;
 		struct verify_report rep;
 		verify_results(g->reference, g->batch, &rep);

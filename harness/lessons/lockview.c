@@ -30,8 +30,9 @@ static int lockview_trace(const struct run_plan *c, struct batch *b,
 			  double interval_ms, const char *trace_path)
 {
 	struct run_opts o = plan_run_opts(c, workers);
+	struct external_opts x = plan_external_opts(c); /* its time limit */
 	o.trace = true;
-	o.switch_interval_ms = interval_ms;
+	o.gil.switch_interval_ms = interval_ms;
 	fflush(stderr);
 	int saved = dup(STDERR_FILENO);
 	int fd = open(trace_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -46,7 +47,7 @@ static int lockview_trace(const struct run_plan *c, struct batch *b,
 	close(fd);
 	struct measurement me;
 	batch_reset_results(b);
-	int rc = measure_run(model_find("gil"), b, &o, &me);
+	int rc = measure_run(model_find("gil"), b, &o, &x, &me);
 	fflush(stderr);
 	dup2(saved, STDERR_FILENO);
 	close(saved);
@@ -95,12 +96,13 @@ void lesson_gil_lockview(struct lesson_ctx *ctx, int workers)
 	struct batch *b = workload_build(&spec);
 	struct batch *ref = b ? verify_reference_batch(b, 1000) : NULL;
 	struct run_opts one = plan_run_opts(&ctx->plan, 1);
+	struct external_opts x = plan_external_opts(&ctx->plan);
 	struct measurement me;
 	char path[4200], trace[4300];
 	struct file_replace fr = {0};
 	snprintf(path, sizeof(path), "%s/lock.csv", ctx->first_set);
 	lesson_heading("Who holds the lock");
-	if (!ref || measure_run(model_find("sequential"), ref, &one, &me) ||
+	if (!ref || measure_run(model_find("sequential"), ref, &one, &x, &me) ||
 	    file_replace_open(&fr, path) != 0) {
 		lesson_say("The lock could not be traced here.");
 		batch_free(b);

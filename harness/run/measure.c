@@ -93,8 +93,9 @@ static void measure_orphaned_cb(int sig)
 /* In the child: run, time it, report, and leave without returning into
  * the harness (no atexit handlers, no stdio flushed twice). */
 static void measure_child(const struct model *m, struct batch *b,
-			  const struct run_opts *o, struct measure_shared *sh,
-			  pid_t parent)
+			  const struct run_opts *o,
+			  const struct external_opts *x,
+			  struct measure_shared *sh, pid_t parent)
 {
 	/* The harness's SIGINT/SIGTERM handler only sets a flag: here the
 	 * default must apply, or the SIGTERM measure_wait passes on cannot
@@ -118,7 +119,7 @@ static void measure_child(const struct model *m, struct batch *b,
 	b->results = sh->results;
 	sh->start_rss_kib = measure_rss_now_kib();
 	b->t0 = clock_now();
-	sh->model_rc = model_run(m, b, &opts);
+	sh->model_rc = model_run(m, b, &opts, x);
 	sh->wall_s = clock_now() - b->t0;
 	sh->self_rss_kib = usage_self().max_rss_kib;
 	/* One last look of its own, for a run shorter than the sampler's
@@ -235,7 +236,8 @@ static void measure_tree_end(struct measurement *out,
 }
 
 int measure_run(const struct model *m, struct batch *b,
-		const struct run_opts *o, struct measurement *out)
+		const struct run_opts *o, const struct external_opts *x,
+		struct measurement *out)
 {
 	memset(out, 0, sizeof(*out));
 	size_t size = sizeof(struct measure_shared) +
@@ -255,7 +257,7 @@ int measure_run(const struct model *m, struct batch *b,
 		return -1;
 	}
 	if (pid == 0)
-		measure_child(m, b, o, sh, parent);
+		measure_child(m, b, o, x, sh, parent);
 	setpgid(pid, pid); /* as the child does: whichever runs first */
 	struct tree_sampler *sampler = tree_sampler_start(pid);
 
@@ -265,7 +267,7 @@ int measure_run(const struct model *m, struct batch *b,
 	/* The harness's own limit on top of an external model's, which the
 	 * protocol enforces itself with finer results: only a program that
 	 * ignores it meets this one. */
-	double limit = o->model_timeout_s;
+	double limit = x ? x->model_timeout_s : 0;
 	if (limit > 0 && (m->flags & MODEL_EXTERNAL))
 		limit += MEASURE_EXTERNAL_GRACE_S;
 	double deadline = limit > 0 ? clock_now() + limit : 0;

@@ -13,6 +13,7 @@
 #include "common/clock.h"
 #include "common/options.h"
 #include "common/task.h"
+#include "harness/external/external_opts.h"
 #include "harness/run/tree_memory.h"
 #include "models/model.h"
 
@@ -37,14 +38,16 @@ struct measurement {
 /* Seconds the watchdog adds to an external model's own time limit. */
 #define MEASURE_EXTERNAL_GRACE_S 10.0
 
-/* Runs m on b (results are written into b->results) in a forked child,
- * killed with its process group if it runs past o->model_timeout_s (0: no
- * limit). Returns 0 when a measurement was made, -1 when the child could
+/* Runs m on b (results are written into b->results) with o and, for an
+ * external model, x (NULL: none; dispatch.h) in a forked child, killed
+ * with its process group if it runs past x->model_timeout_s (NULL or 0:
+ * no limit). Returns 0 when a measurement was made, -1 when the child could
  * not be started. Tasks left unfinished by a child that died are
  * `crashed`; by one the watchdog stopped, `timeout` (started) or
  * `not_run`. */
 int measure_run(const struct model *m, struct batch *b,
-		const struct run_opts *o, struct measurement *out);
+		const struct run_opts *o, const struct external_opts *x,
+		struct measurement *out);
 
 /* Set by the harness's SIGINT/SIGTERM handler; measure_run stops early. */
 extern volatile int measure_stop_requested;

@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "common/shared.h"
-#include "harness/external/external.h"
+#include "harness/external/status.h"
 #include "harness/run/result_set.h"
 
 /* Latency percentiles and kind counts of one run. */
@@ -183,15 +183,16 @@ static int pass_one_run(struct sweep *s, size_t gi, const struct model *m,
 	const struct batch *reference =
 		sampled ? g->sample_reference : g->reference;
 	struct run_opts o = plan_run_opts(s->plan, workers);
-	if (o.model_timeout_s <= 0)
-		o.model_timeout_s = pass_model_timeout(s, gi, m, workers);
+	struct external_opts x = plan_external_opts(s->plan);
+	if (x.model_timeout_s <= 0)
+		x.model_timeout_s = pass_model_timeout(s, gi, m, workers);
 	struct run_record *r = pass_new_record(s);
 	if (!r)
 		return -1;
 	batch_reset_results(batch);
 	progress_start(p, m->name, task_type_name(g->workload), workers, rep,
 		       warmup);
-	if (measure_run(m, batch, &o, &r->m) != 0)
+	if (measure_run(m, batch, &o, &x, &r->m) != 0)
 		return -1;
 	if (r->m.interrupted) {
 		s->partial = true;
@@ -205,8 +206,8 @@ static int pass_one_run(struct sweep *s, size_t gi, const struct model *m,
 	r->workers = workers;
 	r->rep = rep;
 	verify_results(reference, batch, &r->verify);
-	if (run_stats_get(&r->m.stats, "external_status", -1) ==
-	    EXTERNAL_TIMED_OUT)
+	if (r->m.stats.external &&
+	    r->m.stats.external_status == EXTERNAL_TIMED_OUT)
 		verify_model_hung(&r->verify, r->m.stats.note);
 	if (sampled)
 		pass_scale_sample(r, g->batch->n, batch->n);

@@ -26,8 +26,8 @@ void plan_defaults(struct run_plan *p)
 	p->connect_timeout_ms = o.fetch.connect_timeout_ms;
 	p->repeat = 3;
 	p->warmup = 0;
-	p->cpu_workers = o.cpu_workers;
-	p->switch_interval_ms = o.switch_interval_ms;
+	p->cpu_workers = o.hybrid.cpu_workers;
+	p->switch_interval_ms = o.gil.switch_interval_ms;
 	p->sync = o.sync;
 	p->out_dir = "results";
 	p->plot = true;
@@ -39,18 +39,23 @@ struct run_opts plan_run_opts(const struct run_plan *p, int workers)
 {
 	struct run_opts o = run_opts_default();
 	o.workers = workers;
-	o.cpu_workers = p->cpu_workers;
-	o.switch_interval_ms = p->switch_interval_ms;
+	o.hybrid.cpu_workers = p->cpu_workers;
+	o.gil.switch_interval_ms = p->switch_interval_ms;
 	o.fetch.timeout_ms = p->timeout_ms;
 	o.fetch.connect_timeout_ms = p->connect_timeout_ms;
 	o.trace = p->trace;
-	o.python = p->python;
-	o.start_method = p->py_start;
-	o.model_timeout_s = p->model_timeout_s;
 	o.sync = p->sync;
-	o.hosts = p->hosts;
-	o.hostfile = p->hostfile;
 	return o;
+}
+
+struct external_opts plan_external_opts(const struct run_plan *p)
+{
+	struct external_opts x = {.model_timeout_s = p->model_timeout_s,
+				  .python = p->python,
+				  .start_method = p->py_start,
+				  .hosts = p->hosts,
+				  .hostfile = p->hostfile};
+	return x;
 }
 
 bool plan_has_external(const struct run_plan *p)

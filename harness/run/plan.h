@@ -17,6 +17,7 @@
 #include "common/options.h"
 #include "common/shared.h"
 #include "common/task.h"
+#include "harness/external/external_opts.h"
 #include "models/model.h"
 
 #define PLAN_MAX_MODELS 32
@@ -82,6 +83,10 @@ void plan_defaults(struct run_plan *p);
 
 /* The run_opts a model gets under this plan at C = workers. */
 struct run_opts plan_run_opts(const struct run_plan *p, int workers);
+
+/* What a model that is a program also gets under this plan (the
+ * watchdog's limit, model_timeout_s, applies to every model). */
+struct external_opts plan_external_opts(const struct run_plan *p);
 
 /* Does this plan include an external (py-*) model? */
 bool plan_has_external(const struct run_plan *p);

@@ -187,13 +187,26 @@ static void csv_num(FILE *f, double v, const char *fmt)
 }
 
 /* Every figure the model reported, as "name=value;name=value": the
- * harness knows none of them by name (common/options.h). */
+ * harness knows none of them by name (common/options.h). An external
+ * model's external_status is among them, where it has always been: after
+ * the program's own figures, before the harness's program_run_s. */
 static void result_set_figures(const struct run_stats *st, FILE *f)
 {
+	bool status_due = st->external;
+	int n = 0;
 	fputc(',', f);
-	for (int i = 0; i < st->n_figures; i++)
-		fprintf(f, "%s%s=%.9g", i ? ";" : "", st->figures[i].name,
-			st->figures[i].value);
+	for (int i = 0; i <= st->n_figures; i++) {
+		bool last = i == st->n_figures;
+		if (status_due && (last || strcmp(st->figures[i].name,
+						  "program_run_s") == 0)) {
+			fprintf(f, "%sexternal_status=%d", n++ ? ";" : "",
+				st->external_status);
+			status_due = false;
+		}
+		if (!last)
+			fprintf(f, "%s%s=%.9g", n++ ? ";" : "",
+				st->figures[i].name, st->figures[i].value);
+	}
 }
 
 static const char *result_set_group_name(const struct sweep *s, size_t g)

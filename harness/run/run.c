@@ -183,11 +183,12 @@ static int run_references(struct sweep *s)
 	for (size_t i = 0; i < s->n_groups; i++) {
 		struct sweep_group *g = &s->groups[i];
 		struct run_opts o = plan_run_opts(s->plan, 1);
+		struct external_opts x = plan_external_opts(s->plan);
 		o.trace = false;
 		struct measurement m;
 		/* Under --model-timeout the reference has the same limit;
 		 * tasks it could not finish are then compared as timeouts. */
-		if (measure_run(seq, g->reference, &o, &m) != 0 ||
+		if (measure_run(seq, g->reference, &o, &x, &m) != 0 ||
 		    (m.model_rc != 0 && !m.timed_out && !m.interrupted)) {
 			cli_error(
 				"run: the sequential reference could not run");
@@ -263,12 +264,12 @@ int run_check_models(struct run_plan *c)
 	 * probing again. */
 	if (!c->python && plan_has_external(c))
 		c->python = python_find(NULL, why, sizeof(why));
-	struct run_opts o = plan_run_opts(c, 1);
+	struct external_opts x = plan_external_opts(c);
 	int told = 0; /* bit 0: py-* said, bit 1: MPI said */
 	for (size_t i = 0; i < c->n_models;) {
 		const struct model *m = c->models[i];
 		if (!(m->flags & MODEL_EXTERNAL) ||
-		    external_available(m, &o, why, sizeof(why))) {
+		    external_available(m, &x, why, sizeof(why))) {
 			i++;
 			continue;
 		}

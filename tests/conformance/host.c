@@ -242,7 +242,7 @@ static int host_run(struct host_run *h)
 	else {
 		batch_reset_results(h->b);
 		h->b->t0 = t0;
-		rc = model_run(h->m, h->b, &h->o);
+		rc = model_run(h->m, h->b, &h->o, NULL);
 		if (rc != 0)
 			snprintf(why, sizeof(why), "%s could not run it", who);
 	}

@@ -32,7 +32,7 @@
 /* How the program ended, as the harness reported it. */
 static int ext_status(const struct run_stats *s)
 {
-	return (int)run_stats_get(s, "external_status", -1);
+	return s->external ? s->external_status : -1;
 }
 
 /* Every kind of task and every fault, in one batch of 12. */
@@ -84,6 +84,7 @@ static struct model fake(const char *name, const char *command)
 struct fake_run {
 	struct model m;
 	struct run_opts o;	/* defaults, stats pointing below */
+	struct external_opts x; /* what only a program reads: none */
 	struct run_stats stats; /* what the harness noted of the program */
 };
 
@@ -92,6 +93,7 @@ static void fake_run_init(struct fake_run *f, const char *name,
 {
 	f->m = fake(name, command);
 	f->o = run_opts_default();
+	f->x = (struct external_opts){0};
 	f->stats = (struct run_stats){0};
 	f->o.stats = &f->stats;
 }
@@ -126,7 +128,7 @@ START_TEST(py_model_matches_sequential)
 	o.fetch.timeout_ms = 2000;
 	o.stats = &stats;
 	b->t0 = clock_now();
-	ck_assert_int_eq(model_run(m, b, &o), 0);
+	ck_assert_int_eq(model_run(m, b, &o, NULL), 0);
 	double wall = clock_now() - b->t0;
 
 	support_assert_reference(b, o.fetch.timeout_ms, m->name);
@@ -171,7 +173,7 @@ START_TEST(garbage_is_recorded_per_task)
 	struct fake_run prog;
 	fake_run_init(&prog, "fake-garbage", FAKES "garbage.sh");
 	prog.o.workers = 2;
-	ck_assert_int_eq(external_run(&prog.m, b, &prog.o), 0);
+	ck_assert_int_eq(external_run(&prog.m, b, &prog.o, &prog.x), 0);
 
 	ck_assert_int_eq(b->results[0].kind, RESULT_OK);
 	/* 0 units: the checksum is the seed (0) ^ KERNEL_SEED_MIX. */
@@ -201,7 +203,7 @@ START_TEST(crash_leaves_the_rest_crashed)
 	struct batch *b = support_compute_batch(5, 0);
 	struct fake_run prog;
 	fake_run_init(&prog, "fake-crash", FAKES "crash.sh");
-	ck_assert_int_eq(external_run(&prog.m, b, &prog.o), 0);
+	ck_assert_int_eq(external_run(&prog.m, b, &prog.o, &prog.x), 0);
 	ck_assert_int_eq(b->results[0].kind, RESULT_OK);
 	for (size_t i = 1; i < b->n; i++) {
 		ck_assert_int_eq(b->results[i].kind, RESULT_CRASHED);
@@ -221,7 +223,7 @@ START_TEST(tasks_never_handed_out_are_not_run)
 	struct batch *b = support_compute_batch(5, 0);
 	struct fake_run prog;
 	fake_run_init(&prog, "fake-crash-handed", FAKES "crash-handed.sh");
-	ck_assert_int_eq(external_run(&prog.m, b, &prog.o), 0);
+	ck_assert_int_eq(external_run(&prog.m, b, &prog.o, &prog.x), 0);
 	static const enum result_kind want[] = {RESULT_OK, RESULT_CRASHED,
 						RESULT_CRASHED, RESULT_NOT_RUN,
 						RESULT_NOT_RUN};
@@ -259,8 +261,8 @@ START_TEST(hang_is_killed_with_its_children)
 	struct batch *b = support_compute_batch(3, 0);
 	struct fake_run prog;
 	fake_run_init(&prog, "fake-hang", FAKES "hang.sh");
-	prog.o.model_timeout_s = 1.0;
-	ck_assert_int_eq(external_run(&prog.m, b, &prog.o), 0);
+	prog.x.model_timeout_s = 1.0;
+	ck_assert_int_eq(external_run(&prog.m, b, &prog.o, &prog.x), 0);
 	ck_assert_str_eq(external_status_name(ext_status(&prog.stats)),
 			 "timed_out");
 	/* Task 0 is ok if its line came in time (it almost always does);
@@ -295,9 +297,9 @@ START_TEST(missing_program_is_unavailable)
 	struct fake_run prog;
 	fake_run_init(&prog, "fake-missing", FAKES "none.py");
 	char why[512];
-	ck_assert_int_eq(external_available(&prog.m, &prog.o, why, sizeof(why)),
+	ck_assert_int_eq(external_available(&prog.m, &prog.x, why, sizeof(why)),
 			 0);
-	ck_assert_int_eq(external_run(&prog.m, b, &prog.o), -1);
+	ck_assert_int_eq(external_run(&prog.m, b, &prog.o, &prog.x), -1);
 	ck_assert_int_eq(b->results[0].kind, RESULT_NOT_RUN);
 	ck_assert_ptr_nonnull(strstr(b->results[0].message, "unavailable"));
 	ck_assert_str_eq(external_status_name(ext_status(&prog.stats)),
@@ -311,7 +313,7 @@ START_TEST(the_run_goes_on_after_a_crash)
 	struct batch *b = support_compute_batch(4, 0);
 	struct model crash = fake("fake-crash", FAKES "crash.sh");
 	struct run_opts o = run_opts_default();
-	ck_assert_int_eq(model_run(&crash, b, &o), 0);
+	ck_assert_int_eq(model_run(&crash, b, &o, NULL), 0);
 	ck_assert_int_eq(support_run("sequential", b, &o), 0);
 	for (size_t i = 0; i < b->n; i++)
 		ck_assert_uint_eq(b->results[i].checksum, kernel_run(i, 0));

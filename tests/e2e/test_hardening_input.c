@@ -329,7 +329,7 @@ START_TEST(redirect_to_ftp_is_not_followed)
 	o.workers = 2;
 	o.fetch.timeout_ms = 2000;
 	b->t0 = clock_now();
-	model_run(model_find(c_models[_i]), b, &o);
+	model_run(model_find(c_models[_i]), b, &o, NULL);
 	rd.stop = 1;
 	pthread_join(t, NULL);
 	ck_assert_msg(rd.ftp_connections == 0,

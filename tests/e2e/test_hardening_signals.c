@@ -119,12 +119,11 @@ START_TEST(kill_9_of_the_harness_leaves_no_process)
 {
 	const char *model = orphan_models[_i];
 	char why[512];
-	struct run_opts o = run_opts_default();
 	if (strncmp(model, "py-", 3) == 0 &&
 	    !support_python("test_hardening_signals"))
 		return;
 	if (strcmp(model, "mpi") == 0 &&
-	    !external_available(model_find(model), &o, why, sizeof(why))) {
+	    !external_available(model_find(model), NULL, why, sizeof(why))) {
 		fprintf(stderr, "test_hardening_signals: mpi skipped: %s\n",
 			why);
 		return;

@@ -53,8 +53,8 @@ START_TEST(a_small_run_after_a_large_one_has_a_small_peak)
 	struct batch *b = batch_new(4);
 	struct run_opts o = run_opts_default();
 	struct measurement big, small;
-	ck_assert_int_eq(measure_run(&hog, b, &o, &big), 0);
-	ck_assert_int_eq(measure_run(&idle, b, &o, &small), 0);
+	ck_assert_int_eq(measure_run(&hog, b, &o, NULL, &big), 0);
+	ck_assert_int_eq(measure_run(&idle, b, &o, NULL, &small), 0);
 	ck_assert_msg(big.peak_rss_kib > (BIG_MIB - 20) * 1024L,
 		      "the large run's peak was %ld KiB", big.peak_rss_kib);
 	ck_assert_msg(small.peak_rss_kib < 64 * 1024L,

@@ -111,7 +111,7 @@ static struct measurement touch_measure(const struct model *m, size_t mib)
 	struct run_opts o = run_opts_default();
 	struct measurement out;
 	touch_mib = mib;
-	ck_assert_int_eq(measure_run(m, b, &o, &out), 0);
+	ck_assert_int_eq(measure_run(m, b, &o, NULL, &out), 0);
 	batch_free(b);
 	return out;
 }
@@ -176,7 +176,7 @@ static struct measurement run_model(const char *name, struct batch *b,
 	struct run_opts o = run_opts_default();
 	o.workers = workers;
 	struct measurement out;
-	ck_assert_int_eq(measure_run(m, b, &o, &out), 0);
+	ck_assert_int_eq(measure_run(m, b, &o, NULL, &out), 0);
 	for (size_t i = 0; i < b->n; i++)
 		ck_assert_msg(b->results[i].kind == RESULT_OK,
 			      "%s task %zu: %s", name, i,

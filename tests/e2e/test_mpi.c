@@ -35,8 +35,7 @@
 static int have_mpi(const char *name)
 {
 	char why[512];
-	struct run_opts o = run_opts_default();
-	if (external_available(model_find(name), &o, why, sizeof(why)))
+	if (external_available(model_find(name), NULL, why, sizeof(why)))
 		return 1;
 	const char *ci = getenv("CI");
 	ck_assert_msg(!(ci && strcmp(ci, "true") == 0),
@@ -82,7 +81,7 @@ static void check_model(const char *name, int workers, size_t n)
 	o.fetch.timeout_ms = 3000;
 	o.stats = &stats;
 	b->t0 = clock_now();
-	ck_assert_int_eq(model_run(model_find(name), b, &o), 0);
+	ck_assert_int_eq(model_run(model_find(name), b, &o, NULL), 0);
 	struct verify_report rep;
 	support_verify(b, 3000, &rep);
 	ck_assert_msg(rep.wrong == 0 && rep.crashed == 0,
@@ -132,12 +131,12 @@ START_TEST(without_open_mpi_the_models_say_what_to_install)
 	char why[512];
 	struct run_opts o = run_opts_default();
 	const struct model *m = model_find("mpi");
-	ck_assert_int_eq(external_available(m, &o, why, sizeof(why)), 0);
+	ck_assert_int_eq(external_available(m, NULL, why, sizeof(why)), 0);
 	ck_assert_msg(strstr(why, "apt-get install openmpi-bin"), "%s", why);
 	struct batch *b = batch_new(2);
 	b->tasks[0].type = b->tasks[1].type = TASK_COMPUTE;
 	batch_reset_results(b);
-	ck_assert_int_eq(model_run(m, b, &o), -1);
+	ck_assert_int_eq(model_run(m, b, &o, NULL), -1);
 	ck_assert_int_eq(b->results[1].kind, RESULT_NOT_RUN);
 	batch_free(b);
 }
@@ -226,23 +225,22 @@ START_TEST(a_local_run_listens_on_no_interface)
 	if (!have_mpi("mpi"))
 		return;
 	const struct model *m = model_find("mpi");
-	struct run_opts o = run_opts_default();
+	struct external_opts x = {0};
 	struct mpi_launch l;
 	char why[256];
 	unsetenv("OMPI_MCA_btl");
-	o.workers = 2;
-	ck_assert_int_eq(mpi_launch_argv(m, &o, 4, &l, why, sizeof(why)), 0);
+	ck_assert_int_eq(mpi_launch_argv(m, 2, &x, 4, &l, why, sizeof(why)), 0);
 	ck_assert_str_eq(btl_of(l.argv), MPI_LOCAL_BTL);
 	ck_assert_ptr_null(strstr(MPI_LOCAL_BTL, "tcp"));
 	mpi_launch_release(&l);
 
-	o.hosts = "localhost:2";
-	ck_assert_int_eq(mpi_launch_argv(m, &o, 4, &l, why, sizeof(why)), 0);
+	x.hosts = "localhost:2";
+	ck_assert_int_eq(mpi_launch_argv(m, 2, &x, 4, &l, why, sizeof(why)), 0);
 	ck_assert_ptr_null(btl_of(l.argv));
 
-	o.hosts = NULL;
+	x.hosts = NULL;
 	setenv("OMPI_MCA_btl", "self,tcp", 1);
-	ck_assert_int_eq(mpi_launch_argv(m, &o, 4, &l, why, sizeof(why)), 0);
+	ck_assert_int_eq(mpi_launch_argv(m, 2, &x, 4, &l, why, sizeof(why)), 0);
 	ck_assert_ptr_null(btl_of(l.argv));
 	mpi_launch_release(&l);
 	unsetenv("OMPI_MCA_btl");

@@ -88,8 +88,7 @@ static void cluster_up(void)
 		snprintf(ns_node[k], sizeof(ns_node[k]), "concur-n%d-%d", k,
 			 pid);
 	char why[512];
-	struct run_opts o = run_opts_default();
-	if (!external_available(model_find("mpi"), &o, why, sizeof(why))) {
+	if (!external_available(model_find("mpi"), NULL, why, sizeof(why))) {
 		snprintf(skip_reason, sizeof(skip_reason), "%s", why);
 		return;
 	}

@@ -41,8 +41,7 @@
 static int have_mpi(void)
 {
 	char why[512];
-	struct run_opts o = run_opts_default();
-	if (external_available(model_find("mpi"), &o, why, sizeof(why)))
+	if (external_available(model_find("mpi"), NULL, why, sizeof(why)))
 		return 1;
 	const char *ci = getenv("CI");
 	ck_assert_msg(!(ci && strcmp(ci, "true") == 0),
@@ -236,13 +235,13 @@ static void run_with_killer(struct killer *k, struct batch *b,
 	struct run_opts o = run_opts_default();
 	o.workers = WORKERS;
 	o.fetch.timeout_ms = 120000L; /* the kill ends it, not a timeout */
-	o.model_timeout_s = 150;
+	struct external_opts x = {.model_timeout_s = 150};
 	o.stats = stats;
 	ck_assert_int_eq(support_run("sequential", ref, &o), 0);
 
 	pthread_t t;
 	ck_assert_int_eq(pthread_create(&t, NULL, killer_main, k), 0);
-	ck_assert_int_eq(support_run("mpi", b, &o), 0);
+	ck_assert_int_eq(support_run_external("mpi", b, &o, &x), 0);
 	pthread_join(t, NULL);
 	killer_close(k);
 }
@@ -295,12 +294,10 @@ START_TEST(a_rank_killed_mid_task_crashes_its_task_and_keeps_the_rest)
 	}
 	/* The farm hands out task N-1 only after N-1-C results came back. */
 	ck_assert_int_ge(ok, N_TASKS - 1 - WORKERS);
-	ck_assert_msg(
-		run_stats_get(&stats, "external_status", -1) == EXTERNAL_FAILED,
-		"status %s: %s",
-		external_status_name(
-			(int)run_stats_get(&stats, "external_status", -1)),
-		stats.note);
+	ck_assert_msg(stats.external &&
+			      stats.external_status == EXTERNAL_FAILED,
+		      "status %s: %s",
+		      external_status_name(stats.external_status), stats.note);
 	ck_assert_msg(strstr(stats.note, "rank"), "note: %s", stats.note);
 
 	assert_job_gone(&k);
@@ -380,16 +377,15 @@ START_TEST(mpirun_hung_after_a_rank_died_is_a_failed_run)
 	struct batch *b = support_compute_batch(2, 1);
 	struct run_opts o = run_opts_default();
 	o.workers = WORKERS;
-	o.model_timeout_s = 200; /* more than the test's own limit */
+	/* more than the test's own limit */
+	struct external_opts x = {.model_timeout_s = 200};
 	struct run_stats stats = {0};
 	o.stats = &stats;
-	ck_assert_int_eq(support_run("mpi", b, &o), 0);
-	ck_assert_msg(
-		run_stats_get(&stats, "external_status", -1) == EXTERNAL_FAILED,
-		"status %s: %s",
-		external_status_name(
-			(int)run_stats_get(&stats, "external_status", -1)),
-		stats.note);
+	ck_assert_int_eq(support_run_external("mpi", b, &o, &x), 0);
+	ck_assert_msg(stats.external &&
+			      stats.external_status == EXTERNAL_FAILED,
+		      "status %s: %s",
+		      external_status_name(stats.external_status), stats.note);
 	/* Open MPI's line fills the note; ours ("hung on its way out")
 	 * follows it on stderr. */
 	ck_assert_msg(strstr(stats.note, "rank 1"), "note: %s", stats.note);

@@ -100,12 +100,11 @@ START_TEST(each_local_launch_gets_its_own_directory)
 	if (!support_mpi("test_mpi_files"))
 		return;
 	const struct model *m = model_find("mpi");
-	struct run_opts o = run_opts_default();
+	struct external_opts x = {0};
 	struct mpi_launch a, b;
 	char why[256], outside[64], path[512];
-	o.workers = 2;
-	ck_assert_int_eq(mpi_launch_argv(m, &o, 4, &a, why, sizeof(why)), 0);
-	ck_assert_int_eq(mpi_launch_argv(m, &o, 4, &b, why, sizeof(why)), 0);
+	ck_assert_int_eq(mpi_launch_argv(m, 2, &x, 4, &a, why, sizeof(why)), 0);
+	ck_assert_int_eq(mpi_launch_argv(m, 2, &x, 4, &b, why, sizeof(why)), 0);
 	const char *dir = mca_of(a.argv, "orte_tmpdir_base");
 	ck_assert_ptr_nonnull(dir);
 	ck_assert_str_eq(dir, mca_of(a.argv, "btl_vader_backing_directory"));
@@ -132,8 +131,8 @@ START_TEST(each_local_launch_gets_its_own_directory)
 	ck_assert_int_eq(access(path, F_OK), 0);
 	files_rm_dir(outside);
 
-	o.hosts = "localhost:2";
-	ck_assert_int_eq(mpi_launch_argv(m, &o, 4, &a, why, sizeof(why)), 0);
+	x.hosts = "localhost:2";
+	ck_assert_int_eq(mpi_launch_argv(m, 2, &x, 4, &a, why, sizeof(why)), 0);
 	ck_assert_ptr_null(mca_of(a.argv, "orte_tmpdir_base"));
 	mpi_launch_release(&a);
 }

@@ -52,9 +52,9 @@ static void py_run(struct py_run *r, const char *name, enum shared_sync sync,
 	o.workers = workers;
 	o.sync = sync;
 	o.stats = &r->stats;
-	o.model_timeout_s = limit_s;
+	struct external_opts x = {.model_timeout_s = limit_s};
 	r->b->t0 = clock_now();
-	ck_assert_int_eq(model_run(m, r->b, &o), 0);
+	ck_assert_int_eq(model_run(m, r->b, &o, &x), 0);
 }
 
 /* Every task ended ok with the same total; returns it. */
@@ -172,8 +172,7 @@ START_TEST(opposite_lock_orders_hang_until_the_limit)
 	struct py_run r;
 	double t = clock_now();
 	py_run(&r, racy[_i], SYNC_DEADLOCK, 2, 4, 1000000, 2.0);
-	ck_assert_str_eq(external_status_name((int)run_stats_get(
-				 &r.stats, "external_status", -1)),
+	ck_assert_str_eq(external_status_name(r.stats.external_status),
 			 "timed_out");
 	ck_assert(clock_now() - t < 30);
 	for (size_t i = 0; i < r.b->n; i++)

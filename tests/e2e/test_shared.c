@@ -172,9 +172,9 @@ START_TEST(opposite_lock_orders_deadlock_and_say_who_waits)
 	struct run_opts o = run_opts_default();
 	o.workers = 2;
 	o.sync = SYNC_DEADLOCK;
-	o.model_timeout_s = 1.0;
+	struct external_opts x = {.model_timeout_s = 1.0}; /* the watchdog */
 	struct measurement m;
-	ck_assert_int_eq(measure_run(model_find("threads"), b, &o, &m), 0);
+	ck_assert_int_eq(measure_run(model_find("threads"), b, &o, &x, &m), 0);
 	ck_assert_int_eq(m.timed_out, 1);
 	int waits = 0;
 	for (size_t i = 0; i < b->n; i++)

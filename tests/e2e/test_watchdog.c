@@ -83,10 +83,10 @@ START_TEST(a_deadlocked_model_is_killed_and_its_tasks_recorded)
 		b->tasks[i].seed = i;
 	}
 	struct run_opts o = run_opts_default();
-	o.model_timeout_s = 1.0;
+	struct external_opts x = {.model_timeout_s = 1.0};
 	struct measurement m;
 	double t0 = clock_now();
-	ck_assert_int_eq(measure_run(&model_deadlock, b, &o, &m), 0);
+	ck_assert_int_eq(measure_run(&model_deadlock, b, &o, &x, &m), 0);
 	double took = clock_now() - t0;
 	ck_assert_int_eq(m.timed_out, 1);
 	ck_assert_msg(took >= 1.0 && took < 5.0, "took %.2f s", took);
@@ -110,9 +110,9 @@ START_TEST(a_run_without_limit_is_not_stopped)
 		b->tasks[i].work = 1;
 	}
 	struct run_opts o = run_opts_default();
-	o.model_timeout_s = 30;
+	struct external_opts x = {.model_timeout_s = 30};
 	struct measurement m;
-	ck_assert_int_eq(measure_run(model_find("threads"), b, &o, &m), 0);
+	ck_assert_int_eq(measure_run(model_find("threads"), b, &o, &x, &m), 0);
 	ck_assert_int_eq(m.timed_out, 0);
 	ck_assert_int_eq(b->results[0].kind, RESULT_OK);
 	batch_free(b);

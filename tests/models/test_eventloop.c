@@ -221,7 +221,7 @@ START_TEST(hybrid_loop_serves_fetches_while_pool_computes)
 	struct hook_state h = {0};
 	struct run_opts o = run_opts_default();
 	o.workers = 20;
-	o.cpu_workers = 1;
+	o.hybrid.cpu_workers = 1;
 	o.trace = true;
 	faults_before_compute(block_until_fetch_done, &h);
 	spy_begin();
@@ -248,7 +248,7 @@ START_TEST(hybrid_mixed_matches_sequential)
 	}
 	struct run_opts o = run_opts_default();
 	o.workers = 10;
-	o.cpu_workers = 3;
+	o.hybrid.cpu_workers = 3;
 	ck_assert_int_eq(support_run("hybrid", b, &o), 0);
 	for (size_t i = 0; i < b->n; i++) {
 		ck_assert_int_ge(b->results[i].worker, 1);

@@ -218,11 +218,11 @@ START_TEST(gil_has_one_holder_and_starves_nobody)
 	const struct model *m = model_find("gil");
 	struct run_opts o = run_opts_default();
 	o.workers = GIL_THREADS;
-	o.switch_interval_ms = 0.5;
+	o.gil.switch_interval_ms = 0.5;
 	o.stats = &stats;
 	b->t0 = clock_now();
 	faults_kernel_watch(1);
-	int rc = model_run(m, b, &o);
+	int rc = model_run(m, b, &o, NULL);
 	faults_kernel_watch(0);
 	ck_assert_int_eq(rc, 0);
 

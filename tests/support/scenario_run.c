@@ -64,7 +64,7 @@ static int scenario_once(const struct model *m, struct batch *b,
 	pool_probe_watch_start(who,
 			       m->flags & MODEL_EXTERNAL ? 0 : SCENARIO_HANG_S);
 	b->t0 = clock_now();
-	int rc = model_run(m, b, o);
+	int rc = model_run(m, b, o, NULL);
 	pool_probe_watch_stop();
 	return rc;
 }

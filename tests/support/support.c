@@ -116,11 +116,18 @@ struct batch *support_compute_batch(size_t n, uint32_t work)
 
 int support_run(const char *name, struct batch *b, const struct run_opts *o)
 {
+	return support_run_external(name, b, o, NULL);
+}
+
+int support_run_external(const char *name, struct batch *b,
+			 const struct run_opts *o,
+			 const struct external_opts *x)
+{
 	const struct model *m = model_find(name);
 	ck_assert_msg(m != NULL, "model %s is not registered", name);
 	batch_reset_results(b);
 	b->t0 = clock_now();
-	return model_run(m, b, o);
+	return model_run(m, b, o, x);
 }
 
 void support_verify(const struct batch *b, long timeout_ms,
@@ -131,7 +138,7 @@ void support_verify(const struct batch *b, long timeout_ms,
 	o.workers = 1;
 	o.fetch.timeout_ms = timeout_ms;
 	memset(rep, 0, sizeof(*rep));
-	if (!ref || model_run(model_find("sequential"), ref, &o) != 0) {
+	if (!ref || model_run(model_find("sequential"), ref, &o, NULL) != 0) {
 		rep->wrong = b->n + 1;
 		batch_free(ref);
 		return;
@@ -176,8 +183,7 @@ bool support_python(const char *suite)
 bool support_mpi(const char *suite)
 {
 	char why[512];
-	struct run_opts o = run_opts_default();
-	if (external_available(model_find("mpi"), &o, why, sizeof(why)))
+	if (external_available(model_find("mpi"), NULL, why, sizeof(why)))
 		return true;
 	const char *ci = getenv("CI");
 	ck_assert_msg(!(ci && strcmp(ci, "true") == 0),

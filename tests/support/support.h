@@ -16,6 +16,7 @@
 
 #include "common/options.h"
 #include "common/task.h"
+#include "harness/external/external_opts.h"
 #include "harness/run/verify.h"
 #include "harness/server/serve.h"
 #include "models/model.h"
@@ -59,6 +60,11 @@ struct batch *support_compute_batch(size_t n, uint32_t work);
 /* Runs the registered model `name` on b with o, from fresh results, as
  * the harness does (b->t0 set at the start); returns run()'s status. */
 int support_run(const char *name, struct batch *b, const struct run_opts *o);
+
+/* The same, and an external model also gets x (dispatch.h). */
+int support_run_external(const char *name, struct batch *b,
+			 const struct run_opts *o,
+			 const struct external_opts *x);
 
 /* Runs the sequential model on a copy of b with short delays (the
  * reference), then compares b's results with it. */
