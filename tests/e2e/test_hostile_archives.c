@@ -41,12 +41,14 @@ START_TEST(archive_of_links_to_itself_is_refused_at_once)
 {
 	handin_scratch();
 	handin_sh("mkdir %s/links && cd %s/links && for i in $(seq 1 40); do "
-	   "ln -s . l$i; done && mkfifo fifo && tar czf %s/c/links.tar.gz .",
-	   handin_dir, handin_dir, handin_dir);
+		  "ln -s . l$i; done && mkfifo fifo && tar czf "
+		  "%s/c/links.tar.gz .",
+		  handin_dir, handin_dir, handin_dir);
 	double t0 = now_s();
 	handin_class_refuses(1, "");
 	double took = now_s() - t0;
-	handin_assert_said("links.tar.gz", "41 links or special files not unpacked");
+	handin_assert_said("links.tar.gz",
+			   "41 links or special files not unpacked");
 	ck_assert_msg(took < 5, "took %.1f s", took);
 	files_rm_dir(handin_dir);
 }
@@ -59,21 +61,24 @@ START_TEST(archive_bombs_stop_at_the_unpacked_cap)
 {
 	handin_scratch();
 	handin_sh("mkdir -p %s/bomb/s && cp %s/c/good/* %s/bomb/s/ && "
-	   "head -c 70000000 /dev/zero > %s/bomb/s/zeros && "
-	   "cd %s/bomb && tar czf %s/c/bomb.tar.gz s",
-	   handin_dir, handin_dir, handin_dir, handin_dir, handin_dir, handin_dir);
+		  "head -c 70000000 /dev/zero > %s/bomb/s/zeros && "
+		  "cd %s/bomb && tar czf %s/c/bomb.tar.gz s",
+		  handin_dir, handin_dir, handin_dir, handin_dir, handin_dir,
+		  handin_dir);
 	handin_class_refuses(1, "");
-	handin_assert_said("bomb.tar.gz",
-		    "unpacks to more than 64 MB (the cap; --max-unpacked "
-		    "raises it)");
+	handin_assert_said(
+		"bomb.tar.gz",
+		"unpacks to more than 64 MB (the cap; --max-unpacked "
+		"raises it)");
 	handin_sh("cd %s/bomb && rm %s/c/bomb.tar.gz s/zeros && "
-	   "head -c 3000000 /dev/zero > s/zeros && python3 -c \"import "
-	   "shutil; shutil.make_archive('%s/c/bomb', 'zip', '.', 's')\"",
-	   handin_dir, handin_dir, handin_dir);
+		  "head -c 3000000 /dev/zero > s/zeros && python3 -c \"import "
+		  "shutil; shutil.make_archive('%s/c/bomb', 'zip', '.', 's')\"",
+		  handin_dir, handin_dir, handin_dir);
 	handin_class_refuses(1, "--max-unpacked 1");
 	handin_assert_said("bomb.zip", "unpacks to more than 1 MB");
-	int rc = handin_concur("class --max-unpacked 4 --out %s/class.html %s/c", handin_dir,
-			handin_dir);
+	int rc =
+		handin_concur("class --max-unpacked 4 --out %s/class.html %s/c",
+			      handin_dir, handin_dir);
 	ck_assert_msg(rc == 0 && strstr(handin_out, "(2 sets, 0 refused)"),
 		      "exit %d: %s%s", rc, handin_out, handin_err);
 	handin_assert_no_temp_left();
@@ -88,21 +93,22 @@ START_TEST(a_link_to_a_set_outside_is_never_followed)
 {
 	handin_scratch();
 	handin_sh("cd %s && python3 - <<'PY'\n"
-	   "import tarfile, io\n"
-	   "with tarfile.open('c/sneaky.tar.gz', 'w:gz') as t:\n"
-	   "    for kind, name in ((tarfile.SYMTYPE, 'myset'),\n"
-	   "                       (tarfile.LNKTYPE, 'hard')):\n"
-	   "        i = tarfile.TarInfo(name); i.type = kind\n"
-	   "        i.linkname = '%s/secret/set'; t.addfile(i)\n"
-	   "    i = tarfile.TarInfo('real/summary.csv'); i.type = "
-	   "tarfile.LNKTYPE\n"
-	   "    i.linkname = '%s/secret/set/summary.csv'; t.addfile(i)\n"
-	   "PY\n"
-	   "mkdir c/walker && ln -s %s/secret c/walker/sub && "
-	   "ln -s %s/secret/set c/linked",
-	   handin_dir, handin_dir, handin_dir, handin_dir, handin_dir);
+		  "import tarfile, io\n"
+		  "with tarfile.open('c/sneaky.tar.gz', 'w:gz') as t:\n"
+		  "    for kind, name in ((tarfile.SYMTYPE, 'myset'),\n"
+		  "                       (tarfile.LNKTYPE, 'hard')):\n"
+		  "        i = tarfile.TarInfo(name); i.type = kind\n"
+		  "        i.linkname = '%s/secret/set'; t.addfile(i)\n"
+		  "    i = tarfile.TarInfo('real/summary.csv'); i.type = "
+		  "tarfile.LNKTYPE\n"
+		  "    i.linkname = '%s/secret/set/summary.csv'; t.addfile(i)\n"
+		  "PY\n"
+		  "mkdir c/walker && ln -s %s/secret c/walker/sub && "
+		  "ln -s %s/secret/set c/linked",
+		  handin_dir, handin_dir, handin_dir, handin_dir, handin_dir);
 	handin_class_refuses(3, "");
-	handin_assert_said("sneaky.tar.gz", "3 links or special files not unpacked");
+	handin_assert_said("sneaky.tar.gz",
+			   "3 links or special files not unpacked");
 	handin_assert_said("/c/walker", "no summary.csv inside");
 	handin_assert_said("/c/linked", "is a symbolic link");
 	files_rm_dir(handin_dir);
@@ -115,23 +121,24 @@ START_TEST(dot_dot_and_absolute_members_refuse_the_archive)
 {
 	handin_scratch();
 	handin_sh("cd %s && python3 - <<'PY'\n"
-	   "import tarfile, io, zipfile\n"
-	   "def add(t, name):\n"
-	   "    i = tarfile.TarInfo(name); i.size = 4\n"
-	   "    t.addfile(i, io.BytesIO(b'evil'))\n"
-	   "with tarfile.open('c/up.tar.gz', 'w:gz') as t:\n"
-	   "    add(t, 's/../../../evil-up')\n"
-	   "with tarfile.open('c/abs.tgz', 'w:gz') as t:\n"
-	   "    add(t, '%s/evil-abs')\n"
-	   "with zipfile.ZipFile('c/up.zip', 'w') as z:\n"
-	   "    z.writestr('../../evil-zip', 'evil')\n"
-	   "PY",
-	   handin_dir, handin_dir);
+		  "import tarfile, io, zipfile\n"
+		  "def add(t, name):\n"
+		  "    i = tarfile.TarInfo(name); i.size = 4\n"
+		  "    t.addfile(i, io.BytesIO(b'evil'))\n"
+		  "with tarfile.open('c/up.tar.gz', 'w:gz') as t:\n"
+		  "    add(t, 's/../../../evil-up')\n"
+		  "with tarfile.open('c/abs.tgz', 'w:gz') as t:\n"
+		  "    add(t, '%s/evil-abs')\n"
+		  "with zipfile.ZipFile('c/up.zip', 'w') as z:\n"
+		  "    z.writestr('../../evil-zip', 'evil')\n"
+		  "PY",
+		  handin_dir, handin_dir);
 	handin_class_refuses(3, "");
 	handin_assert_said("up.tar.gz", "named with \"..\"");
 	handin_assert_said("abs.tgz", "named from /");
 	handin_assert_said("up.zip", "named with \"..\"");
-	handin_sh("! ls %s/evil-* %s/../evil-* 2>/dev/null", handin_dir, handin_tmp);
+	handin_sh("! ls %s/evil-* %s/../evil-* 2>/dev/null", handin_dir,
+		  handin_tmp);
 	files_rm_dir(handin_dir);
 }
 END_TEST
@@ -141,23 +148,27 @@ START_TEST(entries_and_depth_over_the_caps_are_refused)
 {
 	handin_scratch();
 	handin_sh("cd %s && python3 - <<'PY'\n"
-	   "import tarfile, io\n"
-	   "with tarfile.open('c/many.tar.gz', 'w:gz') as t:\n"
-	   "    for n in range(300):\n"
-	   "        t.addfile(tarfile.TarInfo('s/f%%d' %% n), io.BytesIO())\n"
-	   "with tarfile.open('c/deep.tar.gz', 'w:gz') as t:\n"
-	   "    t.addfile(tarfile.TarInfo('/'.join('d' * 9) + "
-	   "'/summary.csv'),\n"
-	   "              io.BytesIO())\n"
-	   "PY\n"
-	   "mkdir c/wide && for i in $(seq 1 300); do mkdir c/wide/d$i; done",
-	   handin_dir);
+		  "import tarfile, io\n"
+		  "with tarfile.open('c/many.tar.gz', 'w:gz') as t:\n"
+		  "    for n in range(300):\n"
+		  "        t.addfile(tarfile.TarInfo('s/f%%d' %% n), "
+		  "io.BytesIO())\n"
+		  "with tarfile.open('c/deep.tar.gz', 'w:gz') as t:\n"
+		  "    t.addfile(tarfile.TarInfo('/'.join('d' * 9) + "
+		  "'/summary.csv'),\n"
+		  "              io.BytesIO())\n"
+		  "PY\n"
+		  "mkdir c/wide && for i in $(seq 1 300); do mkdir c/wide/d$i; "
+		  "done",
+		  handin_dir);
 	handin_class_refuses(3, "--max-entries 200");
-	handin_assert_said("many.tar.gz",
-		    "more than 200 entries (the cap; --max-entries raises it)");
+	handin_assert_said(
+		"many.tar.gz",
+		"more than 200 entries (the cap; --max-entries raises it)");
 	handin_assert_said("/c/wide", "more than 200 entries");
-	handin_assert_said("deep.tar.gz",
-		    "deeper than 6 folders (the cap; --max-depth raises it)");
+	handin_assert_said(
+		"deep.tar.gz",
+		"deeper than 6 folders (the cap; --max-depth raises it)");
 	files_rm_dir(handin_dir);
 }
 END_TEST
@@ -170,10 +181,11 @@ static void signal_leaves_no_temp(int sig)
 	handin_scratch();
 	/* 20 hand-ins of 40 MB each: seconds of unpacking to land in */
 	handin_sh("mkdir -p %s/big/s && cp %s/c/good/* %s/big/s/ && "
-	   "head -c 40000000 /dev/zero > %s/big/s/zeros && cd %s/big && "
-	   "tar czf %s/c/a00.tar.gz s && for i in $(seq 1 19); do "
-	   "ln %s/c/a00.tar.gz %s/c/a$i.tar.gz; done",
-	   handin_dir, handin_dir, handin_dir, handin_dir, handin_dir, handin_dir, handin_dir, handin_dir);
+		  "head -c 40000000 /dev/zero > %s/big/s/zeros && cd %s/big && "
+		  "tar czf %s/c/a00.tar.gz s && for i in $(seq 1 19); do "
+		  "ln %s/c/a00.tar.gz %s/c/a$i.tar.gz; done",
+		  handin_dir, handin_dir, handin_dir, handin_dir, handin_dir,
+		  handin_dir, handin_dir, handin_dir);
 	char page[256];
 	snprintf(path, sizeof(path), "%s/c", handin_dir);
 	snprintf(page, sizeof(page), "%s/class.html", handin_dir);

@@ -88,7 +88,6 @@ static void make_markup_set(const char *to, const char *value)
 	closedir(d);
 }
 
-
 static int have_chromium(void)
 {
 	if (system("command -v chromium >/dev/null 2>&1") == 0)
@@ -169,9 +168,10 @@ static void make_pages(char *report, char *class_page, size_t len)
 	snprintf(class_page, len, "%s/class.html", hostile_dir);
 	snprintf(qc, sizeof(qc), "%s/class", hostile_dir);
 	hostile_concur_expect(0, out, sizeof(out),
-		      "report %s --compare %s && %s class --out %s %s",
-		      hostile_sq(a, qa, sizeof(qa)), hostile_sq(b, qb, sizeof(qb)),
-		      support_bin(), class_page, qc);
+			      "report %s --compare %s && %s class --out %s %s",
+			      hostile_sq(a, qa, sizeof(qa)),
+			      hostile_sq(b, qb, sizeof(qb)), support_bin(),
+			      class_page, qc);
 	char from[1024];
 	snprintf(from, sizeof(from), "%s/report.html", a);
 	snprintf(report, len, "%s/report.html", hostile_dir);

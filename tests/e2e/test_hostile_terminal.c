@@ -43,24 +43,27 @@ START_TEST(control_bytes_in_a_set_reach_no_terminal)
 	hostile_copy_set(hostile_run_set, b);
 	const char *sets[] = {a, b};
 	for (size_t i = 0; i < 2; i++) {
-		hostile_rename_cases(sets[i], "summary.csv", ESC_WORKLOAD, ESC_MODEL);
-		hostile_rename_cases(sets[i], "runs.csv", ESC_WORKLOAD, ESC_MODEL);
+		hostile_rename_cases(sets[i], "summary.csv", ESC_WORKLOAD,
+				     ESC_MODEL);
+		hostile_rename_cases(sets[i], "runs.csv", ESC_WORKLOAD,
+				     ESC_MODEL);
 		/* a key (printed as it is) and a value that differ */
 		hostile_poison_meta(sets[i],
-			    i ? "\302\233"
-				"2J"
-			      : "\033[2J",
-			    "k\033]0;PWNED\007");
+				    i ? "\302\233"
+					"2J"
+				      : "\033[2J",
+				    "k\033]0;PWNED\007");
 	}
 	/* the only-in-A and only-in-B lines */
 	hostile_rename_cases(b, "summary.csv", "d\033[2J", ESC_MODEL);
 	hostile_sq(a, qa, sizeof(qa));
 	hostile_sq(b, qb, sizeof(qb));
-	hostile_concur_expect(2, out, sizeof(out),
-		      "compare %s %s; %s report %s; %s class --out %s/e.html "
-		      "%s %s; %s compare %s %s/none\033[2J",
-		      qa, qb, support_bin(), qa, support_bin(), hostile_dir, qa, qb,
-		      support_bin(), qa, hostile_dir);
+	hostile_concur_expect(
+		2, out, sizeof(out),
+		"compare %s %s; %s report %s; %s class --out %s/e.html "
+		"%s %s; %s compare %s %s/none\033[2J",
+		qa, qb, support_bin(), qa, support_bin(), hostile_dir, qa, qb,
+		support_bin(), qa, hostile_dir);
 	assert_no_control(out, "compare, report and class");
 	ck_assert_msg(strstr(out, "only in A") && strstr(out, "only in B") &&
 			      strstr(out, "report: ") &&
@@ -77,11 +80,12 @@ END_TEST
 START_TEST(control_bytes_from_a_program_reach_no_terminal)
 {
 	char out[65536];
-	hostile_concur_expect(1, out, sizeof(out), /* 1: the results are wrong */
-		      "run --python tests/e2e/fake-models/escapes.sh --models "
-		      "py-threads --workloads compute --tasks 2 --work 1 "
-		      "--workers 1 --repeat 1 --no-plot --out %s/fake",
-		      hostile_dir);
+	hostile_concur_expect(
+		1, out, sizeof(out), /* 1: the results are wrong */
+		"run --python tests/e2e/fake-models/escapes.sh --models "
+		"py-threads --workloads compute --tasks 2 --work 1 "
+		"--workers 1 --repeat 1 --no-plot --out %s/fake",
+		hostile_dir);
 	assert_no_control(out, "concur run of a hostile program");
 	ck_assert_msg(
 		strstr(out, "\\x1b]0;PWNED\\x07\\x1b[2Jstderr: cleared") &&

@@ -47,15 +47,15 @@ void handin_make_set(const char *path, const char *host)
 	snprintf(file, sizeof(file), "%s/meta.json", path);
 	handin_write_file(file, meta);
 	snprintf(file, sizeof(file), "%s/summary.csv", path);
-	handin_write_file(file,
-		   "workload,model,workers,tasks,work,runs,wall_median_s,"
-		   "wall_min_s,wall_max_s,speedup,verified\n"
-		   "compute,sequential,1,4,1,2,0.010,0.009,0.012,1.0,yes\n"
-		   "compute,threads,2,4,1,2,0.006,0.005,0.007,1.7,yes\n");
+	handin_write_file(
+		file, "workload,model,workers,tasks,work,runs,wall_median_s,"
+		      "wall_min_s,wall_max_s,speedup,verified\n"
+		      "compute,sequential,1,4,1,2,0.010,0.009,0.012,1.0,yes\n"
+		      "compute,threads,2,4,1,2,0.006,0.005,0.007,1.7,yes\n");
 	snprintf(file, sizeof(file), "%s/runs.csv", path);
 	handin_write_file(file, "workload,model,workers,run,wall_s\n"
-			 "compute,sequential,1,1,0.010\n"
-			 "compute,threads,2,1,0.006\n");
+				"compute,sequential,1,1,0.010\n"
+				"compute,threads,2,1,0.006\n");
 }
 
 /* Runs cmd through sh (stdout and stderr into out); asserts it exits 0. */
@@ -109,9 +109,10 @@ int handin_concur(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(args, sizeof(args), fmt, ap);
 	va_end(ap);
-	snprintf(bin, sizeof(bin), "TMPDIR=%s timeout -s KILL 30 %s", handin_tmp,
-		 support_bin());
-	return support_run_bin(bin, args, handin_out, sizeof(handin_out), handin_err, sizeof(handin_err));
+	snprintf(bin, sizeof(bin), "TMPDIR=%s timeout -s KILL 30 %s",
+		 handin_tmp, support_bin());
+	return support_run_bin(bin, args, handin_out, sizeof(handin_out),
+			       handin_err, sizeof(handin_err));
 }
 
 /* Nothing left in TMPDIR, and no page half-written beside the page. */
@@ -122,8 +123,8 @@ void handin_assert_no_temp_left(void)
 		 "test -z \"$(ls -A %s)\" && test -z \"$(ls %s | grep "
 		 "'\\.tmp\\.')\"",
 		 handin_tmp, handin_dir);
-	ck_assert_msg(system(cmd) == 0, "temp files left in %s or %s", handin_tmp,
-		      handin_dir);
+	ck_assert_msg(system(cmd) == 0, "temp files left in %s or %s",
+		      handin_tmp, handin_dir);
 }
 
 /* `concur class` on dir/c (the good hand-in and the bad ones, plus
@@ -132,11 +133,13 @@ void handin_assert_no_temp_left(void)
 void handin_class_refuses(int refused, const char *flags)
 {
 	char want[64];
-	int rc = handin_concur("class --out %s/class.html %s %s/c", handin_dir, flags, handin_dir);
-	ck_assert_msg(rc == 0, "exit %d\nstdout: %s\nstderr: %s", rc, handin_out, handin_err);
-	snprintf(want, sizeof(want), "(1 sets, %d refused)", refused);
-	ck_assert_msg(strstr(handin_out, want), "no '%s' in: %s\nstderr: %s", want,
+	int rc = handin_concur("class --out %s/class.html %s %s/c", handin_dir,
+			       flags, handin_dir);
+	ck_assert_msg(rc == 0, "exit %d\nstdout: %s\nstderr: %s", rc,
 		      handin_out, handin_err);
+	snprintf(want, sizeof(want), "(1 sets, %d refused)", refused);
+	ck_assert_msg(strstr(handin_out, want), "no '%s' in: %s\nstderr: %s",
+		      want, handin_out, handin_err);
 	ck_assert_msg(support_lines(handin_err) == refused,
 		      "%d refused but %d lines: %s", refused,
 		      support_lines(handin_err), handin_err);

@@ -10,8 +10,8 @@
 #ifndef CONCUR_TEST_HANDIN_H
 #define CONCUR_TEST_HANDIN_H
 
-extern char handin_dir[64];	  /* the test's scratch folder */
-extern char handin_tmp[128];	  /* the TMPDIR concur is given: empty after */
+extern char handin_dir[64];    /* the test's scratch folder */
+extern char handin_tmp[128];   /* the TMPDIR concur is given: empty after */
 extern char handin_out[65536]; /* what the last command printed */
 extern char handin_err[65536]; /* concur's stderr (handin_concur) */
 

@@ -25,7 +25,7 @@ char hostile_run_set[256];
 /* The text of path made by a function of the text (copied as is when fn
  * is NULL) into to. */
 void hostile_rewrite(const char *from, const char *to,
-		    char *(*fn)(const char *text))
+		     char *(*fn)(const char *text))
 {
 	char *text = files_read(from, NULL);
 	ck_assert_msg(text != NULL, "cannot read %s", from);
@@ -62,7 +62,7 @@ void hostile_copy_set(const char *from, const char *to)
  * its first run, with a timing difference and an estimated baseline, so
  * that the report's notes name each case. */
 void hostile_rename_cases(const char *set, const char *file,
-			 const char *workload, const char *model)
+			  const char *workload, const char *model)
 {
 	char path[4096];
 	snprintf(path, sizeof(path), "%s/%s", set, file);
@@ -130,11 +130,11 @@ void hostile_poison_meta(const char *set, const char *value, const char *key)
 	json_decref(meta);
 }
 
-
 /* `concur ARGS` (a printf format; sh runs it, so more commands may
  * follow), stdout and stderr into out; the last one's exit status must
  * be want. */
-void hostile_concur_expect(int want, char *out, size_t len, const char *fmt, ...)
+void hostile_concur_expect(int want, char *out, size_t len, const char *fmt,
+			   ...)
 {
 	char args[8192];
 	va_list ap;
@@ -150,12 +150,14 @@ void hostile_sets_make(void)
 {
 	char out[65536];
 	files_tmp_dir(hostile_dir, sizeof(hostile_dir), "hostile");
-	hostile_concur_expect(0, out, sizeof(out),
-		      "run --models sequential,threads --workloads compute "
-		      "--tasks 4 --work 1 --workers 1,2 --repeat 2 --quiet "
-		      "--out %s/run",
-		      hostile_dir);
-	snprintf(hostile_run_set, sizeof(hostile_run_set), "%s/run/latest", hostile_dir);
+	hostile_concur_expect(
+		0, out, sizeof(out),
+		"run --models sequential,threads --workloads compute "
+		"--tasks 4 --work 1 --workers 1,2 --repeat 2 --quiet "
+		"--out %s/run",
+		hostile_dir);
+	snprintf(hostile_run_set, sizeof(hostile_run_set), "%s/run/latest",
+		 hostile_dir);
 }
 
 void hostile_sets_remove(void)
