@@ -2,7 +2,7 @@
 # A fake Python (concur run --python THIS --models py-threads) whose model
 # writes terminal control sequences everywhere it can: on its stderr (a
 # window title, a screen clear, a C1 CSI), in a task's message and in a
-# line that is not JSON. tests/e2e/test_hostile_output.c checks that none
+# line that is not JSON. tests/e2e/test_hostile_terminal.c checks that none
 # reaches the terminal as it is. As `THIS -c CODE` it is the probe for
 # aiohttp, and says yes (exit 42, as python.c expects).
 [ "$1" = "-c" ] && exit 42
