@@ -375,7 +375,8 @@ check-layers:
 	python3 tests/check-layers.py --self-test
 	python3 tests/check-layers.py
 
-## make lint: cppcheck and clang-tidy, clean on the committed code.
+## make lint: the layering check, cppcheck and clang-tidy, clean on the
+# committed code.
 # Left out: checks that only restate style (easily-swappable-parameters,
 # narrowing-conversions, assignment-in-if), concurrency-mt-unsafe (it
 # flags strerror and friends the CLI calls before any thread exists), and
@@ -384,7 +385,7 @@ TIDY_CHECKS = -*,bugprone-*,clang-analyzer-*,concurrency-*,-bugprone-easily-swap
 # models/mpi/ needs Open MPI's headers: linted only where mpicc is.
 MPI_CFLAGS = $(if $(MPICC),$(shell $(MPICC) -showme:compile 2>/dev/null))
 LINT_C = $(filter %.c,$(if $(MPICC),$(C_FILES),$(filter-out models/mpi/%,$(C_FILES))))
-lint:
+lint: check-layers
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
 	  --inline-suppr --std=c11 -I. $(LINT_C)
 	clang-tidy --quiet --warnings-as-errors='*' --checks='$(TIDY_CHECKS)' \
