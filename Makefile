@@ -58,7 +58,7 @@ TEST_SUPPORT := $(filter-out $(TEST_RUNNER),\
 TEST_SRCS := $(wildcard tests/*/test_*.c)
 TEST_BINS := $(addprefix $(BUILD)/tests/,$(basename $(notdir $(TEST_SRCS))))
 TESTS     ?= $(notdir $(TEST_BINS))
-SLOW_TESTS := test_conformance test_grade test_grade_hostile test_lessons test_tutorial test_lesson_judge_late \
+SLOW_TESTS := test_conformance test_grade test_grade_bugs test_grade_hostile test_lessons test_tutorial test_lesson_judge_late \
 	test_first_contact test_baseline test_lesson_judge test_hardening_signals
 # Exercise 2's speed check at full length (tests/e2e/test_grade_tally.c).
 SLOW_TESTS += test_grade_tally

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "tests/support/files.h"
+#include "tests/support/support.h"
 
 static const char *grade_build(void)
 {
@@ -24,6 +25,17 @@ const char *grade_teacher_bin(void)
 	static char path[4200];
 	snprintf(path, sizeof(path), "%s/teacher/concur-grade", grade_build());
 	return path;
+}
+
+int grade_quick(const char *bin, const char *model, struct grade_said *g)
+{
+	char args[512];
+	files_tmp_dir(g->dir, sizeof(g->dir), "grade");
+	snprintf(g->json, sizeof(g->json), "%s/results.json", g->dir);
+	snprintf(args, sizeof(args), "grade %s --quick --out %s", model,
+		 g->json);
+	return support_run_bin(bin, args, g->out, sizeof(g->out), g->err,
+			       sizeof(g->err));
 }
 
 void grade_fixture_args(const char *name, const char *answer, char *dir,
