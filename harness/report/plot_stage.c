@@ -5,7 +5,9 @@
  * build data sources and titles from the names they read (a workload, a
  * model), so a name must never be able to end a quoted string: a row is
  * copied only when its workload and model are plain names and every other
- * field is a plain word or number.
+ * field is a plain word or number. A case whose results were wrong
+ * (summary.csv's verified "no") is copied with its speedup, efficiency
+ * and ratio to ideal left empty, so no plot draws them as if measured.
  */
 #define _XOPEN_SOURCE 700
 #include "harness/report/plot_stage.h"
@@ -100,6 +102,75 @@ FILE *plot_stage_create(const char *path)
 	return out;
 }
 
+/* The columns of summary.csv a wrong case must not show: a speedup over
+ * the baseline means nothing when the results were wrong (the class page
+ * leaves such sets out of its speedup plots for the same reason). */
+static const char *const plot_stage_unverified_blank[] = {
+	"speedup", "efficiency", "ratio_to_ideal"};
+
+/* Which header fields to blank in a row whose "verified" field is "no":
+ * a bit per field (up to 64), and the verified field's index (-1: none). */
+struct plot_stage_cols {
+	long verified;
+	unsigned long long blank;
+};
+
+static void plot_stage_find_cols(const char *line, size_t len,
+				 struct plot_stage_cols *c)
+{
+	c->verified = -1;
+	c->blank = 0;
+	size_t k = 0;
+	for (size_t at = 0; at <= len && k < 64; k++) {
+		const char *f = line + at;
+		size_t flen = strcspn(f, ",\n");
+		if (at + flen > len)
+			flen = len - at;
+		if (flen == 8 && !strncmp(f, "verified", 8))
+			c->verified = (long)k;
+		for (size_t i = 0;
+		     i < sizeof(plot_stage_unverified_blank) /
+				 sizeof(plot_stage_unverified_blank[0]);
+		     i++)
+			if (strlen(plot_stage_unverified_blank[i]) == flen &&
+			    !strncmp(f, plot_stage_unverified_blank[i], flen))
+				c->blank |= 1ULL << k;
+		at += flen + 1;
+	}
+}
+
+/* Writes a checked row, with the blanked fields empty when its verified
+ * field says "no". */
+static void plot_stage_put_row(FILE *out, const char *line, size_t len,
+			       const struct plot_stage_cols *c)
+{
+	int wrong = 0;
+	size_t k = 0;
+	for (size_t at = 0; c->verified >= 0 && at <= len; k++) {
+		size_t flen = strcspn(line + at, ",\n");
+		if (at + flen > len)
+			flen = len - at;
+		if ((long)k == c->verified)
+			wrong = flen == 2 && !strncmp(line + at, "no", 2);
+		at += flen + 1;
+	}
+	if (!wrong) {
+		fprintf(out, "%.*s\n", (int)len, line);
+		return;
+	}
+	k = 0;
+	for (size_t at = 0; at <= len; k++) {
+		size_t flen = strcspn(line + at, ",\n");
+		if (at + flen > len)
+			flen = len - at;
+		int blank = k < 64 && (c->blank >> k & 1);
+		fprintf(out, "%s%.*s", k ? "," : "", blank ? 0 : (int)flen,
+			line + at);
+		at += flen + 1;
+	}
+	fputc('\n', out);
+}
+
 /* Copies the checked rows of text into path; counts the others. */
 static int plot_stage_filter(const char *text, size_t len, const char *path,
 			     size_t *refused)
@@ -112,11 +183,14 @@ static int plot_stage_filter(const char *text, size_t len, const char *path,
 	if (!out)
 		return -1;
 	size_t n_fields = 0, fields;
+	struct plot_stage_cols cols = {.verified = -1};
 	for (const char *line = text; line < text + len;) {
 		size_t llen = strcspn(line, "\n");
 		if (llen > 0 &&
 		    plot_stage_row_ok(line, llen, n_fields, &fields)) {
-			fprintf(out, "%.*s\n", (int)llen, line);
+			if (n_fields == 0)
+				plot_stage_find_cols(line, llen, &cols);
+			plot_stage_put_row(out, line, llen, &cols);
 			n_fields = n_fields ? n_fields : fields;
 		} else if (llen > 0) {
 			(*refused)++;

@@ -38,7 +38,9 @@ static const char *const report_plots[][3] = {
 	{"speedup", "Speedup",
 	 "Speedup against C, one panel per workload but fetch; compute's "
 	 "ideal is min(C, cores), and the core count is marked: past it, "
-	 "more workers cannot compute more."},
+	 "more workers cannot compute more. A case whose results were wrong "
+	 "(its row is red) is left out: a speedup of wrong work means "
+	 "nothing."},
 	{"memory", "Peak memory (PSS)",
 	 "Peak memory of the whole process tree against C, as PSS (MiB): a "
 	 "page shared by k processes counts 1/k in each, the same measure "

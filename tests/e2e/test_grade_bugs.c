@@ -43,7 +43,8 @@ START_TEST(untouched_skeleton_fails_with_the_lost_task_hint)
 {
 	int rc = grade_quick(support_bin(), "student", &said);
 	ck_assert_msg(rc == 1, "exit %d, not 1: %s %s", rc, said.out, said.err);
-	ck_assert_msg(strstr(said.out, "hint: A task was lost"), "no hint: %s", said.out);
+	ck_assert_msg(strstr(said.out, "hint: A task was lost"), "no hint: %s",
+		      said.out);
 	ck_assert_msg(strstr(said.out, "SANITIZE=thread"), "no race advice: %s",
 		      said.out);
 	static const char *const todos[] = {"queue_push", "queue_pop",
@@ -65,8 +66,8 @@ START_TEST(untouched_tally_loses_updates_and_says_so)
 	ck_assert_msg(strstr(said.out, "FAIL conformance: shared: ") &&
 			      strstr(said.out, "lost updates)"),
 		      "no lost updates: %s", said.out);
-	ck_assert_msg(strstr(said.out, "hint: Increments were lost"), "no hint: %s",
-		      said.out);
+	ck_assert_msg(strstr(said.out, "hint: Increments were lost"),
+		      "no hint: %s", said.out);
 	static const char *const todos[] = {"tally_add", "tally_total"};
 	assert_hint_names("models/exercises/tally.c", todos, 2);
 	double score;
@@ -79,20 +80,24 @@ END_TEST
  * lists it next to the exercise. */
 START_TEST(the_solution_is_only_in_the_teachers_build)
 {
-	ck_assert_int_eq(support_concur("models", said.out, sizeof(said.out), NULL, 0),
-			 0);
+	ck_assert_int_eq(
+		support_concur("models", said.out, sizeof(said.out), NULL, 0),
+		0);
 	ck_assert_ptr_nonnull(strstr(said.out, "student"));
 	ck_assert_msg(!strstr(said.out, "solution"), "listed: %s", said.out);
-	ck_assert_int_eq(
-		support_concur("grade solution", NULL, 0, said.err, sizeof(said.err)), 2);
-	ck_assert_msg(strstr(said.err, "unknown model 'solution'"), "%s", said.err);
+	ck_assert_int_eq(support_concur("grade solution", NULL, 0, said.err,
+					sizeof(said.err)),
+			 2);
+	ck_assert_msg(strstr(said.err, "unknown model 'solution'"), "%s",
+		      said.err);
 	char teacher[4200];
 	snprintf(teacher, sizeof(teacher), "%s", grade_teacher_bin());
 	teacher[strlen(teacher) - strlen("-grade")] = '\0'; /* its concur */
-	ck_assert_int_eq(
-		support_run_bin(teacher, "models", said.out, sizeof(said.out), NULL, 0),
-		0);
-	ck_assert_msg(strstr(said.out, "solution") && strstr(said.out, "tally_solution"),
+	ck_assert_int_eq(support_run_bin(teacher, "models", said.out,
+					 sizeof(said.out), NULL, 0),
+			 0);
+	ck_assert_msg(strstr(said.out, "solution") &&
+			      strstr(said.out, "tally_solution"),
 		      "not listed: %s", said.out);
 }
 END_TEST
@@ -127,8 +132,8 @@ START_TEST(each_classic_bug_fails_with_its_hint)
 	grade_fixture_args(classic[_i].bug, classic[_i].answer, said.dir,
 			   sizeof(said.dir), args, sizeof(args), json,
 			   sizeof(json));
-	int rc = support_run_bin(grade_teacher_bin(), args, said.out, sizeof(said.out),
-				 said.err, sizeof(said.err));
+	int rc = support_run_bin(grade_teacher_bin(), args, said.out,
+				 sizeof(said.out), said.err, sizeof(said.err));
 	ck_assert_msg(rc == 1, "%s: exit %d, not 1 (make fixtures?): %s %s",
 		      classic[_i].bug, rc, said.out, said.err);
 	ck_assert_msg(strstr(said.out, classic[_i].check), "%s: not '%s':\n%s",
@@ -145,8 +150,9 @@ END_TEST
 
 START_TEST(grade_help_is_usage_and_exit_0)
 {
-	ck_assert_int_eq(
-		support_concur("grade --help", said.out, sizeof(said.out), NULL, 0), 0);
+	ck_assert_int_eq(support_concur("grade --help", said.out,
+					sizeof(said.out), NULL, 0),
+			 0);
 	ck_assert_msg(strstr(said.out, "usage: concur grade MODEL") &&
 			      strstr(said.out, "--student"),
 		      "%s", said.out);
@@ -161,10 +167,12 @@ static const char *const bad[][2] = {
 
 START_TEST(bad_model_exits_2_listing_the_models)
 {
-	int rc = support_concur(bad[_i][0], said.out, sizeof(said.out), said.err, sizeof(said.err));
+	int rc = support_concur(bad[_i][0], said.out, sizeof(said.out),
+				said.err, sizeof(said.err));
 	ck_assert_int_eq(rc, 2);
 	ck_assert_int_eq(support_lines(said.err), 1);
-	ck_assert_msg(strstr(said.err, bad[_i][1]), "%s: %s", bad[_i][0], said.err);
+	ck_assert_msg(strstr(said.err, bad[_i][1]), "%s: %s", bad[_i][0],
+		      said.err);
 }
 END_TEST
 

@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "harness/report/plot_stage.h"
 #include "tests/support/files.h"
 #include "tests/support/runner.h"
 #include "tests/support/support.h"
@@ -379,6 +380,37 @@ START_TEST(without_gnuplot_plot_says_how_to_get_it)
 }
 END_TEST
 
+/* A case whose results were wrong reaches gnuplot without a speedup,
+ * efficiency or ratio to ideal (nothing draws them as measured); the
+ * verified case and the wrong case's other fields are copied whole. */
+START_TEST(a_wrong_case_has_no_speedup_to_draw)
+{
+	char dir[64], path[4400];
+	files_tmp_dir(dir, sizeof(dir), "plot-wrong");
+	snprintf(path, sizeof(path), "%s/summary.csv", dir);
+	FILE *f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("workload,model,workers,speedup,efficiency,ratio_to_ideal,"
+	      "verified\n"
+	      "shared,threads,1,1.02,1.02,1.1,yes\n"
+	      "shared,threads,2,0.87,0.43,2.5,no\n",
+	      f);
+	fclose(f);
+	struct plot_stage st;
+	ck_assert_int_eq(plot_stage_open(&st, dir), 0);
+	ck_assert_int_eq(plot_stage_copy_set(&st, dir, NULL), 0);
+	snprintf(path, sizeof(path), "%s/summary.csv", st.dir);
+	char *copy = files_read(path, NULL);
+	plot_stage_remove(&st);
+	files_rm_dir(dir);
+	ck_assert_ptr_nonnull(copy);
+	ck_assert_msg(strstr(copy, "shared,threads,1,1.02,1.02,1.1,yes\n") &&
+			      strstr(copy, "shared,threads,2,,,,no\n"),
+		      "%s", copy);
+	free(copy);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("plots");
@@ -392,5 +424,6 @@ Suite *test_suite(void)
 			    0, N_PICTURES);
 	tcase_add_test(files, a_set_with_only_the_baseline_still_plots);
 	tcase_add_test(files, without_gnuplot_plot_says_how_to_get_it);
+	tcase_add_test(files, a_wrong_case_has_no_speedup_to_draw);
 	return s;
 }
