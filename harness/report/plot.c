@@ -16,12 +16,18 @@
  * gnuplot's own chatter (warnings about an empty series, a script saying
  * it has nothing to draw) goes to gnuplot.log, not to the terminal: the
  * run ends with its table and the paths of its pictures.
+ *
+ * Ctrl-C (or SIGTERM, SIGHUP) while gnuplot draws: gnuplot is stopped, the
+ * private folder removed, and then the signal is given its old meaning (a
+ * plain program dies of it), so an interrupted plot leaves no .plot-XXXXXX
+ * folder behind in the set.
  */
 #include "harness/report/plot.h"
 
 #include <fcntl.h>
 #include <errno.h>
 #include <glob.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +39,47 @@
 #include "harness/base/datadir.h"
 #include "harness/report/plot_plan.h"
 #include "harness/report/plot_stage.h"
+
+/* ---- interruption ---- */
+
+static const int plot_signals[] = {SIGINT, SIGTERM, SIGHUP};
+#define PLOT_N_SIGNALS (sizeof(plot_signals) / sizeof(plot_signals[0]))
+
+static volatile sig_atomic_t plot_stopped; /* the signal that came, or 0 */
+
+static void plot_on_signal(int sig)
+{
+	plot_stopped = sig;
+}
+
+/* The dispositions in force before the plot, given back at its end. */
+struct plot_guard {
+	struct sigaction old[PLOT_N_SIGNALS];
+};
+
+static void plot_guard_begin(struct plot_guard *g)
+{
+	struct sigaction sa = {0};
+	sa.sa_handler = plot_on_signal; /* no SA_RESTART: waitpid returns */
+	sigemptyset(&sa.sa_mask);
+	plot_stopped = 0;
+	for (size_t i = 0; i < PLOT_N_SIGNALS; i++)
+		sigaction(plot_signals[i], &sa, &g->old[i]);
+}
+
+/* Gives the old dispositions back; a signal that came during the plot is
+ * raised again under them. Returns rc, or -1 when the plot was stopped. */
+static int plot_guard_end(struct plot_guard *g, int rc)
+{
+	for (size_t i = 0; i < PLOT_N_SIGNALS; i++)
+		sigaction(plot_signals[i], &g->old[i], NULL);
+	if (!plot_stopped)
+		return rc;
+	fprintf(stderr, "concur: plotting stopped by a signal; the results "
+			"are saved, `concur plot` draws them\n");
+	raise(plot_stopped);
+	return -1;
+}
 
 /* Is there a gnuplot in $PATH? (Looked for here, not by a shell.) */
 static int plot_have_gnuplot(void)
@@ -72,7 +119,11 @@ static int plot_gnuplot(const char *script, const char *vars, const char *log,
 		_exit(127);
 	}
 	int status;
-	if (waitpid(pid, &status, 0) != pid)
+	pid_t got;
+	while ((got = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
+		if (plot_stopped) /* a signal for us alone: gnuplot too */
+			kill(pid, SIGTERM);
+	if (got != pid || plot_stopped)
 		return -1;
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
 }
@@ -147,7 +198,9 @@ static int plot_stage_end(struct plot_stage *st, int rc)
 			"is not [A-Za-z0-9_.+-], a field that is not a plain "
 			"word or number)\n",
 			st->refused, st->refused == 1 ? "" : "s", st->set);
-	if (plot_stage_deliver(st) != 0)
+	if (plot_stopped) /* pictures half drawn: none delivered */
+		rc = -1;
+	else if (plot_stage_deliver(st) != 0)
 		rc = -1;
 	plot_stage_remove(st);
 	return rc;
@@ -164,11 +217,12 @@ static int plot_in_stage(struct plot_stage *st, int terminal)
 		return -1;
 	}
 	int rc = 0;
-	for (size_t i = 0; i < g.gl_pathc; i++) {
+	for (size_t i = 0; i < g.gl_pathc && !plot_stopped; i++) {
 		const char *script = g.gl_pathv[i];
 		if (!plot_is_per_set(script))
 			continue;
-		if (plot_script(script, st->dir, "files", log) != 0) {
+		if (plot_script(script, st->dir, "files", log) != 0 &&
+		    !plot_stopped) {
 			fprintf(stderr,
 				"concur: gnuplot failed on %s (see "
 				"%s/gnuplot.log)\n",
@@ -177,7 +231,7 @@ static int plot_in_stage(struct plot_stage *st, int terminal)
 		}
 	}
 	globfree(&g);
-	if (terminal) {
+	if (terminal && !plot_stopped) {
 		concur_data_path(pattern, sizeof(pattern), "plots/wall.gp");
 		plot_script(pattern, st->dir, "dumb", log);
 	}
@@ -197,7 +251,10 @@ int plot_result_set(const char *dir, int terminal)
 	struct plot_stage st = {0};
 	if (!plot_path_ok(dir) || plot_stage_begin(&st, dir) != 0)
 		return -1;
+	struct plot_guard guard;
+	plot_guard_begin(&guard);
 	int rc = plot_stage_end(&st, plot_in_stage(&st, terminal));
+	rc = plot_guard_end(&guard, rc);
 	if (rc == 0)
 		printf("plots:   %s/*.png and *.svg\n", dir);
 	return rc;
@@ -213,10 +270,12 @@ int plot_one_script(const char *dir, const char *name)
 	snprintf(file, sizeof(file), "plots/%s.gp", name);
 	concur_data_path(script, sizeof(script), file);
 	snprintf(log, sizeof(log), "%s/%s.log", st.dir, name);
+	struct plot_guard guard;
+	plot_guard_begin(&guard);
 	int rc = plot_script(script, st.dir, "files", log);
-	if (rc != 0)
+	if (rc != 0 && !plot_stopped)
 		fprintf(stderr, "concur: gnuplot failed on %s\n", script);
-	return plot_stage_end(&st, rc);
+	return plot_guard_end(&guard, plot_stage_end(&st, rc));
 }
 
 int plot_compare(const char *dir_a, const char *dir_b)
@@ -251,13 +310,15 @@ int plot_compare(const char *dir_a, const char *dir_b)
 		 "dir='%s'; dir_a='%s/a'; name_a='%s'; name_b='%s'; "
 		 "term='files'",
 		 st.dir, st.dir, name_a, st.name);
+	struct plot_guard guard;
+	plot_guard_begin(&guard);
 	int rc = plot_gnuplot(script, vars, log, 0);
-	if (rc != 0)
+	if (rc != 0 && !plot_stopped)
 		fprintf(stderr,
 			"concur: gnuplot failed on %s (see "
 			"%s/gnuplot.log)\n",
 			script, dir_b);
-	rc = plot_stage_end(&st, rc);
+	rc = plot_guard_end(&guard, plot_stage_end(&st, rc));
 	if (rc == 0)
 		printf("plot:    %s/compare.png and compare.svg\n", dir_b);
 	return rc;

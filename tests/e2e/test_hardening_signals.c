@@ -4,7 +4,8 @@
  * behind (issue 14's audit, item 1): it runs to the end, timeout(1) or
  * Ctrl-C signal its group, SIGTERM or kill -9 reach the harness alone, a
  * worker or the measured child is killed mid-run. And what such an ending
- * prints: a killed run shows no numbers, Ctrl-C is no failure.
+ * prints: a killed run shows no numbers, Ctrl-C is no failure; Ctrl-C
+ * while the plots are drawn leaves the results and no plotting folder.
  *
  * Each run starts build/concur (CONCUR_BIN) in a session of its own, with
  * this process as the child subreaper (tests/support/session.h): whatever
@@ -220,6 +221,59 @@ START_TEST(ctrl_c_during_the_reference_is_no_failure)
 }
 END_TEST
 
+/* A gnuplot among the session's live processes, or 0. */
+static pid_t gnuplot_in(pid_t sid)
+{
+	struct session_proc procs[SESSION_MAX_PROCS];
+	size_t n = session_live(sid, procs);
+	for (size_t i = 0; i < n; i++) {
+		char path[64], comm[32] = "";
+		snprintf(path, sizeof(path), "/proc/%d/comm",
+			 (int)procs[i].pid);
+		files_read_into(path, comm, sizeof(comm));
+		if (!strncmp(comm, "gnuplot", 7))
+			return procs[i].pid;
+	}
+	return 0;
+}
+
+/* Ctrl-C while the plots are drawn: the results are kept, the run exits
+ * 130, and the set holds no half-made .plot-XXXXXX folder. */
+START_TEST(ctrl_c_while_plotting_leaves_no_stage)
+{
+	files_tmp_dir(tmp_dir, sizeof(tmp_dir), "hard");
+	char args[512];
+	snprintf(args, sizeof(args),
+		 "run --models sequential,threads --workloads compute "
+		 "--workers 1,2 --tasks 4 --work 1 --repeat 1 --out %s",
+		 tmp_dir);
+	struct session_run r;
+	session_start(&r, tmp_dir, args);
+	pid_t gp = 0;
+	for (int i = 0; i < 6000 && !gp && !r.exited; i++) {
+		gp = gnuplot_in(r.pid);
+		session_poll(&r);
+		session_nap_ms(10);
+	}
+	ck_assert_msg(gp > 0, "no gnuplot in 60 s: %s", r.err);
+	kill(-r.pid, SIGINT);
+	int rc = session_wait(&r, 30);
+	ck_assert_msg(rc == 130, "exit %d: %s", rc, r.err);
+	ck_assert_msg(strstr(r.err, "plotting stopped"), "%s", r.err);
+	char cmd[256];
+	snprintf(cmd, sizeof(cmd),
+		 "find %s -name '.plot-*' | grep -q . || "
+		 "! find %s -name summary.csv | grep -q .",
+		 tmp_dir, tmp_dir);
+	ck_assert_msg(system(cmd) != 0,
+		      "a .plot- folder or no summary.csv "
+		      "left in %s",
+		      tmp_dir);
+	session_assert_empty(r.pid, "ctrl-c while plotting");
+	files_rm_dir(tmp_dir);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("hardening_signals");
@@ -236,5 +290,6 @@ Suite *test_suite(void)
 	TCase *printed = runner_tcase(s, "printed", 60);
 	runner_test(printed, a_killed_run_shows_no_numbers);
 	runner_test(printed, ctrl_c_during_the_reference_is_no_failure);
+	runner_test(printed, ctrl_c_while_plotting_leaves_no_stage);
 	return s;
 }
