@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "harness/base/term.h"
 #include "harness/report/class_lessons.h"
 #include "harness/report/class_tmp.h"
 
@@ -39,17 +40,12 @@ static int class_is_archive(const char *path)
 }
 
 /* One line on stderr; the name and the reason may hold a student's bytes,
- * so control characters are shown as '?' (no escape reaches the
- * terminal). */
+ * so they are made safe as every value concur prints is (term.h: a
+ * control byte shows as \x1b, never reaches the terminal as itself). */
 static void class_refuse(struct class_sets *c, const char *path,
 			 const char *why)
 {
-	char line[1024];
-	snprintf(line, sizeof(line), "%s refused: %s", path, why);
-	for (char *p = line; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
-	fprintf(stderr, "concur: class: %s\n", line);
+	term_line(stderr, "concur: class: %s refused: %s", path, why);
 	c->refused++;
 }
 
