@@ -33,7 +33,9 @@ do for [t in outputs] {
 	eval panels(nw, sprintf('Speedup vs workers (%s)', cores > 0 ? sprintf('%d cores', cores) : 'core count unknown'))
 	do for [i = 1:nw] {
 		w = word(workloads, i)
-		others = swept_in(summary, w)
+		# only the models with a case whose results were right: a wrong
+		# case's speedup is left empty (plot_stage.c), it is not measured
+		others = summary_right(w)
 		cmax = largest_c(w)
 		# mixed: the ideal speedup at each C is the baseline's time over
 		# the ideal time of the case.
@@ -50,7 +52,13 @@ do for [t in outputs] {
 			set label sprintf(' %d cores', cores) at cores, graph 0.97 left tc rgb '#555555'
 		}
 		eval key_right(i == nw, nw)
-		if (w eq 'compute') {
+		if (others eq '') {
+			# every case of this workload was wrong: nothing to draw
+			set label 'no case with right results: nothing to draw' at graph 0.5, graph 0.5 center tc rgb '#c0392b'
+			set yrange [0:1]
+			plot NaN notitle
+			set yrange [0:*]
+		} else { if (w eq 'compute') {
 			fit_text = amdahl_s(w)
 			has_fit = strlen(fit_text) > 0
 			sf = has_fit ? real(fit_text) : 0
@@ -68,7 +76,7 @@ do for [t in outputs] {
 				using 'workers':(base_of(m) / column('ideal_s')) \
 				with lines lw 1.5 dt 2 + 2 * is_py(m) lc rgb (is_py(m) ? '#a0522d' : '#000000') \
 				title (is_py(m) ? 'ideal (py-*)' : 'ideal')
-		}
+		} }
 	}
 	unset multiplot
 }

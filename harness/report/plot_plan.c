@@ -66,33 +66,51 @@ static void plan_when(FILE *out, const char *w)
 	fputs(" ? ", out);
 }
 
-/* The models of workload w in the table, in order, space-separated;
- * swept_only leaves out the baselines. */
+/* Which models of a workload a list names. */
+enum plan_pick {
+	PLAN_ALL,   /* every model: NAME_models(w) */
+	PLAN_SWEPT, /* all but the baselines: NAME_swept(w) */
+	PLAN_RIGHT, /* the swept ones with a case whose results were right
+		       (verified is not "no"): NAME_right(w), what a speedup
+		       panel can draw */
+	PLAN_N_PICKS
+};
+
+static const char *const plan_pick_names[] = {"models", "swept", "right"};
+
+/* The models of workload w in the table, in order, space-separated, as
+ * pick says. */
 static void plan_models(FILE *out, const struct plot_table *t, const char *w,
-			int swept_only)
+			enum plan_pick pick)
 {
 	struct plot_list l = {0};
-	for (size_t r = 0; r < t->n_rows; r++)
-		if (strcmp(plot_cell(t, r, 0), w) == 0 &&
-		    !(swept_only && is_baseline(plot_cell(t, r, 1))))
-			plot_list_add(&l, plot_cell(t, r, 1));
+	long verified = plot_column(t, "verified");
+	for (size_t r = 0; r < t->n_rows; r++) {
+		if (strcmp(plot_cell(t, r, 0), w) != 0 ||
+		    (pick != PLAN_ALL && is_baseline(plot_cell(t, r, 1))))
+			continue;
+		if (pick == PLAN_RIGHT && verified >= 0 &&
+		    strcmp(plot_cell(t, r, (size_t)verified), "no") == 0)
+			continue;
+		plot_list_add(&l, plot_cell(t, r, 1));
+	}
 	plan_quote(out, l.text ? l.text : "");
 	plot_list_free(&l);
 }
 
-/* list_name = 'w1 w2 ...' and models/swept functions of a table. */
+/* list_name = 'w1 w2 ...' and models/swept/right functions of a table. */
 static void plan_lists(FILE *out, const char *prefix, const char *base,
 		       const struct plot_table *t, const struct plot_list *ws)
 {
 	fprintf(out, "%s%s_workloads = ", prefix, base);
 	plan_quote(out, ws->text ? ws->text : "");
 	fputc('\n', out);
-	for (int swept = 0; swept <= 1; swept++) {
+	for (int pick = 0; pick < PLAN_N_PICKS; pick++) {
 		fprintf(out, "%s%s_%s(w) = ", prefix, base,
-			swept ? "swept" : "models");
+			plan_pick_names[pick]);
 		for (size_t i = 0; i < ws->n; i++) {
 			plan_when(out, ws->items[i]);
-			plan_models(out, t, ws->items[i], swept);
+			plan_models(out, t, ws->items[i], (enum plan_pick)pick);
 			fputs(" : ", out);
 		}
 		fputs("''\n", out);
