@@ -152,24 +152,12 @@ static void bench_previous_compare(const struct bench_previous *prev,
 				   const char *out)
 {
 	struct bench_file now;
-	char why[256], diff[1200];
+	char why[256];
 	if (bench_file_load(out, &now, why, sizeof(why)) != 0) {
 		cli_error("bench: %s cannot be read back: %s", out, why);
 		return;
 	}
-	if (bench_files_differ(&prev->file, &now, "previous", "this run", diff,
-			       sizeof(diff)))
-		term_line(stdout,
-			  "previous bench from another machine: not compared "
-			  "(%s)",
-			  diff);
-	else {
-		size_t judged,
-			worse = bench_compare_warn(&prev->file, &now, &judged);
-		printf("compared with the previous bench (same machine): %zu "
-		       "of %zu ratios %.0f%% or more worse\n",
-		       worse, judged, BENCH_CHANGE_PCT);
-	}
+	bench_compare_previous(stdout, &prev->file, &now);
 	bench_file_free(&now);
 }
 

@@ -228,7 +228,7 @@ static void machine_hash(const char *text, char *out, size_t len)
 static void machine_mitigations(const char *root, struct bench_machine *m,
 				char *full)
 {
-	char (*names)[64] = calloc(MACHINE_MAX_VULNS, 64);
+	char(*names)[64] = calloc(MACHINE_MAX_VULNS, 64);
 	char text[1024], path[160], word[MACHINE_WORD_MAX + 1];
 	int n = names ? machine_vuln_names(root, names) : -1;
 	size_t used = 0;
@@ -265,8 +265,7 @@ static void machine_mitigations(const char *root, struct bench_machine *m,
 
 /* ---- the whole machine ---- */
 
-void bench_machine_read(const char *root, struct bench_machine *m,
-			char *full)
+void bench_machine_read(const char *root, struct bench_machine *m, char *full)
 {
 	memset(m, 0, sizeof(*m));
 	machine_cpu_model(root, m->cpu_model, sizeof(m->cpu_model));

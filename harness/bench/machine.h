@@ -36,8 +36,7 @@
 
 /* Reads the machine under root into m, and the mitigations' full text,
  * one "name: text" line each, into full (BENCH_MACHINE_FULL_MAX bytes). */
-void bench_machine_read(const char *root, struct bench_machine *m,
-			char *full);
+void bench_machine_read(const char *root, struct bench_machine *m, char *full);
 
 /* Writes full to DIR/bench-mitigations-HASH.txt (replaced whole) and its
  * path into path (len bytes); 0 or -1. */

@@ -115,8 +115,11 @@ const char *bench_files_differ(const struct bench_file *a,
 	return buf;
 }
 
-size_t bench_compare_warn(const struct bench_file *before,
-			  const struct bench_file *now, size_t *judged)
+/* A warning on out for each row of now BENCH_CHANGE_PCT or more worse
+ * than in before; returns how many; *judged: the rows with a direction
+ * found in both. */
+static size_t bench_compare_warn(FILE *out, const struct bench_file *before,
+				 const struct bench_file *now, size_t *judged)
 {
 	size_t worse = 0;
 	*judged = 0;
@@ -127,18 +130,39 @@ size_t bench_compare_warn(const struct bench_file *before,
 		if (!p)
 			continue;
 		const char *target = bench_pair_target(p, r);
-		enum bench_move m = bench_move_of(target, p->ratio, r->ratio,
-						  &pct);
+		enum bench_move m =
+			bench_move_of(target, p->ratio, r->ratio, &pct);
 		*judged += m != BENCH_MOVE_NONE;
 		if (m != BENCH_MOVE_WORSE)
 			continue;
 		worse++;
-		term_line(stdout,
+		term_line(out,
 			  "warning: %s, %s, C=%d: ratio %.4g -> %.4g, %.1f%% "
 			  "worse (target %s)",
 			  r->case_name, r->model, r->workers, p->ratio,
 			  r->ratio, fabs(pct), target);
 	}
+	return worse;
+}
+
+size_t bench_compare_previous(FILE *out, const struct bench_file *before,
+			      const struct bench_file *now)
+{
+	char diff[1200];
+	size_t judged, worse;
+	if (bench_files_differ(before, now, "previous", "this run", diff,
+			       sizeof(diff))) {
+		term_line(out,
+			  "previous bench from another machine: not compared "
+			  "(%s)",
+			  diff);
+		return 0;
+	}
+	worse = bench_compare_warn(out, before, now, &judged);
+	fprintf(out,
+		"compared with the previous bench (same machine): %zu of %zu "
+		"ratios %.0f%% or more worse\n",
+		worse, judged, BENCH_CHANGE_PCT);
 	return worse;
 }
 
@@ -211,31 +235,29 @@ static void bench_compare_head(const char *which, const char *path,
 	if (!f->has_machine)
 		printf("   machine not recorded\n");
 	else
-		term_line(stdout, "   %s; kernel %s; %d cores; mitigations %s "
-				  "#%s",
+		term_line(stdout,
+			  "   %s; kernel %s; %d cores; mitigations %s "
+			  "#%s",
 			  f->machine.cpu_model, f->machine.kernel,
 			  f->machine.cores, f->machine.mitigations,
 			  f->machine.mitigations_hash);
 }
 
-int bench_compare_main(const char *path_a, const char *path_b,
-		       int any_machine)
+int bench_compare_main(const char *path_a, const char *path_b, int any_machine)
 {
 	struct bench_file a, b;
 	char why[256], diff[1200];
 	if (bench_file_load(path_a, &a, why, sizeof(why)) != 0) {
-		cli_error("compare: '%s' is not a bench file: %s", path_a,
-			  why);
+		cli_error("compare: '%s' is not a bench file: %s", path_a, why);
 		return EXIT_USAGE;
 	}
 	if (bench_file_load(path_b, &b, why, sizeof(why)) != 0) {
-		cli_error("compare: '%s' is not a bench file: %s", path_b,
-			  why);
+		cli_error("compare: '%s' is not a bench file: %s", path_b, why);
 		bench_file_free(&a);
 		return EXIT_USAGE;
 	}
-	const char *differ = bench_files_differ(&a, &b, "A", "B", diff,
-						 sizeof(diff));
+	const char *differ =
+		bench_files_differ(&a, &b, "A", "B", diff, sizeof(diff));
 	int rc = 0;
 	if (differ && !any_machine) {
 		cli_error("compare: A and B were measured on different "
@@ -248,9 +270,10 @@ int bench_compare_main(const char *path_a, const char *path_b,
 	bench_compare_head("A", path_a, &a);
 	bench_compare_head("B", path_b, &b);
 	if (differ)
-		term_line(stdout, "WARNING: different machines (%s): compared "
-				  "anyway (--any-machine); a change may be the "
-				  "machine's, not the code's.",
+		term_line(stdout,
+			  "WARNING: different machines (%s): compared "
+			  "anyway (--any-machine); a change may be the "
+			  "machine's, not the code's.",
 			  differ);
 	bench_compare_table(&a, &b);
 out:

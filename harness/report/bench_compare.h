@@ -19,6 +19,7 @@
 #define CONCUR_BENCH_COMPARE_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "harness/report/bench_file.h"
 
@@ -48,15 +49,16 @@ const char *bench_files_differ(const struct bench_file *a,
 			       const struct bench_file *b, const char *name_a,
 			       const char *name_b, char *buf, size_t len);
 
-/* Prints "warning: ..." on stdout for each row of now BENCH_CHANGE_PCT
- * or more worse than in before; returns how many; *judged counts the
- * rows found in both with a direction. */
-size_t bench_compare_warn(const struct bench_file *before,
-			  const struct bench_file *now, size_t *judged);
+/* `concur bench`'s look back: when before (the file the run replaced)
+ * and now are from the same machine, a line "warning: ..." on out for
+ * each ratio of now BENCH_CHANGE_PCT or more worse than before's, then
+ * how many of how many; else the line "previous bench from another
+ * machine: not compared (why)". Returns the number of warnings. */
+size_t bench_compare_previous(FILE *out, const struct bench_file *before,
+			      const struct bench_file *now);
 
 /* `concur compare A.csv B.csv [--any-machine]`: the table; returns the
  * exit status. */
-int bench_compare_main(const char *path_a, const char *path_b,
-		       int any_machine);
+int bench_compare_main(const char *path_a, const char *path_b, int any_machine);
 
 #endif

@@ -37,9 +37,9 @@ enum bench_col {
 };
 
 static const char *const bench_col_names[N_COLS] = {
-	"case",	     "model",	    "workers",	   "ratio",
-	"target",    "unit",	    "cpu_model",   "kernel",
-	"mitigations", "mitigations_hash", "cores",
+	"case",	 "model",     "workers", "ratio",	"target",
+	"unit",	 "cpu_model", "kernel",	 "mitigations", "mitigations_hash",
+	"cores",
 };
 
 /* Where the reader is: the text left and the row it is in (1: header). */
@@ -125,8 +125,8 @@ static int csv_row(struct csv_cursor *c, bench_field *fields, size_t *n,
 /* ---- columns and rows ---- */
 
 /* Each column's index in the header (-1: absent); 0 or -1. */
-static int bench_columns(const bench_field *head, size_t n, int *idx,
-			 char *why, size_t len)
+static int bench_columns(const bench_field *head, size_t n, int *idx, char *why,
+			 size_t len)
 {
 	int machine = 0;
 	for (int k = 0; k < N_COLS; k++) {
@@ -149,8 +149,8 @@ static int bench_columns(const bench_field *head, size_t n, int *idx,
 }
 
 /* Copies a field into a row's buffer, refusing one that does not fit. */
-static int bench_copy(char *dst, size_t cap, const char *src, int col,
-		      int row, char *why, size_t len)
+static int bench_copy(char *dst, size_t cap, const char *src, int col, int row,
+		      char *why, size_t len)
 {
 	if (strlen(src) >= cap) {
 		snprintf(why, len, "row %d: %s is longer than %zu bytes", row,
@@ -213,8 +213,8 @@ static int bench_row_machine(const bench_field *fld, const int *idx,
 	       bench_copy(m->kernel, sizeof(m->kernel), fld[idx[COL_KERNEL]],
 			  COL_KERNEL, row, why, len) ||
 	       bench_copy(m->mitigations, sizeof(m->mitigations),
-			  fld[idx[COL_MITIGATIONS]], COL_MITIGATIONS, row,
-			  why, len) ||
+			  fld[idx[COL_MITIGATIONS]], COL_MITIGATIONS, row, why,
+			  len) ||
 	       bench_copy(m->mitigations_hash, sizeof(m->mitigations_hash),
 			  fld[idx[COL_MITIGATIONS_HASH]], COL_MITIGATIONS_HASH,
 			  row, why, len);
@@ -240,7 +240,8 @@ static int bench_file_add(struct bench_file *f, size_t *cap,
 			  char *why, size_t len)
 {
 	if (f->n == BENCH_FILE_MAX_ROWS) {
-		snprintf(why, len, "has more than %d rows", BENCH_FILE_MAX_ROWS);
+		snprintf(why, len, "has more than %d rows",
+			 BENCH_FILE_MAX_ROWS);
 		return -1;
 	}
 	if (bench_file_grow(f, cap) != 0) {
@@ -307,8 +308,9 @@ int bench_file_parse(const char *text, size_t n, struct bench_file *f,
 		if (nf == 1 && !fld[0][0])
 			continue; /* a blank line */
 		if (nf != n_head) {
-			snprintf(why, len, "row %d has %zu fields, the header %zu",
-				 c.row, nf, n_head);
+			snprintf(why, len,
+				 "row %d has %zu fields, the header %zu", c.row,
+				 nf, n_head);
 			goto out;
 		}
 		if (bench_file_add(f, &cap, fld, idx, c.row, why, len) != 0)

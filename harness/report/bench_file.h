@@ -34,8 +34,8 @@
 #define BENCH_FILE_MAX_ROWS 4096
 
 /* The header line bench.c writes (without its newline). */
-#define BENCH_FILE_HEADER                                                   \
-	"case,model,workers,measured,reference,ratio,target,met,unit,"      \
+#define BENCH_FILE_HEADER                                                      \
+	"case,model,workers,measured,reference,ratio,target,met,unit,"         \
 	"cpu_model,kernel,mitigations,mitigations_hash,cores"
 
 /* The machine a bench ran on (bench/machine.h reads it). */
