@@ -78,7 +78,7 @@ static int bench_write_csv(const struct bench_ctx *ctx,
 		fprintf(out.f, ",%s,%s,%s", r->target, bench_met_word(r),
 			r->unit);
 		bench_file_put_machine(out.f, m);
-		fputc('\n', out.f);
+		fprintf(out.f, ",%s\n", ctx->quick ? "quick" : "full");
 	}
 	return file_replace_commit(&out);
 }

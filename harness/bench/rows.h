@@ -6,6 +6,8 @@
  *
  *     case,model,workers,measured,reference,ratio,target,met,unit
  *
+ * and the machine's columns after them (bench.h).
+ *
  * A case is a function that measures (with the kit of kit.h) and adds
  * rows. A benchmark measures: it never fails because a target was missed,
  * only when results are wrong (the case returns -1).

@@ -145,6 +145,13 @@ static size_t bench_compare_warn(FILE *out, const struct bench_file *before,
 	return worse;
 }
 
+/* Did a and b run other sizes (one of them --quick)? */
+static int bench_sizes_differ(const struct bench_file *a,
+			      const struct bench_file *b)
+{
+	return a->sizes[0] && b->sizes[0] && strcmp(a->sizes, b->sizes) != 0;
+}
+
 size_t bench_compare_previous(FILE *out, const struct bench_file *before,
 			      const struct bench_file *now)
 {
@@ -156,6 +163,14 @@ size_t bench_compare_previous(FILE *out, const struct bench_file *before,
 			  "previous bench from another machine: not compared "
 			  "(%s)",
 			  diff);
+		return 0;
+	}
+	if (bench_sizes_differ(before, now)) {
+		term_line(out,
+			  "previous bench ran other sizes: not compared (%s "
+			  "(previous) vs %s (this run); --quick runs smaller "
+			  "batches)",
+			  before->sizes, now->sizes);
 		return 0;
 	}
 	worse = bench_compare_warn(out, before, now, &judged);
@@ -275,6 +290,11 @@ int bench_compare_main(const char *path_a, const char *path_b, int any_machine)
 			  "anyway (--any-machine); a change may be the "
 			  "machine's, not the code's.",
 			  differ);
+	if (bench_sizes_differ(&a, &b))
+		term_line(stdout,
+			  "WARNING: A ran %s sizes, B %s (--quick runs "
+			  "smaller batches): a ratio may move with the size.",
+			  a.sizes, b.sizes);
 	bench_compare_table(&a, &b);
 out:
 	bench_file_free(&a);

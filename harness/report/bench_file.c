@@ -20,7 +20,7 @@
 typedef char bench_field[BENCH_FILE_MAX_FIELD + 1];
 
 /* The columns a comparison reads; the first six are required, the
- * machine's five come all together or not at all. */
+ * machine's five come all together or not at all, sizes may be absent. */
 enum bench_col {
 	COL_CASE,
 	COL_MODEL,
@@ -33,13 +33,14 @@ enum bench_col {
 	COL_MITIGATIONS,
 	COL_MITIGATIONS_HASH,
 	COL_CORES,
+	COL_SIZES,
 	N_COLS
 };
 
 static const char *const bench_col_names[N_COLS] = {
 	"case",	 "model",     "workers", "ratio",	"target",
 	"unit",	 "cpu_model", "kernel",	 "mitigations", "mitigations_hash",
-	"cores",
+	"cores", "sizes",
 };
 
 /* Where the reader is: the text left and the row it is in (1: header). */
@@ -139,9 +140,9 @@ static int bench_columns(const bench_field *head, size_t n, int *idx, char *why,
 				 bench_col_names[k]);
 			return -1;
 		}
-		machine += k >= COL_CPU_MODEL && idx[k] >= 0;
+		machine += k >= COL_CPU_MODEL && k <= COL_CORES && idx[k] >= 0;
 	}
-	if (machine != 0 && machine != N_COLS - COL_CPU_MODEL) {
+	if (machine != 0 && machine != COL_CORES - COL_CPU_MODEL + 1) {
 		snprintf(why, len, "has only some of the machine's columns");
 		return -1;
 	}
@@ -220,6 +221,24 @@ static int bench_row_machine(const bench_field *fld, const int *idx,
 			  row, why, len);
 }
 
+/* The row's sizes, "full" or "quick", the same in every row; 0 or -1. */
+static int bench_row_sizes(struct bench_file *f, const char *sizes, int row,
+			   char *why, size_t len)
+{
+	if (strcmp(sizes, "full") != 0 && strcmp(sizes, "quick") != 0) {
+		snprintf(why, len, "row %d: sizes is neither full nor quick",
+			 row);
+		return -1;
+	}
+	if (f->n == 0)
+		snprintf(f->sizes, sizeof(f->sizes), "%s", sizes);
+	if (strcmp(f->sizes, sizes) != 0) {
+		snprintf(why, len, "row %d ran other sizes than row 2", row);
+		return -1;
+	}
+	return 0;
+}
+
 /* Room for one more row; 0 or -1. */
 static int bench_file_grow(struct bench_file *f, size_t *cap)
 {
@@ -259,6 +278,9 @@ static int bench_file_add(struct bench_file *f, size_t *cap,
 	    bench_copy(r->unit, sizeof(r->unit), fld[idx[COL_UNIT]], COL_UNIT,
 		       row, why, len) ||
 	    bench_numbers(fld, idx, r, &m.cores, row, why, len))
+		return -1;
+	if (idx[COL_SIZES] >= 0 &&
+	    bench_row_sizes(f, fld[idx[COL_SIZES]], row, why, len) != 0)
 		return -1;
 	if (f->has_machine) {
 		if (bench_row_machine(fld, idx, &m, row, why, len))

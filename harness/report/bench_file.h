@@ -8,10 +8,11 @@
  * kernel, mitigations and cores. (A kernel with page-table isolation makes
  * every system call dearer: c10k's ratio moves with no change in concur.)
  *
- * The columns: the measurement's nine, then the machine's five:
+ * The columns: the measurement's nine, the machine's five, and the run's
+ * sizes ("full", or "quick" under --quick, whose ratios are of other work):
  *
  *     case,model,workers,measured,reference,ratio,target,met,unit,
- *     cpu_model,kernel,mitigations,mitigations_hash,cores
+ *     cpu_model,kernel,mitigations,mitigations_hash,cores,sizes
  *
  * A file is read as untrusted input (set_file.h): a regular file, never a
  * link or a FIFO, at most 1 MB, each field at most 512 bytes, quotes as
@@ -36,7 +37,7 @@
 /* The header line bench.c writes (without its newline). */
 #define BENCH_FILE_HEADER                                                      \
 	"case,model,workers,measured,reference,ratio,target,met,unit,"         \
-	"cpu_model,kernel,mitigations,mitigations_hash,cores"
+	"cpu_model,kernel,mitigations,mitigations_hash,cores,sizes"
 
 /* The machine a bench ran on (bench/machine.h reads it). */
 struct bench_machine {
@@ -62,6 +63,7 @@ struct bench_file {
 	size_t n;
 	int has_machine;	      /* 0: a file without machine columns */
 	struct bench_machine machine; /* every row's (they must agree) */
+	char sizes[8]; /* "full" or "quick" (every row's); "": not said */
 };
 
 /* Reads path (refused if it is not a regular file of at most

@@ -5,8 +5,9 @@
  * bench run: a ratio 20% worse the target's way warns, 10% does not; a
  * file from another machine, or one that records none, is not compared;
  * `concur compare A.csv B.csv` refuses two machines unless --any-machine;
- * a huge field, a quote out of place, a missing column, a short row, a
- * link and a FIFO are refused in one phrase.
+ * a --quick run is not compared with a full one; a huge field, a quote
+ * out of place, a missing column, a short row, a link and a FIFO are
+ * refused in one phrase.
  */
 #include <check.h>
 #include <math.h>
@@ -22,14 +23,14 @@
 #include "tests/support/runner.h"
 #include "tests/support/support.h"
 
-#define MACHINE "Test CPU,6.18.0,meltdown=pti,00112233aabbccdd,2"
+#define MACHINE "Test CPU,6.18.0,meltdown=pti,00112233aabbccdd,2,full"
 
 /* A bench file: the header, then rows (with MACHINE appended each). */
 static char *bench_text(const char *const *rows, size_t n, const char *m)
 {
 	static char text[8192];
-	size_t used = (size_t)snprintf(text, sizeof(text), "%s\n",
-				       BENCH_FILE_HEADER);
+	size_t used =
+		(size_t)snprintf(text, sizeof(text), "%s\n", BENCH_FILE_HEADER);
 	for (size_t i = 0; i < n; i++)
 		used += (size_t)snprintf(text + used, sizeof(text) - used,
 					 "%s,%s\n", rows[i], m);
@@ -44,19 +45,19 @@ static const char *const before_rows[] = {
 	"spawn,threads,1,40,,,,n/a,us",
 };
 static const char *const now_rows[] = {
-	"io,threads,100,1.3,1,1.2000,<=1.10,no,s",     /* 20% worse */
-	"io,processes,100,1.2,1,1.1000,<=1.10,yes,s",  /* 10% worse */
-	"cpu,threads,2,1,1,1.6000,>=1.90,no,s",	       /* 20% worse */
-	"cpu,eventloop,2,1,1,1.5000,0.9..1.1,no,s",    /* a range */
-	"spawn,threads,1,80,,,,n/a,us",		       /* no ratio */
+	"io,threads,100,1.3,1,1.2000,<=1.10,no,s",    /* 20% worse */
+	"io,processes,100,1.2,1,1.1000,<=1.10,yes,s", /* 10% worse */
+	"cpu,threads,2,1,1,1.6000,>=1.90,no,s",	      /* 20% worse */
+	"cpu,eventloop,2,1,1,1.5000,0.9..1.1,no,s",   /* a range */
+	"spawn,threads,1,80,,,,n/a,us",		      /* no ratio */
 };
 
 static void parse(const char *text, struct bench_file *f)
 {
 	char why[256];
-	ck_assert_msg(bench_file_parse(text, strlen(text), f, why,
-				       sizeof(why)) == 0,
-		      "refused: %s", why);
+	ck_assert_msg(
+		bench_file_parse(text, strlen(text), f, why, sizeof(why)) == 0,
+		"refused: %s", why);
 }
 
 /* What bench_compare_previous printed, in a static buffer. */
@@ -104,7 +105,7 @@ START_TEST(another_machine_is_not_compared)
 	size_t warned;
 	parse(bench_text(before_rows, 5, MACHINE), &a);
 	parse(bench_text(now_rows, 5,
-			 "Test CPU,6.1.0,meltdown=pti,00112233aabbccdd,2"),
+			 "Test CPU,6.1.0,meltdown=pti,00112233aabbccdd,2,full"),
 	      &b);
 	const char *said = previous_said(&a, &b, &warned);
 	ck_assert_uint_eq(warned, 0);
@@ -120,6 +121,17 @@ START_TEST(another_machine_is_not_compared)
 	said = previous_said(&old, &a, &warned);
 	ck_assert_uint_eq(warned, 0);
 	ck_assert_ptr_nonnull(strstr(said, "previous records no machine"));
+	/* a --quick run's ratios are of smaller batches: not compared */
+	bench_file_free(&b);
+	parse(bench_text(
+		      now_rows, 5,
+		      "Test CPU,6.18.0,meltdown=pti,00112233aabbccdd,2,quick"),
+	      &b);
+	said = previous_said(&b, &a, &warned);
+	ck_assert_uint_eq(warned, 0);
+	ck_assert_msg(strstr(said, "previous bench ran other sizes: not "
+				   "compared (quick (previous) vs full"),
+		      "said: %s", said);
 	bench_file_free(&a);
 	bench_file_free(&b);
 	bench_file_free(&old);
@@ -133,9 +145,10 @@ START_TEST(a_quoted_field_reads_back_as_written)
 	struct bench_file f;
 	char text[1024];
 	FILE *out = fmemopen(text, sizeof(text), "w");
-	fprintf(out, "%s\nio,threads,100,1,1,1.0,<=1.1,yes,s", BENCH_FILE_HEADER);
+	fprintf(out, "%s\nio,threads,100,1,1,1.0,<=1.1,yes,s",
+		BENCH_FILE_HEADER);
 	bench_file_put_machine(out, &m);
-	fputc('\n', out);
+	fputs(",full\n", out);
 	fclose(out);
 	parse(text, &f);
 	ck_assert_uint_eq(f.n, 1);
@@ -168,6 +181,8 @@ START_TEST(hostile_text_is_refused_in_one_phrase)
 		 "workers is not a number"},
 		{"case,model,workers,ratio,target,unit\nio,t,1,nan,,s\n",
 		 "ratio is not a number"},
+		{"case,model,workers,ratio,target,unit,sizes\nio,t,1,1,,s,x\n",
+		 "sizes is neither full nor quick"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct bench_file f;
@@ -184,9 +199,9 @@ START_TEST(hostile_text_is_refused_in_one_phrase)
 		 "case,model,workers,ratio,target,unit\nio,%s,1,1,,s\n", huge);
 	struct bench_file f;
 	char why[256];
-	ck_assert_int_eq(bench_file_parse(field, strlen(field), &f, why,
-					  sizeof(why)),
-			 -1);
+	ck_assert_int_eq(
+		bench_file_parse(field, strlen(field), &f, why, sizeof(why)),
+		-1);
 	ck_assert_ptr_nonnull(strstr(why, "longer than 512 bytes"));
 	ck_assert_int_eq(bench_file_parse("a\0b", 3, &f, why, sizeof(why)), -1);
 	ck_assert_ptr_nonnull(strstr(why, "NUL"));
@@ -194,10 +209,9 @@ START_TEST(hostile_text_is_refused_in_one_phrase)
 	const char *rows[] = {"io,threads,100,1,1,1.0,,n/a,s"};
 	char two[9000];
 	snprintf(two, sizeof(two), "%s%s", bench_text(rows, 1, MACHINE),
-		 "io,t,1,1,1,1.0,,n/a,s,Other CPU,6.18.0,x,0,2\n");
-	ck_assert_int_eq(bench_file_parse(two, strlen(two), &f, why,
-					  sizeof(why)),
-			 -1);
+		 "io,t,1,1,1,1.0,,n/a,s,Other CPU,6.18.0,x,0,2,full\n");
+	ck_assert_int_eq(
+		bench_file_parse(two, strlen(two), &f, why, sizeof(why)), -1);
 	ck_assert_ptr_nonnull(strstr(why, "another machine"));
 }
 END_TEST
@@ -247,31 +261,28 @@ START_TEST(compare_reads_two_bench_files_from_one_machine)
 	fputs(bench_text(now_rows, 5, MACHINE), f);
 	fclose(f);
 	f = fopen(c, "w");
-	fputs(bench_text(now_rows, 5, "Other,6.18.0,x,0,2"), f);
+	fputs(bench_text(now_rows, 5, "Other,6.18.0,x,0,2,full"), f);
 	fclose(f);
 	snprintf(args, sizeof(args), "compare %s %s", a, b);
-	ck_assert_int_eq(support_concur(args, out, sizeof(out), err,
-					sizeof(err)),
-			 0);
+	ck_assert_int_eq(
+		support_concur(args, out, sizeof(out), err, sizeof(err)), 0);
 	ck_assert_msg(strstr(out, "+20.0%  worse") &&
 			      strstr(out, "+10.0%  same") &&
 			      strstr(out, "-20.0%  worse") &&
 			      strstr(out, "not judged: a range"),
 		      "table: %s", out);
 	snprintf(args, sizeof(args), "compare %s %s", a, c);
-	ck_assert_int_eq(support_concur(args, out, sizeof(out), err,
-					sizeof(err)),
-			 2);
+	ck_assert_int_eq(
+		support_concur(args, out, sizeof(out), err, sizeof(err)), 2);
 	ck_assert_msg(strstr(err, "different machines (CPU model: Test CPU "
 				  "(A) vs Other (B))"),
 		      "err: %s", err);
 	snprintf(args, sizeof(args), "compare %s %s --any-machine", a, c);
-	ck_assert_int_eq(support_concur(args, out, sizeof(out), err,
-					sizeof(err)),
-			 0);
+	ck_assert_int_eq(
+		support_concur(args, out, sizeof(out), err, sizeof(err)), 0);
 	ck_assert_ptr_nonnull(strstr(out, "WARNING: different machines"));
-	ck_assert_int_eq(support_concur("compare --help", out, sizeof(out),
-					err, sizeof(err)),
+	ck_assert_int_eq(support_concur("compare --help", out, sizeof(out), err,
+					sizeof(err)),
 			 0);
 	ck_assert_ptr_nonnull(strstr(out, "bench files"));
 	files_rm_dir(dir);
