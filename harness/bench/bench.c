@@ -310,6 +310,8 @@ int bench_main(int argc, char **argv)
 	int rc = bench_parse(argc, argv, &ctx, &cases, &out);
 	if (rc != 0)
 		return rc > 0 ? 0 : EXIT_USAGE;
+	if (file_replace_check_out("bench", out) != 0)
+		return EXIT_USAGE; /* a folder or a FIFO: said before the run */
 	char *full = malloc(BENCH_MACHINE_FULL_MAX);
 	if (!full) {
 		cli_error("bench: out of memory");
