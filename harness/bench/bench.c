@@ -194,7 +194,12 @@ static void bench_usage(void)
 	       "[--out FILE]\n"
 	       "Runs fixed benchmark cases, each a ratio to an ideal or to a\n"
 	       "peer measured in the same run, and writes "
-	       "results/bench-latest.csv.\nCases:\n");
+	       "results/bench-latest.csv,\neach row with the machine it ran "
+	       "on. The file it replaces is kept as\n"
+	       "results/bench-previous.csv and, when from the same machine, "
+	       "compared:\na warning for each ratio %.0f%% or more worse "
+	       "(concur compare A.csv B.csv\nshows two in full).\nCases:\n",
+	       BENCH_CHANGE_PCT);
 	for (size_t i = 0; i < N_CASES; i++)
 		printf("  %-18s %s\n", bench_cases[i]->name,
 		       bench_cases[i]->summary);
