@@ -78,7 +78,10 @@ static int bench_write_csv(const struct bench_ctx *ctx,
 		fprintf(out.f, ",%s,%s,%s", r->target, bench_met_word(r),
 			r->unit);
 		bench_file_put_machine(out.f, m);
-		fprintf(out.f, ",%s\n", ctx->quick ? "quick" : "full");
+		fprintf(out.f, ",%s,", ctx->quick ? "quick" : "full");
+		if (!isnan(ctx->load))
+			fprintf(out.f, "%.2f", ctx->load);
+		fputc('\n', out.f);
 	}
 	return file_replace_commit(&out);
 }
@@ -325,6 +328,7 @@ int bench_main(int argc, char **argv)
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	ctx.cores = cores > 0 ? (int)cores : 1;
 	bench_machine_read("", &machine, full);
+	ctx.load = bench_machine_load("");
 	bench_machine_print(&machine);
 	bench_previous_read(out, &prev);
 	struct server_opts so = server_opts_default();

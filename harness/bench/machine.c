@@ -10,6 +10,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -141,6 +142,15 @@ static int machine_cores(const char *root)
 		n = online > 0 ? (int)online : 0;
 	}
 	return n;
+}
+
+double bench_machine_load(const char *root)
+{
+	char buf[256], *end;
+	if (machine_read_file(root, "/proc/loadavg", buf, sizeof(buf)) != 0)
+		return NAN;
+	double load = strtod(buf, &end);
+	return end != buf && isfinite(load) && load >= 0 ? load : NAN;
 }
 
 /* ---- mitigations ---- */

@@ -38,6 +38,10 @@
  * one "name: text" line each, into full (BENCH_MACHINE_FULL_MAX bytes). */
 void bench_machine_read(const char *root, struct bench_machine *m, char *full);
 
+/* The 1-minute load average (root/proc/loadavg's first figure), or NAN:
+ * not the machine's identity, but what a ratio moved with. */
+double bench_machine_load(const char *root);
+
 /* Writes full to DIR/bench-mitigations-HASH.txt (replaced whole) and its
  * path into path (len bytes); 0 or -1. */
 int bench_machine_save(const char *dir, const struct bench_machine *m,

@@ -145,6 +145,15 @@ static size_t bench_compare_warn(FILE *out, const struct bench_file *before,
 	return worse;
 }
 
+/* A load average, or "not recorded". */
+static const char *bench_load_text(double load, char *buf, size_t len)
+{
+	if (isnan(load))
+		return "not recorded";
+	snprintf(buf, len, "%.2f", load);
+	return buf;
+}
+
 /* Did a and b run other sizes (one of them --quick)? */
 static int bench_sizes_differ(const struct bench_file *a,
 			      const struct bench_file *b)
@@ -155,7 +164,7 @@ static int bench_sizes_differ(const struct bench_file *a,
 size_t bench_compare_previous(FILE *out, const struct bench_file *before,
 			      const struct bench_file *now)
 {
-	char diff[1200];
+	char diff[1200], then[32], nowload[32];
 	size_t judged, worse;
 	if (bench_files_differ(before, now, "previous", "this run", diff,
 			       sizeof(diff))) {
@@ -175,9 +184,11 @@ size_t bench_compare_previous(FILE *out, const struct bench_file *before,
 	}
 	worse = bench_compare_warn(out, before, now, &judged);
 	fprintf(out,
-		"compared with the previous bench (same machine): %zu of %zu "
-		"ratios %.0f%% or more worse\n",
-		worse, judged, BENCH_CHANGE_PCT);
+		"compared with the previous bench (same machine; load average "
+		"%s then, %s now): %zu of %zu ratios %.0f%% or more worse\n",
+		bench_load_text(before->load, then, sizeof(then)),
+		bench_load_text(now->load, nowload, sizeof(nowload)), worse,
+		judged, BENCH_CHANGE_PCT);
 	return worse;
 }
 
@@ -246,7 +257,9 @@ static void bench_compare_table(const struct bench_file *a,
 static void bench_compare_head(const char *which, const char *path,
 			       const struct bench_file *f)
 {
-	term_line(stdout, "%s: %s", which, path);
+	char load[32];
+	term_line(stdout, "%s: %s (load average %s at the start)", which, path,
+		  bench_load_text(f->load, load, sizeof(load)));
 	if (!f->has_machine)
 		printf("   machine not recorded\n");
 	else

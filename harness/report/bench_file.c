@@ -20,7 +20,8 @@
 typedef char bench_field[BENCH_FILE_MAX_FIELD + 1];
 
 /* The columns a comparison reads; the first six are required, the
- * machine's five come all together or not at all, sizes may be absent. */
+ * machine's five come all together or not at all, sizes and load may be
+ * absent. */
 enum bench_col {
 	COL_CASE,
 	COL_MODEL,
@@ -34,13 +35,14 @@ enum bench_col {
 	COL_MITIGATIONS_HASH,
 	COL_CORES,
 	COL_SIZES,
+	COL_LOAD,
 	N_COLS
 };
 
 static const char *const bench_col_names[N_COLS] = {
 	"case",	 "model",     "workers", "ratio",	"target",
 	"unit",	 "cpu_model", "kernel",	 "mitigations", "mitigations_hash",
-	"cores", "sizes",
+	"cores", "sizes",     "load",
 };
 
 /* Where the reader is: the text left and the row it is in (1: header). */
@@ -269,6 +271,7 @@ static int bench_file_add(struct bench_file *f, size_t *cap,
 	}
 	struct bench_file_row *r = &f->rows[f->n];
 	struct bench_machine m = {0};
+	double load = NAN;
 	if (bench_copy(r->case_name, sizeof(r->case_name), fld[idx[COL_CASE]],
 		       COL_CASE, row, why, len) ||
 	    bench_copy(r->model, sizeof(r->model), fld[idx[COL_MODEL]],
@@ -282,6 +285,13 @@ static int bench_file_add(struct bench_file *f, size_t *cap,
 	if (idx[COL_SIZES] >= 0 &&
 	    bench_row_sizes(f, fld[idx[COL_SIZES]], row, why, len) != 0)
 		return -1;
+	if (idx[COL_LOAD] >= 0 &&
+	    (bench_number(fld[idx[COL_LOAD]], 1, &load) != 0 || load < 0)) {
+		snprintf(why, len, "row %d: load is not a number", row);
+		return -1;
+	}
+	if (f->n == 0)
+		f->load = load;
 	if (f->has_machine) {
 		if (bench_row_machine(fld, idx, &m, row, why, len))
 			return -1;
@@ -306,6 +316,7 @@ int bench_file_parse(const char *text, size_t n, struct bench_file *f,
 		     char *why, size_t len)
 {
 	memset(f, 0, sizeof(*f));
+	f->load = NAN;
 	if (memchr(text, '\0', n)) {
 		snprintf(why, len, "holds a NUL byte: it is not a CSV file");
 		return -1;

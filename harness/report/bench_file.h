@@ -9,10 +9,12 @@
  * every system call dearer: c10k's ratio moves with no change in concur.)
  *
  * The columns: the measurement's nine, the machine's five, and the run's
- * sizes ("full", or "quick" under --quick, whose ratios are of other work):
+ * sizes ("full", or "quick" under --quick, whose ratios are of other work)
+ * and the load average when it started (not compared: shown beside a
+ * warning, since a loaded machine moves ratios too):
  *
  *     case,model,workers,measured,reference,ratio,target,met,unit,
- *     cpu_model,kernel,mitigations,mitigations_hash,cores,sizes
+ *     cpu_model,kernel,mitigations,mitigations_hash,cores,sizes,load
  *
  * A file is read as untrusted input (set_file.h): a regular file, never a
  * link or a FIFO, at most 1 MB, each field at most 512 bytes, quotes as
@@ -37,7 +39,7 @@
 /* The header line bench.c writes (without its newline). */
 #define BENCH_FILE_HEADER                                                      \
 	"case,model,workers,measured,reference,ratio,target,met,unit,"         \
-	"cpu_model,kernel,mitigations,mitigations_hash,cores,sizes"
+	"cpu_model,kernel,mitigations,mitigations_hash,cores,sizes,load"
 
 /* The machine a bench ran on (bench/machine.h reads it). */
 struct bench_machine {
@@ -64,6 +66,7 @@ struct bench_file {
 	int has_machine;	      /* 0: a file without machine columns */
 	struct bench_machine machine; /* every row's (they must agree) */
 	char sizes[8]; /* "full" or "quick" (every row's); "": not said */
+	double load; /* the 1-minute load average at the start; NAN: not said */
 };
 
 /* Reads path (refused if it is not a regular file of at most

@@ -23,7 +23,7 @@
 #include "tests/support/runner.h"
 #include "tests/support/support.h"
 
-#define MACHINE "Test CPU,6.18.0,meltdown=pti,00112233aabbccdd,2,full"
+#define MACHINE "Test CPU,6.18.0,meltdown=pti,00112233aabbccdd,2,full,1.50"
 
 /* A bench file: the header, then rows (with MACHINE appended each). */
 static char *bench_text(const char *const *rows, size_t n, const char *m)
@@ -84,7 +84,8 @@ START_TEST(a_ratio_20_percent_worse_warns_10_does_not)
 	ck_assert_msg(strstr(said, "warning: io, threads, C=100") &&
 			      strstr(said, "warning: cpu, threads, C=2") &&
 			      !strstr(said, "processes") &&
-			      strstr(said, "2 of 3 ratios"),
+			      strstr(said, "load average 1.50 then, 1.50 "
+					   "now): 2 of 3 ratios"),
 		      "said: %s", said);
 	ck_assert_int_eq(bench_move_of("<=1.10", 1.0, 1.15, &pct),
 			 BENCH_MOVE_WORSE);
@@ -104,8 +105,9 @@ START_TEST(another_machine_is_not_compared)
 	struct bench_file a, b, old;
 	size_t warned;
 	parse(bench_text(before_rows, 5, MACHINE), &a);
-	parse(bench_text(now_rows, 5,
-			 "Test CPU,6.1.0,meltdown=pti,00112233aabbccdd,2,full"),
+	parse(bench_text(
+		      now_rows, 5,
+		      "Test CPU,6.1.0,meltdown=pti,00112233aabbccdd,2,full,"),
 	      &b);
 	const char *said = previous_said(&a, &b, &warned);
 	ck_assert_uint_eq(warned, 0);
@@ -125,7 +127,7 @@ START_TEST(another_machine_is_not_compared)
 	bench_file_free(&b);
 	parse(bench_text(
 		      now_rows, 5,
-		      "Test CPU,6.18.0,meltdown=pti,00112233aabbccdd,2,quick"),
+		      "Test CPU,6.18.0,meltdown=pti,00112233aabbccdd,2,quick,"),
 	      &b);
 	said = previous_said(&b, &a, &warned);
 	ck_assert_uint_eq(warned, 0);
@@ -148,7 +150,7 @@ START_TEST(a_quoted_field_reads_back_as_written)
 	fprintf(out, "%s\nio,threads,100,1,1,1.0,<=1.1,yes,s",
 		BENCH_FILE_HEADER);
 	bench_file_put_machine(out, &m);
-	fputs(",full\n", out);
+	fputs(",full,\n", out);
 	fclose(out);
 	parse(text, &f);
 	ck_assert_uint_eq(f.n, 1);
@@ -183,6 +185,8 @@ START_TEST(hostile_text_is_refused_in_one_phrase)
 		 "ratio is not a number"},
 		{"case,model,workers,ratio,target,unit,sizes\nio,t,1,1,,s,x\n",
 		 "sizes is neither full nor quick"},
+		{"case,model,workers,ratio,target,unit,load\nio,t,1,1,,s,-1\n",
+		 "load is not a number"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct bench_file f;
@@ -209,7 +213,7 @@ START_TEST(hostile_text_is_refused_in_one_phrase)
 	const char *rows[] = {"io,threads,100,1,1,1.0,,n/a,s"};
 	char two[9000];
 	snprintf(two, sizeof(two), "%s%s", bench_text(rows, 1, MACHINE),
-		 "io,t,1,1,1,1.0,,n/a,s,Other CPU,6.18.0,x,0,2,full\n");
+		 "io,t,1,1,1,1.0,,n/a,s,Other CPU,6.18.0,x,0,2,full,\n");
 	ck_assert_int_eq(
 		bench_file_parse(two, strlen(two), &f, why, sizeof(why)), -1);
 	ck_assert_ptr_nonnull(strstr(why, "another machine"));
@@ -261,7 +265,7 @@ START_TEST(compare_reads_two_bench_files_from_one_machine)
 	fputs(bench_text(now_rows, 5, MACHINE), f);
 	fclose(f);
 	f = fopen(c, "w");
-	fputs(bench_text(now_rows, 5, "Other,6.18.0,x,0,2,full"), f);
+	fputs(bench_text(now_rows, 5, "Other,6.18.0,x,0,2,full,"), f);
 	fclose(f);
 	snprintf(args, sizeof(args), "compare %s %s", a, b);
 	ck_assert_int_eq(

@@ -2,11 +2,12 @@
 /*
  * test_bench_machine.c - the machine a bench row records
  * (harness/bench/machine.h), read from a fake /proc and /sys under a
- * scratch root: the CPU model, kernel, online CPUs and the mitigations'
- * summary and hash; a detail the summary leaves out still changes the
+ * scratch root: the CPU model, kernel, online CPUs, the mitigations'
+ * summary and hash, and the load average; a detail the summary leaves out still changes the
  * hash; a link, a FIFO or control bytes in those files are not obeyed.
  */
 #include <check.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +52,7 @@ static void fake_machine(void)
 	    "Mitigation: Retpolines; STIBP: disabled; RSB filling\n");
 	put(VULNS "/mds", "Not affected\n");
 	put(VULNS "/spec_store_bypass", "Vulnerable\n");
+	put("/proc/loadavg", "3.25 2.00 1.00 1/100 4242\n");
 }
 
 START_TEST(the_machine_is_read_under_a_root)
@@ -65,6 +67,7 @@ START_TEST(the_machine_is_read_under_a_root)
 	ck_assert_str_eq(m.mitigations, "meltdown=pti;spec_store_bypass="
 					"vulnerable;spectre_v2=retpolines");
 	ck_assert_uint_eq(strlen(m.mitigations_hash), 16);
+	ck_assert_double_eq_tol(bench_machine_load(root), 3.25, 1e-9);
 	ck_assert_msg(strstr(full, "spectre_v2: Mitigation: Retpolines; "
 				   "STIBP: disabled; RSB filling\n") &&
 			      strstr(full, "mds: Not affected\n"),
@@ -143,6 +146,7 @@ START_TEST(a_missing_root_is_unknown_not_this_machine)
 	ck_assert_str_eq(m.kernel, "unknown");
 	ck_assert_str_eq(m.mitigations, "unknown");
 	ck_assert_int_eq(m.cores, 0);
+	ck_assert(isnan(bench_machine_load("/nonexistent/concur-root")));
 	/* the real one: something, and as many CPUs as sysconf says */
 	bench_machine_read("", &m, full);
 	ck_assert_int_eq(m.cores, (int)sysconf(_SC_NPROCESSORS_ONLN));
