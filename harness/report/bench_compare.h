@@ -10,7 +10,10 @@
  * A ratio is read against another only from the same machine (bench_
  * machine_differs): `concur bench` warns about the run before it only
  * then, and `concur compare A.csv B.csv` refuses two machines unless
- * --any-machine is given.
+ * --any-machine is given. Nor is a --quick run's ratio read against a full
+ * run's (bench warns about neither; compare says so). The load averages
+ * are shown beside the comparison, never checked: a loaded machine moves
+ * a ratio too, and only the reader can tell how much.
  *
  * Errors: bench_compare_main returns the exit status (2: a file refused,
  * two machines); the rest cannot fail.
