@@ -145,12 +145,13 @@ static size_t bench_compare_warn(FILE *out, const struct bench_file *before,
 	return worse;
 }
 
-/* A load average, or "not recorded". */
-static const char *bench_load_text(double load, char *buf, size_t len)
+/* A number with its decimals into buf, or `none` when it is NAN. */
+static const char *bench_value_text(double v, int decimals, const char *none,
+				    char *buf, size_t len)
 {
-	if (isnan(load))
-		return "not recorded";
-	snprintf(buf, len, "%.2f", load);
+	if (isnan(v))
+		return none;
+	snprintf(buf, len, "%.*f", decimals, v);
 	return buf;
 }
 
@@ -186,19 +187,12 @@ size_t bench_compare_previous(FILE *out, const struct bench_file *before,
 	fprintf(out,
 		"compared with the previous bench (same machine; load average "
 		"%s then, %s now): %zu of %zu ratios %.0f%% or more worse\n",
-		bench_load_text(before->load, then, sizeof(then)),
-		bench_load_text(now->load, nowload, sizeof(nowload)), worse,
-		judged, BENCH_CHANGE_PCT);
+		bench_value_text(before->load, 2, "not recorded", then,
+				 sizeof(then)),
+		bench_value_text(now->load, 2, "not recorded", nowload,
+				 sizeof(nowload)),
+		worse, judged, BENCH_CHANGE_PCT);
 	return worse;
-}
-
-/* A ratio for the table: 4 decimals, "-" when there is none. */
-static const char *bench_ratio_text(double ratio, char *buf, size_t len)
-{
-	if (isnan(ratio))
-		return "-";
-	snprintf(buf, len, "%.4f", ratio);
-	return buf;
 }
 
 /* One line of the table; returns its move. */
@@ -213,8 +207,8 @@ static enum bench_move bench_compare_line(const struct bench_file_row *a,
 		snprintf(change, sizeof(change), "%+.1f%%", pct);
 	term_line(stdout, "%-22s %-20s %6d %10s %10s %8s  %s%s%s%s",
 		  b->case_name, b->model, b->workers,
-		  bench_ratio_text(a->ratio, ra, sizeof(ra)),
-		  bench_ratio_text(b->ratio, rb, sizeof(rb)), change,
+		  bench_value_text(a->ratio, 4, "-", ra, sizeof(ra)),
+		  bench_value_text(b->ratio, 4, "-", rb, sizeof(rb)), change,
 		  bench_move_word(m, target, pct), target[0] ? " (" : "",
 		  target, target[0] ? ")" : "");
 	return m;
@@ -259,7 +253,8 @@ static void bench_compare_head(const char *which, const char *path,
 {
 	char load[32];
 	term_line(stdout, "%s: %s (load average %s at the start)", which, path,
-		  bench_load_text(f->load, load, sizeof(load)));
+		  bench_value_text(f->load, 2, "not recorded", load,
+				   sizeof(load)));
 	if (!f->has_machine)
 		printf("   machine not recorded\n");
 	else
