@@ -6,7 +6,7 @@
  *     concur serve    the embedded HTTP test server
  *     concur models   the models and what each teaches
  *     concur plot     the pictures of a result set
- *     concur compare  two result sets side by side
+ *     concur compare  two result sets (or two bench files) side by side
  *     concur report   one result set on one HTML page
  *     concur class    many machines' result sets on one HTML page
  *     concur bench    fixed benchmark cases (make bench)
@@ -45,7 +45,8 @@ static const struct command commands[] = {
 	{"serve", "the embedded HTTP test server", server_main},
 	{"models", "list the models and what each teaches", models_main},
 	{"plot", "draw the plots of a result set", plot_main},
-	{"compare", "two result sets side by side", compare_main},
+	{"compare", "two result sets (or bench files) side by side",
+	 compare_main},
 	{"report", "one result set on one HTML page", report_main},
 	{"class", "many machines' result sets on one HTML page", class_main},
 	{"bench", "fixed benchmark cases (make bench)", bench_main},

@@ -2,7 +2,10 @@
 /*
  * bench.c - `concur bench`: runs the cases in the table below against the
  * embedded server and writes results/bench-latest.csv (replaced whole). A case
- * measures; it fails only when results are wrong.
+ * measures; it fails only when results are wrong. Each row records the
+ * machine (machine.h); the file it replaces is read first, kept as
+ * results/bench-previous.csv and, when it is from the same machine,
+ * compared with the new one: a warning for each ratio 15% or more worse.
  */
 #include "harness/bench/bench.h"
 
@@ -14,6 +17,7 @@
 #include <unistd.h>
 
 #include "harness/bench/rows.h"
+#include "harness/bench/machine.h"
 #include "harness/bench/gil.h"
 #include "harness/bench/loop.h"
 #include "harness/bench/models.h"
@@ -24,6 +28,9 @@
 #include "harness/bench/shared.h"
 #include "harness/base/cli.h"
 #include "harness/base/file_replace.h"
+#include "harness/base/term.h"
+#include "harness/report/bench_compare.h"
+#include "harness/report/set_file.h"
 #include "harness/server/serve.h"
 
 /* Every case, in the order they run. */
@@ -51,14 +58,14 @@ static const struct bench_case *const bench_cases[] = {
 
 #define N_CASES (sizeof(bench_cases) / sizeof(bench_cases[0]))
 
-static int bench_write_csv(const struct bench_ctx *ctx, const char *path)
+static int bench_write_csv(const struct bench_ctx *ctx,
+			   const struct bench_machine *m, const char *path)
 {
 	struct file_replace out = {0};
 	mkdir("results", 0755);
 	if (file_replace_open(&out, path) != 0)
 		return -1;
-	fprintf(out.f, "case,model,workers,measured,reference,ratio,target,met,"
-		       "unit\n");
+	fprintf(out.f, "%s\n", BENCH_FILE_HEADER);
 	for (size_t i = 0; i < ctx->n_rows; i++) {
 		const struct bench_row *r = &ctx->rows[i];
 		fprintf(out.f, "%s,%s,%d,%.6g,", r->case_name, r->model,
@@ -68,10 +75,120 @@ static int bench_write_csv(const struct bench_ctx *ctx, const char *path)
 		fputc(',', out.f);
 		if (!isnan(r->ratio))
 			fprintf(out.f, "%.4f", r->ratio);
-		fprintf(out.f, ",%s,%s,%s\n", r->target, bench_met_word(r),
+		fprintf(out.f, ",%s,%s,%s", r->target, bench_met_word(r),
 			r->unit);
+		bench_file_put_machine(out.f, m);
+		fprintf(out.f, ",%s,", ctx->quick ? "quick" : "full");
+		if (!isnan(ctx->load))
+			fprintf(out.f, "%.2f", ctx->load);
+		fputc('\n', out.f);
 	}
 	return file_replace_commit(&out);
+}
+
+/* ---- the run before this one ---- */
+
+/* The file --out replaces, as it was before this run. */
+struct bench_previous {
+	char *text; /* its bytes; NULL: none, or refused */
+	size_t n;
+	struct bench_file file; /* parsed */
+};
+
+/* Reads the file out is about to replace, if there is one; one that is
+ * refused is said in one line, neither compared nor kept. */
+static void bench_previous_read(const char *out, struct bench_previous *prev)
+{
+	char why[256];
+	struct stat st;
+	memset(prev, 0, sizeof(*prev));
+	if (lstat(out, &st) != 0)
+		return; /* the first bench here */
+	prev->text = set_file_read(out, BENCH_FILE_MAX_BYTES, &prev->n, why,
+				   sizeof(why));
+	if (prev->text && bench_file_parse(prev->text, prev->n, &prev->file,
+					   why, sizeof(why)) != 0) {
+		free(prev->text);
+		prev->text = NULL;
+	}
+	if (!prev->text)
+		term_line(stdout,
+			  "previous bench %s not read (not compared, not "
+			  "kept): %s",
+			  out, why);
+}
+
+/* Where the run before is kept: bench-latest.csv's neighbour
+ * bench-previous.csv; X-previous.csv for another --out X.csv. */
+static void bench_previous_path(const char *out, char *path, size_t len)
+{
+	static const char latest[] = "bench-latest.csv";
+	size_t n = strlen(out), t = strlen(latest);
+	if (n >= t && strcmp(out + n - t, latest) == 0 &&
+	    (n == t || out[n - t - 1] == '/'))
+		snprintf(path, len, "%.*sbench-previous.csv", (int)(n - t),
+			 out);
+	else if (n > 4 && strcmp(out + n - 4, ".csv") == 0)
+		snprintf(path, len, "%.*s-previous.csv", (int)(n - 4), out);
+	else
+		snprintf(path, len, "%s-previous", out);
+}
+
+static void bench_previous_keep(const struct bench_previous *prev,
+				const char *out)
+{
+	char path[4200];
+	struct file_replace r = {0};
+	bench_previous_path(out, path, sizeof(path));
+	if (file_replace_open(&r, path) == 0) {
+		fwrite(prev->text, 1, prev->n, r.f);
+		if (file_replace_commit(&r) == 0) {
+			term_line(stdout, "previous bench kept as %s", path);
+			return;
+		}
+	}
+	cli_error("bench: cannot keep the previous bench as %s", path);
+}
+
+/* The new file (read back as any bench file is) against the previous. */
+static void bench_previous_compare(const struct bench_previous *prev,
+				   const char *out)
+{
+	struct bench_file now;
+	char why[256];
+	if (bench_file_load(out, &now, why, sizeof(why)) != 0) {
+		cli_error("bench: %s cannot be read back: %s", out, why);
+		return;
+	}
+	bench_compare_previous(stdout, &prev->file, &now);
+	bench_file_free(&now);
+}
+
+/* ---- the machine ---- */
+
+static void bench_machine_print(const struct bench_machine *m)
+{
+	term_line(stdout,
+		  "machine: %s; kernel %s; %d cores; mitigations %s #%s",
+		  m->cpu_model, m->kernel, m->cores, m->mitigations,
+		  m->mitigations_hash);
+}
+
+/* The mitigations' full text beside out (its folder). */
+static void bench_machine_keep(const struct bench_machine *m, const char *full,
+			       const char *out)
+{
+	char dir[4096], path[4400];
+	const char *slash = strrchr(out, '/');
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else
+		snprintf(dir, sizeof(dir), "%.*s",
+			 slash == out ? 1 : (int)(slash - out), out);
+	if (bench_machine_save(dir, m, full, path, sizeof(path)) != 0)
+		cli_error("bench: cannot write %s", path);
+	else if (path[0])
+		term_line(stdout, "mitigations in full: %s", path);
 }
 
 static void bench_usage(void)
@@ -80,7 +197,12 @@ static void bench_usage(void)
 	       "[--out FILE]\n"
 	       "Runs fixed benchmark cases, each a ratio to an ideal or to a\n"
 	       "peer measured in the same run, and writes "
-	       "results/bench-latest.csv.\nCases:\n");
+	       "results/bench-latest.csv,\neach row with the machine it ran "
+	       "on. The file it replaces is kept as\n"
+	       "results/bench-previous.csv and, when from the same machine, "
+	       "compared:\na warning for each ratio %.0f%% or more worse "
+	       "(concur compare A.csv B.csv\nshows two in full).\nCases:\n",
+	       BENCH_CHANGE_PCT);
 	for (size_t i = 0; i < N_CASES; i++)
 		printf("  %-18s %s\n", bench_cases[i]->name,
 		       bench_cases[i]->summary);
@@ -170,22 +292,53 @@ static int bench_parse(int argc, char **argv, struct bench_ctx *ctx,
 	return bench_check_cases(*cases);
 }
 
+/* The end of a run: the rows written, the run before kept and compared. */
+static void bench_finish(const struct bench_ctx *ctx,
+			 const struct bench_machine *m, const char *full,
+			 struct bench_previous *prev, const char *out)
+{
+	if (bench_write_csv(ctx, m, out) != 0) {
+		cli_error("bench: cannot write %s", out);
+		return;
+	}
+	printf("\nwritten: %s\n", out);
+	bench_machine_keep(m, full, out);
+	if (!prev->text)
+		return;
+	bench_previous_keep(prev, out);
+	bench_previous_compare(prev, out);
+}
+
 int bench_main(int argc, char **argv)
 {
 	struct bench_ctx ctx = {.repeat = 3};
+	struct bench_machine machine;
+	struct bench_previous prev;
 	const char *cases = NULL, *out = "results/bench-latest.csv";
 	int rc = bench_parse(argc, argv, &ctx, &cases, &out);
 	if (rc != 0)
 		return rc > 0 ? 0 : EXIT_USAGE;
+	if (file_replace_check_out("bench", out) != 0)
+		return EXIT_USAGE; /* a folder or a FIFO: said before the run */
+	char *full = malloc(BENCH_MACHINE_FULL_MAX);
+	if (!full) {
+		cli_error("bench: out of memory");
+		return 1;
+	}
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	ctx.cores = cores > 0 ? (int)cores : 1;
+	bench_machine_read("", &machine, full);
+	ctx.load = bench_machine_load("");
+	bench_machine_print(&machine);
+	bench_previous_read(out, &prev);
 	struct server_opts so = server_opts_default();
 	so.quiet = 1;
 	char url[256];
 	pid_t server = 0;
 	if (server_spawn(&so, &server, url, sizeof(url)) != 0) {
 		cli_error("bench: the embedded server did not start");
-		return 1;
+		rc = 1;
+		goto out;
 	}
 	ctx.server_url = url;
 	ctx.server_pid = (int)server;
@@ -197,10 +350,12 @@ int bench_main(int argc, char **argv)
 		    bench_cases[i]->run(&ctx) != 0)
 			ctx.wrong = 1;
 	server_stop(server);
-	if (bench_write_csv(&ctx, out) != 0)
-		cli_error("bench: cannot write %s", out);
-	else
-		printf("\nwritten: %s\n", out);
+	bench_finish(&ctx, &machine, full, &prev, out);
+	rc = ctx.wrong ? 1 : 0;
+out:
 	free(ctx.rows);
-	return ctx.wrong ? 1 : 0;
+	free(full);
+	free(prev.text);
+	bench_file_free(&prev.file);
+	return rc;
 }

@@ -6,6 +6,11 @@
  *
  *     case,model,workers,measured,reference,ratio,target,met,unit
  *
+ * then the machine's and the run's (report/bench_file.h): cpu_model,
+ * kernel, mitigations, mitigations_hash, cores, sizes. The file it
+ * replaces is kept as results/bench-previous.csv and, when from the same
+ * machine, compared with the new one (report/bench_compare.h).
+ *
  * What a case is and the rows it adds: rows.h. The cases live in gil.c,
  * loop.c, memory.c, models.c, mpi.c, python.c, server.c and shared.c, each
  * with its header, and are listed in the table in bench.c. A benchmark

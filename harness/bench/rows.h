@@ -6,6 +6,8 @@
  *
  *     case,model,workers,measured,reference,ratio,target,met,unit
  *
+ * and the machine's columns after them (bench.h).
+ *
  * A case is a function that measures (with the kit of kit.h) and adds
  * rows. A benchmark measures: it never fails because a target was missed,
  * only when results are wrong (the case returns -1).
@@ -32,6 +34,7 @@ struct bench_ctx {
 	int repeat;		/* repetitions per measurement (>= 3) */
 	int cores;		/* online CPUs */
 	int quick;		/* smaller sizes, for a smoke test */
+	double load;		/* 1-minute load average at the start */
 	struct bench_row *rows; /* rows added so far (owned by bench.c) */
 	size_t n_rows, cap_rows;
 	int wrong; /* set when a case saw wrong results */

@@ -6,6 +6,8 @@
  * versions) are listed first, one line each. Then per case: both medians,
  * B/A with its 95% interval, the Mann-Whitney p-value over the runs, and a
  * verdict (significance.h), as asv and criterion.rs judge a change.
+ * Two bench files instead of two folders (`concur compare A.csv B.csv`)
+ * are compared by bench_compare.c: ratio by ratio, same machine only.
  */
 #include "harness/report/compare.h"
 
@@ -13,9 +15,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "harness/base/cli.h"
 #include "harness/base/term.h"
+#include "harness/report/bench_compare.h"
 #include "harness/report/plot.h"
 #include "harness/report/set_load.h"
 #include "harness/report/significance.h"
@@ -193,22 +197,54 @@ static void compare_print(const struct set *a, const struct set *b)
 static int compare_usage(void)
 {
 	printf("usage: concur compare DIR_A DIR_B [--plot]\n"
-	       "The settings that differ, then per case: both medians, B/A "
-	       "with a 95%% interval,\nthe Mann-Whitney p-value over the "
-	       "runs and a verdict.\n--plot also draws both sets side by "
-	       "side (compare.png/.svg in DIR_B).\n");
+	       "       concur compare A.csv B.csv [--any-machine]\n"
+	       "Two result sets: the settings that differ, then per case: "
+	       "both medians, B/A\nwith a 95%% interval, the Mann-Whitney "
+	       "p-value over the runs and a verdict.\n--plot also draws both "
+	       "sets side by side (compare.png/.svg in DIR_B).\n"
+	       "Two bench files (results/bench-latest.csv, "
+	       "results/bench-previous.csv):\nper case and model, A's ratio, "
+	       "B's, the change and worse/better/same (%.0f%% or\nmore in the "
+	       "target's direction). Files from different machines (CPU "
+	       "model,\nkernel, mitigations, cores) are refused unless "
+	       "--any-machine is given.\n",
+	       BENCH_CHANGE_PCT);
 	return 0;
+}
+
+/* A bench file rather than a result set: not a folder, and a file that
+ * is there or a name ending in .csv. */
+static int compare_is_bench_file(const char *path)
+{
+	struct stat st;
+	size_t n = strlen(path);
+	if (stat(path, &st) == 0)
+		return !S_ISDIR(st.st_mode);
+	return n >= 4 && strcmp(path + n - 4, ".csv") == 0;
+}
+
+/* Two bench files: no --plot, the machine check (bench_compare.c). */
+static int compare_bench(const char *a, const char *b, int plot,
+			 int any_machine)
+{
+	if (plot) {
+		cli_error("compare: --plot draws result sets, not bench files");
+		return EXIT_USAGE;
+	}
+	return bench_compare_main(a, b, any_machine);
 }
 
 int compare_main(int argc, char **argv)
 {
 	const char *dirs[2];
-	int n = 0, plot = 0;
+	int n = 0, plot = 0, any_machine = 0;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--help") == 0)
 			return compare_usage();
 		if (strcmp(argv[i], "--plot") == 0) {
 			plot = 1;
+		} else if (strcmp(argv[i], "--any-machine") == 0) {
+			any_machine = 1;
 		} else if (argv[i][0] == '-') {
 			cli_error("compare: unknown option '%s'", argv[i]);
 			return EXIT_USAGE;
@@ -220,7 +256,13 @@ int compare_main(int argc, char **argv)
 	}
 	if (n != 2) {
 		cli_error("compare: needs two result sets (concur compare "
-			  "DIR_A DIR_B)");
+			  "DIR_A DIR_B) or two bench files (A.csv B.csv)");
+		return EXIT_USAGE;
+	}
+	if (compare_is_bench_file(dirs[0]) && compare_is_bench_file(dirs[1]))
+		return compare_bench(dirs[0], dirs[1], plot, any_machine);
+	if (any_machine) {
+		cli_error("compare: --any-machine is for bench files");
 		return EXIT_USAGE;
 	}
 	struct set a, b;
