@@ -23,12 +23,13 @@ static int dask_importable(const char *python)
 	return answer;
 }
 
-static int dask_available(const struct model *m,
-			  const struct external_opts *x, char *why, size_t len)
+static int dask_available(const struct model *m, const struct external_opts *x,
+			  char *why, size_t len)
 {
 	if (!python_launcher.available(m, x, why, len))
 		return 0;
-	const char *python = x->python ? x->python : python_find(NULL, why, len);
+	const char *python =
+		x->python ? x->python : python_find(NULL, why, len);
 	if (!python)
 		return 0;
 	if (dask_importable(python))
