@@ -53,6 +53,8 @@ from concur_protocol import Fetcher, new_result, read_batch, run_task, \
 MODEL = "py-dask"
 HOST = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$")
 USER = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]{0,31}$")
+ADDRESS = re.compile(r"Scheduler at:\s+"
+                     r"(tcp://[A-Za-z0-9._-]{1,253}:[0-9]{1,5})\s*$")
 START_TIMEOUT_S = 120  # a remote cluster: the scheduler, then every worker
 
 
@@ -162,7 +164,8 @@ class RemoteCluster:
             line = raw.decode("utf-8", "replace")
             if self.trace:
                 sys.stderr.write(line)
-            found = re.search(r"Scheduler at:\s+(tcp://\S+)", line)
+            # What another host wrote: taken only if it is an address.
+            found = ADDRESS.search(line)
             if found:
                 threading.Thread(target=self._drain, args=(child.stderr,),
                                  daemon=True).start()
