@@ -87,13 +87,12 @@ static int bench_dask_io(struct bench_ctx *ctx)
 	struct batch *ref = b ? bench_reference(ctx, b) : NULL;
 	double med;
 	int rc = -1;
-	if (ref &&
-	    bench_dask_alternate(ctx, &m, 1, b, ref, workers, &med, NULL) == 0) {
+	if (ref && bench_dask_alternate(ctx, &m, 1, b, ref, workers, &med,
+					NULL) == 0) {
 		double ideal = ceil((double)tasks / workers) * 0.100;
-		bench_add_row(ctx, &(struct bench_row){"dask-io", "py-dask",
-						       workers, med, ideal,
-						       med / ideal, "<=1.3",
-						       "s"});
+		bench_add_row(ctx, &(struct bench_row){
+					   "dask-io", "py-dask", workers, med,
+					   ideal, med / ideal, "<=1.3", "s"});
 		rc = 0;
 	}
 	batch_free(b);
@@ -114,11 +113,10 @@ static int bench_dask_cpu(struct bench_ctx *ctx)
 	struct batch *ref = b ? bench_reference(ctx, b) : NULL;
 	double med[2];
 	int rc = -1;
-	if (ref &&
-	    bench_dask_alternate(ctx, m, 2, b, ref, ctx->cores, med, NULL) ==
-		    0) {
-		struct bench_row row = {"dask-cpu", "py-dask",	   ctx->cores,
-					med[1],	    med[0],	   med[0] / med[1],
+	if (ref && bench_dask_alternate(ctx, m, 2, b, ref, ctx->cores, med,
+					NULL) == 0) {
+		struct bench_row row = {"dask-cpu", "py-dask", ctx->cores,
+					med[1],	    med[0],    med[0] / med[1],
 					"",	    "s"};
 		snprintf(row.target, sizeof(row.target), ">=%.2f",
 			 0.85 * ctx->cores);
@@ -140,13 +138,15 @@ static int bench_task_overhead(struct bench_ctx *ctx)
 	const struct model *m[BENCH_MAX_MODELS];
 	size_t n = bench_models(names, 3, m);
 	char why[512];
+	if (n == 0)
+		return 0;
 	for (size_t i = 1; i < n; i++) /* mpi without Open MPI: left out */
 		if (!external_available(m[i], NULL, why, sizeof(why)))
 			m[i--] = m[--n];
 	size_t tasks = ctx->quick ? 100 : 400;
 	struct batch *b = bench_compute_batch(tasks, 0);
 	struct batch *ref = b ? bench_reference(ctx, b) : NULL;
-	double med[BENCH_MAX_MODELS];
+	double med[BENCH_MAX_MODELS] = {0};
 	int rc = -1;
 	if (ref && bench_dask_alternate(ctx, m, n, b, ref, ctx->cores, med,
 					NULL) == 0) {
@@ -173,19 +173,21 @@ static int bench_dask_start(struct bench_ctx *ctx)
 	const struct model *m[BENCH_MAX_MODELS];
 	size_t n = bench_models(names, 2, m);
 	char why[512];
+	if (n == 0)
+		return 0;
 	if (n == 2 && !external_available(m[1], NULL, why, sizeof(why)))
 		n = 1;
 	struct batch *b = bench_compute_batch(ctx->cores, 0);
 	struct batch *ref = b ? bench_reference(ctx, b) : NULL;
-	double med[BENCH_MAX_MODELS], start[BENCH_MAX_MODELS];
+	double med[BENCH_MAX_MODELS] = {0}, start[BENCH_MAX_MODELS] = {0};
 	int rc = -1;
 	if (ref && bench_dask_alternate(ctx, m, n, b, ref, ctx->cores, med,
 					start) == 0) {
 		double mpi = n == 2 ? start[1] : NAN;
-		bench_add_row(ctx, &(struct bench_row){
-					   "dask-start", "py-dask", ctx->cores,
-					   start[0], mpi, start[0] / mpi, "",
-					   "s"});
+		bench_add_row(ctx,
+			      &(struct bench_row){"dask-start", "py-dask",
+						  ctx->cores, start[0], mpi,
+						  start[0] / mpi, "", "s"});
 		rc = 0;
 	}
 	batch_free(b);
@@ -194,7 +196,8 @@ static int bench_dask_start(struct bench_ctx *ctx)
 }
 
 const struct bench_case bench_case_dask_io = {
-	"dask-io", "py-dask, 200 x /delay/100 at C = 10: run part / ideal 2.0 s",
+	"dask-io",
+	"py-dask, 200 x /delay/100 at C = 10: run part / ideal 2.0 s",
 	bench_dask_io};
 const struct bench_case bench_case_dask_cpu = {
 	"dask-cpu", "py-dask speedup (run part) over py-sequential, C = cores",
