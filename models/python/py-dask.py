@@ -32,6 +32,7 @@ Run it:  build/concur run --models py-sequential,py-dask
          --workloads compute --work 2 --workers 2   and see a speedup near 2
          with a start of seconds in the figures column of runs.csv.
 """
+import json
 import logging
 import os
 import re
@@ -242,18 +243,32 @@ def gathered(futures, tasks, remote, t0):
         yield result
 
 
+def handed_out(n):
+    """Tasks 0..n-1 have left us (the protocol's "handed_out"): if we
+    die now, the others were never run (not_run), not crashed."""
+    sys.stdout.write(json.dumps({"handed_out": n}) + "\n")
+    sys.stdout.flush()
+
+
 def main():
     tasks, options = read_batch()
     # The scheduler's and workers' INFO lines are not our output.
     dask.config.set({"logging.distributed": "error"})
     remote = bool(options.get("hosts") or options.get("hostfile"))
+    handed_out(0)  # a cluster that cannot start has run nothing
     with tempfile.TemporaryDirectory(prefix="concur-dask-") as directory:
         t_start = time.monotonic()
-        cluster, client = start_cluster(options, directory)
+        try:
+            cluster, client = start_cluster(options, directory)
+        except (OSError, RuntimeError, ValueError, TimeoutError) as exc:
+            print(f"py-dask: the cluster did not start: {exc}"[:300],
+                  file=sys.stderr, flush=True)
+            sys.exit(1)
         t0 = time.monotonic()
         futures = {client.submit(on_worker, task, options, t0,
                                  pure=False): i
                    for i, task in enumerate(tasks)}
+        handed_out(len(tasks))
         for result in gathered(futures, tasks, remote, t0):
             write_result(result)
         run_s = time.monotonic() - t0

@@ -4,7 +4,8 @@
  * worker process killed mid-run leaves every task reported (retried on
  * another worker, or crashed), never lost, what is ok verified, the
  * cluster's start reported apart, and no process behind (issue 31 item
- * 1). A LocalCluster costs seconds to start: the suite is one run; the
+ * 1); across hosts, a cluster that cannot start runs nothing (not_run,
+ * said why). A LocalCluster costs seconds to start: the suite has one; the
  * endings are test_hardening_signals's, the cluster test_mpi_cluster's.
  *
  * Without Dask (python3-distributed) every test passes with a note,
@@ -116,10 +117,42 @@ START_TEST(a_dead_worker_loses_no_task)
 }
 END_TEST
 
+/* Across hosts, a scheduler that never starts (the agent that plays
+ * ssh fails at once) has run nothing: every task not_run, with the
+ * reason on stderr, and the run exits 1. */
+START_TEST(a_cluster_that_cannot_start_runs_nothing)
+{
+	if (!have_dask())
+		return;
+	files_tmp_dir(tmp_dir, sizeof(tmp_dir), "dask");
+	char args[512], path[128];
+	static char out[65536], err[65536];
+	snprintf(args, sizeof(args),
+		 "run --models py-dask --hosts localhost,localhost:2 "
+		 "--workloads compute --tasks 3 --work 1 --workers 2 "
+		 "--repeat 1 --baseline none --no-plot --out %s",
+		 tmp_dir);
+	setenv("CONCUR_DASK_RSH", "/bin/false", 1);
+	int rc = support_concur(args, out, sizeof(out), err, sizeof(err));
+	unsetenv("CONCUR_DASK_RSH");
+	ck_assert_msg(rc == 1 && strstr(err, "did not start"), "exit %d: %s",
+		      rc, err);
+	snprintf(path, sizeof(path), "%s/latest/runs.csv", tmp_dir);
+	struct csv c;
+	ck_assert_int_eq(csv_load(path, &c), 0);
+	ck_assert_uint_eq(c.rows, 1);
+	ck_assert_double_eq(csv_num(&c, 0, "not_run"), 3);
+	ck_assert_double_eq(csv_num(&c, 0, "crashed"), 0);
+	csv_free(&c);
+	files_rm_dir(tmp_dir);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("dask");
 	TCase *tc = runner_tcase(s, "local", 120);
 	runner_test(tc, a_dead_worker_loses_no_task);
+	runner_test(tc, a_cluster_that_cannot_start_runs_nothing);
 	return s;
 }
