@@ -10,6 +10,8 @@ task of a second never notices and a task of a millisecond doubles.
 
 C is the number of worker PROCESSES, each with one thread (nthreads=1):
 for CPU work each has its own interpreter and GIL, as in py-processes.
+On this machine they are started by forkserver unless --py-start says
+otherwise (spawn is Dask's default, and twice as slow to start).
 
 Where the workers run:
   - on this machine (the default): a LocalCluster of C worker processes,
@@ -253,7 +255,14 @@ def handed_out(n):
 def main():
     tasks, options = read_batch()
     # The scheduler's and workers' INFO lines are not our output.
-    dask.config.set({"logging.distributed": "error"})
+    # How the nannies start their workers (--py-start, as py-processes):
+    # forkserver unless asked, which forks each from a server that has
+    # imported Dask once (Dask's own default, spawn, starts a fresh
+    # interpreter each: about twice as long); fork is quickest but forks
+    # a process whose event-loop threads run.
+    dask.config.set({"logging.distributed": "error",
+                     "distributed.worker.multiprocessing-method":
+                         options.get("start_method") or "forkserver"})
     remote = bool(options.get("hosts") or options.get("hostfile"))
     handed_out(0)  # a cluster that cannot start has run nothing
     with tempfile.TemporaryDirectory(prefix="concur-dask-") as directory:

@@ -13,6 +13,7 @@
  */
 #include <check.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,26 +50,35 @@ static double figure(const char *figures, const char *name)
 	return p ? atof(p + strlen(key)) : -1;
 }
 
-/* A live process of session sid running a Dask worker (a spawned
- * interpreter: "spawn_main" in its command line); 0 when none. */
+/* Does process pid's command line (its words joined) contain text? */
+static bool cmdline_has(pid_t pid, const char *text)
+{
+	char path[64], cmd[4096];
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+	FILE *f = fopen(path, "r");
+	size_t got = f ? fread(cmd, 1, sizeof(cmd) - 1, f) : 0;
+	if (f)
+		fclose(f);
+	for (size_t k = 0; k < got; k++) /* words apart: 1 string */
+		if (cmd[k] == '\0')
+			cmd[k] = ' ';
+	cmd[got] = '\0';
+	return strstr(cmd, text) != NULL;
+}
+
+/* A live process of session sid running a Dask worker: forked by the
+ * forkserver (py-dask's way: its parent runs multiprocessing.forkserver
+ * too), or a spawned interpreter ("spawn_main"); 0 when none. */
 static pid_t dask_worker_in(pid_t sid)
 {
 	struct session_proc procs[SESSION_MAX_PROCS];
 	size_t n = session_live(sid, procs);
 	for (size_t i = 0; i < n; i++) {
-		char path[64], cmd[4096];
-		snprintf(path, sizeof(path), "/proc/%d/cmdline",
-			 (int)procs[i].pid);
-		FILE *f = fopen(path, "r");
-		size_t got = f ? fread(cmd, 1, sizeof(cmd) - 1, f) : 0;
-		if (f)
-			fclose(f);
-		for (size_t k = 0; k < got; k++) /* words apart: 1 string */
-			if (cmd[k] == '\0')
-				cmd[k] = ' ';
-		cmd[got] = '\0';
-		if (strstr(cmd, "spawn_main"))
-			return procs[i].pid;
+		pid_t pid = procs[i].pid;
+		if (cmdline_has(pid, "spawn_main") ||
+		    (cmdline_has(pid, "forkserver") &&
+		     cmdline_has(procs[i].ppid, "forkserver")))
+			return pid;
 	}
 	return 0;
 }
