@@ -127,6 +127,12 @@ def local_cluster(workers, directory):
     return LocalCluster(n_workers=workers, threads_per_worker=1,
                         processes=True, host="127.0.0.1",
                         dashboard_address=None,
+                        # The scheduler's small HTTP server (health,
+                        # metrics) listens even without the dashboard,
+                        # on 8787 unless told: any free port instead.
+                        scheduler_kwargs={"dashboard": False,
+                                          "dashboard_address":
+                                              "127.0.0.1:0"},
                         silence_logs=logging.ERROR,
                         local_directory=directory)
 
@@ -162,6 +168,7 @@ class RemoteCluster:
         name = target.rpartition("@")[2]
         child = self._start(target, ["dask-scheduler", "--host", name,
                                      "--port", "0", "--no-dashboard",
+                                     "--dashboard-address", name + ":0",
                                      "--no-show"], subprocess.PIPE)
         for raw in child.stderr:
             line = raw.decode("utf-8", "replace")
