@@ -34,6 +34,7 @@ Run it:  build/concur run --models py-sequential,py-dask
          --workloads compute --work 2 --workers 2   and see a speedup near 2
          with a start of seconds in the figures column of runs.csv.
 """
+import contextlib
 import json
 import logging
 import os
@@ -156,7 +157,9 @@ class RemoteCluster:
     def _start(self, target, command, stderr):
         argv = self.agent + [target, "env", "DASK_LOGGING__DISTRIBUTED="
                              + ("info" if stderr == subprocess.PIPE
-                                else "error")] + command
+                                else "error"),
+                             "DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED="
+                             "False"] + command
         child = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
                                  stdout=subprocess.DEVNULL, stderr=stderr)
         self.children.append(child)
@@ -267,12 +270,19 @@ def main():
     # imported Dask once (Dask's own default, spawn, starts a fresh
     # interpreter each: about twice as long); fork is quickest but forks
     # a process whose event-loop threads run.
+    # A worker's statistical profiler takes the GIL from the task every
+    # 10 ms to look at its stack: off, as the other models have none.
     dask.config.set({"logging.distributed": "error",
+                     "distributed.worker.profile.enabled": False,
                      "distributed.worker.multiprocessing-method":
                          options.get("start_method") or "forkserver"})
     remote = bool(options.get("hosts") or options.get("hostfile"))
     handed_out(0)  # a cluster that cannot start has run nothing
-    with tempfile.TemporaryDirectory(prefix="concur-dask-") as directory:
+    # The workers' files: in the harness's directory for this run (which
+    # it removes, even after a kill), else one of our own.
+    given = os.environ.get("CONCUR_DASK_DIR")
+    with (contextlib.nullcontext(given) if given else
+          tempfile.TemporaryDirectory(prefix="concur-dask-")) as directory:
         t_start = time.monotonic()
         try:
             cluster, client = start_cluster(options, directory)
