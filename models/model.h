@@ -43,6 +43,8 @@ enum model_flags {
 	MODEL_BASELINE = 1 << 6,    /* the one sequential run its group's
 				       speedups are over: sequential for the
 				       C models, py-sequential for Python */
+	MODEL_DASK = 1 << 7,	    /* external, Python, needs Dask's
+				       scheduler (harness/external/dask.h) */
 };
 
 /* Where a model computes: what bounds how many compute tasks run at once.

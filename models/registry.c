@@ -89,6 +89,10 @@ static const struct model *const registry[] = {
 		     COMPUTE_ON_WORKERS, 0),
 	PYTHON_MODEL("py-asyncio", "Python: asyncio + aiohttp, C in flight",
 		     COMPUTE_ONE_AT_A_TIME, 0),
+	PYTHON_MODEL("py-dask",
+		     "Python: Dask's scheduler, C worker processes "
+		     "(or across --hosts)",
+		     COMPUTE_ON_WORKERS, MODEL_DASK | MODEL_NO_SHARED),
 	MPI_MODEL("mpi", "MPI: a task farm, rank 0 hands out tasks to C ranks",
 		  1),
 	MPI_MODEL("mpi-static",

@@ -24,6 +24,7 @@
 #include "harness/bench/python.h"
 #include "harness/bench/memory.h"
 #include "harness/bench/mpi.h"
+#include "harness/bench/dask.h"
 #include "harness/bench/server.h"
 #include "harness/bench/shared.h"
 #include "harness/base/cli.h"
@@ -51,6 +52,10 @@ static const struct bench_case *const bench_cases[] = {
 	&bench_case_mpi_cpu,
 	&bench_case_mpi_latency,
 	&bench_case_skew,
+	&bench_case_dask_io,
+	&bench_case_dask_cpu,
+	&bench_case_task_overhead,
+	&bench_case_dask_start,
 	&bench_case_memory,
 	&bench_case_lock_cost,
 	&bench_case_false_sharing,

@@ -65,6 +65,13 @@ double bench_time_model(struct bench_ctx *ctx, const struct model *m,
 			struct batch *batch, const struct batch *ref,
 			int workers)
 {
+	return bench_time_model_stats(ctx, m, batch, ref, workers, NULL);
+}
+
+double bench_time_model_stats(struct bench_ctx *ctx, const struct model *m,
+			      struct batch *batch, const struct batch *ref,
+			      int workers, struct run_stats *stats)
+{
 	struct run_opts o = run_opts_default();
 	o.workers = workers;
 	o.fetch.timeout_ms = 60000;
@@ -82,6 +89,8 @@ double bench_time_model(struct bench_ctx *ctx, const struct model *m,
 			if (batch->results[i].kind != RESULT_OK)
 				goto wrong;
 	}
+	if (stats)
+		*stats = meas.stats;
 	return meas.wall_s; /* external models: their own run time */
 wrong:
 	fprintf(stderr, "bench: %s at C=%d gave wrong results\n", m->name,

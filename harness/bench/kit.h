@@ -28,6 +28,12 @@ double bench_time_model(struct bench_ctx *ctx, const struct model *m,
 			struct batch *batch, const struct batch *ref,
 			int workers);
 
+/* bench_time_model, and the run's figures (startup_s, the program's own
+ * figures...) copied into *stats when it is not NULL. */
+double bench_time_model_stats(struct bench_ctx *ctx, const struct model *m,
+			      struct batch *batch, const struct batch *ref,
+			      int workers, struct run_stats *stats);
+
 /* The sequential reference of a batch (delays shortened; see verify.h);
  * NULL on failure. Free with batch_free. */
 struct batch *bench_reference(struct bench_ctx *ctx, const struct batch *b);

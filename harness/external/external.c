@@ -33,6 +33,7 @@
 
 #include "common/clock.h"
 #include "harness/base/cli.h"
+#include "harness/external/dask.h"
 #include "harness/external/mpi.h"
 #include "harness/external/protocol.h"
 #include "harness/external/python.h"
@@ -53,9 +54,12 @@ void external_publish_group(volatile pid_t *slot)
 
 /* ---- Choosing the launcher ---------------------------------------------- */
 
-/* The launcher of m: mpirun for the MPI models, else its command. */
+/* The launcher of m: mpirun for the MPI models, Dask's for py-dask,
+ * else its command. */
 static const struct launcher *ext_launcher(const struct model *m)
 {
+	if (m->flags & MODEL_DASK)
+		return &dask_launcher;
 	return m->flags & MODEL_MPI ? &mpi_launcher : &python_launcher;
 }
 

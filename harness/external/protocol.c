@@ -76,6 +76,13 @@ static char *ext_batch_json(const struct ext_run *x)
 		json_object_set_new(json_object_get(doc, "options"),
 				    "start_method",
 				    json_string(x->x->start_method));
+	/* Programs that start their own workers on hosts (py-dask). */
+	if (x->x->hosts)
+		json_object_set_new(json_object_get(doc, "options"), "hosts",
+				    json_string(x->x->hosts));
+	if (x->x->hostfile)
+		json_object_set_new(json_object_get(doc, "options"), "hostfile",
+				    json_string(x->x->hostfile));
 	char *text = json_dumps(doc, JSON_COMPACT);
 	json_decref(doc);
 	return text;

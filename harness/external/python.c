@@ -29,9 +29,14 @@ extern char **environ;
 #define PYTHON_PROBE_STATUS 42
 #define PYTHON_PROBE "import sys, aiohttp; sys.exit(42)"
 
+int python_has_aiohttp(const char *path)
+{
+	return python_runs_probe(path, PYTHON_PROBE);
+}
+
 /* Runs the probe with no input or output and waits for it (at most
  * PYTHON_PROBE_TIMEOUT_S; then it is killed and reaped). */
-int python_has_aiohttp(const char *path)
+int python_runs_probe(const char *path, const char *probe)
 {
 	if (access(path, X_OK) != 0)
 		return 0;
@@ -41,7 +46,7 @@ int python_has_aiohttp(const char *path)
 	for (int fd = 0; fd <= 2; fd++)
 		posix_spawn_file_actions_addopen(&fa, fd, "/dev/null",
 						 fd ? O_WRONLY : O_RDONLY, 0);
-	char *argv[] = {(char *)path, "-c", PYTHON_PROBE, NULL};
+	char *argv[] = {(char *)path, "-c", (char *)probe, NULL};
 	pid_t pid;
 	int rc = posix_spawn(&pid, path, &fa, NULL, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);

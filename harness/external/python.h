@@ -32,6 +32,12 @@ const char *python_find(const char *explicit_path, char *why, size_t len);
 /* Does this interpreter run and import aiohttp? Returns 1 or 0. */
 int python_has_aiohttp(const char *path);
 
+/* Does `path -c probe` exit with status 42 (PYTHON_PROBE_STATUS) within
+ * 20 s? The probe's way of saying "yes" (an import that worked); a
+ * program that exits 0 whatever it is given is not taken for one.
+ * Returns 1 or 0. */
+int python_runs_probe(const char *path, const char *probe);
+
 /* The launcher of a model with a command (model.h): the command's path
  * is absolute or under the data directory; a .py runs under --python or
  * python_find's choice. Its stderr passes through, line by line. */

@@ -265,7 +265,7 @@ int run_check_models(struct run_plan *c)
 	if (!c->python && plan_has_external(c))
 		c->python = python_find(NULL, why, sizeof(why));
 	struct external_opts x = plan_external_opts(c);
-	int told = 0; /* bit 0: py-* said, bit 1: MPI said */
+	int told = 0; /* bit 0: py-* said, bit 1: MPI, bit 2: Dask */
 	for (size_t i = 0; i < c->n_models;) {
 		const struct model *m = c->models[i];
 		if (!(m->flags & MODEL_EXTERNAL) ||
@@ -280,13 +280,17 @@ int run_check_models(struct run_plan *c)
 				  why);
 			return -1;
 		}
-		bool mpi = m->flags & MODEL_MPI;
-		if (!(told & (1 << mpi)) && !c->quiet)
+		int kind = m->flags & MODEL_MPI	   ? 1
+			   : m->flags & MODEL_DASK ? 2
+						   : 0;
+		static const char *const kinds[] = {"the py-* models are",
+						    "the MPI models are",
+						    "py-dask is"};
+		if (!(told & (1 << kind)) && !c->quiet)
 			fprintf(stderr,
-				"concur: the %s models are "
-				"unavailable and left out: %s\n",
-				mpi ? "MPI" : "py-*", why);
-		told |= 1 << mpi;
+				"concur: %s unavailable and left out: %s\n",
+				kinds[kind], why);
+		told |= 1 << kind;
 		run_drop_model(c, i);
 	}
 	return 0;

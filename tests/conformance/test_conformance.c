@@ -60,13 +60,15 @@ static void choose_pairs(void)
 					tested[i], &scenarios[k]};
 }
 
-/* An optional model (Open MPI's) that cannot run here is left out with
- * the reason; under CI=true, where everything is installed, it is not. */
+/* An optional model (Open MPI's, Dask's) that cannot run here is left out
+ * with the reason; under CI=true, where everything is installed, it is
+ * not. */
 static int conformance_available(const struct model *m)
 {
 	char why[512];
 	const char *ci = getenv("CI");
-	if (!(m->flags & MODEL_MPI) || (ci && strcmp(ci, "true") == 0) ||
+	if (!(m->flags & (MODEL_MPI | MODEL_DASK)) ||
+	    (ci && strcmp(ci, "true") == 0) ||
 	    external_available(m, NULL, why, sizeof(why)))
 		return 1;
 	fprintf(stderr, "conformance: %s left out: %s\n", m->name, why);

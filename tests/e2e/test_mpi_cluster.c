@@ -132,6 +132,32 @@ static int have_cluster(void)
 	return 0;
 }
 
+/* The agent that plays ssh, and concur, as absolute paths. */
+static void cluster_paths(char *agent, char *bin)
+{
+	const char *b = getenv("CONCUR_BIN");
+	ck_assert_ptr_nonnull(realpath("tests/e2e/mpi-netns-agent.sh", agent));
+	ck_assert_ptr_nonnull(realpath(b ? b : "build/concur", bin));
+}
+
+/* Runs cmd (a concur run in node 0); it must exit 0, print a row of
+ * model and no WRONG, else the test fails with its whole output. */
+static void cluster_run_verifies(const char *cmd, const char *model)
+{
+	FILE *p = popen(cmd, "r");
+	ck_assert_ptr_nonnull(p);
+	static char out[65536];
+	size_t got = fread(out, 1, sizeof(out) - 1, p);
+	out[got] = '\0';
+	int rc = pclose(p);
+	int ok = WIFEXITED(rc) && WEXITSTATUS(rc) == 0 && strstr(out, model) &&
+		 !strstr(out, "WRONG");
+	if (!ok) /* the whole story, where Check's message cannot hold it */
+		fprintf(stderr, "%s\n", out);
+	ck_assert_msg(ok, "%s across the namespaces failed (exit %d)", model,
+		      WIFEXITED(rc) ? WEXITSTATUS(rc) : -1);
+}
+
 /* ---- The test ----------------------------------------------------------- */
 
 /* concur run inside node 0, its server on node 0's address, the ranks on
@@ -141,9 +167,7 @@ START_TEST(mpi_models_verify_across_namespaces)
 	if (!have_cluster())
 		return;
 	char agent[PATH_MAX], bin[PATH_MAX];
-	const char *b = getenv("CONCUR_BIN");
-	ck_assert_ptr_nonnull(realpath("tests/e2e/mpi-netns-agent.sh", agent));
-	ck_assert_ptr_nonnull(realpath(b ? b : "build/concur", bin));
+	cluster_paths(agent, bin);
 	static char cmd[3 * PATH_MAX];
 	snprintf(cmd, sizeof(cmd),
 		 "ip netns exec %s env OMPI_MCA_plm_rsh_agent=%s "
@@ -160,18 +184,41 @@ START_TEST(mpi_models_verify_across_namespaces)
 		 "--out \"${TMPDIR:-/tmp}/concur-test-cluster\" 2>&1",
 		 ns_node[0], agent, session_tmp, ns_node[0], ns_node[1],
 		 ns_node[2], bin);
-	FILE *p = popen(cmd, "r");
-	ck_assert_ptr_nonnull(p);
-	static char out[65536];
-	size_t got = fread(out, 1, sizeof(out) - 1, p);
-	out[got] = '\0';
-	int rc = pclose(p);
-	int ok = WIFEXITED(rc) && WEXITSTATUS(rc) == 0 &&
-		 strstr(out, "mpi-static") && !strstr(out, "WRONG");
-	if (!ok) /* the whole story, where Check's message cannot hold it */
-		fprintf(stderr, "%s\n", out);
-	ck_assert_msg(ok, "concur run across the namespaces failed (exit %d)",
-		      WIFEXITED(rc) ? WEXITSTATUS(rc) : -1);
+	cluster_run_verifies(cmd, "mpi-static");
+}
+END_TEST
+
+/* py-dask across the same namespaces: its scheduler in node 0, beside
+ * concur, and three dask-worker processes on nodes 1 and 2, started by
+ * the same agent (CONCUR_DASK_RSH plays ssh as plm_rsh_agent does); every
+ * workload must verify. Without Dask it passes with the reason. */
+START_TEST(py_dask_verifies_across_namespaces)
+{
+	if (!have_cluster())
+		return;
+	char why[512];
+	if (!external_available(model_find("py-dask"), NULL, why,
+				sizeof(why))) {
+		fprintf(stderr, "test_mpi_cluster: py-dask skipped: %s\n", why);
+		return;
+	}
+	char agent[PATH_MAX], bin[PATH_MAX];
+	cluster_paths(agent, bin);
+	static char cmd[3 * PATH_MAX];
+	snprintf(cmd, sizeof(cmd),
+		 "ip netns exec %s env CONCUR_DASK_RSH=%s "
+		 "CONCUR_NETNS_TMP=%s "
+		 "CONCUR_NETNS_MAP='198.18.0.11=%s 198.18.0.12=%s "
+		 "198.18.0.13=%s' "
+		 "%s run --models py-dask "
+		 "--hosts 198.18.0.11,198.18.0.12:2,198.18.0.13:2 "
+		 "--listen 198.18.0.11 --workloads fetch,compute,mixed "
+		 "--workers 3 --tasks 9 --work 1 --delay 20 --repeat 1 "
+		 "--no-plot --quiet "
+		 "--out \"${TMPDIR:-/tmp}/concur-test-cluster\" 2>&1",
+		 ns_node[0], agent, session_tmp, ns_node[0], ns_node[1],
+		 ns_node[2], bin);
+	cluster_run_verifies(cmd, "py-dask");
 }
 END_TEST
 
@@ -187,5 +234,6 @@ Suite *test_suite(void)
 	TCase *tc = runner_tcase(s, "namespaces", 240);
 	tcase_add_unchecked_fixture(tc, cluster_up, cluster_down_checked);
 	tcase_add_test(tc, mpi_models_verify_across_namespaces);
+	tcase_add_test(tc, py_dask_verifies_across_namespaces);
 	return s;
 }
