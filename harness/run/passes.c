@@ -90,6 +90,8 @@ static double pass_model_timeout(struct sweep *s, size_t gi,
 		sweep_ideal(s, g, m, workers, isnan(base) ? guess : base);
 	if (isnan(ideal))
 		ideal = guess;
+	if (g->batch->open) /* it cannot end before its last arrival */
+		ideal = fmax(ideal, g->batch->deadline);
 	return 10.0 * ideal + fetch_s + (external ? 30.0 : 10.0);
 }
 

@@ -149,6 +149,12 @@ static int run_add_group(struct sweep *s, enum task_type w, bool python,
 	g->batch = workload_build(&spec);
 	if (!g->batch)
 		return -1;
+	/* Open loop: the same arrivals for every model (the reference, a
+	 * copy, stays closed: it only checks results). */
+	if (c->open_loop && arrival_schedule(g->batch, c->rate, c->arrival_dist,
+					     (uint64_t)c->arrival_seed,
+					     c->arrival_grace_s) != 0)
+		return -1;
 	g->reference = verify_reference_batch(g->batch, c->timeout_ms);
 	if (!g->reference)
 		return -1;
