@@ -76,8 +76,12 @@ struct run_plan {
 	long arrival_seed;		/* --seed: the arrivals' schedule */
 	double arrival_grace_s;		/* no task starts later than this
 					   after the last arrival */
-	bool skew;	/* --skew: uneven task costs, same total */
-	long skew_seed; /* --skew=SEED (default 1) */
+	long stall_ms;	   /* lesson 17: the first task arriving at or
+			      after stall_at_s fetches /stall/MS instead
+			      (the embedded server stalls); 0: none */
+	double stall_at_s; /* seconds after the run's start */
+	bool skew;	   /* --skew: uneven task costs, same total */
+	long skew_seed;	   /* --skew=SEED (default 1) */
 	bool trace, quiet, plot;
 	bool report;	  /* report.html beside the plots (--no-report) */
 	bool models_all;  /* --models all (the default) */
