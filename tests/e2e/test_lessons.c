@@ -35,9 +35,11 @@ START_TEST(list_names_every_lesson)
 	/* "Beyond one machine" is listed (its number is its place in the
 	 * table; a tutorial names it by title: `concur lesson beyond`). */
 	ck_assert_msg(strstr(out, "  Beyond one machine "), "%s", out);
-	/* ... as the last one, after the N_LESSONS numbered here. */
+	/* ... after the N_LESSONS numbered here, and "Open loop" (17)
+	 * after it, the last. */
+	ck_assert_msg(strstr(out, "\n  17  Open loop "), "%s", out);
 	char next[32];
-	snprintf(next, sizeof(next), "\n  %2d  ", N_LESSONS + 2);
+	snprintf(next, sizeof(next), "\n  %2d  ", N_LESSONS + 3);
 	ck_assert_ptr_null(strstr(out, next));
 }
 END_TEST
@@ -142,6 +144,9 @@ Suite *test_suite(void)
 	tcase_add_loop_test(tc, lesson_runs_and_its_numbers_match_its_run, 1,
 			    N_LESSONS + 1);
 	tcase_add_test(tc, prediction_is_compared_with_the_run);
+	TCase *open = runner_tcase(s, "open loop", 120);
+	tcase_add_loop_test(open, lesson_runs_and_its_numbers_match_its_run, 17,
+			    18);
 	TCase *beyond = runner_tcase(s, "beyond", 240);
 	tcase_add_test(beyond,
 		       beyond_one_machine_runs_by_name_and_its_numbers_match);
