@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * arrival.h - open-loop arrivals: tasks that arrive on their own schedule
- * (lesson 17, "closed loop, open loop, and the missing samples").
+ * (lesson 16, "closed loop, open loop, and the missing samples").
  *
  * In a closed run (the default) C workers each start the next task when
  * the last one ends: a slow system is simply sent less work. In an open

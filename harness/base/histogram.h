@@ -2,7 +2,7 @@
 /*
  * histogram.h - a log-linear histogram of latencies, three significant
  * digits: HdrHistogram's idea in one small file (Debian packages no C
- * HdrHistogram). Lesson 17 reads its percentiles.
+ * HdrHistogram). Lesson 16 reads its percentiles.
  *
  * Values are whole units (concur records microseconds). Below 2,048 every
  * value has its own counter; above, each power of two is split into 1,024

@@ -50,7 +50,7 @@ static const struct lesson *const lessons[] = {
 	&lesson_mixed,	       &lesson_how_many,   &lesson_worker_price,
 	&lesson_honest,	       &lesson_data_race,  &lesson_lock_price,
 	&lesson_false_sharing, &lesson_deadlock,   &lesson_amdahl,
-	&lesson_beyond,	       &lesson_open_loop,
+	&lesson_open_loop,     &lesson_beyond,
 };
 
 #define N_LESSONS ((int)(sizeof(lessons) / sizeof(lessons[0])))

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * openloop.c - lesson 17: closed loop, open loop, and the missing samples.
+ * openloop.c - lesson 16: closed loop, open loop, and the missing samples.
  *
  * Every other lesson is closed-loop: C workers each take the next task
  * when the last one ends, so a slow system is simply sent less work. Real

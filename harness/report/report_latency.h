@@ -3,7 +3,7 @@
  * report_latency.h - report.html's latency section: each case's latency
  * tail (p50, p90, p99, p99.9, max) measured from the task's start (naive)
  * and from its intended start (corrected), side by side. In an open run
- * (--arrival open) the two differ by the time tasks queued: lesson 17's
+ * (--arrival open) the two differ by the time tasks queued: lesson 16's
  * coordinated omission, on the page.
  *
  * Errors: none; a set without the columns (older than them) gets no

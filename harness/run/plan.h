@@ -76,7 +76,7 @@ struct run_plan {
 	long arrival_seed;		/* --seed: the arrivals' schedule */
 	double arrival_grace_s;		/* no task starts later than this
 					   after the last arrival */
-	long stall_ms;	   /* lesson 17: the first task arriving at or
+	long stall_ms;	   /* lesson 16: the first task arriving at or
 			      after stall_at_s fetches /stall/MS instead
 			      (the embedded server stalls); 0: none */
 	double stall_at_s; /* seconds after the run's start */

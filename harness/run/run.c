@@ -119,7 +119,7 @@ static int run_choose_baseline(struct sweep *s, struct sweep_group *g)
 	return g->sample && g->sample_reference ? 0 : -1;
 }
 
-/* Lesson 17's stall: the first task to arrive at or after stall_at_s
+/* Lesson 16's stall: the first task to arrive at or after stall_at_s
  * fetches /stall/MS, and the embedded server stops answering anyone for
  * MS ms. Returns 0 (also when there is no stall), or -1. */
 static int run_add_stall(struct sweep *s, struct batch *b)

@@ -28,7 +28,7 @@ enum route_fault {
 	FAULT_DRIP,	/* body bytes sent one at a time, drip_ms apart */
 	FAULT_STALL,	/* the whole server stalls delay_ms (a GC pause):
 			   every answer, anyone's, waits until it ends
-			   (lesson 17); this one is answered then */
+			   (lesson 16); this one is answered then */
 };
 
 /* The answer to one request, decided before any of it is sent. */

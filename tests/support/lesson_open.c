@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * lesson_open.c - the numbers of lesson 17, "Open loop", recomputed from
+ * lesson_open.c - the numbers of lesson 16, "Open loop", recomputed from
  * its result sets (set 0: offered half the pool's capacity; set 1: one
  * and a half times it; the last: the server's stall, the one kept after
  * any attempt set aside).
@@ -28,7 +28,7 @@ static void lo_knee(struct lc *l, int set, const char *served, const char *p99)
 void lc_open_loop(struct lc *l)
 {
 	if (l->sets < 3) {
-		lc_fail(l, "lesson 17 saved %d result sets, not 3", l->sets);
+		lc_fail(l, "lesson 16 saved %d result sets, not 3", l->sets);
 		return;
 	}
 	lo_knee(l, 0, "served_under", "p99_under");
