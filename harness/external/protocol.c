@@ -36,10 +36,10 @@ static json_t *ext_task_json(const struct batch *b, size_t i)
 	const struct task *t = &b->tasks[i];
 	char seed[24];
 	snprintf(seed, sizeof(seed), "0x%" PRIx64, t->seed);
-	json_t *task = json_pack("{s:I, s:s, s:s?, s:I, s:s}", "index",
-				 (json_int_t)i, "type", task_type_name(t->type),
-				 "url", t->url, "work", (json_int_t)t->work,
-				 "seed", seed);
+	json_t *task =
+		json_pack("{s:I, s:s, s:s?, s:I, s:s}", "index", (json_int_t)i,
+			  "type", task_type_name(t->type), "url", t->url,
+			  "work", (json_int_t)t->work, "seed", seed);
 	/* Open loop: when the task is meant to start, seconds after the
 	 * program's own start (common/arrival.h). */
 	if (task && b->open)
