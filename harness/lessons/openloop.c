@@ -21,7 +21,9 @@
 #include <stdio.h>
 
 #include "harness/lessons/judge.h"
+#include "harness/base/file_replace.h"
 #include "harness/lessons/kit.h"
+#include "harness/report/plot.h"
 #include "harness/run/run.h"
 
 /* The stall's part: C threads, fetches of delay ms, 100 tasks/s; the
@@ -68,17 +70,25 @@ static void open_loop_plan(struct lesson_ctx *ctx)
 
 /* ---- part 1: the knee ---- */
 
-/* One run of `threads` with C workers at `rate` tasks/s for 2 s; says
- * what it served. Returns the sweep's status. */
-static int open_loop_rate(struct lesson_ctx *ctx, int workers, double rate,
-			  const char *part, double *served, double *p99)
+/* One offered rate of part 1 and what the pool made of it. */
+struct open_point {
+	double rate;		       /* offered, tasks/s */
+	double served;		       /* finished over the pool's busy time */
+	struct latency_tail naive;     /* from each task's start, s */
+	struct latency_tail corrected; /* from its arrival, s */
+};
+
+/* One run of `threads` with C workers at p->rate tasks/s for 2 s; fills
+ * *p. Returns the sweep's status (1 when it has no case). */
+static int open_loop_rate(struct lesson_ctx *ctx, int workers, const char *part,
+			  struct open_point *p)
 {
 	struct run_plan c = ctx->plan;
 	int list[] = {workers, 0};
 	lesson_set_workers(&c, list);
 	c.delay_ms = 100;
-	c.rate = rate;
-	c.tasks = (long)(rate * 2);
+	c.rate = p->rate;
+	c.tasks = (long)(p->rate * 2);
 	c.stall_ms = 0;
 	c.n_models = 0;
 	static const char *const models[] = {"threads", NULL};
@@ -91,38 +101,74 @@ static int open_loop_rate(struct lesson_ctx *ctx, int workers, double rate,
 	 * less the last task's own fetch. */
 	if (cs) {
 		double ok = (double)(c.tasks - cs->errors);
-		*served = ok / (cs->wall.median - c.delay_ms / 1e3);
-		*p99 = cs->corrected.p99;
+		p->served = ok / (cs->wall.median - c.delay_ms / 1e3);
+		p->naive = cs->naive;
+		p->corrected = cs->corrected;
 	}
 	run_release(&s);
 	return cs ? rc : 1;
 }
 
+/* load.csv in the lesson's first result set, and plots/load.gp's picture
+ * of it: latency against offered load, the knee at the capacity. */
+static void open_loop_picture(struct lesson_ctx *ctx, double capacity,
+			      const struct open_point *p, int n)
+{
+	char path[4200];
+	struct file_replace fr = {0};
+	snprintf(path, sizeof(path), "%s/load.csv", ctx->first_set);
+	if (file_replace_open(&fr, path) != 0)
+		return;
+	fprintf(fr.f, "rate,capacity,served,naive_p50_ms,naive_p99_ms,"
+		      "corrected_p50_ms,corrected_p99_ms\n");
+	for (int i = 0; i < n; i++)
+		fprintf(fr.f, "%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g\n", p[i].rate,
+			capacity, p[i].served, p[i].naive.p50 * 1e3,
+			p[i].naive.p99 * 1e3, p[i].corrected.p50 * 1e3,
+			p[i].corrected.p99 * 1e3);
+	if (file_replace_commit(&fr) == 0 &&
+	    plot_one_script(ctx->first_set, "load") == 0)
+		printf("  latency against offered load: %s/load.png\n",
+		       ctx->first_set);
+}
+
 static int open_loop_knee(struct lesson_ctx *ctx)
 {
 	int workers = ctx->quick ? 10 : 100;
-	double capacity = workers / 0.1, under = 0, over = 0, pu = 0, po = 0;
+	double capacity = workers / 0.1;
+	struct open_point p[] = {{.rate = capacity / 2},
+				 {.rate = capacity * 0.9},
+				 {.rate = capacity * 1.5}};
+	static const char *const parts[] = {"under", "near", "over"};
 	lesson_heading("Part 1: the knee");
 	lesson_say("%d threads on 100 ms fetches: each thread finishes 10 "
-		   "tasks a second, so the pool serves at most %.0f. First "
-		   "half that is offered, then one and a half times it.",
+		   "tasks a second, so the pool serves at most %.0f. It is "
+		   "offered half that, then 90%%, then one and a half times "
+		   "it.",
 		   workers, capacity);
-	if (open_loop_rate(ctx, workers, capacity / 2, "under", &under, &pu) ||
-	    open_loop_rate(ctx, workers, capacity * 1.5, "over", &over, &po))
-		return 1;
+	for (int i = 0; i < 3; i++)
+		if (open_loop_rate(ctx, workers, parts[i], &p[i]) != 0)
+			return 1;
+	open_loop_picture(ctx, capacity, p, 3);
 	lesson_measured("capacity", capacity, "tasks/s");
-	lesson_measured("served_under", under, "tasks/s");
-	double knee = lesson_measured("served_over", over, "tasks/s");
-	double p_under = lesson_measured("p99_under", pu * 1e3, "ms");
-	double p_over = lesson_measured("p99_over", po * 1e3, "ms");
+	double under = lesson_measured("served_under", p[0].served, "tasks/s");
+	double knee = lesson_measured("served_over", p[2].served, "tasks/s");
+	double p_under =
+		lesson_measured("p99_under", p[0].corrected.p99 * 1e3, "ms");
+	double p_near =
+		lesson_measured("p99_near", p[1].corrected.p99 * 1e3, "ms");
+	double p_over =
+		lesson_measured("p99_over", p[2].corrected.p99 * 1e3, "ms");
 	lesson_say("Offered %.0f a second, the pool served %.0f and the 99th "
 		   "percentile of latency, from arrival, was %.0f ms: a "
-		   "fetch and almost no wait. Offered %.0f, it served %.0f "
+		   "fetch and little wait. At 90%% of its capacity it was "
+		   "%.0f ms: random arrivals bunch up, and near the knee a "
+		   "bunch takes long to drain. Offered %.0f, it served %.0f "
 		   "(%.0f%% of the %.0f it can), and the same percentile "
 		   "was %.0f ms: past the knee every task that arrives "
 		   "joins a queue that only grows, so the latency grows with "
 		   "the length of the run, not with the work.",
-		   capacity / 2, under, p_under, capacity * 1.5, knee,
+		   p[0].rate, under, p_under, p_near, p[2].rate, knee,
 		   knee / capacity * 100, capacity, p_over);
 	return 0;
 }
