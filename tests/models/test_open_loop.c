@@ -16,6 +16,7 @@
 
 #include "common/arrival.h"
 #include "common/clock.h"
+#include "harness/base/stats.h"
 #include "harness/run/verify.h"
 #include "models/model.h"
 #include "tests/support/csv.h"
@@ -65,7 +66,8 @@ static double slope(const double *y, size_t from, size_t n)
  * 1/40 a task (25 ms), while the naive one stays at s. */
 static void queue_grows(const char *name)
 {
-	struct batch *b = open_batch(40, 40, 2.0);
+	/* a long grace: on a loaded machine no task may be left not_run */
+	struct batch *b = open_batch(40, 40, 60.0);
 	open_run(name, b, 2);
 	double corrected[40], naive_sum = 0, naive_max = 0;
 	for (size_t i = 0; i < b->n; i++) {
@@ -101,20 +103,27 @@ START_TEST(eventloop_queue_grows_past_capacity)
 END_TEST
 
 /* Under capacity, C = 2 at 10/s: every task starts at its arrival (never
- * before it), and its corrected latency is its fetch. */
+ * before it) and waits for no worker. A queue would make the waits grow
+ * task after task; a loaded machine may delay one start, not every one:
+ * the median wait stays near 0 and none reaches a gap between arrivals
+ * (0.1 s). */
 static void no_queue(const char *name)
 {
-	struct batch *b = open_batch(10, 10, 2.0);
+	struct batch *b = open_batch(10, 10, 60.0);
 	open_run(name, b, 2);
+	double waits[10];
 	for (size_t i = 0; i < b->n; i++) {
 		const struct result *r = &b->results[i];
-		double late = r->start - b->tasks[i].arrival;
-		ck_assert_msg(late > -0.001,
+		waits[i] = r->start - b->tasks[i].arrival;
+		ck_assert_msg(waits[i] > -0.001,
 			      "%s: task %zu started %.4f s early", name, i,
-			      -late);
-		ck_assert_msg(late < 0.06, "%s: task %zu waited %.3f s", name,
-			      i, late);
+			      -waits[i]);
+		ck_assert_msg(waits[i] < 0.1, "%s: task %zu waited %.3f s",
+			      name, i, waits[i]);
 	}
+	double median = stats_percentile(waits, b->n, 50);
+	ck_assert_msg(median < 0.03, "%s: the median task waited %.3f s", name,
+		      median);
 	batch_free(b);
 }
 
