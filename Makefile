@@ -46,7 +46,7 @@ BIN       := $(BUILD)/concur
 MPICC      ?= $(shell command -v mpicc 2>/dev/null)
 MPI_BIN    := $(BUILD)/concur-mpi
 MPI_OBJS   := $(patsubst %.c,$(BUILD)/%.o,$(wildcard models/mpi/*.c))
-MPI_COMMON := $(patsubst %,$(BUILD)/common/%.o,task options execute fetch kernel shared)
+MPI_COMMON := $(patsubst %,$(BUILD)/common/%.o,task options execute arrival fetch kernel shared)
 MPI_IF     := $(if $(MPICC),$(MPI_BIN))
 
 # Tests: one Check suite per tests/<folder>/test_*.c (tests/README.md),

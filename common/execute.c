@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 
+#include "common/arrival.h"
 #include "common/clock.h"
 #include "common/fetch.h"
 #include "common/kernel.h"
@@ -33,8 +34,12 @@ void task_execute(struct batch *b, size_t i, CURL *h, const struct run_opts *o,
 	const struct task *t = &b->tasks[i];
 	struct result *r = &b->results[i];
 
+	/* Open loop: not before the task's arrival, never after the run's
+	 * deadline (common/arrival.h); a closed run goes straight on. */
+	if (arrival_wait(b, i) != 0)
+		return;
 	r->worker = worker;
-	r->start = clock_now() - b->t0;
+	arrival_mark_start(b, i);
 	trace_event(o, model, worker, i, "start", r);
 	if (t->type == TASK_SHARED) /* NULL: sched_yield at yield points */
 		shared_task_run(b->shared, t, r, worker, NULL, NULL);

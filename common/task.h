@@ -12,6 +12,7 @@
 #ifndef CONCUR_TASK_H
 #define CONCUR_TASK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -46,6 +47,9 @@ struct task {
 	uint32_t work;	 /* compute and mixed: kernel units; shared:
 			    increments */
 	uint64_t seed;	 /* compute: the kernel's seed (the task's index) */
+	double arrival;	 /* open loop: when the task is meant to start,
+			    seconds after the batch's t0 (common/arrival.h);
+			    0 in a closed run */
 };
 
 #define RESULT_MESSAGE_MAX 96
@@ -61,6 +65,9 @@ struct result {
 	double wait;	   /* seconds spent waiting for something the
 			      workers share (the gil's lock); 0 if none */
 	int worker;	   /* thread, process or loop number, from 0 */
+	double intended;   /* seconds since t0 the task was meant to start:
+			      its arrival in an open run, its start in a
+			      closed one (latency from here is honest) */
 	char message[RESULT_MESSAGE_MAX]; /* why, when kind is not ok */
 };
 
@@ -75,6 +82,10 @@ struct batch {
 	struct shared_state *shared; /* what shared tasks add to: set by the
 					model for its run, in memory its
 					workers share; NULL otherwise */
+	bool open;		     /* open loop: tasks start at their
+					arrival, not when a worker is free */
+	double deadline;	     /* open loop: seconds after t0 after which
+					no task starts (it stays not_run) */
 };
 
 /* The stable name of a result kind ("ok", "http_error", ...). */

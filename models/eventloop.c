@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "common/arrival.h"
 #include "common/clock.h"
 #include "common/execute.h"
 #include "common/fetch.h"
@@ -60,7 +61,7 @@ struct eventloop_state {
 	struct eventloop_slots slots; /* owned: a reusable easy handle per
 					 transfer, and the idle ones
 					 (models/eventloop_slots.h) */
-	ev_timer feeder; /* 0 s timer: starts tasks on the next turn */
+	ev_timer feeder; /* starts tasks next turn, or at an arrival */
 	size_t next;	 /* first task not yet started */
 	size_t finished; /* tasks whose result is complete */
 };
@@ -203,33 +204,6 @@ static int eventloop_socket_cb(CURL *easy, curl_socket_t fd, int what,
 
 /* ---- tasks: the feeder, the compute half, the end ---- */
 
-/* Hands task i's fetch to libcurl on a free slot (there must be one).
- * Returns 0, or -1 when libcurl refused it; the reason is then in the
- * task's result. */
-static int eventloop_add_transfer(struct eventloop_state *s, size_t i)
-{
-	struct eventloop_transfer *t = s->slots.free;
-	struct result *r = &s->batch->results[i];
-	const char *url = s->batch->tasks[i].url;
-	t->task = i;
-	if (fetch_prepare(t->easy, url, &s->opts->fetch, &t->st) != 0) {
-		result_set_message(r, "cannot set URL %s", url);
-		goto refused;
-	}
-	curl_easy_setopt(t->easy, CURLOPT_PRIVATE, t);
-	CURLMcode mc = curl_multi_add_handle(s->multi, t->easy);
-	if (mc != CURLM_OK) {
-		result_set_message(r, "libcurl cannot start it: %s",
-				   curl_multi_strerror(mc));
-		goto refused;
-	}
-	s->slots.free = t->next_free; /* taken */
-	return 0;
-refused:
-	r->kind = RESULT_OTHER;
-	return -1;
-}
-
 void eventloop_task_done(struct eventloop_state *s, size_t i)
 {
 	struct result *r = &s->batch->results[i];
@@ -243,7 +217,7 @@ void eventloop_compute(const struct eventloop_state *s, size_t i, int worker)
 	const struct task *t = &s->batch->tasks[i];
 	struct result *r = &s->batch->results[i];
 	if (!task_fetches(t)) { /* it starts here */
-		r->start = clock_now() - s->batch->t0;
+		arrival_mark_start(s->batch, i);
 		trace_event(s->opts, s->model, worker, i, "start", r);
 	}
 	if (t->type == TASK_SHARED) /* one thread: no lock, and no race */
@@ -273,31 +247,44 @@ static void eventloop_start_task(struct eventloop_state *s, size_t i)
 {
 	const struct task *t = &s->batch->tasks[i];
 	struct result *r = &s->batch->results[i];
+	if (arrival_late(s->batch, i)) { /* open loop: overload */
+		eventloop_task_done(s, i);
+		return;
+	}
 	if (!task_fetches(t)) {
 		eventloop_run_compute(s, i);
 		return;
 	}
 	r->worker = 0;
-	r->start = clock_now() - s->batch->t0;
+	arrival_mark_start(s->batch, i);
 	trace_event(s->opts, s->model, 0, i, "start", r);
-	if (eventloop_add_transfer(s, i) != 0)
+	if (eventloop_slots_start(&s->slots, s->multi, s->batch->tasks[i].url,
+				  &s->opts->fetch, i, r) != 0)
 		eventloop_fetch_done(s, i); /* could not start: reason in r */
 }
 
-/* Can the next task start now? A fetch needs a free slot. */
+/* Can the next task start now? It must have arrived (open loop; if late,
+ * to be marked not_run); a fetch needs a free slot. */
 static int eventloop_can_start(const struct eventloop_state *s)
 {
-	if (s->next >= s->batch->n)
+	if (s->next >= s->batch->n || arrival_due_in(s->batch, s->next) > 0)
 		return 0;
-	return !task_fetches(&s->batch->tasks[s->next]) ||
+	return arrival_too_late(s->batch) ||
+	       !task_fetches(&s->batch->tasks[s->next]) ||
 	       s->slots.free != NULL;
 }
 
-/* Arms the feeder for the next loop iteration if there is work for it. */
+/* Arms the feeder for the next loop iteration if there is work for it,
+ * or for the next task's arrival: the loop never sleeps in a callback. */
 static void eventloop_kick(struct eventloop_state *s)
 {
-	if (!ev_is_active(&s->feeder) && eventloop_can_start(s))
-		ev_timer_start(s->loop, &s->feeder);
+	if (ev_is_active(&s->feeder) || s->next >= s->batch->n)
+		return;
+	double due = arrival_due_in(s->batch, s->next); /* closed: 0 */
+	if (due <= 0 && !eventloop_can_start(s))
+		return;
+	ev_timer_set(&s->feeder, due > 0 ? due : 0.0, 0.0);
+	ev_timer_start(s->loop, &s->feeder);
 }
 
 /* ev_timer (s->feeder): the feeder's turn. Starts up to FEED_BATCH tasks

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * eventloop_slots.c - the event loop's reusable easy handles and their
- * free list (see eventloop_slots.h).
+ * free list, and a fetch started on one (see eventloop_slots.h).
  */
 #include "models/eventloop_slots.h"
 
@@ -24,6 +24,30 @@ int eventloop_slots_new(struct eventloop_slots *sl, CURLM *multi, int n,
 		sl->free = t;
 	}
 	return 0;
+}
+
+int eventloop_slots_start(struct eventloop_slots *sl, CURLM *multi,
+			  const char *url, const struct fetch_opts *fo,
+			  size_t task, struct result *r)
+{
+	struct eventloop_transfer *t = sl->free;
+	t->task = task;
+	if (fetch_prepare(t->easy, url, fo, &t->st) != 0) {
+		result_set_message(r, "cannot set URL %s", url);
+		goto refused;
+	}
+	curl_easy_setopt(t->easy, CURLOPT_PRIVATE, t);
+	CURLMcode mc = curl_multi_add_handle(multi, t->easy);
+	if (mc != CURLM_OK) {
+		result_set_message(r, "libcurl cannot start it: %s",
+				   curl_multi_strerror(mc));
+		goto refused;
+	}
+	sl->free = t->next_free; /* taken */
+	return 0;
+refused:
+	r->kind = RESULT_OTHER;
+	return -1;
 }
 
 void eventloop_slots_free(struct eventloop_slots *sl, CURLM *multi)

@@ -47,6 +47,13 @@ struct eventloop_slots {
 int eventloop_slots_new(struct eventloop_slots *sl, CURLM *multi, int n,
 			size_t n_fetches);
 
+/* Hands task `task`'s fetch of url to libcurl (multi) on a free slot
+ * (there must be one), which it takes. Returns 0, or -1 when libcurl
+ * refused it: r is then kind other, saying why. */
+int eventloop_slots_start(struct eventloop_slots *sl, CURLM *multi,
+			  const char *url, const struct fetch_opts *fo,
+			  size_t task, struct result *r);
+
 /* Takes every slot's handle off multi (a transfer still in flight is
  * dropped) and frees the slots; multi itself is the caller's. */
 void eventloop_slots_free(struct eventloop_slots *sl, CURLM *multi);

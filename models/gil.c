@@ -37,6 +37,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/arrival.h"
 #include "common/clock.h"
 #include "common/execute.h"
 #include "common/fetch.h"
@@ -229,9 +230,11 @@ static void gil_execute(void *arg, struct batch *b, size_t i, CURL *h,
 	const struct task *t = &b->tasks[i];
 	struct result *r = &b->results[i];
 
+	if (arrival_wait(b, i) != 0) /* open loop: its arrival */
+		return;
 	r->worker = worker;
 	r->wait = 0;
-	r->start = clock_now() - b->t0;
+	arrival_mark_start(b, i);
 	trace_event(opts, "gil", worker, i, "start", r);
 	r->wait += gil_take(g, worker);
 	if (t->type == TASK_SHARED) {

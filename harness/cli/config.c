@@ -65,6 +65,11 @@ int config_parse_run(int argc, char **argv, struct run_plan *c)
 		cli_error("--url-file: cannot read '%s'", c->url_file);
 		return -1;
 	}
+	if (c->open_loop != (c->rate > 0)) {
+		cli_error(c->open_loop ? "--arrival open needs --rate R"
+				       : "--rate is for --arrival open");
+		return -1;
+	}
 	if (c->py_work == 0)
 		c->py_work = c->work;
 	return 0;

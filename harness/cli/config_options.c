@@ -41,6 +41,10 @@ const struct option config_options[] = {
 	{"hostfile", required_argument, 0, OPT_HOSTFILE},
 	{"listen", required_argument, 0, OPT_LISTEN},
 	{"skew", optional_argument, 0, OPT_SKEW},
+	{"arrival", required_argument, 0, OPT_ARRIVAL},
+	{"rate", required_argument, 0, OPT_RATE},
+	{"arrival-dist", required_argument, 0, OPT_ARRIVAL_DIST},
+	{"seed", required_argument, 0, OPT_SEED},
 	{"help", no_argument, 0, OPT_HELP},
 	{0, 0, 0, 0},
 };
@@ -85,6 +89,15 @@ void config_usage(void)
 	       "  --skew[=SEED]         uneven task costs: work and delays "
 	       "drawn from a Pareto\n"
 	       "                        (shape 1.5, seed 1), the same total\n"
+	       "  --arrival closed|open closed (default): C workers each take "
+	       "the next task;\n"
+	       "                        open: tasks arrive at --rate, latency "
+	       "counts from\n"
+	       "                        the arrival; late ones (2 s after the "
+	       "last) not_run\n"
+	       "  --rate R              open loop: tasks per second\n"
+	       "  --arrival-dist D      poisson (default) or fixed gaps\n"
+	       "  --seed S              the arrivals' seed (default 1)\n"
 	       "Beyond one machine (the MPI models):\n"
 	       "  --hosts H:S,...       hosts and their slots, for mpirun "
 	       "--host\n"

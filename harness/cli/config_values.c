@@ -26,6 +26,17 @@ static int config_baseline(struct run_plan *c, const char *text)
 	return -1;
 }
 
+/* --arrival closed|open. */
+static int config_arrival(struct run_plan *c, const char *text)
+{
+	if (strcmp(text, "closed") != 0 && strcmp(text, "open") != 0) {
+		cli_error("--arrival: '%s' is not closed or open", text);
+		return -1;
+	}
+	c->open_loop = strcmp(text, "open") == 0;
+	return 0;
+}
+
 /* --models: "all" or a list of registered names. */
 int config_models(struct run_plan *c, const char *text)
 {
@@ -232,6 +243,17 @@ int config_option(int opt, const char *arg, struct run_plan *c)
 	case OPT_LISTEN:
 		c->listen = arg;
 		return cluster_check_listen(arg);
+	case OPT_ARRIVAL:
+		return config_arrival(c, arg);
+	case OPT_RATE:
+		return cli_double("--rate", arg, 0, 1e6, 1, &c->rate);
+	case OPT_ARRIVAL_DIST:
+		if (arrival_dist_parse(arg, &c->arrival_dist) == 0)
+			return 0;
+		cli_error("--arrival-dist: '%s' is not poisson or fixed", arg);
+		return -1;
+	case OPT_SEED:
+		return cli_long("--seed", arg, 0, 1L << 30, &c->arrival_seed);
 	case OPT_SKEW:
 		c->skew = true;
 		return arg ? cli_long("--skew", arg, 0, 1L << 30, &c->skew_seed)

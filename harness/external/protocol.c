@@ -36,9 +36,15 @@ static json_t *ext_task_json(const struct batch *b, size_t i)
 	const struct task *t = &b->tasks[i];
 	char seed[24];
 	snprintf(seed, sizeof(seed), "0x%" PRIx64, t->seed);
-	return json_pack("{s:I, s:s, s:s?, s:I, s:s}", "index", (json_int_t)i,
-			 "type", task_type_name(t->type), "url", t->url, "work",
-			 (json_int_t)t->work, "seed", seed);
+	json_t *task =
+		json_pack("{s:I, s:s, s:s?, s:I, s:s}", "index", (json_int_t)i,
+			  "type", task_type_name(t->type), "url", t->url,
+			  "work", (json_int_t)t->work, "seed", seed);
+	/* Open loop: when the task is meant to start, seconds after the
+	 * program's own start (common/arrival.h). */
+	if (task && b->open)
+		json_object_set_new(task, "arrival", json_real(t->arrival));
+	return task;
 }
 
 /* The C the program is told: at least 1, and never more than the tasks
@@ -72,6 +78,9 @@ static char *ext_batch_json(const struct ext_run *x)
 		shared_sync_name(o->sync), "tasks", tasks);
 	if (!doc)
 		return NULL;
+	if (x->b->open) /* open loop: no task starts after this */
+		json_object_set_new(json_object_get(doc, "options"),
+				    "deadline_s", json_real(x->b->deadline));
 	if (x->x->start_method) /* optional: the program's default else */
 		json_object_set_new(json_object_get(doc, "options"),
 				    "start_method",
@@ -138,8 +147,9 @@ static const char *ext_check(const struct ext_run *x, size_t i,
 {
 	double wall = clock_now() - x->t_start;
 	int workers = ext_workers(x);
+	/* not_run only for a task that arrived too late (open loop) */
 	if (result_kind_parse(f->kind, &r->kind) != 0 ||
-	    r->kind == RESULT_NOT_RUN)
+	    (r->kind == RESULT_NOT_RUN && !x->b->open))
 		snprintf(why, len, "unknown kind \"%.20s\"", f->kind);
 	else if (f->status < 0 || f->status > 999)
 		snprintf(why, len, "status %lld out of range",
@@ -197,7 +207,7 @@ static void ext_result_line(struct ext_run *x, json_t *line, size_t i)
 	r->bytes = (uint64_t)f.bytes;
 	r->start = f.start;
 	r->end = f.end;
-	r->worker = (int)f.worker;
+	r->worker = r->kind == RESULT_NOT_RUN ? -1 : (int)f.worker;
 	result_set_message(r, "%s", f.message);
 }
 

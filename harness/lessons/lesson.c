@@ -40,6 +40,7 @@
 #include "harness/lessons/kit.h"
 #include "harness/lessons/locks.h"
 #include "harness/lessons/mixed.h"
+#include "harness/lessons/openloop.h"
 #include "harness/lessons/race.h"
 #include "harness/lessons/wait.h"
 
@@ -49,7 +50,7 @@ static const struct lesson *const lessons[] = {
 	&lesson_mixed,	       &lesson_how_many,   &lesson_worker_price,
 	&lesson_honest,	       &lesson_data_race,  &lesson_lock_price,
 	&lesson_false_sharing, &lesson_deadlock,   &lesson_amdahl,
-	&lesson_beyond,
+	&lesson_open_loop,     &lesson_beyond,
 };
 
 #define N_LESSONS ((int)(sizeof(lessons) / sizeof(lessons[0])))

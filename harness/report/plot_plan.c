@@ -331,6 +331,9 @@ int plot_plan_write(const char *stage, const char *prefix)
 	int has_tasks = plot_table_load(&tasks, stage, "tasks.csv") == 0;
 	int has_lock = plot_table_load(&lock, stage, "lock.csv") == 0;
 	int has_amdahl = plot_table_load(&amdahl, stage, "amdahl.csv") == 0;
+	/* lesson 16's latency against offered load (load.gp): its rows */
+	struct plot_table load;
+	int has_load = plot_table_load(&load, stage, "load.csv") == 0;
 	char path[4400], tmp[4500];
 	snprintf(path, sizeof(path), "%s/plan.gp", stage);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
@@ -344,6 +347,8 @@ int plot_plan_write(const char *stage, const char *prefix)
 		plan_tasks(out, prefix, has_tasks ? &tasks : &empty);
 		plan_extras(out, prefix, has_lock ? &lock : NULL,
 			    has_amdahl ? &amdahl : NULL);
+		fprintf(out, "%sload_ok = %d\n", prefix,
+			has_load && load.n_rows > 0);
 		rc = fclose(out) == 0 && rename(tmp, path) == 0 ? 0 : -1;
 	}
 	rc |= plot_table_series(&summary, stage, "summary");
@@ -356,5 +361,7 @@ int plot_plan_write(const char *stage, const char *prefix)
 		plot_table_free(&lock);
 	if (has_amdahl)
 		plot_table_free(&amdahl);
+	if (has_load)
+		plot_table_free(&load);
 	return rc;
 }

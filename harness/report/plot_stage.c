@@ -227,7 +227,8 @@ int plot_stage_copy_set(struct plot_stage *st, const char *from,
 			const char *sub)
 {
 	static const char *const csvs[] = {"summary.csv", "tasks.csv",
-					   "lock.csv", "amdahl.csv"};
+					   "lock.csv", "amdahl.csv",
+					   "load.csv"};
 	char to[4300];
 	snprintf(to, sizeof(to), "%s%s%s", st->dir, sub ? "/" : "",
 		 sub ? sub : "");

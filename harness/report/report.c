@@ -20,6 +20,7 @@
 #include "harness/base/file_replace.h"
 #include "harness/report/html.h"
 #include "harness/report/report_compared.h"
+#include "harness/report/report_latency.h"
 #include "harness/report/set_load.h"
 #include "harness/report/significance.h"
 
@@ -363,6 +364,7 @@ int report_write(const char *dir, const char *other_dir)
 		report_header(r.f, &s);
 		report_settings(r.f, &s);
 		report_summary(r.f, &s);
+		report_latency(r.f, &s);
 		report_plots_section(r.f, &s);
 		report_notes(r.f, &s);
 		if (other_dir)

@@ -115,6 +115,27 @@ static int set_workers(const char *text)
 	return v < 0 ? 0 : v > 1000000 ? 1000000 : (int)v;
 }
 
+/* The columns of an open run (issue 30), empty in older sets. The
+ * arrival is one of two words: anything else in the file is left out. */
+static void set_fill_tails(struct set_case *c, const struct set_header *h,
+			   char **f, size_t n)
+{
+	static const char *const names[] = {"p50", "p90", "p99", "p999", "max"};
+	const char *arrival = set_str(f, n, set_col(h, "arrival"));
+	snprintf(c->arrival, sizeof(c->arrival), "%s",
+		 strcmp(arrival, "open") == 0	  ? "open"
+		 : strcmp(arrival, "closed") == 0 ? "closed"
+						  : "");
+	c->offered_rate = set_num(f, n, set_col(h, "offered_rate"));
+	char col[32];
+	for (int k = 0; k < 5; k++) {
+		snprintf(col, sizeof(col), "naive_%s_ms", names[k]);
+		c->naive[k] = set_num(f, n, set_col(h, col));
+		snprintf(col, sizeof(col), "corrected_%s_ms", names[k]);
+		c->corrected[k] = set_num(f, n, set_col(h, col));
+	}
+}
+
 static void set_fill_case(struct set_case *c, const struct set_header *h,
 			  char **f, size_t n)
 {
@@ -141,6 +162,7 @@ static void set_fill_case(struct set_case *c, const struct set_header *h,
 	c->verified = strcmp(set_str(f, n, set_col(h, "verified")), "yes") == 0;
 	snprintf(c->baseline, sizeof(c->baseline), "%s",
 		 set_str(f, n, set_col(h, "baseline")));
+	set_fill_tails(c, h, f, n);
 }
 
 static int set_read_summary(struct set *s, const struct set_limits *lim,

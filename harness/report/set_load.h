@@ -32,11 +32,16 @@ struct set_case {
 	double peak_pss_kib; /* the tree's PSS; NAN or 0: not measured */
 	bool noisy, first_outlier, verified;
 	/* from runs.csv, over the case's runs: why a case is wrong */
-	long lost_most;	   /* the most increments one run lost (shared) */
-	long wrong_tasks;  /* tasks whose result differed, summed */
-	long stopped;	   /* runs the watchdog had to stop */
-	char baseline[16]; /* measured, estimated, none ("" when absent) */
-	double *walls;	   /* every measured run's wall_s */
+	long lost_most;	     /* the most increments one run lost (shared) */
+	long wrong_tasks;    /* tasks whose result differed, summed */
+	long stopped;	     /* runs the watchdog had to stop */
+	char baseline[16];   /* measured, estimated, none ("" when absent) */
+	char arrival[8];     /* closed or open ("" in a set before them) */
+	double offered_rate; /* open loop: tasks/s; NAN: closed */
+	double naive[5];     /* latency p50, p90, p99, p99.9, max in ms from
+				the task's start; NAN: an older set */
+	double corrected[5]; /* the same from its intended start */
+	double *walls;	     /* every measured run's wall_s */
 	size_t n_walls;
 };
 

@@ -221,6 +221,16 @@ static size_t measure_mark_unfinished(struct batch *b, double limit_s,
 	return n;
 }
 
+/* Every result's intended start, whoever ran it (an external program
+ * knows nothing of it): the task's arrival in an open run, its start in a
+ * closed one (common/arrival.h). */
+static void measure_intended(struct batch *b)
+{
+	for (size_t i = 0; i < b->n; i++)
+		b->results[i].intended =
+			b->open ? b->tasks[i].arrival : b->results[i].start;
+}
+
 /* The child's own last look counts as one more sample of the tree. */
 static void measure_tree_end(struct measurement *out,
 			     const struct proc_memory *end)
@@ -307,6 +317,7 @@ int measure_run(const struct model *m, struct batch *b,
 	}
 	out->interrupted = measure_stop_requested;
 	memcpy(b->results, sh->results, b->n * sizeof(struct result));
+	measure_intended(b);
 	measure_note_fd_limit(b, &out->stats);
 	if (out->timed_out) {
 		out->limit_s = limit;

@@ -18,8 +18,39 @@
 #include <string.h>
 
 #include "common/shared.h"
+#include "harness/base/histogram.h"
 #include "harness/external/status.h"
 #include "harness/run/result_set.h"
+
+/* Latencies of one run's tasks up to 1 hour, in microseconds: the
+ * histogram's range. */
+#define PASS_LATENCY_HIGHEST_US 3600000000ULL
+
+/* The tail of one run's latencies through the histogram: from each task's
+ * start (naive) or from its intended start (corrected: an open run's queue
+ * included). Tasks that never ran, or have no end, are left out. */
+static void pass_tail(const struct batch *b, bool corrected,
+		      struct latency_tail *t)
+{
+	struct histogram h;
+	*t = (struct latency_tail){NAN, NAN, NAN, NAN, NAN};
+	if (histogram_init(&h, PASS_LATENCY_HIGHEST_US) != 0)
+		return;
+	for (size_t i = 0; i < b->n; i++) {
+		const struct result *r = &b->results[i];
+		double from = corrected ? r->intended : r->start;
+		if (r->kind != RESULT_NOT_RUN && r->end >= from)
+			histogram_record(
+				&h, (uint64_t)llround((r->end - from) * 1e6));
+	}
+	if (h.total > 0) {
+		const double ps[] = {50, 90, 99, 99.9, 100};
+		double *out[] = {&t->p50, &t->p90, &t->p99, &t->p999, &t->max};
+		for (size_t k = 0; k < 5; k++)
+			*out[k] = (double)histogram_percentile(&h, ps[k]) / 1e6;
+	}
+	histogram_free(&h);
+}
 
 /* Latency percentiles and kind counts of one run. */
 static void pass_describe(const struct batch *b, struct run_record *r)
@@ -40,6 +71,8 @@ static void pass_describe(const struct batch *b, struct run_record *r)
 	r->lat_p99 = lat ? stats_percentile(lat, k, 99) : NAN;
 	r->lat_max = lat ? stats_percentile(lat, k, 100) : NAN;
 	free(lat);
+	pass_tail(b, false, &r->naive);
+	pass_tail(b, true, &r->corrected);
 }
 
 static struct run_record *pass_new_record(struct sweep *s)
@@ -90,6 +123,8 @@ static double pass_model_timeout(struct sweep *s, size_t gi,
 		sweep_ideal(s, g, m, workers, isnan(base) ? guess : base);
 	if (isnan(ideal))
 		ideal = guess;
+	if (g->batch->open) /* it cannot end before its last arrival */
+		ideal = fmax(ideal, g->batch->deadline);
 	return 10.0 * ideal + fetch_s + (external ? 30.0 : 10.0);
 }
 

@@ -32,6 +32,8 @@ void plan_defaults(struct run_plan *p)
 	p->out_dir = "results";
 	p->plot = true;
 	p->skew_seed = 1;
+	p->arrival_seed = 1;
+	p->arrival_grace_s = PLAN_ARRIVAL_GRACE_S;
 	p->report = true;
 }
 

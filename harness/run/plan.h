@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "common/arrival.h"
 #include "common/options.h"
 #include "common/shared.h"
 #include "common/task.h"
@@ -22,6 +23,10 @@
 
 #define PLAN_MAX_MODELS 32
 #define PLAN_MAX_WORKERS 64
+
+/* An open run's grace: no task starts later than this after the last
+ * arrival; those still waiting are its overload, counted not_run. */
+#define PLAN_ARRIVAL_GRACE_S 2.0
 
 /* The longest label: it names the result set's directory. */
 #define PLAN_LABEL_MAX 63
@@ -65,8 +70,18 @@ struct run_plan {
 	const char *hosts;	/* --hosts: MPI models across machines */
 	const char *hostfile;	/* --hostfile */
 	const char *listen;	/* --listen: the embedded server's address */
-	bool skew;		/* --skew: uneven task costs, same total */
-	long skew_seed;		/* --skew=SEED (default 1) */
+	bool open_loop;		/* --arrival open: tasks arrive at --rate */
+	double rate;		/* --rate: tasks per second (open loop) */
+	enum arrival_dist arrival_dist; /* --arrival-dist */
+	long arrival_seed;		/* --seed: the arrivals' schedule */
+	double arrival_grace_s;		/* no task starts later than this
+					   after the last arrival */
+	long stall_ms;	   /* lesson 16: the first task arriving at or
+			      after stall_at_s fetches /stall/MS instead
+			      (the embedded server stalls); 0: none */
+	double stall_at_s; /* seconds after the run's start */
+	bool skew;	   /* --skew: uneven task costs, same total */
+	long skew_seed;	   /* --skew=SEED (default 1) */
 	bool trace, quiet, plot;
 	bool report;	  /* report.html beside the plots (--no-report) */
 	bool models_all;  /* --models all (the default) */

@@ -214,6 +214,33 @@ static const char *result_set_group_name(const struct sweep *s, size_t g)
 	return task_type_name(s->groups[g].workload);
 }
 
+/* The columns an open run adds (closed runs have them too): how tasks
+ * arrived, the offered rate (empty when closed), then the naive and the
+ * corrected latency tails (harness/run/sweep.h). */
+#define RESULT_SET_TAIL_COLUMNS                                                \
+	"arrival,offered_rate,naive_p50_ms,naive_p90_ms,naive_p99_ms,"         \
+	"naive_p999_ms,naive_max_ms,corrected_p50_ms,corrected_p90_ms,"        \
+	"corrected_p99_ms,corrected_p999_ms,corrected_max_ms"
+
+/* One row's values for RESULT_SET_TAIL_COLUMNS, each after a comma. */
+static void result_set_tails(const struct sweep *s, FILE *f,
+			     const struct latency_tail *naive,
+			     const struct latency_tail *corrected)
+{
+	bool open = s->plan->open_loop;
+	fprintf(f, ",%s,", open ? "open" : "closed");
+	csv_num(f, open ? s->plan->rate : NAN, "%g");
+	const struct latency_tail *t[] = {naive, corrected};
+	for (int k = 0; k < 2; k++) {
+		const double v[] = {t[k]->p50, t[k]->p90, t[k]->p99, t[k]->p999,
+				    t[k]->max};
+		for (int i = 0; i < 5; i++) {
+			fputc(',', f);
+			csv_num(f, v[i] * 1e3, "%.3f");
+		}
+	}
+}
+
 static void result_set_runs_csv(const struct sweep *s, FILE *f)
 {
 	fprintf(f, "workload,model,workers,rep,tasks,work,wall_s,user_s,"
@@ -225,7 +252,7 @@ static void result_set_runs_csv(const struct sweep *s, FILE *f)
 	fprintf(f, ",verified,wrong,timing_diffs,startup_s,figures,"
 		   "sample_tasks,peak_pss_kib,peak_uss_kib,tree_rss_kib,"
 		   "processes,mem_samples,sampler_cpu_s,compute_at_once,"
-		   "lost_updates,stopped\n");
+		   "lost_updates,stopped,late," RESULT_SET_TAIL_COLUMNS "\n");
 	for (size_t i = 0; i < s->n_records; i++) {
 		const struct run_record *r = &s->records[i];
 		const struct sweep_group *g = &s->groups[r->group];
@@ -253,13 +280,16 @@ static void result_set_runs_csv(const struct sweep *s, FILE *f)
 		csv_num(f, r->m.stats.startup_s, "%.6f");
 		result_set_figures(&r->m.stats, f);
 		const struct tree_memory *t = &r->m.tree;
-		fprintf(f, ",%zu,%ld,%ld,%ld,%d,%ld,%.6f,%g,%" PRId64 ",%s\n",
+		fprintf(f, ",%zu,%ld,%ld,%ld,%d,%ld,%.6f,%g,%" PRId64 ",%s,%zu",
 			r->sample_tasks, t->pss_kib, t->uss_kib, t->rss_kib,
 			t->processes, t->samples, t->sampler_cpu_s,
 			sweep_compute_at_once(
 				s, r->model,
 				r->model == g->baseline ? 1 : r->workers),
-			r->verify.lost, r->verify.stopped ? "yes" : "no");
+			r->verify.lost, r->verify.stopped ? "yes" : "no",
+			r->verify.late);
+		result_set_tails(s, f, &r->naive, &r->corrected);
+		fputc('\n', f);
 	}
 }
 
@@ -271,7 +301,7 @@ static void result_set_summary_csv(const struct sweep *s, FILE *f)
 		   "speedup,efficiency,ideal_s,ratio_to_ideal,noisy,"
 		   "first_outlier,verified,timing_diffs,workers_started,"
 		   "baseline,peak_pss_kib,peak_uss_kib,processes,"
-		   "compute_at_once\n");
+		   "compute_at_once," RESULT_SET_TAIL_COLUMNS "\n");
 	for (size_t i = 0; i < s->n_cases; i++) {
 		const struct case_summary *c = &s->cases[i];
 		const struct sweep_group *g = &s->groups[c->group];
@@ -297,30 +327,32 @@ static void result_set_summary_csv(const struct sweep *s, FILE *f)
 		csv_num(f, c->ideal_s, "%.6f");
 		fputc(',', f);
 		csv_num(f, c->ratio_ideal, "%.4f");
-		fprintf(f, ",%s,%s,%s,%ld,%d,%s,%.0f,%.0f,%d,%g\n",
+		fprintf(f, ",%s,%s,%s,%ld,%d,%s,%.0f,%.0f,%d,%g",
 			c->noisy ? "yes" : "no",
 			c->first_outlier ? "yes" : "no",
 			c->verified ? "yes" : "no", c->timing_diffs,
 			c->real_workers, sweep_baseline_how(g), c->pss_kib,
 			c->uss_kib, c->processes, c->p_compute);
+		result_set_tails(s, f, &c->naive, &c->corrected);
+		fputc('\n', f);
 	}
 }
 
 static void result_set_tasks_csv(const struct sweep *s, FILE *f)
 {
 	fprintf(f, "workload,model,workers,task,worker,start_s,end_s,kind,"
-		   "lock_wait_s\n");
+		   "lock_wait_s,intended_s\n");
 	for (size_t i = 0; i < s->n_kept; i++) {
 		const struct kept_tasks *k = &s->kept[i];
 		for (size_t t = 0; t < k->n; t++) {
 			const struct result *r = &k->results[t];
 			if (r->kind == RESULT_NOT_RUN)
 				continue;
-			fprintf(f, "%s,%s,%d,%zu,%d,%.6f,%.6f,%s,%.6f\n",
+			fprintf(f, "%s,%s,%d,%zu,%d,%.6f,%.6f,%s,%.6f,%.6f\n",
 				result_set_group_name(s, k->group),
 				k->model->name, k->workers, t, r->worker,
 				r->start, r->end, result_kind_name(r->kind),
-				r->wait);
+				r->wait, r->intended);
 		}
 	}
 }

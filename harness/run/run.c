@@ -119,6 +119,26 @@ static int run_choose_baseline(struct sweep *s, struct sweep_group *g)
 	return g->sample && g->sample_reference ? 0 : -1;
 }
 
+/* Lesson 16's stall: the first task to arrive at or after stall_at_s
+ * fetches /stall/MS, and the embedded server stops answering anyone for
+ * MS ms. Returns 0 (also when there is no stall), or -1. */
+static int run_add_stall(struct sweep *s, struct batch *b)
+{
+	const struct run_plan *c = s->plan;
+	if (c->stall_ms <= 0 || !s->server_url[0])
+		return 0;
+	for (size_t i = 0; i < b->n; i++) {
+		if (!task_fetches(&b->tasks[i]) ||
+		    b->tasks[i].arrival < c->stall_at_s)
+			continue;
+		char url[320];
+		snprintf(url, sizeof(url), "%s/stall/%ld", s->server_url,
+			 c->stall_ms);
+		return batch_set_url(b, i, url);
+	}
+	return 0;
+}
+
 /* Adds a group (batch + reference slot) for a workload. */
 static int run_add_group(struct sweep *s, enum task_type w, bool python,
 			 const struct url_list *urls)
@@ -148,6 +168,14 @@ static int run_add_group(struct sweep *s, enum task_type w, bool python,
 	};
 	g->batch = workload_build(&spec);
 	if (!g->batch)
+		return -1;
+	/* Open loop: the same arrivals for every model (the reference, a
+	 * copy, stays closed: it only checks results). */
+	if (c->open_loop && arrival_schedule(g->batch, c->rate, c->arrival_dist,
+					     (uint64_t)c->arrival_seed,
+					     c->arrival_grace_s) != 0)
+		return -1;
+	if (run_add_stall(s, g->batch) != 0)
 		return -1;
 	g->reference = verify_reference_batch(g->batch, c->timeout_ms);
 	if (!g->reference)

@@ -122,6 +122,17 @@ static double sweep_median_of(const struct run_record **r, size_t n,
 	return stats_spread(v, k).median;
 }
 
+/* The medians over n runs of each figure of a latency tail, the tail at
+ * `offset` in a run record. */
+static void sweep_tail_medians(const struct run_record **r, size_t n,
+			       size_t offset, struct latency_tail *out)
+{
+	double *fields[] = {&out->p50, &out->p90, &out->p99, &out->p999,
+			    &out->max};
+	for (size_t f = 0; f < 5; f++)
+		*fields[f] = sweep_median_of(r, n, offset + f * sizeof(double));
+}
+
 static void sweep_fill_case(struct sweep *s, struct case_summary *cs,
 			    const struct run_record **r, size_t n)
 {
@@ -165,6 +176,10 @@ static void sweep_fill_case(struct sweep *s, struct case_summary *cs,
 		sweep_median_of(r, k, offsetof(struct run_record, lat_p99));
 	cs->lat_max =
 		sweep_median_of(r, k, offsetof(struct run_record, lat_max));
+	sweep_tail_medians(r, k, offsetof(struct run_record, naive),
+			   &cs->naive);
+	sweep_tail_medians(r, k, offsetof(struct run_record, corrected),
+			   &cs->corrected);
 	cs->noisy = ran > 1 && cs->wall.max / cs->wall.min > STATS_NOISY_RATIO;
 	cs->first_outlier = stats_first_is_outlier(wall, ran);
 	cs->real_workers = r[0]->m.stats.workers_started;

@@ -42,6 +42,12 @@ struct sweep_group {
 			      guessed before it ran; NAN when unknown */
 };
 
+/* A run's latency tail from the histogram (harness/base/histogram.h),
+ * seconds; NAN when no task ended. */
+struct latency_tail {
+	double p50, p90, p99, p999, max;
+};
+
 /* One measured run. */
 struct run_record {
 	size_t group; /* index into sweep->groups */
@@ -53,6 +59,10 @@ struct run_record {
 	size_t kinds[RESULT_KIND_COUNT];
 	double lat_p50, lat_p95, lat_p99, lat_max; /* seconds */
 	double wait_s;				   /* sum of the tasks' waits */
+	struct latency_tail naive;     /* end - start: what the model saw */
+	struct latency_tail corrected; /* end - intended: what a user saw
+					  (open loop: the queue included;
+					  closed: the same as naive) */
 	size_t sample_tasks; /* a sampled baseline: tasks it ran (its wall and
 				CPU times are scaled by batch->n / this);
 				0: the whole batch */
@@ -72,6 +82,7 @@ struct case_summary {
 	double p_compute;     /* compute tasks at once: sweep_compute_at_once */
 	double setup_s;	      /* median */
 	double lat_p50, lat_p95, lat_p99, lat_max; /* medians, seconds */
+	struct latency_tail naive, corrected;	   /* medians, seconds */
 	long errors;			 /* non-ok tasks in the first run */
 	size_t kinds[RESULT_KIND_COUNT]; /* the first run's kinds */
 	double tasks_per_s;		 /* N / median wall time */

@@ -30,6 +30,8 @@ struct verify_report {
 	size_t checked;
 	size_t wrong;	/* results that differ for no timing reason */
 	size_t timing;	/* differences timing can explain */
+	size_t late;	/* open loop: tasks that arrived too late to start
+			   (not_run by the deadline: the overload) */
 	size_t crashed; /* tasks whose worker died */
 	char lines[VERIFY_MAX_LINES][256]; /* the first differences, said */
 	size_t n_lines;

@@ -36,6 +36,14 @@ static double conn_drip_due(const struct http_conn *c)
 	return c->drip_start + (double)(body_released + 1) * c->drip_ms / 1e3;
 }
 
+/* When an answer due at `due` may go out: after the server's stall, if
+ * one is on (/stall/MS). */
+static double conn_after_stall(const struct http_conn *c, double due)
+{
+	const double *until = c->limits->stalled_until;
+	return until && *until > due ? *until : due;
+}
+
 /* The answer may go out now (its delay, if any, is over). */
 static void conn_write_begin(struct http_conn *c, double now)
 {
@@ -102,9 +110,14 @@ static void conn_answer(struct http_conn *c, double now)
 			  method == HTTP_HEAD);
 	if (plan.fault == FAULT_TRUNCATE)
 		c->body_send /= 2;
-	if (plan.delay_ms > 0) {
+	double due = now + plan.delay_ms / 1e3;
+	if (plan.fault == FAULT_STALL && c->limits->stalled_until &&
+	    *c->limits->stalled_until < due)
+		*c->limits->stalled_until = due; /* every answer waits */
+	due = conn_after_stall(c, due);
+	if (due > now) {
 		c->state = HTTP_WAITING;
-		c->deadline = now + plan.delay_ms / 1e3;
+		c->deadline = due;
 	} else {
 		conn_write_begin(c, now);
 	}
@@ -265,7 +278,10 @@ void http_conn_timeout(struct http_conn *c, double now)
 				  now);
 		break;
 	case HTTP_WAITING:
-		conn_write_begin(c, now);
+		if (conn_after_stall(c, now) > now) /* a stall began since */
+			c->deadline = conn_after_stall(c, now);
+		else
+			conn_write_begin(c, now);
 		break;
 	case HTTP_WRITING:
 		if (c->blocked) { /* the client stopped reading */

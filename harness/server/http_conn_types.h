@@ -28,6 +28,8 @@ struct http_limits {
 	double header_timeout_s; /* first byte of a request head to its end */
 	double idle_timeout_s;	 /* keep-alive between requests; also a
 				    write that makes no progress */
+	double *stalled_until;	 /* the server's: no answer goes out before
+				    this time (/stall/MS); NULL: never */
 };
 
 enum http_state {

@@ -51,7 +51,8 @@ struct server {
 	int signal_fd;	       /* SIGTERM/SIGINT, read as events */
 	ev_io signal_w;
 	struct http_limits limits;
-	struct conn *conns; /* every open connection, to close at exit */
+	double stalled_until; /* /stall/MS: no answer before (ev_now) */
+	struct conn *conns;   /* every open connection, to close at exit */
 	long open, accepted, requests; /* counters for the exit line */
 	char scratch[SCRATCH_SIZE];    /* read/write buffer; one thread uses it
 				       for one connection at a time */
@@ -324,6 +325,7 @@ int server_serve(int listen_fd, const struct server_opts *o)
 	s->signal_fd = -1;
 	s->limits.header_timeout_s = o->header_timeout_s;
 	s->limits.idle_timeout_s = o->idle_timeout_s;
+	s->limits.stalled_until = &s->stalled_until;
 	/* A loop of our own, not the default one, which a parent process
 	 * (server_spawn forks) may have used already. */
 	s->loop = ev_loop_new(EVFLAG_AUTO);

@@ -53,6 +53,7 @@ static const struct endpoint {
 	{"/drip/", P_BYTES, FAULT_DRIP},
 	{"/reset", P_NONE, FAULT_RESET},
 	{"/hang", P_NONE, FAULT_HANG},
+	{"/stall/", P_DELAY, FAULT_STALL},
 };
 
 /* Turns the plan into an error answer with a one-line text body. */

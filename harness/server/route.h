@@ -26,6 +26,9 @@ enum route_fault {
 	FAULT_TRUNCATE, /* Content-Length N, N/2 body bytes, then close */
 	FAULT_HANG,	/* no answer, ever; the client's timeout must fire */
 	FAULT_DRIP,	/* body bytes sent one at a time, drip_ms apart */
+	FAULT_STALL,	/* the whole server stalls delay_ms (a GC pause):
+			   every answer, anyone's, waits until it ends
+			   (lesson 16); this one is answered then */
 };
 
 /* The answer to one request, decided before any of it is sent. */

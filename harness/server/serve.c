@@ -81,6 +81,8 @@ static const char serve_usage[] =
 	"  /drip/N?ms=D        N body bytes sent one at a time, D ms apart\n"
 	"                      (default 100): a slow server; N x D at\n"
 	"                      most 60 s in all, as a delay\n"
+	"  /stall/MS           the whole server stalls for MS ms (a GC\n"
+	"                      pause): every answer waits until it ends\n"
 	"Anything else is 404. Limits: a delay over 60 s or a body over\n"
 	"64 MiB is 400 with a message; a request head over 8192 bytes is\n"
 	"431, a target over 256 bytes 414, a request body over 64 KiB 413,\n"

@@ -239,12 +239,38 @@ class Fetcher:
         return left
 
 
+# --- Open loop: a task's arrival ---------------------------------------------
+
+def arrival_delay(task, t0):
+    """Seconds until the task is meant to start (--arrival open: its
+    "arrival", seconds after t0); 0 in a closed run or once it is due."""
+    arrival = task.get("arrival")
+    return max(0.0, t0 + arrival - time.monotonic()) if arrival else 0.0
+
+
+def too_late(options, t0):
+    """Has the open run's deadline passed? Then no task starts."""
+    return time.monotonic() - t0 > options.get("deadline_s", float("inf"))
+
+
+def late_result(task, options):
+    """A task that arrived after the deadline: not run (the overload)."""
+    result = new_result(task)
+    result["kind"] = "not_run"
+    result["message"] = ("not started by the open run's deadline, "
+                         f"{options['deadline_s']:.3f} s (overload)")
+    return result
+
+
 # --- One task, start to end -----------------------------------------------
 
 def run_task(task, fetcher, options, t0, model, worker):
     """Runs one task on this thread (common/execute.c's task_execute):
     the fetch if it has one, then the compute; times are seconds since t0,
     the start of our measured run."""
+    time.sleep(arrival_delay(task, t0))  # open loop: not before it
+    if too_late(options, t0):
+        return late_result(task, options)
     result = new_result(task)
     result["worker"] = worker
     result["start"] = time.monotonic() - t0

@@ -30,8 +30,8 @@ import zlib
 import aiohttp
 
 import concur_shared
-from concur_protocol import compute, new_result, read_batch, trace, \
-    write_done, write_result
+from concur_protocol import arrival_delay, compute, late_result, \
+    new_result, read_batch, too_late, trace, write_done, write_result
 
 MAX_REDIRECTS = 5  # as libcurl is told in common/fetch.c
 
@@ -101,7 +101,13 @@ async def run_all(tasks, options, t0, shared, shared_results):
                                      headers={"User-Agent": "concur/1"}
                                      ) as session:
         async def bounded(task):
+            # Open loop: wait for the task's arrival before a slot, so
+            # the slots go to tasks in the order they arrive.
+            await asyncio.sleep(arrival_delay(task, t0))
             async with in_flight:
+                if too_late(options, t0):
+                    write_result(late_result(task, options))
+                    return
                 if task["type"] == "shared":  # reported once all are done
                     shared_results.append(concur_shared.run_shared(
                         task, shared, options, t0, "py-asyncio", 0))

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * test_lesson_scaling.c - lessons 15 (Amdahl's law) and 16 (Beyond one
- * machine) judge their runs before they judge the student: beside a CPU
+ * test_lesson_scaling.c - lessons 15 (Amdahl's law), 16 (Open loop) and
+ * 17 (Beyond one machine) judge their runs before they judge the
+ * student: beside a CPU
  * hog (a child spinning on one core), --quick never marks the machine's
  * expected value wrong, lesson.json says what happened, every number
  * printed is recomputed from the result sets (a fit outside [0, 1]
@@ -12,7 +13,8 @@
  * The right answers are this machine's, found by the test itself: for
  * lesson 15, s = 0.05 (the ideal times of its batch give 0 and a quiet
  * 2-core machine fits about 0.05; close is within 0.1); for lesson 16,
- * the median trip of an 8-byte message over TCP, measured here beside
+ * the stall plus one fetch (1.01 s with --quick: the tasks arriving as
+ * the server stalls wait all of it); for lesson 17, the median trip of an 8-byte message over TCP, measured here beside
  * the same hog (a pipe's without Open MPI).
  */
 #include <check.h>
@@ -140,6 +142,21 @@ static void check_skew_verdict(void)
 			      "%s", out);
 }
 
+START_TEST(open_loop_never_marks_the_expected_value_wrong_beside_a_hog)
+{
+	char dir[64], args[256];
+	files_tmp_dir(dir, sizeof(dir), "scaling");
+	pid_t hog = lesson_hog_start();
+	snprintf(args, sizeof(args),
+		 "lesson 16 --quick --no-pause --predict 1.01 --out %s", dir);
+	int rc = support_concur(args, out, sizeof(out), err, sizeof(err));
+	lesson_hog_stop(hog);
+	ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
+	check_judged(16, 1.01);
+	files_rm_dir(dir);
+}
+END_TEST
+
 START_TEST(beyond_never_marks_the_expected_value_wrong_beside_a_hog)
 {
 	char dir[64], args[256];
@@ -151,7 +168,7 @@ START_TEST(beyond_never_marks_the_expected_value_wrong_beside_a_hog)
 	int rc = support_concur(args, out, sizeof(out), err, sizeof(err));
 	lesson_hog_stop(hog);
 	ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
-	check_judged(16, right);
+	check_judged(17, right);
 	check_skew_verdict();
 	files_rm_dir(dir);
 }
@@ -160,9 +177,12 @@ END_TEST
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("lesson_scaling");
-	TCase *tc = runner_tcase(s, "lessons 15 and 16 beside a hog", 300);
+	TCase *tc = runner_tcase(s, "lessons 15 to 17 beside a hog", 300);
 	tcase_add_test(
 		tc, amdahl_never_marks_the_expected_value_wrong_beside_a_hog);
+	tcase_add_test(
+		tc,
+		open_loop_never_marks_the_expected_value_wrong_beside_a_hog);
 	tcase_add_test(
 		tc, beyond_never_marks_the_expected_value_wrong_beside_a_hog);
 	return s;

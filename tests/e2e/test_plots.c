@@ -43,16 +43,22 @@ static const char runs_header[] =
 	"http_error,refused,timeout,dns,reset,truncated,crashed,not_run,"
 	"other,verified,wrong,timing_diffs,startup_s,figures,sample_tasks,"
 	"peak_pss_kib,peak_uss_kib,tree_rss_kib,processes,mem_samples,"
-	"sampler_cpu_s,compute_at_once,lost_updates,stopped";
+	"sampler_cpu_s,compute_at_once,lost_updates,stopped,late,arrival,"
+	"offered_rate,naive_p50_ms,naive_p90_ms,naive_p99_ms,naive_p999_ms,"
+	"naive_max_ms,corrected_p50_ms,corrected_p90_ms,corrected_p99_ms,"
+	"corrected_p999_ms,corrected_max_ms";
 static const char summary_header[] =
 	"workload,model,workers,tasks,work,runs,wall_median_s,wall_min_s,"
 	"wall_max_s,user_s,sys_s,peak_rss_kib,setup_s,lat_p50_ms,lat_p95_ms,"
 	"lat_p99_ms,lat_max_ms,errors,speedup,efficiency,ideal_s,"
 	"ratio_to_ideal,noisy,first_outlier,verified,timing_diffs,"
 	"workers_started,baseline,peak_pss_kib,peak_uss_kib,processes,"
-	"compute_at_once";
+	"compute_at_once,arrival,offered_rate,naive_p50_ms,naive_p90_ms,"
+	"naive_p99_ms,naive_p999_ms,naive_max_ms,corrected_p50_ms,"
+	"corrected_p90_ms,corrected_p99_ms,corrected_p999_ms,corrected_max_ms";
 static const char tasks_header[] =
-	"workload,model,workers,task,worker,start_s,end_s,kind,lock_wait_s";
+	"workload,model,workers,task,worker,start_s,end_s,kind,lock_wait_s,"
+	"intended_s";
 
 /* ---- reading files ---- */
 

@@ -128,6 +128,38 @@ START_TEST(a_delay_holds_the_answer_until_its_deadline)
 }
 END_TEST
 
+/* /stall/MS stalls the whole server: an answer already waiting on another
+ * connection, and one asked for during the stall, both wait for its end;
+ * after it, answers are on time again. */
+START_TEST(a_stall_holds_every_connections_answer_until_it_ends)
+{
+	double stalled_until = 0;
+	struct http_limits shared = limits;
+	shared.stalled_until = &stalled_until;
+	struct http_conn other, late, after;
+	http_conn_init(&other, &shared, 0);
+	http_conn_init(&late, &shared, 0);
+	http_conn_init(&after, &shared, 0);
+	http_conn_input(&other, "GET /delay/100 HTTP/1.1\r\n\r\n", 27, 1.0);
+	ck_assert_double_eq_tol(http_conn_want(&other).deadline, 1.1, 1e-9);
+	http_conn_input(&late, "GET /stall/1000 HTTP/1.1\r\n\r\n", 28, 1.05);
+	ck_assert_double_eq_tol(stalled_until, 2.05, 1e-9);
+	ck_assert_double_eq_tol(http_conn_want(&late).deadline, 2.05, 1e-9);
+	/* other's delay ends inside the stall: it waits for the stall. */
+	http_conn_timeout(&other, 1.1);
+	ck_assert_int_eq(http_conn_want(&other).state, HTTP_WAITING);
+	ck_assert_double_eq_tol(http_conn_want(&other).deadline, 2.05, 1e-9);
+	http_conn_timeout(&other, 2.05);
+	ck_assert(http_conn_want(&other).write);
+	/* A request after the stall is answered on its own time. */
+	http_conn_input(&after, "GET /delay/10 HTTP/1.1\r\n\r\n", 26, 3.0);
+	ck_assert_double_eq_tol(http_conn_want(&after).deadline, 3.01, 1e-9);
+	http_conn_free(&other);
+	http_conn_free(&late);
+	http_conn_free(&after);
+}
+END_TEST
+
 /* EOF may be a half-close (HTTP/1.1 allows it after the request): the
  * answer still goes out, then the connection closes. A client that has
  * really gone makes that write fail, and the socket layer closes. */
@@ -225,6 +257,8 @@ Suite *test_suite(void)
 	tcase_add_test(tc, a_delay_holds_the_answer_until_its_deadline);
 	tcase_add_test(tc,
 		       a_client_that_half_closes_during_a_delay_is_answered);
+	tcase_add_test(tc,
+		       a_stall_holds_every_connections_answer_until_it_ends);
 	tcase_add_test(tc, drip_releases_one_byte_per_interval);
 	tcase_add_test(tc, truncate_promises_n_sends_half_and_closes);
 	tcase_add_test(tc, reset_and_hang_give_no_answer);

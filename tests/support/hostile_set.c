@@ -78,10 +78,12 @@ void hostile_rename_cases(const char *set, const char *file,
 	for (char *line = strtok_r(text, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
 		int header = strncmp(line, "workload,", 9) == 0;
-		char *fsave = NULL;
+		/* strsep, not strtok: an empty cell (offered_rate of a
+		 * closed run) is a cell. */
+		char *rest = line;
 		int k = 0;
-		for (char *field = strtok_r(line, ",", &fsave); field;
-		     field = strtok_r(NULL, ",", &fsave), k++) {
+		for (char *field = strsep(&rest, ","); field;
+		     field = strsep(&rest, ","), k++) {
 			const char *out = field;
 			for (int m = 0; m < 4; m++) {
 				if (header && strcmp(field, marks[m]) == 0)
