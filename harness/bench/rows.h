@@ -34,7 +34,9 @@ struct bench_ctx {
 	int quick;		/* smaller sizes, for a smoke test */
 	struct bench_row *rows; /* rows added so far (owned by bench.c) */
 	size_t n_rows, cap_rows;
-	int wrong; /* set when a case saw wrong results */
+	int wrong;	      /* set when a case saw wrong results */
+	double last_start_ms; /* the last timed run's start per worker, in
+				 ms (kit.h); NAN when it reported none */
 };
 
 struct bench_case {
