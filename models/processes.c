@@ -25,6 +25,9 @@
  * CPU and 50-110 ms of wall here, more on a busy machine (340 ms at load
  * 15) or where a fork costs more (page-table isolation: 1.8 ms). No
  * schedule can hide it: an early worker taking an 11th task ends at 1.1 s.
+ * `make bench` shows it: io's ratio follows the io-start row (ms of set-up
+ * per worker): 1.163, 1.110, 1.103, 1.098 at 1.38, 0.97, 0.92, 0.86 ms,
+ * about 1 + C x that + 1 %.
  * Forking from the workers too (clone(CLONE_PARENT), a fan-out) cut the
  * start by 20-25 % but not the run's median, so the lesson keeps one
  * fork after another.
