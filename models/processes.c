@@ -15,6 +15,23 @@
  * down, and the parent sees it, records the task as `crashed` and starts a
  * replacement.
  *
+ * Where an io run's time goes (1,000 x 100 ms fetches at C = 100, 2
+ * cores, measured with each worker's first task in tasks.csv): workers
+ * fetch as soon as each exists and take tasks from the shared counter as
+ * they free up, but the tasks are alike, so every worker takes one per
+ * 100 ms round and all do 10; the run ends when the last worker forked
+ * ends its 10th, at (its start) + 10 x ~101 ms. The whole excess over the
+ * ideal is the last worker's start: the parent's 100 forks took 45 ms of
+ * CPU and 50-110 ms of wall here, more on a busy machine (340 ms at load
+ * 15) or where a fork costs more (page-table isolation: 1.8 ms). No
+ * schedule can hide it: an early worker taking an 11th task ends at 1.1 s.
+ * `make bench` shows it: io's ratio follows the io-start row (ms of set-up
+ * per worker): 1.163, 1.110, 1.103, 1.098 at 1.38, 0.97, 0.92, 0.86 ms,
+ * about 1 + C x that + 1 %.
+ * Forking from the workers too (clone(CLONE_PARENT), a fan-out) cut the
+ * start by 20-25 % but not the run's median, so the lesson keeps one
+ * fork after another.
+ *
  * Watch for: zombies. A dead child stays in the process table until its
  * parent waits for it, so the parent reaps every worker it forked (with
  * wait4, which also reports the child's peak memory). And a child must end

@@ -91,6 +91,7 @@ double bench_time_model_stats(struct bench_ctx *ctx, const struct model *m,
 	}
 	if (stats)
 		*stats = meas.stats;
+	ctx->last_start_ms = bench_start_ms_per_worker(&meas.stats);
 	return meas.wall_s; /* external models: their own run time */
 wrong:
 	fprintf(stderr, "bench: %s at C=%d gave wrong results\n", m->name,
@@ -112,12 +113,34 @@ size_t bench_models(const char *const *names, size_t n,
 	return k;
 }
 
-/* Times each model `repeat` times, alternating; medians into med[]. */
-int bench_alternate(struct bench_ctx *ctx, const struct model **m, size_t n,
-		    struct batch *b, const struct batch *ref, int workers,
-		    double *med)
+double bench_start_ms_per_worker(const struct run_stats *stats)
 {
-	double t[BENCH_MAX_MODELS][64];
+	double pool = run_stats_get(stats, "pool_ms_per_worker", NAN);
+	if (!isnan(pool))
+		return pool;
+	if (!stats->external && stats->setup_s > 0 &&
+	    stats->workers_started > 0)
+		return stats->setup_s * 1e3 / stats->workers_started;
+	return NAN;
+}
+
+/* The median of the values of v[0..n) that are not NAN; NAN if none. */
+static double bench_median_known(const double *v, size_t n)
+{
+	double known[64];
+	size_t k = 0;
+	for (size_t i = 0; i < n && k < 64; i++)
+		if (!isnan(v[i]))
+			known[k++] = v[i];
+	return k ? bench_median(known, k) : NAN;
+}
+
+/* Times each model `repeat` times, alternating; medians into med[]. */
+int bench_alternate_split(struct bench_ctx *ctx, const struct model **m,
+			  size_t n, struct batch *b, const struct batch *ref,
+			  int workers, double *med, double *start_ms)
+{
+	double t[BENCH_MAX_MODELS][64], start[BENCH_MAX_MODELS][64];
 	int reps = ctx->repeat < 64 ? ctx->repeat : 64;
 	for (int r = 0; r < reps; r++)
 		for (size_t i = 0; i < n; i++) {
@@ -125,10 +148,49 @@ int bench_alternate(struct bench_ctx *ctx, const struct model **m, size_t n,
 			t[i][r] = bench_time_model(ctx, m[i], b, ref, c);
 			if (t[i][r] < 0)
 				return -1;
+			start[i][r] = ctx->last_start_ms;
 		}
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		med[i] = bench_median(t[i], (size_t)reps);
+		if (start_ms)
+			start_ms[i] =
+				bench_median_known(start[i], (size_t)reps);
+	}
 	return 0;
+}
+
+int bench_alternate(struct bench_ctx *ctx, const struct model **m, size_t n,
+		    struct batch *b, const struct batch *ref, int workers,
+		    double *med)
+{
+	return bench_alternate_split(ctx, m, n, b, ref, workers, med, NULL);
+}
+
+/* The name of a case's start rows: a literal, as rows need; NULL for a
+ * case that has none. */
+static const char *bench_start_case(const char *case_name)
+{
+	static const char *const names[][2] = {{"io", "io-start"},
+					       {"python-io", "python-io-start"},
+					       {"mpi-io", "mpi-io-start"}};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(names[i][0], case_name) == 0)
+			return names[i][1];
+	return NULL;
+}
+
+/* The start rows: what one worker cost to start, apart from the run. */
+static void bench_start_rows(struct bench_ctx *ctx, const char *case_name,
+			     const struct model **m, size_t n, int workers,
+			     const double *start_ms)
+{
+	const char *name = bench_start_case(case_name);
+	for (size_t i = 0; name && i < n; i++)
+		if (!isnan(start_ms[i]))
+			bench_add_row(ctx, &(struct bench_row){
+						   name, m[i]->name, workers,
+						   start_ms[i], NAN, NAN, "",
+						   "ms/worker"});
 }
 
 int bench_io_rows(struct bench_ctx *ctx, const char *case_name,
@@ -140,9 +202,10 @@ int bench_io_rows(struct bench_ctx *ctx, const char *case_name,
 	const int workers = 100;
 	struct batch *b = bench_fetch_batch(ctx, tasks, "/delay/100");
 	struct batch *ref = b ? bench_reference(ctx, b) : NULL;
-	double med[BENCH_MAX_MODELS];
+	double med[BENCH_MAX_MODELS], start_ms[BENCH_MAX_MODELS];
 	int rc = -1;
-	if (ref && bench_alternate(ctx, m, n, b, ref, workers, med) == 0) {
+	if (ref && bench_alternate_split(ctx, m, n, b, ref, workers, med,
+					 start_ms) == 0) {
 		double ideal = ceil((double)tasks / workers) * 0.100;
 		for (size_t i = 0; i < n; i++) {
 			struct bench_row row = {
@@ -152,6 +215,7 @@ int bench_io_rows(struct bench_ctx *ctx, const char *case_name,
 			snprintf(row.target, sizeof(row.target), "%s", target);
 			bench_add_row(ctx, &row);
 		}
+		bench_start_rows(ctx, case_name, m, n, workers, start_ms);
 		rc = 0;
 	}
 	batch_free(b);

@@ -33,6 +33,12 @@ double bench_time_model(struct bench_ctx *ctx, const struct model *m,
 double bench_time_model_stats(struct bench_ctx *ctx, const struct model *m,
 			      struct batch *batch, const struct batch *ref,
 			      int workers, struct run_stats *stats);
+/* What starting one worker cost in a measured run, in ms: a model's own
+ * figure pool_ms_per_worker (py-processes, whose pool starts before its
+ * run), else the pool's set-up over the workers it started (the C pool
+ * models: thread creations, forks); NAN when the run reported neither.
+ * bench_time_model keeps it in ctx->last_start_ms. */
+double bench_start_ms_per_worker(const struct run_stats *stats);
 
 /* The sequential reference of a batch (delays shortened; see verify.h);
  * NULL on failure. Free with batch_free. */
@@ -49,9 +55,18 @@ int bench_alternate(struct bench_ctx *ctx, const struct model **models,
 		    size_t n, struct batch *b, const struct batch *ref,
 		    int workers, double *med);
 
+/* bench_alternate, and the median start per worker (ms, NAN when none;
+ * bench_start_ms_per_worker) of each model into start_ms[]. */
+int bench_alternate_split(struct bench_ctx *ctx, const struct model **models,
+			  size_t n, struct batch *b, const struct batch *ref,
+			  int workers, double *med, double *start_ms);
+
 /* The io case's measurement for a list of models: 1,000 fetches of
  * /delay/100 at C = 100 (200 with --quick), one row per model with ratio
- * = median / ideal and the given target. 0, or -1 on wrong results. */
+ * = median / ideal and the given target; then, apart, a row "CASE-start"
+ * (io-start, python-io-start) per model that reported its start: the
+ * median ms per worker (bench_start_ms_per_worker). 0, or -1 on wrong
+ * results. */
 int bench_io_rows(struct bench_ctx *ctx, const char *case_name,
 		  const char *const *names, size_t n_names, const char *target);
 

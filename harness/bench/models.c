@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * models.c - the cases that hold each model to its ideal:
- *   io   1,000 fetches of /delay/100 at C = 100: time / ceil(N/C) x delay
+ *   io   1,000 fetches of /delay/100 at C = 100: time / ceil(N/C) x delay;
+ *        io-start rows beside it: each pool's set-up per worker (ms), which
+ *        stays inside the io time (a fork is part of what processes cost)
  *   cpu  64 compute tasks of 25 units at C = cores: speedup over sequential
  *   spawn  the cost of one worker: create + join a thread, fork + reap a
  *          process (microseconds, medians of many; the lessons use the same

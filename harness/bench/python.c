@@ -4,7 +4,9 @@
  * timed by the program's own run time (start-up left out):
  *   python-io          1,000 x /delay/100 at C = 100 for py-threads,
  *                      py-processes and py-asyncio: time / ideal (1.0 s),
- *                      target <= 1.25 (py-sequential would take 100 s)
+ *                      target <= 1.25 (py-sequential would take 100 s);
+ *                      python-io-start: py-processes' pool start per
+ *                      interpreter (ms), started before its run's clock
  *   python-cpu         speedup of py-threads and py-processes over
  *                      py-sequential at C = cores; no target: py-threads
  *                      near 1 (the GIL), py-processes near the cores

@@ -37,7 +37,9 @@ struct bench_ctx {
 	double load;		/* 1-minute load average at the start */
 	struct bench_row *rows; /* rows added so far (owned by bench.c) */
 	size_t n_rows, cap_rows;
-	int wrong; /* set when a case saw wrong results */
+	int wrong;	      /* set when a case saw wrong results */
+	double last_start_ms; /* the last timed run's start per worker, in
+				 ms (kit.h); NAN when it reported none */
 };
 
 struct bench_case {

@@ -34,10 +34,12 @@ static void cpython_processes_short(const struct lesson_ctx *ctx,
 	double pool = lesson_figure(s, "py-processes", TASK_COMPUTE, cw,
 				    "pool_start_s");
 	if (!isnan(pool) && pool >= 0.15 * pp->wall.median)
-		lesson_say("%d processes were %.2f times as fast here: getting "
-			   "the pool's %d workers ready took %.0f ms of the "
-			   "%.3f s run, a large share of a batch this short "
-			   "(the start methods below compare that cost).",
+		lesson_say("%d processes were %.2f times as fast here; getting "
+			   "the pool's %d workers ready took %.0f ms more, "
+			   "before the %.3f s run (it is counted apart, as "
+			   "start-up): on a batch this short the start "
+			   "outweighs what the cores save (the start methods "
+			   "below compare that cost).",
 			   cw, sp, cw, pool * 1e3, pp->wall.median);
 	else if (ctx->judge.invalid || judge_machine_busy(ctx))
 		lesson_say("%d processes were %.2f times as fast here: the "

@@ -202,6 +202,26 @@ START_TEST(processes_leave_no_child_behind)
 }
 END_TEST
 
+/* Tasks are handed out as workers free up, not split in advance: while
+ * one worker computes a long task, the other runs every short one. */
+START_TEST(processes_take_tasks_as_they_free_up)
+{
+	struct batch *b = support_compute_batch(12, 1);
+	b->tasks[0].work = 300; /* ~0.3 s; the other eleven ~1 ms each */
+	struct run_stats stats = {0};
+	ck_assert_int_eq(run_model("processes", b, 2, &stats), 0);
+	assert_no_child_left();
+	support_assert_reference(b, 5000, "processes");
+	int slow = b->results[0].worker;
+	for (size_t i = 1; i < b->n; i++)
+		ck_assert_msg(b->results[i].worker != slow,
+			      "task %zu ran on the slow task's worker %d", i,
+			      slow);
+	ck_assert(stats.setup_s > 0);
+	batch_free(b);
+}
+END_TEST
+
 /* ---- gil ---------------------------------------------------------------- */
 
 #define GIL_THREADS 8
@@ -279,6 +299,7 @@ Suite *test_suite(void)
 		       processes_report_a_crashed_task_and_lose_nothing_else);
 	tcase_add_test(tc, processes_with_one_worker_finish_after_a_crash);
 	tcase_add_test(tc, processes_leave_no_child_behind);
+	tcase_add_test(tc, processes_take_tasks_as_they_free_up);
 	tcase_add_test(tc, gil_has_one_holder_and_starves_nobody);
 	tcase_add_test(tc, spawn_cost_gives_ordered_positive_figures);
 	return s;
