@@ -225,7 +225,7 @@ static void result_set_runs_csv(const struct sweep *s, FILE *f)
 	fprintf(f, ",verified,wrong,timing_diffs,startup_s,figures,"
 		   "sample_tasks,peak_pss_kib,peak_uss_kib,tree_rss_kib,"
 		   "processes,mem_samples,sampler_cpu_s,compute_at_once,"
-		   "lost_updates,stopped\n");
+		   "lost_updates,stopped,backend\n");
 	for (size_t i = 0; i < s->n_records; i++) {
 		const struct run_record *r = &s->records[i];
 		const struct sweep_group *g = &s->groups[r->group];
@@ -253,13 +253,15 @@ static void result_set_runs_csv(const struct sweep *s, FILE *f)
 		csv_num(f, r->m.stats.startup_s, "%.6f");
 		result_set_figures(&r->m.stats, f);
 		const struct tree_memory *t = &r->m.tree;
-		fprintf(f, ",%zu,%ld,%ld,%ld,%d,%ld,%.6f,%g,%" PRId64 ",%s\n",
+		fprintf(f,
+			",%zu,%ld,%ld,%ld,%d,%ld,%.6f,%g,%" PRId64 ",%s,%s\n",
 			r->sample_tasks, t->pss_kib, t->uss_kib, t->rss_kib,
 			t->processes, t->samples, t->sampler_cpu_s,
 			sweep_compute_at_once(
 				s, r->model,
 				r->model == g->baseline ? 1 : r->workers),
-			r->verify.lost, r->verify.stopped ? "yes" : "no");
+			r->verify.lost, r->verify.stopped ? "yes" : "no",
+			r->m.stats.loop_backend);
 	}
 }
 

@@ -42,7 +42,7 @@ static const char runs_header[] =
 	"http_error,refused,timeout,dns,reset,truncated,crashed,not_run,"
 	"other,verified,wrong,timing_diffs,startup_s,figures,sample_tasks,"
 	"peak_pss_kib,peak_uss_kib,tree_rss_kib,processes,mem_samples,"
-	"sampler_cpu_s,compute_at_once,lost_updates,stopped";
+	"sampler_cpu_s,compute_at_once,lost_updates,stopped,backend";
 static const char summary_header[] =
 	"workload,model,workers,tasks,work,runs,wall_median_s,wall_min_s,"
 	"wall_max_s,user_s,sys_s,peak_rss_kib,setup_s,lat_p50_ms,lat_p95_ms,"
