@@ -55,7 +55,8 @@ struct ev_loop *loop_backend_open(enum loop_backend want, int transfers,
 			"%s: --backend select watches descriptors below "
 			"FD_SETSIZE (%d) only: at most %d transfers at once, "
 			"not %d (use poll or epoll)\n",
-			model, FD_SETSIZE, LOOP_SELECT_MAX_TRANSFERS, transfers);
+			model, FD_SETSIZE, LOOP_SELECT_MAX_TRANSFERS,
+			transfers);
 		return NULL;
 	}
 	if (want == LOOP_BACKEND_IO_URING &&

@@ -153,8 +153,9 @@ START_TEST(select_refuses_c_beyond_fd_setsize)
 	struct rlimit rl;
 	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
 	if (rl.rlim_max < 1200) { /* fd_limit would refuse first */
-		fprintf(stderr, "test_loop_backend: hard descriptor limit "
-				"%lu: select's wall not reached\n",
+		fprintf(stderr,
+			"test_loop_backend: hard descriptor limit "
+			"%lu: select's wall not reached\n",
 			(unsigned long)rl.rlim_max);
 		return;
 	}
@@ -216,7 +217,8 @@ START_TEST(runs_csv_and_meta_record_the_backend_and_old_sets_load)
 	json_decref(meta);
 	/* The same set as an older concur wrote it: no backend column. */
 	snprintf(args, sizeof(args),
-		 "cp -rL %s/latest %s/old && sed -i 's/,[^,]*$//' %s/old/runs.csv",
+		 "cp -rL %s/latest %s/old && sed -i 's/,[^,]*$//' "
+		 "%s/old/runs.csv",
 		 dir, dir, dir);
 	ck_assert_int_eq(system(args), 0);
 	snprintf(args, sizeof(args), "compare %s/old %s/latest", dir, dir);
