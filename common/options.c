@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-/* options.c - the defaults of struct run_opts; a run's named figures. */
+/* options.c - the defaults of struct run_opts; --backend's names; a run's
+ * named figures. */
 #include "common/options.h"
 
 #include <stdio.h>
@@ -17,6 +18,33 @@ struct run_opts run_opts_default(void)
 		.gil = {.switch_interval_ms = SWITCH_INTERVAL_DEFAULT_MS},
 	};
 	return o;
+}
+
+static const char *const loop_backend_names_table[] = {
+	[LOOP_BACKEND_AUTO] = "auto",	      [LOOP_BACKEND_EPOLL] = "epoll",
+	[LOOP_BACKEND_POLL] = "poll",	      [LOOP_BACKEND_SELECT] = "select",
+	[LOOP_BACKEND_IO_URING] = "io_uring",
+};
+
+const char *loop_backend_name(enum loop_backend b)
+{
+	return b <= LOOP_BACKEND_IO_URING ? loop_backend_names_table[b] : "?";
+}
+
+int loop_backend_parse(const char *name, enum loop_backend *out)
+{
+	/* "auto" is not taken: leaving --backend out says it. */
+	for (int b = LOOP_BACKEND_EPOLL; b <= LOOP_BACKEND_IO_URING; b++)
+		if (strcmp(name, loop_backend_names_table[b]) == 0) {
+			*out = (enum loop_backend)b;
+			return 0;
+		}
+	return -1;
+}
+
+const char *loop_backend_names(void)
+{
+	return "epoll, poll, select, io_uring";
 }
 
 static struct run_figure *run_stats_find(const struct run_stats *s,

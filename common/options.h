@@ -53,7 +53,10 @@ struct run_stats {
 	long largest_rss_kib; /* external: the program's peak RSS, the
 				 run's */
 	char note[RUN_STATS_NOTE_MAX]; /* a limit that was hit, said in words */
-	int n_figures;		       /* figures[0..n_figures) are set */
+	char loop_backend[16]; /* eventloop, hybrid: the backend the loop
+				  used ("epoll"; after a fallback, not the
+				  one asked for); "" for other models */
+	int n_figures;	       /* figures[0..n_figures) are set */
 	struct run_figure figures[RUN_FIGURES_MAX];
 };
 
@@ -81,6 +84,32 @@ struct gil_opts {
 				      sys.setswitchinterval; 0: the default */
 };
 
+/* The kernel interface an event loop waits with (--backend): libev's
+ * backends. AUTO is libev's own choice (epoll on Linux); io_uring is
+ * built into Debian's libev 4.33 but left out of that choice. */
+enum loop_backend {
+	LOOP_BACKEND_AUTO,     /* libev's choice (ev_recommended_backends) */
+	LOOP_BACKEND_EPOLL,    /* epoll(7): the kernel keeps the watched set */
+	LOOP_BACKEND_POLL,     /* poll(2): the whole set passed every turn */
+	LOOP_BACKEND_SELECT,   /* select(2): bitmaps, descriptors < 1,024 */
+	LOOP_BACKEND_IO_URING, /* io_uring(7): a ring of poll requests */
+};
+
+/* A name of --backend's ("epoll", "io_uring"; "auto" for AUTO). */
+const char *loop_backend_name(enum loop_backend b);
+
+/* Parses a --backend value; 0, or -1 when it is none of
+ * loop_backend_names(). */
+int loop_backend_parse(const char *name, enum loop_backend *out);
+
+/* The values --backend takes, for messages: "epoll, poll, ...". */
+const char *loop_backend_names(void);
+
+/* What the event-loop models alone read (models/eventloop.c, hybrid.c). */
+struct loop_opts {
+	enum loop_backend backend; /* --backend */
+};
+
 /* Everything a model needs besides the batch. Read-only for the model,
  * except *stats, which the model fills. */
 struct run_opts {
@@ -92,6 +121,7 @@ struct run_opts {
 				    counter right (--sync) */
 	struct hybrid_opts hybrid; /* read by hybrid alone */
 	struct gil_opts gil;	   /* read by gil alone */
+	struct loop_opts loop;	   /* read by eventloop and hybrid */
 };
 
 /* Options with the defaults documented in `concur run --help`. */

@@ -29,10 +29,10 @@
 #include "common/execute.h"
 #include "common/fetch.h"
 #include "common/shared.h"
-#include "models/default_loop.h"
 #include "models/eventloop_slots.h"
 #include "models/fd_limit.h"
 #include "models/feed_batch.h"
+#include "models/loop_backend.h"
 #include "models/model.h"
 
 /* ---- state ---- */
@@ -54,10 +54,10 @@ struct eventloop_state {
 	const char *model;			 /* read-only: for messages */
 	const struct eventloop_offload *offload; /* read-only: NULL, or who
 						    computes instead */
-	struct ev_loop *loop;			 /* the libev default loop */
-	CURLM *multi;				 /* owned */
-	ev_timer timeout;			 /* libcurl's single timeout */
-	int running;				 /* transfers libcurl runs */
+	struct ev_loop *loop;	      /* owned: models/loop_backend.h */
+	CURLM *multi;		      /* owned */
+	ev_timer timeout;	      /* libcurl's single timeout */
+	int running;		      /* transfers libcurl runs */
 	struct eventloop_slots slots; /* owned: a reusable easy handle per
 					 transfer, and the idle ones
 					 (models/eventloop_slots.h) */
@@ -385,22 +385,23 @@ int eventloop_run_with(struct batch *batch, const struct run_opts *opts,
 		n_fetch += task_fetches(&batch->tasks[i]);
 	int slots =
 		n_fetch < (size_t)opts->workers ? (int)n_fetch : opts->workers;
-	/* One socket per transfer in flight (C, or fewer when there are
-	 * fewer fetches): refuse what the process could not hold, before
-	 * starting anything (models/fd_limit.h). */
+	/* One socket per transfer in flight: refuse what the process could
+	 * not hold, before starting anything (models/fd_limit.h). */
 	if (fd_limit_reserve(slots, model, &saved_fds) != 0)
 		return -1;
-	s.loop = default_loop_fresh();
-	if (!s.loop) {
-		fprintf(stderr, "%s: cannot create the libev loop\n", model);
+	enum loop_backend used; /* --backend, or epoll after a fallback */
+	s.loop = loop_backend_open(opts->loop.backend, slots, model, &used);
+	if (!s.loop)
 		goto out;
-	}
 	if (eventloop_start(&s, slots > 0 ? slots : 1, n_fetch) != 0)
 		goto stop;
 	if (!off || off->start(off->arg, &s, s.loop) == 0) {
 		if (opts->stats) {
 			opts->stats->setup_s = clock_now() - setup_start;
 			opts->stats->workers_started = slots;
+			snprintf(opts->stats->loop_backend,
+				 sizeof(opts->stats->loop_backend), "%s",
+				 loop_backend_name(used));
 		}
 		eventloop_loop(&s);
 		status = 0;
@@ -409,6 +410,7 @@ int eventloop_run_with(struct batch *batch, const struct run_opts *opts,
 		off->stop(off->arg);
 stop:
 	eventloop_stop(&s);
+	loop_backend_close(s.loop);
 out:
 	fd_limit_restore(&saved_fds);
 	return status;

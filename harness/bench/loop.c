@@ -2,9 +2,13 @@
 /*
  * loop.c - the event loop's two claims, measured:
  *   c10k        10,000 fetches of /delay/1000 at C = 10,000, on one thread:
- *               rows c10k (ratio = eventloop time / the raw epoll client's
- *               time, same server, same run), c10k-ideal (/ 1.0 s) and
- *               c10k-memory (peak RSS growth per transfer, KiB)
+ *               rows c10k per backend (model eventloop/epoll, /poll, ...;
+ *               ratio = its time / the raw epoll client's time, same
+ *               server, same run; a backend that cannot hold C is skipped
+ *               with the reason), c10k-ideal (/ 1.0 s), c10k-memory (peak
+ *               RSS growth per transfer, KiB) and c10k-syscalls (system
+ *               calls per transfer, eventloop on epoll / the raw client,
+ *               counted by strace: syscalls.h)
  *   throughput  20,000 fetches of /bytes/64 at C = 100 with keep-alive:
  *               tasks/s of each model next to the curl command-line tool
  *               (--parallel --parallel-max 100 -K config), and the
@@ -27,6 +31,8 @@
 #include "harness/bench/rawclient.h"
 #include "harness/run/measure.h"
 #include "harness/run/verify.h"
+#include "harness/bench/syscalls.h"
+#include "models/loop_backend.h"
 
 #define LOOP_MAX_CLIENTS 8
 #define LOOP_MAX_REPEAT 64
@@ -39,10 +45,12 @@
  * Negative when wrong. */
 static double loop_time_model(struct bench_ctx *ctx, const struct model *m,
 			      struct batch *b, const struct batch *ref,
-			      int workers, double *growth_kib)
+			      int workers, enum loop_backend backend,
+			      double *growth_kib)
 {
 	struct run_opts o = run_opts_default();
 	o.workers = workers;
+	o.loop.backend = backend;
 	o.fetch.timeout_ms = 60000;
 	struct measurement meas;
 	struct verify_report rep;
@@ -73,6 +81,146 @@ static int loop_server_addr(const struct bench_ctx *ctx, char *host, size_t len,
 
 /* ---- c10k ---------------------------------------------------------------- */
 
+/* The backends c10k times, in the order of their rows. */
+static const enum loop_backend c10k_backends[] = {
+	LOOP_BACKEND_EPOLL,
+	LOOP_BACKEND_POLL,
+	LOOP_BACKEND_IO_URING,
+	LOOP_BACKEND_SELECT,
+};
+#define C10K_BACKENDS (sizeof(c10k_backends) / sizeof(c10k_backends[0]))
+
+/* Why backend b cannot hold n transfers (NULL: it can). */
+static const char *c10k_cannot(enum loop_backend b, long n)
+{
+	if (b == LOOP_BACKEND_SELECT && n > LOOP_SELECT_MAX_TRANSFERS)
+		return "select watches descriptors below FD_SETSIZE (1,024) "
+		       "only";
+	if (b == LOOP_BACKEND_IO_URING && n > LOOP_IOURING_MAX_TRANSFERS)
+		return "libev 4.33's io_uring backend aborts above 256 "
+		       "sockets (models/loop_backend.h); it would run on epoll";
+	return NULL;
+}
+
+/* A c10k row's model name: "eventloop/epoll" (rows keep the pointer). */
+static const char *c10k_row_model(enum loop_backend b)
+{
+	static const char *const names[] = {
+		[LOOP_BACKEND_EPOLL] = "eventloop/epoll",
+		[LOOP_BACKEND_POLL] = "eventloop/poll",
+		[LOOP_BACKEND_SELECT] = "eventloop/select",
+		[LOOP_BACKEND_IO_URING] = "eventloop/io_uring",
+	};
+	return b >= LOOP_BACKEND_EPOLL && b <= LOOP_BACKEND_IO_URING
+		       ? names[b]
+		       : "eventloop";
+}
+
+/* What one counted run does (syscalls_count's work, in its child). */
+struct c10k_work {
+	const char *host;
+	int port;
+	long n;
+	const struct model *m; /* NULL: the raw client */
+	struct batch *b;
+};
+
+static int c10k_work_cb(void *arg)
+{
+	struct c10k_work *w = arg;
+	if (!w->m) {
+		struct rawclient_stats st;
+		return rawclient_run(w->host, w->port, "/delay/1000", w->n,
+				     (int)w->n, &st) < 0 ||
+		       st.ok != w->n;
+	}
+	struct run_opts o = run_opts_default();
+	o.workers = (int)w->n;
+	o.fetch.timeout_ms = 60000;
+	o.loop.backend = LOOP_BACKEND_EPOLL;
+	batch_reset_results(w->b);
+	w->b->t0 = clock_now();
+	if (w->m->run(w->b, &o) != 0)
+		return 1;
+	for (size_t i = 0; i < w->b->n; i++)
+		if (w->b->results[i].kind != RESULT_OK)
+			return 1;
+	return 0;
+}
+
+/* Row c10k-syscalls: system calls per transfer of eventloop on epoll
+ * and of the raw client, each counted once under strace; skipped, with
+ * the reason, when they cannot be counted. */
+static void c10k_syscalls_row(struct bench_ctx *ctx, struct c10k_work *w)
+{
+	char why[128];
+	const struct model *m = w->m;
+	w->m = NULL;
+	long raw = syscalls_count(c10k_work_cb, w, why, sizeof(why));
+	w->m = m;
+	long loop = raw < 0 ? -1
+			    : syscalls_count(c10k_work_cb, w, why, sizeof(why));
+	if (raw <= 0 || loop <= 0) {
+		printf("bench: c10k-syscalls skipped: %s\n", why);
+		return;
+	}
+	double per_raw = (double)raw / (double)w->n;
+	double per_loop = (double)loop / (double)w->n;
+	bench_add_row(ctx,
+		      &(struct bench_row){"c10k-syscalls", "eventloop/epoll",
+					  (int)w->n, per_loop, per_raw,
+					  per_loop / per_raw, "", "calls"});
+}
+
+/* One repetition: the raw client, then each backend that can hold n. */
+static int c10k_rep(struct bench_ctx *ctx, struct c10k_work *w,
+		    const struct batch *ref, double *raw_t,
+		    double loop_t[][LOOP_MAX_REPEAT], double *kib, int r)
+{
+	struct rawclient_stats st;
+	/* Half a second before each run lets the last run's 10,000
+	 * connections finish closing on both ends, so neither client pays
+	 * for the other's. */
+	usleep(500 * 1000);
+	raw_t[r] = rawclient_run(w->host, w->port, "/delay/1000", w->n,
+				 (int)w->n, &st);
+	if (raw_t[r] < 0 || st.ok != w->n) {
+		fprintf(stderr, "bench: the raw client failed\n");
+		return -1;
+	}
+	for (size_t k = 0; k < C10K_BACKENDS; k++) {
+		double growth;
+		if (c10k_cannot(c10k_backends[k], w->n))
+			continue;
+		usleep(500 * 1000);
+		loop_t[k][r] = loop_time_model(ctx, w->m, w->b, ref, (int)w->n,
+					       c10k_backends[k], &growth);
+		if (loop_t[k][r] < 0)
+			return -1;
+		if (k == 0) /* epoll: libev's own choice on Linux */
+			kib[r] = growth / (double)w->n;
+	}
+	return 0;
+}
+
+/* The rows of the backends timed, and the reason for the others. */
+static void c10k_rows(struct bench_ctx *ctx, long n, double raw,
+		      double loop_t[][LOOP_MAX_REPEAT], int reps)
+{
+	for (size_t k = 0; k < C10K_BACKENDS; k++) {
+		const char *why = c10k_cannot(c10k_backends[k], n);
+		const char *name = c10k_row_model(c10k_backends[k]);
+		if (why) {
+			printf("bench: c10k %s skipped: %s\n", name, why);
+			continue;
+		}
+		double t = bench_median(loop_t[k], (size_t)reps);
+		bench_add_row(ctx,
+			      &(struct bench_row){"c10k", name, (int)n, t, raw,
+						  t / raw, "<=1.25", "s"});
+	}
+}
+
 static int bench_c10k(struct bench_ctx *ctx)
 {
 	const struct model *m = model_find("eventloop");
@@ -80,49 +228,34 @@ static int bench_c10k(struct bench_ctx *ctx)
 	int reps =
 		ctx->repeat < LOOP_MAX_REPEAT ? ctx->repeat : LOOP_MAX_REPEAT;
 	char host[64];
-	int port;
-	if (!m || loop_server_addr(ctx, host, sizeof(host), &port) != 0)
+	struct c10k_work w = {.host = host, .n = n, .m = m};
+	if (!m || loop_server_addr(ctx, host, sizeof(host), &w.port) != 0)
 		return -1;
-	struct batch *b = bench_fetch_batch(ctx, (size_t)n, "/delay/1000");
-	struct batch *ref = b ? bench_reference(ctx, b) : NULL;
-	double loop_t[LOOP_MAX_REPEAT], raw_t[LOOP_MAX_REPEAT];
-	double kib[LOOP_MAX_REPEAT];
+	w.b = bench_fetch_batch(ctx, (size_t)n, "/delay/1000");
+	struct batch *ref = w.b ? bench_reference(ctx, w.b) : NULL;
+	static double loop_t[C10K_BACKENDS][LOOP_MAX_REPEAT];
+	double raw_t[LOOP_MAX_REPEAT], kib[LOOP_MAX_REPEAT];
 	int rc = -1;
-	for (int r = 0; ref && r < reps; r++) {
-		struct rawclient_stats st;
-		/* Half a second before each run lets the last run's 10,000
-		 * connections finish closing on both ends, so neither client
-		 * pays for the other's. */
-		usleep(500 * 1000);
-		raw_t[r] = rawclient_run(host, port, "/delay/1000", n, (int)n,
-					 &st);
-		if (raw_t[r] < 0 || st.ok != n) {
-			fprintf(stderr, "bench: the raw client failed\n");
+	for (int r = 0; ref && r < reps; r++)
+		if (c10k_rep(ctx, &w, ref, raw_t, loop_t, kib, r) != 0)
 			goto out;
-		}
-		usleep(500 * 1000);
-		loop_t[r] = loop_time_model(ctx, m, b, ref, (int)n, &kib[r]);
-		if (loop_t[r] < 0)
-			goto out;
-		kib[r] /= (double)n;
-	}
 	if (!ref)
 		goto out;
-	double loop = bench_median(loop_t, (size_t)reps);
 	double raw = bench_median(raw_t, (size_t)reps);
-	double mem = bench_median(kib, (size_t)reps);
-	bench_add_row(ctx,
-		      &(struct bench_row){"c10k", "eventloop", (int)n, loop,
-					  raw, loop / raw, "<=1.25", "s"});
+	double epoll = bench_median(loop_t[0], (size_t)reps);
+	c10k_rows(ctx, n, raw, loop_t, reps);
 	bench_add_row(ctx,
 		      &(struct bench_row){"c10k-ideal", "eventloop", (int)n,
-					  loop, 1.0, loop, "", "s"});
+					  epoll, 1.0, epoll, "", "s"});
+	double mem = bench_median(kib, (size_t)reps);
 	bench_add_row(ctx,
 		      &(struct bench_row){"c10k-memory", "eventloop", (int)n,
 					  mem, NAN, mem, "<=20", "KiB"});
+	usleep(500 * 1000);
+	c10k_syscalls_row(ctx, &w);
 	rc = 0;
 out:
-	batch_free(b);
+	batch_free(w.b);
 	batch_free(ref);
 	return rc;
 }
@@ -194,7 +327,8 @@ static double loop_time_client(struct bench_ctx *ctx, const struct model *c,
 	 * in another's shadow. */
 	usleep(300 * 1000);
 	double kib, cpu0 = proc_cpu_seconds(ctx->server_pid);
-	double t = c ? loop_time_model(ctx, c, b, ref, 100, &kib)
+	double t = c ? loop_time_model(ctx, c, b, ref, 100, LOOP_BACKEND_AUTO,
+				       &kib)
 		     : loop_time_curl(config, 100);
 	double cpu1 = proc_cpu_seconds(ctx->server_pid);
 	*server_cpu = cpu0 < 0 || cpu1 < 0 ? NAN : cpu1 - cpu0;
@@ -252,7 +386,9 @@ out:
 }
 
 const struct bench_case bench_case_c10k = {
-	"c10k", "10,000 x /delay/1000 at C = 10,000: eventloop vs raw epoll",
+	"c10k",
+	"10,000 x /delay/1000 at C = 10,000: eventloop per backend vs raw "
+	"epoll",
 	bench_c10k};
 const struct bench_case bench_case_throughput = {
 	"throughput", "20,000 x /bytes/64 at C = 100: models vs the curl tool",

@@ -9,11 +9,30 @@
 
 #include <getopt.h>
 #include <string.h>
+#include <sys/select.h>
 #include <unistd.h>
 
 #include "harness/base/cli.h"
 #include "harness/cli/config_options.h"
 #include "harness/cli/config_values.h"
+#include "models/loop_backend.h"
+
+/* select's bitmaps end at FD_SETSIZE: a C the loop could not watch is
+ * bad usage, said before anything runs (models/loop_backend.h). */
+static int config_select_fits(const struct run_plan *c)
+{
+	for (size_t i = 0;
+	     c->backend == LOOP_BACKEND_SELECT && i < c->n_workers; i++)
+		if (c->workers[i] > LOOP_SELECT_MAX_TRANSFERS) {
+			cli_error("--backend select: C = %d is above %d "
+				  "(select watches descriptors below %d "
+				  "only); use poll or epoll",
+				  c->workers[i], LOOP_SELECT_MAX_TRANSFERS,
+				  FD_SETSIZE);
+			return -1;
+		}
+	return 0;
+}
 
 int config_parse_run(int argc, char **argv, struct run_plan *c)
 {
@@ -70,6 +89,8 @@ int config_parse_run(int argc, char **argv, struct run_plan *c)
 				       : "--rate is for --arrival open");
 		return -1;
 	}
+	if (config_select_fits(c) != 0)
+		return -1;
 	if (c->py_work == 0)
 		c->py_work = c->work;
 	return 0;

@@ -22,6 +22,7 @@ const struct option config_options[] = {
 	{"cpu-workers", required_argument, 0, OPT_CPU_WORKERS},
 	{"switch-interval", required_argument, 0, OPT_SWITCH},
 	{"sync", required_argument, 0, OPT_SYNC},
+	{"backend", required_argument, 0, OPT_BACKEND},
 	{"url-file", required_argument, 0, OPT_URL_FILE},
 	{"server", required_argument, 0, OPT_SERVER},
 	{"repeat", required_argument, 0, OPT_REPEAT},
@@ -80,6 +81,12 @@ void config_usage(void)
 	       "  --cpu-workers N       hybrid's compute pool (default: "
 	       "cores)\n"
 	       "  --switch-interval MS  gil's switch interval (default 5)\n"
+	       "  --backend HOW         how eventloop and hybrid wait: epoll, "
+	       "poll, select\n"
+	       "                        (C <= 1000) or io_uring (falls back "
+	       "to epoll when\n"
+	       "                        refused); default libev's choice, "
+	       "epoll on Linux\n"
 	       "  --sync HOW            how shared tasks keep their counter "
 	       "right: mutex\n"
 	       "                        (default), none (the race), spin, "

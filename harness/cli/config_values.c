@@ -188,6 +188,12 @@ int config_option(int opt, const char *arg, struct run_plan *c)
 		return 0;
 	case OPT_BASELINE:
 		return config_baseline(c, arg);
+	case OPT_BACKEND:
+		if (loop_backend_parse(arg, &c->backend) == 0)
+			return 0;
+		cli_error("--backend: '%s' is not one of %s", arg,
+			  loop_backend_names());
+		return -1;
 	case OPT_SYNC:
 		if (shared_sync_parse(arg, &c->sync) == 0)
 			return 0;

@@ -106,6 +106,7 @@ static void report_settings(FILE *f, const struct set *s)
 		{"options", "delay_ms", "delay per fetch (ms)"},
 		{"options", "work", "compute per task (units)"},
 		{"options", "sync", "shared counter's strategy (--sync)"},
+		{"options", "backend", "event loop's backend (--backend)"},
 		{"options", "repeat", "runs per case (--repeat)"},
 		{"options", "warmup", "warm-up runs"},
 		{"machine", "cores", "cores"},

@@ -90,7 +90,7 @@ static json_t *meta_options(const struct run_plan *c)
 		json_array_append_new(workers, json_integer(c->workers[i]));
 	return json_pack(
 		"{s:o, s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:i, s:i,"
-		" s:i, s:f, s:s?, s:s?, s:s?, s:s?, s:b, s:s}",
+		" s:i, s:f, s:s?, s:s?, s:s?, s:s?, s:b, s:s, s:s}",
 		"models", models, "workloads", workloads, "workers", workers,
 		"tasks", (json_int_t)c->tasks, "delay_ms",
 		(json_int_t)c->delay_ms, "bytes", (json_int_t)c->bytes, "work",
@@ -101,7 +101,8 @@ static json_t *meta_options(const struct run_plan *c)
 		"switch_interval_ms", c->switch_interval_ms, "url_file",
 		c->url_file, "server", c->server_url, "python", c->python,
 		"py_start", c->py_start, "trace", c->trace, "sync",
-		shared_sync_name(c->sync));
+		shared_sync_name(c->sync), "backend",
+		loop_backend_name(c->backend));
 }
 
 /* How each group's baseline was timed: what every speedup is relative
@@ -165,6 +166,26 @@ static json_t *meta_measures(const struct sweep *s)
 		"compute_at_once", models);
 }
 
+/* The backend each event-loop model's runs used (runs.csv's backend
+ * column), by model: "epoll", or "epoll, io_uring" when runs differed. */
+static json_t *meta_loop_backends(const struct sweep *s)
+{
+	json_t *used = json_object();
+	for (size_t i = 0; used && i < s->n_records; i++) {
+		const struct run_record *r = &s->records[i];
+		const char *b = r->m.stats.loop_backend;
+		const char *had = json_string_value(
+			json_object_get(used, r->model->name));
+		if (!b[0] || (had && strstr(had, b)))
+			continue;
+		char both[64];
+		snprintf(both, sizeof(both), "%s%s%s", had ? had : "",
+			 had ? ", " : "", b);
+		json_object_set_new(used, r->model->name, json_string(both));
+	}
+	return used;
+}
+
 int meta_write(const struct sweep *s, const char *status)
 {
 	char date[64];
@@ -182,6 +203,7 @@ int meta_write(const struct sweep *s, const char *status)
 		return -1;
 	json_object_set_new(root, "baselines", meta_baselines(s));
 	json_object_set_new(root, "measures", meta_measures(s));
+	json_object_set_new(root, "loop_backends", meta_loop_backends(s));
 	if (s->unit_s > 0)
 		json_object_set_new(root, "kernel_unit_ms",
 				    json_real(s->unit_s * 1e3));

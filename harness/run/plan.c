@@ -29,6 +29,7 @@ void plan_defaults(struct run_plan *p)
 	p->cpu_workers = o.hybrid.cpu_workers;
 	p->switch_interval_ms = o.gil.switch_interval_ms;
 	p->sync = o.sync;
+	p->backend = o.loop.backend;
 	p->out_dir = "results";
 	p->plot = true;
 	p->skew_seed = 1;
@@ -47,6 +48,7 @@ struct run_opts plan_run_opts(const struct run_plan *p, int workers)
 	o.fetch.connect_timeout_ms = p->connect_timeout_ms;
 	o.trace = p->trace;
 	o.sync = p->sync;
+	o.loop.backend = p->backend;
 	return o;
 }
 

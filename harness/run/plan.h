@@ -58,8 +58,9 @@ struct run_plan {
 	int warmup;	 /* unmeasured runs per case first */
 	int cpu_workers; /* hybrid's pool */
 	double switch_interval_ms;
-	enum shared_sync sync;	/* --sync: the shared workload's strategy */
-	double model_timeout_s; /* external models; 0: derived */
+	enum shared_sync sync;	   /* --sync: the shared workload's strategy */
+	enum loop_backend backend; /* --backend: eventloop's and hybrid's */
+	double model_timeout_s;	   /* external models; 0: derived */
 	const char *url_file;	/* real URLs instead of the embedded server */
 	const char *server_url; /* a server already running */
 	const char *out_dir;	/* results/ */

@@ -252,7 +252,8 @@ static void result_set_runs_csv(const struct sweep *s, FILE *f)
 	fprintf(f, ",verified,wrong,timing_diffs,startup_s,figures,"
 		   "sample_tasks,peak_pss_kib,peak_uss_kib,tree_rss_kib,"
 		   "processes,mem_samples,sampler_cpu_s,compute_at_once,"
-		   "lost_updates,stopped,late," RESULT_SET_TAIL_COLUMNS "\n");
+		   "lost_updates,stopped,late," RESULT_SET_TAIL_COLUMNS
+		   ",backend\n");
 	for (size_t i = 0; i < s->n_records; i++) {
 		const struct run_record *r = &s->records[i];
 		const struct sweep_group *g = &s->groups[r->group];
@@ -289,7 +290,7 @@ static void result_set_runs_csv(const struct sweep *s, FILE *f)
 			r->verify.lost, r->verify.stopped ? "yes" : "no",
 			r->verify.late);
 		result_set_tails(s, f, &r->naive, &r->corrected);
-		fputc('\n', f);
+		fprintf(f, ",%s\n", r->m.stats.loop_backend);
 	}
 }
 

@@ -46,7 +46,7 @@ static const char runs_header[] =
 	"sampler_cpu_s,compute_at_once,lost_updates,stopped,late,arrival,"
 	"offered_rate,naive_p50_ms,naive_p90_ms,naive_p99_ms,naive_p999_ms,"
 	"naive_max_ms,corrected_p50_ms,corrected_p90_ms,corrected_p99_ms,"
-	"corrected_p999_ms,corrected_max_ms";
+	"corrected_p999_ms,corrected_max_ms,backend";
 static const char summary_header[] =
 	"workload,model,workers,tasks,work,runs,wall_median_s,wall_min_s,"
 	"wall_max_s,user_s,sys_s,peak_rss_kib,setup_s,lat_p50_ms,lat_p95_ms,"
