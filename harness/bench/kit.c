@@ -65,6 +65,13 @@ double bench_time_model(struct bench_ctx *ctx, const struct model *m,
 			struct batch *batch, const struct batch *ref,
 			int workers)
 {
+	return bench_time_model_apart(ctx, m, batch, ref, workers, NULL);
+}
+
+double bench_time_model_apart(struct bench_ctx *ctx, const struct model *m,
+			      struct batch *batch, const struct batch *ref,
+			      int workers, double *startup_s)
+{
 	struct run_opts o = run_opts_default();
 	o.workers = workers;
 	o.fetch.timeout_ms = 60000;
@@ -82,6 +89,8 @@ double bench_time_model(struct bench_ctx *ctx, const struct model *m,
 			if (batch->results[i].kind != RESULT_OK)
 				goto wrong;
 	}
+	if (startup_s)
+		*startup_s = meas.stats.startup_s;
 	return meas.wall_s; /* external models: their own run time */
 wrong:
 	fprintf(stderr, "bench: %s at C=%d gave wrong results\n", m->name,

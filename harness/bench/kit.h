@@ -28,6 +28,13 @@ double bench_time_model(struct bench_ctx *ctx, const struct model *m,
 			struct batch *batch, const struct batch *ref,
 			int workers);
 
+/* bench_time_model, and the part of that time outside the program's own
+ * measured run into *startup_s (external.h: the launch of MPI's ranks and
+ * their ending; 0 for a model that is not external). */
+double bench_time_model_apart(struct bench_ctx *ctx, const struct model *m,
+			      struct batch *batch, const struct batch *ref,
+			      int workers, double *startup_s);
+
 /* The sequential reference of a batch (delays shortened; see verify.h);
  * NULL on failure. Free with batch_free. */
 struct batch *bench_reference(struct bench_ctx *ctx, const struct batch *b);
