@@ -194,10 +194,14 @@ static int bench_skew(struct bench_ctx *ctx)
 }
 
 const struct bench_case bench_case_mpi_io = {
-	"mpi-io", "1,000 x /delay/100 at C = 100 ranks vs the ideal 1.0 s",
+	"mpi-io",
+	"1,000 x /delay/100 at C = 100 ranks: the run vs the ideal 1.0 s, "
+	"the launch apart",
 	bench_mpi_io};
 const struct bench_case bench_case_mpi_cpu = {
-	"mpi-cpu", "64 x 25 ms compute at C = cores ranks: speedup",
+	"mpi-cpu",
+	"64 x 25 ms compute at C = cores ranks: the run's speedup, the launch "
+	"apart",
 	bench_mpi_cpu};
 const struct bench_case bench_case_mpi_latency = {
 	"mpi-latency", "8-byte one-way latency: shared memory, TCP (us)",
