@@ -10,7 +10,11 @@
  *                paid once per job, shown apart from the run it precedes
  *   mpi-latency  8-byte one-way latency, shared memory and TCP (us)
  *   skew         48 compute tasks, Pareto costs (--skew's), same total:
- *                mpi-static's time / mpi's (the static split's loss)
+ *                mpi-static's run time / mpi's (the static split's loss;
+ *                the farm's launch, one rank more, is mpi-cpu's mpi-launch
+ *                row), and beside it the most a farm can win by on these
+ *                costs (row "bound": 1.15 at C = 2: the heaviest task
+ *                holds 37% of the work)
  * Without Open MPI every case says so and adds no row.
  */
 #include "harness/bench/mpi.h"
@@ -169,6 +173,30 @@ static struct batch *bench_skewed_batch(size_t n)
 	return b;
 }
 
+/* The most the farm can win by on batch b at C = workers, from the
+ * costs alone (units): the static split's heaviest block (static.c's
+ * blocks) over the time a farm would take if each task, in order, went
+ * to the worker that frees first, with no message and no reserve. */
+static double bench_skew_bound(const struct batch *b, int workers)
+{
+	double heaviest = 0, free_at[64] = {0}, end = 0;
+	size_t n = b->n, c = workers < 64 ? (size_t)workers : 64;
+	for (size_t r = 0; r < c; r++) {
+		double block = 0;
+		for (size_t i = r * n / c; i < (r + 1) * n / c; i++)
+			block += b->tasks[i].work;
+		heaviest = fmax(heaviest, block);
+	}
+	for (size_t i = 0; i < n; i++) {
+		size_t w = 0;
+		for (size_t k = 1; k < c; k++)
+			w = free_at[k] < free_at[w] ? k : w;
+		free_at[w] += b->tasks[i].work;
+		end = fmax(end, free_at[w]);
+	}
+	return heaviest / end;
+}
+
 static int bench_skew(struct bench_ctx *ctx)
 {
 	static const char *const names[] = {"mpi-static", "mpi"};
@@ -178,14 +206,21 @@ static int bench_skew(struct bench_ctx *ctx)
 	size_t n = bench_models(names, 2, m);
 	struct batch *b = bench_skewed_batch(ctx->quick ? 16 : 48);
 	struct batch *ref = b ? bench_reference(ctx, b) : NULL;
-	double med[BENCH_MAX_MODELS];
+	double med[BENCH_MAX_MODELS], launch[BENCH_MAX_MODELS];
 	int rc = -1;
+	/* The runs, as in mpi-cpu (same C, same ranks: its mpi-launch rows
+	 * are these models' launches too). */
 	if (ref && n == 2 &&
-	    bench_alternate(ctx, m, n, b, ref, ctx->cores, med) == 0) {
+	    bench_mpi_alternate(ctx, m, n, b, ref, ctx->cores, med, launch) ==
+		    0) {
 		bench_add_row(ctx,
 			      &(struct bench_row){"skew", "mpi-static/mpi",
 						  ctx->cores, med[0], med[1],
 						  med[0] / med[1], "", "s"});
+		double bound = bench_skew_bound(b, ctx->cores);
+		bench_add_row(ctx,
+			      &(struct bench_row){"skew", "bound", ctx->cores,
+						  bound, NAN, bound, "", "x"});
 		rc = 0;
 	}
 	batch_free(b);
