@@ -96,7 +96,8 @@ int main(int argc, char **argv)
 	}
 	j.curl = fetch_handle_new();
 	/* One start line for all: the ranks' clocks agree to a barrier's
-	 * latency, on one machine or across hosts. */
+	 * latency, on one machine or across hosts, plus the sleep a rank
+	 * was in when the barrier completed (wait.c: 5 ms at most). */
 	mpi_barrier();
 	j.batch->t0 = clock_now();
 	int rc = farm ? farm_run(&j) : static_run(&j);
