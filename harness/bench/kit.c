@@ -68,6 +68,18 @@ double bench_time_model(struct bench_ctx *ctx, const struct model *m,
 	return bench_time_model_stats(ctx, m, batch, ref, workers, NULL);
 }
 
+double bench_time_model_apart(struct bench_ctx *ctx, const struct model *m,
+			      struct batch *batch, const struct batch *ref,
+			      int workers, double *startup_s)
+{
+	struct run_stats stats;
+	double wall = bench_time_model_stats(ctx, m, batch, ref, workers,
+					     &stats);
+	if (startup_s)
+		*startup_s = wall >= 0 ? stats.startup_s : 0;
+	return wall;
+}
+
 double bench_time_model_stats(struct bench_ctx *ctx, const struct model *m,
 			      struct batch *batch, const struct batch *ref,
 			      int workers, struct run_stats *stats)

@@ -39,6 +39,12 @@ double bench_time_model_stats(struct bench_ctx *ctx, const struct model *m,
  * models: thread creations, forks); NAN when the run reported neither.
  * bench_time_model keeps it in ctx->last_start_ms. */
 double bench_start_ms_per_worker(const struct run_stats *stats);
+/* bench_time_model, and the part of that time outside the program's own
+ * measured run into *startup_s (external.h: the launch of MPI's ranks and
+ * their ending; 0 for a model that is not external). */
+double bench_time_model_apart(struct bench_ctx *ctx, const struct model *m,
+			      struct batch *batch, const struct batch *ref,
+			      int workers, double *startup_s);
 
 /* The sequential reference of a batch (delays shortened; see verify.h);
  * NULL on failure. Free with batch_free. */

@@ -135,12 +135,14 @@ static void beyond_pay_explain(struct lesson_ctx *ctx, const struct sweep *s)
 		   "worker before messages pay at all. Across machines the "
 		   "balance turns: threads cannot leave the box, ranks can.",
 		   cores, speedups, setup, even);
-	lesson_say("Waiting is not free either: the fetches, which only wait, "
-		   "cost the ranks %.2f s of CPU against %.2f s for the "
-		   "threads. A rank waiting for a message polls for it "
-		   "(mpi_yield_when_idle only makes it yield between polls); "
-		   "a thread waiting on a condition variable sleeps in the "
-		   "kernel.",
+	lesson_say("Waiting costs too: the fetches, which only wait, cost the "
+		   "ranks %.2f s of CPU against %.2f s for the threads. Open "
+		   "MPI's blocking calls wait by polling (mpi_yield_when_idle "
+		   "only yields between polls); concur-mpi's ranks instead "
+		   "test a nonblocking receive between sleeps that grow from "
+		   "50 us to 5 ms (models/mpi/wait.c), and pay in latency what "
+		   "they save in CPU. A thread waiting on a condition variable "
+		   "sleeps in the kernel until it is woken, and pays neither.",
 		   mcpu, tcpu);
 }
 
@@ -289,8 +291,7 @@ static void beyond_skew_verdict(const struct lesson_ctx *ctx,
 		lesson_say("Here the static split won. Its loss is a core "
 			   "left idle while the heaviest block finishes; on a "
 			   "machine this busy (load average %.1f on %d "
-			   "cores) other programs take that core, and the "
-			   "farm's manager rank takes CPU the workers need.",
+			   "cores) other programs take that core.",
 			   judge_load(), ctx->cores);
 	else
 		lesson_say("Not shown this time: neither won (%s). On a quiet "
@@ -300,15 +301,17 @@ static void beyond_skew_verdict(const struct lesson_ctx *ctx,
 			   "leaves idle.",
 			   why, judge_load(), ctx->cores);
 	lesson_say("The farm used %.2f times the CPU of the static split. "
-		   "Its manager rank waits for results by polling (yielding "
-		   "the core, but still running); %s",
+		   "Its manager rank is not one of the C workers: the farm "
+		   "runs C + 1 ranks, and the manager only hands out indices "
+		   "and collects results, sleeping while it waits (each "
+		   "worker holds a task in reserve, so none waits for the "
+		   "manager to wake). %s",
 		   cpu,
-		   cpu > 1.1 ? "on this machine it took CPU from the working "
-			       "ranks. Where each rank has a core of its own "
-			       "(a cluster) the manager costs a core, not "
-			       "the workers' time."
-			     : "here it cost little, because it yields and "
-			       "the workers had the cores.");
+		   cpu > 1.1 ? "Here it still cost CPU the working ranks could "
+			       "have used: the messages, and the ranks' "
+			       "wake-ups on a busy machine."
+			     : "Here it cost little: the C workers had the "
+			       "cores.");
 }
 
 static void beyond_skew_explain(struct lesson_ctx *ctx, const struct sweep *s,

@@ -25,6 +25,7 @@
 #include "common/clock.h"
 #include "common/fetch.h"
 #include "models/mpi/job.h"
+#include "models/mpi/wait.h"
 
 /* ---- the batch, on every rank ---- */
 
@@ -57,7 +58,7 @@ static int mpi_share_batch(struct mpi_job *j)
 		text = mpi_read_all(stdin, &got);
 		len = text ? got : 0;
 	}
-	MPI_Bcast(&len, 1, MPI_UNSIGNED_LONG_LONG, 0, MPI_COMM_WORLD);
+	mpi_bcast(&len, 1, MPI_UNSIGNED_LONG_LONG, 0);
 	if (j->rank != 0)
 		text = malloc(len + 1);
 	if (!text || len > (unsigned long long)INT32_MAX) {
@@ -65,7 +66,7 @@ static int mpi_share_batch(struct mpi_job *j)
 		free(text);
 		return -1;
 	}
-	MPI_Bcast(text, (int)len, MPI_CHAR, 0, MPI_COMM_WORLD);
+	mpi_bcast(text, (int)len, MPI_CHAR, 0);
 	int rc = job_parse(j, text, (size_t)len);
 	free(text);
 	return rc;
@@ -95,8 +96,9 @@ int main(int argc, char **argv)
 	}
 	j.curl = fetch_handle_new();
 	/* One start line for all: the ranks' clocks agree to a barrier's
-	 * latency, on one machine or across hosts. */
-	MPI_Barrier(MPI_COMM_WORLD);
+	 * latency, on one machine or across hosts, plus the sleep a rank
+	 * was in when the barrier completed (wait.c: 5 ms at most). */
+	mpi_barrier();
 	j.batch->t0 = clock_now();
 	int rc = farm ? farm_run(&j) : static_run(&j);
 	if (rc != 0)

@@ -22,6 +22,7 @@
 
 #include "common/execute.h"
 #include "models/mpi/job.h"
+#include "models/mpi/wait.h"
 
 /* ---- state ---- */
 
@@ -78,9 +79,11 @@ int static_run(struct mpi_job *j)
 	/* Every rank's block of results lands in place in rank 0's array. */
 	struct result *own = j->batch->results + mine.first;
 	int own_bytes = mine.count * (int)sizeof(struct result);
-	MPI_Gatherv(j->rank == 0 ? MPI_IN_PLACE : own, own_bytes, MPI_BYTE,
-		    j->batch->results, bytes, displs, MPI_BYTE, 0,
-		    MPI_COMM_WORLD);
+	MPI_Request gather;
+	MPI_Igatherv(j->rank == 0 ? MPI_IN_PLACE : own, own_bytes, MPI_BYTE,
+		     j->batch->results, bytes, displs, MPI_BYTE, 0,
+		     MPI_COMM_WORLD, &gather);
+	mpi_wait(&gather, NULL);
 	if (j->rank == 0)
 		for (int i = 0; i < n; i++)
 			job_write_result(stdout, j->batch, (size_t)i, -1);

@@ -9,8 +9,9 @@
  *
  * The kill is timed by the task itself, not by a clock: the last task
  * fetches from a socket this test listens on and never answers, so when
- * the connection arrives, that rank is mid-task, and the farm (farm.c)
- * has written at least N - 1 - C results before handing that task out.
+ * the connection arrives, that rank is mid-task, and the farm (farm.c,
+ * which keeps FARM_AHEAD tasks with each worker) has written at least
+ * N - 1 - FARM_AHEAD x C results before handing that task out.
  *
  * Without Open MPI the tests pass with a note, except under CI=true.
  */
@@ -226,6 +227,7 @@ static void killer_listen(struct killer *k)
 
 #define N_TASKS 8
 #define WORKERS 2
+#define FARM_AHEAD 2 /* farm.c: tasks a worker holds, one in reserve */
 
 /* Runs the sequential reference on ref, then mpi on b while the killer
  * kills the ranks that connect to it; the runs' stats into stats. */
@@ -292,8 +294,8 @@ START_TEST(a_rank_killed_mid_task_crashes_its_task_and_keeps_the_rest)
 			ok++;
 		}
 	}
-	/* The farm hands out task N-1 only after N-1-C results came back. */
-	ck_assert_int_ge(ok, N_TASKS - 1 - WORKERS);
+	/* The farm hands out task N-1 only after N-1-2C results came back. */
+	ck_assert_int_ge(ok, N_TASKS - 1 - FARM_AHEAD * WORKERS);
 	ck_assert_msg(stats.external &&
 			      stats.external_status == EXTERNAL_FAILED,
 		      "status %s: %s",
@@ -307,22 +309,26 @@ START_TEST(a_rank_killed_mid_task_crashes_its_task_and_keeps_the_rest)
 }
 END_TEST
 
-/* Tasks never handed out never started: not_run, not crashed. Tasks 3
- * and 4 fetch from the killer and never get an answer, so once both have
- * connected, both workers are busy and the farm cannot have handed out
- * task 5: 0..2 ok, 3 and 4 crashed (one rank killed, the other ended by
- * mpirun), 5..7 not_run, whatever the machine's speed. */
+/* Tasks never handed out never started: not_run, not crashed. Tasks 0..2
+ * compute; the next FARM_AHEAD x C (3..6) fetch from the killer and never
+ * get an answer. Results come back from 0..2 only, so the farm hands out
+ * 3 + FARM_AHEAD x C tasks, 0..6, and no more; every worker ends up in a
+ * fetch (the killer waits for C connections), and one is killed: 0..2
+ * ok, 3..6 crashed (running, or held in reserve by a rank that was
+ * ended), 7..9 not_run, whatever the machine's speed or the order of the
+ * results. */
 START_TEST(tasks_never_handed_out_are_not_run)
 {
 	if (!have_mpi())
 		return;
-	struct killer k = {.want = 2};
+	struct killer k = {.want = WORKERS};
 	killer_listen(&k);
-	struct batch *b = support_compute_batch(N_TASKS, 1);
+	const size_t n = 10, handed_out = 3 + FARM_AHEAD * WORKERS;
+	struct batch *b = support_compute_batch(n, 1);
 	struct batch *ref = support_compute_batch(3, 1);
 	char url[64];
 	snprintf(url, sizeof(url), "http://127.0.0.1:%u/never", k.port);
-	for (size_t i = 3; i <= 4; i++) {
+	for (size_t i = 3; i < handed_out; i++) {
 		b->tasks[i].type = TASK_FETCH;
 		ck_assert_int_eq(batch_set_url(b, i, url), 0);
 	}
@@ -335,11 +341,11 @@ START_TEST(tasks_never_handed_out_are_not_run)
 		ck_assert_uint_eq(b->results[i].checksum,
 				  ref->results[i].checksum);
 	}
-	for (size_t i = 3; i <= 4; i++)
+	for (size_t i = 3; i < handed_out; i++)
 		ck_assert_msg(b->results[i].kind == RESULT_CRASHED,
 			      "task %zu: %s", i,
 			      result_kind_name(b->results[i].kind));
-	for (size_t i = 5; i < N_TASKS; i++) {
+	for (size_t i = handed_out; i < n; i++) {
 		ck_assert_msg(b->results[i].kind == RESULT_NOT_RUN,
 			      "task %zu: %s", i,
 			      result_kind_name(b->results[i].kind));
