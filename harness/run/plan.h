@@ -53,6 +53,7 @@ struct run_plan {
 	int warmup;	 /* unmeasured runs per case first */
 	int cpu_workers; /* hybrid's pool */
 	double switch_interval_ms;
+	struct coro_opts coro;	/* coroutines: --switch, --stack-kib */
 	enum shared_sync sync;	/* --sync: the shared workload's strategy */
 	double model_timeout_s; /* external models; 0: derived */
 	const char *url_file;	/* real URLs instead of the embedded server */
