@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "harness/bench/rows.h"
+#include "harness/bench/coro.h"
 #include "harness/bench/gil.h"
 #include "harness/bench/loop.h"
 #include "harness/bench/models.h"
@@ -32,6 +33,8 @@ static const struct bench_case *const bench_cases[] = {
 	&bench_case_cpu,
 	&bench_case_spawn,
 	&bench_case_c10k,
+	&bench_case_coro_switch,
+	&bench_case_coro_memory,
 	&bench_case_throughput,
 	&bench_case_gil_cpu,
 	&bench_case_gil_io,

@@ -4,7 +4,10 @@
  *   c10k        10,000 fetches of /delay/1000 at C = 10,000, on one thread:
  *               rows c10k (ratio = eventloop time / the raw epoll client's
  *               time, same server, same run), c10k-ideal (/ 1.0 s) and
- *               c10k-memory (peak RSS growth per transfer, KiB)
+ *               c10k-memory (peak RSS growth per transfer, KiB); the
+ *               coroutines model in the same run: c10k-coroutines (ratio
+ *               = its time / eventloop's) and c10k-coroutines-memory
+ *               (ratio = its KiB per transfer / eventloop's)
  *   throughput  20,000 fetches of /bytes/64 at C = 100 with keep-alive:
  *               tasks/s of each model next to the curl command-line tool
  *               (--parallel --parallel-max 100 -K config), and the
@@ -76,17 +79,19 @@ static int loop_server_addr(const struct bench_ctx *ctx, char *host, size_t len,
 static int bench_c10k(struct bench_ctx *ctx)
 {
 	const struct model *m = model_find("eventloop");
+	const struct model *co = model_find("coroutines");
 	long n = ctx->quick ? 1000 : 10000;
 	int reps =
 		ctx->repeat < LOOP_MAX_REPEAT ? ctx->repeat : LOOP_MAX_REPEAT;
 	char host[64];
 	int port;
-	if (!m || loop_server_addr(ctx, host, sizeof(host), &port) != 0)
+	if (!m || !co || loop_server_addr(ctx, host, sizeof(host), &port) != 0)
 		return -1;
 	struct batch *b = bench_fetch_batch(ctx, (size_t)n, "/delay/1000");
 	struct batch *ref = b ? bench_reference(ctx, b) : NULL;
 	double loop_t[LOOP_MAX_REPEAT], raw_t[LOOP_MAX_REPEAT];
-	double kib[LOOP_MAX_REPEAT];
+	double kib[LOOP_MAX_REPEAT], co_t[LOOP_MAX_REPEAT];
+	double co_kib[LOOP_MAX_REPEAT];
 	int rc = -1;
 	for (int r = 0; ref && r < reps; r++) {
 		struct rawclient_stats st;
@@ -105,6 +110,11 @@ static int bench_c10k(struct bench_ctx *ctx)
 		if (loop_t[r] < 0)
 			goto out;
 		kib[r] /= (double)n;
+		usleep(500 * 1000);
+		co_t[r] = loop_time_model(ctx, co, b, ref, (int)n, &co_kib[r]);
+		if (co_t[r] < 0)
+			goto out;
+		co_kib[r] /= (double)n;
 	}
 	if (!ref)
 		goto out;
@@ -120,6 +130,15 @@ static int bench_c10k(struct bench_ctx *ctx)
 	bench_add_row(ctx,
 		      &(struct bench_row){"c10k-memory", "eventloop", (int)n,
 					  mem, NAN, mem, "<=20", "KiB"});
+	double co_med = bench_median(co_t, (size_t)reps);
+	double co_mem = bench_median(co_kib, (size_t)reps);
+	bench_add_row(ctx, &(struct bench_row){"c10k-coroutines", "coroutines",
+					       (int)n, co_med, loop,
+					       co_med / loop, "<=1.10", "s"});
+	bench_add_row(ctx,
+		      &(struct bench_row){"c10k-coroutines-memory",
+					  "coroutines", (int)n, co_mem, mem,
+					  co_mem / mem, "<=2", "KiB"});
 	rc = 0;
 out:
 	batch_free(b);
@@ -252,7 +271,9 @@ out:
 }
 
 const struct bench_case bench_case_c10k = {
-	"c10k", "10,000 x /delay/1000 at C = 10,000: eventloop vs raw epoll",
+	"c10k",
+	"10,000 x /delay/1000 at C = 10,000: eventloop vs raw epoll, "
+	"coroutines vs eventloop",
 	bench_c10k};
 const struct bench_case bench_case_throughput = {
 	"throughput", "20,000 x /bytes/64 at C = 100: models vs the curl tool",
