@@ -125,7 +125,7 @@ static void *san_current_fiber(void)
 void coro_asm_switch(void **save, void *next);
 /* A new coroutine's first return address: calls r13(r12). */
 void coro_asm_start(void);
-__asm__(".text\n"
+__asm__(".pushsection .text\n"
 	".globl coro_asm_switch\n"
 	".hidden coro_asm_switch\n"
 	".type coro_asm_switch, @function\n"
@@ -159,7 +159,8 @@ __asm__(".text\n"
 	"	movq %r12, %rdi\n"
 	"	callq *%r13\n"
 	"	ud2\n" /* the entry never returns */
-	".size coro_asm_start, .-coro_asm_start\n");
+	".size coro_asm_start, .-coro_asm_start\n"
+	".popsection\n"); /* back to whatever section the compiler was in */
 #endif
 
 /* ---- one switch, either way ---- */
