@@ -370,7 +370,7 @@ static void coro_segv_cb(int sig, siginfo_t *info, void *uctx)
 int coro_guard_install(struct coro_guard *g)
 {
 	/* ASan's handler wants more than SIGSTKSZ; 64 KiB suits both. */
-	g->altstack_size = 64 * 1024;
+	g->altstack_size = (size_t)64 * 1024;
 	g->altstack = mmap(NULL, g->altstack_size, PROT_READ | PROT_WRITE,
 			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (g->altstack == MAP_FAILED) {

@@ -213,7 +213,7 @@ static void coroutines_report(const struct coroutines_state *s)
 {
 	struct run_stats *st = s->opts->stats;
 	run_stats_set(st, "coroutines", (double)s->coroutines_made);
-	run_stats_set(st, "stack_kib", (double)(s->stack_bytes / 1024));
+	run_stats_set(st, "stack_kib", (double)s->opts->coro.stack_kib);
 	if (s->crashed)
 		run_stats_set(st, "crashed_coroutines", (double)s->crashed);
 }

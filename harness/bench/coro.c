@@ -46,7 +46,8 @@ static void coro_bench_yielder(void *arg)
 static double coro_bench_switch_ns(enum coro_switch how, long rounds)
 {
 	struct coro co = {0};
-	if (coro_start(&co, how, 64 * 1024, coro_bench_yielder, &co) != 0)
+	if (coro_start(&co, how, (size_t)64 * 1024, coro_bench_yielder, &co) !=
+	    0)
 		return -1;
 	for (long i = 0; i < rounds / 10; i++) /* warm up */
 		coro_resume(&co);

@@ -151,7 +151,8 @@ START_TEST(switch_keeps_callers_values)
 	if (!switch_available(how))
 		return;
 	struct ping p = {0};
-	ck_assert_int_eq(coro_start(&p.coro, how, 16 * 1024, ping_body, &p), 0);
+	ck_assert_int_eq(
+		coro_start(&p.coro, how, (size_t)16 * 1024, ping_body, &p), 0);
 	/* Values in callee-saved registers across the resumes. */
 	volatile long a = 11;
 	long b = 22, c = 33, resumes = 0;
