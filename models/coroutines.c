@@ -57,6 +57,8 @@ struct coroutines_state {
 	struct coroutine **of_task;    /* owned: task i's coroutine, or NULL */
 	struct coroutine *idle;	       /* finished coroutines to reuse */
 	size_t stack_bytes;	       /* each coroutine's stack */
+	struct coro_stack_slab *slabs; /* owned: where the stacks are */
+	size_t slab_stacks;	       /* stacks per slab */
 	struct coro_guard guard;       /* the stack-overflow catcher */
 	long coroutines_made, crashed; /* figures for the run */
 };
@@ -97,14 +99,33 @@ static void coroutines_task(void *arg)
 
 /* ---- the loop's side: start, resume, clean up ---- */
 
+/* A new coroutine's stack, from the newest slab or a new one; on failure
+ * it stays unmapped, and coro_start maps one of its own. */
+static void coroutines_carve(struct coroutines_state *s, struct coro_stack *st)
+{
+	if (s->slabs && coro_stack_slab_take(s->slabs, st) == 0)
+		return;
+	struct coro_stack_slab *slab = calloc(1, sizeof(*slab));
+	if (!slab ||
+	    coro_stack_slab_map(slab, s->slab_stacks, s->stack_bytes) != 0) {
+		free(slab);
+		return;
+	}
+	slab->next = s->slabs;
+	s->slabs = slab;
+	coro_stack_slab_take(slab, st);
+}
+
 /* A coroutine for task i: an idle one, or a new one (NULL: no memory). */
 static struct coroutine *coroutines_take(struct coroutines_state *s, size_t i)
 {
 	struct coroutine *c = s->idle;
 	if (c)
 		s->idle = c->next_idle;
-	else if ((c = calloc(1, sizeof(*c))))
+	else if ((c = calloc(1, sizeof(*c)))) {
 		s->coroutines_made++;
+		coroutines_carve(s, &c->coro.stack);
+	}
 	if (!c)
 		return NULL;
 	c->s = s;
@@ -205,6 +226,12 @@ static void coroutines_stop(void *arg)
 		coro_free(&c->coro);
 		free(c);
 	}
+	while (s->slabs) { /* after the coroutines on them */
+		struct coro_stack_slab *slab = s->slabs;
+		s->slabs = slab->next;
+		coro_stack_slab_unmap(slab);
+		free(slab);
+	}
 }
 
 /* ---- the run function ---- */
@@ -228,6 +255,7 @@ static int coroutines_run(struct batch *batch, const struct run_opts *opts)
 		.batch = batch,
 		.opts = opts,
 		.stack_bytes = (size_t)opts->coro.stack_kib * 1024,
+		.slab_stacks = opts->workers < 64 ? (size_t)opts->workers : 64,
 		.of_task = calloc(batch->n ? batch->n : 1,
 				  sizeof(struct coroutine *)),
 	};
