@@ -264,7 +264,7 @@ asan:
 	$(MAKE) BUILD=build/asan SAN=address,undefined CFLAGS="-O1 -g" test
 
 ## make tsan: the threaded models' tests under ThreadSanitizer.
-TSAN_TESTS ?= test_conformance test_eventloop test_pool
+TSAN_TESTS ?= test_conformance test_eventloop test_pool test_coroutines
 tsan:
 	CONCUR_TSAN=1 $(MAKE) BUILD=build/tsan SAN=thread CFLAGS="-O1 -g" \
 	  TESTS="$(TSAN_TESTS)" test

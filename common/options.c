@@ -16,6 +16,7 @@ struct run_opts run_opts_default(void)
 		.sync = SYNC_MUTEX,
 		.hybrid = {.cpu_workers = cores > 0 ? (int)cores : 1},
 		.gil = {.switch_interval_ms = SWITCH_INTERVAL_DEFAULT_MS},
+		.coro = {.stack_kib = CORO_STACK_KIB_DEFAULT},
 	};
 	return o;
 }

@@ -110,6 +110,23 @@ struct loop_opts {
 	enum loop_backend backend; /* --backend */
 };
 
+/* How the coroutines model switches from one coroutine to another
+ * (--switch; models/coro_switch.h). */
+enum coro_switch {
+	CORO_SWITCH_DEFAULT = 0, /* asm on x86-64, ucontext elsewhere */
+	CORO_SWITCH_ASM,	 /* a few instructions of our own: x86-64 */
+	CORO_SWITCH_UCONTEXT,	 /* glibc's swapcontext: POSIX, any CPU */
+};
+
+/* Each coroutine's stack when not told, in KiB (--stack-kib). */
+#define CORO_STACK_KIB_DEFAULT 64
+
+/* What the coroutines model alone reads (models/coroutines.c). */
+struct coro_opts {
+	enum coro_switch how; /* --switch */
+	int stack_kib;	      /* --stack-kib: each coroutine's stack */
+};
+
 /* Everything a model needs besides the batch. Read-only for the model,
  * except *stats, which the model fills. */
 struct run_opts {
@@ -122,6 +139,7 @@ struct run_opts {
 	struct hybrid_opts hybrid; /* read by hybrid alone */
 	struct gil_opts gil;	   /* read by gil alone */
 	struct loop_opts loop;	   /* read by eventloop and hybrid */
+	struct coro_opts coro;	   /* read by coroutines alone */
 };
 
 /* Options with the defaults documented in `concur run --help`. */

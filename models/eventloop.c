@@ -204,6 +204,13 @@ static int eventloop_socket_cb(CURL *easy, curl_socket_t fd, int what,
 
 /* ---- tasks: the feeder, the compute half, the end ---- */
 
+int eventloop_fetch_start(struct eventloop_state *s, size_t i)
+{
+	return eventloop_slots_start(&s->slots, s->multi,
+				     s->batch->tasks[i].url, &s->opts->fetch, i,
+				     &s->batch->results[i]);
+}
+
 void eventloop_task_done(struct eventloop_state *s, size_t i)
 {
 	struct result *r = &s->batch->results[i];
@@ -245,21 +252,23 @@ static void eventloop_run_compute(struct eventloop_state *s, size_t i)
  * fetch goes to libcurl and ends in eventloop_fetch_done. */
 static void eventloop_start_task(struct eventloop_state *s, size_t i)
 {
-	const struct task *t = &s->batch->tasks[i];
 	struct result *r = &s->batch->results[i];
 	if (arrival_late(s->batch, i)) { /* open loop: overload */
 		eventloop_task_done(s, i);
 		return;
 	}
-	if (!task_fetches(t)) {
+	if (s->offload && s->offload->start_task) { /* the model runs it */
+		s->offload->start_task(s->offload->arg, i);
+		return;
+	}
+	if (!task_fetches(&s->batch->tasks[i])) {
 		eventloop_run_compute(s, i);
 		return;
 	}
 	r->worker = 0;
 	arrival_mark_start(s->batch, i);
 	trace_event(s->opts, s->model, 0, i, "start", r);
-	if (eventloop_slots_start(&s->slots, s->multi, s->batch->tasks[i].url,
-				  &s->opts->fetch, i, r) != 0)
+	if (eventloop_fetch_start(s, i) != 0)
 		eventloop_fetch_done(s, i); /* could not start: reason in r */
 }
 
@@ -306,9 +315,11 @@ static void eventloop_feed_cb(struct ev_loop *loop, ev_timer *w, int revents)
 static void eventloop_fetch_done(struct eventloop_state *s, size_t i)
 {
 	struct result *r = &s->batch->results[i];
-	if (task_needs_compute(&s->batch->tasks[i], r)) {
+	if (s->offload && s->offload->fetched)
+		s->offload->fetched(s->offload->arg, i); /* its own end */
+	else if (task_needs_compute(&s->batch->tasks[i], r))
 		eventloop_run_compute(s, i);
-	} else {
+	else {
 		r->end = clock_now() - s->batch->t0;
 		eventloop_task_done(s, i);
 	}

@@ -44,6 +44,13 @@ struct eventloop_offload {
 	/* After the loop ended, or after start failed: stop, join, free. */
 	void (*stop)(void *arg);
 	void *arg; /* the model's own state */
+	/* Optional (NULL: the loop runs the task as above). The model runs
+	 * all of task i itself (models/coroutines.c): it fetches with
+	 * eventloop_fetch_start, computes with eventloop_compute and ends
+	 * with eventloop_task_done; submit is then never called. */
+	void (*start_task)(void *arg, size_t i);
+	/* With start_task: the fetch of task i ended, its result filled. */
+	void (*fetched)(void *arg, size_t i);
 };
 
 /* Runs the batch on one libev loop with up to opts->workers fetches in
@@ -57,6 +64,11 @@ int eventloop_run_with(struct batch *batch, const struct run_opts *opts,
  * its result (start for a compute task, worker, end). The caller owns
  * result i until it hands the task back. */
 void eventloop_compute(const struct eventloop_state *el, size_t i, int worker);
+
+/* Loop thread only, with offload->start_task: hands task i's fetch to
+ * libcurl (there is a free transfer whenever start_task is called).
+ * Returns 0, offload->fetched follows; or -1, the reason in the result. */
+int eventloop_fetch_start(struct eventloop_state *el, size_t i);
 
 /* Loop thread only: task i's result is final. Traces it, counts it, and
  * ends the loop after the batch's last task. */

@@ -15,6 +15,7 @@ extern const struct model model_processes;
 extern const struct model model_eventloop;
 extern const struct model model_gil;
 extern const struct model model_hybrid;
+extern const struct model model_coroutines;
 #ifdef CONCUR_GRADER
 /* The grader's build (build/concur-grade, harness/grade/grade.c): the
  * exercises by name and flags, without their code. The grader runs a
@@ -81,6 +82,7 @@ static const struct model *const registry[] = {
 	&model_eventloop,
 	&model_gil,
 	&model_hybrid,
+	&model_coroutines,
 	PYTHON_MODEL("py-sequential", "Python: a plain loop, the baseline",
 		     COMPUTE_ONE_AT_A_TIME, MODEL_BASELINE),
 	PYTHON_MODEL("py-threads", "Python: a pool of C threads, one GIL",

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "harness/bench/rows.h"
+#include "harness/bench/coro.h"
 #include "harness/bench/machine.h"
 #include "harness/bench/gil.h"
 #include "harness/bench/loop.h"
@@ -40,6 +41,9 @@ static const struct bench_case *const bench_cases[] = {
 	&bench_case_cpu,
 	&bench_case_spawn,
 	&bench_case_c10k,
+	&bench_case_c10k_coroutines,
+	&bench_case_coro_switch,
+	&bench_case_coro_memory,
 	&bench_case_throughput,
 	&bench_case_gil_cpu,
 	&bench_case_gil_io,

@@ -39,14 +39,9 @@
 
 /* ---- measuring tools ------------------------------------------------ */
 
-/* Runs model m on b at C = workers in a fresh child (measure_run), checks
- * the results against ref; returns the wall time and, in *growth_kib, how
- * far the child's peak RSS rose above its RSS as the model began.
- * Negative when wrong. */
-static double loop_time_model(struct bench_ctx *ctx, const struct model *m,
-			      struct batch *b, const struct batch *ref,
-			      int workers, enum loop_backend backend,
-			      double *growth_kib)
+double loop_time_model(struct bench_ctx *ctx, const struct model *m,
+		       struct batch *b, const struct batch *ref, int workers,
+		       enum loop_backend backend, double *growth_kib)
 {
 	struct run_opts o = run_opts_default();
 	o.workers = workers;

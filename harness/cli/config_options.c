@@ -21,6 +21,8 @@ const struct option config_options[] = {
 	{"connect-timeout", required_argument, 0, OPT_CONNECT_TIMEOUT},
 	{"cpu-workers", required_argument, 0, OPT_CPU_WORKERS},
 	{"switch-interval", required_argument, 0, OPT_SWITCH},
+	{"switch", required_argument, 0, OPT_CORO_SWITCH},
+	{"stack-kib", required_argument, 0, OPT_STACK_KIB},
 	{"sync", required_argument, 0, OPT_SYNC},
 	{"backend", required_argument, 0, OPT_BACKEND},
 	{"url-file", required_argument, 0, OPT_URL_FILE},
@@ -87,6 +89,10 @@ void config_usage(void)
 	       "to epoll when\n"
 	       "                        refused); default libev's choice, "
 	       "epoll on Linux\n"
+	       "  --switch HOW          coroutines' context switch: asm "
+	       "(x86-64, the default)\n"
+	       "                        or ucontext (glibc's swapcontext)\n"
+	       "  --stack-kib N         each coroutine's stack (default 64)\n"
 	       "  --sync HOW            how shared tasks keep their counter "
 	       "right: mutex\n"
 	       "                        (default), none (the race), spin, "

@@ -11,6 +11,7 @@
 #include "harness/base/cli.h"
 #include "harness/cli/cluster.h"
 #include "harness/cli/config_options.h"
+#include "models/coro_switch.h"
 
 /* --baseline auto|full|sample|none. */
 static int config_baseline(struct run_plan *c, const char *text)
@@ -149,6 +150,11 @@ static int config_number(int opt, const char *arg, struct run_plan *c)
 			return -1;
 		c->warmup = (int)v;
 		return 0;
+	case OPT_STACK_KIB:
+		if (cli_long("--stack-kib", arg, 4, 1L << 20, &v) != 0)
+			return -1;
+		c->coro.stack_kib = (int)v;
+		return 0;
 	case OPT_SWITCH:
 		return cli_double("--switch-interval", arg, 0, 10000, 1,
 				  &c->switch_interval_ms);
@@ -199,6 +205,12 @@ int config_option(int opt, const char *arg, struct run_plan *c)
 			return 0;
 		cli_error("--sync: '%s' is not one of %s", arg,
 			  shared_sync_names());
+		return -1;
+	case OPT_CORO_SWITCH:
+		if (coro_switch_parse(arg, &c->coro.how) == 0)
+			return 0;
+		cli_error("--switch: '%s' is not one of %s", arg,
+			  coro_switch_names());
 		return -1;
 	case OPT_LABEL:
 		if (!arg[0] || strpbrk(arg, "/ \t\n")) {

@@ -28,6 +28,7 @@ void plan_defaults(struct run_plan *p)
 	p->warmup = 0;
 	p->cpu_workers = o.hybrid.cpu_workers;
 	p->switch_interval_ms = o.gil.switch_interval_ms;
+	p->coro = o.coro;
 	p->sync = o.sync;
 	p->backend = o.loop.backend;
 	p->out_dir = "results";
@@ -44,6 +45,7 @@ struct run_opts plan_run_opts(const struct run_plan *p, int workers)
 	o.workers = workers;
 	o.hybrid.cpu_workers = p->cpu_workers;
 	o.gil.switch_interval_ms = p->switch_interval_ms;
+	o.coro = p->coro;
 	o.fetch.timeout_ms = p->timeout_ms;
 	o.fetch.connect_timeout_ms = p->connect_timeout_ms;
 	o.trace = p->trace;

@@ -58,6 +58,7 @@ struct run_plan {
 	int warmup;	 /* unmeasured runs per case first */
 	int cpu_workers; /* hybrid's pool */
 	double switch_interval_ms;
+	struct coro_opts coro;	   /* coroutines: --switch, --stack-kib */
 	enum shared_sync sync;	   /* --sync: the shared workload's strategy */
 	enum loop_backend backend; /* --backend: eventloop's and hybrid's */
 	double model_timeout_s;	   /* external models; 0: derived */
