@@ -127,6 +127,22 @@ const char *python_find(const char *explicit_path, char *why, size_t len)
 	return NULL;
 }
 
+char *python_spin_library(char *buf, size_t len)
+{
+	char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		char *slash = strrchr(exe, '/');
+		int k = slash ? snprintf(buf, len, "%.*s/libspin.so",
+					 (int)(slash - exe), exe)
+			      : -1;
+		if (k > 0 && (size_t)k < len && access(buf, R_OK) == 0)
+			return buf;
+	}
+	return concur_data_path(buf, len, "models/python/libspin.so");
+}
+
 /* ---- The launcher of a command ------------------------------------------ */
 
 /* One launch: `PYTHON PATH` or `PATH`, and the stderr line reader. */

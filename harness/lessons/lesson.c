@@ -15,7 +15,7 @@
  * run, judge (judge.c) and explain its experiment, then puts the
  * prediction next to what happened and saves both as lesson.json in the
  * result set. The lessons themselves are in io.c, wait.c, cpu.c, mixed.c,
- * cost.c, race.c, locks.c and amdahl.c.
+ * cost.c, race.c, locks.c, amdahl.c, beyond.c and pythreads.c.
  */
 #include "harness/lessons/lesson.h"
 
@@ -40,16 +40,17 @@
 #include "harness/lessons/kit.h"
 #include "harness/lessons/locks.h"
 #include "harness/lessons/mixed.h"
+#include "harness/lessons/pythreads.h"
 #include "harness/lessons/race.h"
 #include "harness/lessons/wait.h"
 
 static const struct lesson *const lessons[] = {
-	&lesson_waiting,       &lesson_threads_io, &lesson_processes_io,
-	&lesson_event_loop,    &lesson_cpu_bound,  &lesson_gil,
-	&lesson_mixed,	       &lesson_how_many,   &lesson_worker_price,
-	&lesson_honest,	       &lesson_data_race,  &lesson_lock_price,
-	&lesson_false_sharing, &lesson_deadlock,   &lesson_amdahl,
-	&lesson_beyond,
+	&lesson_waiting,       &lesson_threads_io,     &lesson_processes_io,
+	&lesson_event_loop,    &lesson_cpu_bound,      &lesson_gil,
+	&lesson_mixed,	       &lesson_how_many,       &lesson_worker_price,
+	&lesson_honest,	       &lesson_data_race,      &lesson_lock_price,
+	&lesson_false_sharing, &lesson_deadlock,       &lesson_amdahl,
+	&lesson_beyond,	       &lesson_python_threads,
 };
 
 #define N_LESSONS ((int)(sizeof(lessons) / sizeof(lessons[0])))

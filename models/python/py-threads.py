@@ -29,6 +29,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 
 import concur_shared
+import concur_work
 from concur_protocol import Fetcher, read_batch, run_task, write_done, \
     write_result
 
@@ -82,7 +83,9 @@ def main():
             else:
                 write_result(future.result())
     concur_shared.write_shared(shared_results, concur_shared.total(shared))
-    write_done(time.monotonic() - t0, started[0])
+    # The switch interval and whether there is a GIL: lesson 17 reads them.
+    write_done(time.monotonic() - t0, started[0],
+               concur_work.interpreter_figures())
 
 
 if __name__ == "__main__":
