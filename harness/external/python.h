@@ -33,9 +33,9 @@ const char *python_find(const char *explicit_path, char *why, size_t len);
 int python_has_aiohttp(const char *path);
 
 /* The path of lesson 17's C loop (models/python/spin.c) into buf:
- * libspin.so beside the concur program when it is there (build/), else
- * under the data directory's models/python/ (make install). Returns buf,
- * or NULL when it does not fit. */
+ * libspin.so beside the running program or one folder up (build/concur,
+ * build/tests/test_NAME), else under the data directory's models/python/
+ * (make install). Returns buf, or NULL when it does not fit. */
 char *python_spin_library(char *buf, size_t len);
 
 /* The launcher of a model with a command (model.h): the command's path

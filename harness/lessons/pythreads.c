@@ -64,7 +64,8 @@ static const struct py_kind py_kinds[] = {
 struct py_row {
 	double wall[2][PY_REPS_MAX];
 	int n[2];
-	double median[2], speedup, spread;
+	double busy[PY_REPS_MAX]; /* cores kept busy (CPU / wall), C = 2 */
+	double median[2], speedup, spread, cores;
 	bool ok; /* every run ran and matched its reference */
 };
 
@@ -121,10 +122,11 @@ static double py_median(const double *v, int n)
 }
 
 /* One run of `model` on b with `workers` and the kind; its wall time, or
- * NAN when it did not run or (ref given) its results are wrong. */
+ * NAN when it did not run or (ref given) its results are wrong. *busy:
+ * the cores it kept busy (its CPU time over its wall time). */
 static double py_run_kind(const struct lesson_ctx *ctx, const char *model,
 			  const struct py_kind *k, struct batch *b,
-			  const struct batch *ref, int workers)
+			  const struct batch *ref, int workers, double *busy)
 {
 	const struct model *m = model_find(model);
 	if (!m)
@@ -148,6 +150,7 @@ static double py_run_kind(const struct lesson_ctx *ctx, const char *model,
 		if (!verify_ok(&rep))
 			return NAN;
 	}
+	*busy = (me.usage.user_s + me.usage.system_s) / me.wall_s;
 	return me.wall_s;
 }
 
@@ -160,7 +163,8 @@ static struct batch *py_reference(const struct lesson_ctx *ctx,
 {
 	struct batch *ref = workload_build(spec);
 	const char *model = k->kernel ? "sequential" : "py-sequential";
-	if (ref && isnan(py_run_kind(ctx, model, k, ref, NULL, 1))) {
+	double busy;
+	if (ref && isnan(py_run_kind(ctx, model, k, ref, NULL, 1, &busy))) {
 		batch_free(ref);
 		return NULL;
 	}
@@ -181,10 +185,13 @@ static void py_measure_kind(const struct lesson_ctx *ctx,
 	row->ok = ref != NULL;
 	for (int r = 0; row->ok && r < reps && r < PY_REPS_MAX; r++)
 		for (int c = 0; c < 2 && row->ok; c++) {
+			double busy = NAN;
 			double t = py_run_kind(ctx, "py-threads", k, b, ref,
-					       c + 1);
+					       c + 1, &busy);
 			row->ok = !isnan(t);
 			row->wall[c][row->n[c]++] = t;
+			if (c == 1)
+				row->busy[r] = busy;
 		}
 	batch_free(b);
 	batch_free(ref);
@@ -200,6 +207,7 @@ static void py_measure_kind(const struct lesson_ctx *ctx,
 	}
 	row->spread = worst;
 	row->speedup = row->median[0] / row->median[1];
+	row->cores = py_median(row->busy, row->n[1]);
 }
 
 /* pythreads.csv beside the set: every timed run of the kinds measured
@@ -288,11 +296,18 @@ static void py_say_gil(const struct lesson_ctx *ctx, double switch_ms,
 			   switch_ms);
 }
 
-/* Fails the judgement when hashlib's own runs disagree. */
+/* Fails the judgement when hashlib's 2 threads did not get 2 cores or
+ * its runs disagree. */
 static void py_judge_hashlib(struct lesson_ctx *ctx, const struct py_row *h)
 {
+	double want = ctx->cores > 1 ? 2 : 1;
 	if (!h->ok)
 		judge_fail(ctx, false, "hashlib's runs did not all complete");
+	else if (h->cores < JUDGE_CORES_SHARE * want)
+		judge_fail(ctx, false,
+			   "hashlib's 2 threads kept %.2f cores busy, not the "
+			   "%.0f the claim needs",
+			   h->cores, want);
 	else if (h->spread > JUDGE_SPREAD_MAX)
 		judge_fail(ctx, true,
 			   "hashlib's runs differ by %.0f%% between the "

@@ -97,7 +97,9 @@ def _build(kind, options, kernel_run):
     if kind in ("cdll", "pydll"):
         loader = ctypes.CDLL if kind == "cdll" else ctypes.PyDLL
         return _ctypes_function(options, loader)
-    raise ValueError(f"compute_kind {kind!r} is not one of {KINDS}")
+    # One line on stderr and exit status 1: the harness reports the run.
+    raise SystemExit(f"concur_work: compute_kind {kind!r} is not one of "
+                     f"{', '.join(KINDS)}")
 
 
 def compute_function(options, kernel_run):
