@@ -231,7 +231,7 @@ static void py_save(const char *dir, const struct py_row *rows)
 
 /* Why kind k went as it did, in words. */
 static void py_say_kind(const struct py_kind *k, const struct py_row *row,
-			double switch_ms)
+			double switch_ms, bool gil, int cores)
 {
 	static const char *const why[] = {
 		"Only the thread holding the GIL runs Python bytecode; the "
@@ -257,7 +257,21 @@ static void py_say_kind(const struct py_kind *k, const struct py_row *row,
 		snprintf(said, sizeof(said), why[0], switch_ms);
 	else
 		snprintf(said, sizeof(said), "%s", why[i]);
-	lesson_say("%s, %.2fx: %s", k->name, row->speedup, said);
+	if (!gil && k->holds_gil)
+		snprintf(said, sizeof(said),
+			 "this Python has no GIL (a free-threaded build), so "
+			 "nothing makes the threads take turns: they compute "
+			 "on 2 cores.");
+	/* A run that contradicts the mechanism says why it can. */
+	const char *but = "";
+	if (gil && k->holds_gil && row->speedup > 1.3)
+		but = " This run's figure is more than one lock allows: the "
+		      "1-thread runs were slowed by something else (see the "
+		      "judgement above).";
+	else if (!k->holds_gil && cores > 1 && row->speedup < 1.5)
+		but = " This run's figure is less than 2 cores give: they "
+		      "were not both free (see the judgement above).";
+	lesson_say("%s, %.2fx: %s%s", k->name, row->speedup, said, but);
 }
 
 static void py_table(const struct py_row *rows)
@@ -350,7 +364,8 @@ static int py_explain(struct lesson_ctx *ctx, const struct sweep *s)
 		char name[48];
 		snprintf(name, sizeof(name), "speedup_%s", py_kinds[k].name);
 		lesson_measured(name, rows[k].speedup, "x");
-		py_say_kind(&py_kinds[k], &rows[k], switch_ms);
+		py_say_kind(&py_kinds[k], &rows[k], switch_ms, gil != 0,
+			    ctx->cores);
 		bad += !rows[k].ok;
 	}
 	ctx->actual = rows[1].speedup;

@@ -8,6 +8,12 @@ time drops about C times, as in the C threads model. Compute is different:
 only the thread holding the GIL runs Python code, so C threads computing
 take about as long as one (compare with the C gil model).
 
+Unless the C it calls lets go of the GIL: hashlib, zlib and a C function
+called through ctypes.CDLL do, so 2 threads hashing, compressing or
+spinning in C use 2 cores (lesson 17, "Python threads in parallel"; the
+harness chooses the kind of work: concur_work.py). The last line reports
+the switch interval and whether this Python has a GIL at all.
+
 Watch for: a http.client connection is not thread-safe, so each thread owns
 its own (threading.local), as each C thread owns its CURL handle.
 
