@@ -122,8 +122,10 @@ static double py_median(const double *v, int n)
 }
 
 /* One run of `model` on b with `workers` and the kind; its wall time, or
- * NAN when it did not run or (ref given) its results are wrong. *busy:
- * the cores it kept busy (its CPU time over its wall time). */
+ * NAN when it did not run or (ref given) its results are wrong. The wall
+ * time is the program's own run time (measure.h); *busy, the cores it
+ * kept busy, its CPU time over that: a little high, since the CPU time
+ * includes the interpreter's start-up. */
 static double py_run_kind(const struct lesson_ctx *ctx, const char *model,
 			  const struct py_kind *k, struct batch *b,
 			  const struct batch *ref, int workers, double *busy)

@@ -79,7 +79,12 @@ def _spin_path(options):
 def _ctypes_function(options, loader):
     """concur_spin from libspin.so, loaded with loader (ctypes.CDLL or
     ctypes.PyDLL): the same C either way."""
-    spin = loader(_spin_path(options)).concur_spin
+    path = _spin_path(options)
+    try:
+        spin = loader(path).concur_spin
+    except (OSError, AttributeError) as exc:  # one line, exit status 1
+        raise SystemExit(f"concur_work: cannot load concur_spin from "
+                         f"{path}: {exc} (`make` builds it)") from exc
     spin.argtypes = (ctypes.c_uint64,) * 3
     spin.restype = ctypes.c_uint64
     iters = options["kernel_iters_per_unit"]
