@@ -276,15 +276,20 @@ static void py_say_kind(const struct py_kind *k, const struct py_row *row,
 	lesson_say("%s, %.2fx: %s%s", k->name, row->speedup, said, but);
 }
 
+/* The kinds side by side. "cores": CPU time over wall time with 2
+ * threads, above 1 only when both ran at once (whatever the load did to
+ * the wall times, a held GIL keeps it at 1 or below). */
 static void py_table(const struct py_row *rows)
 {
-	printf("  %-8s %-38s %9s %9s %8s\n", "kind", "each task", "1 thr s",
-	       "2 thr s", "speedup");
+	printf("  %-8s %-38s %8s %8s %8s %6s\n", "kind", "each task", "1 thr s",
+	       "2 thr s", "speedup", "cores");
 	for (int k = 0; k < PY_N_KINDS; k++)
-		printf("  %-8s %-38s %9.3f %9.3f %7.2fx%s\n", py_kinds[k].name,
-		       py_kinds[k].what, rows[k].median[0], rows[k].median[1],
-		       rows[k].speedup,
+		printf("  %-8s %-38s %8.3f %8.3f %7.2fx %6.2f%s\n",
+		       py_kinds[k].name, py_kinds[k].what, rows[k].median[0],
+		       rows[k].median[1], rows[k].speedup, rows[k].cores,
 		       rows[k].ok ? "" : "  (did not run or results differ)");
+	printf("  cores: CPU time over wall time with 2 threads (the "
+	       "interpreter's start-up included)\n");
 }
 
 /* The GIL model, the interpreter, and what it all means. */
@@ -345,6 +350,7 @@ static int py_explain(struct lesson_ctx *ctx, const struct sweep *s)
 	rows[0].median[0] = one->wall.median;
 	rows[0].median[1] = two->wall.median;
 	rows[0].speedup = one->wall.median / two->wall.median;
+	rows[0].cores = (two->user_s + two->sys_s) / two->wall.median;
 	lesson_heading("The same threads, other kinds of work");
 	for (int k = 1; k < PY_N_KINDS; k++)
 		py_measure_kind(ctx, &py_kinds[k], ctx->plan.repeat, &rows[k]);
