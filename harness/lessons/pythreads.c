@@ -277,8 +277,9 @@ static void py_say_kind(const struct py_kind *k, const struct py_row *row,
 }
 
 /* The kinds side by side. "cores": CPU time over wall time with 2
- * threads, above 1 only when both ran at once (whatever the load did to
- * the wall times, a held GIL keeps it at 1 or below). */
+ * threads, well above 1 only when both ran at once (whatever the load
+ * did to the wall times, a held GIL keeps it near 1 or below; the CPU
+ * time includes the interpreter's start-up, the wall time does not). */
 static void py_table(const struct py_row *rows)
 {
 	printf("  %-8s %-38s %8s %8s %8s %6s\n", "kind", "each task", "1 thr s",
