@@ -69,7 +69,7 @@ static void lesson_list(FILE *out)
 {
 	fprintf(out, "The lessons (run one with `concur lesson N`):\n");
 	for (int i = 0; i < N_LESSONS; i++)
-		fprintf(out, "  %2d  %-22s %s\n", i + 1, lessons[i]->title,
+		fprintf(out, "  %2d  %-26s %s\n", i + 1, lessons[i]->title,
 			lessons[i]->question);
 }
 
