@@ -39,6 +39,7 @@ LIB_OBJS  := $(patsubst %.c,$(BUILD)/%.o,\
 	$(filter-out $(MAIN_SRC) $(ANSWER_SRCS),$(SRCS)))
 MAIN_OBJ  := $(BUILD)/harness/main.o
 BIN       := $(BUILD)/concur
+SPIN_LIB  := $(BUILD)/libspin.so
 
 # The MPI models: one program, concur-mpi, built only where Open MPI's
 # mpicc is (models/mpi/; `concur models` says how to get it otherwise).
@@ -102,7 +103,7 @@ DEV_PACKAGES := $(shell sed 's/\#.*//' .ci/packages-dev)
 	fixtures
 
 all: $(BIN) $(MPI_IF) $(BUILD)/concur-grade $(BUILD)/concur-host \
-	$(BUILD)/concur-host-ref
+	$(BUILD)/concur-host-ref $(SPIN_LIB)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -110,6 +111,15 @@ $(BUILD)/%.o: %.c
 
 $(BIN): $(MAIN_OBJ) $(LIB_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# Lesson 18's C loop, which py-threads calls through ctypes
+# (models/python/spin.c). A Python process loads it, so it is built
+# without the sanitizers (a sanitizer's runtime must be loaded first, and
+# python is not built with it): the plain flags, whatever SAN says.
+$(SPIN_LIB): models/python/spin.c common/kernel.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -std=gnu11 -O2 -Wall -Wextra -Werror -fPIC -shared \
+	  $< -o $@
 
 $(BUILD)/models/mpi/%.o: models/mpi/%.c
 	@mkdir -p $(dir $@)
@@ -247,7 +257,7 @@ endef
 
 ## make test: build and run every test (one Check suite per tests/*/test_*.c).
 test: $(BIN) $(MPI_IF) $(BUILD)/concur-grade $(BUILD)/concur-host \
-	$(BUILD)/concur-host-ref \
+	$(BUILD)/concur-host-ref $(SPIN_LIB) \
 	$(TEST_BINS) teacher fixtures
 	@CONCUR_BIN=$(BIN) BUILD=$(BUILD) TEST_JOBS=$(TEST_JOBS) \
 	  TESTS_ALONE="$(TESTS_ALONE)" TESTS_FIRST="$(SLOW_TESTS)" \
@@ -349,7 +359,7 @@ soak: $(BUILD)/soak
 	$(BUILD)/soak $(SOAK_SECONDS)
 
 ## make install: the program and its data under $(PREFIX).
-install: $(BIN) $(BUILD)/concur-grade $(BUILD)/concur-host-ref
+install: $(BIN) $(BUILD)/concur-grade $(BUILD)/concur-host-ref $(SPIN_LIB)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(datadir)/plots \
 	  $(DESTDIR)$(datadir)/models/python
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/concur
@@ -358,6 +368,7 @@ install: $(BIN) $(BUILD)/concur-grade $(BUILD)/concur-host-ref
 	$(if $(MPI_IF),install -m 755 $(MPI_BIN) $(DESTDIR)$(PREFIX)/bin/concur-mpi)
 	install -m 644 plots/*.gp $(DESTDIR)$(datadir)/plots/ 2>/dev/null || true
 	install -m 644 models/python/*.py $(DESTDIR)$(datadir)/models/python/ 2>/dev/null || true
+	install -m 644 $(SPIN_LIB) $(DESTDIR)$(datadir)/models/python/
 
 C_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null || find . -name '*.[ch]')
 ## make format: clang-format every C file in place (.clang-format).

@@ -24,6 +24,12 @@ struct external_opts {
 	const char *hosts;	  /* models that span machines: "host:slots,..."
 				     (mpirun --host); NULL: this machine */
 	const char *hostfile;	  /* or a file of hosts (mpirun --hostfile) */
+	const char *compute_kind; /* py-* models: what a compute unit is
+				     ("python", "hashlib", "zlib", "cdll",
+				     "pydll": models/python/concur_work.py);
+				     NULL: the kernel in Python. Lesson 18
+				     sets it: only python, cdll and pydll
+				     give the kernel's checksum */
 };
 
 #endif

@@ -25,6 +25,7 @@
 #include "common/clock.h"
 #include "common/kernel.h"
 #include "common/shared.h"
+#include "harness/external/python.h"
 #include "harness/external/status.h"
 
 #define EXT_PROTOCOL_VERSION 1
@@ -58,6 +59,16 @@ static int ext_workers(const struct ext_run *x)
 	return (int)c;
 }
 
+/* The compute kind, and for the C loop the library's path: the harness
+ * names it, the program does not search for it. */
+static void ext_compute_kind_json(json_t *options, const char *kind)
+{
+	json_object_set_new(options, "compute_kind", json_string(kind));
+	char lib[4096];
+	if (python_spin_library(lib, sizeof(lib)))
+		json_object_set_new(options, "spin_library", json_string(lib));
+}
+
 static char *ext_batch_json(const struct ext_run *x)
 {
 	json_t *tasks = json_array();
@@ -78,20 +89,21 @@ static char *ext_batch_json(const struct ext_run *x)
 		shared_sync_name(o->sync), "tasks", tasks);
 	if (!doc)
 		return NULL;
+	json_t *options = json_object_get(doc, "options");
 	if (x->b->open) /* open loop: no task starts after this */
-		json_object_set_new(json_object_get(doc, "options"),
-				    "deadline_s", json_real(x->b->deadline));
+		json_object_set_new(options, "deadline_s",
+				    json_real(x->b->deadline));
 	if (x->x->start_method) /* optional: the program's default else */
-		json_object_set_new(json_object_get(doc, "options"),
-				    "start_method",
+		json_object_set_new(options, "start_method",
 				    json_string(x->x->start_method));
 	/* Programs that start their own workers on hosts (py-dask). */
 	if (x->x->hosts)
-		json_object_set_new(json_object_get(doc, "options"), "hosts",
-				    json_string(x->x->hosts));
+		json_object_set_new(options, "hosts", json_string(x->x->hosts));
 	if (x->x->hostfile)
-		json_object_set_new(json_object_get(doc, "options"), "hostfile",
+		json_object_set_new(options, "hostfile",
 				    json_string(x->x->hostfile));
+	if (x->x->compute_kind) /* optional: the kernel in Python else */
+		ext_compute_kind_json(options, x->x->compute_kind);
 	char *text = json_dumps(doc, JSON_COMPACT);
 	json_decref(doc);
 	return text;

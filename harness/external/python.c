@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -130,6 +131,28 @@ const char *python_find(const char *explicit_path, char *why, size_t len)
 		 "no python3 that can import aiohttp (tried: %s); install: %s",
 		 tried[0] ? tried : "none found", PYTHON_INSTALL_HINT);
 	return NULL;
+}
+
+/* dir/libspin.so into buf when it can be read there. */
+static char *python_spin_in(char *buf, size_t len, const char *dir)
+{
+	int n = snprintf(buf, len, "%s/libspin.so", dir);
+	return n > 0 && (size_t)n < len && access(buf, R_OK) == 0 ? buf : NULL;
+}
+
+char *python_spin_library(char *buf, size_t len)
+{
+	char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		char *dir = dirname(exe); /* build/, or build/tests/ */
+		if (python_spin_in(buf, len, dir))
+			return buf;
+		if (python_spin_in(buf, len, dirname(dir)))
+			return buf;
+	}
+	return concur_data_path(buf, len, "models/python/libspin.so");
 }
 
 /* ---- The launcher of a command ------------------------------------------ */

@@ -38,6 +38,12 @@ int python_has_aiohttp(const char *path);
  * Returns 1 or 0. */
 int python_runs_probe(const char *path, const char *probe);
 
+/* The path of lesson 18's C loop (models/python/spin.c) into buf:
+ * libspin.so beside the running program or one folder up (build/concur,
+ * build/tests/test_NAME), else under the data directory's models/python/
+ * (make install). Returns buf, or NULL when it does not fit. */
+char *python_spin_library(char *buf, size_t len);
+
 /* The launcher of a model with a command (model.h): the command's path
  * is absolute or under the data directory; a .py runs under --python or
  * python_find's choice. Its stderr passes through, line by line. */

@@ -15,7 +15,7 @@
  * run, judge (judge.c) and explain its experiment, then puts the
  * prediction next to what happened and saves both as lesson.json in the
  * result set. The lessons themselves are in io.c, wait.c, cpu.c, mixed.c,
- * cost.c, race.c, locks.c and amdahl.c.
+ * cost.c, race.c, locks.c, amdahl.c, beyond.c and pythreads.c.
  */
 #include "harness/lessons/lesson.h"
 
@@ -41,6 +41,7 @@
 #include "harness/lessons/locks.h"
 #include "harness/lessons/mixed.h"
 #include "harness/lessons/openloop.h"
+#include "harness/lessons/pythreads.h"
 #include "harness/lessons/race.h"
 #include "harness/lessons/wait.h"
 
@@ -50,7 +51,7 @@ static const struct lesson *const lessons[] = {
 	&lesson_mixed,	       &lesson_how_many,   &lesson_worker_price,
 	&lesson_honest,	       &lesson_data_race,  &lesson_lock_price,
 	&lesson_false_sharing, &lesson_deadlock,   &lesson_amdahl,
-	&lesson_open_loop,     &lesson_beyond,
+	&lesson_open_loop,     &lesson_beyond,	   &lesson_python_threads,
 };
 
 #define N_LESSONS ((int)(sizeof(lessons) / sizeof(lessons[0])))
@@ -69,7 +70,7 @@ static void lesson_list(FILE *out)
 {
 	fprintf(out, "The lessons (run one with `concur lesson N`):\n");
 	for (int i = 0; i < N_LESSONS; i++)
-		fprintf(out, "  %2d  %-22s %s\n", i + 1, lessons[i]->title,
+		fprintf(out, "  %2d  %-26s %s\n", i + 1, lessons[i]->title,
 			lessons[i]->question);
 }
 

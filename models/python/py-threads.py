@@ -8,6 +8,12 @@ time drops about C times, as in the C threads model. Compute is different:
 only the thread holding the GIL runs Python code, so C threads computing
 take about as long as one (compare with the C gil model).
 
+Unless the C it calls lets go of the GIL: hashlib, zlib and a C function
+called through ctypes.CDLL do, so 2 threads hashing, compressing or
+spinning in C use 2 cores (lesson 18, "Python threads in parallel"; the
+harness chooses the kind of work: concur_work.py). The last line reports
+the switch interval and whether this Python has a GIL at all.
+
 Watch for: a http.client connection is not thread-safe, so each thread owns
 its own (threading.local), as each C thread owns its CURL handle.
 
@@ -29,6 +35,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 
 import concur_shared
+import concur_work
 from concur_protocol import Fetcher, read_batch, run_task, write_done, \
     write_result
 
@@ -82,7 +89,9 @@ def main():
             else:
                 write_result(future.result())
     concur_shared.write_shared(shared_results, concur_shared.total(shared))
-    write_done(time.monotonic() - t0, started[0])
+    # The switch interval and whether there is a GIL: lesson 18 reads them.
+    write_done(time.monotonic() - t0, started[0],
+               concur_work.interpreter_figures())
 
 
 if __name__ == "__main__":

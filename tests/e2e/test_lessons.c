@@ -35,9 +35,10 @@ START_TEST(list_names_every_lesson)
 	/* "Beyond one machine" is listed (its number is its place in the
 	 * table; a tutorial names it by title: `concur lesson beyond`). */
 	ck_assert_msg(strstr(out, "  Beyond one machine "), "%s", out);
-	/* ... as the last one, after the N_LESSONS numbered here. */
+	/* ... and "Python threads in parallel" after it, the last one. */
+	ck_assert_msg(strstr(out, "  Python threads in parallel "), "%s", out);
 	char next[32];
-	snprintf(next, sizeof(next), "\n  %2d  ", N_LESSONS + 2);
+	snprintf(next, sizeof(next), "\n  %2d  ", N_LESSONS + 3);
 	ck_assert_ptr_null(strstr(out, next));
 }
 END_TEST
@@ -107,6 +108,29 @@ START_TEST(beyond_one_machine_runs_by_name_and_its_numbers_match)
 }
 END_TEST
 
+/* Run by name, --quick: five kinds of work with 1 and 2 threads, every
+ * speed-up recomputed from the set's summary.csv and pythreads.csv. */
+START_TEST(python_threads_runs_by_name_and_its_numbers_match)
+{
+	char dir[64], args[256];
+	files_tmp_dir(dir, sizeof(dir), "lessons");
+	snprintf(args, sizeof(args),
+		 "lesson python --quick --no-pause --predict 2 --out %s", dir);
+	int rc = support_concur(args, out, sizeof(out), err, sizeof(err));
+	ck_assert_msg(rc == 0, "'concur %s' exited %d: %s", args, rc, err);
+	ck_assert_msg(strstr(out, ": Python threads in parallel\n"), "%s", out);
+	if (strstr(out, "Python part of this lesson is skipped")) {
+		files_rm_dir(dir);
+		return; /* no Python here, and not under CI */
+	}
+	ck_assert_msg(strstr(out, "prediction: 2 x; the run: "), "%s", out);
+	ck_assert_msg(!strstr(out, "did not run or results differ"), "%s", out);
+	const char *problem = lesson_check(0, out);
+	ck_assert_msg(problem == NULL, "%s\n--- output ---\n%s", problem, out);
+	files_rm_dir(dir);
+}
+END_TEST
+
 START_TEST(prediction_is_compared_with_the_run)
 {
 	char dir[64], args[256];
@@ -149,5 +173,7 @@ Suite *test_suite(void)
 	TCase *beyond = runner_tcase(s, "beyond", 240);
 	tcase_add_test(beyond,
 		       beyond_one_machine_runs_by_name_and_its_numbers_match);
+	TCase *py = runner_tcase(s, "python threads", 240);
+	tcase_add_test(py, python_threads_runs_by_name_and_its_numbers_match);
 	return s;
 }

@@ -72,5 +72,7 @@ void lc_beyond(struct lc *l);
 void lc_open_loop(struct lc *l);
 /* The same for lessons 11 to 15 (lesson_numbers_state.c). */
 void lc_lesson_state(struct lc *l);
+/* "Python threads in parallel" (lesson_pythreads.c), found by its title. */
+void lc_pythreads(struct lc *l);
 
 #endif
