@@ -53,8 +53,8 @@ static double uring_run_client(const struct uring_work *w, double *cpu)
 	char why[200];
 	double c0 = uring_cpu_now();
 	double t = w->uring ? uringclient_run(w->host, w->port, URING_PATH,
-					      w->n, (int)w->n, &st, &used,
-					      why, sizeof(why))
+					      w->n, (int)w->n, &st, &used, why,
+					      sizeof(why))
 			    : rawclient_run(w->host, w->port, URING_PATH, w->n,
 					    (int)w->n, &st);
 	*cpu = uring_cpu_now() - c0;
@@ -73,8 +73,7 @@ static int uring_count_cb(void *arg)
 }
 
 /* The server's address, split ("http://127.0.0.1:PORT"). */
-static int uring_server_addr(const struct bench_ctx *ctx,
-			     struct uring_work *w)
+static int uring_server_addr(const struct bench_ctx *ctx, struct uring_work *w)
 {
 	return sscanf(ctx->server_url, "http://%63[0-9.]:%d", w->host,
 		      &w->port) == 2
@@ -101,9 +100,9 @@ static void uring_syscall_rows(struct bench_ctx *ctx, struct uring_work *w)
 	w->uring = 0;
 	long epoll = syscalls_count(uring_count_cb, w, why, sizeof(why));
 	w->uring = 1;
-	long uring = epoll < 0
-			     ? -1
-			     : syscalls_count(uring_count_cb, w, why, sizeof(why));
+	long uring =
+		epoll < 0 ? -1
+			  : syscalls_count(uring_count_cb, w, why, sizeof(why));
 	if (epoll <= 0 || uring <= 0) {
 		printf("bench: c10k-syscalls of the raw clients skipped: %s\n",
 		       why);
@@ -126,8 +125,8 @@ static int bench_c10k_uring(struct bench_ctx *ctx)
 	struct uring_work w = {.n = ctx->quick ? 1000 : 10000};
 	if (uring_server_addr(ctx, &w) != 0)
 		return -1;
-	int reps = ctx->repeat < URING_MAX_REPEAT ? ctx->repeat
-						  : URING_MAX_REPEAT;
+	int reps =
+		ctx->repeat < URING_MAX_REPEAT ? ctx->repeat : URING_MAX_REPEAT;
 	double t[2][URING_MAX_REPEAT], cpu[2][URING_MAX_REPEAT];
 	for (int r = 0; r < reps; r++)
 		for (w.uring = 0; w.uring < 2; w.uring++) {

@@ -34,10 +34,16 @@
 #define UC_CONNECTING 256 /* connects in progress at once */
 #define UC_SQ_ENTRIES 4096
 #define UC_CQ_ENTRIES 65536
-#define UC_CHAIN 4   /* socket, connect, send, recv */
+#define UC_CHAIN 4  /* socket, connect, send, recv */
 #define UC_BUF 2048 /* each connection's receive buffer */
 
-enum uc_op { UC_SOCKET, UC_CONNECT, UC_SEND, UC_RECV, UC_CLOSE };
+enum uc_op {
+	UC_SOCKET,
+	UC_CONNECT,
+	UC_SEND,
+	UC_RECV,
+	UC_CLOSE
+};
 
 /* One connection: one slot of the concurrency, and with IORING_OP_SOCKET
  * the registered (direct) descriptor of the same index. */
@@ -66,7 +72,7 @@ struct uc_run {
 
 const char *uringclient_support_name(enum uring_support s)
 {
-	return s == URING_FULL	    ? "io_uring"
+	return s == URING_FULL	      ? "io_uring"
 	       : s == URING_NO_SOCKET ? "io_uring+socket(2)"
 				      : "refused";
 }
@@ -128,8 +134,9 @@ static enum uring_support uc_socket_op(struct io_uring *ring, char *why,
 	bool ok = probe && io_uring_opcode_supported(probe, IORING_OP_SOCKET);
 	io_uring_free_probe(probe);
 	if (!ok) {
-		snprintf(why, len, "IORING_OP_SOCKET refused (it needs kernel "
-				   "5.19): socket(2) opens each connection");
+		snprintf(why, len,
+			 "IORING_OP_SOCKET refused (it needs kernel "
+			 "5.19): socket(2) opens each connection");
 		return URING_NO_SOCKET;
 	}
 	return URING_FULL;
@@ -257,7 +264,8 @@ static void uc_on_recv(struct uc_run *r, struct uc_conn *c, int res)
 		return;
 	}
 	size_t len = (size_t)res;
-	size_t used = http_parser_execute(&c->parser, &uc_settings, c->buf, len);
+	size_t used =
+		http_parser_execute(&c->parser, &uc_settings, c->buf, len);
 	if (c->done) {
 		if (c->parser.status_code >= 400)
 			r->st->http_errors++;
@@ -342,16 +350,17 @@ static int uc_setup(struct uc_run *r, const char *host, int port,
 
 /* The ring, and the table of direct descriptors when the socket op can
  * fill it; the level reached, or URING_REFUSED (why says why). */
-static enum uring_support uc_start(struct uc_run *r, int concurrency,
-				   char *why, size_t len)
+static enum uring_support uc_start(struct uc_run *r, int concurrency, char *why,
+				   size_t len)
 {
 	if (uc_ring_open(&r->ring, UC_SQ_ENTRIES, why, len) != 0)
 		return URING_REFUSED;
 	enum uring_support s = uc_socket_op(&r->ring, why, len);
 	if (s == URING_FULL &&
 	    io_uring_register_files_sparse(&r->ring, (unsigned)concurrency)) {
-		snprintf(why, len, "no table of %d direct descriptors: "
-				   "socket(2) opens each connection",
+		snprintf(why, len,
+			 "no table of %d direct descriptors: "
+			 "socket(2) opens each connection",
 			 concurrency);
 		s = URING_NO_SOCKET;
 	}
@@ -363,7 +372,8 @@ static enum uring_support uc_start(struct uc_run *r, int concurrency,
  * chains, then one io_uring_enter submits them all and waits. */
 static void uc_loop(struct uc_run *r, int concurrency)
 {
-	struct __kernel_timespec stall = {.tv_sec = (long long)RAWCLIENT_STALL_S};
+	struct __kernel_timespec stall = {.tv_sec =
+						  (long long)RAWCLIENT_STALL_S};
 	while (r->issued < r->n || r->open > 0) {
 		while (r->issued < r->n && r->open < concurrency &&
 		       r->connecting < UC_CONNECTING)

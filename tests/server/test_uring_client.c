@@ -35,9 +35,9 @@ static bool run_uring(long n, int c, struct rawclient_stats *st,
 		fprintf(stderr, "skipped: %s\n", why);
 		return false;
 	}
-	double wall = uringclient_run("127.0.0.1",
-				      rawsock_port(support_server_url), PATH_3000,
-				      n, c, st, used, why, sizeof(why));
+	double wall =
+		uringclient_run("127.0.0.1", rawsock_port(support_server_url),
+				PATH_3000, n, c, st, used, why, sizeof(why));
 	ck_assert_msg(wall > 0, "%s", why);
 	return true;
 }
@@ -117,8 +117,8 @@ START_TEST(a_refused_connect_fails_every_request)
 	int fd, port = dead_port(&fd);
 	struct rawclient_stats st;
 	enum uring_support used;
-	ck_assert_double_gt(uringclient_run("127.0.0.1", port, "/", 50, 20,
-					    &st, &used, why, sizeof(why)),
+	ck_assert_double_gt(uringclient_run("127.0.0.1", port, "/", 50, 20, &st,
+					    &used, why, sizeof(why)),
 			    0);
 	close(fd);
 	ck_assert_int_eq(st.ok, 0);
