@@ -409,8 +409,9 @@ double uringclient_run(const char *host, int port, const char *path, long n,
 	wall = clock_now() - t0;
 	io_uring_queue_exit(&r.ring); /* closes what a stall left open */
 	for (int i = 0; i < concurrency; i++)
-		if (r.slots[i].in_use && r.slots[i].fd >= 0)
-			close(r.slots[i].fd);
+		if (r.slots[i].in_use && !r.slots[i].closing &&
+		    r.slots[i].fd >= 0)
+			close(r.slots[i].fd); /* a close queued may have run */
 	st->failed = n - st->ok - st->http_errors;
 out:
 	free(r.slots);
