@@ -21,6 +21,19 @@ static double lp_value(struct lc *l, const char *key)
 	return v;
 }
 
+/* The growth ratios, recomputed from the printed times. */
+static void lc_pollers_growth(struct lc *l)
+{
+	lc_expect(l, "poll_growth_100_to_10000",
+		  lp_value(l, "wait_us_poll_10000") /
+			  lp_value(l, "wait_us_poll_100"),
+		  0.01);
+	lc_expect(l, "epoll_growth_100_to_10000",
+		  lp_value(l, "wait_us_epoll_10000") /
+			  lp_value(l, "wait_us_epoll_100"),
+		  0.01);
+}
+
 void lc_pollers(struct lc *l)
 {
 	if (!strstr(l->out, "Under the loop: select -> poll -> epoll -> "
@@ -34,14 +47,9 @@ void lc_pollers(struct lc *l)
 	double wall;
 	if (lesson_measured_value(l->out, "wait_us_select_10000", &wall) == 0)
 		lc_fail(l, "select timed above FD_SETSIZE");
-	lc_expect(l, "poll_growth_100_to_10000",
-		  lp_value(l, "wait_us_poll_10000") /
-			  lp_value(l, "wait_us_poll_100"),
-		  0.01);
-	lc_expect(l, "epoll_growth_100_to_10000",
-		  lp_value(l, "wait_us_epoll_10000") /
-			  lp_value(l, "wait_us_epoll_100"),
-		  0.01);
+	/* A hard RLIMIT_NOFILE below 10,000 leaves the growth unmeasured. */
+	if (!strstr(l->out, "idle descriptors: cannot open them here"))
+		lc_pollers_growth(l);
 	double ep = lp_value(l, "calls_per_transfer_epoll");
 	if (!(ep >= 3 && ep < 3.1)) /* send, epoll_ctl, recv, a wait's share */
 		lc_fail(l, "epoll made %g calls per transfer, not 3..3.1", ep);
