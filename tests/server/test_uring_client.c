@@ -18,6 +18,7 @@
 
 #include "harness/bench/rawclient.h"
 #include "harness/bench/uringclient.h"
+#include "tests/support/files.h"
 #include "tests/support/rawsock.h"
 #include "tests/support/runner.h"
 #include "tests/support/support.h"
@@ -97,6 +98,26 @@ START_TEST(a_refused_io_uring_is_said_in_one_line)
 }
 END_TEST
 
+/* make bench where io_uring is refused: the case's rows are skipped with
+ * one line saying why, and the bench still succeeds. */
+START_TEST(bench_skips_the_rows_in_one_line_when_refused)
+{
+	setenv("CONCUR_URING_REFUSE", "1", 1);
+	char dir[64], args[256], out[16384], err[4096];
+	files_tmp_dir(dir, sizeof(dir), "uring-bench");
+	snprintf(args, sizeof(args),
+		 "bench --cases c10k-uring --quick --repeat 3 --out %s/b.csv",
+		 dir);
+	int rc = support_concur(args, out, sizeof(out), err, sizeof(err));
+	files_rm_dir(dir);
+	ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
+	ck_assert_msg(strstr(out, "bench: c10k-uring skipped: io_uring "
+				  "refused (CONCUR_URING_REFUSE)\n"),
+		      "%s", out);
+	ck_assert_ptr_null(strstr(out, "raw-io_uring"));
+}
+END_TEST
+
 /* A port nobody listens on: bound, never listening. */
 static int dead_port(int *fd)
 {
@@ -135,5 +156,6 @@ Suite *test_suite(void)
 	tcase_add_test(tc, without_the_socket_op_socket2_opens_each_connection);
 	tcase_add_test(tc, a_refused_io_uring_is_said_in_one_line);
 	tcase_add_test(tc, a_refused_connect_fails_every_request);
+	tcase_add_test(tc, bench_skips_the_rows_in_one_line_when_refused);
 	return s;
 }
