@@ -73,8 +73,8 @@ double bench_time_model_apart(struct bench_ctx *ctx, const struct model *m,
 			      int workers, double *startup_s)
 {
 	struct run_stats stats;
-	double wall = bench_time_model_stats(ctx, m, batch, ref, workers,
-					     &stats);
+	double wall =
+		bench_time_model_stats(ctx, m, batch, ref, workers, &stats);
 	if (startup_s)
 		*startup_s = wall >= 0 ? stats.startup_s : 0;
 	return wall;
