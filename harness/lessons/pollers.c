@@ -345,7 +345,9 @@ void pollers_section(bool quick)
 		   "the set in the kernel and hands back the ready ones: a "
 		   "wait cost %.1f times as much with 10,000 idle as with 100 "
 		   "(the loop's models wait in epoll: libev's choice on "
-		   "Linux).",
+		   "Linux). The models meet select's wall too: `concur run "
+		   "--models eventloop --backend select --workers 1100` "
+		   "refuses C above 1,000.",
 		   FD_SETSIZE, pg, eg);
 	pl_batching();
 }
