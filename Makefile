@@ -10,7 +10,7 @@ VERSION  := 0.1.0
 
 # Libraries: through pkg-config, except libev, whose Debian package ships
 # no .pc file, and http-parser, which has none either.
-PKGS        := libcurl zlib jansson libarchive
+PKGS        := libcurl zlib jansson libarchive liburing
 PKG_CFLAGS  := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 EV_LDLIBS   := $(shell pkg-config --libs libev 2>/dev/null || echo -lev)

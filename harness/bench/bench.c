@@ -28,6 +28,7 @@
 #include "harness/bench/dask.h"
 #include "harness/bench/server.h"
 #include "harness/bench/shared.h"
+#include "harness/bench/uring.h"
 #include "harness/base/cli.h"
 #include "harness/base/file_replace.h"
 #include "harness/base/term.h"
@@ -41,6 +42,7 @@ static const struct bench_case *const bench_cases[] = {
 	&bench_case_cpu,
 	&bench_case_spawn,
 	&bench_case_c10k,
+	&bench_case_c10k_uring,
 	&bench_case_c10k_coroutines,
 	&bench_case_coro_switch,
 	&bench_case_coro_memory,

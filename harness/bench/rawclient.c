@@ -186,16 +186,35 @@ static void rc_fill(struct rc_run *r, int concurrency)
 		rc_open(r);
 }
 
+int rawclient_target(const char *host, int port, const char *path,
+		     struct sockaddr_in *addr, char *request, size_t len)
+{
+	addr->sin_family = AF_INET;
+	addr->sin_port = htons((uint16_t)port);
+	if (inet_pton(AF_INET, host, &addr->sin_addr) != 1)
+		return -1;
+	int k = snprintf(request, len, "GET %s HTTP/1.1\r\nHost: %s:%d\r\n\r\n",
+			 path, host, port);
+	return k > 0 && (size_t)k < len ? k : -1;
+}
+
+void rawclient_raise_nofile(void)
+{
+	struct rlimit rl; /* one descriptor per connection */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
 static int rc_setup(struct rc_run *r, const char *host, int port,
 		    const char *path, int concurrency)
 {
-	r->addr.sin_family = AF_INET;
-	r->addr.sin_port = htons((uint16_t)port);
-	if (inet_pton(AF_INET, host, &r->addr.sin_addr) != 1)
+	int k = rawclient_target(host, port, path, &r->addr, r->request,
+				 sizeof(r->request));
+	if (k < 0)
 		return -1;
-	r->request_len = (size_t)snprintf(
-		r->request, sizeof(r->request),
-		"GET %s HTTP/1.1\r\nHost: %s:%d\r\n\r\n", path, host, port);
+	r->request_len = (size_t)k;
 	r->slots = calloc((size_t)concurrency, sizeof(*r->slots));
 	r->free_slots = calloc((size_t)concurrency, sizeof(int));
 	if (!r->slots || !r->free_slots)
@@ -212,11 +231,7 @@ double rawclient_run(const char *host, int port, const char *path, long n,
 		     int concurrency, struct rawclient_stats *st)
 {
 	memset(st, 0, sizeof(*st));
-	struct rlimit rl; /* one descriptor per connection */
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max;
-		setrlimit(RLIMIT_NOFILE, &rl);
-	}
+	rawclient_raise_nofile();
 	struct rc_run r = {.n = n, .st = st, .ep = -1};
 	double wall = -1;
 	if (concurrency < 1 || rc_setup(&r, host, port, path, concurrency) != 0)

@@ -12,6 +12,8 @@
 #ifndef CONCUR_RAWCLIENT_H
 #define CONCUR_RAWCLIENT_H
 
+#include <netinet/in.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* A request that sees no event for this long counts as failed. */
@@ -33,5 +35,14 @@ struct rawclient_stats {
  * limit. Fills *st and returns the wall time in seconds. */
 double rawclient_run(const char *host, int port, const char *path, long n,
 		     int concurrency, struct rawclient_stats *st);
+
+/* The address of host:port (an IPv4 address) and the GET request for
+ * path in request[len]; the request's length, or -1 when host is not an
+ * address or the request does not fit. Both raw clients use it. */
+int rawclient_target(const char *host, int port, const char *path,
+		     struct sockaddr_in *addr, char *request, size_t len);
+
+/* Raises RLIMIT_NOFILE to its hard limit: one descriptor per connection. */
+void rawclient_raise_nofile(void);
 
 #endif

@@ -12,6 +12,7 @@
 #include "harness/lessons/cost.h"
 #include "harness/lessons/judge.h"
 #include "harness/lessons/kit.h"
+#include "harness/lessons/pollers.h"
 
 /* The peak memory (PSS) each extra worker of model added on the fetches
  * between C = lo and C = hi, noted in lesson.json as `name`. */
@@ -273,6 +274,7 @@ static void event_loop_explain_all(struct lesson_ctx *ctx,
 		lesson_case(s, "eventloop", TASK_FETCH, ctx->plan.workers[1]);
 	if (loop)
 		event_loop_python(s, ctx->plan.workers[1], loop);
+	pollers_section(ctx->quick);
 }
 
 static int event_loop_run(struct lesson_ctx *ctx)

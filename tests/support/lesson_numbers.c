@@ -111,6 +111,7 @@ static void lc_event_loop(struct lc *l)
 	lc_expect(l, "kib_per_transfer_processes",
 		  lc_per(l, "fetch", "processes", lo, hi, "peak_pss_kib", 1),
 		  0.6);
+	lc_pollers(l);
 	if (csv_find(&l->sum[0], 0, "fetch", "py-asyncio", hi) < 0)
 		return;
 	double py = lc_wall(l, 0, "fetch", "py-asyncio", hi);
