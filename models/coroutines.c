@@ -87,8 +87,9 @@ static void coroutines_task(void *arg)
 	struct result *r = &s->batch->results[c->task];
 	bool computes = !task_fetches(t); /* compute, shared */
 	if (task_fetches(t)) {
-		coroutines_fetch(c);		     /* suspends */
-		computes = task_needs_compute(t, r); /* mixed, fetched ok */
+		coroutines_fetch(c);		       /* suspends */
+		computes = task_needs_compute(t, r) || /* mixed, fetched ok */
+			   task_blocks(s->opts, c->task); /* --block-ms */
 	}
 	if (computes)
 		eventloop_compute(s->el, c->task, 0); /* blocks the loop */
