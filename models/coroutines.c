@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "common/arrival.h"
 #include "common/clock.h"
 #include "common/execute.h"
 #include "common/shared.h"
@@ -72,7 +73,7 @@ static void coroutines_fetch(struct coroutine *c)
 	struct coroutines_state *s = c->s;
 	struct result *r = &s->batch->results[c->task];
 	r->worker = 0;
-	r->start = clock_now() - s->batch->t0;
+	arrival_mark_start(s->batch, c->task); /* open loop: from arrival */
 	trace_event(s->opts, "coroutines", 0, c->task, "start", r);
 	if (eventloop_fetch_start(s->el, c->task) == 0)
 		coro_yield(&c->coro); /* the loop runs; we wait here */
