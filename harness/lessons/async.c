@@ -206,16 +206,12 @@ static void async_explain(struct lesson_ctx *ctx, const struct sweep *s)
 }
 
 /* The calm run first: no task blocks. */
-static int async_calm(struct lesson_ctx *ctx, bool python)
+static int async_calm(struct lesson_ctx *ctx)
 {
-	static const char *const c_only[] = {"coroutines", NULL};
-	static const char *const with_py[] = {"coroutines", "py-asyncio", NULL};
-	double p99[2] = {NAN, NAN};
-	int rc = async_part(ctx, python ? with_py : c_only, 0, false, "calm",
-			    p99);
+	static const char *const models[] = {"coroutines", NULL};
+	double p99[1] = {NAN};
+	int rc = async_part(ctx, models, 0, false, "calm", p99);
 	double calm = lesson_measured("calm_p99", p99[0], "ms");
-	if (python)
-		lesson_measured("py_calm_p99", p99[1], "ms");
 	lesson_say("No task blocks: the 99th percentile is a fetch and the "
 		   "loop's own work, %.0f ms.",
 		   calm);
@@ -247,7 +243,7 @@ static int async_run(struct lesson_ctx *ctx)
 	async_side_by_side();
 	async_switch_cost();
 	lesson_heading("Part 3: one task blocks the loop");
-	int rc = async_calm(ctx, python);
+	int rc = async_calm(ctx);
 	if (rc != 0)
 		return rc;
 	static const char *const c_only[] = {"coroutines", "hybrid", NULL};

@@ -187,6 +187,8 @@ const char *lesson_check(int n, const char *out)
 		lc_beyond(&l);
 	else if (!l.err && strstr(out, ": Open loop\n"))
 		lc_open_loop(&l);
+	else if (!l.err && strstr(out, ": async/await\n"))
+		lc_async(&l);
 	else if (!l.err && n >= 1 && n <= 10)
 		lc_lesson(&l);
 	if (!l.err && n >= 11)

@@ -70,6 +70,8 @@ void lc_beyond(struct lc *l);
 /* The checks of "Open loop" (lesson 16), found by its title
  * (lesson_open.c). */
 void lc_open_loop(struct lc *l);
+/* The checks of "async/await", found by its title (lesson_async.c). */
+void lc_async(struct lc *l);
 /* The same for lessons 11 to 15 (lesson_numbers_state.c). */
 void lc_lesson_state(struct lc *l);
 
