@@ -120,7 +120,9 @@ START_TEST(lesson_runs_judges_and_quotes_its_run)
 	ck_assert_msg(rc == 0, "'concur %s' exited %d: %s", args, rc, err);
 	ck_assert_msg(strstr(out, ": async/await\n"), "%s", out);
 	ck_assert_msg(strstr(out, "prediction: 520 ms; the run: "), "%s", out);
-	ck_assert_msg(strstr(out, "verdict: "), "%s", out);
+	/* Block + fetch (500 + 20 ms) is right whatever the machine's load:
+	 * the lesson grades against that expected value too. */
+	ck_assert_msg(strstr(out, "verdict: close"), "%s", out);
 	double blocked, pooled, calm, as, th;
 	ck_assert_int_eq(lesson_measured_value(out, "blocked_p99", &blocked),
 			 0);
