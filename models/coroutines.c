@@ -17,7 +17,8 @@
  *
  * Watch for: the same blocked loop as eventloop. Only fetch yields: a
  * task that computes, sleeps or reads a file blocks every other task, as
- * a time.sleep() inside an async def does. And a stack is small and fixed:
+ * a time.sleep() inside an async def does (--block-ms N makes task 0
+ * sleep N ms after its fetch: lesson "async/await" measures the stall). And a stack is small and fixed:
  * a task that recurses too deep hits its guard page; it is reported as
  * crashed and its coroutine abandoned, the others go on (an overflow in
  * the middle of a libc call may leave that call's lock held: the
