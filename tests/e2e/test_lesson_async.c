@@ -108,6 +108,40 @@ START_TEST(one_blocking_task_stalls_the_others_on_the_loop_only)
 }
 END_TEST
 
+/* py-asyncio's p99 (ms) with task 0 blocking BLOCK_MS, in its coroutine
+ * (time.sleep) or awaited through run_in_executor. */
+static double py_block(const char *tmp, const char *where)
+{
+	char args[512], dir[512];
+	snprintf(args, sizeof(args),
+		 "run --models py-asyncio --workloads fetch --tasks 150 "
+		 "--workers 50 --delay 20 --repeat 1 --baseline none --arrival "
+		 "open --rate 200 --arrival-dist fixed --no-plot --no-report "
+		 "--block-ms %d --block-in %s --out %s/%s",
+		 BLOCK_MS, where, tmp, where);
+	int rc = support_concur(args, out, sizeof(out), err, sizeof(err));
+	ck_assert_msg(rc == 0, "'concur %s' exited %d: %s", args, rc, err);
+	set_dir(dir, sizeof(dir));
+	return p99_of(dir, "py-asyncio");
+}
+
+START_TEST(py_asyncio_blocks_in_the_loop_not_in_the_executor)
+{
+	if (!support_python("test_lesson_async"))
+		return;
+	char tmp[64];
+	files_tmp_dir(tmp, sizeof(tmp), "lesson-async");
+	double loop = py_block(tmp, "loop");
+	double executor = py_block(tmp, "executor");
+	ck_assert_msg(loop >= 0.8 * BLOCK_MS &&
+			      executor < loop - 0.5 * BLOCK_MS,
+		      "py-asyncio's p99: %.1f ms with time.sleep, %.1f ms "
+		      "with run_in_executor (block %d ms)",
+		      loop, executor, BLOCK_MS);
+	files_rm_dir(tmp);
+}
+END_TEST
+
 /* --quick, by name, with a prediction: graded, and the numbers it quotes
  * are its result sets' (the blocked set's p99s). */
 START_TEST(lesson_runs_judges_and_quotes_its_run)
@@ -164,6 +198,7 @@ Suite *test_suite(void)
 			    (int)(sizeof(bad_args) / sizeof(bad_args[0])));
 	tcase_add_test(tc,
 		       one_blocking_task_stalls_the_others_on_the_loop_only);
+	tcase_add_test(tc, py_asyncio_blocks_in_the_loop_not_in_the_executor);
 	TCase *lesson = runner_tcase(s, "the lesson", 120);
 	tcase_add_test(lesson, lesson_runs_judges_and_quotes_its_run);
 	return s;
