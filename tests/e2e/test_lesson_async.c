@@ -67,33 +67,39 @@ static void set_dir(char *dir, size_t len)
 	dir[n] = '\0';
 }
 
-/* One run of coroutines and hybrid, 150 tasks arriving 200 a second,
- * fetches of 20 ms, task 0 blocking block_ms; their p99s from arrival
- * (ms). */
-static void run_block(const char *tmp, long block_ms, double *coro,
-		      double *hybrid)
+/* `concur run` of `models`, 150 fetches of 20 ms arriving 200 a second,
+ * C = 50, task 0 blocking block_ms in `where` (loop or executor), into
+ * TMP/NAME; returns model's p99 from arrival (ms), and model2's in *p2
+ * when model2 is not NULL. */
+static double run_block(const char *tmp, const char *name, const char *models,
+			long block_ms, const char *where, const char *model2,
+			double *p2)
 {
 	char args[512], dir[512];
 	snprintf(args, sizeof(args),
-		 "run --models coroutines,hybrid --workloads fetch --tasks "
-		 "150 --workers 50 --delay 20 --repeat 1 --baseline none "
-		 "--arrival open --rate 200 --arrival-dist fixed --no-plot "
-		 "--no-report --block-ms %ld --out %s/block-%ld",
-		 block_ms, tmp, block_ms);
+		 "run --models %s --workloads fetch --tasks 150 --workers 50 "
+		 "--delay 20 --repeat 1 --baseline none --arrival open --rate "
+		 "200 --arrival-dist fixed --no-plot --no-report --block-ms "
+		 "%ld --block-in %s --out %s/%s",
+		 models, block_ms, where, tmp, name);
 	int rc = support_concur(args, out, sizeof(out), err, sizeof(err));
 	ck_assert_msg(rc == 0, "'concur %s' exited %d: %s", args, rc, err);
 	set_dir(dir, sizeof(dir));
-	*coro = p99_of(dir, "coroutines");
-	*hybrid = p99_of(dir, "hybrid");
+	if (model2)
+		*p2 = p99_of(dir, model2);
+	const char *first = strchr(models, ',') ? "coroutines" : models;
+	return p99_of(dir, first);
 }
 
 START_TEST(one_blocking_task_stalls_the_others_on_the_loop_only)
 {
 	char tmp[64];
 	files_tmp_dir(tmp, sizeof(tmp), "lesson-async");
-	double calm, calm_h, blocked, pooled;
-	run_block(tmp, 0, &calm, &calm_h);
-	run_block(tmp, BLOCK_MS, &blocked, &pooled);
+	double calm_h, pooled;
+	double calm = run_block(tmp, "calm", "coroutines,hybrid", 0, "loop",
+				"hybrid", &calm_h);
+	double blocked = run_block(tmp, "blocked", "coroutines,hybrid",
+				   BLOCK_MS, "loop", "hybrid", &pooled);
 	/* 60 of the 150 arrive during the block; task 0 is under 1%: the
 	 * p99 is the others'. */
 	ck_assert_msg(blocked >= calm + 0.8 * BLOCK_MS,
@@ -108,31 +114,17 @@ START_TEST(one_blocking_task_stalls_the_others_on_the_loop_only)
 }
 END_TEST
 
-/* py-asyncio's p99 (ms) with task 0 blocking BLOCK_MS, in its coroutine
- * (time.sleep) or awaited through run_in_executor. */
-static double py_block(const char *tmp, const char *where)
-{
-	char args[512], dir[512];
-	snprintf(args, sizeof(args),
-		 "run --models py-asyncio --workloads fetch --tasks 150 "
-		 "--workers 50 --delay 20 --repeat 1 --baseline none --arrival "
-		 "open --rate 200 --arrival-dist fixed --no-plot --no-report "
-		 "--block-ms %d --block-in %s --out %s/%s",
-		 BLOCK_MS, where, tmp, where);
-	int rc = support_concur(args, out, sizeof(out), err, sizeof(err));
-	ck_assert_msg(rc == 0, "'concur %s' exited %d: %s", args, rc, err);
-	set_dir(dir, sizeof(dir));
-	return p99_of(dir, "py-asyncio");
-}
-
 START_TEST(py_asyncio_blocks_in_the_loop_not_in_the_executor)
 {
 	if (!support_python("test_lesson_async"))
 		return;
 	char tmp[64];
 	files_tmp_dir(tmp, sizeof(tmp), "lesson-async");
-	double loop = py_block(tmp, "loop");
-	double executor = py_block(tmp, "executor");
+	/* time.sleep in the coroutine, or awaited through run_in_executor */
+	double loop = run_block(tmp, "loop", "py-asyncio", BLOCK_MS, "loop",
+				NULL, NULL);
+	double executor = run_block(tmp, "executor", "py-asyncio", BLOCK_MS,
+				    "executor", NULL, NULL);
 	ck_assert_msg(loop >= 0.8 * BLOCK_MS &&
 			      executor < loop - 0.5 * BLOCK_MS,
 		      "py-asyncio's p99: %.1f ms with time.sleep, %.1f ms "
