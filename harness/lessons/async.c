@@ -203,6 +203,12 @@ static void async_explain(struct lesson_ctx *ctx, const struct sweep *s)
 		   "pool (the idea of asyncio's run_in_executor) and the "
 		   "loop goes on: %.0f ms.",
 		   ASYNC_BLOCK_MS, ctx->actual, c->delay_ms, pooled);
+	double py = async_p99_ms(s, "py-asyncio", c->workers[0]);
+	if (!isnan(py))
+		lesson_say("py-asyncio's task 0 calling time.sleep(%.1f) in "
+			   "its coroutine did the same to its loop: %.0f ms.",
+			   ASYNC_BLOCK_MS / 1e3,
+			   lesson_measured("py_loop_p99", py, "ms"));
 }
 
 /* The calm run first: no task blocks. */
