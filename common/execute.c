@@ -2,7 +2,9 @@
 /* execute.c - one task on the calling thread; the trace line. */
 #include "common/execute.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "common/arrival.h"
 #include "common/clock.h"
@@ -15,6 +17,21 @@ int task_needs_compute(const struct task *t, const struct result *r)
 	if (t->type == TASK_COMPUTE)
 		return 1;
 	return t->type == TASK_MIXED && r->kind == RESULT_OK;
+}
+
+int task_blocks(const struct run_opts *o, size_t i)
+{
+	return i == 0 && o->block_ms > 0;
+}
+
+void task_block(const struct run_opts *o, size_t i)
+{
+	if (!task_blocks(o, i))
+		return;
+	struct timespec ts = {.tv_sec = o->block_ms / 1000,
+			      .tv_nsec = o->block_ms % 1000 * 1000000L};
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		; /* a signal: sleep the rest */
 }
 
 void task_compute(const struct task *t, struct result *r)

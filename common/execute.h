@@ -33,6 +33,14 @@ void task_compute(const struct task *t, struct result *r);
 /* Does this task have a compute half still to run, given its result? */
 int task_needs_compute(const struct task *t, const struct result *r);
 
+/* Does task i block (--block-ms, run_opts.block_ms): task 0 of a run
+ * whose block_ms is set? The lesson "async/await" uses it. */
+int task_blocks(const struct run_opts *o, size_t i);
+
+/* If task_blocks: sleeps block_ms on the calling thread, as time.sleep()
+ * does inside an async def: nothing else runs on that thread meanwhile. */
+void task_block(const struct run_opts *o, size_t i);
+
 /* Prints one trace line to stderr if o->trace; `what` is "start" or
  * "done" (done adds the kind and the duration from r). */
 void trace_event(const struct run_opts *o, const char *model, int worker,

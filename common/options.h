@@ -140,6 +140,11 @@ struct run_opts {
 	struct gil_opts gil;	   /* read by gil alone */
 	struct loop_opts loop;	   /* read by eventloop and hybrid */
 	struct coro_opts coro;	   /* read by coroutines alone */
+	long block_ms; /* --block-ms: task 0 sleeps this long, blocking, after
+			  its fetch (eventloop, coroutines: on the loop;
+			  hybrid: in its pool); 0: no task blocks */
+	bool block_in_executor; /* --block-in executor: py-asyncio hands
+				   the block to run_in_executor's threads */
 };
 
 /* Options with the defaults documented in `concur run --help`. */

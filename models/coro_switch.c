@@ -28,6 +28,8 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "common/clock.h"
+
 /* ---- the sanitizers: told about every switch ---- */
 
 #if defined(__has_feature)
@@ -403,4 +405,30 @@ void coro_guard_remove(struct coro_guard *g)
 	sigaltstack(&g->old_altstack, NULL);
 	munmap(g->altstack, g->altstack_size);
 	g->altstack = NULL;
+}
+
+/* ---- what one switch costs ---- */
+
+/* A coroutine that only yields: each resume + yield is two switches. */
+static void coro_switch_yielder(void *arg)
+{
+	struct coro *co = arg;
+	for (;;)
+		coro_yield(co);
+}
+
+double coro_switch_ns(enum coro_switch how, long rounds)
+{
+	struct coro co = {0};
+	if (coro_start(&co, how, (size_t)64 * 1024, coro_switch_yielder, &co) !=
+	    0)
+		return -1;
+	for (long i = 0; i < rounds / 10; i++) /* warm up */
+		coro_resume(&co);
+	double t0 = clock_now();
+	for (long i = 0; i < rounds; i++)
+		coro_resume(&co);
+	double t = clock_now() - t0;
+	coro_free(&co); /* suspended for good: its stack just goes */
+	return t * 1e9 / (2.0 * (double)rounds);
 }

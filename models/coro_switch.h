@@ -98,4 +98,11 @@ struct coro_guard {
 int coro_guard_install(struct coro_guard *g);
 void coro_guard_remove(struct coro_guard *g);
 
+/* What one switch of `how` costs, in ns: `rounds` resume-and-yield round
+ * trips of a coroutine that only yields (after rounds / 10 to warm up),
+ * two switches each. -1 when the coroutine cannot start. For the bench
+ * (harness/bench/coro.c) and the lesson "async/await"
+ * (harness/lessons/async.c). */
+double coro_switch_ns(enum coro_switch how, long rounds);
+
 #endif

@@ -17,7 +17,8 @@
  *
  * Watch for: the same blocked loop as eventloop. Only fetch yields: a
  * task that computes, sleeps or reads a file blocks every other task, as
- * a time.sleep() inside an async def does. And a stack is small and fixed:
+ * a time.sleep() inside an async def does (--block-ms N makes task 0
+ * sleep N ms after its fetch: lesson "async/await" measures the stall). And a stack is small and fixed:
  * a task that recurses too deep hits its guard page; it is reported as
  * crashed and its coroutine abandoned, the others go on (an overflow in
  * the middle of a libc call may leave that call's lock held: the
@@ -31,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "common/arrival.h"
 #include "common/clock.h"
 #include "common/execute.h"
 #include "common/shared.h"
@@ -72,7 +74,7 @@ static void coroutines_fetch(struct coroutine *c)
 	struct coroutines_state *s = c->s;
 	struct result *r = &s->batch->results[c->task];
 	r->worker = 0;
-	r->start = clock_now() - s->batch->t0;
+	arrival_mark_start(s->batch, c->task); /* open loop: from arrival */
 	trace_event(s->opts, "coroutines", 0, c->task, "start", r);
 	if (eventloop_fetch_start(s->el, c->task) == 0)
 		coro_yield(&c->coro); /* the loop runs; we wait here */
@@ -87,8 +89,9 @@ static void coroutines_task(void *arg)
 	struct result *r = &s->batch->results[c->task];
 	bool computes = !task_fetches(t); /* compute, shared */
 	if (task_fetches(t)) {
-		coroutines_fetch(c);		     /* suspends */
-		computes = task_needs_compute(t, r); /* mixed, fetched ok */
+		coroutines_fetch(c);		       /* suspends */
+		computes = task_needs_compute(t, r) || /* mixed, fetched ok */
+			   task_blocks(s->opts, c->task); /* --block-ms */
 	}
 	if (computes)
 		eventloop_compute(s->el, c->task, 0); /* blocks the loop */

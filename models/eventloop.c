@@ -227,6 +227,7 @@ void eventloop_compute(const struct eventloop_state *s, size_t i, int worker)
 		arrival_mark_start(s->batch, i);
 		trace_event(s->opts, s->model, worker, i, "start", r);
 	}
+	task_block(s->opts, i);	    /* --block-ms: task 0 sleeps here */
 	if (t->type == TASK_SHARED) /* one thread: no lock, and no race */
 		shared_task_run(s->batch->shared, t, r, 0, NULL, NULL);
 	else
@@ -317,7 +318,8 @@ static void eventloop_fetch_done(struct eventloop_state *s, size_t i)
 	struct result *r = &s->batch->results[i];
 	if (s->offload && s->offload->fetched)
 		s->offload->fetched(s->offload->arg, i); /* its own end */
-	else if (task_needs_compute(&s->batch->tasks[i], r))
+	else if (task_needs_compute(&s->batch->tasks[i], r) ||
+		 task_blocks(s->opts, i)) /* --block-ms */
 		eventloop_run_compute(s, i);
 	else {
 		r->end = clock_now() - s->batch->t0;

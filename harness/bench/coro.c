@@ -43,31 +43,6 @@
 
 /* ---- one switch ---------------------------------------------------------- */
 
-/* A coroutine that only yields: each resume + yield is two switches. */
-static void coro_bench_yielder(void *arg)
-{
-	struct coro *co = arg;
-	for (;;)
-		coro_yield(co);
-}
-
-/* ns per switch of `how` over `rounds` round trips; -1 on failure. */
-static double coro_bench_switch_ns(enum coro_switch how, long rounds)
-{
-	struct coro co = {0};
-	if (coro_start(&co, how, (size_t)64 * 1024, coro_bench_yielder, &co) !=
-	    0)
-		return -1;
-	for (long i = 0; i < rounds / 10; i++) /* warm up */
-		coro_resume(&co);
-	double t0 = clock_now();
-	for (long i = 0; i < rounds; i++)
-		coro_resume(&co);
-	double t = clock_now() - t0;
-	coro_free(&co); /* suspended for good: its stack just goes */
-	return t * 1e9 / (2.0 * (double)rounds);
-}
-
 /* Two threads passing a turn back and forth. */
 struct coro_bench_pingpong {
 	sem_t ping, pong;
@@ -115,8 +90,8 @@ static int bench_coro_switch(struct bench_ctx *ctx)
 	enum coro_switch asm_how;
 	bool have_asm = coro_switch_parse("asm", &asm_how) == 0;
 	for (int r = 0; r < reps; r++) { /* alternated: drift hits all */
-		as[r] = have_asm ? coro_bench_switch_ns(asm_how, rounds) : NAN;
-		uc[r] = coro_bench_switch_ns(CORO_SWITCH_UCONTEXT, rounds);
+		as[r] = have_asm ? coro_switch_ns(asm_how, rounds) : NAN;
+		uc[r] = coro_switch_ns(CORO_SWITCH_UCONTEXT, rounds);
 		th[r] = coro_bench_handoff_ns(rounds / 10);
 		if (uc[r] < 0 || th[r] < 0 || as[r] < 0)
 			return 0; /* a limit, not a wrong result */

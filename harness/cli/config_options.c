@@ -23,6 +23,8 @@ const struct option config_options[] = {
 	{"switch-interval", required_argument, 0, OPT_SWITCH},
 	{"switch", required_argument, 0, OPT_CORO_SWITCH},
 	{"stack-kib", required_argument, 0, OPT_STACK_KIB},
+	{"block-ms", required_argument, 0, OPT_BLOCK_MS},
+	{"block-in", required_argument, 0, OPT_BLOCK_IN},
 	{"sync", required_argument, 0, OPT_SYNC},
 	{"backend", required_argument, 0, OPT_BACKEND},
 	{"url-file", required_argument, 0, OPT_URL_FILE},
@@ -93,6 +95,15 @@ void config_usage(void)
 	       "(x86-64, the default)\n"
 	       "                        or ucontext (glibc's swapcontext)\n"
 	       "  --stack-kib N         each coroutine's stack (default 64)\n"
+	       "  --block-ms N          task 0 blocks N ms after its fetch "
+	       "(eventloop,\n"
+	       "                        coroutines, py-asyncio: on the loop; "
+	       "hybrid: in\n"
+	       "                        its pool); 0..10000, default 0\n"
+	       "  --block-in WHERE      py-asyncio: loop (time.sleep, the "
+	       "default) or\n"
+	       "                        executor (await "
+	       "loop.run_in_executor)\n"
 	       "  --sync HOW            how shared tasks keep their counter "
 	       "right: mutex\n"
 	       "                        (default), none (the race), spin, "

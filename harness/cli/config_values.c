@@ -155,6 +155,17 @@ static int config_number(int opt, const char *arg, struct run_plan *c)
 			return -1;
 		c->coro.stack_kib = (int)v;
 		return 0;
+	case OPT_BLOCK_MS:
+		return cli_long("--block-ms", arg, 0, 10000, &c->block_ms);
+	case OPT_BLOCK_IN:
+		if (strcmp(arg, "loop") != 0 && strcmp(arg, "executor") != 0) {
+			cli_error("--block-in: '%s' is neither loop nor "
+				  "executor",
+				  arg);
+			return -1;
+		}
+		c->block_in_executor = strcmp(arg, "executor") == 0;
+		return 0;
 	case OPT_SWITCH:
 		return cli_double("--switch-interval", arg, 0, 10000, 1,
 				  &c->switch_interval_ms);

@@ -69,6 +69,16 @@ static void ext_compute_kind_json(json_t *options, const char *kind)
 		json_object_set_new(options, "spin_library", json_string(lib));
 }
 
+/* --block-ms's fields: task 0 blocks block_ms after its fetch, in the
+ * loop or (block_in "executor") in run_in_executor's threads. */
+static void ext_block_json(json_t *options, const struct run_opts *o)
+{
+	json_object_set_new(options, "block_ms", json_integer(o->block_ms));
+	json_object_set_new(
+		options, "block_in",
+		json_string(o->block_in_executor ? "executor" : "loop"));
+}
+
 static char *ext_batch_json(const struct ext_run *x)
 {
 	json_t *tasks = json_array();
@@ -104,6 +114,8 @@ static char *ext_batch_json(const struct ext_run *x)
 				    json_string(x->x->hostfile));
 	if (x->x->compute_kind) /* optional: the kernel in Python else */
 		ext_compute_kind_json(options, x->x->compute_kind);
+	if (o->block_ms > 0) /* --block-ms, --block-in (py-asyncio) */
+		ext_block_json(options, o);
 	char *text = json_dumps(doc, JSON_COMPACT);
 	json_decref(doc);
 	return text;

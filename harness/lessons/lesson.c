@@ -32,6 +32,7 @@
 #include "harness/base/cli.h"
 #include "harness/lessons/amdahl.h"
 #include "harness/lessons/answer.h"
+#include "harness/lessons/async.h"
 #include "harness/lessons/beyond.h"
 #include "harness/lessons/cost.h"
 #include "harness/lessons/cpu.h"
@@ -52,6 +53,7 @@ static const struct lesson *const lessons[] = {
 	&lesson_honest,	       &lesson_data_race,  &lesson_lock_price,
 	&lesson_false_sharing, &lesson_deadlock,   &lesson_amdahl,
 	&lesson_open_loop,     &lesson_beyond,	   &lesson_python_threads,
+	&lesson_async,
 };
 
 #define N_LESSONS ((int)(sizeof(lessons) / sizeof(lessons[0])))

@@ -46,6 +46,8 @@ struct run_opts plan_run_opts(const struct run_plan *p, int workers)
 	o.hybrid.cpu_workers = p->cpu_workers;
 	o.gil.switch_interval_ms = p->switch_interval_ms;
 	o.coro = p->coro;
+	o.block_ms = p->block_ms;
+	o.block_in_executor = p->block_in_executor;
 	o.fetch.timeout_ms = p->timeout_ms;
 	o.fetch.connect_timeout_ms = p->connect_timeout_ms;
 	o.trace = p->trace;

@@ -59,6 +59,8 @@ struct run_plan {
 	int cpu_workers; /* hybrid's pool */
 	double switch_interval_ms;
 	struct coro_opts coro;	   /* coroutines: --switch, --stack-kib */
+	long block_ms;		   /* --block-ms: task 0 blocks (run_opts) */
+	bool block_in_executor;	   /* --block-in executor (py-asyncio) */
 	enum shared_sync sync;	   /* --sync: the shared workload's strategy */
 	enum loop_backend backend; /* --backend: eventloop's and hybrid's */
 	double model_timeout_s;	   /* external models; 0: derived */

@@ -71,12 +71,27 @@ async def fetch(session, url, result):
         result["message"] = str(exc) or type(exc).__name__
 
 
+async def block(task, options):
+    """--block-ms: task 0 sleeps, blocking. time.sleep in a coroutine
+    holds the loop (every task waits); run_in_executor (--block-in
+    executor) sleeps in a pool thread while the loop goes on."""
+    seconds = options.get("block_ms", 0) / 1000
+    if task["index"] != 0 or seconds <= 0:
+        return
+    if options.get("block_in") == "executor":
+        await asyncio.get_running_loop().run_in_executor(
+            None, time.sleep, seconds)
+    else:
+        time.sleep(seconds)  # the classic mistake: nothing else runs
+
+
 async def run_task(session, task, options, t0):
     result = new_result(task)
     result["start"] = time.monotonic() - t0
     trace(options, "py-asyncio", 0, result, "start")
     if task["type"] != "compute":
         await fetch(session, task["url"], result)
+    await block(task, options)
     compute(task, result, options)  # no await inside: the loop is blocked
     result["end"] = time.monotonic() - t0
     trace(options, "py-asyncio", 0, result, "done")

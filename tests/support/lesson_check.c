@@ -192,6 +192,8 @@ const char *lesson_check(int n, const char *out)
 		lc_open_loop(&l);
 	else if (!l.err && strstr(out, ": Python threads in parallel\n"))
 		lc_pythreads(&l);
+	else if (!l.err && strstr(out, ": async/await\n"))
+		lc_async(&l);
 	else if (!l.err && n >= 1 && n <= 10)
 		lc_lesson(&l);
 	if (!l.err && n >= 11 && !by_title)
