@@ -50,8 +50,11 @@ static bool sched_usable(const char *name)
 	const char *hint = strcmp(name, "py-dask") == 0 ? DASK_INSTALL_HINT
 			   : strcmp(name, "mpi") == 0	? MPI_INSTALL_HINT
 							: PYTHON_INSTALL_HINT;
-	printf("  %s skipped (%s); to add it: %s\n", name,
-	       why[0] ? why : "not in this build", hint);
+	if (strstr(why, "install"))
+		printf("  %s skipped: %s\n", name, why);
+	else
+		printf("  %s skipped (%s); to add it: %s\n", name,
+		       why[0] ? why : "not in this build", hint);
 	return false;
 }
 
@@ -126,9 +129,10 @@ static void sched_judge(struct lesson_ctx *ctx, const struct sweep *s)
 		if (!cs)
 			continue;
 		judge_spread(ctx, cs, sched_all[i]);
-		double be = sched_break_even(sched_run_part(s, sched_all[i], c) /
-						     (double)ctx->plan.tasks,
-					     c);
+		double be =
+			sched_break_even(sched_run_part(s, sched_all[i], c) /
+						 (double)ctx->plan.tasks,
+					 c);
 		judge_expect(ctx, be * 1e3,
 			     "%s's break-even from its median run part: "
 			     "what this machine gives now",
@@ -165,8 +169,7 @@ static void sched_overhead_explain(struct lesson_ctx *ctx,
 		double p = lesson_measured(
 			name, sched_run_part(s, m, c) / (double)n * 1e3, "ms");
 		sched_key(name, sizeof(name), m, "_break_even_ms");
-		double be =
-			lesson_measured(name, sched_break_even(p, c), "ms");
+		double be = lesson_measured(name, sched_break_even(p, c), "ms");
 		lesson_say("%s (%s): %ld empty tasks on %d workers took %.3f "
 			   "ms each, start left out. With tasks of t ms the "
 			   "batch takes about N t / %d + N x %.3f ms against N "
@@ -194,11 +197,10 @@ static const char *const sched_part2[] = {"py-dask", "py-processes", "mpi",
 static double sched_seen[4][2];
 
 /* The baseline one loop of model m's language took, per task, or NAN. */
-static double sched_task_time(const struct sweep *s, const char *model,
-			      long n)
+static double sched_task_time(const struct sweep *s, const char *model, long n)
 {
-	const char *base = strncmp(model, "py-", 3) == 0 ? "py-sequential"
-							 : "sequential";
+	const char *base =
+		strncmp(model, "py-", 3) == 0 ? "py-sequential" : "sequential";
 	const struct case_summary *cs = lesson_case(s, base, TASK_COMPUTE, 0);
 	return cs ? cs->wall.median / (double)n : NAN;
 }
@@ -226,8 +228,8 @@ static void sched_batch_explain(struct lesson_ctx *ctx, const struct sweep *s,
 			name, t * (double)n / sched_run_part(s, m, c), "x");
 		snprintf(name, sizeof(name), "%s_break_even_ms", key);
 		double p = sched_run_part(s, m, c) / (double)n - t / c;
-		double be = lesson_measured(
-			name, sched_break_even(p * 1e3, c), "ms");
+		double be = lesson_measured(name, sched_break_even(p * 1e3, c),
+					    "ms");
 		if (units == 1)
 			sched_seen[i][batch[0] == 's'] = be;
 		lesson_say("%s, %s tasks of %.2f ms: %.2fx over one loop; the "
@@ -316,8 +318,8 @@ static int sched_run(struct lesson_ctx *ctx)
 		lesson_say("Without Dask, your prediction is graded against "
 			   "%s's break-even instead.",
 			   names[0]);
-	int rc = lesson_run_plan(ctx, names, "overhead",
-				 sched_overhead_explain);
+	int rc =
+		lesson_run_plan(ctx, names, "overhead", sched_overhead_explain);
 	const char *part2[SCHED_N + 2];
 	size_t n = 0;
 	for (size_t i = 0; names[i]; i++)
