@@ -73,12 +73,10 @@ static void check_overhead_recomputed(void)
 		       median_startup(&runs, "py-dask")) /
 		      csv_num(&sum, r, "tasks") * 1e3;
 	double said = NAN, be = NAN;
-	ck_assert_int_eq(lesson_measured_value(out, "py_dask_overhead_ms",
-					       &said),
-			 0);
-	ck_assert_int_eq(lesson_measured_value(out, "py_dask_break_even_ms",
-					       &be),
-			 0);
+	ck_assert_int_eq(
+		lesson_measured_value(out, "py_dask_overhead_ms", &said), 0);
+	ck_assert_int_eq(
+		lesson_measured_value(out, "py_dask_break_even_ms", &be), 0);
 	ck_assert_msg(fabs(said - want) <= 1e-3 * fabs(want) + 1e-3,
 		      "py_dask_overhead_ms %g, the set gives %g", said, want);
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
@@ -151,9 +149,10 @@ START_TEST(without_dask_says_how_to_add_it)
 		 "lesson scheduler --quick --predict 1000000 --out %s", dir);
 	int rc = support_concur_sh(prefix, args, out, sizeof(out));
 	ck_assert_msg(rc == 0, "exit %d:\n%s", rc, out);
-	ck_assert_msg(strstr(out, "py-dask skipped: ") &&
-			      strstr(out, "apt-get install python3-distributed"),
-		      "%s", out);
+	ck_assert_msg(
+		strstr(out, "py-dask skipped: ") &&
+			strstr(out, "apt-get install python3-distributed"),
+		"%s", out);
 	if (!strstr(out, "py-processes skipped")) {
 		ck_assert_msg(strstr(out, "graded against py-processes"), "%s",
 			      out);

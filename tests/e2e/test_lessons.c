@@ -35,9 +35,11 @@ START_TEST(list_names_every_lesson)
 	/* "Beyond one machine" is listed (its number is its place in the
 	 * table; a tutorial names it by title: `concur lesson beyond`). */
 	ck_assert_msg(strstr(out, "  Beyond one machine "), "%s", out);
-	/* ... as the last one, after the N_LESSONS numbered here. */
+	/* ... and "Scheduler costs" (`concur lesson scheduler`), the last
+	 * two after the N_LESSONS numbered here. */
+	ck_assert_msg(strstr(out, "  Scheduler costs "), "%s", out);
 	char next[32];
-	snprintf(next, sizeof(next), "\n  %2d  ", N_LESSONS + 2);
+	snprintf(next, sizeof(next), "\n  %2d  ", N_LESSONS + 3);
 	ck_assert_ptr_null(strstr(out, next));
 }
 END_TEST
