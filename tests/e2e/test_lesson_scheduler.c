@@ -129,6 +129,8 @@ START_TEST(quick_run_is_judged_and_recomputed)
 	}
 	check_overhead_recomputed();
 	check_graded("py_dask_break_even_ms");
+	const char *problem = lesson_check(-1, out); /* as test_tutorial */
+	ck_assert_msg(!problem, "%s\n%s", problem, out);
 	ck_assert_msg(strstr(out, "dashboard"), "%s", out);
 	ck_assert_msg(strstr(out, "skewed"), "%s", out);
 	files_rm_dir(dir);
@@ -159,6 +161,8 @@ START_TEST(without_dask_says_how_to_add_it)
 		check_graded("py_processes_break_even_ms");
 	}
 	ck_assert_msg(!strstr(out, "measured: py_dask_"), "%s", out);
+	const char *problem = lesson_check(-1, out);
+	ck_assert_msg(!problem, "%s\n%s", problem, out);
 	files_rm_dir(dir);
 }
 END_TEST

@@ -185,6 +185,8 @@ const char *lesson_check(int n, const char *out)
 		lc_fail(&l, "printed no 'result set:' line");
 	if (!l.err && strstr(out, ": Beyond one machine\n"))
 		lc_beyond(&l);
+	else if (!l.err && strstr(out, ": Scheduler costs\n"))
+		lc_scheduler(&l);
 	else if (!l.err && n >= 1 && n <= 10)
 		lc_lesson(&l);
 	if (!l.err && n >= 11)

@@ -67,6 +67,8 @@ void lc_lesson(struct lc *l);
 /* The checks of "Beyond one machine", whatever its number
  * (lesson_beyond.c). */
 void lc_beyond(struct lc *l);
+/* The same for "Scheduler costs" (lesson_scheduler.c). */
+void lc_scheduler(struct lc *l);
 /* The same for lessons 11 to 15 (lesson_numbers_state.c). */
 void lc_lesson_state(struct lc *l);
 
