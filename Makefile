@@ -65,6 +65,8 @@ SLOW_TESTS := test_conformance test_grade test_grade_bugs test_grade_hostile tes
 SLOW_TESTS += test_grade_tally
 # Lessons 15 and 16 beside a CPU hog (tests/e2e/test_lesson_scaling.c).
 SLOW_TESTS += test_lesson_scaling
+# Lesson 20, each py-dask run a cluster (tests/e2e/test_lesson_scheduler.c).
+SLOW_TESTS += test_lesson_scheduler
 # run-tests.sh runs TEST_JOBS suites at once (default 2 per core: most
 # suites wait on servers, timeouts and children rather than compute).
 # TESTS_ALONE run first, one at a time with nothing beside them: they

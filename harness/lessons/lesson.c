@@ -15,7 +15,7 @@
  * run, judge (judge.c) and explain its experiment, then puts the
  * prediction next to what happened and saves both as lesson.json in the
  * result set. The lessons themselves are in io.c, wait.c, cpu.c, mixed.c,
- * cost.c, race.c, locks.c, amdahl.c, beyond.c and pythreads.c.
+ * cost.c, race.c, locks.c, amdahl.c, beyond.c, pythreads.c and scheduler.c.
  */
 #include "harness/lessons/lesson.h"
 
@@ -44,6 +44,7 @@
 #include "harness/lessons/openloop.h"
 #include "harness/lessons/pythreads.h"
 #include "harness/lessons/race.h"
+#include "harness/lessons/scheduler.h"
 #include "harness/lessons/wait.h"
 
 static const struct lesson *const lessons[] = {
@@ -53,7 +54,7 @@ static const struct lesson *const lessons[] = {
 	&lesson_honest,	       &lesson_data_race,  &lesson_lock_price,
 	&lesson_false_sharing, &lesson_deadlock,   &lesson_amdahl,
 	&lesson_open_loop,     &lesson_beyond,	   &lesson_python_threads,
-	&lesson_async,
+	&lesson_async,	       &lesson_scheduler,
 };
 
 #define N_LESSONS ((int)(sizeof(lessons) / sizeof(lessons[0])))

@@ -3,7 +3,7 @@
  * lesson.h - `concur lesson`, the runner that asks for a prediction and
  * puts it next to what happened.
  *
- * The runner (lesson.c) keeps the table of the sixteen lessons, lists
+ * The runner (lesson.c) keeps the table of the lessons, lists
  * them, asks for the prediction (answer.c), runs the lesson and grades the
  * prediction against what the lesson's own run gave. What a lesson is, and
  * what one lesson run holds: lesson_ctx.h.

@@ -35,12 +35,14 @@ START_TEST(list_names_every_lesson)
 	/* "Beyond one machine" is listed (its number is its place in the
 	 * table; a tutorial names it by title: `concur lesson beyond`). */
 	ck_assert_msg(strstr(out, "  Beyond one machine "), "%s", out);
-	/* ... then "Python threads in parallel" and "async/await" after it:
-	 * the last ones, after the N_LESSONS numbered here. */
+	/* ... then "Python threads in parallel", "async/await" and
+	 * "Scheduler costs" (`concur lesson scheduler`): the last ones, after
+	 * the N_LESSONS numbered here. */
 	ck_assert_msg(strstr(out, "  Python threads in parallel "), "%s", out);
 	ck_assert_msg(strstr(out, "  async/await "), "%s", out);
+	ck_assert_msg(strstr(out, "  Scheduler costs "), "%s", out);
 	char next[32];
-	snprintf(next, sizeof(next), "\n  %2d  ", N_LESSONS + 4);
+	snprintf(next, sizeof(next), "\n  %2d  ", N_LESSONS + 5);
 	ck_assert_ptr_null(strstr(out, next));
 }
 END_TEST

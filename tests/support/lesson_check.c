@@ -194,6 +194,8 @@ const char *lesson_check(int n, const char *out)
 		lc_pythreads(&l);
 	else if (!l.err && strstr(out, ": async/await\n"))
 		lc_async(&l);
+	else if (!l.err && strstr(out, ": Scheduler costs\n"))
+		lc_scheduler(&l);
 	else if (!l.err && n >= 1 && n <= 10)
 		lc_lesson(&l);
 	if (!l.err && n >= 11 && !by_title)

@@ -74,6 +74,8 @@ void lc_open_loop(struct lc *l);
 void lc_pollers(struct lc *l);
 /* The checks of "async/await", found by its title (lesson_async.c). */
 void lc_async(struct lc *l);
+/* The same for "Scheduler costs" (lesson_scheduler.c). */
+void lc_scheduler(struct lc *l);
 /* The same for lessons 11 to 15 (lesson_numbers_state.c). */
 void lc_lesson_state(struct lc *l);
 /* "Python threads in parallel" (lesson_pythreads.c), found by its title. */
