@@ -7,7 +7,9 @@
  * users arrive on their own schedule (--arrival open --rate R). Part 1
  * finds the knee of a pool of threads: C workers on fetches of d seconds
  * serve C / d tasks a second; offered less, a task's latency is its
- * fetch; offered more, the queue grows without end. Part 2 stalls the
+ * fetch; offered more, the queue grows without end. The event loop and
+ * the coroutines, offered the same rates with a larger C, stay flat:
+ * load.png draws the three side by side. Part 2 stalls the
  * server for a second (/stall/MS) in the middle of a steady run, and
  * compares the latency measured from each task's start (naive: what the
  * workers saw) with the latency from its arrival (corrected: what a user
