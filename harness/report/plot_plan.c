@@ -323,6 +323,19 @@ static long plan_cores(const char *stage)
 	return cores;
 }
 
+/* Whether table t's header names column col (load.csv's `model`, which
+ * lesson 16's older sets lack). */
+static int plan_has_column(const struct plot_table *t, const char *col)
+{
+	size_t n = strlen(col);
+	for (const char *h = t->header; h; h = strchr(h, ',')) {
+		h += *h == ',';
+		if (strncmp(h, col, n) == 0 && (h[n] == ',' || h[n] == '\0'))
+			return 1;
+	}
+	return 0;
+}
+
 int plot_plan_write(const char *stage, const char *prefix)
 {
 	struct plot_table summary, tasks, lock, amdahl;
@@ -349,6 +362,8 @@ int plot_plan_write(const char *stage, const char *prefix)
 			    has_amdahl ? &amdahl : NULL);
 		fprintf(out, "%sload_ok = %d\n", prefix,
 			has_load && load.n_rows > 0);
+		fprintf(out, "%sload_has_model = %d\n", prefix,
+			has_load && plan_has_column(&load, "model"));
 		rc = fclose(out) == 0 && rename(tmp, path) == 0 ? 0 : -1;
 	}
 	rc |= plot_table_series(&summary, stage, "summary");
