@@ -137,7 +137,7 @@ static int bench_columns(const bench_field *head, size_t n, int *idx, char *why,
 		for (size_t i = 0; i < n && idx[k] < 0; i++)
 			if (strcmp(head[i], bench_col_names[k]) == 0)
 				idx[k] = (int)i;
-		if (idx[k] < 0 && k < COL_CPU_MODEL) {
+		if (k < COL_CPU_MODEL && idx[k] < 0) {
 			snprintf(why, len, "has no column '%s'",
 				 bench_col_names[k]);
 			return -1;

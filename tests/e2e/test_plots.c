@@ -402,7 +402,7 @@ START_TEST(a_wrong_case_has_no_speedup_to_draw)
 	      "shared,threads,2,0.87,0.43,2.5,no\n",
 	      f);
 	fclose(f);
-	struct plot_stage st;
+	struct plot_stage st = {0};
 	ck_assert_int_eq(plot_stage_open(&st, dir), 0);
 	ck_assert_int_eq(plot_stage_copy_set(&st, dir, NULL), 0);
 	snprintf(path, sizeof(path), "%s/summary.csv", st.dir);
