@@ -240,9 +240,9 @@ static int bench_c10k_coroutines(struct bench_ctx *ctx)
 	double t[2][CORO_BENCH_MAX_REPEAT], kib[2][CORO_BENCH_MAX_REPEAT];
 	int rc = ref ? 0 : -1;
 	for (int r = 0; rc == 0 && r < reps; r++) {
-		double tr[2], kr[2];
+		double tr[2] = {0}, kr[2] = {0};
 		rc = coro_bench_c10k_round(ctx, b, ref, tr, kr);
-		for (int k = 0; k < 2; k++) {
+		for (int k = 0; rc == 0 && k < 2; k++) {
 			t[k][r] = tr[k];
 			kib[k][r] = kr[k];
 		}

@@ -72,7 +72,7 @@ double bench_time_model_apart(struct bench_ctx *ctx, const struct model *m,
 			      struct batch *batch, const struct batch *ref,
 			      int workers, double *startup_s)
 {
-	struct run_stats stats;
+	struct run_stats stats = {0};
 	double wall =
 		bench_time_model_stats(ctx, m, batch, ref, workers, &stats);
 	if (startup_s)

@@ -123,7 +123,7 @@ static int open_loop_rate(struct lesson_ctx *ctx, const char *const *names,
 		const struct case_summary *cs =
 			lesson_case(&s, names[k], TASK_FETCH, workers);
 		int i = 0;
-		while (i < OPEN_MODELS && strcmp(open_models[i], names[k]))
+		while (i < OPEN_MODELS && strcmp(open_models[i], names[k]) != 0)
 			i++;
 		if (!cs || i == OPEN_MODELS) {
 			rc = 1;

@@ -233,7 +233,7 @@ static double pl_calls_uring(int (*pairs)[2], char *why, size_t len)
 		io_uring_prep_recv(sqe, pairs[i][1], bufs[i], PL_MSG, 0);
 		io_uring_sqe_set_data64(sqe, 1);
 	}
-	while (done < 2 * PL_TRANSFERS) {
+	while (done < 2L * PL_TRANSFERS) {
 		calls++;
 		if (io_uring_submit_and_wait(&ring, 1) < 0)
 			break;

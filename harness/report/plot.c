@@ -198,9 +198,8 @@ static int plot_stage_end(struct plot_stage *st, int rc)
 			"is not [A-Za-z0-9_.+-], a field that is not a plain "
 			"word or number)\n",
 			st->refused, st->refused == 1 ? "" : "s", st->set);
-	if (plot_stopped) /* pictures half drawn: none delivered */
-		rc = -1;
-	else if (plot_stage_deliver(st) != 0)
+	/* stopped: the pictures may be half drawn, none is delivered */
+	if (plot_stopped || plot_stage_deliver(st) != 0)
 		rc = -1;
 	plot_stage_remove(st);
 	return rc;

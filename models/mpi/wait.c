@@ -60,15 +60,21 @@ int mpi_recv(void *buf, int count, MPI_Datatype type, int source, int tag,
 	     MPI_Status *st)
 {
 	MPI_Request req;
+	/* mpi_wait completes req (MPI_Test until done): clang-tidy's MPI
+	 * checker does not follow it there, hence the NOLINTs. */
+	// NOLINTBEGIN(clang-analyzer-optin.mpi.MPI-Checker)
 	int rc = MPI_Irecv(buf, count, type, source, tag, MPI_COMM_WORLD, &req);
 	return rc == MPI_SUCCESS ? mpi_wait(&req, st) : rc;
+	// NOLINTEND(clang-analyzer-optin.mpi.MPI-Checker)
 }
 
 int mpi_bcast(void *buf, int count, MPI_Datatype type, int root)
 {
 	MPI_Request req;
+	// NOLINTBEGIN(clang-analyzer-optin.mpi.MPI-Checker)
 	int rc = MPI_Ibcast(buf, count, type, root, MPI_COMM_WORLD, &req);
 	return rc == MPI_SUCCESS ? mpi_wait(&req, NULL) : rc;
+	// NOLINTEND(clang-analyzer-optin.mpi.MPI-Checker)
 }
 
 int mpi_barrier(void)

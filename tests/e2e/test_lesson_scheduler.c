@@ -66,7 +66,8 @@ static void check_overhead_recomputed(void)
 	snprintf(path, sizeof(path), "%s/runs.csv", dir);
 	ck_assert_int_eq(csv_load(path, &runs), 0);
 	size_t r = 0;
-	while (r < sum.rows && strcmp(csv_cell(&sum, r, "model"), "py-dask"))
+	while (r < sum.rows &&
+	       strcmp(csv_cell(&sum, r, "model"), "py-dask") != 0)
 		r++;
 	ck_assert_msg(r < sum.rows, "no py-dask row in %s", dir);
 	double want = (csv_num(&sum, r, "wall_median_s") -

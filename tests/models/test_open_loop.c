@@ -69,7 +69,7 @@ static void queue_grows(const char *name)
 	/* a long grace: on a loaded machine no task may be left not_run */
 	struct batch *b = open_batch(40, 40, 60.0);
 	open_run(name, b, 2);
-	double corrected[40], naive_sum = 0, naive_max = 0;
+	double corrected[40] = {0}, naive_sum = 0, naive_max = 0;
 	for (size_t i = 0; i < b->n; i++) {
 		const struct result *r = &b->results[i];
 		ck_assert_double_eq(r->intended, b->tasks[i].arrival);

@@ -10,6 +10,7 @@
 #include <arpa/inet.h>
 #include <check.h>
 #include <netinet/in.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,7 +54,7 @@ START_TEST(every_transfer_is_answered_with_the_right_bytes)
 	ck_assert_int_eq(st.ok, 400);
 	ck_assert_int_eq(st.failed + st.http_errors, 0);
 	ck_assert_int_eq(st.max_open, 200); /* all at once */
-	ck_assert_uint_eq(st.bytes, 400u * 3000u);
+	ck_assert_uint_eq(st.bytes, (uintmax_t)400 * 3000);
 	/* The epoll client reads the same bodies from the same server. */
 	ck_assert_double_gt(rawclient_run("127.0.0.1",
 					  rawsock_port(support_server_url),
@@ -77,7 +78,7 @@ START_TEST(without_the_socket_op_socket2_opens_each_connection)
 	ck_assert(run_uring(300, 100, &st, &used));
 	ck_assert_int_eq(used, URING_NO_SOCKET);
 	ck_assert_int_eq(st.ok, 300);
-	ck_assert_uint_eq(st.bytes, 300u * 3000u);
+	ck_assert_uint_eq(st.bytes, (uintmax_t)300 * 3000);
 }
 END_TEST
 
