@@ -51,6 +51,7 @@ from distributed import Client, LocalCluster, as_completed, get_worker
 from distributed.scheduler import KilledWorker
 
 import concur_protocol
+import concur_work
 from concur_protocol import Fetcher, new_result, read_batch, run_task, \
     write_done, write_result
 
@@ -227,7 +228,9 @@ def start_cluster(options, directory):
         cluster = RemoteCluster(workers, hosts, options.get("trace"))
         client = Client(cluster.address, timeout=START_TIMEOUT_S)
         client.wait_for_workers(workers, timeout=START_TIMEOUT_S)
-        # The workers there import the protocol from this copy.
+        # The workers there import the protocol from this copy, and the
+        # module it imports first (concur_work: what a unit of compute is).
+        client.upload_file(concur_work.__file__)
         client.upload_file(concur_protocol.__file__)
     return cluster, client
 
